@@ -1,0 +1,30 @@
+// How subcommands plug into main: each src/cli/cmd_<name>.cpp declares its options once (CLI11 builds
+// --help from them) and, when chosen, leaves the work to run in `chosen`. main runs it after parsing,
+// so parsing errors and run errors are reported the same way.
+#pragma once
+
+#include <CLI/CLI.hpp>
+
+#include <functional>
+
+#include "biomedq/result.h"
+
+namespace biomedq::cli {
+
+using CommandRun = std::function<int()>;
+
+// Prints "biomedq: error: <message>" on stderr and returns the exit code for that error kind.
+int report_error(const Error& error);
+
+// Exit codes: 0 ok, 1 runtime failure, 2 bad usage or input, 130 interrupted.
+int exit_code_for(ErrorCode code);
+
+void add_synth_command(CLI::App& app, CommandRun& chosen);
+void add_quantize_command(CLI::App& app, CommandRun& chosen);
+void add_info_command(CLI::App& app, CommandRun& chosen);
+void add_generate_command(CLI::App& app, CommandRun& chosen);
+void add_demo_command(CLI::App& app, CommandRun& chosen);
+void add_tasks_command(CLI::App& app, CommandRun& chosen);
+
+
+}  // namespace biomedq::cli

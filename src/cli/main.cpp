@@ -1,0 +1,53 @@
+#include <cstdio>
+#include <string>
+
+#include "biomedq/build_info.h"
+#include "cli/command.h"
+
+namespace biomedq::cli {
+
+int exit_code_for(ErrorCode code) {
+    switch (code) {
+        case ErrorCode::kInvalidArgument:
+        case ErrorCode::kNotFound:
+        case ErrorCode::kParse:
+        case ErrorCode::kUnsupported:
+        case ErrorCode::kConflict:
+            return 2;
+        case ErrorCode::kCancelled:
+            return 130;
+        default:
+            return 1;
+    }
+}
+
+int report_error(const Error& error) {
+    std::fprintf(stderr, "biomedq: error: %s\n", error.message.c_str());
+    return exit_code_for(error.code);
+}
+
+}  // namespace biomedq::cli
+
+int main(int argc, char** argv) {
+    using namespace biomedq;
+    CLI::App app{"biomedq: which LLM, at which quantization, fits your GPU, and what it costs in "
+                 "accuracy on biomedical NLP"};
+    app.set_version_flag("--version", std::string("biomedq ") + build_info::kVersion + " (llama.cpp " +
+                                          build_info::kLlamaCppTag + ", " +
+                                          build_info::kLlamaBackend + ")");
+    app.require_subcommand(1);
+
+    cli::CommandRun chosen;
+    cli::add_synth_command(app, chosen);
+    cli::add_quantize_command(app, chosen);
+    cli::add_info_command(app, chosen);
+    cli::add_generate_command(app, chosen);
+    cli::add_demo_command(app, chosen);
+
+    try {
+        app.parse(argc, argv);
+    } catch (const CLI::ParseError& e) {
+        return app.exit(e);
+    }
+    return chosen ? chosen() : 0;
+}
