@@ -15,6 +15,7 @@ packages=(
     libfmt-dev                  # formatting of tables and messages
     libsqlite3-dev              # result store
     libcurl4-openssl-dev        # OpenAI-compatible HTTP backend
+    libssl-dev                  # SHA-256 of model files (OpenSSL EVP)
     python3-jsonschema          # schema validation of results in tests
 )
 # npm pack fetches the pinned llama.cpp (and the report's vega JS). A machine whose Node.js comes from

@@ -1,0 +1,153 @@
+// The in-process generation engine over llama.cpp: loads a GGUF on CPU or GPU, renders the model's own
+// chat template, generates many prompts together with continuous batching (a new prompt is admitted as
+// soon as a sequence finishes; prompt processing is chunked into shared batches), and scores candidate
+// continuations by log-likelihood. Only src/engine includes llama.h.
+//
+// Thread safety: an Engine is used from one thread at a time. Callbacks run on the calling thread.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "biomedq/chat.h"
+#include "biomedq/result.h"
+
+namespace biomedq {
+
+struct EngineOptions {
+    std::string model_path;
+    int gpu_layers = -1;        // -1: all layers on the GPU when one exists; 0: CPU only
+    int ctx_per_sequence = 4096;  // tokens each parallel sequence may hold (prompt + generation)
+    int parallel = 8;           // sequences decoded together
+    int n_batch = 2048;         // tokens per llama_decode call
+    int n_ubatch = 512;         // physical micro-batch
+    int threads = 0;            // 0: all hardware threads
+    bool flash_attention = true;  // llama.cpp picks per device when supported
+    std::vector<std::string> rpc_servers;  // host:port of llama.cpp rpc-server instances
+    bool verbose = false;       // forward llama.cpp's own log lines to stderr
+};
+
+struct GenerationRequest {
+    std::string prompt;   // fully rendered text (see Engine::render_chat); BOS is added by the engine
+    std::string grammar;  // GBNF with a `root` rule; empty for unconstrained
+    int max_tokens = 256;
+    std::vector<std::string> stop;  // generation ends before the first occurrence of any of these
+    float temperature = 0.0f;       // 0: greedy
+    std::uint64_t seed = 0;         // used when temperature > 0
+    bool ignore_eos = false;        // benchmarks: always generate max_tokens
+};
+
+enum class FinishReason { kEndOfSequence, kStopString, kMaxTokens, kGrammarComplete, kError };
+const char* finish_reason_name(FinishReason reason);
+
+struct GenerationResult {
+    std::string text;
+    FinishReason finish = FinishReason::kMaxTokens;
+    std::string error;  // set when finish == kError (e.g. the prompt does not fit the context)
+    int n_tokens_prompt = 0;
+    int n_tokens_generated = 0;
+    double t_latency_ms = 0.0;  // admission to completion
+};
+
+// Scores log P(continuation | context): the sum over the continuation's tokens.
+struct LoglikRequest {
+    std::string context;       // rendered prompt
+    std::string continuation;  // e.g. " B"
+};
+
+struct LoglikResult {
+    double logprob = 0.0;
+    bool is_greedy = false;  // every continuation token was the argmax
+    int n_tokens_continuation = 0;
+    int n_tokens_context = 0;
+    std::string error;
+};
+
+// Memory llama.cpp reports having allocated, per buffer (device) name.
+struct BufferMemory {
+    std::string buffer;  // e.g. "CPU", "CUDA0", "CPU_Mapped"
+    std::uint64_t bytes_weights = 0;
+    std::uint64_t bytes_kv = 0;
+    std::uint64_t bytes_compute = 0;
+    std::uint64_t bytes_output = 0;
+};
+
+struct DeviceMemory {
+    std::string name;         // ggml device name
+    std::string description;  // e.g. "NVIDIA H100 80GB HBM3"
+    std::uint64_t bytes_total = 0;
+    std::uint64_t bytes_free_before_load = 0;
+    std::uint64_t bytes_free_after_load = 0;  // peak use ~= before - min(free seen)
+    std::uint64_t bytes_free_min = 0;
+};
+
+struct ModelDescription {
+    std::string path;
+    std::string architecture;
+    std::string description;  // llama_model_desc, e.g. "llama 8B Q4_K - Medium"
+    std::uint64_t n_params = 0;
+    std::uint64_t bytes_weights = 0;
+    int n_layer = 0;
+    int n_ctx_train = 0;
+    int n_vocab = 0;
+    bool has_chat_template = false;
+};
+
+struct EngineStats {
+    std::uint64_t n_tokens_prompt = 0;
+    std::uint64_t n_tokens_generated = 0;
+    double t_decode_ms = 0.0;  // time inside llama_decode
+    double t_load_ms = 0.0;
+    int n_decode_calls = 0;
+};
+
+class Engine {
+public:
+    // Errors: kNotFound (file), kParse (not a GGUF / truncated), kUnsupported (architecture),
+    // kResource (could not allocate the context: says what to reduce).
+    static Result<std::unique_ptr<Engine>> load(const EngineOptions& options);
+    ~Engine();
+    Engine(const Engine&) = delete;
+    Engine& operator=(const Engine&) = delete;
+
+    // Renders messages with the model's own chat template (Jinja, as llama.cpp renders it), ending with
+    // the assistant turn's opening. Errors: kUnsupported when the model has no chat template.
+    Result<std::string> render_chat(const std::vector<ChatMessage>& messages) const;
+
+    // Generates every request; on_done(index, result) is called as each one finishes (in completion
+    // order). A per-request problem (prompt too long, bad grammar) becomes a kError result, not a
+    // failure of the whole call. Returns an error only when decoding itself fails (out of memory, a
+    // backend failure) or `cancel` becomes true; finished requests have been delivered by then.
+    Status generate(const std::vector<GenerationRequest>& requests,
+                    const std::function<void(std::size_t, GenerationResult&&)>& on_done,
+                    const std::atomic<bool>* cancel = nullptr);
+
+    // Scores all requests, batching them as parallel sequences.
+    Result<std::vector<LoglikResult>> loglik(const std::vector<LoglikRequest>& requests,
+                                             const std::atomic<bool>* cancel = nullptr);
+
+    // Checks a GBNF grammar against this model's vocabulary. Errors: kParse.
+    Status validate_grammar(const std::string& grammar) const;
+
+    int count_tokens(const std::string& text) const;
+    const ModelDescription& model() const;
+    const EngineOptions& options() const;
+    EngineStats stats() const;
+    std::vector<BufferMemory> buffer_memory() const;
+    std::vector<DeviceMemory> device_memory() const;
+
+    struct Impl;
+
+private:
+    explicit Engine(std::unique_ptr<Impl> impl);
+    std::unique_ptr<Impl> impl_;
+};
+
+// The GPUs ggml can use in this build, with their current free memory (empty on a CPU-only build).
+std::vector<DeviceMemory> list_gpu_devices();
+
+}  // namespace biomedq

@@ -1,0 +1,74 @@
+// `biomedq eval` as a library: one resolved configuration in, a run directory out
+// (config.json, samples.jsonl, results.json). Resumable: rerunning with the same directory keeps
+// finished examples and runs the rest; a different configuration is refused.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "biomedq/result.h"
+
+namespace biomedq {
+
+// Everything a run depends on, with defaults in one place. Fields that only change speed
+// (parallel, gpu_layers, threads) are left out of the configuration hash, so a resumed run may change
+// them; everything that can change an answer is in it.
+struct RunConfig {
+    std::string model_path;
+    std::vector<std::string> tasks = {"bc5cdr-chem", "ncbi-disease", "chemprot", "ddi",
+                                      "hoc",         "litcovid",     "medqa",    "pubmedqa"};
+    std::string prompt = "zero-shot";  // zero-shot | few-shot:K | cot | cot:K (K shots before CoT)
+    std::string shot_selection = "random";  // random | nearest
+    bool constrained = false;
+    std::string subset = "sample200";  // sample200 | all (the full test split)
+    int limit = 0;                     // first N examples of each task; 0 = all
+    std::uint64_t seed = 1234;
+    std::string mc_mode = "generate";  // generate | loglik (multiple-choice tasks only)
+    bool chat = true;                  // render with the model's chat template
+    int ctx = 4096;                    // tokens per sequence
+    int gpu_layers = -1;
+    std::string parallel = "auto";  // a number or "auto"
+    int threads = 0;
+    int bootstrap_resamples = 1000;
+    std::string data_dir;   // empty: the default data dir
+    std::string tasks_dir;  // empty: the shipped tasks/
+    std::string out_dir;
+    bool progress = true;
+    bool verbose = false;
+};
+
+// The parts of a RunConfig that determine results, as JSON (written to config.json).
+nlohmann::json run_config_identity(const RunConfig& config);
+
+// Outcome of one eval invocation.
+struct RunOutcome {
+    std::filesystem::path results_path;
+    std::size_t n_examples_total = 0;
+    std::size_t n_examples_resumed = 0;  // already in samples.jsonl before this invocation
+    std::size_t n_examples_run = 0;
+    std::string summary_table;  // printed at the end
+};
+
+// Runs (or resumes) an evaluation. `cancel` (set by Ctrl-C) stops after flushing finished examples;
+// the result is then kCancelled and the run can be resumed.
+Result<RunOutcome> run_eval(const RunConfig& config, const std::atomic<bool>* cancel = nullptr);
+
+// Re-parses and re-scores saved outputs with the current parsers and metrics, without the model,
+// rewriting results.json (other sections are kept).
+Result<RunOutcome> rescore_run(const std::filesystem::path& run_dir);
+
+// Per task: paired difference of every metric (B - A) with CI and p-value, and agreement rate, over
+// the examples both runs finished. Returns the comparison as JSON and a printable table.
+struct Comparison {
+    nlohmann::json json;
+    std::string table;
+};
+Result<Comparison> compare_runs(const std::filesystem::path& run_a, const std::filesystem::path& run_b,
+                                int bootstrap_resamples = 1000, std::uint64_t seed = 1234);
+
+}  // namespace biomedq

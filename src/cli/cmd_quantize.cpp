@@ -1,0 +1,95 @@
+// biomedq quantize: one source GGUF into several llama.cpp quantization types.
+#include <nlohmann/json.hpp>
+
+#include <cstdio>
+#include <memory>
+#include <optional>
+
+#include "biomedq/quant.h"
+#include "cli/command.h"
+
+namespace biomedq::cli {
+
+namespace {
+
+struct QuantizeArgs {
+    std::string src;
+    std::string types;
+    std::string out_dir;
+    std::string imatrix;
+    int threads = 0;
+    bool json = false;
+};
+
+int run_quantize(const QuantizeArgs& args) {
+    // Everything checkable is checked before the first (slow) quantization starts.
+    auto types = parse_quant_type_list(args.types);
+    if (!types.ok()) return report_error(types.error());
+    if (args.imatrix.empty()) {
+        for (const auto& type : *types) {
+            if (type.needs_imatrix) {
+                return report_error(make_error(
+                    ErrorCode::kInvalidArgument,
+                    "quantization type " + type.name +
+                        " needs an importance matrix: pass --imatrix FILE (made by llama-imatrix)"));
+            }
+        }
+    }
+    Status src_ok = check_gguf_file(args.src);
+    if (!src_ok.ok()) return report_error(src_ok.error());
+    std::error_code ec;
+    std::filesystem::create_directories(args.out_dir, ec);
+    if (ec) {
+        return report_error(
+            make_error(ErrorCode::kIo, args.out_dir + ": cannot create directory: " + ec.message()));
+    }
+
+    QuantizeOptions options;
+    if (!args.imatrix.empty()) options.imatrix_path = args.imatrix;
+    options.n_threads = args.threads;
+    nlohmann::json results = nlohmann::json::array();
+    if (!args.json) std::printf("%-8s %12s %8s %9s  %s\n", "type", "size_MiB", "bpw", "time_s", "file");
+    for (const auto& type : *types) {
+        const auto out = quantized_output_path(args.src, args.out_dir, type);
+        auto report = quantize_model(args.src, type, out, options);
+        if (!report.ok()) return report_error(report.error());
+        if (args.json) {
+            results.push_back({{"type", report->type},
+                               {"path", report->path.string()},
+                               {"bytes_file", report->bytes_file},
+                               {"bytes_tensors", report->bytes_tensors},
+                               {"n_params", report->n_params},
+                               {"bits_per_weight", report->bits_per_weight},
+                               {"t_quantize_ms", report->t_quantize_ms}});
+        } else {
+            std::printf("%-8s %12.2f %8.3f %9.2f  %s\n", report->type.c_str(),
+                        static_cast<double>(report->bytes_file) / (1024.0 * 1024.0),
+                        report->bits_per_weight, report->t_quantize_ms / 1000.0,
+                        report->path.c_str());
+            std::fflush(stdout);
+        }
+    }
+    if (args.json) std::printf("%s\n", results.dump(2).c_str());
+    return 0;
+}
+
+}  // namespace
+
+void add_quantize_command(CLI::App& app, CommandRun& chosen) {
+    auto args = std::make_shared<QuantizeArgs>();
+    CLI::App* cmd = app.add_subcommand("quantize", "Quantize a GGUF into several llama.cpp types");
+    cmd->add_option("src", args->src, "Source GGUF (f16/bf16/f32)")->required();
+    cmd->add_option("--types", args->types,
+                    "Comma-separated types, e.g. q8_0,q6_k,q5_k_m,q4_k_m,iq4_xs,q3_k_m,q2_k")
+        ->required();
+    cmd->add_option("-o,--output-dir", args->out_dir,
+                    "Output directory; files are named <stem>-<TYPE>.gguf")
+        ->required();
+    cmd->add_option("--imatrix", args->imatrix,
+                    "Importance matrix (llama-imatrix output); required for iq1/iq2/iq3_xxs/iq3_xs/q2_k_s");
+    cmd->add_option("--threads", args->threads, "Threads (0 = all cores)")->capture_default_str();
+    cmd->add_flag("--json", args->json, "Print the results as JSON");
+    cmd->callback([args, &chosen] { chosen = [args] { return run_quantize(*args); }; });
+}
+
+}  // namespace biomedq::cli

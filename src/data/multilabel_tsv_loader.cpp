@@ -1,0 +1,78 @@
+// HoC / LitCovid documents: id<TAB>text<TAB>labels -> one Example per row (id, text, labels split
+// on
+// `;` in file order). The shipped files start with the header "pmid\ttext\tlabels"; a first line
+// whose 2nd and 3rd fields are "text" and "labels" is taken as that header. HoC was written by a
+// CSV writer (fields holding `"` are quoted), so fields are unquoted. An empty labels field means
+// "no label", which a multi-label task allows (none of the shipped files has one); an empty item
+// between two `;` is an error because it can only be a damaged row.
+#include "core/file_io.h"
+#include "data/loader_errors.h"
+#include "data/loaders.h"
+#include "data/text_lines.h"
+#include "data/tsv_fields.h"
+
+namespace biomedq::data {
+namespace {
+
+std::vector<std::string_view> split_semicolons(std::string_view text) {
+    std::vector<std::string_view> parts;
+    std::size_t start = 0;
+    while (true) {
+        const std::size_t semi = text.find(';', start);
+        if (semi == std::string_view::npos) {
+            parts.push_back(text.substr(start));
+            return parts;
+        }
+        parts.push_back(text.substr(start, semi - start));
+        start = semi + 1;
+    }
+}
+
+}  // namespace
+
+Result<Dataset> load_multilabel_tsv(const DataSource& source) {
+    BIOMEDQ_ASSIGN(const std::string content, read_file(source.path));
+    const std::string& path = source.path;
+    Dataset dataset{"multilabel_tsv", path, {}, {}};
+    static constexpr const char* kFieldNames[] = {"id", "text", "labels"};
+    for (const TextLine& line : split_lines(content)) {
+        const auto raw = split_tabs(line.text);
+        if (line.number == 1 && raw.size() == 3 && raw[1] == "text" && raw[2] == "labels") continue;
+        if (raw.size() != 3) {
+            return line_error(path, line.number,
+                              "expected 3 TAB-separated fields (id, text, labels), found " +
+                                  std::to_string(raw.size()));
+        }
+        std::string fields[3];
+        for (std::size_t i = 0; i < 3; ++i) {
+            auto value = unquote_csv_field(raw[i]);
+            if (!value.ok())
+                return field_error(path, line.number, kFieldNames[i], value.error().message);
+            fields[i] = std::move(value).value();
+        }
+        if (fields[0].empty()) return field_error(path, line.number, "id", "empty");
+        if (fields[1].empty()) return field_error(path, line.number, "text", "empty");
+        Example example;
+        if (!fields[2].empty()) {
+            for (std::string_view label : split_semicolons(fields[2])) {
+                if (label.empty()) {
+                    return field_error(path, line.number, "labels",
+                                       "empty label in \"" + fields[2] + "\" (two `;` in a row?)");
+                }
+                BIOMEDQ_TRY(
+                    check_label(source.label_set, std::string(label), path, line.number, "labels"));
+                example.labels.emplace_back(label);
+            }
+        }
+        example.id = std::move(fields[0]);
+        example.text = std::move(fields[1]);
+        example.source = path + ":" + std::to_string(line.number);
+        dataset.examples.push_back(std::move(example));
+    }
+    if (dataset.examples.empty()) {
+        return make_error(ErrorCode::kParse, path + ": no rows (the file is empty)");
+    }
+    return dataset;
+}
+
+}  // namespace biomedq::data

@@ -1,0 +1,52 @@
+// BLUE-style relation rows (ChemProt, DDI2013): index<TAB>sentence<TAB>label -> one Example per row
+// (id = index, text = sentence with its @CHEMICAL$/@GENE$/@DRUG$ masks, labels = {label}).
+// The header row "index\tsentence\tlabel" is recognised on the first line only. ChemProt's files
+// were written by a CSV writer, so a sentence holding `"` arrives CSV-quoted and is unquoted here.
+#include "core/file_io.h"
+#include "data/loader_errors.h"
+#include "data/loaders.h"
+#include "data/text_lines.h"
+#include "data/tsv_fields.h"
+
+namespace biomedq::data {
+
+Result<Dataset> load_relation_tsv(const DataSource& source) {
+    BIOMEDQ_ASSIGN(const std::string content, read_file(source.path));
+    const std::string& path = source.path;
+    Dataset dataset{"relation_tsv", path, {}, {}};
+    static constexpr const char* kFieldNames[] = {"index", "sentence", "label"};
+    for (const TextLine& line : split_lines(content)) {
+        if (line.number == 1 && line.text == "index\tsentence\tlabel") continue;
+        if (line.text.empty()) {
+            return line_error(path, line.number,
+                              "empty line, expected index<TAB>sentence<TAB>label");
+        }
+        const auto raw = split_tabs(line.text);
+        if (raw.size() != 3) {
+            return line_error(path, line.number,
+                              "expected 3 TAB-separated fields (index, sentence, label), found " +
+                                  std::to_string(raw.size()));
+        }
+        std::string fields[3];
+        for (std::size_t i = 0; i < 3; ++i) {
+            auto value = unquote_csv_field(raw[i]);
+            if (!value.ok())
+                return field_error(path, line.number, kFieldNames[i], value.error().message);
+            if (value->empty()) return field_error(path, line.number, kFieldNames[i], "empty");
+            fields[i] = std::move(value).value();
+        }
+        BIOMEDQ_TRY(check_label(source.label_set, fields[2], path, line.number, "label"));
+        Example example;
+        example.id = std::move(fields[0]);
+        example.text = std::move(fields[1]);
+        example.labels = {std::move(fields[2])};
+        example.source = path + ":" + std::to_string(line.number);
+        dataset.examples.push_back(std::move(example));
+    }
+    if (dataset.examples.empty()) {
+        return make_error(ErrorCode::kParse, path + ": no rows (the file is empty)");
+    }
+    return dataset;
+}
+
+}  // namespace biomedq::data

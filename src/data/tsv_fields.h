@@ -1,0 +1,24 @@
+// TAB-separated fields as the benchmark files write them. Several of them (HoC, LitCovid, PubMedQA,
+// ChemProt dev) were written by a CSV writer: a field holding a `"` is wrapped in quotes with inner
+// quotes doubled. Hand-written files (DDI) hold bare quotes mid-field. Both are read correctly by
+// treating a field as quoted exactly when it starts with `"`.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "biomedq/result.h"
+
+namespace biomedq::data {
+
+// Splits on every TAB; "a\t\tb" gives three fields, "" gives one empty field.
+std::vector<std::string_view> split_tabs(std::string_view line);
+
+// A field starting with `"` must be a whole CSV-quoted field ("...", inner quotes doubled) and is
+// unquoted; any other field is returned unchanged. Error (kParse, message without location: the
+// caller adds file/line/field) when a quoted field is unterminated or has text after its closing
+// quote. Quoted fields spanning lines are not supported: none of the shipped files has one.
+Result<std::string> unquote_csv_field(std::string_view field);
+
+}  // namespace biomedq::data

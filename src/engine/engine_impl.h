@@ -1,0 +1,52 @@
+// The Engine's private state, shared by the files that implement its parts (load, chat, generate,
+// loglik).
+#pragma once
+
+#include <chat.h>  // llama.cpp common: Jinja chat templates
+#include <llama.h>
+
+#include <string>
+#include <vector>
+
+#include "biomedq/engine.h"
+#include "engine/llama_handles.h"
+
+namespace biomedq {
+
+struct Engine::Impl {
+    EngineOptions options;
+    ModelDescription description;
+    engine::ModelPtr model;
+    engine::ContextPtr context;
+    const llama_vocab* vocab = nullptr;
+    common_chat_templates_ptr templates;
+    EngineStats stats;
+    std::vector<BufferMemory> buffers;
+    std::vector<DeviceMemory> devices;
+
+    std::vector<llama_token> tokenize(const std::string& text, bool add_special) const;
+    std::string token_piece(llama_token token) const;
+    // Runs llama_decode and waits for the device, accounting the time as decode time. Returns
+    // llama_decode's code.
+    int32_t decode(const llama_batch& batch);
+    void sample_device_memory();
+};
+
+// Clears the batch without freeing it.
+inline void batch_clear(llama_batch& batch) { batch.n_tokens = 0; }
+
+inline void batch_add(llama_batch& batch, llama_token token, llama_pos pos, llama_seq_id seq,
+                      bool logits) {
+    const int i = batch.n_tokens;
+    batch.token[i] = token;
+    batch.pos[i] = pos;
+    batch.n_seq_id[i] = 1;
+    batch.seq_id[i][0] = seq;
+    batch.logits[i] = logits ? 1 : 0;
+    batch.n_tokens++;
+}
+
+// The message llama_decode's failure codes translate to, with what the user can change.
+Error decode_error(int32_t code, const EngineOptions& options);
+
+}  // namespace biomedq

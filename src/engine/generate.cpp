@@ -1,0 +1,196 @@
+// Continuous batching: `parallel` slots, each holding one sequence. Every decode call carries one new
+// token for each generating slot plus chunks of pending prompts up to n_batch tokens, so prompt
+// processing and generation share batches and a finished slot takes the next prompt at once.
+#include <algorithm>
+#include <chrono>
+#include <deque>
+
+#include "engine/engine_impl.h"
+#include "engine/llama_log_capture.h"
+#include "engine/stop_strings.h"
+
+namespace biomedq {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+struct Slot {
+    llama_seq_id seq = 0;
+    std::size_t request = 0;
+    bool busy = false;
+    std::vector<llama_token> prompt;
+    std::size_t n_prompt_done = 0;
+    llama_pos pos = 0;
+    engine::SamplerPtr sampler;
+    llama_token pending = -1;  // sampled, not yet decoded
+    int batch_index = -1;      // where this slot's logits are in the current batch
+    GenerationResult result;
+    Clock::time_point t_start;
+};
+
+engine::SamplerPtr make_sampler(const llama_vocab* vocab, const GenerationRequest& request) {
+    auto chain_params = llama_sampler_chain_default_params();
+    chain_params.no_perf = true;
+    engine::SamplerPtr chain(llama_sampler_chain_init(chain_params));
+    if (!request.grammar.empty()) {
+        llama_sampler* grammar = llama_sampler_init_grammar(vocab, request.grammar.c_str(), "root");
+        if (!grammar) return nullptr;
+        llama_sampler_chain_add(chain.get(), grammar);
+    }
+    if (request.temperature > 0.0f) {
+        llama_sampler_chain_add(chain.get(), llama_sampler_init_temp(request.temperature));
+        llama_sampler_chain_add(chain.get(), llama_sampler_init_dist(static_cast<uint32_t>(request.seed)));
+    } else {
+        llama_sampler_chain_add(chain.get(), llama_sampler_init_greedy());
+    }
+    return chain;
+}
+
+}  // namespace
+
+Status Engine::generate(const std::vector<GenerationRequest>& requests,
+                        const std::function<void(std::size_t, GenerationResult&&)>& on_done,
+                        const std::atomic<bool>* cancel) {
+    Impl& im = *impl_;
+    const int n_parallel = im.options.parallel;
+    const int n_batch = static_cast<int>(llama_n_batch(im.context.get()));
+    const int ctx_per_seq = im.options.ctx_per_sequence;
+    llama_memory_t memory = llama_get_memory(im.context.get());
+    const llama_token bos = llama_vocab_bos(im.vocab);
+
+    std::vector<Slot> slots(static_cast<std::size_t>(n_parallel));
+    for (int i = 0; i < n_parallel; ++i) slots[static_cast<std::size_t>(i)].seq = i;
+    engine::BatchOwner batch_owner(n_batch, 1);
+    llama_batch& batch = batch_owner.batch;
+    std::size_t next_request = 0;
+    int n_busy = 0;
+
+    auto finish = [&](Slot& slot, FinishReason reason) {
+        slot.result.finish = reason;
+        slot.result.t_latency_ms =
+            std::chrono::duration<double, std::milli>(Clock::now() - slot.t_start).count();
+        llama_memory_seq_rm(memory, slot.seq, -1, -1);
+        slot.busy = false;
+        slot.sampler.reset();
+        --n_busy;
+        on_done(slot.request, std::move(slot.result));
+    };
+
+    // Admits the next request into `slot`; requests that cannot run are answered with an error result.
+    auto admit = [&](Slot& slot) -> bool {
+        while (next_request < requests.size()) {
+            const std::size_t index = next_request++;
+            const GenerationRequest& request = requests[index];
+            GenerationResult failed;
+            failed.finish = FinishReason::kError;
+            std::vector<llama_token> prompt = im.tokenize(request.prompt, true);
+            // A rendered chat template often starts with the BOS text itself; keep a single BOS.
+            if (prompt.size() >= 2 && prompt[0] == bos && prompt[1] == bos) prompt.erase(prompt.begin());
+            if (prompt.empty()) {
+                failed.error = "the prompt is empty";
+                on_done(index, std::move(failed));
+                continue;
+            }
+            if (static_cast<int>(prompt.size()) >= ctx_per_seq) {
+                failed.n_tokens_prompt = static_cast<int>(prompt.size());
+                failed.error = "the prompt has " + std::to_string(prompt.size()) +
+                               " tokens but the context holds " + std::to_string(ctx_per_seq) +
+                               " per sequence: raise --ctx or shorten the prompt";
+                on_done(index, std::move(failed));
+                continue;
+            }
+            engine::SamplerPtr sampler = make_sampler(im.vocab, request);
+            if (!sampler) {
+                failed.error = "the grammar does not parse: " + engine::recent_llama_errors();
+                on_done(index, std::move(failed));
+                continue;
+            }
+            slot.request = index;
+            slot.busy = true;
+            slot.prompt = std::move(prompt);
+            slot.n_prompt_done = 0;
+            slot.pos = 0;
+            slot.sampler = std::move(sampler);
+            slot.pending = -1;
+            slot.result = GenerationResult{};
+            slot.result.n_tokens_prompt = static_cast<int>(slot.prompt.size());
+            slot.t_start = Clock::now();
+            ++n_busy;
+            return true;
+        }
+        return false;
+    };
+
+    while (true) {
+        for (auto& slot : slots) {
+            if (!slot.busy) admit(slot);
+        }
+        if (n_busy == 0) break;
+        if (cancel && cancel->load()) {
+            for (auto& slot : slots) {
+                if (slot.busy) llama_memory_seq_rm(memory, slot.seq, -1, -1);
+            }
+            return make_error(ErrorCode::kCancelled, "generation interrupted");
+        }
+
+        batch_clear(batch);
+        for (auto& slot : slots) {
+            slot.batch_index = -1;
+            if (slot.busy && slot.pending >= 0) {
+                slot.batch_index = batch.n_tokens;
+                batch_add(batch, slot.pending, slot.pos++, slot.seq, true);
+                slot.pending = -1;
+            }
+        }
+        for (auto& slot : slots) {
+            if (!slot.busy || slot.n_prompt_done >= slot.prompt.size()) continue;
+            const int room = n_batch - batch.n_tokens;
+            if (room <= 0) break;
+            const std::size_t chunk = std::min<std::size_t>(static_cast<std::size_t>(room),
+                                                            slot.prompt.size() - slot.n_prompt_done);
+            for (std::size_t k = 0; k < chunk; ++k) {
+                const bool last = slot.n_prompt_done + 1 == slot.prompt.size();
+                if (last) slot.batch_index = batch.n_tokens;
+                batch_add(batch, slot.prompt[slot.n_prompt_done], slot.pos++, slot.seq, last);
+                slot.n_prompt_done++;
+            }
+        }
+
+        const int32_t rc = im.decode(batch);
+        if (rc != 0) {
+            for (auto& slot : slots) {
+                if (slot.busy) llama_memory_seq_rm(memory, slot.seq, -1, -1);
+            }
+            return decode_error(rc, im.options);
+        }
+
+        for (auto& slot : slots) {
+            if (!slot.busy || slot.batch_index < 0) continue;
+            const GenerationRequest& request = requests[slot.request];
+            const llama_token token = llama_sampler_sample(slot.sampler.get(), im.context.get(), slot.batch_index);
+            if (slot.result.n_tokens_generated == 0) im.stats.n_tokens_prompt += slot.prompt.size();
+            if (llama_vocab_is_eog(im.vocab, token) && !request.ignore_eos) {
+                finish(slot, FinishReason::kEndOfSequence);
+                continue;
+            }
+            slot.result.n_tokens_generated++;
+            im.stats.n_tokens_generated++;
+            const std::size_t before = slot.result.text.size();
+            slot.result.text += im.token_piece(token);
+            const std::size_t stop_at = engine::find_stop(slot.result.text, request.stop, before);
+            if (stop_at != std::string::npos) {
+                slot.result.text.resize(stop_at);
+                finish(slot, FinishReason::kStopString);
+                continue;
+            }
+            if (slot.result.n_tokens_generated >= request.max_tokens || slot.pos + 1 >= ctx_per_seq) {
+                finish(slot, FinishReason::kMaxTokens);
+                continue;
+            }
+            slot.pending = token;
+        }
+    }
+    return Status::success();
+}
+
+}  // namespace biomedq

@@ -1,0 +1,146 @@
+// Log-likelihood of continuations. Each request is one sequence (context + continuation tokens);
+// sequences are packed into shared batches, `parallel` at a time, with logits requested only at the
+// positions that predict continuation tokens.
+#include <algorithm>
+#include <cmath>
+
+#include "engine/engine_impl.h"
+
+namespace biomedq {
+namespace {
+
+struct Scoring {
+    std::size_t request = 0;
+    std::vector<llama_token> tokens;  // context + continuation
+    std::size_t n_context = 0;
+    std::size_t n_done = 0;           // tokens already decoded
+    llama_seq_id seq = 0;
+    LoglikResult result;
+    bool active = false;
+};
+
+// log softmax(logits)[target], and whether target is the argmax.
+std::pair<double, bool> token_logprob(const float* logits, int n_vocab, llama_token target) {
+    float max_logit = logits[0];
+    int argmax = 0;
+    for (int i = 1; i < n_vocab; ++i) {
+        if (logits[i] > max_logit) {
+            max_logit = logits[i];
+            argmax = i;
+        }
+    }
+    double sum = 0.0;
+    for (int i = 0; i < n_vocab; ++i) sum += std::exp(static_cast<double>(logits[i] - max_logit));
+    const double logprob = static_cast<double>(logits[target] - max_logit) - std::log(sum);
+    return {logprob, argmax == target};
+}
+
+}  // namespace
+
+Result<std::vector<LoglikResult>> Engine::loglik(const std::vector<LoglikRequest>& requests,
+                                                  const std::atomic<bool>* cancel) {
+    Impl& im = *impl_;
+    const int n_batch = static_cast<int>(llama_n_batch(im.context.get()));
+    const int n_vocab = llama_vocab_n_tokens(im.vocab);
+    const llama_token bos = llama_vocab_bos(im.vocab);
+    llama_memory_t memory = llama_get_memory(im.context.get());
+    std::vector<LoglikResult> results(requests.size());
+
+    // Tokenize the whole text and take the continuation as the tokens past the context's own
+    // tokenization, so merges across the boundary are scored as the model would see them.
+    std::vector<Scoring> work;
+    work.reserve(requests.size());
+    for (std::size_t i = 0; i < requests.size(); ++i) {
+        Scoring s;
+        s.request = i;
+        auto context = im.tokenize(requests[i].context, true);
+        auto whole = im.tokenize(requests[i].context + requests[i].continuation, true);
+        if (context.size() >= 2 && context[0] == bos && context[1] == bos) context.erase(context.begin());
+        if (whole.size() >= 2 && whole[0] == bos && whole[1] == bos) whole.erase(whole.begin());
+        const bool prefix = whole.size() > context.size() &&
+                            std::equal(context.begin(), context.end(), whole.begin());
+        if (!prefix) {
+            whole = context;
+            auto cont = im.tokenize(requests[i].continuation, false);
+            whole.insert(whole.end(), cont.begin(), cont.end());
+        }
+        s.n_context = context.size();
+        s.tokens = std::move(whole);
+        s.result.n_tokens_context = static_cast<int>(s.n_context);
+        s.result.n_tokens_continuation = static_cast<int>(s.tokens.size() - s.n_context);
+        if (s.n_context == 0 || s.tokens.size() == s.n_context) {
+            s.result.error = s.n_context == 0 ? "the context is empty" : "the continuation is empty";
+        } else if (static_cast<int>(s.tokens.size()) > im.options.ctx_per_sequence) {
+            s.result.error = "context + continuation have " + std::to_string(s.tokens.size()) +
+                             " tokens but the context holds " +
+                             std::to_string(im.options.ctx_per_sequence) + " per sequence: raise --ctx";
+        }
+        if (!s.result.error.empty()) {
+            results[i] = s.result;
+            continue;
+        }
+        work.push_back(std::move(s));
+    }
+
+    engine::BatchOwner batch_owner(n_batch, 1);
+    llama_batch& batch = batch_owner.batch;
+    std::size_t next = 0;
+    std::vector<Scoring*> slots(static_cast<std::size_t>(im.options.parallel), nullptr);
+    // Tokens of the current batch whose logits score a continuation token.
+    struct Row {
+        Scoring* scoring;
+        std::size_t position;
+        int32_t batch_index;
+    };
+    std::vector<Row> rows;
+
+    while (true) {
+        for (std::size_t k = 0; k < slots.size(); ++k) {
+            if (!slots[k] && next < work.size()) {
+                slots[k] = &work[next++];
+                slots[k]->seq = static_cast<llama_seq_id>(k);
+            }
+        }
+        if (std::none_of(slots.begin(), slots.end(), [](Scoring* s) { return s != nullptr; })) break;
+        if (cancel && cancel->load()) return make_error(ErrorCode::kCancelled, "scoring interrupted");
+
+        batch_clear(batch);
+        rows.clear();
+        for (Scoring* s : slots) {
+            if (!s) continue;
+            while (s->n_done < s->tokens.size() && batch.n_tokens < n_batch) {
+                const std::size_t p = s->n_done;
+                // Position p predicts token p+1: needed for p in [n_context-1, size-2].
+                const bool want = p + 1 >= s->n_context && p + 1 < s->tokens.size();
+                if (want) rows.push_back(Row{s, p, batch.n_tokens});
+                batch_add(batch, s->tokens[p], static_cast<llama_pos>(p), s->seq, want);
+                s->n_done++;
+            }
+        }
+        const int32_t rc = im.decode(batch);
+        if (rc != 0) {
+            for (Scoring* s : slots) {
+                if (s) llama_memory_seq_rm(memory, s->seq, -1, -1);
+            }
+            return decode_error(rc, im.options);
+        }
+        im.stats.n_tokens_prompt += static_cast<std::uint64_t>(batch.n_tokens);
+        for (const auto& [s, p, batch_index] : rows) {
+            const float* logits = llama_get_logits_ith(im.context.get(), batch_index);
+            auto [lp, greedy] = token_logprob(logits, n_vocab, s->tokens[p + 1]);
+            if (p + 1 == s->n_context) s->result.is_greedy = true;
+            s->result.logprob += lp;
+            s->result.is_greedy = s->result.is_greedy && greedy;
+        }
+        for (auto& slot : slots) {
+            if (slot && slot->n_done == slot->tokens.size()) {
+                llama_memory_seq_rm(memory, slot->seq, -1, -1);
+                results[slot->request] = slot->result;
+                slot = nullptr;
+            }
+        }
+    }
+    return results;
+}
+
+}  // namespace biomedq

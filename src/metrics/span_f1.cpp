@@ -1,0 +1,108 @@
+#include "span_f1.h"
+
+#include <algorithm>
+
+#include "prf.h"
+
+namespace biomedq::metrics {
+namespace {
+
+std::vector<Span> as_set(std::vector<Span> spans) {
+    std::sort(spans.begin(), spans.end());
+    spans.erase(std::unique(spans.begin(), spans.end()), spans.end());
+    return spans;
+}
+
+std::vector<Span> predicted_set(const Prediction& pred) {
+    return pred.valid ? as_set(pred.spans) : std::vector<Span>{};
+}
+
+bool overlaps_same_type(const Span& a, const Span& b) {
+    return a.type == b.type && a.begin < b.end && b.begin < a.end;
+}
+
+bool overlaps_any(const Span& span, const std::vector<Span>& others) {
+    return std::any_of(others.begin(), others.end(),
+                       [&](const Span& other) { return overlaps_same_type(span, other); });
+}
+
+double quantity_from(SpanQuantity quantity, double precision, double recall) {
+    switch (quantity) {
+        case SpanQuantity::kPrecision: return precision;
+        case SpanQuantity::kRecall: return recall;
+        case SpanQuantity::kF1: return f1_from_precision_recall(precision, recall);
+    }
+    return 0.0;
+}
+
+}  // namespace
+
+StrictSpanCounts strict_span_counts(const std::vector<Span>& gold, const Prediction& pred) {
+    const std::vector<Span> gold_set = as_set(gold);
+    const std::vector<Span> pred_set = predicted_set(pred);
+    StrictSpanCounts counts;
+    counts.n_gold = static_cast<int>(gold_set.size());
+    counts.n_pred = static_cast<int>(pred_set.size());
+    for (const Span& span : pred_set) {
+        if (std::binary_search(gold_set.begin(), gold_set.end(), span)) ++counts.tp;
+    }
+    return counts;
+}
+
+LenientSpanCounts lenient_span_counts(const std::vector<Span>& gold, const Prediction& pred) {
+    const std::vector<Span> gold_set = as_set(gold);
+    const std::vector<Span> pred_set = predicted_set(pred);
+    LenientSpanCounts counts;
+    counts.n_gold = static_cast<int>(gold_set.size());
+    counts.n_pred = static_cast<int>(pred_set.size());
+    for (const Span& span : pred_set) {
+        if (overlaps_any(span, gold_set)) ++counts.pred_matched;
+    }
+    for (const Span& span : gold_set) {
+        if (overlaps_any(span, pred_set)) ++counts.gold_matched;
+    }
+    return counts;
+}
+
+double example_strict_span_f1(const std::vector<Span>& gold, const Prediction& pred) {
+    const StrictSpanCounts c = strict_span_counts(gold, pred);
+    if (c.n_gold == 0 && c.n_pred == 0) return 1.0;
+    return safe_ratio(2.0 * c.tp, c.n_gold + c.n_pred);
+}
+
+MetricDefinition make_span_metric(const std::string& name, SpanMatch match, SpanQuantity quantity,
+                                  const std::vector<Gold>& gold, const std::vector<Prediction>& pred) {
+    // Slots: strict  [tp, n_pred, n_gold]
+    //        lenient [pred_matched, n_pred, gold_matched, n_gold]
+    MetricDefinition metric;
+    metric.name = name;
+    if (match == SpanMatch::kStrict) {
+        metric.stats = ExampleStats(3);
+        for (std::size_t i = 0; i < gold.size(); ++i) {
+            const StrictSpanCounts c = strict_span_counts(gold[i].spans, pred[i]);
+            if (c.tp) metric.stats.add(0, c.tp);
+            if (c.n_pred) metric.stats.add(1, c.n_pred);
+            if (c.n_gold) metric.stats.add(2, c.n_gold);
+            metric.stats.finish_example();
+        }
+        metric.reduce = [quantity](const std::vector<double>& t, std::size_t) {
+            return quantity_from(quantity, safe_ratio(t[0], t[1]), safe_ratio(t[0], t[2]));
+        };
+    } else {
+        metric.stats = ExampleStats(4);
+        for (std::size_t i = 0; i < gold.size(); ++i) {
+            const LenientSpanCounts c = lenient_span_counts(gold[i].spans, pred[i]);
+            if (c.pred_matched) metric.stats.add(0, c.pred_matched);
+            if (c.n_pred) metric.stats.add(1, c.n_pred);
+            if (c.gold_matched) metric.stats.add(2, c.gold_matched);
+            if (c.n_gold) metric.stats.add(3, c.n_gold);
+            metric.stats.finish_example();
+        }
+        metric.reduce = [quantity](const std::vector<double>& t, std::size_t) {
+            return quantity_from(quantity, safe_ratio(t[0], t[1]), safe_ratio(t[2], t[3]));
+        };
+    }
+    return metric;
+}
+
+}  // namespace biomedq::metrics

@@ -1,0 +1,84 @@
+// compare: paired differences between two runs on the examples both finished.
+#include <fmt/format.h>
+#include <map>
+
+#include "biomedq/runner.h"
+#include "runner/eval_plan.h"
+#include "runner/sample_log.h"
+#include "runner/sample_record.h"
+
+namespace biomedq {
+namespace runner {
+Result<nlohmann::json> read_json_file(const std::filesystem::path& path);
+Result<RunConfig> config_of_run(const nlohmann::json& results, const std::filesystem::path& run_dir);
+}  // namespace runner
+
+namespace {
+
+bool same_answer(const Prediction& a, const Prediction& b) {
+    return a.valid == b.valid && a.labels == b.labels && a.spans == b.spans;
+}
+
+}  // namespace
+
+Result<Comparison> compare_runs(const std::filesystem::path& run_a, const std::filesystem::path& run_b,
+                                int bootstrap_resamples, std::uint64_t seed) {
+    BIOMEDQ_ASSIGN(auto results_a, runner::read_json_file(run_a / "results.json"));
+    BIOMEDQ_ASSIGN(auto results_b, runner::read_json_file(run_b / "results.json"));
+    BIOMEDQ_ASSIGN(RunConfig config, runner::config_of_run(results_a, run_a));
+    BIOMEDQ_ASSIGN(runner::EvalPlan plan, runner::plan_eval(config));
+    BIOMEDQ_ASSIGN(auto records_a, runner::read_sample_log(run_a / "samples.jsonl"));
+    BIOMEDQ_ASSIGN(auto records_b, runner::read_sample_log(run_b / "samples.jsonl"));
+
+    using Key = std::pair<std::string, std::string>;
+    std::map<Key, const nlohmann::json*> in_b;
+    for (const auto& r : records_b) in_b[{r["task"].get<std::string>(), r["id"].get<std::string>()}] = &r;
+
+    Comparison out;
+    out.json = {{"run_a", run_a.string()}, {"run_b", run_b.string()}, {"tasks", nlohmann::json::object()}};
+    out.table = fmt::format("{:<14} {:<22} {:>8} {:>8} {:>9} {:>20} {:>8} {:>7} {:>6}\n", "task", "metric", "A", "B",
+                            "B-A", "95% CI", "p", "agree", "n");
+    for (const auto& tp : plan.tasks) {
+        std::vector<std::pair<std::size_t, std::pair<const nlohmann::json*, const nlohmann::json*>>> paired;
+        for (const auto& r : records_a) {
+            if (r["task"] != tp.task.name) continue;
+            auto found = in_b.find({tp.task.name, r["id"].get<std::string>()});
+            if (found != in_b.end()) paired.push_back({r.value("index", std::size_t{0}), {&r, found->second}});
+        }
+        std::sort(paired.begin(), paired.end(), [](const auto& x, const auto& y) { return x.first < y.first; });
+        std::vector<Gold> gold;
+        std::vector<Prediction> pa, pb;
+        std::size_t agree = 0;
+        for (const auto& [index, pair] : paired) {
+            BIOMEDQ_ASSIGN(Gold g, runner::gold_from_json(pair.first->at("gold")));
+            BIOMEDQ_ASSIGN(Prediction a, runner::prediction_from_json(pair.first->at("parsed")));
+            BIOMEDQ_ASSIGN(Prediction b, runner::prediction_from_json(pair.second->at("parsed")));
+            if (same_answer(a, b)) ++agree;
+            gold.push_back(std::move(g));
+            pa.push_back(std::move(a));
+            pb.push_back(std::move(b));
+        }
+        nlohmann::json task_json = {{"n_paired", gold.size()},
+                                    {"agreement", gold.empty() ? 0.0 : static_cast<double>(agree) / static_cast<double>(gold.size())},
+                                    {"metrics", nlohmann::json::array()}};
+        if (!gold.empty()) {
+            MetricOptions options = metric_options_of(tp.task);
+            options.bootstrap_resamples = bootstrap_resamples;
+            options.seed = seed;
+            for (const auto& metric : tp.task.metrics) {
+                BIOMEDQ_ASSIGN(PairedDifference d, paired_bootstrap(metric, gold, pa, pb, options));
+                task_json["metrics"].push_back({{"name", metric}, {"value_a", d.value_a}, {"value_b", d.value_b},
+                                                {"difference", d.difference}, {"ci_low", d.ci_low},
+                                                {"ci_high", d.ci_high}, {"p_value", d.p_value}});
+                out.table += fmt::format("{:<14} {:<22} {:>8.3f} {:>8.3f} {:>+9.3f} {:>20} {:>8.4f} {:>6.1f}% {:>6}\n",
+                                         tp.task.name, metric, d.value_a, d.value_b, d.difference,
+                                         fmt::format("[{:+.3f}, {:+.3f}]", d.ci_low, d.ci_high), d.p_value,
+                                         100.0 * task_json["agreement"].get<double>(), gold.size());
+            }
+        }
+        out.json["tasks"][tp.task.name] = task_json;
+    }
+    return out;
+}
+
+}  // namespace biomedq

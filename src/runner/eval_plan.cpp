@@ -1,0 +1,63 @@
+#include "runner/eval_plan.h"
+
+#include <algorithm>
+
+#include "runner/prompt_method.h"
+#include "tasks/did_you_mean.h"
+
+namespace biomedq::runner {
+
+std::string split_of_subset(const TaskConfig& task, const std::string& subset) {
+    if (subset == "all") return "test";
+    if (task.data.splits.count(subset)) return subset;
+    return "test";
+}
+
+Result<EvalPlan> plan_eval(const RunConfig& config) {
+    EvalPlan plan;
+    BIOMEDQ_ASSIGN(plan.prompt, prompt_options_of(config));
+    if (config.subset != "sample200" && config.subset != "all") {
+        return make_error(ErrorCode::kInvalidArgument, "--subset " + config.subset + ": expected sample200 or all");
+    }
+    if (config.mc_mode != "generate" && config.mc_mode != "loglik") {
+        return make_error(ErrorCode::kInvalidArgument, "--mc-mode " + config.mc_mode + ": expected generate or loglik");
+    }
+    if (config.limit < 0) return make_error(ErrorCode::kInvalidArgument, "--limit must be 0 (all) or more");
+    plan.tasks_dir = config.tasks_dir.empty() ? default_tasks_dir() : std::filesystem::path(config.tasks_dir);
+    plan.data_dir = config.data_dir.empty() ? default_data_dir() : std::filesystem::path(config.data_dir);
+    BIOMEDQ_ASSIGN(auto all_tasks, load_task_dir(plan.tasks_dir));
+    std::vector<std::string> names;
+    for (const auto& t : all_tasks) names.push_back(t.name);
+
+    if (config.tasks.empty()) return make_error(ErrorCode::kInvalidArgument, "--tasks: no task named");
+    for (const auto& name : config.tasks) {
+        auto found = std::find_if(all_tasks.begin(), all_tasks.end(), [&](const TaskConfig& t) { return t.name == name; });
+        if (found == all_tasks.end()) {
+            return make_error(ErrorCode::kNotFound, "--tasks: unknown task \"" + name + "\"" +
+                                                        tasks::did_you_mean(name, names) + " (known: " +
+                                                        tasks::join_names(names) + ")");
+        }
+        TaskPlan tp;
+        tp.task = *found;
+        const std::string split = split_of_subset(tp.task, config.subset);
+        BIOMEDQ_ASSIGN(Dataset data, load_task_split(tp.task, split, plan.data_dir));
+        tp.examples = std::move(data.examples);
+        if (config.limit > 0 && tp.examples.size() > static_cast<std::size_t>(config.limit)) {
+            tp.examples.resize(static_cast<std::size_t>(config.limit));
+        }
+        tp.loglik = config.mc_mode == "loglik" && tp.task.kind == TaskKind::kMcqa;
+        if (plan.prompt.k > 0) {
+            if (tp.task.prompt.few_shot_split.empty()) {
+                return make_error(ErrorCode::kUnsupported,
+                                  name + ": few-shot prompting is unavailable (the task declares no "
+                                         "few_shot_split); use --prompt zero-shot or cot");
+            }
+            BIOMEDQ_ASSIGN(Dataset pool, load_task_split(tp.task, tp.task.prompt.few_shot_split, plan.data_dir));
+            tp.shots = std::make_unique<ShotSelector>(ShotSelector::create(tp.task, std::move(pool.examples), plan.prompt));
+        }
+        plan.tasks.push_back(std::move(tp));
+    }
+    return plan;
+}
+
+}  // namespace biomedq::runner

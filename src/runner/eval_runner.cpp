@@ -1,0 +1,265 @@
+// run_eval: plan, claim the run directory, run what is not yet in samples.jsonl (generation with
+// continuous batching, or option log-likelihood), appending each example as it finishes, then score
+// everything into results.json.
+#include <chrono>
+#include <cmath>
+#include <ctime>
+#include <fmt/format.h>
+#include <map>
+
+#include "biomedq/engine.h"
+#include "biomedq/quant.h"
+#include "biomedq/runner.h"
+#include "core/file_io.h"
+#include "core/sha256.h"
+#include "runner/environment.h"
+#include "runner/eval_plan.h"
+#include "runner/parallel_choice.h"
+#include "runner/progress.h"
+#include "runner/results_document.h"
+#include "runner/run_directory.h"
+#include "runner/sample_log.h"
+#include "runner/sample_record.h"
+
+namespace biomedq {
+namespace {
+
+using runner::SampleLog;
+using runner::TaskPlan;
+using Clock = std::chrono::steady_clock;
+
+struct PendingExample {
+    const TaskPlan* plan = nullptr;
+    std::size_t index = 0;  // position in plan->examples
+};
+
+std::string iso_now() {
+    std::time_t t = std::time(nullptr);
+    char buf[32];
+    std::strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%SZ", std::gmtime(&t));
+    return buf;
+}
+
+Result<std::string> render(Engine& engine, const std::vector<ChatMessage>& messages, const std::string& raw, bool chat) {
+    if (!chat) return raw;
+    return engine.render_chat(messages);
+}
+
+nlohmann::json base_record(const PendingExample& p) {
+    const Example& ex = p.plan->examples[p.index];
+    return {{"task", p.plan->task.name},
+            {"id", ex.id},
+            {"index", p.index},
+            {"gold", runner::gold_to_json(gold_of(p.plan->task, ex))}};
+}
+
+double score_of(const TaskPlan& plan, const Example& ex, const Prediction& pred) {
+    return example_score(task_kind_name(plan.task.kind), gold_of(plan.task, ex), pred);
+}
+
+}  // namespace
+
+nlohmann::json run_config_identity(const RunConfig& c) {
+    return {{"tasks", c.tasks},     {"prompt", c.prompt},       {"shot_selection", c.shot_selection},
+            {"constrained", c.constrained}, {"subset", c.subset}, {"limit", c.limit},
+            {"seed", c.seed},       {"mc_mode", c.mc_mode},     {"chat", c.chat},
+            {"ctx", c.ctx}};
+}
+
+Result<RunOutcome> run_eval(const RunConfig& config, const std::atomic<bool>* cancel) {
+    const auto t_wall_start = Clock::now();
+    if (config.out_dir.empty()) return make_error(ErrorCode::kInvalidArgument, "--out: a run directory is required");
+    BIOMEDQ_TRY(check_gguf_file(config.model_path));
+    BIOMEDQ_ASSIGN(ModelInfo info, read_model_info(config.model_path));
+    BIOMEDQ_ASSIGN(runner::EvalPlan plan, runner::plan_eval(config));
+    BIOMEDQ_ASSIGN(std::string model_sha, sha256_file_cached(config.model_path));
+
+    nlohmann::json identity = run_config_identity(config);
+    identity["model_sha256"] = model_sha;
+    nlohmann::json task_hashes = nlohmann::json::object();
+    for (const auto& tp : plan.tasks) {
+        auto text = read_file(tp.task.source_path);
+        task_hashes[tp.task.name] = text.ok() ? sha256_hex(text.value()) : std::string("builtin");
+    }
+    identity["task_config_sha256"] = task_hashes;
+    const std::filesystem::path out(config.out_dir);
+    BIOMEDQ_ASSIGN(const bool resuming, runner::claim_run_directory(out, identity));
+    (void)resuming;
+    BIOMEDQ_ASSIGN(SampleLog log, SampleLog::open(out / "samples.jsonl"));
+
+    std::vector<PendingExample> pending;
+    std::size_t total = 0, already = 0;
+    for (const auto& tp : plan.tasks) {
+        for (std::size_t i = 0; i < tp.examples.size(); ++i) {
+            ++total;
+            if (log.contains(tp.task.name, tp.examples[i].id)) {
+                ++already;
+            } else {
+                pending.push_back(PendingExample{&tp, i});
+            }
+        }
+    }
+
+    runner::SessionMeasurements session;
+    session.started_at = iso_now();
+    if (!pending.empty()) {
+        EngineOptions eo;
+        eo.model_path = config.model_path;
+        eo.gpu_layers = config.gpu_layers;
+        eo.ctx_per_sequence = config.ctx;
+        eo.threads = config.threads;
+        eo.verbose = config.verbose;
+        BIOMEDQ_ASSIGN(eo.parallel, runner::choose_parallel(config, info, pending.size()));
+        session.parallel = eo.parallel;
+        BIOMEDQ_ASSIGN(auto engine_ptr, Engine::load(eo));
+        Engine& engine = *engine_ptr;
+        if (config.chat && !engine.model().has_chat_template) {
+            return make_error(ErrorCode::kUnsupported,
+                              config.model_path + ": the model has no chat template; rerun with --no-chat");
+        }
+        runner::Progress progress(total, already, config.progress);
+        Status write_status = Status::success();
+
+        // --- generation ---
+        std::vector<GenerationRequest> requests;
+        std::vector<const PendingExample*> request_owner;
+        std::vector<const PendingExample*> loglik_items;
+        for (const auto& p : pending) {
+            if (p.plan->loglik) {
+                loglik_items.push_back(&p);
+                continue;
+            }
+            const Example& ex = p.plan->examples[p.index];
+            const auto shots = p.plan->shots ? p.plan->shots->select(ex) : std::vector<Example>{};
+            BuiltPrompt built = build_prompt(p.plan->task, ex, shots, plan.prompt);
+            GenerationRequest r;
+            BIOMEDQ_ASSIGN(r.prompt, render(engine, built.messages, built.raw_prompt, config.chat));
+            r.grammar = built.grammar;
+            r.max_tokens = built.max_tokens;
+            r.stop = built.stop;
+            r.seed = config.seed;
+            requests.push_back(std::move(r));
+            request_owner.push_back(&p);
+        }
+        const auto on_done = [&](std::size_t i, GenerationResult&& result) {
+            if (!write_status.ok()) return;
+            const PendingExample& p = *request_owner[i];
+            const Example& ex = p.plan->examples[p.index];
+            Prediction pred;
+            if (result.finish != FinishReason::kError) pred = parse_answer(p.plan->task, ex, result.text);
+            const double score = score_of(*p.plan, ex, pred);
+            nlohmann::json record = base_record(p);
+            record["mode"] = "generate";
+            record["prompt"] = requests[i].prompt;
+            record["raw_output"] = result.text;
+            record["finish"] = finish_reason_name(result.finish);
+            if (!result.error.empty()) record["error"] = result.error;
+            record["parsed"] = runner::prediction_to_json(pred);
+            record["score"] = score;
+            record["correct"] = score >= 1.0;
+            record["n_tokens_prompt"] = result.n_tokens_prompt;
+            record["n_tokens_generated"] = result.n_tokens_generated;
+            record["t_latency_ms"] = result.t_latency_ms;
+            write_status = log.append(record);
+            if (write_status.ok()) {
+                session.n_examples++;
+                progress.example_done(p.plan->task.name, score);
+            }
+        };
+        const auto t_gen = Clock::now();
+        Status gen_status = engine.generate(requests, on_done, cancel);
+        session.t_generate_ms = std::chrono::duration<double, std::milli>(Clock::now() - t_gen).count();
+        if (!write_status.ok()) return write_status.error();
+        if (!gen_status.ok()) {
+            progress.finish();
+            return gen_status.error();
+        }
+
+        // --- log-likelihood multiple choice, in chunks so a kill loses little ---
+        const std::size_t chunk = static_cast<std::size_t>(std::max(1, eo.parallel)) * 4;
+        for (std::size_t start = 0; start < loglik_items.size(); start += chunk) {
+            const std::size_t end = std::min(loglik_items.size(), start + chunk);
+            std::vector<LoglikRequest> lreqs;
+            std::vector<std::pair<std::size_t, ChoiceRequest>> choices;  // item, request
+            for (std::size_t k = start; k < end; ++k) {
+                const PendingExample& p = *loglik_items[k];
+                const Example& ex = p.plan->examples[p.index];
+                const auto shots = p.plan->shots ? p.plan->shots->select(ex) : std::vector<Example>{};
+                BIOMEDQ_ASSIGN(ChoiceRequest choice, build_choice_request(p.plan->task, ex, shots, plan.prompt));
+                BIOMEDQ_ASSIGN(std::string context, render(engine, choice.messages, choice.raw_prompt, config.chat));
+                for (const auto& cont : choice.continuations) lreqs.push_back({context, cont});
+                choices.emplace_back(k, std::move(choice));
+            }
+            const auto t0 = Clock::now();
+            BIOMEDQ_ASSIGN(auto scores, engine.loglik(lreqs, cancel));
+            const double t_chunk_ms = std::chrono::duration<double, std::milli>(Clock::now() - t0).count();
+            session.t_generate_ms += t_chunk_ms;
+            std::size_t offset = 0;
+            for (auto& [k, choice] : choices) {
+                const PendingExample& p = *loglik_items[k];
+                const Example& ex = p.plan->examples[p.index];
+                Prediction pred;
+                nlohmann::json options = nlohmann::json::array();
+                double best = -INFINITY;
+                std::string error;
+                int n_prompt = 0;
+                for (std::size_t c = 0; c < choice.continuations.size(); ++c) {
+                    const LoglikResult& s = scores[offset + c];
+                    if (!s.error.empty()) error = s.error;
+                    n_prompt = std::max(n_prompt, s.n_tokens_context);
+                    options.push_back({{"label", choice.choice_labels[c]},
+                                       {"continuation", choice.continuations[c]},
+                                       {"logprob", s.logprob},
+                                       {"n_tokens", s.n_tokens_continuation}});
+                    if (s.error.empty() && s.logprob > best) {
+                        best = s.logprob;
+                        pred.valid = true;
+                        pred.labels = {choice.choice_labels[c]};
+                    }
+                }
+                offset += choice.continuations.size();
+                if (!error.empty()) pred = Prediction{};
+                const double score = score_of(*p.plan, ex, pred);
+                nlohmann::json record = base_record(p);
+                record["mode"] = "loglik";
+                record["prompt"] = lreqs[offset - choice.continuations.size()].context;
+                record["raw_output"] = pred.valid ? pred.labels[0] : "";
+                record["options"] = options;
+                if (!error.empty()) record["error"] = error;
+                record["parsed"] = runner::prediction_to_json(pred);
+                record["score"] = score;
+                record["correct"] = score >= 1.0;
+                record["n_tokens_prompt"] = n_prompt;
+                record["n_tokens_generated"] = 0;
+                record["t_latency_ms"] = t_chunk_ms / static_cast<double>(choices.size());
+                BIOMEDQ_TRY(log.append(record));
+                session.n_examples++;
+                progress.example_done(p.plan->task.name, score);
+            }
+        }
+        progress.finish();
+        session.engine_stats = engine.stats();
+        session.buffers = engine.buffer_memory();
+        session.devices = engine.device_memory();
+        session.model_description = engine.model().description;
+    } else {
+        session.devices = list_gpu_devices();
+    }
+    session.t_wall_ms = std::chrono::duration<double, std::milli>(Clock::now() - t_wall_start).count();
+    session.host_peak_rss_bytes = runner::host_peak_rss_bytes();
+    session.finished_at = iso_now();
+
+    runner::ResultsInputs inputs{config, plan, info, model_sha, identity, session};
+    BIOMEDQ_ASSIGN(auto doc, runner::build_results_document(inputs, out));
+    BIOMEDQ_TRY(write_file_atomic(out / "results.json", doc.dump(2) + "\n"));
+
+    RunOutcome outcome;
+    outcome.results_path = out / "results.json";
+    outcome.n_examples_total = total;
+    outcome.n_examples_resumed = already;
+    outcome.n_examples_run = session.n_examples;
+    outcome.summary_table = runner::summary_table(doc);
+    return outcome;
+}
+
+}  // namespace biomedq

@@ -1,0 +1,159 @@
+#include "runner/results_document.h"
+
+#include <fmt/format.h>
+#include <map>
+
+#include "core/file_io.h"
+#include "runner/environment.h"
+#include "runner/run_directory.h"
+#include "runner/sample_log.h"
+#include "runner/task_scoring.h"
+
+namespace biomedq::runner {
+namespace {
+
+nlohmann::json memory_section(const SessionMeasurements& s) {
+    nlohmann::json buffers = nlohmann::json::array();
+    std::uint64_t weights = 0, kv = 0, compute = 0, output = 0;
+    for (const auto& b : s.buffers) {
+        buffers.push_back({{"buffer", b.buffer},
+                           {"bytes_weights", b.bytes_weights},
+                           {"bytes_kv", b.bytes_kv},
+                           {"bytes_compute", b.bytes_compute},
+                           {"bytes_output", b.bytes_output}});
+        weights += b.bytes_weights;
+        kv += b.bytes_kv;
+        compute += b.bytes_compute;
+        output += b.bytes_output;
+    }
+    nlohmann::json devices = nlohmann::json::array();
+    for (const auto& d : s.devices) {
+        const std::uint64_t peak = d.bytes_free_before_load > d.bytes_free_min ? d.bytes_free_before_load - d.bytes_free_min : 0;
+        devices.push_back({{"name", d.name},
+                           {"description", d.description},
+                           {"bytes_total", d.bytes_total},
+                           {"bytes_peak_used", peak},
+                           {"source", "driver free-memory readings (includes other processes' changes)"}});
+    }
+    return {{"buffers", buffers},
+            {"bytes_weights", weights},
+            {"bytes_kv", kv},
+            {"bytes_compute", compute},
+            {"bytes_output", output},
+            {"bytes_total_allocated", weights + kv + compute + output},
+            {"devices", devices},
+            {"host_peak_rss_bytes", s.host_peak_rss_bytes},
+            {"source", "llama.cpp allocation log (per buffer) + driver + getrusage"}};
+}
+
+nlohmann::json speed_section(const SessionMeasurements& s) {
+    const auto& e = s.engine_stats;
+    const double gen_s = s.t_generate_ms / 1000.0;
+    const double decode_s = e.t_decode_ms / 1000.0;
+    auto per_s = [](double n, double seconds) { return seconds > 0 ? n / seconds : 0.0; };
+    return {{"n_examples", s.n_examples},
+            {"parallel", s.parallel},
+            {"t_wall_ms", s.t_wall_ms},
+            {"t_load_ms", e.t_load_ms},
+            {"t_eval_ms", s.t_generate_ms},
+            {"t_decode_ms", e.t_decode_ms},
+            {"n_decode_calls", e.n_decode_calls},
+            {"n_tokens_prompt", e.n_tokens_prompt},
+            {"n_tokens_generated", e.n_tokens_generated},
+            {"examples_per_s", per_s(static_cast<double>(s.n_examples), gen_s)},
+            {"prompt_tokens_per_s", per_s(static_cast<double>(e.n_tokens_prompt), gen_s)},
+            {"generated_tokens_per_s", per_s(static_cast<double>(e.n_tokens_generated), gen_s)},
+            // Share of the evaluation loop spent outside llama_decode (our scheduling, parsing, logging).
+            {"overhead_fraction", s.t_generate_ms > 0 ? std::max(0.0, 1.0 - decode_s / gen_s) : 0.0}};
+}
+
+Result<nlohmann::json> score_tasks(const EvalPlan& plan, const std::filesystem::path& run_dir, int resamples,
+                                   std::uint64_t seed) {
+    BIOMEDQ_ASSIGN(auto records, read_sample_log(run_dir / "samples.jsonl"));
+    std::map<std::string, std::vector<nlohmann::json>> by_task;
+    for (auto& r : records) by_task[r["task"].get<std::string>()].push_back(std::move(r));
+    nlohmann::json tasks = nlohmann::json::object();
+    for (const auto& tp : plan.tasks) {
+        BIOMEDQ_ASSIGN(auto section, score_task(tp.task, by_task[tp.task.name], resamples, seed));
+        section["n_selected"] = tp.examples.size();
+        section["complete"] = section["n_examples"].get<std::size_t>() == tp.examples.size();
+        tasks[tp.task.name] = section;
+    }
+    return tasks;
+}
+
+}  // namespace
+
+Result<nlohmann::json> build_results_document(const ResultsInputs& in, const std::filesystem::path& run_dir) {
+    nlohmann::json doc;
+    nlohmann::json previous;
+    if (auto text = read_file(run_dir / "results.json"); text.ok()) {
+        previous = nlohmann::json::parse(text.value(), nullptr, false);
+        if (previous.is_discarded()) previous = nlohmann::json();
+    }
+    doc["schema_version"] = kResultsSchemaVersion;
+    doc["environment"] = describe_environment(in.session.devices);
+    doc["model"] = {{"path", in.config.model_path},
+                    {"sha256", in.model_sha256},
+                    {"architecture", in.model.arch},
+                    {"name", in.model.name},
+                    {"description", in.session.model_description},
+                    {"quant_type", in.model.file_type_name},
+                    {"dominant_tensor_type", in.model.dominant_tensor_type},
+                    {"bits_per_weight", in.model.bits_per_weight},
+                    {"n_params", in.model.n_params},
+                    {"bytes_file", in.model.bytes_file}};
+    nlohmann::json resolved = in.identity;
+    resolved["parallel"] = in.session.parallel;
+    resolved["parallel_requested"] = in.config.parallel;
+    resolved["gpu_layers"] = in.config.gpu_layers;
+    resolved["threads"] = in.config.threads;
+    resolved["bootstrap_resamples"] = in.config.bootstrap_resamples;
+    resolved["data_dir"] = in.plan.data_dir.string();
+    resolved["tasks_dir"] = in.plan.tasks_dir.string();
+    doc["config"] = {{"resolved", resolved}, {"hash", identity_hash(in.identity)}};
+    doc["seed"] = in.config.seed;
+    BIOMEDQ_ASSIGN(doc["tasks"], score_tasks(in.plan, run_dir, in.config.bootstrap_resamples, in.config.seed));
+    const bool ran = in.session.n_examples > 0;
+    if (!ran && previous.is_object() && previous.contains("memory")) {
+        doc["memory"] = previous["memory"];
+        doc["speed"] = previous["speed"];
+    } else {
+        doc["memory"] = memory_section(in.session);
+        doc["speed"] = speed_section(in.session);
+    }
+    nlohmann::json sessions = previous.is_object() && previous.contains("sessions") ? previous["sessions"] : nlohmann::json::array();
+    sessions.push_back({{"started_at", in.session.started_at},
+                        {"finished_at", in.session.finished_at},
+                        {"n_examples_run", in.session.n_examples}});
+    doc["sessions"] = sessions;
+    return doc;
+}
+
+Result<nlohmann::json> rescore_document(nlohmann::json document, const EvalPlan& plan,
+                                        const std::filesystem::path& run_dir) {
+    const auto& resolved = document["config"]["resolved"];
+    const int resamples = resolved.value("bootstrap_resamples", 1000);
+    const auto seed = document.value("seed", std::uint64_t{1234});
+    BIOMEDQ_ASSIGN(document["tasks"], score_tasks(plan, run_dir, resamples, seed));
+    return document;
+}
+
+std::string summary_table(const nlohmann::json& doc) {
+    std::string out = fmt::format("{:<14} {:>8}  {:<24} {:>26} {:>8}\n", "task", "examples", "metric", "score [95% CI]", "invalid");
+    for (const auto& [name, t] : doc["tasks"].items()) {
+        std::string metric = "-", score = "-";
+        for (const auto& m : t["metrics"]) {
+            if (m["name"] == t["primary_metric"]) {
+                metric = m["name"].get<std::string>();
+                score = fmt::format("{:.3f} [{:.3f}, {:.3f}]", m["value"].get<double>(), m["ci_low"].get<double>(),
+                                    m["ci_high"].get<double>());
+            }
+        }
+        out += fmt::format("{:<14} {:>8}  {:<24} {:>26} {:>7.1f}%\n", name, t["n_examples"].get<std::size_t>(), metric,
+                           score, 100.0 * t["invalid_rate"].get<double>());
+    }
+    return out;
+}
+
+}  // namespace biomedq::runner

@@ -1,0 +1,117 @@
+#include "runner/sample_log.h"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
+#include "core/file_io.h"
+
+namespace biomedq::runner {
+namespace {
+
+// Parses the complete lines of `content`; returns the byte length of the complete part.
+Result<std::size_t> parse_lines(const std::string& content, const std::filesystem::path& path,
+                                std::vector<nlohmann::json>& out) {
+    std::size_t start = 0, line_no = 0;
+    while (true) {
+        const std::size_t end = content.find('\n', start);
+        if (end == std::string::npos) return start;  // anything after is a partial line
+        ++line_no;
+        const std::string line = content.substr(start, end - start);
+        if (!line.empty()) {
+            auto j = nlohmann::json::parse(line, nullptr, false);
+            if (j.is_discarded() || !j.is_object() || !j.contains("task") || !j.contains("id")) {
+                return make_error(ErrorCode::kParse,
+                                  path.string() + ": line " + std::to_string(line_no) +
+                                      ": not a sample record (expected a JSON object with \"task\" and "
+                                      "\"id\"); the run directory is damaged");
+            }
+            out.push_back(std::move(j));
+        }
+        start = end + 1;
+    }
+}
+
+}  // namespace
+
+Result<SampleLog> SampleLog::open(const std::filesystem::path& path) {
+    SampleLog log;
+    log.path_ = path;
+    std::string content;
+    std::error_code ec;
+    if (std::filesystem::exists(path, ec)) {
+        BIOMEDQ_ASSIGN(content, read_file(path));
+    }
+    BIOMEDQ_ASSIGN(const std::size_t complete, parse_lines(content, path, log.existing_));
+    for (const auto& r : log.existing_) {
+        log.keys_.emplace(r["task"].get<std::string>(), r["id"].get<std::string>());
+    }
+    log.fd_ = ::open(path.c_str(), O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
+    if (log.fd_ < 0) {
+        return make_error(ErrorCode::kIo, path.string() + ": cannot open for writing: " + std::strerror(errno));
+    }
+    if (complete < content.size()) {
+        // The line being written when the process died: drop it, it will be rerun.
+        log.n_truncated_bytes_ = content.size() - complete;
+        if (::ftruncate(log.fd_, static_cast<off_t>(complete)) != 0) {
+            return make_error(ErrorCode::kIo, path.string() + ": cannot cut the partial last line: " +
+                                                  std::strerror(errno));
+        }
+    }
+    if (::lseek(log.fd_, 0, SEEK_END) < 0) {
+        return make_error(ErrorCode::kIo, path.string() + ": seek failed: " + std::strerror(errno));
+    }
+    return log;
+}
+
+SampleLog::SampleLog(SampleLog&& other) noexcept
+    : fd_(other.fd_),
+      path_(std::move(other.path_)),
+      existing_(std::move(other.existing_)),
+      keys_(std::move(other.keys_)),
+      n_truncated_bytes_(other.n_truncated_bytes_) {
+    other.fd_ = -1;
+}
+
+SampleLog::~SampleLog() {
+    if (fd_ >= 0) ::close(fd_);
+}
+
+bool SampleLog::contains(const std::string& task, const std::string& id) const {
+    return keys_.count({task, id}) > 0;
+}
+
+Status SampleLog::append(const nlohmann::json& record) {
+    const std::string line = record.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
+    std::size_t written = 0;
+    while (written < line.size()) {
+        const ssize_t n = ::write(fd_, line.data() + written, line.size() - written);
+        if (n < 0) {
+            if (errno == EINTR) continue;
+            const std::string reason = std::strerror(errno);
+            // Cut back what this call wrote, so the log still ends on a complete record.
+            if (written > 0) {
+                const off_t end = ::lseek(fd_, 0, SEEK_END);
+                (void)::ftruncate(fd_, end - static_cast<off_t>(written));
+                (void)::lseek(fd_, 0, SEEK_END);
+            }
+            return make_error(ErrorCode::kIo, path_.string() + ": writing a sample failed: " + reason +
+                                                  "; the samples written before are intact");
+        }
+        written += static_cast<std::size_t>(n);
+    }
+    keys_.emplace(record["task"].get<std::string>(), record["id"].get<std::string>());
+    return Status::success();
+}
+
+Result<std::vector<nlohmann::json>> read_sample_log(const std::filesystem::path& path) {
+    BIOMEDQ_ASSIGN(std::string content, read_file(path));
+    std::vector<nlohmann::json> records;
+    BIOMEDQ_ASSIGN(const std::size_t complete, parse_lines(content, path, records));
+    (void)complete;
+    return records;
+}
+
+}  // namespace biomedq::runner

@@ -1,0 +1,48 @@
+// samples.jsonl: one JSON object per finished example, appended and flushed as each finishes, never
+// rewritten. Opening an existing log recovers from a kill: a last line without its newline (the
+// write in flight) is cut off, so the file always ends on a complete record.
+#pragma once
+
+#include <filesystem>
+#include <set>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "biomedq/result.h"
+
+namespace biomedq::runner {
+
+class SampleLog {
+public:
+    // Opens (creating) `path` for appending after recovery. Errors: kIo; kParse for a damaged complete
+    // line (never silently dropped).
+    static Result<SampleLog> open(const std::filesystem::path& path);
+    SampleLog(SampleLog&& other) noexcept;
+    SampleLog& operator=(SampleLog&&) = delete;
+    ~SampleLog();
+
+    // The records already in the log.
+    const std::vector<nlohmann::json>& existing() const { return existing_; }
+    bool contains(const std::string& task, const std::string& id) const;
+
+    // Appends one record with a single write(2) of the whole line. Errors: kIo (disk full, ...).
+    Status append(const nlohmann::json& record);
+
+    std::size_t n_recovered_bytes() const { return n_truncated_bytes_; }
+
+private:
+    SampleLog() = default;
+    int fd_ = -1;
+    std::filesystem::path path_;
+    std::vector<nlohmann::json> existing_;
+    std::set<std::pair<std::string, std::string>> keys_;
+    std::size_t n_truncated_bytes_ = 0;
+};
+
+// Reads every record of a sample log (read-only; a partial last line is ignored, as on resume).
+Result<std::vector<nlohmann::json>> read_sample_log(const std::filesystem::path& path);
+
+}  // namespace biomedq::runner

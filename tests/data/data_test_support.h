@@ -1,0 +1,35 @@
+// Shared by the data tests: fixture paths and a one-line way to load one.
+#pragma once
+
+#include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
+
+#include "biomedq/data.h"
+#include "support/paths.h"
+
+namespace biomedq::test {
+
+inline std::string data_fixture(const std::string& name) {
+    return (fixtures_dir() / "data" / name).string();
+}
+
+inline Result<Dataset> load_fixture(const std::string& format, const std::string& name,
+                                    std::vector<std::string> label_set = {},
+                                    std::string entity_type = {}) {
+    DataSource source;
+    source.format = format;
+    source.path = data_fixture(name);
+    source.label_set = std::move(label_set);
+    source.entity_type = std::move(entity_type);
+    return load_dataset(source);
+}
+
+// The error message of a load expected to fail, or a marker that makes the test's EXPECT fail.
+inline std::string error_of(const Result<Dataset>& result) {
+    if (result.ok()) return "<loaded without error>";
+    return result.error().message;
+}
+
+}  // namespace biomedq::test

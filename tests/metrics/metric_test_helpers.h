@@ -1,0 +1,41 @@
+// Builders that keep the hand-computed test cases short and readable.
+#pragma once
+
+#include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
+
+#include "biomedq/metrics.h"
+
+namespace biomedq::test {
+
+inline Gold gold_labels(std::vector<std::string> labels) { return Gold{std::move(labels), {}}; }
+inline Gold gold_spans(std::vector<Span> spans) { return Gold{{}, std::move(spans)}; }
+
+inline Prediction pred_labels(std::vector<std::string> labels) {
+    return Prediction{true, std::move(labels), {}};
+}
+inline Prediction pred_spans(std::vector<Span> spans) { return Prediction{true, {}, std::move(spans)}; }
+
+// A parse failure that still carries content, to prove the content is ignored.
+inline Prediction invalid_labels(std::vector<std::string> labels) {
+    return Prediction{false, std::move(labels), {}};
+}
+inline Prediction invalid_spans(std::vector<Span> spans) {
+    return Prediction{false, {}, std::move(spans)};
+}
+
+// Point value of one metric with the bootstrap switched off.
+inline double metric_value(const std::string& name, const std::vector<Gold>& gold,
+                           const std::vector<Prediction>& pred, MetricOptions options = {}) {
+    options.bootstrap_resamples = 0;
+    auto values = compute_metrics({name}, gold, pred, options);
+    EXPECT_TRUE(values.ok()) << (values.ok() ? "" : values.error().message);
+    if (!values.ok()) return -1.0;
+    EXPECT_EQ(values->size(), 1u);
+    EXPECT_EQ(values->front().name, name);
+    return values->front().value;
+}
+
+}  // namespace biomedq::test

@@ -1,0 +1,84 @@
+// One synthesized tiny model (and one "small" model) per test process, shared by all quant tests:
+// synthesis takes about a second, so tests reuse the files instead of writing their own.
+// Header-only because the test build compiles *_test.cpp files only; inline functions keep one
+// static per process.
+#pragma once
+
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <string>
+
+#include "biomedq/quant.h"
+#include "support/paths.h"
+
+namespace biomedq::test {
+
+namespace detail {
+
+struct TempDirOwner {
+    std::filesystem::path path = make_temp_dir("quant");
+    ~TempDirOwner() {
+        std::error_code ec;
+        std::filesystem::remove_all(path, ec);
+    }
+};
+
+[[noreturn]] inline void fixture_failed(const std::string& what) {
+    std::fprintf(stderr, "quant test fixture: %s\n", what.c_str());
+    std::abort();
+}
+
+}  // namespace detail
+
+// A temp directory removed at process exit.
+inline const std::filesystem::path& quant_temp_dir() {
+    static detail::TempDirOwner dir;
+    return dir.path;
+}
+
+// The "tiny" shape in f16 with the llama-bpe tokenizer.
+inline const std::filesystem::path& tiny_model_path() {
+    static const std::filesystem::path path = [] {
+        auto out = quant_temp_dir() / "tiny.gguf";
+        Status s = synthesize_tiny_model(llama_src_dir(), out);
+        if (!s.ok()) detail::fixture_failed(s.error().message);
+        return out;
+    }();
+    return path;
+}
+
+// The "small" shape (8 layers, n_embd 512, llama-spm tokenizer) in f16.
+inline const std::filesystem::path& small_model_path() {
+    static const std::filesystem::path path = [] {
+        auto out = quant_temp_dir() / "small.gguf";
+        auto shape = find_model_shape("small");
+        if (!shape.ok()) detail::fixture_failed(shape.error().message);
+        SynthOptions options;
+        options.shape = *shape;
+        options.vocab_path = llama_src_dir() / "models" / shape->vocab_file;
+        auto report = synthesize_model(options, out);
+        if (!report.ok()) detail::fixture_failed(report.error().message);
+        return out;
+    }();
+    return path;
+}
+
+// The "tiny" shape with the 32000-token llama-spm vocab: a quarter of tiny's weights, so the
+// quantization tests (which quantize 6 types) stay fast. Named tiny-spm.gguf.
+inline const std::filesystem::path& tiny_spm_model_path() {
+    static const std::filesystem::path path = [] {
+        auto out = quant_temp_dir() / "tiny-spm.gguf";
+        auto shape = find_model_shape("tiny");
+        if (!shape.ok()) detail::fixture_failed(shape.error().message);
+        SynthOptions options;
+        options.shape = *shape;
+        options.vocab_path = llama_src_dir() / "models" / "ggml-vocab-llama-spm.gguf";
+        auto report = synthesize_model(options, out);
+        if (!report.ok()) detail::fixture_failed(report.error().message);
+        return out;
+    }();
+    return path;
+}
+
+}  // namespace biomedq::test
