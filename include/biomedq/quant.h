@@ -211,8 +211,8 @@ struct MemoryEstimate {
     uint64_t bytes_weights_host = 0;
     uint64_t bytes_kv = 0;       // n_layer * n_ctx_total * (n_embd_k_gqa + n_embd_v_gqa) * 2
     uint64_t bytes_kv_gpu = 0;   // part of bytes_kv on offloaded layers
-    uint64_t bytes_compute = 0;  // graph scratch of the largest device
-    uint64_t bytes_compute_host = 0;  // host-side compute buffer when partially offloaded
+    uint64_t bytes_compute = 0;       // GPU compute buffer (0 when nothing is offloaded)
+    uint64_t bytes_compute_host = 0;  // CPU compute buffer (all of it when nothing is offloaded)
     uint64_t bytes_output = 0;   // logits buffer: n_vocab * n_outputs * 4 (host)
 
     uint64_t bytes_total() const {

@@ -25,6 +25,9 @@ void add_info_command(CLI::App& app, CommandRun& chosen);
 void add_generate_command(CLI::App& app, CommandRun& chosen);
 void add_demo_command(CLI::App& app, CommandRun& chosen);
 void add_tasks_command(CLI::App& app, CommandRun& chosen);
+void add_eval_command(CLI::App& app, CommandRun& chosen);
+void add_rescore_command(CLI::App& app, CommandRun& chosen);
+void add_compare_command(CLI::App& app, CommandRun& chosen);
 
 
 }  // namespace biomedq::cli

@@ -42,6 +42,10 @@ int main(int argc, char** argv) {
     cli::add_quantize_command(app, chosen);
     cli::add_info_command(app, chosen);
     cli::add_generate_command(app, chosen);
+    cli::add_tasks_command(app, chosen);
+    cli::add_eval_command(app, chosen);
+    cli::add_rescore_command(app, chosen);
+    cli::add_compare_command(app, chosen);
     cli::add_demo_command(app, chosen);
 
     try {

@@ -88,11 +88,11 @@ MemoryEstimate estimate_memory(const ModelInfo& model, const MemoryRequest& requ
     const uint64_t compute =
         compute_bytes(model, n_tokens, e.n_ctx_seq, n_outputs, request.flash_attn);
     if (n_gpu == 0) {
-        e.bytes_compute = compute;
+        e.bytes_compute_host = compute;
     } else {
         e.bytes_compute = compute;
         // With offload, llama.cpp also keeps a host compute buffer for the embedding lookup and the
-        // layers left on the CPU.
+        // layers left on the CPU. Not calibrated (no GPU in the test suite): a lower bound.
         e.bytes_compute_host = uint64_t{n_tokens} * model.n_embd * 4 * 2;
     }
     const uint32_t rows = request.n_outputs ? request.n_outputs : n_seq;

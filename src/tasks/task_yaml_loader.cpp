@@ -209,7 +209,7 @@ public:
         if (node.IsMap()) {
             BIOMEDQ_TRY(check_keys(node, "parser", {"name", "options"}));
             BIOMEDQ_ASSIGN(parser.name, required_string(node, "name", "parser.name"));
-            name_node = node["name"];
+            name_node.reset(node["name"]);  // operator= would overwrite the parser node
             const YAML::Node options = node["options"];
             if (options.IsDefined() && !options.IsNull()) {
                 if (!options.IsMap()) return error(options, "parser.options", "expected a map");

@@ -32,7 +32,7 @@ void expect_within_10_percent(const std::filesystem::path& model, uint32_t ctx, 
     const double total = static_cast<double>(estimate.bytes_total()) / mib;
     EXPECT_NEAR(total / real.mib_total(), 1.0, 0.10)
         << "estimate " << total << " MiB, llama.cpp " << real.mib_total() << " MiB (compute "
-        << static_cast<double>(estimate.bytes_compute) / mib << " vs " << real.mib_compute << ")";
+        << static_cast<double>(estimate.bytes_compute_host) / mib << " vs " << real.mib_compute << ")";
 }
 
 TEST(MemoryEstimate, TinyWithinTenPercentOfLlamaCpp) {

@@ -1,3 +1,4 @@
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include "task_test_helpers.h"
@@ -95,10 +96,9 @@ TEST(TaskYaml, UnknownNestedKeyHasLineAndHint) {
 }
 
 TEST(TaskYaml, UnknownMetricHasHint) {
-    EXPECT_EQ(load_error(replace(kValid, "accuracy]", "acuracy]")).substr(0, 68),
-              "line 19: field \"metrics\": unknown metric \"acuracy\" (did you mean \"a");
-    EXPECT_NE(load_error(replace(kValid, "accuracy]", "acuracy]")).find("did you mean \"accuracy\"?"),
-              std::string::npos);
+    EXPECT_THAT(load_error(replace(kValid, "accuracy]", "acuracy]")),
+                testing::StartsWith("line 19: field \"metrics\": unknown metric \"acuracy\" (did "
+                                    "you mean \"accuracy\"?); known: "));
 }
 
 TEST(TaskYaml, UnknownParserHasHint) {
@@ -109,9 +109,8 @@ TEST(TaskYaml, UnknownParserHasHint) {
 
 TEST(TaskYaml, UnknownFormatHasHint) {
     const std::string message = load_error(replace(kValid, "format: relation_tsv", "format: relation-tsv"));
-    EXPECT_EQ(message.substr(0, 100),
-              "line 4: field \"data.format\": unknown data format \"relation-tsv\" (did you mean "
-              "\"relation_tsv\"?); kn");
+    EXPECT_THAT(message, testing::StartsWith("line 4: field \"data.format\": unknown data format "
+                                             "\"relation-tsv\" (did you mean \"relation_tsv\"?); known: "));
 }
 
 TEST(TaskYaml, UnknownKindHasHint) {
@@ -123,7 +122,7 @@ TEST(TaskYaml, UnknownKindHasHint) {
 TEST(TaskYaml, UnknownPlaceholderHasHint) {
     EXPECT_EQ(load_error(replace(kValid, "\"Text: {text}\"", "\"Text: {txt}\"")),
               "line 15: field \"prompt.input_template\": unknown placeholder {txt} (did you mean "
-              "{text}?); known: text, question, options, labels, label_names, entity_type");
+              "\"text\"?); known: text, question, options, labels, label_names, entity_type");
 }
 
 TEST(TaskYaml, MissingRequiredField) {
@@ -145,7 +144,7 @@ TEST(TaskYaml, FewShotSplitMustBeDeclared) {
 
 TEST(TaskYaml, SynonymClaimedByTwoLabelsIsAnError) {
     EXPECT_EQ(load_error(replace(kValid, "  - NEG", "  - name: NEG\n    synonyms: [Positive]")),
-              "line 8: field \"labels\": \"positive\" names both \"POS\" and \"NEG\" (after "
+              "line 9: field \"labels\": \"positive\" names both \"POS\" and \"NEG\" (after "
               "ignoring case and punctuation)");
 }
 
@@ -156,10 +155,9 @@ TEST(TaskYaml, MetricMustFitKind) {
 
 TEST(TaskYaml, ParserOptionsAreChecked) {
     EXPECT_EQ(load_error(replace(kValid, "parser: single_label",
-                                 "parser:\n  name: single_label\n  options: {first_label_fallbak: true}"))
-                  .substr(0, 117),
+                                 "parser:\n  name: single_label\n  options: {first_label_fallbak: true}")),
               "line 20: field \"parser.options.first_label_fallbak\": unknown option for parser "
-              "single_label (did you mean \"first_label_fallback\"?)");
+              "single_label (did you mean \"first_label_fallback\"?); allowed: first_label_fallback");
 }
 
 TEST(TaskYaml, YamlSyntaxErrorHasLine) {

@@ -1,0 +1,111 @@
+// `biomedq eval`, `biomedq rescore`, `biomedq compare`.
+#include <cstdio>
+#include <iostream>
+#include <memory>
+
+#include "biomedq/runner.h"
+#include "cli/command.h"
+#include "cli/interrupt.h"
+#include "core/file_io.h"
+
+namespace biomedq::cli {
+namespace {
+
+std::vector<std::string> split_commas(const std::string& s) {
+    std::vector<std::string> out;
+    std::size_t start = 0;
+    while (start <= s.size()) {
+        const auto end = std::min(s.find(',', start), s.size());
+        if (end > start) out.push_back(s.substr(start, end - start));
+        start = end + 1;
+    }
+    return out;
+}
+
+int run_eval_command(RunConfig config, const std::string& tasks) {
+    if (!tasks.empty()) config.tasks = split_commas(tasks);
+    const auto* cancel = install_interrupt_handler();
+    auto outcome = run_eval(config, cancel);
+    if (!outcome.ok()) {
+        if (outcome.error().code == ErrorCode::kCancelled) {
+            std::fprintf(stderr, "biomedq: interrupted; finished examples are in %s/samples.jsonl — rerun the same "
+                                 "command to resume\n", config.out_dir.c_str());
+            return 130;
+        }
+        return report_error(outcome.error());
+    }
+    std::cout << outcome->summary_table;
+    std::fprintf(stderr, "biomedq: %zu examples (%zu resumed, %zu run); results in %s\n", outcome->n_examples_total,
+                 outcome->n_examples_resumed, outcome->n_examples_run, outcome->results_path.c_str());
+    return 0;
+}
+
+}  // namespace
+
+void add_eval_command(CLI::App& app, CommandRun& chosen) {
+    auto c = std::make_shared<RunConfig>();
+    auto tasks = std::make_shared<std::string>();
+    CLI::App* sub = app.add_subcommand("eval", "Evaluate a model on biomedical tasks (resumable)");
+    sub->add_option("--model", c->model_path, "Model file (GGUF)")->required();
+    sub->add_option("--tasks", *tasks, "Comma-separated task names (see `biomedq tasks`); default: all 8");
+    sub->add_option("--prompt", c->prompt, "zero-shot | few-shot:K | cot | cot:K")->capture_default_str();
+    sub->add_option("--shots", c->shot_selection, "Few-shot selection: random | nearest")->capture_default_str();
+    sub->add_flag("--constrained", c->constrained, "Constrain answers with a grammar built from the task's labels");
+    sub->add_option("--subset", c->subset, "sample200 | all")->capture_default_str();
+    sub->add_option("--limit", c->limit, "First N examples per task (0: all)")->capture_default_str();
+    sub->add_option("--seed", c->seed, "Seed for shots, sampling and bootstrap")->capture_default_str();
+    sub->add_option("--mc-mode", c->mc_mode, "Multiple-choice scoring: generate | loglik")->capture_default_str();
+    sub->add_option("--gpu-layers", c->gpu_layers, "Layers on the GPU (-1: all)")->capture_default_str();
+    sub->add_option("--ctx", c->ctx, "Context tokens per sequence")->capture_default_str();
+    sub->add_option("--parallel", c->parallel, "Sequences decoded together, or auto (largest that fits)")->capture_default_str();
+    sub->add_option("--threads", c->threads, "CPU threads (0: all)")->capture_default_str();
+    sub->add_option("--bootstrap", c->bootstrap_resamples, "Bootstrap resamples for CIs")->capture_default_str();
+    sub->add_option("--data-dir", c->data_dir, "Data sets folder (default: ../shared/data or $BIOMEDQ_DATA_DIR)");
+    sub->add_option("--tasks-dir", c->tasks_dir, "Task definitions folder (default: the shipped tasks/)");
+    sub->add_option("--out", c->out_dir, "Run directory (rerun to resume)")->required();
+    auto flags = std::make_shared<std::pair<bool, bool>>(false, false);  // no-chat, quiet
+    sub->add_flag("--no-chat", flags->first, "Raw completion prompts instead of the model's chat template");
+    sub->add_flag("--quiet", flags->second, "No progress on stderr");
+    sub->add_flag("--verbose", c->verbose, "Show llama.cpp's log");
+    sub->callback([c, tasks, flags, &chosen] {
+        c->chat = !flags->first;
+        c->progress = !flags->second;
+        chosen = [c, tasks] { return run_eval_command(*c, *tasks); };
+    });
+}
+
+void add_rescore_command(CLI::App& app, CommandRun& chosen) {
+    auto dir = std::make_shared<std::string>();
+    CLI::App* sub = app.add_subcommand("rescore", "Re-parse and re-score a run's saved outputs (no model needed)");
+    sub->add_option("run_dir", *dir, "Run directory")->required();
+    sub->callback([dir, &chosen] {
+        chosen = [dir] {
+            auto outcome = rescore_run(*dir);
+            if (!outcome.ok()) return report_error(outcome.error());
+            std::cout << outcome->summary_table;
+            return 0;
+        };
+    });
+}
+
+void add_compare_command(CLI::App& app, CommandRun& chosen) {
+    auto a = std::make_shared<std::string>();
+    auto b = std::make_shared<std::string>();
+    auto json = std::make_shared<bool>(false);
+    auto resamples = std::make_shared<int>(1000);
+    CLI::App* sub = app.add_subcommand("compare", "Paired comparison of two runs on the same examples (B - A)");
+    sub->add_option("run_a", *a, "Baseline run directory (e.g. the full-precision model)")->required();
+    sub->add_option("run_b", *b, "Run to compare (e.g. a quantized model)")->required();
+    sub->add_option("--bootstrap", *resamples, "Paired bootstrap resamples")->capture_default_str();
+    sub->add_flag("--json", *json, "Print the comparison as JSON");
+    sub->callback([a, b, json, resamples, &chosen] {
+        chosen = [a, b, json, resamples] {
+            auto c = compare_runs(*a, *b, *resamples);
+            if (!c.ok()) return report_error(c.error());
+            std::cout << (*json ? c->json.dump(2) + "\n" : c->table);
+            return 0;
+        };
+    });
+}
+
+}  // namespace biomedq::cli

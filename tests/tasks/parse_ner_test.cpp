@@ -1,0 +1,87 @@
+#include <gtest/gtest.h>
+
+#include "task_test_helpers.h"
+
+namespace biomedq {
+namespace {
+
+// Tokens joined by single spaces, as the BIO loader builds them. Offsets:
+// Cisplatin 0-9, and 10-13, 5 14-15, - 16-17, fluorouracil 18-30, ( 31-32, 5 33-34, - 35-36,
+// FU 37-39, ) 40-41, were 42-46, given 47-52, ; 53-54, cisplatin 55-64, caused 65-71,
+// nephrotoxicity 72-86, . 87-88
+Example sentence() {
+    Example e;
+    e.id = "s1";
+    e.tokens = {"Cisplatin", "and", "5",    "-",     "fluorouracil", "(",      "5",
+                "-",         "FU",  ")",    "were",  "given",        ";",      "cisplatin",
+                "caused",    "nephrotoxicity", "."};
+    for (const auto& t : e.tokens) e.text += (e.text.empty() ? "" : " ") + t;
+    return e;
+}
+
+using Spans = std::vector<std::pair<std::size_t, std::size_t>>;
+
+// {{999, 999}} when invalid.
+Spans parsed(const std::string& output, const std::string& task = "bc5cdr-chem") {
+    const Prediction p = parse_answer(test::shipped_task(task), sentence(), output);
+    if (!p.valid) return {{999, 999}};
+    Spans spans;
+    for (const auto& s : p.spans) {
+        EXPECT_EQ(s.type, "Chemical");
+        spans.emplace_back(s.begin, s.end);
+    }
+    return spans;
+}
+
+TEST(ParseNer, TextLayoutIsAsDocumented) {
+    EXPECT_EQ(sentence().text, "Cisplatin and 5 - fluorouracil ( 5 - FU ) were given ; cisplatin "
+                               "caused nephrotoxicity .");
+}
+
+TEST(ParseNer, JsonListMapsEveryOccurrenceIgnoringSpacing) {
+    EXPECT_EQ(parsed(R"(["cisplatin", "5-fluorouracil", "5-FU"])"),
+              (Spans{{0, 9}, {14, 30}, {33, 39}, {55, 64}}));
+    EXPECT_EQ(parsed("```json\n[\"FU\"]\n```"), (Spans{{37, 39}}));
+    EXPECT_EQ(parsed(R"([{"text": "cisplatin", "type": "Chemical"}])"), (Spans{{0, 9}, {55, 64}}));
+    EXPECT_EQ(parsed(R"({"chemicals": ["5 - FU"]})"), (Spans{{33, 39}}));
+}
+
+TEST(ParseNer, MatchesOnlyWholeTokens) {
+    EXPECT_EQ(parsed(R"(["platin"])"), (Spans{}));  // JSON answer, nothing found: valid, empty
+    EXPECT_EQ(parsed(R"(["5", "5 - fluorouracil"])"), (Spans{{14, 30}, {33, 34}}));  // nested dropped
+}
+
+TEST(ParseNer, PlainTextLists) {
+    EXPECT_EQ(parsed("cisplatin\n5-FU"), (Spans{{0, 9}, {33, 39}, {55, 64}}));
+    EXPECT_EQ(parsed("Cisplatin, 5-fluorouracil"), (Spans{{0, 9}, {14, 30}, {55, 64}}));
+    EXPECT_EQ(parsed("Sure! Here are the chemicals:\n- Cisplatin\n- 5 - FU"),
+              (Spans{{0, 9}, {33, 39}, {55, 64}}));
+    EXPECT_EQ(parsed("1. Cisplatin\n2. 5-fluorouracil."), (Spans{{0, 9}, {14, 30}, {55, 64}}));
+    EXPECT_EQ(parsed("<span class=\"chemical\">Cisplatin</span> and 5 - fluorouracil"),
+              (Spans{{0, 9}, {55, 64}}));
+}
+
+TEST(ParseNer, CotReadsTheAnswerLine) {
+    EXPECT_EQ(parsed("Cisplatin is a drug; nephrotoxicity is a disease, and 5 - FU is a drug too "
+                     "but I will skip it.\nAnswer: [\"cisplatin\"]"),
+              (Spans{{0, 9}, {55, 64}}));
+}
+
+TEST(ParseNer, NoneAndUnreadable) {
+    EXPECT_EQ(parsed("[]"), (Spans{}));
+    EXPECT_EQ(parsed("None"), (Spans{}));
+    EXPECT_EQ(parsed("There are no chemical entities in this sentence."), (Spans{}));
+    EXPECT_EQ(parsed("I could not find any."), (Spans{{999, 999}}));
+    EXPECT_EQ(parsed(""), (Spans{{999, 999}}));
+}
+
+TEST(ParseNer, UntokenizedTextUsesWordBoundaries) {
+    Example e;
+    e.text = "Aspirin-induced asthma after aspirin.";
+    const Prediction p = parse_answer(test::shipped_task("bc5cdr-chem"), e, "[\"aspirin\", \"asth\"]");
+    ASSERT_TRUE(p.valid);
+    EXPECT_EQ(p.spans, (std::vector<Span>{{0, 7, "Chemical"}, {29, 36, "Chemical"}}));
+}
+
+}  // namespace
+}  // namespace biomedq
