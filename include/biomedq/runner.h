@@ -38,6 +38,14 @@ struct RunConfig {
     std::string data_dir;   // empty: the default data dir
     std::string tasks_dir;  // empty: the shipped tasks/
     std::string out_dir;
+    // Server backends (OpenAI-compatible): when non-empty, requests go to these endpoints instead of an
+    // in-process model; model_path may then be empty.
+    std::vector<std::string> endpoints;
+    std::string model_name;         // the model name the servers expect
+    int endpoint_concurrency = 8;   // requests in flight per endpoint
+    double request_timeout_s = 600;
+    bool allow_remote = false;      // permit endpoints / RPC servers outside loopback and private nets
+    std::vector<std::string> rpc_servers;  // llama.cpp rpc-server host:port list (in-process backend)
     bool progress = true;
     bool verbose = false;
 };

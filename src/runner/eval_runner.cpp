@@ -7,11 +7,12 @@
 #include <fmt/format.h>
 #include <map>
 
-#include "biomedq/engine.h"
+#include "biomedq/backend.h"
 #include "biomedq/quant.h"
 #include "biomedq/runner.h"
 #include "core/file_io.h"
 #include "core/sha256.h"
+#include "runner/backend_factory.h"
 #include "runner/environment.h"
 #include "runner/eval_plan.h"
 #include "runner/parallel_choice.h"
@@ -38,11 +39,6 @@ std::string iso_now() {
     char buf[32];
     std::strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%SZ", std::gmtime(&t));
     return buf;
-}
-
-Result<std::string> render(Engine& engine, const std::vector<ChatMessage>& messages, const std::string& raw, bool chat) {
-    if (!chat) return raw;
-    return engine.render_chat(messages);
 }
 
 nlohmann::json base_record(const PendingExample& p) {
@@ -103,25 +99,21 @@ Result<RunOutcome> run_eval(const RunConfig& config, const std::atomic<bool>* ca
     runner::SessionMeasurements session;
     session.started_at = iso_now();
     if (!pending.empty()) {
-        EngineOptions eo;
-        eo.model_path = config.model_path;
-        eo.gpu_layers = config.gpu_layers;
-        eo.ctx_per_sequence = config.ctx;
-        eo.threads = config.threads;
-        eo.verbose = config.verbose;
-        BIOMEDQ_ASSIGN(eo.parallel, runner::choose_parallel(config, info, pending.size()));
-        session.parallel = eo.parallel;
-        BIOMEDQ_ASSIGN(auto engine_ptr, Engine::load(eo));
-        Engine& engine = *engine_ptr;
-        if (config.chat && !engine.model().has_chat_template) {
+        BIOMEDQ_ASSIGN(const int parallel, runner::choose_parallel(config, info, pending.size()));
+        session.parallel = parallel;
+        BIOMEDQ_ASSIGN(auto backend_ptr, runner::make_backend(config, parallel));
+        Backend& backend = *backend_ptr;
+        if (config.chat && !backend.supports_chat()) {
             return make_error(ErrorCode::kUnsupported,
                               config.model_path + ": the model has no chat template; rerun with --no-chat");
         }
+        if (config.constrained) BIOMEDQ_TRY(backend.supports_grammar());
+        if (config.mc_mode == "loglik") BIOMEDQ_TRY(backend.supports_loglik());
         runner::Progress progress(total, already, config.progress);
         Status write_status = Status::success();
 
         // --- generation ---
-        std::vector<GenerationRequest> requests;
+        std::vector<BackendRequest> requests;
         std::vector<const PendingExample*> request_owner;
         std::vector<const PendingExample*> loglik_items;
         for (const auto& p : pending) {
@@ -132,8 +124,12 @@ Result<RunOutcome> run_eval(const RunConfig& config, const std::atomic<bool>* ca
             const Example& ex = p.plan->examples[p.index];
             const auto shots = p.plan->shots ? p.plan->shots->select(ex) : std::vector<Example>{};
             BuiltPrompt built = build_prompt(p.plan->task, ex, shots, plan.prompt);
-            GenerationRequest r;
-            BIOMEDQ_ASSIGN(r.prompt, render(engine, built.messages, built.raw_prompt, config.chat));
+            BackendRequest r;
+            if (config.chat) {
+                r.messages = std::move(built.messages);
+            } else {
+                r.raw_prompt = std::move(built.raw_prompt);
+            }
             r.grammar = built.grammar;
             r.max_tokens = built.max_tokens;
             r.stop = built.stop;
@@ -141,8 +137,9 @@ Result<RunOutcome> run_eval(const RunConfig& config, const std::atomic<bool>* ca
             requests.push_back(std::move(r));
             request_owner.push_back(&p);
         }
-        const auto on_done = [&](std::size_t i, GenerationResult&& result) {
+        const auto on_done = [&](std::size_t i, BackendResult&& backend_result) {
             if (!write_status.ok()) return;
+            const GenerationResult& result = backend_result.generation;
             const PendingExample& p = *request_owner[i];
             const Example& ex = p.plan->examples[p.index];
             Prediction pred;
@@ -150,7 +147,7 @@ Result<RunOutcome> run_eval(const RunConfig& config, const std::atomic<bool>* ca
             const double score = score_of(*p.plan, ex, pred);
             nlohmann::json record = base_record(p);
             record["mode"] = "generate";
-            record["prompt"] = requests[i].prompt;
+            record["prompt"] = backend_result.prompt_text;
             record["raw_output"] = result.text;
             record["finish"] = finish_reason_name(result.finish);
             if (!result.error.empty()) record["error"] = result.error;
@@ -167,7 +164,7 @@ Result<RunOutcome> run_eval(const RunConfig& config, const std::atomic<bool>* ca
             }
         };
         const auto t_gen = Clock::now();
-        Status gen_status = engine.generate(requests, on_done, cancel);
+        Status gen_status = backend.generate(requests, on_done, cancel);
         session.t_generate_ms = std::chrono::duration<double, std::milli>(Clock::now() - t_gen).count();
         if (!write_status.ok()) return write_status.error();
         if (!gen_status.ok()) {
@@ -176,22 +173,31 @@ Result<RunOutcome> run_eval(const RunConfig& config, const std::atomic<bool>* ca
         }
 
         // --- log-likelihood multiple choice, in chunks so a kill loses little ---
-        const std::size_t chunk = static_cast<std::size_t>(std::max(1, eo.parallel)) * 4;
+        const std::size_t chunk = static_cast<std::size_t>(std::max(1, parallel)) * 4;
         for (std::size_t start = 0; start < loglik_items.size(); start += chunk) {
             const std::size_t end = std::min(loglik_items.size(), start + chunk);
-            std::vector<LoglikRequest> lreqs;
+            std::vector<BackendLoglikRequest> lreqs;
             std::vector<std::pair<std::size_t, ChoiceRequest>> choices;  // item, request
             for (std::size_t k = start; k < end; ++k) {
                 const PendingExample& p = *loglik_items[k];
                 const Example& ex = p.plan->examples[p.index];
                 const auto shots = p.plan->shots ? p.plan->shots->select(ex) : std::vector<Example>{};
                 BIOMEDQ_ASSIGN(ChoiceRequest choice, build_choice_request(p.plan->task, ex, shots, plan.prompt));
-                BIOMEDQ_ASSIGN(std::string context, render(engine, choice.messages, choice.raw_prompt, config.chat));
-                for (const auto& cont : choice.continuations) lreqs.push_back({context, cont});
+                const auto& continuations = config.chat ? choice.chat_continuations : choice.continuations;
+                for (const auto& cont : continuations) {
+                    BackendLoglikRequest l;
+                    if (config.chat) {
+                        l.messages = choice.messages;
+                    } else {
+                        l.raw_prompt = choice.raw_prompt;
+                    }
+                    l.continuation = cont;
+                    lreqs.push_back(std::move(l));
+                }
                 choices.emplace_back(k, std::move(choice));
             }
             const auto t0 = Clock::now();
-            BIOMEDQ_ASSIGN(auto scores, engine.loglik(lreqs, cancel));
+            BIOMEDQ_ASSIGN(auto scores, backend.loglik(lreqs, cancel));
             const double t_chunk_ms = std::chrono::duration<double, std::milli>(Clock::now() - t0).count();
             session.t_generate_ms += t_chunk_ms;
             std::size_t offset = 0;
@@ -208,7 +214,7 @@ Result<RunOutcome> run_eval(const RunConfig& config, const std::atomic<bool>* ca
                     if (!s.error.empty()) error = s.error;
                     n_prompt = std::max(n_prompt, s.n_tokens_context);
                     options.push_back({{"label", choice.choice_labels[c]},
-                                       {"continuation", choice.continuations[c]},
+                                       {"continuation", (config.chat ? choice.chat_continuations : choice.continuations)[c]},
                                        {"logprob", s.logprob},
                                        {"n_tokens", s.n_tokens_continuation}});
                     if (s.error.empty() && s.logprob > best) {
@@ -222,7 +228,14 @@ Result<RunOutcome> run_eval(const RunConfig& config, const std::atomic<bool>* ca
                 const double score = score_of(*p.plan, ex, pred);
                 nlohmann::json record = base_record(p);
                 record["mode"] = "loglik";
-                record["prompt"] = lreqs[offset - choice.continuations.size()].context;
+                const auto& first = lreqs[offset - choice.continuations.size()];
+                if (config.chat) {
+                    nlohmann::json messages = nlohmann::json::array();
+                    for (const auto& m : first.messages) messages.push_back({{"role", m.role}, {"content", m.content}});
+                    record["messages"] = messages;  // rendered by the backend with the model's template
+                } else {
+                    record["prompt"] = first.raw_prompt;
+                }
                 record["raw_output"] = pred.valid ? pred.labels[0] : "";
                 record["options"] = options;
                 if (!error.empty()) record["error"] = error;
@@ -238,10 +251,13 @@ Result<RunOutcome> run_eval(const RunConfig& config, const std::atomic<bool>* ca
             }
         }
         progress.finish();
-        session.engine_stats = engine.stats();
-        session.buffers = engine.buffer_memory();
-        session.devices = engine.device_memory();
-        session.model_description = engine.model().description;
+        const BackendMeasurements m = backend.measurements();
+        session.engine_stats = m.stats;
+        session.buffers = m.buffers;
+        session.devices = m.devices;
+        session.model_description = m.model_description;
+        session.backend = m.backend;
+        session.memory_source = m.memory_source;
     } else {
         session.devices = list_gpu_devices();
     }

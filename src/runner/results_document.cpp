@@ -43,7 +43,7 @@ nlohmann::json memory_section(const SessionMeasurements& s) {
             {"bytes_total_allocated", weights + kv + compute + output},
             {"devices", devices},
             {"host_peak_rss_bytes", s.host_peak_rss_bytes},
-            {"source", "llama.cpp allocation log (per buffer) + driver + getrusage"}};
+            {"source", s.memory_source}};
 }
 
 nlohmann::json speed_section(const SessionMeasurements& s) {
@@ -51,7 +51,8 @@ nlohmann::json speed_section(const SessionMeasurements& s) {
     const double gen_s = s.t_generate_ms / 1000.0;
     const double decode_s = e.t_decode_ms / 1000.0;
     auto per_s = [](double n, double seconds) { return seconds > 0 ? n / seconds : 0.0; };
-    return {{"n_examples", s.n_examples},
+    return {{"backend", s.backend},
+            {"n_examples", s.n_examples},
             {"parallel", s.parallel},
             {"t_wall_ms", s.t_wall_ms},
             {"t_load_ms", e.t_load_ms},

@@ -28,6 +28,8 @@ struct SessionMeasurements {
     std::vector<BufferMemory> buffers;
     std::vector<DeviceMemory> devices;
     std::string model_description;
+    std::string backend = "llama.cpp (in-process)";
+    std::string memory_source = "llama.cpp allocation log (per buffer) + driver free-memory readings + getrusage";
 };
 
 struct ResultsInputs {

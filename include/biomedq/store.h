@@ -1,0 +1,131 @@
+// The result store: finished eval runs in one SQLite file (results.sqlite), so reports and
+// recommendations read one place instead of many run directories. Schema: docs/STORE_SCHEMA.md.
+//
+// A run is identified by its run directory (absolute path): importing the same directory again
+// replaces the stored run (idempotent). Per-example gold, parsed answer and score are stored, so a
+// report can compute paired bootstrap differences between runs without the run directories.
+//
+// Thread safety: a ResultStore is one SQLite connection; use it from one thread at a time.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "biomedq/metrics.h"
+#include "biomedq/result.h"
+
+namespace biomedq {
+
+inline constexpr int kStoreSchemaVersion = 1;
+
+struct StoredSample {
+    std::string example_id;
+    int index = 0;  // position in the task's selected examples (bootstrap order)
+    double score = 0.0;
+    Gold gold;
+    Prediction parsed;
+};
+
+struct StoredTask {
+    std::string task;
+    std::string kind;  // ner | relation | multilabel | mcqa
+    std::string primary_metric;
+    int n_examples = 0;
+    int n_selected = 0;
+    double invalid_rate = 0.0;
+    bool complete = false;
+    std::vector<MetricValue> metrics;
+    MetricOptions metric_options;  // label set + negative label (for paired bootstrap)
+    std::vector<StoredSample> samples;  // in index order; empty unless loaded with samples
+
+    // The metric called `name`, or nullptr.
+    const MetricValue* metric(const std::string& name) const;
+    const MetricValue* primary() const { return metric(primary_metric); }
+};
+
+struct StoredRun {
+    std::int64_t id = 0;
+    std::string run_dir;     // absolute; the identity of a run
+    std::string model_name;  // grouping key: the sweep's model name, or general.name on import
+    std::string model_path;
+    std::string model_sha256;
+    std::string quant_type;   // lower-case llama.cpp type name: f16, bf16, q8_0, q4_k_m, ...
+    std::string quant_label;  // llama.cpp's description, e.g. "Q4_K - Medium"
+    double bits_per_weight = 0.0;
+    std::uint64_t n_params = 0;
+    std::uint64_t bytes_file = 0;
+    std::string prompt;  // zero-shot, few-shot:1, cot, ...
+    std::string subset;
+    int limit = 0;
+    std::uint64_t seed = 0;
+    int ctx = 0;
+    std::string config_hash;
+    std::string backend;  // cpu | cuda | ...
+    // Memory (results.json "memory"): llama.cpp allocations, and the measured peak. bytes_peak is the
+    // devices' peak use when a GPU was used, else bytes_total_allocated (what a full offload needs).
+    std::uint64_t bytes_weights = 0;
+    std::uint64_t bytes_kv = 0;
+    std::uint64_t bytes_compute = 0;
+    std::uint64_t bytes_total_allocated = 0;
+    std::uint64_t bytes_peak = 0;
+    std::uint64_t host_peak_rss_bytes = 0;
+    double examples_per_s = 0.0;
+    double prompt_tokens_per_s = 0.0;
+    double generated_tokens_per_s = 0.0;
+    std::string imported_at;  // UTC ISO 8601
+    std::vector<StoredTask> tasks;
+
+    bool full_precision() const;  // f32 / f16 / bf16
+    const StoredTask* task(const std::string& name) const;
+};
+
+// Overrides for what import reads from results.json.
+struct ImportOptions {
+    std::string model_name;  // empty: results.json model.name, else the model file's stem
+    std::string quant_type;  // empty: from the model file name suffix or llama.cpp's file type name
+};
+
+// The llama.cpp type name for a file type description or model file name ("Q4_K - Medium" ->
+// "q4_k_m", "tiny-F16-Q8_0.gguf" -> "q8_0"); empty when neither names a known type.
+std::string quant_type_from_names(const std::string& file_type_name, const std::string& model_path);
+
+class ResultStore {
+public:
+    // Opens or creates the database and its schema. Errors: kIo (cannot open), kConflict (a schema
+    // version this build does not know).
+    static Result<ResultStore> open(const std::filesystem::path& path);
+
+    ResultStore(ResultStore&&) noexcept;
+    ResultStore& operator=(ResultStore&&) noexcept;
+    ~ResultStore();
+
+    // Reads <run_dir>/results.json and samples.jsonl (and the task configs named by the run, for their
+    // label sets) and stores the run in one transaction, replacing a run already stored for the same
+    // directory. Returns the run's id. Errors: kNotFound/kParse naming the file and field, kIo.
+    Result<std::int64_t> import_run(const std::filesystem::path& run_dir, const ImportOptions& options = {});
+
+    // Stores a run given as values (tests, and import_run's last step). Replaces a run with the same
+    // run_dir. Returns its id.
+    Result<std::int64_t> put_run(const StoredRun& run);
+
+    // Every stored run, ordered by model name, bits per weight (descending), prompt. Samples are read
+    // only when `with_samples`.
+    Result<std::vector<StoredRun>> load_runs(bool with_samples = true) const;
+
+    Result<int> count_runs() const;
+    const std::filesystem::path& path() const { return path_; }
+
+private:
+    struct Impl;
+    ResultStore(std::filesystem::path path, std::unique_ptr<Impl> impl);
+    std::filesystem::path path_;
+    std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace biomedq

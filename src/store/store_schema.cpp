@@ -1,0 +1,103 @@
+#include "store/store_schema.h"
+
+#include <string>
+
+#include "biomedq/store.h"
+
+namespace biomedq::store {
+namespace {
+
+// Version 1. Per-example rows (samples) carry gold and parsed answers as JSON in the shape of
+// samples.jsonl, so any metric can be recomputed and paired across runs from the store alone.
+constexpr const char* kSchemaV1 = R"sql(
+CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS runs (
+    id INTEGER PRIMARY KEY,
+    run_dir TEXT NOT NULL UNIQUE,
+    model_name TEXT NOT NULL,
+    model_path TEXT NOT NULL,
+    model_sha256 TEXT NOT NULL,
+    quant_type TEXT NOT NULL,
+    quant_label TEXT NOT NULL,
+    bits_per_weight REAL NOT NULL,
+    n_params INTEGER NOT NULL,
+    bytes_file INTEGER NOT NULL,
+    prompt TEXT NOT NULL,
+    subset TEXT NOT NULL,
+    limit_examples INTEGER NOT NULL,
+    seed INTEGER NOT NULL,
+    ctx INTEGER NOT NULL,
+    config_hash TEXT NOT NULL,
+    backend TEXT NOT NULL,
+    bytes_weights INTEGER NOT NULL,
+    bytes_kv INTEGER NOT NULL,
+    bytes_compute INTEGER NOT NULL,
+    bytes_total_allocated INTEGER NOT NULL,
+    bytes_peak INTEGER NOT NULL,
+    host_peak_rss_bytes INTEGER NOT NULL,
+    examples_per_s REAL NOT NULL,
+    prompt_tokens_per_s REAL NOT NULL,
+    generated_tokens_per_s REAL NOT NULL,
+    imported_at TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS task_results (
+    run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+    task TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    primary_metric TEXT NOT NULL,
+    n_examples INTEGER NOT NULL,
+    n_selected INTEGER NOT NULL,
+    invalid_rate REAL NOT NULL,
+    complete INTEGER NOT NULL,
+    label_set TEXT NOT NULL,
+    negative_label TEXT NOT NULL,
+    PRIMARY KEY (run_id, task)
+);
+CREATE TABLE IF NOT EXISTS metrics (
+    run_id INTEGER NOT NULL,
+    task TEXT NOT NULL,
+    name TEXT NOT NULL,
+    value REAL NOT NULL,
+    ci_low REAL NOT NULL,
+    ci_high REAL NOT NULL,
+    PRIMARY KEY (run_id, task, name),
+    FOREIGN KEY (run_id, task) REFERENCES task_results(run_id, task) ON DELETE CASCADE
+);
+CREATE TABLE IF NOT EXISTS samples (
+    run_id INTEGER NOT NULL,
+    task TEXT NOT NULL,
+    example_id TEXT NOT NULL,
+    example_index INTEGER NOT NULL,
+    score REAL NOT NULL,
+    gold TEXT NOT NULL,
+    parsed TEXT NOT NULL,
+    PRIMARY KEY (run_id, task, example_id),
+    FOREIGN KEY (run_id, task) REFERENCES task_results(run_id, task) ON DELETE CASCADE
+);
+)sql";
+
+}  // namespace
+
+Status ensure_schema(Database& db) {
+    BIOMEDQ_ASSIGN(Statement has_table,
+                   db.prepare("SELECT count(*) FROM sqlite_master WHERE type='table' AND name='schema_version'"));
+    BIOMEDQ_TRY(has_table.step());
+    if (has_table.column_int(0) == 0) {
+        BIOMEDQ_ASSIGN(Transaction tx, Transaction::begin(db));
+        BIOMEDQ_TRY(db.exec(kSchemaV1));
+        BIOMEDQ_ASSIGN(Statement insert, db.prepare("INSERT INTO schema_version(version) VALUES (?)"));
+        BIOMEDQ_TRY(insert.bind(1, std::int64_t{kStoreSchemaVersion}).run());
+        return tx.commit();
+    }
+    BIOMEDQ_ASSIGN(Statement version, db.prepare("SELECT max(version) FROM schema_version"));
+    BIOMEDQ_TRY(version.step());
+    const auto found = version.column_int(0);
+    if (found != kStoreSchemaVersion) {
+        return make_error(ErrorCode::kConflict,
+                          db.path().string() + ": store schema version " + std::to_string(found) +
+                              ", this biomedq reads version " + std::to_string(kStoreSchemaVersion));
+    }
+    return Status::success();
+}
+
+}  // namespace biomedq::store

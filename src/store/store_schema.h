@@ -1,0 +1,12 @@
+// The SQL schema of results.sqlite (documented in docs/STORE_SCHEMA.md; keep the two in step).
+#pragma once
+
+#include "store/sqlite_db.h"
+
+namespace biomedq::store {
+
+// Creates the tables of an empty database, or checks the version of an existing one.
+// Errors: kConflict for a schema version this build does not know.
+Status ensure_schema(Database& db);
+
+}  // namespace biomedq::store
