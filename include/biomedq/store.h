@@ -97,7 +97,7 @@ std::string quant_type_from_names(const std::string& file_type_name, const std::
 
 class ResultStore {
 public:
-    // Opens or creates the database and its schema. Errors: kIo (cannot open), kConflict (a schema
+    // Opens or creates the database (and its folder) and its schema. Errors: kIo (cannot open), kConflict (a schema
     // version this build does not know).
     static Result<ResultStore> open(const std::filesystem::path& path);
 

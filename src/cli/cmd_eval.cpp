@@ -46,7 +46,7 @@ void add_eval_command(CLI::App& app, CommandRun& chosen) {
     auto c = std::make_shared<RunConfig>();
     auto tasks = std::make_shared<std::string>();
     CLI::App* sub = app.add_subcommand("eval", "Evaluate a model on biomedical tasks (resumable)");
-    sub->add_option("--model", c->model_path, "Model file (GGUF)")->required();
+    sub->add_option("--model", c->model_path, "Model file (GGUF); not needed with --endpoint");
     sub->add_option("--tasks", *tasks, "Comma-separated task names (see `biomedq tasks`); default: all 8");
     sub->add_option("--prompt", c->prompt, "zero-shot | few-shot:K | cot | cot:K")->capture_default_str();
     sub->add_option("--shots", c->shot_selection, "Few-shot selection: random | nearest")->capture_default_str();
@@ -63,11 +63,32 @@ void add_eval_command(CLI::App& app, CommandRun& chosen) {
     sub->add_option("--data-dir", c->data_dir, "Data sets folder (default: ../shared/data or $BIOMEDQ_DATA_DIR)");
     sub->add_option("--tasks-dir", c->tasks_dir, "Task definitions folder (default: the shipped tasks/)");
     sub->add_option("--out", c->out_dir, "Run directory (rerun to resume)")->required();
+    sub->add_option("--endpoint", c->endpoints,
+                    "OpenAI-compatible server URL, e.g. http://127.0.0.1:8080/v1 (repeat to spread requests over "
+                    "several servers); replaces --model");
+    sub->add_option("--model-name", c->model_name, "Model name the servers expect (default: the first in /v1/models)");
+    sub->add_option("--endpoint-concurrency", c->endpoint_concurrency, "Requests in flight per endpoint")
+        ->capture_default_str();
+    sub->add_option("--timeout", c->request_timeout_s, "Seconds per HTTP request attempt")->capture_default_str();
+    sub->add_flag("--allow-remote", c->allow_remote,
+                  "Allow endpoints / RPC servers outside loopback and private networks (the API key comes from "
+                  "$BIOMEDQ_API_KEY or $OPENAI_API_KEY)");
+    auto rpc = std::make_shared<std::string>();
+    sub->add_option("--rpc", *rpc,
+                    "Comma-separated host:port of llama.cpp rpc-server instances to offload layers to "
+                    "(unauthenticated protocol: trusted networks only)");
     auto flags = std::make_shared<std::pair<bool, bool>>(false, false);  // no-chat, quiet
     sub->add_flag("--no-chat", flags->first, "Raw completion prompts instead of the model's chat template");
     sub->add_flag("--quiet", flags->second, "No progress on stderr");
     sub->add_flag("--verbose", c->verbose, "Show llama.cpp's log");
-    sub->callback([c, tasks, flags, &chosen] {
+    sub->callback([c, tasks, flags, rpc, &chosen] {
+        if (c->model_path.empty() && c->endpoints.empty()) {
+            throw CLI::RequiredError("--model (or --endpoint)");
+        }
+        if (!c->model_path.empty() && !c->endpoints.empty()) {
+            throw CLI::ValidationError("--model", "give either --model or --endpoint, not both");
+        }
+        c->rpc_servers = split_commas(*rpc);
         c->chat = !flags->first;
         c->progress = !flags->second;
         chosen = [c, tasks] { return run_eval_command(*c, *tasks); };

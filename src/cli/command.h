@@ -28,6 +28,12 @@ void add_tasks_command(CLI::App& app, CommandRun& chosen);
 void add_eval_command(CLI::App& app, CommandRun& chosen);
 void add_rescore_command(CLI::App& app, CommandRun& chosen);
 void add_compare_command(CLI::App& app, CommandRun& chosen);
+void add_sweep_command(CLI::App& app, CommandRun& chosen);
+void add_import_command(CLI::App& app, CommandRun& chosen);
+void add_report_command(CLI::App& app, CommandRun& chosen);
+void add_recommend_command(CLI::App& app, CommandRun& chosen);
+void add_fidelity_command(CLI::App& app, CommandRun& chosen);
+void add_imatrix_command(CLI::App& app, CommandRun& chosen);
 
 
 }  // namespace biomedq::cli

@@ -46,6 +46,12 @@ int main(int argc, char** argv) {
     cli::add_eval_command(app, chosen);
     cli::add_rescore_command(app, chosen);
     cli::add_compare_command(app, chosen);
+    cli::add_sweep_command(app, chosen);
+    cli::add_import_command(app, chosen);
+    cli::add_report_command(app, chosen);
+    cli::add_recommend_command(app, chosen);
+    cli::add_fidelity_command(app, chosen);
+    cli::add_imatrix_command(app, chosen);
     cli::add_demo_command(app, chosen);
 
     try {

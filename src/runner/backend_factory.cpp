@@ -1,11 +1,29 @@
 #include "runner/backend_factory.h"
 
+#include "biomedq/openai_backend.h"
+
 namespace biomedq::runner {
 
 Result<std::unique_ptr<Backend>> make_backend(const RunConfig& config, int parallel) {
     if (!config.endpoints.empty()) {
-        return make_error(ErrorCode::kUnsupported,
-                          "--endpoint: the OpenAI-compatible backend is not available in this build");
+        if (!config.rpc_servers.empty()) {
+            return make_error(ErrorCode::kInvalidArgument,
+                              "--rpc applies to the in-process backend (--model), not to --endpoint servers; "
+                              "start llama-server with its own --rpc instead");
+        }
+        OpenAiBackendOptions o;
+        o.endpoints = config.endpoints;
+        o.model_name = config.model_name;
+        o.concurrency_per_endpoint = config.endpoint_concurrency;
+        o.request_timeout_s = config.request_timeout_s;
+        o.allow_remote = config.allow_remote;
+        return make_openai_backend(o);
+    }
+    // llama.cpp's RPC protocol is unauthenticated: weights and activations (clinical text) cross the
+    // wire in the clear, so the same privacy policy as for endpoints applies.
+    for (const auto& server : config.rpc_servers) {
+        BIOMEDQ_ASSIGN(HostPort hp, parse_host_port(server));
+        BIOMEDQ_TRY(check_private_host(hp.host, config.allow_remote, "--rpc " + server));
     }
     EngineOptions eo;
     eo.model_path = config.model_path;

@@ -65,13 +65,27 @@ nlohmann::json run_config_identity(const RunConfig& c) {
 Result<RunOutcome> run_eval(const RunConfig& config, const std::atomic<bool>* cancel) {
     const auto t_wall_start = Clock::now();
     if (config.out_dir.empty()) return make_error(ErrorCode::kInvalidArgument, "--out: a run directory is required");
-    BIOMEDQ_TRY(check_gguf_file(config.model_path));
-    BIOMEDQ_ASSIGN(ModelInfo info, read_model_info(config.model_path));
+    // Server runs (--endpoint) have no local model file: the model is identified by the name the
+    // servers serve it under (or, without --model-name, by the endpoints themselves).
+    const bool server_run = !config.endpoints.empty();
+    ModelInfo info;
+    std::string model_sha;
+    if (!server_run) {
+        BIOMEDQ_TRY(check_gguf_file(config.model_path));
+        BIOMEDQ_ASSIGN(info, read_model_info(config.model_path));
+    }
     BIOMEDQ_ASSIGN(runner::EvalPlan plan, runner::plan_eval(config));
-    BIOMEDQ_ASSIGN(std::string model_sha, sha256_file_cached(config.model_path));
+    if (!server_run) {
+        BIOMEDQ_ASSIGN(model_sha, sha256_file_cached(config.model_path));
+    }
 
     nlohmann::json identity = run_config_identity(config);
-    identity["model_sha256"] = model_sha;
+    if (server_run) {
+        identity["server_model"] = config.model_name.empty() ? nlohmann::json(config.endpoints)
+                                                             : nlohmann::json(config.model_name);
+    } else {
+        identity["model_sha256"] = model_sha;
+    }
     nlohmann::json task_hashes = nlohmann::json::object();
     for (const auto& tp : plan.tasks) {
         auto text = read_file(tp.task.source_path);
@@ -99,7 +113,10 @@ Result<RunOutcome> run_eval(const RunConfig& config, const std::atomic<bool>* ca
     runner::SessionMeasurements session;
     session.started_at = iso_now();
     if (!pending.empty()) {
-        BIOMEDQ_ASSIGN(const int parallel, runner::choose_parallel(config, info, pending.size()));
+        int parallel = static_cast<int>(config.endpoints.size()) * config.endpoint_concurrency;
+        if (!server_run) {
+            BIOMEDQ_ASSIGN(parallel, runner::choose_parallel(config, info, pending.size()));
+        }
         session.parallel = parallel;
         BIOMEDQ_ASSIGN(auto backend_ptr, runner::make_backend(config, parallel));
         Backend& backend = *backend_ptr;

@@ -1,0 +1,54 @@
+// The OpenAI-compatible HTTP backend: drives one or more running servers (llama-server, vLLM, TGI,
+// Ollama) through /v1/chat/completions and /v1/completions, spreading requests over all endpoints.
+//
+// Contract of generate(): every request's result is delivered exactly once through on_done, on the
+// calling thread. Per-request failures (after bounded retries with exponential backoff and jitter on
+// HTTP 429, 5xx, unparseable replies, timeouts and connection errors) are results with
+// finish == kError; an endpoint that stops answering loses its queued and in-flight requests to the
+// others. The API key (BIOMEDQ_API_KEY, else OPENAI_API_KEY) is sent as a Bearer token and never
+// appears in results or error messages.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "biomedq/backend.h"
+#include "biomedq/result.h"
+
+namespace biomedq {
+
+struct OpenAiBackendOptions {
+    std::vector<std::string> endpoints;  // base URLs, e.g. http://127.0.0.1:8080/v1 ("/v1" is added if absent)
+    std::string model_name;              // empty: the first id the first endpoint lists in /v1/models
+    int concurrency_per_endpoint = 8;    // requests in flight per endpoint
+    double request_timeout_s = 600;      // one HTTP attempt, connection included
+    double connect_timeout_s = 10;
+    int max_attempts = 5;                // per request, over all endpoints
+    double backoff_initial_s = 0.25;     // doubled per failed attempt, with full jitter
+    double backoff_max_s = 8;
+    bool allow_remote = false;           // permit endpoints outside loopback and private networks
+    // Empty: read from the environment (BIOMEDQ_API_KEY, then OPENAI_API_KEY).
+    std::string api_key;
+};
+
+// Checks every endpoint (privacy policy, reachability), detects each server's type (llama-server
+// answers /props, vLLM /version) and resolves the model name. Errors: kInvalidArgument (malformed
+// URL, no endpoints), kUnsupported (an endpoint outside private networks without allow_remote),
+// kBackend (an endpoint that does not answer).
+Result<std::unique_ptr<Backend>> make_openai_backend(const OpenAiBackendOptions& options);
+
+// The privacy policy for anything clinical text is sent to. `host` is a host name or IP literal
+// (brackets allowed); it is resolved and every address must be loopback (127.0.0.0/8, ::1) or private
+// (10/8, 172.16/12, 192.168/16, fc00::/7) unless allow_remote. `what` names the flag in messages,
+// e.g. "--endpoint http://x/v1". Errors: kUnsupported (public address), kInvalidArgument (unresolvable).
+Status check_private_host(const std::string& host, bool allow_remote, const std::string& what);
+
+// Splits "host:port" / "[v6]:port" (llama.cpp rpc-server addresses). Errors: kInvalidArgument.
+struct HostPort {
+    std::string host;
+    int port = 0;
+};
+Result<HostPort> parse_host_port(const std::string& address);
+
+}  // namespace biomedq

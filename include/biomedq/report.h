@@ -1,0 +1,161 @@
+// `biomedq report` and `biomedq recommend`: what a result store says, for people.
+//
+// Report: per task, score +- CI of every model x quantization x prompt; the paired-bootstrap
+// difference to the same model's full-precision run (same prompt, subset, seed) with a significance
+// mark; memory (weights, KV, compute, peak) and % saved; speed. Written as report.md, results.csv and
+// report.html (one self-contained offline file: tables plus Vega-Lite plots, the vega JavaScript
+// inlined at build time from the npm packages pinned in scripts/fetch-vega.sh).
+//
+// Recommend: the configurations that fit a GPU memory budget, ranked by score on the chosen tasks,
+// with a short explanation of the top one; memory-only estimates for configurations not yet run and
+// for the built-in catalog of model shapes.
+//
+// All functions are pure or write only under the given output folder; thread-compatible.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "biomedq/result.h"
+#include "biomedq/store.h"
+
+namespace biomedq {
+
+// ---- small pieces, public for tests and the CLI ----
+
+// "24GiB", "24 GB", "24000MiB", "1.5TiB", "512B" (units case-insensitive; KB/MB/GB/TB are powers of
+// 1000, KiB/MiB/GiB/TiB powers of 1024). A number without a unit is refused as ambiguous.
+// Errors: kInvalidArgument naming `what` (e.g. "--gpu-memory") and the accepted forms.
+Result<std::uint64_t> parse_byte_size(std::string_view text, std::string_view what = "--gpu-memory");
+// "1.50 GiB", "312.0 MiB", "900 B".
+std::string format_bytes(std::uint64_t bytes);
+
+// A point to place on the memory/score plane: lower cost and higher score are better.
+struct ParetoPoint {
+    double cost = 0.0;
+    double score = 0.0;
+};
+// Indices of the points no other point dominates (another point with cost <= and score >=, one of
+// them strictly), sorted by cost ascending (ties by index). Exact duplicates are all kept.
+std::vector<std::size_t> pareto_frontier(const std::vector<ParetoPoint>& points);
+
+// Text for HTML element content and attribute values: & < > " ' escaped.
+std::string html_escape(std::string_view text);
+// JSON that can sit inside a <script> element: '<', '>', '&', U+2028 and U+2029 written as \u
+// escapes, so "</script>" in a model name or dataset text cannot end the script.
+std::string json_for_script(const nlohmann::json& value);
+
+// ---- report ----
+
+struct ReportOptions {
+    int bootstrap_resamples = 1000;  // paired bootstrap against full precision
+    std::uint64_t seed = 1234;
+    double alpha = 0.05;  // significance level of the mark
+};
+
+// One (run, task) of the report.
+struct ReportRow {
+    std::string task;
+    std::string model;
+    std::string quant_type;
+    std::string prompt;
+    std::string run_dir;
+    double bits_per_weight = 0.0;
+    std::string metric;  // the task's primary metric
+    double score = 0.0, ci_low = 0.0, ci_high = 0.0;
+    int n_examples = 0;
+    double invalid_rate = 0.0;
+    bool is_reference = false;   // this run is the model's full precision
+    bool has_reference = false;  // a full-precision run to compare against exists (and is not this one)
+    double difference = 0.0, difference_ci_low = 0.0, difference_ci_high = 0.0;  // this - full precision
+    double p_value = 1.0;
+    int n_paired = 0;
+    bool significant = false;  // p_value < alpha
+    std::uint64_t bytes_weights = 0, bytes_kv = 0, bytes_compute = 0, bytes_peak = 0;
+    double memory_saved = 0.0;  // 1 - peak / full precision's peak; 0 without a reference
+    double examples_per_s = 0.0;
+    double generated_tokens_per_s = 0.0;
+    bool on_frontier = false;  // on the task's score-vs-peak-memory Pareto frontier
+};
+
+struct ReportData {
+    std::vector<std::string> tasks;  // sorted
+    std::vector<ReportRow> rows;     // by task, then the store's run order
+    std::vector<StoredRun> runs;     // without samples (memory and speed tables)
+};
+
+// Errors: those of paired_bootstrap (e.g. inconsistent label sets).
+Result<ReportData> build_report_data(const std::vector<StoredRun>& runs, const ReportOptions& options = {});
+
+std::string render_markdown(const ReportData& data);
+std::string render_csv(const ReportData& data);
+std::string render_html(const ReportData& data);
+// The three Vega-Lite specs (score vs peak memory with frontier, difference vs bits per weight,
+// throughput per quantization type), data inline.
+std::vector<nlohmann::json> report_plot_specs(const ReportData& data);
+
+// Reads the store and writes <out_dir>/report.md, results.csv, report.html (creating out_dir).
+// Returns the written paths. Errors: those of the store, kIo.
+Result<std::vector<std::filesystem::path>> write_report(const std::filesystem::path& store_path,
+                                                        const std::filesystem::path& out_dir,
+                                                        const ReportOptions& options = {});
+
+// ---- recommend ----
+
+struct RecommendOptions {
+    std::uint64_t bytes_gpu_budget = 0;
+    std::vector<std::string> tasks;  // empty: every task in the store
+    double max_drop = 0.02;          // exclude configurations losing more than this vs full precision; < 0: no limit
+    bool catalog = false;            // also answer for the built-in catalog of model shapes
+    int ctx = 4096;                  // context per sequence for estimates
+    std::vector<std::string> estimate_types = {"q8_0", "q6_k", "q5_k_m", "q4_k_m", "q3_k_m", "q2_k"};
+    int bootstrap_resamples = 1000;
+    std::uint64_t seed = 1234;
+};
+
+struct Candidate {
+    std::string model;
+    std::string quant_type;
+    std::string prompt;  // empty for estimates
+    bool measured = false;  // false: memory from the estimate, no score
+    std::vector<std::string> tasks;
+    double score = 0.0, ci_low = 0.0, ci_high = 0.0;  // mean primary metric over `tasks`
+    std::uint64_t bytes_memory = 0;  // measured peak, or the estimate's GPU bytes
+    bool fits = false;
+    bool has_reference = false;
+    double drop = 0.0, drop_ci_low = 0.0, drop_ci_high = 0.0;  // full precision - this (positive = loss)
+    bool significant = false;
+    bool within_max_drop = true;
+};
+
+struct CatalogFit {
+    std::string model;  // display name
+    std::string base;
+    std::string best_type;        // the largest type that fits at ctx; empty when none does
+    std::uint64_t bytes_best = 0;
+    std::uint32_t max_ctx = 0;    // largest context (multiple of 256, <= trained) that fits at best_type
+    std::string smallest_type;    // the smallest type considered, and what it needs
+    std::uint64_t bytes_smallest = 0;
+};
+
+struct Recommendation {
+    RecommendOptions options;
+    std::vector<Candidate> ranked;     // measured, fit, within max drop: best first
+    std::vector<Candidate> excluded;   // measured but over budget or over max drop
+    std::vector<Candidate> estimated;  // not run yet: memory only
+    std::vector<CatalogFit> catalog;
+    std::string explanation;           // one paragraph about the top choice (or why there is none)
+
+    nlohmann::json to_json() const;
+    std::string to_text() const;
+};
+
+// Errors: kInvalidArgument for a task no stored run has (naming the known ones).
+Result<Recommendation> recommend(const std::vector<StoredRun>& runs, const RecommendOptions& options);
+
+}  // namespace biomedq

@@ -1,0 +1,111 @@
+#include "backends/http_client.h"
+
+#include <curl/curl.h>
+
+#include <mutex>
+
+namespace biomedq::backends {
+namespace {
+
+std::once_flag g_curl_once;
+
+size_t append_body(char* data, size_t size, size_t n, void* user) {
+    static_cast<std::string*>(user)->append(data, size * n);
+    return size * n;
+}
+
+int check_abort(void* user, curl_off_t, curl_off_t, curl_off_t, curl_off_t) {
+    const auto* abort = static_cast<const std::atomic<bool>*>(user);
+    return abort && abort->load() ? 1 : 0;
+}
+
+}  // namespace
+
+HttpClient::HttpClient(std::string bearer_token, double connect_timeout_s)
+    : bearer_token_(std::move(bearer_token)), connect_timeout_s_(connect_timeout_s) {
+    std::call_once(g_curl_once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
+    curl_ = curl_easy_init();
+}
+
+HttpClient::~HttpClient() {
+    if (curl_) curl_easy_cleanup(static_cast<CURL*>(curl_));
+}
+
+HttpResponse HttpClient::get(const std::string& url, double timeout_s, const std::atomic<bool>* abort) {
+    return perform(url, nullptr, timeout_s, abort);
+}
+
+HttpResponse HttpClient::post_json(const std::string& url, const std::string& body, double timeout_s,
+                                   const std::atomic<bool>* abort) {
+    return perform(url, &body, timeout_s, abort);
+}
+
+HttpResponse HttpClient::perform(const std::string& url, const std::string* body, double timeout_s,
+                                 const std::atomic<bool>* abort) {
+    HttpResponse out;
+    auto* curl = static_cast<CURL*>(curl_);
+    if (!curl) {
+        out.transport_error = "curl_easy_init failed";
+        return out;
+    }
+    curl_easy_reset(curl);
+    curl_slist* headers = nullptr;
+    headers = curl_slist_append(headers, "Content-Type: application/json");
+    headers = curl_slist_append(headers, "Accept: application/json");
+    std::string auth;
+    if (!bearer_token_.empty()) {
+        auth = "Authorization: Bearer " + bearer_token_;
+        headers = curl_slist_append(headers, auth.c_str());
+    }
+    curl_easy_setopt(curl, CURLOPT_URL, url.c_str());
+    curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers);
+    curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);  // worker threads: no SIGALRM for DNS timeouts
+    curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, static_cast<long>(timeout_s * 1000.0));
+    curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(connect_timeout_s_ * 1000.0));
+    curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, append_body);
+    curl_easy_setopt(curl, CURLOPT_WRITEDATA, &out.body);
+    curl_easy_setopt(curl, CURLOPT_NOPROXY, "*");  // a proxy would defeat the loopback/private check
+    curl_easy_setopt(curl, CURLOPT_NOPROGRESS, 0L);
+    curl_easy_setopt(curl, CURLOPT_XFERINFOFUNCTION, check_abort);
+    curl_easy_setopt(curl, CURLOPT_XFERINFODATA, const_cast<std::atomic<bool>*>(abort));
+    if (body) {
+        curl_easy_setopt(curl, CURLOPT_POST, 1L);
+        curl_easy_setopt(curl, CURLOPT_POSTFIELDS, body->data());
+        curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(body->size()));
+    }
+    const CURLcode rc = curl_easy_perform(curl);
+    curl_slist_free_all(headers);
+    if (rc == CURLE_ABORTED_BY_CALLBACK) {
+        out.aborted = true;
+        out.transport_error = "cancelled";
+        return out;
+    }
+    if (rc != CURLE_OK) {
+        out.transport_error = curl_easy_strerror(rc);
+        out.status = 0;
+        return out;
+    }
+    curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &out.status);
+    return out;
+}
+
+std::string url_host(const std::string& url, std::string* scheme, std::string* error) {
+    CURLU* u = curl_url();
+    std::string host;
+    if (curl_url_set(u, CURLUPART_URL, url.c_str(), 0) != CURLUE_OK) {
+        *error = "not a URL (expected e.g. http://127.0.0.1:8080/v1)";
+    } else {
+        char* part = nullptr;
+        if (curl_url_get(u, CURLUPART_HOST, &part, 0) == CURLUE_OK && part) host = part;
+        curl_free(part);
+        part = nullptr;
+        if (curl_url_get(u, CURLUPART_SCHEME, &part, 0) == CURLUE_OK && part) *scheme = part;
+        curl_free(part);
+        if (host.empty()) *error = "no host in URL";
+    }
+    curl_url_cleanup(u);
+    if (host.size() >= 2 && host.front() == '[') host = host.substr(1, host.size() - 2);
+    return host;
+}
+
+}  // namespace biomedq::backends

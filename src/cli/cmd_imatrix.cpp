@@ -1,0 +1,77 @@
+// biomedq imatrix: an importance matrix from the tasks' train/dev text (biomedical calibration),
+// for `biomedq quantize --imatrix`.
+#include <nlohmann/json.hpp>
+
+#include <cstdio>
+#include <memory>
+
+#include "biomedq/fidelity.h"
+#include "biomedq/task.h"
+#include "cli/command.h"
+
+namespace biomedq::cli {
+
+namespace {
+
+struct ImatrixArgs {
+    ImatrixOptions options;
+    std::vector<std::string> tasks;
+    std::string data_dir;
+    std::string tasks_dir;
+    std::string out;
+    bool json = false;
+};
+
+int run_imatrix(ImatrixArgs args) {
+    const auto tasks_dir = args.tasks_dir.empty() ? default_tasks_dir() : std::filesystem::path(args.tasks_dir);
+    const auto data_dir = args.data_dir.empty() ? default_data_dir() : std::filesystem::path(args.data_dir);
+    auto text = calibration_text(args.tasks, tasks_dir, data_dir);
+    if (!text.ok()) return report_error(text.error());
+    args.options.datasets = text->sources;
+    auto report = compute_imatrix(args.options, text->text, args.out);
+    if (!report.ok()) return report_error(report.error());
+    if (args.json) {
+        nlohmann::json j = {{"path", report->path.string()},
+                            {"datasets", text->sources},
+                            {"n_chunks", report->n_chunks},
+                            {"n_tokens", report->n_tokens},
+                            {"n_entries", report->n_entries},
+                            {"t_total_ms", report->t_total_ms}};
+        std::printf("%s\n", j.dump(2).c_str());
+    } else {
+        std::string sources;
+        for (const auto& s : text->sources) sources += (sources.empty() ? "" : ", ") + s;
+        std::printf("%s: %llu weight matrices from %llu chunks (%llu tokens) of %s, %.1f s\n",
+                    report->path.c_str(), static_cast<unsigned long long>(report->n_entries),
+                    static_cast<unsigned long long>(report->n_chunks),
+                    static_cast<unsigned long long>(report->n_tokens), sources.c_str(),
+                    report->t_total_ms / 1000.0);
+    }
+    return 0;
+}
+
+}  // namespace
+
+void add_imatrix_command(CLI::App& app, CommandRun& chosen) {
+    auto args = std::make_shared<ImatrixArgs>();
+    CLI::App* cmd = app.add_subcommand(
+        "imatrix", "Importance matrix from the tasks' train/dev text, for quantize --imatrix");
+    cmd->add_option("--model", args->options.model_path, "Full-precision GGUF to be quantized")
+        ->required();
+    cmd->add_option("--task", args->tasks, "Task(s) whose train and dev text calibrate")
+        ->required();
+    cmd->add_option("--data-dir", args->data_dir, "Data directory (default: ../shared/data)");
+    cmd->add_option("--tasks-dir", args->tasks_dir, "Task definitions (default: the shipped tasks/)");
+    cmd->add_option("--chunks", args->options.max_chunks, "Chunks used at most (0 = all full chunks)")
+        ->capture_default_str();
+    cmd->add_option("--ctx", args->options.ctx, "Tokens per chunk")->capture_default_str();
+    cmd->add_option("--gpu-layers", args->options.gpu_layers, "Layers on the GPU (-1 = all)")
+        ->capture_default_str();
+    cmd->add_option("--threads", args->options.threads, "Threads (0 = all cores)")->capture_default_str();
+    cmd->add_option("-o,--output", args->out, "Output imatrix file (GGUF format)")->required();
+    cmd->add_flag("--verbose", args->options.verbose, "Show llama.cpp's log");
+    cmd->add_flag("--json", args->json, "Print the report as JSON");
+    cmd->callback([args, &chosen] { chosen = [args] { return run_imatrix(*args); }; });
+}
+
+}  // namespace biomedq::cli

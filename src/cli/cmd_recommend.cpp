@@ -1,0 +1,65 @@
+// `biomedq recommend [results.sqlite] --gpu-memory 24GiB`: what to deploy under a memory budget.
+#include <iostream>
+#include <memory>
+
+#include "biomedq/report.h"
+#include "biomedq/store.h"
+#include "cli/command.h"
+
+namespace biomedq::cli {
+
+void add_recommend_command(CLI::App& app, CommandRun& chosen) {
+    struct Args {
+        std::string store;
+        std::string gpu_memory;
+        std::vector<std::string> tasks;
+        RecommendOptions options;
+        bool json = false;
+    };
+    auto args = std::make_shared<Args>();
+    CLI::App* sub = app.add_subcommand("recommend", "Rank the configurations that fit a GPU memory budget");
+    sub->add_option("store", args->store, "Result store (results.sqlite); optional with --catalog");
+    sub->add_option("--gpu-memory", args->gpu_memory, "GPU memory budget, e.g. 24GiB, 24GB, 24000MiB")->required();
+    sub->add_option("--tasks", args->tasks, "Tasks to rank by (default: all stored)")->delimiter(',');
+    sub->add_option("--max-drop", args->options.max_drop,
+                    "Exclude configurations losing more than this against full precision (negative: no limit)")
+        ->capture_default_str();
+    sub->add_flag("--catalog", args->options.catalog, "Also answer for the built-in catalog of model shapes");
+    sub->add_option("--ctx", args->options.ctx, "Context per sequence for estimates")->capture_default_str();
+    sub->add_flag("--json", args->json, "Print JSON");
+    sub->callback([args, &chosen] {
+        chosen = [args] {
+            auto budget = parse_byte_size(args->gpu_memory);
+            if (!budget.ok()) return report_error(budget.error());
+            RecommendOptions options = args->options;
+            options.bytes_gpu_budget = *budget;
+            options.tasks = args->tasks;
+            std::vector<StoredRun> runs;
+            if (args->store.empty()) {
+                if (!options.catalog) {
+                    return report_error(make_error(ErrorCode::kInvalidArgument,
+                                                   "give a result store (results.sqlite), or --catalog for estimates only"));
+                }
+            } else {
+                if (!std::filesystem::exists(args->store)) {
+                    return report_error(make_error(ErrorCode::kNotFound, args->store + ": no such result store"));
+                }
+                auto store = ResultStore::open(args->store);
+                if (!store.ok()) return report_error(store.error());
+                auto loaded = store->load_runs(true);
+                if (!loaded.ok()) return report_error(loaded.error());
+                runs = std::move(loaded).value();
+            }
+            auto rec = recommend(runs, options);
+            if (!rec.ok()) return report_error(rec.error());
+            if (args->json) {
+                std::cout << rec->to_json().dump(2) << "\n";
+            } else {
+                std::cout << rec->to_text();
+            }
+            return 0;
+        };
+    });
+}
+
+}  // namespace biomedq::cli

@@ -1,0 +1,77 @@
+// Runs -> report rows: scores, differences to full precision, memory saved, the Pareto frontier.
+#include <map>
+#include <set>
+
+#include "biomedq/report.h"
+#include "report/reference_run.h"
+
+namespace biomedq {
+
+Result<ReportData> build_report_data(const std::vector<StoredRun>& runs, const ReportOptions& options) {
+    ReportData data;
+    std::set<std::string> tasks;
+    for (const auto& run : runs) {
+        for (const auto& t : run.tasks) tasks.insert(t.task);
+    }
+    data.tasks.assign(tasks.begin(), tasks.end());
+    for (const auto& task_name : data.tasks) {
+        const std::size_t first = data.rows.size();
+        for (const auto& run : runs) {
+            const StoredTask* task = run.task(task_name);
+            if (!task) continue;
+            ReportRow row;
+            row.task = task_name;
+            row.model = run.model_name;
+            row.quant_type = run.quant_type;
+            row.prompt = run.prompt;
+            row.run_dir = run.run_dir;
+            row.bits_per_weight = run.bits_per_weight;
+            row.metric = task->primary_metric;
+            if (const MetricValue* m = task->primary()) {
+                row.score = m->value;
+                row.ci_low = m->ci_low;
+                row.ci_high = m->ci_high;
+            }
+            row.n_examples = task->n_examples;
+            row.invalid_rate = task->invalid_rate;
+            row.bytes_weights = run.bytes_weights;
+            row.bytes_kv = run.bytes_kv;
+            row.bytes_compute = run.bytes_compute;
+            row.bytes_peak = run.bytes_peak;
+            row.examples_per_s = run.examples_per_s;
+            row.generated_tokens_per_s = run.generated_tokens_per_s;
+            const StoredRun* ref = report::full_precision_reference(runs, run);
+            row.is_reference = ref == &run;
+            if (ref && !row.is_reference) {
+                if (const StoredTask* ref_task = ref->task(task_name)) {
+                    BIOMEDQ_ASSIGN(auto paired, report::paired_against_reference(*ref_task, *task,
+                                                                                 options.bootstrap_resamples, options.seed));
+                    row.has_reference = paired.n_paired > 0;
+                    row.n_paired = paired.n_paired;
+                    row.difference = paired.difference.difference;
+                    row.difference_ci_low = paired.difference.ci_low;
+                    row.difference_ci_high = paired.difference.ci_high;
+                    row.p_value = paired.difference.p_value;
+                    row.significant = row.has_reference && row.p_value < options.alpha;
+                }
+                if (ref->bytes_peak > 0) {
+                    row.memory_saved = 1.0 - static_cast<double>(run.bytes_peak) / static_cast<double>(ref->bytes_peak);
+                }
+            }
+            data.rows.push_back(std::move(row));
+        }
+        std::vector<ParetoPoint> points;
+        for (std::size_t i = first; i < data.rows.size(); ++i) {
+            points.push_back({static_cast<double>(data.rows[i].bytes_peak), data.rows[i].score});
+        }
+        for (const std::size_t i : pareto_frontier(points)) data.rows[first + i].on_frontier = true;
+    }
+    for (const auto& run : runs) {
+        StoredRun copy = run;
+        for (auto& t : copy.tasks) t.samples.clear();
+        data.runs.push_back(std::move(copy));
+    }
+    return data;
+}
+
+}  // namespace biomedq

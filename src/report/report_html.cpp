@@ -1,0 +1,127 @@
+// report.html: one self-contained file (tables, inlined vega JS, inline plot data) that works from disk.
+#include <fmt/format.h>
+
+#include "biomedq/report.h"
+#include "core/file_io.h"
+#include "report/vega_bundle.h"
+
+namespace biomedq {
+
+std::string difference_text(const ReportRow& r);  // report_text.cpp
+
+namespace {
+
+std::string upper(std::string s) {
+    for (auto& c : s) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    return s;
+}
+
+constexpr const char* kStyle = R"css(
+body { font-family: system-ui, sans-serif; margin: 2em; color: #222; }
+table { border-collapse: collapse; margin: 0.5em 0 1.5em; font-size: 0.9em; }
+th, td { border: 1px solid #ccc; padding: 0.25em 0.6em; text-align: right; }
+th { background: #f3f3f3; }
+td.text { text-align: left; }
+tr.reference td { background: #f7fbff; }
+.significant { color: #b00020; font-weight: bold; }
+.note { color: #555; max-width: 60em; }
+.plot { margin: 1em 0 2em; }
+)css";
+
+std::string task_table(const ReportData& data, const std::string& task) {
+    std::string out = "<table><thead><tr><th>model</th><th>quant</th><th>prompt</th><th>bpw</th><th>score [95% CI]</th>"
+                      "<th>Δ vs full precision [95% CI]</th><th>p</th><th>n</th><th>invalid</th><th>peak memory</th>"
+                      "<th>saved</th></tr></thead><tbody>\n";
+    for (const auto& r : data.rows) {
+        if (r.task != task) continue;
+        out += fmt::format(
+            "<tr{}><td class=\"text\">{}</td><td class=\"text\">{}</td><td class=\"text\">{}</td><td>{:.2f}</td>"
+            "<td>{:.3f} [{:.3f}, {:.3f}]</td><td{}>{}</td><td>{}</td><td>{}</td><td>{:.1f}%</td><td>{}</td><td>{}</td></tr>\n",
+            r.is_reference ? " class=\"reference\"" : "", html_escape(r.model), html_escape(upper(r.quant_type)),
+            html_escape(r.prompt), r.bits_per_weight, r.score, r.ci_low, r.ci_high,
+            r.significant ? " class=\"significant\"" : "", html_escape(difference_text(r)),
+            r.has_reference ? fmt::format("{:.4f}", r.p_value) : "-", r.n_examples, 100.0 * r.invalid_rate,
+            html_escape(format_bytes(r.bytes_peak)),
+            r.has_reference ? fmt::format("{:.1f}%", 100.0 * r.memory_saved) : "-");
+    }
+    return out + "</tbody></table>\n";
+}
+
+std::string memory_table(const ReportData& data) {
+    std::string out = "<table><thead><tr><th>model</th><th>quant</th><th>prompt</th><th>weights</th><th>KV</th>"
+                      "<th>compute</th><th>peak</th><th>examples/s</th><th>generated tokens/s</th></tr></thead><tbody>\n";
+    for (const auto& run : data.runs) {
+        out += fmt::format("<tr><td class=\"text\">{}</td><td class=\"text\">{}</td><td class=\"text\">{}</td><td>{}</td>"
+                           "<td>{}</td><td>{}</td><td>{}</td><td>{:.2f}</td><td>{:.1f}</td></tr>\n",
+                           html_escape(run.model_name), html_escape(upper(run.quant_type)), html_escape(run.prompt),
+                           format_bytes(run.bytes_weights), format_bytes(run.bytes_kv), format_bytes(run.bytes_compute),
+                           format_bytes(run.bytes_peak), run.examples_per_s, run.generated_tokens_per_s);
+    }
+    return out + "</tbody></table>\n";
+}
+
+}  // namespace
+
+std::string render_html(const ReportData& data) {
+    std::string out = "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n<title>biomedq report</title>\n";
+    out += fmt::format("<style>{}</style>\n", kStyle);
+    const bool plots = report::vega_bundled();
+    if (plots) {
+        // The libraries contain no "</script" (scripts/embed-vega.cmake would have to escape it otherwise).
+        for (const char* lib : {"vega", "vega-lite", "vega-embed"}) {
+            out += fmt::format("<script>/* {} */\n{}\n</script>\n", lib, report::vega_script(lib));
+        }
+    }
+    out += "</head><body>\n<h1>biomedq report</h1>\n";
+    out += "<p class=\"note\">Scores are each task's primary metric with a 95% bootstrap CI. Δ is the paired-bootstrap "
+           "difference to the same model's full-precision run (same prompt, subset and seed) on the examples both "
+           "finished; <span class=\"significant\">red *</span> marks p &lt; 0.05. Memory is the measured peak (device "
+           "peak on GPU, llama.cpp allocations on CPU); saved is against full precision.</p>\n";
+    if (plots) {
+        out += "<h2>Plots</h2>\n";
+        const auto specs = report_plot_specs(data);
+        for (std::size_t i = 0; i < specs.size(); ++i) out += fmt::format("<div class=\"plot\" id=\"plot-{}\"></div>\n", i);
+        out += "<script>\n(function () {\n  var specs = [";
+        for (std::size_t i = 0; i < specs.size(); ++i) out += (i ? ",\n" : "\n") + json_for_script(specs[i]);
+        out += "];\n  specs.forEach(function (spec, i) {\n"
+               "    vegaEmbed('#plot-' + i, spec, {renderer: 'svg', actions: false}).catch(function (e) {\n"
+               "      document.getElementById('plot-' + i).textContent = 'plot failed: ' + e; console.error(e); });\n"
+               "  });\n})();\n</script>\n";
+        out += fmt::format("<p class=\"note\">Plots drawn with {}.</p>\n", html_escape(report::vega_versions()));
+    } else {
+        out += "<p class=\"note\">Plots unavailable: this biomedq was built without the vega JavaScript "
+               "(scripts/fetch-vega.sh could not fetch it).</p>\n";
+    }
+    for (const auto& task : data.tasks) {
+        out += fmt::format("<h2>{}</h2>\n", html_escape(task)) + task_table(data, task);
+    }
+    out += "<h2>Memory and speed</h2>\n" + memory_table(data);
+    return out + "</body></html>\n";
+}
+
+Result<std::vector<std::filesystem::path>> write_report(const std::filesystem::path& store_path,
+                                                        const std::filesystem::path& out_dir,
+                                                        const ReportOptions& options) {
+    if (!std::filesystem::exists(store_path)) {
+        return make_error(ErrorCode::kNotFound, store_path.string() + ": no such result store");
+    }
+    BIOMEDQ_ASSIGN(ResultStore store, ResultStore::open(store_path));
+    BIOMEDQ_ASSIGN(auto runs, store.load_runs(true));
+    if (runs.empty()) return make_error(ErrorCode::kNotFound, store_path.string() + ": the store holds no runs");
+    BIOMEDQ_ASSIGN(ReportData data, build_report_data(runs, options));
+    std::error_code ec;
+    std::filesystem::create_directories(out_dir, ec);
+    if (ec) return make_error(ErrorCode::kIo, out_dir.string() + ": cannot create: " + ec.message());
+    const std::vector<std::pair<std::filesystem::path, std::string>> files = {
+        {out_dir / "report.md", render_markdown(data)},
+        {out_dir / "results.csv", render_csv(data)},
+        {out_dir / "report.html", render_html(data)}};
+    std::vector<std::filesystem::path> written;
+    for (const auto& [path, content] : files) {
+        BIOMEDQ_TRY(write_file_atomic(path, content));
+        written.push_back(path);
+    }
+    return written;
+}
+
+}  // namespace biomedq

@@ -1,0 +1,96 @@
+// The report's Vega-Lite specs. Data is inline (the HTML must work offline from one file).
+#include <fmt/format.h>
+
+#include "biomedq/report.h"
+
+namespace biomedq {
+
+std::vector<nlohmann::json> report_plot_specs(const ReportData& data) {
+    using nlohmann::json;
+    json rows = json::array();
+    for (const auto& r : data.rows) {
+        rows.push_back({{"task", r.task},
+                        {"model", r.model},
+                        {"quant", r.quant_type},
+                        {"prompt", r.prompt},
+                        {"config", r.model + " " + r.quant_type + " " + r.prompt},
+                        {"bpw", r.bits_per_weight},
+                        {"score", r.score},
+                        {"peak_mib", static_cast<double>(r.bytes_peak) / (1024.0 * 1024.0)},
+                        {"frontier", r.on_frontier},
+                        {"has_difference", r.has_reference},
+                        {"difference", r.difference},
+                        {"difference_low", r.difference_ci_low},
+                        {"difference_high", r.difference_ci_high},
+                        {"significant", r.significant}});
+    }
+    json runs = json::array();
+    for (const auto& run : data.runs) {
+        runs.push_back({{"model", run.model_name},
+                        {"quant", run.quant_type},
+                        {"prompt", run.prompt},
+                        {"bpw", run.bits_per_weight},
+                        {"tokens_per_s", run.generated_tokens_per_s},
+                        {"examples_per_s", run.examples_per_s}});
+    }
+    const json tooltip = json::array({{{"field", "config"}}, {{"field", "score"}, {"format", ".3f"}},
+                                      {{"field", "peak_mib"}, {"title", "peak MiB"}, {"format", ".1f"}}});
+    json score_memory = {
+        {"$schema", "https://vega.github.io/schema/vega-lite/v6.json"},
+        {"title", "Score against peak memory (line: Pareto frontier)"},
+        {"data", {{"values", rows}}},
+        {"facet", {{"field", "task"}, {"type", "nominal"}, {"title", nullptr}}},
+        {"columns", 4},
+        {"spec",
+         {{"width", 220},
+          {"height", 160},
+          {"layer",
+           json::array({{{"mark", {{"type", "line"}, {"color", "#888"}, {"strokeDash", {4, 2}}}},
+                         {"transform", json::array({{{"filter", "datum.frontier"}}})},
+                         {"encoding", {{"x", {{"field", "peak_mib"}, {"type", "quantitative"}, {"title", "peak memory (MiB)"}}},
+                                       {"y", {{"field", "score"}, {"type", "quantitative"}}},
+                                       {"order", {{"field", "peak_mib"}}}}}},
+                        {{"mark", {{"type", "point"}, {"filled", true}, {"size", 70}}},
+                         {"encoding", {{"x", {{"field", "peak_mib"}, {"type", "quantitative"}}},
+                                       {"y", {{"field", "score"}, {"type", "quantitative"}, {"title", "score"}}},
+                                       {"color", {{"field", "model"}, {"type", "nominal"}}},
+                                       {"shape", {{"field", "prompt"}, {"type", "nominal"}}},
+                                       {"tooltip", tooltip}}}}})}}}};
+    json difference = {
+        {"$schema", "https://vega.github.io/schema/vega-lite/v6.json"},
+        {"title", "Difference to full precision against bits per weight (bars: 95% CI)"},
+        {"data", {{"values", rows}}},
+        {"transform", json::array({{{"filter", "datum.has_difference"}}})},
+        {"width", 480},
+        {"height", 240},
+        {"layer",
+         json::array({{{"mark", "rule"}, {"encoding", {{"y", {{"datum", 0}}}, {"color", {{"value", "#999"}}}}}},
+                      {{"mark", "rule"},
+                       {"encoding", {{"x", {{"field", "bpw"}, {"type", "quantitative"}}},
+                                     {"y", {{"field", "difference_low"}, {"type", "quantitative"}}},
+                                     {"y2", {{"field", "difference_high"}}},
+                                     {"color", {{"field", "task"}, {"type", "nominal"}}}}}},
+                      {{"mark", {{"type", "point"}, {"filled", true}, {"size", 60}}},
+                       {"encoding", {{"x", {{"field", "bpw"}, {"type", "quantitative"}, {"title", "bits per weight"}}},
+                                     {"y", {{"field", "difference"}, {"type", "quantitative"}, {"title", "score − full precision"}}},
+                                     {"color", {{"field", "task"}, {"type", "nominal"}}},
+                                     {"shape", {{"field", "significant"}, {"type", "nominal"}}},
+                                     {"tooltip", json::array({{{"field", "config"}}, {{"field", "task"}},
+                                                              {{"field", "difference"}, {"format", "+.3f"}}})}}}}})}};
+    json throughput = {
+        {"$schema", "https://vega.github.io/schema/vega-lite/v6.json"},
+        {"title", "Generation throughput per quantization type"},
+        {"data", {{"values", runs}}},
+        {"width", 480},
+        {"height", 220},
+        {"mark", "bar"},
+        {"encoding", {{"x", {{"field", "quant"}, {"type", "nominal"}, {"title", "quantization"},
+                             {"sort", {{"field", "bpw"}, {"order", "descending"}}}}},
+                      {"xOffset", {{"field", "model"}}},
+                      {"y", {{"field", "tokens_per_s"}, {"type", "quantitative"}, {"aggregate", "mean"},
+                             {"title", "generated tokens/s"}}},
+                      {"color", {{"field", "model"}, {"type", "nominal"}}}}}};
+    return {score_memory, difference, throughput};
+}
+
+}  // namespace biomedq

@@ -1,0 +1,95 @@
+// report.md and results.csv: the same rows as the HTML report, as text.
+#include <fmt/format.h>
+
+#include "biomedq/report.h"
+
+namespace biomedq {
+namespace {
+
+std::string upper(std::string s) {
+    for (auto& c : s) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    return s;
+}
+
+// Markdown table cells: a '|' or newline in a model name would break the table.
+std::string md_cell(const std::string& s) {
+    std::string out;
+    for (const char c : s) {
+        if (c == '|') out += "\\|";
+        else if (c == '\n' || c == '\r') out += ' ';
+        else out += c;
+    }
+    return out;
+}
+
+std::string csv_field(const std::string& s) {
+    if (s.find_first_of(",\"\n\r") == std::string::npos) return s;
+    std::string out = "\"";
+    for (const char c : s) {
+        if (c == '"') out += '"';
+        out += c;
+    }
+    return out + "\"";
+}
+
+}  // namespace
+
+// Shared with report_html.cpp.
+std::string difference_text(const ReportRow& r);
+std::string difference_text(const ReportRow& r) {
+    if (r.is_reference) return "reference";
+    if (!r.has_reference) return "no full-precision run";
+    return fmt::format("{:+.3f} [{:+.3f}, {:+.3f}]{}", r.difference, r.difference_ci_low, r.difference_ci_high,
+                       r.significant ? " *" : "");
+}
+
+std::string render_markdown(const ReportData& data) {
+    std::string out = "# biomedq report\n\n";
+    out += "Scores are the task's primary metric with a 95% bootstrap CI. Δ is the paired-bootstrap difference to "
+           "the same model's full-precision run (same prompt, subset and seed) on the examples both finished; "
+           "`*` marks p < 0.05. Memory is the measured peak (device peak on GPU, llama.cpp allocations on CPU).\n";
+    for (const auto& task : data.tasks) {
+        out += fmt::format("\n## {}\n\n", md_cell(task));
+        out += "| model | quant | prompt | bpw | score [95% CI] | Δ vs full precision [95% CI] | p | n | invalid | peak memory "
+               "| saved |\n|---|---|---|---:|---|---|---:|---:|---:|---:|---:|\n";
+        for (const auto& r : data.rows) {
+            if (r.task != task) continue;
+            out += fmt::format("| {} | {} | {} | {:.2f} | {:.3f} [{:.3f}, {:.3f}] | {} | {} | {} | {:.1f}% | {} | {} |\n",
+                               md_cell(r.model), upper(r.quant_type), md_cell(r.prompt), r.bits_per_weight, r.score,
+                               r.ci_low, r.ci_high, difference_text(r),
+                               r.has_reference ? fmt::format("{:.4f}", r.p_value) : "-", r.n_examples,
+                               100.0 * r.invalid_rate, format_bytes(r.bytes_peak),
+                               r.has_reference ? fmt::format("{:.1f}%", 100.0 * r.memory_saved) : "-");
+        }
+    }
+    out += "\n## Memory and speed\n\n| model | quant | prompt | weights | KV | compute | peak | examples/s | generated "
+           "tokens/s |\n|---|---|---|---:|---:|---:|---:|---:|---:|\n";
+    for (const auto& run : data.runs) {
+        out += fmt::format("| {} | {} | {} | {} | {} | {} | {} | {:.2f} | {:.1f} |\n", md_cell(run.model_name),
+                           upper(run.quant_type), md_cell(run.prompt), format_bytes(run.bytes_weights),
+                           format_bytes(run.bytes_kv), format_bytes(run.bytes_compute), format_bytes(run.bytes_peak),
+                           run.examples_per_s, run.generated_tokens_per_s);
+    }
+    return out;
+}
+
+std::string render_csv(const ReportData& data) {
+    std::string out =
+        "task,model,quant_type,prompt,bits_per_weight,metric,score,ci_low,ci_high,n_examples,invalid_rate,is_reference,"
+        "difference,difference_ci_low,difference_ci_high,p_value,n_paired,significant,bytes_weights,bytes_kv,"
+        "bytes_compute,bytes_peak,memory_saved,examples_per_s,generated_tokens_per_s,on_frontier,run_dir\n";
+    for (const auto& r : data.rows) {
+        const bool diff = r.has_reference;
+        out += fmt::format("{},{},{},{},{:.4f},{},{:.6f},{:.6f},{:.6f},{},{:.6f},{},{},{},{},{},{},{},{},{},{},{},{:.6f},{:.4f},{:.4f},{},{}\n",
+                           csv_field(r.task), csv_field(r.model), r.quant_type, csv_field(r.prompt), r.bits_per_weight,
+                           r.metric, r.score, r.ci_low, r.ci_high, r.n_examples, r.invalid_rate, r.is_reference ? 1 : 0,
+                           diff ? fmt::format("{:.6f}", r.difference) : "", diff ? fmt::format("{:.6f}", r.difference_ci_low) : "",
+                           diff ? fmt::format("{:.6f}", r.difference_ci_high) : "", diff ? fmt::format("{:.6f}", r.p_value) : "",
+                           r.n_paired, r.significant ? 1 : 0, r.bytes_weights, r.bytes_kv, r.bytes_compute, r.bytes_peak,
+                           r.memory_saved, r.examples_per_s, r.generated_tokens_per_s, r.on_frontier ? 1 : 0,
+                           csv_field(r.run_dir));
+    }
+    return out;
+}
+
+}  // namespace biomedq

@@ -1,0 +1,151 @@
+// The cells of a sweep, their memory estimates and their run configurations.
+#include <algorithm>
+
+#include "biomedq/sweep.h"
+#include "core/file_io.h"
+#include "core/sha256.h"
+
+namespace biomedq {
+namespace {
+
+std::string upper(std::string s) {
+    std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
+    return s;
+}
+
+// The source's own type, from its GGUF file type (llama_ftype).
+Result<std::string> source_type(const ModelInfo& info, const std::filesystem::path& path) {
+    std::string found;
+    if (info.file_type) {
+        for (const auto& t : quant_types()) {
+            if (t.ftype == *info.file_type) found = t.name;
+        }
+    }
+    if (found.empty()) found = info.dominant_tensor_type;  // "f16" / "bf16" / "f32" for unlabelled files
+    if (found != "f32" && found != "f16" && found != "bf16") {
+        return make_error(ErrorCode::kInvalidArgument,
+                          path.string() + ": is " + (info.file_type_name.empty() ? found : info.file_type_name) +
+                              "; a sweep quantizes from a full-precision source (f16, bf16 or f32)");
+    }
+    return found;
+}
+
+}  // namespace
+
+std::string SweepCell::name() const {
+    std::string p = prompt;
+    std::replace(p.begin(), p.end(), ':', '-');
+    return model_name + "-" + upper(quant_type) + "-" + p;
+}
+
+Result<std::vector<SweepCell>> plan_sweep(const SweepSpec& spec) {
+    std::vector<SweepCell> cells;
+    for (const auto& model : spec.models) {
+        BIOMEDQ_TRY(check_gguf_file(model.path));
+        BIOMEDQ_ASSIGN(ModelInfo info, read_model_info(model.path));
+        BIOMEDQ_ASSIGN(std::string own_type, source_type(info, model.path));
+        BIOMEDQ_ASSIGN(std::string sha, sha256_file_cached(model.path));
+        std::vector<std::string> types = {own_type};
+        for (const auto& t : spec.quant_types) {
+            if (t != own_type) types.push_back(t);
+        }
+        for (const auto& type : types) {
+            for (const auto& prompt : spec.prompts) {
+                SweepCell cell;
+                cell.model_name = model.name;
+                cell.source_path = model.path;
+                cell.source_sha256 = sha;
+                cell.quant_type = type;
+                cell.from_source = type == own_type;
+                cell.prompt = prompt;
+                cell.model_path = cell.from_source
+                                      ? model.path
+                                      : spec.out_dir / "quantized" / (sha.substr(0, 12) + "-" + upper(type) + ".gguf");
+                cell.run_dir = spec.out_dir / "runs" / cell.name();
+                cells.push_back(std::move(cell));
+            }
+        }
+    }
+    return cells;
+}
+
+Result<CellMemory> estimate_cell_memory(const SweepSpec& spec, const SweepCell& cell) {
+    CellMemory out;
+    ModelInfo info;
+    if (std::filesystem::exists(cell.model_path) && check_gguf_file(cell.model_path).ok()) {
+        BIOMEDQ_ASSIGN(info, read_model_info(cell.model_path));
+    } else {
+        // Not quantized yet: scale the source's tensor sizes to the type's nominal bits per weight.
+        BIOMEDQ_ASSIGN(info, read_model_info(cell.source_path));
+        BIOMEDQ_ASSIGN(QuantType type, find_quant_type(cell.quant_type));
+        const double factor = info.bits_per_weight > 0 ? type.bits_per_weight / info.bits_per_weight : 1.0;
+        auto scale = [factor](std::uint64_t bytes) {
+            return static_cast<std::uint64_t>(static_cast<double>(bytes) * factor);
+        };
+        for (auto& b : info.bytes_layer) b = scale(b);
+        info.bytes_token_embd = scale(info.bytes_token_embd);
+        info.bytes_output = scale(info.bytes_output);
+        info.bytes_other = scale(info.bytes_other);
+        info.bytes_tensors = scale(info.bytes_tensors);
+        info.bits_per_weight = type.bits_per_weight;
+        out.estimated_from_source = true;
+    }
+    MemoryRequest request;
+    request.ctx_per_seq = static_cast<std::uint32_t>(spec.ctx);
+    request.n_parallel = 1;
+    if (spec.parallel != "auto") {
+        try {
+            request.n_parallel = static_cast<std::uint32_t>(std::max(1, std::stoi(spec.parallel)));
+        } catch (const std::exception&) {
+            request.n_parallel = 1;
+        }
+    }
+    request.n_gpu_layers = spec.gpu_layers;
+    out.estimate = estimate_memory(info, request);
+    return out;
+}
+
+RunConfig cell_run_config(const SweepSpec& spec, const SweepCell& cell) {
+    RunConfig c;
+    c.model_path = cell.model_path.string();
+    c.tasks = spec.tasks;
+    c.prompt = cell.prompt;
+    c.constrained = spec.constrained;
+    c.subset = spec.subset;
+    c.limit = spec.limit;
+    c.seed = spec.seed;
+    c.ctx = spec.ctx;
+    c.gpu_layers = spec.gpu_layers;
+    c.parallel = spec.parallel;
+    c.bootstrap_resamples = spec.bootstrap_resamples;
+    c.data_dir = spec.data_dir;
+    c.tasks_dir = spec.tasks_dir;
+    c.out_dir = cell.run_dir.string();
+    c.progress = spec.progress;
+    return c;
+}
+
+bool cell_finished(const SweepSpec& spec, const SweepCell& cell) {
+    auto text = read_file(cell.run_dir / "results.json");
+    if (!text.ok()) return false;
+    const auto doc = nlohmann::json::parse(text.value(), nullptr, false);
+    if (doc.is_discarded() || !doc.is_object()) return false;
+    try {
+        const auto& r = doc.at("config").at("resolved");
+        if (doc.at("model").at("path").get<std::string>() != cell.model_path.string()) return false;
+        if (r.at("prompt").get<std::string>() != cell.prompt || r.at("subset").get<std::string>() != spec.subset ||
+            r.at("limit").get<int>() != spec.limit || r.at("seed").get<std::uint64_t>() != spec.seed ||
+            r.at("ctx").get<int>() != spec.ctx || r.at("tasks").get<std::vector<std::string>>() != spec.tasks ||
+            r.at("constrained").get<bool>() != spec.constrained) {
+            return false;
+        }
+        for (const auto& task : spec.tasks) {
+            if (!doc.at("tasks").at(task).at("complete").get<bool>()) return false;
+        }
+    } catch (const nlohmann::json::exception&) {
+        return false;
+    }
+    return true;
+}
+
+}  // namespace biomedq

@@ -1,0 +1,59 @@
+// run_sweep: quantize (cached) and evaluate every cell, skipping finished ones.
+#include "biomedq/sweep.h"
+
+namespace biomedq {
+namespace {
+
+// Quantizes the cell's model unless a complete file is already cached.
+Result<bool> ensure_quantized(const SweepCell& cell) {
+    if (cell.from_source) return false;
+    if (std::filesystem::exists(cell.model_path) && check_gguf_file(cell.model_path).ok()) return false;
+    BIOMEDQ_ASSIGN(QuantType type, find_quant_type(cell.quant_type));
+    std::error_code ec;
+    std::filesystem::create_directories(cell.model_path.parent_path(), ec);
+    if (ec) {
+        return make_error(ErrorCode::kIo, cell.model_path.parent_path().string() + ": cannot create: " + ec.message());
+    }
+    auto report = quantize_model(cell.source_path, type, cell.model_path);
+    if (!report.ok()) return report.error().with_context("quantizing " + cell.source_path.string() + " to " + type.name);
+    return true;
+}
+
+}  // namespace
+
+Result<SweepOutcome> run_sweep(const SweepSpec& spec, const SweepCallbacks& callbacks, const std::atomic<bool>* cancel) {
+    BIOMEDQ_ASSIGN(auto cells, plan_sweep(spec));
+    SweepOutcome outcome;
+    outcome.n_cells = static_cast<int>(cells.size());
+    auto log = [&](const std::string& line) {
+        if (callbacks.log) callbacks.log(line);
+    };
+    for (std::size_t i = 0; i < cells.size(); ++i) {
+        const auto& cell = cells[i];
+        const std::string tag = "[" + std::to_string(i + 1) + "/" + std::to_string(cells.size()) + "] " + cell.name();
+        if (cancel && cancel->load()) {
+            return make_error(ErrorCode::kCancelled, "sweep interrupted before " + cell.name() + "; rerun to resume");
+        }
+        if (cell_finished(spec, cell)) {
+            log(tag + ": finished earlier, skipped");
+            ++outcome.n_skipped;
+        } else {
+            BIOMEDQ_ASSIGN(bool quantized, ensure_quantized(cell));
+            if (quantized) {
+                ++outcome.n_quantized;
+                log(tag + ": quantized " + cell.model_path.string());
+            }
+            log(tag + ": running");
+            auto run = run_eval(cell_run_config(spec, cell), cancel);
+            if (!run.ok()) return run.error().with_context(cell.name());
+            ++outcome.n_run;
+        }
+        if (callbacks.on_cell_finished) {
+            auto stored = callbacks.on_cell_finished(cell);
+            if (!stored.ok()) return stored.error().with_context(cell.name());
+        }
+    }
+    return outcome;
+}
+
+}  // namespace biomedq

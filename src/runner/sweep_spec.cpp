@@ -1,0 +1,228 @@
+// sweep.yaml -> SweepSpec. Every error names the file, the line (yaml-cpp Mark, 1-based) and the field.
+#include <yaml-cpp/yaml.h>
+
+#include <set>
+
+#include "biomedq/sweep.h"
+#include "biomedq/task.h"
+#include "core/file_io.h"
+#include "runner/prompt_method.h"
+#include "tasks/did_you_mean.h"
+
+namespace biomedq {
+namespace {
+
+using tasks::did_you_mean;
+using tasks::join_names;
+
+const std::vector<std::string>& known_keys() {
+    static const std::vector<std::string> keys = {
+        "out",    "models", "quant_types", "tasks",      "prompts",     "subset",   "limit",    "seed",
+        "ctx",    "parallel", "gpu_layers", "constrained", "bootstrap_resamples", "data_dir", "tasks_dir"};
+    return keys;
+}
+
+class SpecReader {
+public:
+    explicit SpecReader(std::filesystem::path file) : file_(std::move(file)) {}
+
+    Error error(const YAML::Node& node, const std::string& field, const std::string& what) const {
+        const int line = node.Mark().line >= 0 ? node.Mark().line + 1 : 0;
+        return make_error(ErrorCode::kInvalidArgument,
+                          file_.string() + ":" + std::to_string(line) + ": field \"" + field + "\": " + what);
+    }
+
+    template <typename T>
+    Result<T> scalar(const YAML::Node& node, const std::string& field, const char* expected) const {
+        if (!node.IsScalar()) return error(node, field, std::string("expected ") + expected);
+        try {
+            return node.as<T>();
+        } catch (const YAML::Exception&) {
+            return error(node, field, std::string("expected ") + expected + ", got \"" + node.Scalar() + "\"");
+        }
+    }
+
+    Result<std::vector<std::string>> string_list(const YAML::Node& node, const std::string& field) const {
+        if (node.IsScalar()) {
+            BIOMEDQ_ASSIGN(auto one, scalar<std::string>(node, field, "a string or a list of strings"));
+            return std::vector<std::string>{one};
+        }
+        if (!node.IsSequence() || node.size() == 0) return error(node, field, "expected a non-empty list of strings");
+        std::vector<std::string> out;
+        for (std::size_t i = 0; i < node.size(); ++i) {
+            BIOMEDQ_ASSIGN(auto s, scalar<std::string>(node[i], field + "[" + std::to_string(i) + "]", "a string"));
+            out.push_back(s);
+        }
+        return out;
+    }
+
+    std::filesystem::path resolve(const std::string& p) const {
+        std::filesystem::path path(p);
+        return path.is_absolute() ? path : (file_.parent_path() / path).lexically_normal();
+    }
+
+private:
+    std::filesystem::path file_;
+};
+
+Status read_models(const SpecReader& r, const YAML::Node& node, SweepSpec& spec) {
+    if (!node.IsSequence() || node.size() == 0) {
+        return r.error(node, "models", "expected a non-empty list of {name, path}");
+    }
+    std::set<std::string> names;
+    for (std::size_t i = 0; i < node.size(); ++i) {
+        const std::string field = "models[" + std::to_string(i) + "]";
+        const YAML::Node& m = node[i];
+        if (!m.IsMap()) return r.error(m, field, "expected a map with \"name\" and \"path\"");
+        for (const auto& kv : m) {
+            const auto key = kv.first.as<std::string>();
+            if (key != "name" && key != "path") {
+                return r.error(kv.first, field + "." + key, "unknown key; expected \"name\" or \"path\"");
+            }
+        }
+        if (!m["path"]) return r.error(m, field + ".path", "missing (a full-precision GGUF file)");
+        BIOMEDQ_ASSIGN(auto path, r.scalar<std::string>(m["path"], field + ".path", "a file path"));
+        SweepModel model;
+        model.path = r.resolve(path);
+        if (m["name"]) {
+            BIOMEDQ_ASSIGN(model.name, r.scalar<std::string>(m["name"], field + ".name", "a string"));
+        } else {
+            model.name = model.path.stem().string();
+        }
+        const bool safe = !model.name.empty() &&
+                          model.name.find_first_of("/\\") == std::string::npos && model.name != "." && model.name != "..";
+        if (!safe) return r.error(m, field + ".name", "expected a name usable in a folder name (no '/')");
+        if (!names.insert(model.name).second) return r.error(m, field + ".name", "\"" + model.name + "\" is used twice");
+        if (!std::filesystem::exists(model.path)) {
+            return r.error(m["path"], field + ".path", "file " + model.path.string() + " does not exist");
+        }
+        spec.models.push_back(std::move(model));
+    }
+    return Status::success();
+}
+
+Status check_tasks(const SpecReader& r, const YAML::Node& node, const SweepSpec& spec) {
+    const std::filesystem::path dir = spec.tasks_dir.empty() ? default_tasks_dir() : std::filesystem::path(spec.tasks_dir);
+    BIOMEDQ_ASSIGN(auto configs, load_task_dir(dir));
+    std::vector<std::string> names;
+    for (const auto& c : configs) names.push_back(c.name);
+    for (std::size_t i = 0; i < spec.tasks.size(); ++i) {
+        if (std::find(names.begin(), names.end(), spec.tasks[i]) == names.end()) {
+            const YAML::Node& at = node.IsSequence() ? node[i] : node;
+            return r.error(at, "tasks[" + std::to_string(i) + "]",
+                           "unknown task \"" + spec.tasks[i] + "\"" + did_you_mean(spec.tasks[i], names) +
+                               "; known: " + join_names(names));
+        }
+    }
+    return Status::success();
+}
+
+Status check_prompts(const SpecReader& r, const YAML::Node& node, const SweepSpec& spec) {
+    for (std::size_t i = 0; i < spec.prompts.size(); ++i) {
+        RunConfig probe;
+        probe.prompt = spec.prompts[i];
+        auto checked = runner::prompt_options_of(probe);
+        if (!checked.ok()) {
+            const YAML::Node& at = node.IsSequence() ? node[i] : node;
+            return r.error(at, "prompts[" + std::to_string(i) + "]", checked.error().message);
+        }
+    }
+    return Status::success();
+}
+
+}  // namespace
+
+Result<SweepSpec> parse_sweep_yaml(const std::string& text, const std::filesystem::path& file) {
+    YAML::Node root;
+    try {
+        root = YAML::Load(text);
+    } catch (const YAML::ParserException& e) {
+        return make_error(ErrorCode::kParse, file.string() + ":" + std::to_string(e.mark.line + 1) + ": " + e.msg);
+    }
+    SpecReader r(file);
+    if (!root.IsMap()) return r.error(root, "(top level)", "expected a map of sweep settings");
+    SweepSpec spec;
+    spec.file = file;
+    spec.out_dir = (file.parent_path() / file.stem()).lexically_normal();
+    for (const auto& kv : root) {
+        const auto key = kv.first.as<std::string>();
+        if (std::find(known_keys().begin(), known_keys().end(), key) == known_keys().end()) {
+            return r.error(kv.first, key, "unknown key" + did_you_mean(key, known_keys()) +
+                                              "; known keys: " + join_names(known_keys()));
+        }
+    }
+    try {
+        if (root["out"]) {
+            BIOMEDQ_ASSIGN(auto out, r.scalar<std::string>(root["out"], "out", "a folder path"));
+            spec.out_dir = r.resolve(out);
+        }
+        if (root["subset"]) {
+            BIOMEDQ_ASSIGN(spec.subset, r.scalar<std::string>(root["subset"], "subset", "sample200 or all"));
+        }
+        if (spec.subset != "sample200" && spec.subset != "all") {
+            return r.error(root["subset"], "subset", "expected sample200 or all, got \"" + spec.subset + "\"");
+        }
+        if (root["limit"]) {
+            BIOMEDQ_ASSIGN(spec.limit, r.scalar<int>(root["limit"], "limit", "a whole number >= 0"));
+        }
+        if (spec.limit < 0) return r.error(root["limit"], "limit", "expected a whole number >= 0");
+        if (root["seed"]) {
+            BIOMEDQ_ASSIGN(spec.seed, r.scalar<std::uint64_t>(root["seed"], "seed", "a whole number >= 0"));
+        }
+        if (root["ctx"]) {
+            BIOMEDQ_ASSIGN(spec.ctx, r.scalar<int>(root["ctx"], "ctx", "a whole number of tokens"));
+        }
+        if (spec.ctx < 256) return r.error(root["ctx"], "ctx", "expected at least 256 tokens");
+        if (root["parallel"]) {
+            BIOMEDQ_ASSIGN(spec.parallel, r.scalar<std::string>(root["parallel"], "parallel", "a number or auto"));
+        }
+        if (root["gpu_layers"]) {
+            BIOMEDQ_ASSIGN(spec.gpu_layers, r.scalar<int>(root["gpu_layers"], "gpu_layers", "a whole number (-1 = all)"));
+        }
+        if (root["constrained"]) {
+            BIOMEDQ_ASSIGN(spec.constrained, r.scalar<bool>(root["constrained"], "constrained", "true or false"));
+        }
+        if (root["bootstrap_resamples"]) {
+            BIOMEDQ_ASSIGN(spec.bootstrap_resamples, r.scalar<int>(root["bootstrap_resamples"], "bootstrap_resamples", "a whole number >= 0"));
+        }
+        if (root["data_dir"]) {
+            BIOMEDQ_ASSIGN(auto d, r.scalar<std::string>(root["data_dir"], "data_dir", "a folder path"));
+            spec.data_dir = r.resolve(d).string();
+        }
+        if (root["tasks_dir"]) {
+            BIOMEDQ_ASSIGN(auto d, r.scalar<std::string>(root["tasks_dir"], "tasks_dir", "a folder path"));
+            spec.tasks_dir = r.resolve(d).string();
+        }
+        if (!root["models"]) return r.error(root, "models", "missing (a list of {name, path} full-precision GGUF files)");
+        BIOMEDQ_TRY(read_models(r, root["models"], spec));
+        if (!root["quant_types"]) return r.error(root, "quant_types", "missing (e.g. [q8_0, q4_k_m])");
+        BIOMEDQ_ASSIGN(auto types, r.string_list(root["quant_types"], "quant_types"));
+        for (std::size_t i = 0; i < types.size(); ++i) {
+            auto type = find_quant_type(types[i]);
+            if (!type.ok()) {
+                const YAML::Node& at = root["quant_types"].IsSequence() ? root["quant_types"][i] : root["quant_types"];
+                return r.error(at, "quant_types[" + std::to_string(i) + "]", type.error().message);
+            }
+            if (std::find(spec.quant_types.begin(), spec.quant_types.end(), type->name) == spec.quant_types.end()) {
+                spec.quant_types.push_back(type->name);
+            }
+        }
+        if (!root["tasks"]) return r.error(root, "tasks", "missing (e.g. [pubmedqa, ddi])");
+        BIOMEDQ_ASSIGN(spec.tasks, r.string_list(root["tasks"], "tasks"));
+        BIOMEDQ_TRY(check_tasks(r, root["tasks"], spec));
+        if (root["prompts"]) {
+            BIOMEDQ_ASSIGN(spec.prompts, r.string_list(root["prompts"], "prompts"));
+            BIOMEDQ_TRY(check_prompts(r, root["prompts"], spec));
+        }
+    } catch (const YAML::Exception& e) {
+        return make_error(ErrorCode::kParse, file.string() + ":" + std::to_string(e.mark.line + 1) + ": " + e.msg);
+    }
+    return spec;
+}
+
+Result<SweepSpec> load_sweep_file(const std::filesystem::path& path) {
+    BIOMEDQ_ASSIGN(std::string text, read_file(path));
+    return parse_sweep_yaml(text, path);
+}
+
+}  // namespace biomedq

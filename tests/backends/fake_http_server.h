@@ -1,0 +1,128 @@
+// A scripted HTTP/1.1 server on 127.0.0.1 for fault injection: each request goes to a handler that
+// returns status and body; every connection is closed after one reply.
+#pragma once
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <functional>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+namespace biomedq::test {
+
+struct FakeRequest {
+    std::string method;
+    std::string path;
+    std::string headers;  // raw header block
+    std::string body;
+};
+
+struct FakeReply {
+    int status = 200;
+    std::string body;
+};
+
+class FakeHttpServer {
+public:
+    using Handler = std::function<FakeReply(const FakeRequest&)>;
+
+    explicit FakeHttpServer(Handler handler) : handler_(std::move(handler)) {
+        listen_fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
+        int one = 1;
+        ::setsockopt(listen_fd_, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+        sockaddr_in addr{};
+        addr.sin_family = AF_INET;
+        addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+        ::bind(listen_fd_, reinterpret_cast<sockaddr*>(&addr), sizeof(addr));
+        ::listen(listen_fd_, 64);
+        socklen_t len = sizeof(addr);
+        ::getsockname(listen_fd_, reinterpret_cast<sockaddr*>(&addr), &len);
+        port_ = ntohs(addr.sin_port);
+        thread_ = std::thread([this] { serve(); });
+    }
+    ~FakeHttpServer() {
+        stop_ = true;
+        thread_.join();
+        ::close(listen_fd_);
+    }
+
+    int port() const { return port_; }
+    std::string url() const { return "http://127.0.0.1:" + std::to_string(port_) + "/v1"; }
+    std::vector<FakeRequest> requests() {
+        std::lock_guard lock(mutex_);
+        return requests_;
+    }
+    int count(const std::string& path) {
+        std::lock_guard lock(mutex_);
+        int n = 0;
+        for (const auto& r : requests_) n += r.path == path ? 1 : 0;
+        return n;
+    }
+
+private:
+    void serve() {
+        while (!stop_) {
+            pollfd p{listen_fd_, POLLIN, 0};
+            if (::poll(&p, 1, 50) <= 0) continue;
+            const int fd = ::accept(listen_fd_, nullptr, nullptr);
+            if (fd < 0) continue;
+            handle(fd);
+            ::close(fd);
+        }
+    }
+
+    void handle(int fd) {
+        std::string data;
+        char buf[4096];
+        std::size_t header_end = std::string::npos;
+        std::size_t content_length = 0;
+        while (true) {
+            pollfd p{fd, POLLIN, 0};
+            if (::poll(&p, 1, 2000) <= 0) return;
+            const auto n = ::recv(fd, buf, sizeof(buf), 0);
+            if (n <= 0) return;
+            data.append(buf, static_cast<std::size_t>(n));
+            if (header_end == std::string::npos) {
+                header_end = data.find("\r\n\r\n");
+                if (header_end != std::string::npos) {
+                    const auto cl = data.find("Content-Length: ");
+                    if (cl != std::string::npos && cl < header_end) content_length = std::stoul(data.substr(cl + 16));
+                }
+            }
+            if (header_end != std::string::npos && data.size() >= header_end + 4 + content_length) break;
+        }
+        FakeRequest req;
+        const auto sp1 = data.find(' ');
+        const auto sp2 = data.find(' ', sp1 + 1);
+        req.method = data.substr(0, sp1);
+        req.path = data.substr(sp1 + 1, sp2 - sp1 - 1);
+        req.headers = data.substr(0, header_end);
+        req.body = data.substr(header_end + 4);
+        {
+            std::lock_guard lock(mutex_);
+            requests_.push_back(req);
+        }
+        const FakeReply reply = handler_(req);
+        const std::string out = "HTTP/1.1 " + std::to_string(reply.status) + " X\r\nContent-Type: application/json\r\n" +
+                                "Content-Length: " + std::to_string(reply.body.size()) +
+                                "\r\nConnection: close\r\n\r\n" + reply.body;
+        (void)::send(fd, out.data(), out.size(), MSG_NOSIGNAL);
+    }
+
+    Handler handler_;
+    int listen_fd_ = -1;
+    int port_ = 0;
+    std::atomic<bool> stop_{false};
+    std::thread thread_;
+    std::mutex mutex_;
+    std::vector<FakeRequest> requests_;
+};
+
+}  // namespace biomedq::test

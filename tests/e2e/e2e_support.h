@@ -1,0 +1,59 @@
+// Helpers for whole-command tests: run the built biomedq binary on the tiny model and read its files.
+#pragma once
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <set>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "support/paths.h"
+#include "support/run_command.h"
+#include "support/tiny_model.h"
+
+namespace biomedq::test {
+
+inline std::vector<std::string> eval_args(const std::filesystem::path& out, const std::string& tasks, int limit,
+                                          std::vector<std::string> extra = {}) {
+    std::vector<std::string> args = {biomedq_binary().string(), "eval", "--model", tiny_model_path().string(),
+                                     "--tasks", tasks, "--limit", std::to_string(limit), "--ctx", "1024",
+                                     "--parallel", "4", "--bootstrap", "200", "--out", out.string()};
+    args.insert(args.end(), extra.begin(), extra.end());
+    return args;
+}
+
+inline nlohmann::json read_json(const std::filesystem::path& path) {
+    std::ifstream in(path);
+    return nlohmann::json::parse(in);
+}
+
+inline std::vector<nlohmann::json> read_samples(const std::filesystem::path& run) {
+    std::vector<nlohmann::json> out;
+    std::ifstream in(run / "samples.jsonl");
+    std::string line;
+    while (std::getline(in, line)) {
+        if (!line.empty()) out.push_back(nlohmann::json::parse(line));
+    }
+    return out;
+}
+
+inline std::size_t count_lines(const std::filesystem::path& file) {
+    std::ifstream in(file);
+    std::size_t n = 0;
+    std::string line;
+    while (std::getline(in, line)) ++n;
+    return n;
+}
+
+// Schema validation with Debian's python3-jsonschema (scripts/validate-run.py).
+inline void expect_valid_run(const std::filesystem::path& run) {
+    const auto script = std::filesystem::path(BIOMEDQ_SOURCE_DIR) / "scripts" / "validate-run.py";
+    auto r = run_command({"/usr/bin/python3", script.string(), run.string()}, 120);
+    EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+}
+
+}  // namespace biomedq::test

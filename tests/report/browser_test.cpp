@@ -1,0 +1,91 @@
+// report.html in a real browser: headless Chromium opens the file from disk (offline), the page logs
+// nothing to the console, the three Vega-Lite plots render as SVG with marks, and a PNG screenshot is
+// kept under <build>/test-artifacts/report/ for people to look at.
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
+
+#include "biomedq/report.h"
+#include "core/file_io.h"
+#include "report/hand_made_runs.h"
+#include "support/paths.h"
+
+namespace biomedq {
+namespace {
+
+std::string find_chromium() {
+    for (const char* name : {"chromium", "chromium-browser", "google-chrome"}) {
+        const std::string probe = std::string("command -v ") + name + " >/dev/null 2>&1";
+        if (std::system(probe.c_str()) == 0) return name;
+    }
+    return {};
+}
+
+std::string chromium_command(const std::string& chromium, const std::filesystem::path& profile) {
+    return chromium +
+           " --headless --no-sandbox --disable-gpu --disable-quic --no-first-run --disable-background-networking "
+           "--disable-component-update --disable-sync --enable-logging=stderr --v=0 --virtual-time-budget=10000 "
+           "--user-data-dir=" + profile.string();
+}
+
+std::size_t count(const std::string& text, const std::string& what) {
+    std::size_t n = 0;
+    for (auto p = text.find(what); p != std::string::npos; p = text.find(what, p + 1)) ++n;
+    return n;
+}
+
+TEST(ReportBrowser, RendersPlotsWithoutConsoleErrors) {
+    const std::string chromium = find_chromium();
+    if (chromium.empty()) {
+        GTEST_SKIP() << "chromium is not installed (scripts/install-deps.sh --browser installs it); browser test skipped";
+    }
+    auto runs = test::hand_made_runs();
+    // Untrusted text must not break out of the page's script or markup.
+    runs[3].model_name = "beta</script><script>console.error('escaped?')</script>";
+    auto data = build_report_data(runs);
+    ASSERT_TRUE(data.ok()) << data.error().message;
+    const auto artifacts = test::biomedq_binary().parent_path().parent_path() / "test-artifacts" / "report";
+    std::filesystem::create_directories(artifacts);
+    const auto html_path = artifacts / "report.html";
+    ASSERT_TRUE(write_file_atomic(html_path, render_html(*data)).ok());
+
+    const auto work = test::make_temp_dir("report_browser");
+    const auto dom_path = work / "dom.html";
+    const auto log_path = work / "chromium.log";
+    const std::string url = "file://" + std::filesystem::absolute(html_path).string();
+    const std::string dump = chromium_command(chromium, work / "profile-dom") + " --dump-dom '" + url + "' >'" +
+                             dom_path.string() + "' 2>'" + log_path.string() + "'";
+    ASSERT_EQ(std::system(dump.c_str()), 0) << dump;
+    const std::string dom = read_file(dom_path).value();
+    const std::string log = read_file(log_path).value();
+
+    // Chromium reports every console message (log, warn, error, uncaught exception) as a CONSOLE line.
+    std::istringstream lines(log);
+    std::string line, console;
+    while (std::getline(lines, line)) {
+        if (line.find(":CONSOLE") != std::string::npos) console += line + "\n";
+    }
+    EXPECT_TRUE(console.empty()) << "console output:\n" << console;
+    EXPECT_EQ(dom.find("\">plot failed"), std::string::npos);  // the embed error handler's text
+    // Three plots, each an SVG (the facet adds none of its own); marks of every layer drew.
+    EXPECT_GE(count(dom, "<svg"), 3u);
+    EXPECT_GE(count(dom, "class=\"mark-symbol"), 2u);  // points: score/memory and difference plots
+    EXPECT_GE(count(dom, "class=\"mark-line"), 1u);    // the Pareto frontier
+    EXPECT_GE(count(dom, "class=\"mark-rect"), 1u);    // throughput bars
+    EXPECT_GE(count(dom, "class=\"mark-rule"), 1u);    // CI bars and the zero line
+    EXPECT_NE(dom.find("beta&lt;/script&gt;&lt;script&gt;console.error"), std::string::npos);
+
+    const auto png = artifacts / "report.png";
+    std::filesystem::remove(png);
+    const std::string shot = chromium_command(chromium, work / "profile-shot") + " --window-size=1400,2600 --screenshot='" +
+                             png.string() + "' '" + url + "' >/dev/null 2>&1";
+    ASSERT_EQ(std::system(shot.c_str()), 0) << shot;
+    ASSERT_TRUE(std::filesystem::exists(png)) << png;
+    EXPECT_GT(std::filesystem::file_size(png), 20000u);  // a blank page is a few KB
+    std::filesystem::remove_all(work);
+}
+
+}  // namespace
+}  // namespace biomedq

@@ -1,0 +1,63 @@
+// Hand-made stored runs with known answers, for report and recommend tests (no model needed).
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "biomedq/store.h"
+
+namespace biomedq::test {
+
+// One pubmedqa-like task over 4 examples (gold yes, no, maybe, yes); the first `n_correct` answers
+// are right and the rest wrong, so accuracy = n_correct / 4.
+inline StoredRun hand_made_run(const std::string& model, const std::string& type, double bpw, std::uint64_t bytes_peak,
+                               int n_correct) {
+    static const std::vector<std::string> gold = {"yes", "no", "maybe", "yes"};
+    static const std::vector<std::string> wrong = {"no", "yes", "no", "maybe"};
+    StoredRun r;
+    r.run_dir = "/runs/" + model + "-" + type;
+    r.model_name = model;
+    r.model_path = "/nonexistent/" + model + "-" + type + ".gguf";
+    r.quant_type = type;
+    r.quant_label = type;
+    r.bits_per_weight = bpw;
+    r.prompt = "zero-shot";
+    r.subset = "sample200";
+    r.limit = 4;
+    r.seed = 1234;
+    r.ctx = 2048;
+    r.bytes_weights = bytes_peak / 2;
+    r.bytes_kv = bytes_peak / 4;
+    r.bytes_compute = bytes_peak / 4;
+    r.bytes_total_allocated = bytes_peak;
+    r.bytes_peak = bytes_peak;
+    r.examples_per_s = 16.0 / bpw;
+    r.generated_tokens_per_s = 160.0 / bpw;
+    StoredTask t;
+    t.task = "pubmedqa";
+    t.kind = "mcqa";
+    t.primary_metric = "accuracy";
+    t.n_examples = 4;
+    t.n_selected = 4;
+    t.complete = true;
+    const double acc = n_correct / 4.0;
+    t.metrics = {{"accuracy", acc, std::max(0.0, acc - 0.25), std::min(1.0, acc + 0.25)}};
+    t.metric_options.label_set = {"yes", "no", "maybe"};
+    for (int i = 0; i < 4; ++i) {
+        const bool right = i < n_correct;
+        t.samples.push_back(StoredSample{"q" + std::to_string(i), i, right ? 1.0 : 0.0, Gold{{gold[i]}, {}},
+                                         Prediction{true, {right ? gold[i] : wrong[i]}, {}}});
+    }
+    r.tasks = {t};
+    return r;
+}
+
+constexpr std::uint64_t kGiB = 1ull << 30;
+
+// alpha: F16 10 GiB 4/4, Q8_0 6 GiB 4/4, Q4_K_M 4 GiB 3/4. beta: Q4_K_M only, 5 GiB, 2/4.
+inline std::vector<StoredRun> hand_made_runs() {
+    return {hand_made_run("alpha", "f16", 16.0, 10 * kGiB, 4), hand_made_run("alpha", "q8_0", 8.5, 6 * kGiB, 4),
+            hand_made_run("alpha", "q4_k_m", 4.89, 4 * kGiB, 3), hand_made_run("beta", "q4_k_m", 4.89, 5 * kGiB, 2)};
+}
+
+}  // namespace biomedq::test

@@ -1,0 +1,185 @@
+#include <gtest/gtest.h>
+
+#include "biomedq/report.h"
+#include "report/hand_made_runs.h"
+#include "support/paths.h"
+
+namespace biomedq {
+namespace {
+
+TEST(ByteSize, ParsesDecimalAndBinaryUnits) {
+    EXPECT_EQ(parse_byte_size("24GiB").value(), 25769803776ull);
+    EXPECT_EQ(parse_byte_size("24GB").value(), 24000000000ull);
+    EXPECT_EQ(parse_byte_size("24000MiB").value(), 25165824000ull);
+    EXPECT_EQ(parse_byte_size("1.5 TiB").value(), 1649267441664ull);
+    EXPECT_EQ(parse_byte_size("80gib").value(), 85899345920ull);
+    EXPECT_EQ(parse_byte_size("512B").value(), 512ull);
+}
+
+TEST(ByteSize, ErrorsSayWhatIsExpected) {
+    const std::string expected = "; expected a number and a unit (B, KB, MB, GB, TB, KiB, MiB, GiB, TiB), e.g. 24GiB or 24000MiB";
+    EXPECT_EQ(parse_byte_size("24").error().message, "--gpu-memory \"24\": no unit (GB and GiB differ by 7%)" + expected);
+    EXPECT_EQ(parse_byte_size("24 gigs").error().message, "--gpu-memory \"24 gigs\": unknown unit \"gigs\"" + expected);
+    EXPECT_EQ(parse_byte_size("GiB", "--budget").error().message, "--budget \"GiB\": no number" + expected);
+    EXPECT_EQ(parse_byte_size("0GiB").error().code, ErrorCode::kInvalidArgument);
+    EXPECT_FALSE(parse_byte_size("1.2.3GB").ok());
+}
+
+TEST(ByteSize, Formats) {
+    EXPECT_EQ(format_bytes(900), "900 B");
+    EXPECT_EQ(format_bytes(1536), "1.5 KiB");
+    EXPECT_EQ(format_bytes(312ull << 20), "312.0 MiB");
+    EXPECT_EQ(format_bytes(3ull << 30), "3.00 GiB");
+}
+
+TEST(Pareto, KeepsUndominatedPointsSortedByCost) {
+    // (cost, score): A dominated by B (same score, more memory); D dominated by C; E duplicates C.
+    const std::vector<ParetoPoint> points = {{10, 1.0}, {6, 1.0}, {4, 0.75}, {5, 0.5}, {4, 0.75}, {2, 0.1}};
+    EXPECT_EQ(pareto_frontier(points), (std::vector<std::size_t>{5, 2, 4, 1}));
+    EXPECT_TRUE(pareto_frontier({}).empty());
+    EXPECT_EQ(pareto_frontier({{3, 0.5}}), (std::vector<std::size_t>{0}));
+}
+
+TEST(Escaping, HtmlAndJsonInScript) {
+    EXPECT_EQ(html_escape("<a href=\"x\">'&'</a>"), "&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;");
+    EXPECT_EQ(json_for_script(nlohmann::json{{"name", "</script><b>&"}}),
+              R"({"name":"\u003c/script\u003e\u003cb\u003e\u0026"})");
+    EXPECT_EQ(json_for_script(nlohmann::json("a\u2028b\u2029c")), R"("a\u2028b\u2029c")");
+}
+
+TEST(ReportData, DifferencesMemorySavedAndFrontier) {
+    auto data = build_report_data(test::hand_made_runs());
+    ASSERT_TRUE(data.ok()) << data.error().message;
+    ASSERT_EQ(data->rows.size(), 4u);
+    const auto& f16 = data->rows[0];
+    const auto& q8 = data->rows[1];
+    const auto& q4 = data->rows[2];
+    const auto& beta = data->rows[3];
+    EXPECT_TRUE(f16.is_reference);
+    EXPECT_FALSE(f16.has_reference);
+    EXPECT_TRUE(q8.has_reference);
+    EXPECT_DOUBLE_EQ(q8.difference, 0.0);
+    EXPECT_DOUBLE_EQ(q8.p_value, 1.0);  // identical answers
+    EXPECT_FALSE(q8.significant);
+    EXPECT_DOUBLE_EQ(q8.memory_saved, 0.4);  // 6 GiB vs 10 GiB
+    EXPECT_DOUBLE_EQ(q4.difference, -0.25);
+    EXPECT_EQ(q4.n_paired, 4);
+    EXPECT_DOUBLE_EQ(q4.memory_saved, 0.6);
+    EXPECT_FALSE(beta.has_reference);  // no full-precision beta run
+    // Frontier: q4 (4 GiB, 0.75) and q8 (6 GiB, 1.0); F16 and beta are dominated.
+    EXPECT_FALSE(f16.on_frontier);
+    EXPECT_TRUE(q8.on_frontier);
+    EXPECT_TRUE(q4.on_frontier);
+    EXPECT_FALSE(beta.on_frontier);
+}
+
+TEST(ReportRender, MarkdownCsvAndEscapedHtml) {
+    auto runs = test::hand_made_runs();
+    runs[3].model_name = "</script><script>console.error('x')</script>|b";
+    auto data = build_report_data(runs);
+    ASSERT_TRUE(data.ok());
+    const auto md = render_markdown(*data);
+    EXPECT_NE(md.find("| alpha | Q4_K_M | zero-shot | 4.89 | 0.750 [0.500, 1.000] | -0.250 ["), std::string::npos) << md;
+    EXPECT_NE(md.find("| alpha | F16 | zero-shot | 16.00 | 1.000 [0.750, 1.000] | reference | - | 4 | 0.0% | 10.00 GiB | - |"),
+              std::string::npos) << md;
+    EXPECT_NE(md.find("console.error('x')</script>\\|b"), std::string::npos);  // '|' cannot split the table
+    const auto csv = render_csv(*data);
+    EXPECT_EQ(csv.substr(0, csv.find('\n')),
+              "task,model,quant_type,prompt,bits_per_weight,metric,score,ci_low,ci_high,n_examples,invalid_rate,is_reference,"
+              "difference,difference_ci_low,difference_ci_high,p_value,n_paired,significant,bytes_weights,bytes_kv,"
+              "bytes_compute,bytes_peak,memory_saved,examples_per_s,generated_tokens_per_s,on_frontier,run_dir");
+    EXPECT_NE(csv.find("\npubmedqa,alpha,q8_0,zero-shot,8.5000,accuracy,1.000000,0.750000,1.000000,4,0.000000,0,0.000000,"),
+              std::string::npos) << csv;
+    const auto html = render_html(*data);
+    EXPECT_EQ(html.find("</script><script>console"), std::string::npos);
+    EXPECT_NE(html.find("&lt;/script&gt;&lt;script&gt;console.error(&#39;x&#39;)"), std::string::npos);
+    std::size_t opens = 0, closes = 0;
+    for (auto p = html.find("<script"); p != std::string::npos; p = html.find("<script", p + 1)) ++opens;
+    for (auto p = html.find("</script"); p != std::string::npos; p = html.find("</script", p + 1)) ++closes;
+    EXPECT_EQ(opens, 4u);  // vega, vega-lite, vega-embed, the plot specs
+    EXPECT_EQ(closes, 4u);
+}
+
+TEST(Recommend, RanksWhatFitsAndExplainsTheTop) {
+    RecommendOptions options;
+    options.bytes_gpu_budget = 8 * test::kGiB;
+    options.max_drop = 0.02;
+    auto rec = recommend(test::hand_made_runs(), options);
+    ASSERT_TRUE(rec.ok()) << rec.error().message;
+    ASSERT_EQ(rec->ranked.size(), 2u);
+    EXPECT_EQ(rec->ranked[0].model + "/" + rec->ranked[0].quant_type, "alpha/q8_0");
+    EXPECT_EQ(rec->ranked[1].model + "/" + rec->ranked[1].quant_type, "beta/q4_k_m");
+    EXPECT_FALSE(rec->ranked[1].has_reference);
+    ASSERT_EQ(rec->excluded.size(), 2u);
+    EXPECT_EQ(rec->excluded[0].quant_type, "f16");  // 10 GiB: over the budget
+    EXPECT_FALSE(rec->excluded[0].fits);
+    EXPECT_EQ(rec->excluded[1].quant_type, "q4_k_m");  // fits but loses 0.25 > 0.02
+    EXPECT_TRUE(rec->excluded[1].fits);
+    EXPECT_DOUBLE_EQ(rec->excluded[1].drop, 0.25);
+    EXPECT_FALSE(rec->excluded[1].within_max_drop);
+    EXPECT_EQ(rec->explanation,
+              "Deploy alpha at Q8_0 with zero-shot prompting: expected score 1.000 (95% CI 0.750 to 1.000; mean primary "
+              "metric over pubmedqa). It needs 6.00 GiB (measured peak) of the 8.00 GiB budget, leaving 2.00 GiB headroom. "
+              "Against alpha at full precision it loses 0.000 (95% CI 0.000 to 0.000), which is not statistically "
+              "significant.");
+
+    options.max_drop = -1;  // no limit: the 0.75 configuration ranks second
+    auto all = recommend(test::hand_made_runs(), options);
+    ASSERT_TRUE(all.ok());
+    ASSERT_EQ(all->ranked.size(), 3u);
+    EXPECT_EQ(all->ranked[1].model + "/" + all->ranked[1].quant_type, "alpha/q4_k_m");
+    EXPECT_DOUBLE_EQ(all->ranked[1].score, 0.75);
+
+    options.tasks = {"medqa"};
+    auto unknown = recommend(test::hand_made_runs(), options);
+    ASSERT_FALSE(unknown.ok());
+    EXPECT_EQ(unknown.error().message, "--tasks: no stored run has task \"medqa\"; stored tasks: pubmedqa");
+}
+
+TEST(Recommend, ThroughAStoreOnDisk) {
+    const auto dir = test::make_temp_dir("recommend_store");
+    {
+        auto store = ResultStore::open(dir / "results.sqlite");
+        ASSERT_TRUE(store.ok());
+        for (const auto& r : test::hand_made_runs()) ASSERT_TRUE(store->put_run(r).ok());
+    }
+    auto store = ResultStore::open(dir / "results.sqlite");
+    ASSERT_TRUE(store.ok());
+    auto runs = store->load_runs(true);
+    ASSERT_TRUE(runs.ok());
+    RecommendOptions options;
+    options.bytes_gpu_budget = 5 * test::kGiB;
+    options.max_drop = -1;
+    auto rec = recommend(*runs, options);
+    ASSERT_TRUE(rec.ok()) << rec.error().message;
+    ASSERT_EQ(rec->ranked.size(), 2u);  // alpha q4 (4 GiB, 0.75), beta q4 (5 GiB, 0.5)
+    EXPECT_EQ(rec->ranked[0].model, "alpha");
+    EXPECT_DOUBLE_EQ(rec->ranked[0].drop, 0.25);
+    EXPECT_EQ(rec->to_json()["ranked"][0]["quant_type"], "q4_k_m");
+}
+
+TEST(Recommend, CatalogAnswersWithoutMeasurements) {
+    RecommendOptions options;
+    options.bytes_gpu_budget = 24 * test::kGiB;
+    options.catalog = true;
+    auto rec = recommend({}, options);
+    ASSERT_TRUE(rec.ok()) << rec.error().message;
+    EXPECT_TRUE(rec->ranked.empty());
+    const CatalogFit* llama8 = nullptr;
+    const CatalogFit* llama70 = nullptr;
+    for (const auto& f : rec->catalog) {
+        EXPECT_NE(f.model, "tiny");  // test shapes are not offered
+        if (f.model == "Llama-3.1-8B") llama8 = &f;
+        if (f.model == "Llama-3.3-70B") llama70 = &f;
+    }
+    ASSERT_NE(llama8, nullptr);
+    ASSERT_NE(llama70, nullptr);
+    EXPECT_EQ(llama8->best_type, "f16");   // ~16 GB of weights fit in 24 GiB at ctx 4096
+    EXPECT_GE(llama8->max_ctx, 4096u);
+    EXPECT_EQ(llama70->best_type, "");     // even Q2_K (~27 GB) does not fit 24 GiB
+    EXPECT_EQ(llama70->smallest_type, "q2_k");
+    EXPECT_GT(llama70->bytes_smallest, 24 * test::kGiB);
+}
+
+}  // namespace
+}  // namespace biomedq

@@ -1,0 +1,68 @@
+#include <gtest/gtest.h>
+
+#include <fstream>
+
+#include "biomedq/sweep.h"
+#include "support/paths.h"
+
+namespace biomedq {
+namespace {
+
+// A sweep file next to an (empty) model file, so path checks pass where they should.
+class SweepSpecTest : public ::testing::Test {
+protected:
+    void SetUp() override {
+        dir_ = test::make_temp_dir("sweep_spec");
+        std::ofstream(dir_ / "m.gguf") << "x";
+    }
+    Result<SweepSpec> parse(const std::string& yaml) { return parse_sweep_yaml(yaml, dir_ / "sweep.yaml"); }
+    std::string error_of(const std::string& yaml) {
+        auto r = parse(yaml);
+        return r.ok() ? std::string("(parsed)") : r.error().message;
+    }
+    std::filesystem::path dir_;
+};
+
+TEST_F(SweepSpecTest, ReadsEveryFieldAndResolvesPaths) {
+    auto spec = parse(
+        "models:\n  - {name: tiny, path: m.gguf}\nquant_types: [Q8_0, q4_k_m, q8_0]\ntasks: [pubmedqa, ddi]\n"
+        "prompts: [zero-shot, 'few-shot:1']\nlimit: 2\nseed: 9\nctx: 1024\nparallel: 3\nout: results\n");
+    ASSERT_TRUE(spec.ok()) << spec.error().message;
+    ASSERT_EQ(spec->models.size(), 1u);
+    EXPECT_EQ(spec->models[0].name, "tiny");
+    EXPECT_EQ(spec->models[0].path, dir_ / "m.gguf");
+    EXPECT_EQ(spec->quant_types, (std::vector<std::string>{"q8_0", "q4_k_m"}));  // lower case, deduplicated
+    EXPECT_EQ(spec->tasks, (std::vector<std::string>{"pubmedqa", "ddi"}));
+    EXPECT_EQ(spec->prompts, (std::vector<std::string>{"zero-shot", "few-shot:1"}));
+    EXPECT_EQ(spec->limit, 2);
+    EXPECT_EQ(spec->seed, 9u);
+    EXPECT_EQ(spec->ctx, 1024);
+    EXPECT_EQ(spec->parallel, "3");
+    EXPECT_EQ(spec->out_dir, dir_ / "results");
+    EXPECT_EQ(spec->subset, "sample200");
+}
+
+TEST_F(SweepSpecTest, ErrorsNameFileLineAndField) {
+    const std::string file = (dir_ / "sweep.yaml").string();
+    EXPECT_EQ(error_of("models:\n  - {name: tiny, path: m.gguf}\nquant_types: [q8_0, q4_k_x]\ntasks: [ddi]\n")
+                  .rfind(file + ":3: field \"quant_types[1]\": unknown quantization type \"q4_k_x\"", 0),
+              0u)
+        << error_of("models:\n  - {name: tiny, path: m.gguf}\nquant_types: [q8_0, q4_k_x]\ntasks: [ddi]\n");
+    EXPECT_EQ(error_of("models:\n  - {name: tiny, path: gone.gguf}\nquant_types: [q8_0]\ntasks: [ddi]\n"),
+              file + ":2: field \"models[0].path\": file " + (dir_ / "gone.gguf").string() + " does not exist");
+    EXPECT_EQ(error_of("models:\n  - {name: tiny, path: m.gguf}\nquant_types: [q8_0]\ntasks: [ddi]\nlimit: lots\n"),
+              file + ":5: field \"limit\": expected a whole number >= 0, got \"lots\"");
+    EXPECT_NE(error_of("models:\n  - {name: tiny, path: m.gguf}\nquant_types: [q8_0]\ntasks:\n  - ddi\n  - pubmedq\n")
+                  .find(file + ":6: field \"tasks[1]\": unknown task \"pubmedq\" (did you mean"),
+              std::string::npos);
+    EXPECT_NE(error_of("modles: []\n").find(file + ":1: field \"modles\": unknown key (did you mean"), std::string::npos);
+    EXPECT_EQ(error_of("quant_types: [q8_0]\ntasks: [ddi]\n"),
+              file + ":1: field \"models\": missing (a list of {name, path} full-precision GGUF files)");
+    EXPECT_NE(error_of("models:\n  - {name: tiny, path: m.gguf}\nquant_types: [q8_0]\ntasks: [ddi]\nprompts: [two-shot]\n")
+                  .find(file + ":5: field \"prompts[0]\":"),
+              std::string::npos);
+    EXPECT_NE(error_of("models: [\n").find(file + ":"), std::string::npos);  // a YAML syntax error has a line too
+}
+
+}  // namespace
+}  // namespace biomedq
