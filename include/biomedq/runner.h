@@ -30,6 +30,7 @@ struct RunConfig {
     std::uint64_t seed = 1234;
     std::string mc_mode = "generate";  // generate | loglik (multiple-choice tasks only)
     bool chat = true;                  // render with the model's chat template
+    int max_tokens = 0;                // cap on generated tokens per example; 0 = the task's own
     int ctx = 4096;                    // tokens per sequence
     int gpu_layers = -1;
     std::string parallel = "auto";  // a number or "auto"

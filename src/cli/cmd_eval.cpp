@@ -55,6 +55,7 @@ void add_eval_command(CLI::App& app, CommandRun& chosen) {
     sub->add_option("--limit", c->limit, "First N examples per task (0: all)")->capture_default_str();
     sub->add_option("--seed", c->seed, "Seed for shots, sampling and bootstrap")->capture_default_str();
     sub->add_option("--mc-mode", c->mc_mode, "Multiple-choice scoring: generate | loglik")->capture_default_str();
+    sub->add_option("--max-tokens", c->max_tokens, "Cap on generated tokens per example (0: each task's own)")->capture_default_str();
     sub->add_option("--gpu-layers", c->gpu_layers, "Layers on the GPU (-1: all)")->capture_default_str();
     sub->add_option("--ctx", c->ctx, "Context tokens per sequence")->capture_default_str();
     sub->add_option("--parallel", c->parallel, "Sequences decoded together, or auto (largest that fits)")->capture_default_str();

@@ -13,6 +13,7 @@
 
 #include "engine/engine_impl.h"
 #include "engine/llama_log_capture.h"
+#include "engine/stderr_capture.h"
 
 namespace biomedq {
 namespace {
@@ -334,9 +335,11 @@ std::vector<DeviceMemory> Engine::device_memory() const {
 
 Status Engine::validate_grammar(const std::string& grammar) const {
     engine::reset_llama_log_capture();
+    engine::StderrCapture parser_output;
     engine::SamplerPtr s(llama_sampler_init_grammar(impl_->vocab, grammar.c_str(), "root"));
+    const std::string reason = parser_output.finish();
     if (!s) {
-        std::string why = engine::recent_llama_errors();
+        std::string why = reason.empty() ? engine::recent_llama_errors() : reason;
         return make_error(ErrorCode::kParse,
                           "grammar does not parse" + (why.empty() ? std::string() : ": " + why));
     }

@@ -59,7 +59,7 @@ nlohmann::json run_config_identity(const RunConfig& c) {
     return {{"tasks", c.tasks},     {"prompt", c.prompt},       {"shot_selection", c.shot_selection},
             {"constrained", c.constrained}, {"subset", c.subset}, {"limit", c.limit},
             {"seed", c.seed},       {"mc_mode", c.mc_mode},     {"chat", c.chat},
-            {"ctx", c.ctx}};
+            {"ctx", c.ctx},         {"max_tokens", c.max_tokens}};
 }
 
 Result<RunOutcome> run_eval(const RunConfig& config, const std::atomic<bool>* cancel) {
@@ -148,7 +148,7 @@ Result<RunOutcome> run_eval(const RunConfig& config, const std::atomic<bool>* ca
                 r.raw_prompt = std::move(built.raw_prompt);
             }
             r.grammar = built.grammar;
-            r.max_tokens = built.max_tokens;
+            r.max_tokens = config.max_tokens > 0 ? config.max_tokens : built.max_tokens;
             r.stop = built.stop;
             r.seed = config.seed;
             requests.push_back(std::move(r));

@@ -36,6 +36,7 @@ Result<RunConfig> config_of_run(const nlohmann::json& results, const std::filesy
         c.mc_mode = r.at("mc_mode").get<std::string>();
         c.chat = r.at("chat").get<bool>();
         c.ctx = r.at("ctx").get<int>();
+        c.max_tokens = r.value("max_tokens", 0);
         c.bootstrap_resamples = r.value("bootstrap_resamples", 1000);
         c.data_dir = r.value("data_dir", std::string());
         c.tasks_dir = r.value("tasks_dir", std::string());
