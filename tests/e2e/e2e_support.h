@@ -2,6 +2,10 @@
 #pragma once
 
 #include <gtest/gtest.h>
+#include <sys/wait.h>
+
+#include <chrono>
+#include <thread>
 
 #include <filesystem>
 #include <fstream>
@@ -18,10 +22,10 @@
 namespace biomedq::test {
 
 inline std::vector<std::string> eval_args(const std::filesystem::path& out, const std::string& tasks, int limit,
-                                          std::vector<std::string> extra = {}) {
+                                          std::vector<std::string> extra = {}, int parallel = 4) {
     std::vector<std::string> args = {biomedq_binary().string(), "eval", "--model", tiny_model_path().string(),
                                      "--tasks", tasks, "--limit", std::to_string(limit), "--ctx", "1024",
-                                     "--parallel", "4", "--bootstrap", "200", "--out", out.string()};
+                                     "--parallel", std::to_string(parallel), "--bootstrap", "200", "--out", out.string()};
     args.insert(args.end(), extra.begin(), extra.end());
     return args;
 }
@@ -41,12 +45,26 @@ inline std::vector<nlohmann::json> read_samples(const std::filesystem::path& run
     return out;
 }
 
+// Polls until `file` has at least `n` lines or the process `pid` exited (returns false then).
+inline bool wait_for_lines(const std::filesystem::path& file, std::size_t n, pid_t pid, int timeout_s = 300);
+
 inline std::size_t count_lines(const std::filesystem::path& file) {
     std::ifstream in(file);
     std::size_t n = 0;
     std::string line;
     while (std::getline(in, line)) ++n;
     return n;
+}
+
+inline bool wait_for_lines(const std::filesystem::path& file, std::size_t n, pid_t pid, int timeout_s) {
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(timeout_s);
+    while (std::chrono::steady_clock::now() < deadline) {
+        if (count_lines(file) >= n) return true;
+        int status = 0;
+        if (::waitpid(pid, &status, WNOHANG) == pid) return false;
+        std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    }
+    return false;
 }
 
 // Schema validation with Debian's python3-jsonschema (scripts/validate-run.py).

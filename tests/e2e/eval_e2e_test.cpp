@@ -92,30 +92,28 @@ TEST_F(EvalE2E, LoglikScoresEveryOption) {
 
 TEST_F(EvalE2E, ResumesAfterSigkillWithEveryExampleExactlyOnceAndTheSameScores) {
     const auto killed = dir_ / "killed";
-    const auto args = eval_args(killed, "pubmedqa,ddi,hoc", 6, {"--parallel", "2"});
+    // Enough work (90 examples, one at a time) that the kill lands mid-run.
+    const auto args = eval_args(killed, "pubmedqa,ddi,hoc", 30, {}, 1);
     const pid_t pid = spawn_command(args, (dir_ / "k.out").string(), (dir_ / "k.err").string());
     ASSERT_GT(pid, 0);
-    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(300);
-    while (count_lines(killed / "samples.jsonl") < 4 && std::chrono::steady_clock::now() < deadline) {
-        std::this_thread::sleep_for(std::chrono::milliseconds(20));
-    }
+    ASSERT_TRUE(wait_for_lines(killed / "samples.jsonl", 4, pid)) << "the run ended before writing 4 samples";
     ::kill(pid, SIGKILL);
     EXPECT_EQ(wait_command(pid), 128 + SIGKILL);
     const std::size_t before = count_lines(killed / "samples.jsonl");
     ASSERT_GE(before, 4u);
-    ASSERT_LT(before, 18u) << "the run finished before it could be killed";
+    ASSERT_LT(before, 90u) << "the run finished before it could be killed";
 
     auto resumed = run_command(args);
     ASSERT_EQ(resumed.exit_code, 0) << resumed.err;
     const auto samples = read_samples(killed);
-    ASSERT_EQ(samples.size(), 18u);
+    ASSERT_EQ(samples.size(), 90u);
     std::set<std::pair<std::string, std::string>> keys;
     for (const auto& s : samples) keys.emplace(s["task"], s["id"]);
-    EXPECT_EQ(keys.size(), 18u) << "an example was duplicated";
+    EXPECT_EQ(keys.size(), 90u) << "an example was duplicated";
     expect_valid_run(killed);
 
     const auto straight = dir_ / "straight";
-    auto r = run_command(eval_args(straight, "pubmedqa,ddi,hoc", 6, {"--parallel", "2"}));
+    auto r = run_command(eval_args(straight, "pubmedqa,ddi,hoc", 30, {}, 4));
     ASSERT_EQ(r.exit_code, 0) << r.err;
     EXPECT_EQ(read_json(killed / "results.json")["tasks"], read_json(straight / "results.json")["tasks"]);
     // The killed invocation never reached results.json; only the finishing one is recorded.
@@ -124,13 +122,10 @@ TEST_F(EvalE2E, ResumesAfterSigkillWithEveryExampleExactlyOnceAndTheSameScores) 
 
 TEST_F(EvalE2E, InterruptStopsCleanlyAndTheRunResumes) {
     const auto run = dir_ / "interrupted";
-    const auto args = eval_args(run, "pubmedqa,hoc", 8, {"--parallel", "1"});
+    const auto args = eval_args(run, "pubmedqa,hoc", 30, {}, 1);
     const pid_t pid = spawn_command(args, (dir_ / "i.out").string(), (dir_ / "i.err").string());
     ASSERT_GT(pid, 0);
-    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(300);
-    while (count_lines(run / "samples.jsonl") < 2 && std::chrono::steady_clock::now() < deadline) {
-        std::this_thread::sleep_for(std::chrono::milliseconds(20));
-    }
+    ASSERT_TRUE(wait_for_lines(run / "samples.jsonl", 2, pid)) << "the run ended before writing 2 samples";
     ::kill(pid, SIGINT);
     EXPECT_EQ(wait_command(pid), 130);
     std::ifstream err(dir_ / "i.err");
@@ -141,7 +136,7 @@ TEST_F(EvalE2E, InterruptStopsCleanlyAndTheRunResumes) {
     for (const auto& s : read_samples(run)) EXPECT_TRUE(s.contains("parsed"));
     auto resumed = run_command(args);
     ASSERT_EQ(resumed.exit_code, 0) << resumed.err;
-    EXPECT_EQ(read_samples(run).size(), 16u);
+    EXPECT_EQ(read_samples(run).size(), 60u);
 }
 
 TEST_F(EvalE2E, AChangedConfigurationIsRefusedInTheSameDirectory) {
@@ -152,7 +147,7 @@ TEST_F(EvalE2E, AChangedConfigurationIsRefusedInTheSameDirectory) {
     EXPECT_NE(r.err.find("different configuration"), std::string::npos) << r.err;
     EXPECT_NE(r.err.find("seed (was 1234, now 99)"), std::string::npos) << r.err;
     // Speed-only settings may change on resume.
-    auto faster = run_command(eval_args(run, "pubmedqa", 1, {"--parallel", "2"}));
+    auto faster = run_command(eval_args(run, "pubmedqa", 1, {}, 2));
     EXPECT_EQ(faster.exit_code, 0) << faster.err;
 }
 
