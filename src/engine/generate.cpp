@@ -20,38 +20,102 @@ using Clock = std::chrono::steady_clock;
 
 using engine::StderrCapture;
 
-// Greedy decoding takes the argmax directly and asks the grammar only about that one token; the full
-// vocabulary goes through the grammar only when the argmax is rejected. Same result as applying the
-// grammar to every candidate first (the argmax of the allowed tokens), at a fraction of the cost.
+// Index of the largest logit (the first one on ties, like std::max_element), in one pass with 16
+// independent (max, index) lanes that the compiler turns into vector compares and blends. It runs once
+// per generated token over the whole vocabulary, on the critical path between decode calls.
+llama_token argmax(const float* x, int n) {
+    constexpr int kLanes = 16;
+    if (n < kLanes) return static_cast<llama_token>(std::max_element(x, x + n) - x);
+    float lane_max[kLanes];
+    int32_t lane_index[kLanes];
+    for (int l = 0; l < kLanes; ++l) {
+        lane_max[l] = x[l];
+        lane_index[l] = l;
+    }
+    int i = kLanes;
+    for (; i + kLanes <= n; i += kLanes) {
+        for (int l = 0; l < kLanes; ++l) {
+            const bool greater = x[i + l] > lane_max[l];
+            lane_max[l] = greater ? x[i + l] : lane_max[l];
+            lane_index[l] = greater ? i + l : lane_index[l];
+        }
+    }
+    float best = lane_max[0];
+    int32_t best_index = lane_index[0];
+    for (int l = 1; l < kLanes; ++l) {
+        if (lane_max[l] > best || (lane_max[l] == best && lane_index[l] < best_index)) {
+            best = lane_max[l];
+            best_index = lane_index[l];
+        }
+    }
+    for (; i < n; ++i) {
+        if (x[i] > best) {
+            best = x[i];
+            best_index = i;
+        }
+    }
+    return best_index;
+}
+
+// Greedy decoding under a grammar wants the highest-logit token the grammar allows. Asking the grammar
+// about the whole vocabulary costs milliseconds per token, so we ask about the argmax first, then the
+// top 64 and top 2048 candidates in logit order, and the whole vocabulary only if none of those is
+// allowed. The first allowed candidate in descending order is the global answer, so this is exact.
 struct TokenChooser {
     engine::SamplerPtr grammar;  // null when unconstrained
     engine::SamplerPtr chain;    // temperature sampling (grammar included); null for greedy
     std::vector<llama_token_data> candidates;
 
+    // The best allowed token among the first `k` candidates (sorted by logit, descending), or -1.
+    llama_token best_allowed(std::size_t k) {
+        llama_token_data_array head{candidates.data(), k, -1, true};
+        std::vector<llama_token_data> saved(candidates.begin(), candidates.begin() + static_cast<std::ptrdiff_t>(k));
+        llama_sampler_apply(grammar.get(), &head);
+        for (std::size_t i = 0; i < k; ++i) {
+            if (!std::isinf(candidates[i].logit)) return candidates[i].id;
+        }
+        std::copy(saved.begin(), saved.end(), candidates.begin());
+        return -1;
+    }
+
     llama_token choose(llama_context* ctx, int32_t batch_index, int n_vocab) {
         if (chain) return llama_sampler_sample(chain.get(), ctx, batch_index);
         const float* logits = llama_get_logits_ith(ctx, batch_index);
-        llama_token best = static_cast<llama_token>(std::max_element(logits, logits + n_vocab) - logits);
-        if (grammar) {
-            llama_token_data one{best, logits[best], 0.0f};
-            llama_token_data_array single{&one, 1, -1, false};
-            llama_sampler_apply(grammar.get(), &single);
-            if (std::isinf(single.data[0].logit)) {
-                candidates.resize(static_cast<std::size_t>(n_vocab));
-                for (llama_token t = 0; t < n_vocab; ++t) candidates[static_cast<std::size_t>(t)] = {t, logits[t], 0.0f};
+        llama_token best = argmax(logits, n_vocab);
+        if (!grammar) return best;
+        llama_token_data one{best, logits[best], 0.0f};
+        llama_token_data_array single{&one, 1, -1, false};
+        llama_sampler_apply(grammar.get(), &single);
+        if (std::isinf(single.data[0].logit)) {
+            candidates.resize(static_cast<std::size_t>(n_vocab));
+            for (llama_token t = 0; t < n_vocab; ++t) candidates[static_cast<std::size_t>(t)] = {t, logits[t], 0.0f};
+            const auto by_logit = [](const llama_token_data& a, const llama_token_data& b) {
+                return a.logit > b.logit || (a.logit == b.logit && a.id < b.id);
+            };
+            best = -1;
+            std::size_t sorted = 0;
+            for (std::size_t k : {std::size_t{64}, std::size_t{2048}}) {
+                k = std::min(k, candidates.size());
+                std::partial_sort(candidates.begin() + static_cast<std::ptrdiff_t>(sorted),
+                                  candidates.begin() + static_cast<std::ptrdiff_t>(k), candidates.end(), by_logit);
+                sorted = k;
+                best = best_allowed(k);
+                if (best >= 0) break;
+            }
+            if (best < 0) {
                 llama_token_data_array all{candidates.data(), candidates.size(), -1, false};
                 llama_sampler_apply(grammar.get(), &all);
                 float best_logit = -INFINITY;
                 for (const auto& c : candidates) {
-                    if (c.logit > best_logit) {
+                    if (c.logit > best_logit || (c.logit == best_logit && c.id < best)) {
                         best_logit = c.logit;
                         best = c.id;
                     }
                 }
             }
-            llama_sampler_accept(grammar.get(), best);
         }
-        return best;
+        if (best >= 0) llama_sampler_accept(grammar.get(), best);
+        return best;  // -1: the grammar allows nothing more
     }
 };
 
@@ -219,6 +283,10 @@ Status Engine::generate(const std::vector<GenerationRequest>& requests,
             if (!slot.busy || slot.batch_index < 0) continue;
             const GenerationRequest& request = requests[slot.request];
             const llama_token token = slot.chooser->choose(im.context.get(), slot.batch_index, n_vocab);
+            if (token < 0) {
+                finish(slot, FinishReason::kGrammarComplete);
+                continue;
+            }
             if (slot.result.n_tokens_generated == 0) im.stats.n_tokens_prompt += slot.prompt.size();
             if (llama_vocab_is_eog(im.vocab, token) && !request.ignore_eos) {
                 finish(slot, FinishReason::kEndOfSequence);
