@@ -5,6 +5,7 @@
 #include <chat.h>  // llama.cpp common: Jinja chat templates
 #include <llama.h>
 
+#include <array>
 #include <string>
 #include <vector>
 
@@ -23,6 +24,13 @@ struct Engine::Impl {
     EngineStats stats;
     std::vector<BufferMemory> buffers;
     std::vector<DeviceMemory> devices;
+
+    // For grammar prefiltering: each token's first byte when it is ASCII (else kAnyByte: always a
+    // candidate), and a single-byte probe token per ASCII byte (-1 when the vocabulary has none).
+    static constexpr uint8_t kAnyByte = 0xFF;
+    std::vector<uint8_t> first_byte;
+    std::array<llama_token, 128> probe_token{};
+    void build_byte_tables();
 
     std::vector<llama_token> tokenize(const std::string& text, bool add_special) const;
     std::string token_piece(llama_token token) const;

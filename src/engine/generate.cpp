@@ -58,13 +58,19 @@ llama_token argmax(const float* x, int n) {
 }
 
 // Greedy decoding under a grammar wants the highest-logit token the grammar allows. Asking the grammar
-// about the whole vocabulary costs milliseconds per token, so we ask about the argmax first, then the
-// top 64 and top 2048 candidates in logit order, and the whole vocabulary only if none of those is
-// allowed. The first allowed candidate in descending order is the global answer, so this is exact.
+// about the whole vocabulary costs milliseconds per token, so:
+//  1. the argmax alone is asked first (a trained model usually writes what the grammar wants);
+//  2. otherwise the grammar is asked which ASCII bytes may come next, through one single-byte probe
+//     token per byte, and tokens starting with a refused byte are dropped (a token is accepted only if
+//     its first character is), leaving tokens with non-ASCII or empty first characters in;
+//  3. the survivors are asked in logit order, top 64 then top 2048, then all of them.
+// The first allowed candidate in descending logit order is the global answer, so this is exact.
 struct TokenChooser {
     engine::SamplerPtr grammar;  // null when unconstrained
     engine::SamplerPtr chain;    // temperature sampling (grammar included); null for greedy
+    const Engine::Impl* tables = nullptr;  // byte tables for step 2
     std::vector<llama_token_data> candidates;
+    std::vector<llama_token_data> probes;
 
     // The best allowed token among the first `k` candidates (sorted by logit, descending), or -1.
     llama_token best_allowed(std::size_t k) {
@@ -87,8 +93,25 @@ struct TokenChooser {
         llama_token_data_array single{&one, 1, -1, false};
         llama_sampler_apply(grammar.get(), &single);
         if (std::isinf(single.data[0].logit)) {
-            candidates.resize(static_cast<std::size_t>(n_vocab));
-            for (llama_token t = 0; t < n_vocab; ++t) candidates[static_cast<std::size_t>(t)] = {t, logits[t], 0.0f};
+            bool allowed_byte[128];
+            std::fill(std::begin(allowed_byte), std::end(allowed_byte), true);
+            probes.clear();
+            for (int b = 0; b < 128; ++b) {
+                if (tables->probe_token[static_cast<std::size_t>(b)] >= 0) {
+                    probes.push_back({tables->probe_token[static_cast<std::size_t>(b)], 0.0f, 0.0f});
+                }
+            }
+            llama_token_data_array probe_array{probes.data(), probes.size(), -1, false};
+            llama_sampler_apply(grammar.get(), &probe_array);
+            for (std::size_t p = 0, b = 0; b < 128; ++b) {
+                if (tables->probe_token[b] >= 0) allowed_byte[b] = !std::isinf(probes[p++].logit);
+            }
+            candidates.clear();
+            for (llama_token t = 0; t < n_vocab; ++t) {
+                const uint8_t first = tables->first_byte[static_cast<std::size_t>(t)];
+                if (first == Engine::Impl::kAnyByte || allowed_byte[first]) candidates.push_back({t, logits[t], 0.0f});
+            }
+            if (candidates.empty()) return -1;
             const auto by_logit = [](const llama_token_data& a, const llama_token_data& b) {
                 return a.logit > b.logit || (a.logit == b.logit && a.id < b.id);
             };
@@ -134,8 +157,11 @@ struct Slot {
 };
 
 // Null when the grammar does not parse.
-std::unique_ptr<TokenChooser> make_chooser(const llama_vocab* vocab, const GenerationRequest& request) {
+std::unique_ptr<TokenChooser> make_chooser(Engine::Impl& im, const GenerationRequest& request) {
+    const llama_vocab* vocab = im.vocab;
     auto chooser = std::make_unique<TokenChooser>();
+    if (!request.grammar.empty() && im.first_byte.empty()) im.build_byte_tables();
+    chooser->tables = &im;
     auto grammar_sampler = [&]() -> llama_sampler* {
         StderrCapture parser_output;  // keep the parser's diagnostics off the terminal
         llama_sampler* g = llama_sampler_init_grammar(vocab, request.grammar.c_str(), "root");
@@ -161,6 +187,23 @@ std::unique_ptr<TokenChooser> make_chooser(const llama_vocab* vocab, const Gener
 }
 
 }  // namespace
+
+void Engine::Impl::build_byte_tables() {
+    const int n_vocab = llama_vocab_n_tokens(vocab);
+    first_byte.assign(static_cast<std::size_t>(n_vocab), kAnyByte);
+    probe_token.fill(-1);
+    char buf[64];
+    for (llama_token t = 0; t < n_vocab; ++t) {
+        // The grammar reads control tokens by their text; leave them to it.
+        if (llama_vocab_is_control(vocab, t) || llama_vocab_is_eog(vocab, t)) continue;
+        const int32_t n = llama_token_to_piece(vocab, t, buf, sizeof(buf), 0, /*special=*/true);
+        if (n <= 0) continue;
+        const auto first = static_cast<unsigned char>(buf[0]);
+        if (first >= 128) continue;
+        first_byte[static_cast<std::size_t>(t)] = first;
+        if (n == 1 && probe_token[first] < 0) probe_token[first] = t;
+    }
+}
 
 Status Engine::generate(const std::vector<GenerationRequest>& requests,
                         const std::function<void(std::size_t, GenerationResult&&)>& on_done,
@@ -214,7 +257,7 @@ Status Engine::generate(const std::vector<GenerationRequest>& requests,
                 on_done(index, std::move(failed));
                 continue;
             }
-            std::unique_ptr<TokenChooser> chooser = make_chooser(im.vocab, request);
+            std::unique_ptr<TokenChooser> chooser = make_chooser(im, request);
             if (!chooser) {
                 failed.error = "the grammar does not parse: " + engine::recent_llama_errors();
                 on_done(index, std::move(failed));
