@@ -1,0 +1,97 @@
+#!/usr/bin/env bash
+# The GPU benchmark (issue 7), in phases so each fits one device call; phases reuse what earlier ones
+# left while the machine stays warm. Run from the repo root with .devbin/ (bench/gpu/package.sh).
+#   bench/gpu/run.sh build | models | workload-a TYPE... | workload-b TYPE... | auto | hf
+# Figures go to $OUT (or /tmp/bench-out): one JSON/TXT file per measurement.
+set -euo pipefail
+repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+out="${OUT:-/tmp/bench-out}"
+work="${BENCH_WORK:-/root/biomedq-bench}"
+backend="${BENCH_BACKEND:-cuda}"
+shape="${BENCH_SHAPE:-llama-3-8b}"
+parallel="${BENCH_PARALLEL:-64}"
+ctx="${BENCH_CTX:-1024}"       # per sequence: ~400-token prompts + 32 generated tokens fit
+export BIOMEDQ_CACHE="${BIOMEDQ_CACHE:-/root/.cache/biomedq}"
+export PATH="/usr/local/cuda/bin:$PATH"
+mkdir -p "$out" "$work/models" "$work/runs" "$BIOMEDQ_CACHE"
+llama="$BIOMEDQ_CACHE/llama-v0.5.0-$backend"
+# The machine has no network: unpack the checkout package.sh carried (same pinned commit).
+if [[ -f "$repo/.devbin/llama-src.tar.xz" && ! -f "$llama/src/.biomedq-source-ok" ]]; then
+    mkdir -p "$llama/src/models"
+    tar -xJf "$repo/.devbin/llama-src.tar.xz" -C "$llama/src"
+    xz -dc "$repo/.devbin/ggml-vocab-llama-bpe.gguf.xz" > "$llama/src/models/ggml-vocab-llama-bpe.gguf"
+    touch "$llama/src/.biomedq-source-ok"
+fi
+export LD_LIBRARY_PATH="$llama/build/bin:$repo/.devbin/lib${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
+bq="${BIOMEDQ_BIN:-$repo/.devbin/biomedq}"
+data="${BENCH_DATA:-$repo/.devbin/data}"
+src="$work/models/$shape-F16.gguf"
+model_of() { if [[ "$1" == f16 ]]; then echo "$src"; else echo "$work/models/$shape-F16-${1^^}.gguf"; fi; }
+
+# Peak GPU memory from the driver (nvidia-smi), polled while a command runs.
+with_gpu_peak() {  # $1: name for the peak file; rest: command
+    local name="$1"; shift
+    local poll="$work/poll-$name.txt"
+    : > "$poll"
+    if command -v nvidia-smi >/dev/null; then
+        (while true; do nvidia-smi --query-gpu=memory.used --format=csv,noheader,nounits >> "$poll"; sleep 0.2; done) \
+            > /dev/null 2>&1 &
+        local poller=$!
+        local rc=0
+        timeout "${BENCH_STEP_TIMEOUT:-240}" "$@" || rc=$?
+        kill "$poller" 2>/dev/null; wait "$poller" 2>/dev/null || true
+        sort -n "$poll" | tail -1 | awk '{print $1}' > "$out/peak-$name.mib"
+        [[ $rc -eq 0 ]] || echo "$name: exit $rc" >&2
+        return 0
+    fi
+    "$@"
+}
+
+phase="${1:?phase}"; shift || true
+case "$phase" in
+build)
+    nvidia-smi --query-gpu=name,driver_version,memory.total --format=csv > "$out/device.csv" || true
+    time BIOMEDQ_JOBS="$(nproc)" "$repo/scripts/build-llama.sh" "$backend" llama-batched-bench > "$out/build.txt" 2>&1
+    "$bq" --version | tee "$out/version.txt"
+    ;;
+models)
+    [[ -f "$src" ]] || { time "$bq" synth --shape "$shape" --vocab "$llama/src/models/ggml-vocab-llama-bpe.gguf" \
+        --type f16 -o "$src" --threads "$(nproc)"; } 2>&1 | tee "$out/synth.txt"
+    types="${BENCH_TYPES:-q8_0,q6_k,q4_k_m,iq4_xs,q3_k_m}"
+    "$bq" quantize "$src" --types "$types" -o "$work/models" --threads "$(nproc)" 2>&1 | tee "$out/quantize.txt"
+    ls -la "$work/models" | tee "$out/models.txt"
+    ;;
+workload-a)  # PubMedQA test prompts (500, ~400 tokens), 32 generated tokens; peer: llama-batched-bench
+    for t in "$@"; do
+        m="$(model_of "$t")"
+        rm -rf "$work/runs/a-$t"
+        with_gpu_peak "a-$t" "$bq" eval --model "$m" --tasks pubmedqa --subset all --no-chat --max-tokens 32 \
+            --ctx "$ctx" --parallel "$parallel" --data-dir "$data" --tasks-dir "$repo/tasks" --limit "${BENCH_LIMIT:-0}" --quiet --bootstrap 100 --out "$work/runs/a-$t" > "$out/a-$t.log" 2>&1
+        cp "$work/runs/a-$t/results.json" "$out/a-$t.json" || echo "workload A failed for $t" >&2
+        with_gpu_peak "bb-$t" "$llama/build/bin/llama-batched-bench" -m "$m" -c $((parallel * ctx)) -b 2048 -ub 512 \
+            -npp 400 -ntg 32 -npl "$parallel" -ngl 99 -fa on > "$out/bb-$t.txt" 2>&1 || true
+    done
+    ;;
+workload-b)  # MedQA test (1273 questions), 4-option log-likelihood scoring
+    for t in "$@"; do
+        m="$(model_of "$t")"
+        rm -rf "$work/runs/b-$t"
+        with_gpu_peak "b-$t" "$bq" eval --model "$m" --tasks medqa --subset all --no-chat --mc-mode loglik \
+            --ctx "$ctx" --parallel "$parallel" --data-dir "$data" --tasks-dir "$repo/tasks" --limit "${BENCH_LIMIT:-0}" --quiet --bootstrap 100 --out "$work/runs/b-$t" > /dev/null
+        cp "$work/runs/b-$t/results.json" "$out/b-$t.json" || echo "workload B failed for $t" >&2
+    done
+    ;;
+auto)  # --parallel auto against fixed choices, Q4_K_M, workload A
+    m="$(model_of q4_k_m)"
+    for p in auto 16 32 128; do
+        rm -rf "$work/runs/p-$p"
+        with_gpu_peak "p-$p" "$bq" eval --model "$m" --tasks pubmedqa --subset all --no-chat --max-tokens 32 \
+            --ctx "$ctx" --parallel "$p" --data-dir "$data" --tasks-dir "$repo/tasks" --limit "${BENCH_LIMIT:-0}" --quiet --bootstrap 100 --out "$work/runs/p-$p" > /dev/null
+        cp "$work/runs/p-$p/results.json" "$out/p-$p.json" || echo "parallel $p failed" >&2
+    done
+    ;;
+hf)
+    with_gpu_peak hf python3 "$repo/bench/gpu/hf_baseline.py" --out "$out/hf.json" 2>&1 | tail -20
+    ;;
+*) echo "unknown phase $phase" >&2; exit 2 ;;
+esac
