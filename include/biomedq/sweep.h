@@ -7,6 +7,13 @@
 // Resumable: a cell whose results.json is complete is skipped without loading the model; a half cell
 // resumes inside run_eval. Storing finished cells is the caller's job (on_cell_finished), which keeps
 // the runner free of the result store.
+//
+// Fidelity: for every quantized cell (not the source's own type) the sweep measures, with
+// measure_fidelity, how far the quantized model drifts from its source on the sweep's own task text
+// (the evaluated split of each task, in order, up to `fidelity_tokens` tokens). The result is cached
+// next to the quantized file, keyed by the text's hash, so it is measured once per (source, type, text)
+// and never again on resume; each cell's run directory gets a copy as fidelity.json, which the store's
+// import_run records.
 #pragma once
 
 #include <atomic>
@@ -15,6 +22,8 @@
 #include <functional>
 #include <string>
 #include <vector>
+
+#include <nlohmann/json.hpp>
 
 #include "biomedq/quant.h"
 #include "biomedq/result.h"
@@ -46,6 +55,10 @@ struct SweepSpec {
     std::string data_dir;   // empty: the default data dir
     std::string tasks_dir;  // empty: the shipped tasks/
     bool progress = true;   // not in YAML: run_eval's progress line (off in tests)
+    // `fidelity: {tokens: N, ctx: N}` or `fidelity: off`. Tokens of task text compared per quantized model.
+    bool fidelity = true;
+    int fidelity_tokens = 4096;
+    int fidelity_ctx = 512;
 };
 
 // Reads and validates sweep.yaml. Errors (kParse / kInvalidArgument / kNotFound) read
@@ -88,6 +101,30 @@ RunConfig cell_run_config(const SweepSpec& spec, const SweepCell& cell);
 // is complete.
 bool cell_finished(const SweepSpec& spec, const SweepCell& cell);
 
+// Fidelity of one quantized model against its full-precision source, as cached by the sweep (JSON
+// next to the quantized file and fidelity.json in each of its run directories) and stored by the store.
+struct QuantFidelity {
+    std::string source_sha256;
+    std::string model_sha256;
+    std::string quant_type;  // lower case
+    std::string text_sha256;       // of the text given to measure_fidelity
+    std::string text_description;  // e.g. "pubmedqa/sample200 + ddi/sample200, up to 4096 tokens"
+    int ctx = 0;
+    std::uint64_t n_tokens = 0;  // positions compared
+    std::uint64_t n_chunks = 0;
+    double kl_mean = 0.0, kl_mean_se = 0.0, kl_median = 0.0, kl_p99 = 0.0, kl_max = 0.0;  // nats per token
+    double top1_agreement = 0.0, top1_se = 0.0;  // fraction in [0, 1]
+    double ppl_ratio = 0.0, ppl_ratio_se = 0.0;
+    std::string measured_at;  // UTC ISO 8601
+};
+
+nlohmann::json quant_fidelity_to_json(const QuantFidelity& fidelity);
+// Errors: kParse naming `where` and the missing or mistyped field.
+Result<QuantFidelity> quant_fidelity_from_json(const nlohmann::json& j, const std::string& where);
+
+// Where a cell's fidelity for text `text_sha256` is cached: <quantized stem>.fidelity-<sha[:12]>.json.
+std::filesystem::path fidelity_cache_path(const SweepCell& cell, const std::string& text_sha256);
+
 struct SweepCallbacks {
     // Called after each finished cell (also for cells finished earlier and skipped now); an error
     // stops the sweep.
@@ -100,6 +137,7 @@ struct SweepOutcome {
     int n_run = 0;        // cells run_eval ran (fully or resumed)
     int n_skipped = 0;    // cells already finished before this invocation
     int n_quantized = 0;  // quantized files made now (not from the cache)
+    int n_fidelity_measured = 0;  // fidelity measurements made now (not from the cache)
 };
 
 // Runs every cell. `cancel` stops after the running cell flushes (kCancelled; rerun to resume).

@@ -18,7 +18,8 @@ using tasks::join_names;
 const std::vector<std::string>& known_keys() {
     static const std::vector<std::string> keys = {
         "out",    "models", "quant_types", "tasks",      "prompts",     "subset",   "limit",    "seed",
-        "ctx",    "parallel", "gpu_layers", "constrained", "bootstrap_resamples", "data_dir", "tasks_dir"};
+        "ctx",    "parallel", "gpu_layers", "constrained", "bootstrap_resamples", "data_dir", "tasks_dir",
+        "fidelity"};
     return keys;
 }
 
@@ -97,6 +98,36 @@ Status read_models(const SpecReader& r, const YAML::Node& node, SweepSpec& spec)
             return r.error(m["path"], field + ".path", "file " + model.path.string() + " does not exist");
         }
         spec.models.push_back(std::move(model));
+    }
+    return Status::success();
+}
+
+// `fidelity: off` / `false`, or `fidelity: {tokens: N, ctx: N}` (either key optional).
+Status read_fidelity(const SpecReader& r, const YAML::Node& node, SweepSpec& spec) {
+    if (node.IsScalar()) {
+        const std::string v = node.Scalar();
+        if (v == "off" || v == "false" || v == "no") {
+            spec.fidelity = false;
+            return Status::success();
+        }
+        if (v == "on" || v == "true" || v == "yes") return Status::success();
+        return r.error(node, "fidelity", "expected off, on, or a map {tokens: N, ctx: N}, got \"" + v + "\"");
+    }
+    if (!node.IsMap()) return r.error(node, "fidelity", "expected off, on, or a map {tokens: N, ctx: N}");
+    for (const auto& kv : node) {
+        const auto key = kv.first.as<std::string>();
+        if (key != "tokens" && key != "ctx") {
+            return r.error(kv.first, "fidelity." + key, "unknown key; expected \"tokens\" or \"ctx\"");
+        }
+    }
+    if (node["tokens"]) {
+        BIOMEDQ_ASSIGN(spec.fidelity_tokens, r.scalar<int>(node["tokens"], "fidelity.tokens", "a whole number of tokens"));
+        if (spec.fidelity_tokens == 0) spec.fidelity = false;
+        if (spec.fidelity_tokens < 0) return r.error(node["tokens"], "fidelity.tokens", "expected a whole number >= 0 (0 = off)");
+    }
+    if (node["ctx"]) {
+        BIOMEDQ_ASSIGN(spec.fidelity_ctx, r.scalar<int>(node["ctx"], "fidelity.ctx", "a whole number of tokens"));
+        if (spec.fidelity_ctx < 16) return r.error(node["ctx"], "fidelity.ctx", "expected at least 16 tokens");
     }
     return Status::success();
 }
@@ -193,6 +224,7 @@ Result<SweepSpec> parse_sweep_yaml(const std::string& text, const std::filesyste
             BIOMEDQ_ASSIGN(auto d, r.scalar<std::string>(root["tasks_dir"], "tasks_dir", "a folder path"));
             spec.tasks_dir = r.resolve(d).string();
         }
+        if (root["fidelity"]) BIOMEDQ_TRY(read_fidelity(r, root["fidelity"], spec));
         if (!root["models"]) return r.error(root, "models", "missing (a list of {name, path} full-precision GGUF files)");
         BIOMEDQ_TRY(read_models(r, root["models"], spec));
         if (!root["quant_types"]) return r.error(root, "quant_types", "missing (e.g. [q8_0, q4_k_m])");

@@ -1,9 +1,9 @@
-#include "tasks/did_you_mean.h"
+#include "core/did_you_mean.h"
 
 #include <algorithm>
 #include <cctype>
 
-namespace biomedq::tasks {
+namespace biomedq {
 
 std::size_t edit_distance(std::string_view a, std::string_view b) {
     std::vector<std::size_t> row(b.size() + 1);
@@ -50,4 +50,4 @@ std::string join_names(const std::vector<std::string>& names) {
     return out;
 }
 
-}  // namespace biomedq::tasks
+}  // namespace biomedq

@@ -1,0 +1,10 @@
+# Included by the top-level CMakeLists.txt before src/ when BIOMEDQ_FUZZ=ON: every library is built
+# with libFuzzer's coverage instrumentation plus ASan/UBSan, so the fuzz targets see inside them.
+# UBSan does not recover, so undefined behaviour stops the fuzzer like a crash does.
+if(NOT CMAKE_CXX_COMPILER_ID STREQUAL "Clang")
+    message(FATAL_ERROR "BIOMEDQ_FUZZ=ON needs clang (libFuzzer): "
+        "cmake -B build-fuzz -DCMAKE_CXX_COMPILER=clang++ -DCMAKE_C_COMPILER=clang -DBIOMEDQ_FUZZ=ON")
+endif()
+add_compile_options(-fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=undefined
+                    -fno-omit-frame-pointer)
+add_link_options(-fsanitize=address,undefined)

@@ -1,0 +1,166 @@
+// Fidelity per quantized sweep cell: measured once per (source, type, text), cached as JSON next to the
+// quantized file, copied into each run directory for the store.
+#include "runner/sweep_fidelity.h"
+
+#include <chrono>
+#include <fmt/chrono.h>
+#include <fmt/format.h>
+
+#include "biomedq/fidelity.h"
+#include "biomedq/task.h"
+#include "core/file_io.h"
+#include "core/sha256.h"
+
+namespace biomedq {
+namespace {
+
+std::string utc_now() {
+    return fmt::format("{:%Y-%m-%dT%H:%M:%SZ}",
+                       fmt::gmtime(std::chrono::system_clock::to_time_t(std::chrono::system_clock::now())));
+}
+
+// Characters of text read per token wanted: biomedical text averages about 4 characters per token,
+// so 8 leaves room for tokenizers with short tokens without loading a whole split for a small budget.
+constexpr std::size_t kCharsPerToken = 8;
+
+}  // namespace
+
+nlohmann::json quant_fidelity_to_json(const QuantFidelity& f) {
+    return {{"source_sha256", f.source_sha256}, {"model_sha256", f.model_sha256}, {"quant_type", f.quant_type},
+            {"text_sha256", f.text_sha256},     {"text_description", f.text_description},
+            {"ctx", f.ctx},                     {"n_tokens", f.n_tokens},       {"n_chunks", f.n_chunks},
+            {"kl_mean", f.kl_mean},             {"kl_mean_se", f.kl_mean_se},   {"kl_median", f.kl_median},
+            {"kl_p99", f.kl_p99},               {"kl_max", f.kl_max},           {"top1_agreement", f.top1_agreement},
+            {"top1_se", f.top1_se},             {"ppl_ratio", f.ppl_ratio},     {"ppl_ratio_se", f.ppl_ratio_se},
+            {"measured_at", f.measured_at}};
+}
+
+Result<QuantFidelity> quant_fidelity_from_json(const nlohmann::json& j, const std::string& where) {
+    QuantFidelity f;
+    std::string at;
+    try {
+        if (!j.is_object()) return make_error(ErrorCode::kParse, where + ": expected a JSON object");
+        auto get = [&](const char* name, auto& out) {
+            at = name;
+            j.at(name).get_to(out);
+        };
+        get("source_sha256", f.source_sha256);
+        get("model_sha256", f.model_sha256);
+        get("quant_type", f.quant_type);
+        get("text_sha256", f.text_sha256);
+        get("text_description", f.text_description);
+        get("ctx", f.ctx);
+        get("n_tokens", f.n_tokens);
+        get("n_chunks", f.n_chunks);
+        get("kl_mean", f.kl_mean);
+        get("kl_mean_se", f.kl_mean_se);
+        get("kl_median", f.kl_median);
+        get("kl_p99", f.kl_p99);
+        get("kl_max", f.kl_max);
+        get("top1_agreement", f.top1_agreement);
+        get("top1_se", f.top1_se);
+        get("ppl_ratio", f.ppl_ratio);
+        get("ppl_ratio_se", f.ppl_ratio_se);
+        get("measured_at", f.measured_at);
+    } catch (const nlohmann::json::exception&) {
+        return make_error(ErrorCode::kParse, where + ": field \"" + at + "\" missing or of the wrong type");
+    }
+    return f;
+}
+
+std::filesystem::path fidelity_cache_path(const SweepCell& cell, const std::string& text_sha256) {
+    auto p = cell.model_path;
+    return p.replace_filename(cell.model_path.stem().string() + ".fidelity-" + text_sha256.substr(0, 12) + ".json");
+}
+
+namespace runner {
+
+Result<FidelityText> sweep_fidelity_text(const SweepSpec& spec) {
+    const std::filesystem::path tasks_dir = spec.tasks_dir.empty() ? default_tasks_dir() : std::filesystem::path(spec.tasks_dir);
+    const std::filesystem::path data_dir = spec.data_dir.empty() ? default_data_dir() : std::filesystem::path(spec.data_dir);
+    const std::size_t want_chars = static_cast<std::size_t>(spec.fidelity_tokens) * kCharsPerToken;
+    FidelityText out;
+    std::string sources;
+    for (const auto& task : spec.tasks) {
+        if (out.text.size() >= want_chars) break;
+        // The split the eval reads (run_eval: sample200 when the task declares it, else test).
+        std::string split = spec.subset == "all" ? "test" : spec.subset;
+        auto text = task_split_text(task, split, tasks_dir, data_dir);
+        if (!text.ok() && text.error().code == ErrorCode::kNotFound && split != "test") {
+            split = "test";
+            text = task_split_text(task, split, tasks_dir, data_dir);
+        }
+        if (!text.ok()) return text.error().with_context("fidelity text");
+        if (!out.text.empty()) out.text += "\n\n";
+        out.text += text.value();
+        sources += (sources.empty() ? "" : " + ") + task + "/" + split;
+    }
+    if (out.text.size() > want_chars) out.text.resize(want_chars);
+    // Cutting may split a UTF-8 sequence: drop continuation bytes and a dangling lead byte at the end.
+    while (!out.text.empty() && (static_cast<unsigned char>(out.text.back()) & 0xC0) == 0x80) out.text.pop_back();
+    if (!out.text.empty() && (static_cast<unsigned char>(out.text.back()) & 0xC0) == 0xC0) out.text.pop_back();
+    out.description = fmt::format("{}, up to {} tokens (ctx {})", sources, spec.fidelity_tokens, spec.fidelity_ctx);
+    out.sha256 = sha256_hex(fmt::format("tokens={}\nctx={}\n", spec.fidelity_tokens, spec.fidelity_ctx) + out.text);
+    return out;
+}
+
+Result<CellFidelity> ensure_cell_fidelity(const SweepSpec& spec, const SweepCell& cell, const FidelityText& text) {
+    const auto cache = fidelity_cache_path(cell, text.sha256);
+    CellFidelity out;
+    bool cached = false;
+    if (std::filesystem::exists(cache)) {
+        // A damaged cache file (e.g. killed mid-write before atomic writes) is measured again, not trusted.
+        auto body = read_file(cache);
+        if (body.ok()) {
+            auto j = nlohmann::json::parse(body.value(), nullptr, false);
+            auto parsed = quant_fidelity_from_json(j, cache.string());
+            if (parsed.ok() && parsed->text_sha256 == text.sha256) {
+                out.fidelity = std::move(parsed).value();
+                cached = true;
+            }
+        }
+    }
+    if (!cached) {
+        FidelityOptions options;
+        options.ref_path = cell.source_path;
+        options.model_path = cell.model_path;
+        options.ctx = spec.fidelity_ctx;
+        options.max_tokens = spec.fidelity_tokens;
+        options.gpu_layers = spec.gpu_layers;
+        auto report = measure_fidelity(options, text.text);
+        if (!report.ok()) {
+            return report.error().with_context("fidelity of " + cell.model_path.string() + " against " +
+                                               cell.source_path.string());
+        }
+        BIOMEDQ_ASSIGN(std::string model_sha, sha256_file_cached(cell.model_path));
+        QuantFidelity& f = out.fidelity;
+        f.source_sha256 = cell.source_sha256;
+        f.model_sha256 = model_sha;
+        f.quant_type = cell.quant_type;
+        f.text_sha256 = text.sha256;
+        f.text_description = text.description;
+        f.ctx = report->ctx;
+        f.n_tokens = report->n_tokens_scored;
+        f.n_chunks = report->n_chunks;
+        f.kl_mean = report->kl.mean;
+        f.kl_mean_se = report->kl.se;
+        f.kl_median = report->kl_median;
+        f.kl_p99 = report->kl_p99;
+        f.kl_max = report->kl_max;
+        f.top1_agreement = report->top1_agreement.mean;
+        f.top1_se = report->top1_agreement.se;
+        f.ppl_ratio = report->ppl_ratio.mean;
+        f.ppl_ratio_se = report->ppl_ratio.se;
+        f.measured_at = utc_now();
+        BIOMEDQ_TRY(write_file_atomic(cache, quant_fidelity_to_json(f).dump(2) + "\n"));
+        out.measured_now = true;
+    }
+    std::error_code ec;
+    std::filesystem::create_directories(cell.run_dir, ec);
+    if (ec) return make_error(ErrorCode::kIo, cell.run_dir.string() + ": cannot create: " + ec.message());
+    BIOMEDQ_TRY(write_file_atomic(cell.run_dir / "fidelity.json", quant_fidelity_to_json(out.fidelity).dump(2) + "\n"));
+    return out;
+}
+
+}  // namespace runner
+}  // namespace biomedq
