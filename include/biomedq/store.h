@@ -19,10 +19,12 @@
 
 #include "biomedq/metrics.h"
 #include "biomedq/result.h"
+#include "biomedq/sweep.h"
 
 namespace biomedq {
 
-inline constexpr int kStoreSchemaVersion = 1;
+// 2: the fidelity table (version 1 stores are migrated on open).
+inline constexpr int kStoreSchemaVersion = 2;
 
 struct StoredSample {
     std::string example_id;
@@ -107,7 +109,8 @@ public:
 
     // Reads <run_dir>/results.json and samples.jsonl (and the task configs named by the run, for their
     // label sets) and stores the run in one transaction, replacing a run already stored for the same
-    // directory. Returns the run's id. Errors: kNotFound/kParse naming the file and field, kIo.
+    // directory. A <run_dir>/fidelity.json (written by sweeps for quantized cells) is stored with
+    // put_fidelity. Returns the run's id. Errors: kNotFound/kParse naming the file and field, kIo.
     Result<std::int64_t> import_run(const std::filesystem::path& run_dir, const ImportOptions& options = {});
 
     // Stores a run given as values (tests, and import_run's last step). Replaces a run with the same
@@ -119,6 +122,12 @@ public:
     Result<std::vector<StoredRun>> load_runs(bool with_samples = true) const;
 
     Result<int> count_runs() const;
+
+    // Stores the fidelity of a quantized model on one text, replacing the row with the same
+    // (model_sha256, text_sha256).
+    Status put_fidelity(const QuantFidelity& fidelity);
+    // Every fidelity row, ordered by source_sha256, quant_type, text_sha256.
+    Result<std::vector<QuantFidelity>> load_fidelity() const;
     const std::filesystem::path& path() const { return path_; }
 
 private:

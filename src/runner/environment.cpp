@@ -29,6 +29,9 @@ nlohmann::json describe_environment(const std::vector<DeviceMemory>& devices) {
                         {"commit", build_info::kLlamaCppCommit},
                         {"node_llama_cpp", build_info::kNodeLlamaCppVersion},
                         {"backend", build_info::kLlamaBackend}};
+    // The libraries found at run time may be another build of the same pinned llama.cpp (e.g. the CUDA
+    // build on a GPU machine); the devices ggml reports are the truth.
+    if (!devices.empty()) env["llama_cpp"]["backend"] = "gpu: " + devices.front().name;
     char host[256] = {};
     ::gethostname(host, sizeof(host) - 1);
     env["host"] = host;

@@ -114,7 +114,7 @@ Result<CellFidelity> ensure_cell_fidelity(const SweepSpec& spec, const SweepCell
         if (body.ok()) {
             auto j = nlohmann::json::parse(body.value(), nullptr, false);
             auto parsed = quant_fidelity_from_json(j, cache.string());
-            if (parsed.ok() && parsed->text_sha256 == text.sha256) {
+            if (parsed.ok() && parsed->text_sha256 == text.sha256 && parsed->source_sha256 == cell.source_sha256) {
                 out.fidelity = std::move(parsed).value();
                 cached = true;
             }

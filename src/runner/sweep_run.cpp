@@ -1,6 +1,12 @@
 // run_sweep: quantize (cached) and evaluate every cell, skipping finished ones.
 #include "biomedq/sweep.h"
 
+#include <fmt/format.h>
+
+#include <optional>
+
+#include "runner/sweep_fidelity.h"
+
 namespace biomedq {
 namespace {
 
@@ -25,6 +31,7 @@ Result<SweepOutcome> run_sweep(const SweepSpec& spec, const SweepCallbacks& call
     BIOMEDQ_ASSIGN(auto cells, plan_sweep(spec));
     SweepOutcome outcome;
     outcome.n_cells = static_cast<int>(cells.size());
+    std::optional<runner::FidelityText> text;  // read once, when the first quantized cell needs it
     auto log = [&](const std::string& line) {
         if (callbacks.log) callbacks.log(line);
     };
@@ -47,6 +54,24 @@ Result<SweepOutcome> run_sweep(const SweepSpec& spec, const SweepCallbacks& call
             auto run = run_eval(cell_run_config(spec, cell), cancel);
             if (!run.ok()) return run.error().with_context(cell.name());
             ++outcome.n_run;
+        }
+        if (spec.fidelity && !cell.from_source) {
+            if (!text) {
+                BIOMEDQ_ASSIGN(runner::FidelityText t, runner::sweep_fidelity_text(spec));
+                text = std::move(t);
+            }
+            // A finished cell whose quantized file was deleted needs it again only when nothing is cached.
+            if (!std::filesystem::exists(fidelity_cache_path(cell, text->sha256))) {
+                BIOMEDQ_ASSIGN(bool quantized, ensure_quantized(cell));
+                if (quantized) ++outcome.n_quantized;
+            }
+            auto fidelity = runner::ensure_cell_fidelity(spec, cell, *text);
+            if (!fidelity.ok()) return fidelity.error().with_context(cell.name());
+            if (fidelity->measured_now) {
+                ++outcome.n_fidelity_measured;
+                log(tag + fmt::format(": fidelity KL {:.4f} nats, top-1 {:.1f}%", fidelity->fidelity.kl_mean,
+                                      100.0 * fidelity->fidelity.top1_agreement));
+            }
         }
         if (callbacks.on_cell_finished) {
             auto stored = callbacks.on_cell_finished(cell);

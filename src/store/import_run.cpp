@@ -1,6 +1,7 @@
 // import_run: a run directory (results.json + samples.jsonl) -> a StoredRun -> the store.
 #include <algorithm>
 #include <map>
+#include <optional>
 
 #include "biomedq/store.h"
 #include "biomedq/task.h"
@@ -157,7 +158,18 @@ Result<std::int64_t> ResultStore::import_run(const std::filesystem::path& run_di
                   [](const StoredSample& a, const StoredSample& b) { return a.index < b.index; });
         run.tasks.push_back(std::move(task));
     }
-    return put_run(run);
+    // Sweeps leave the quantized model's fidelity next to the run (runner/sweep_fidelity.cpp).
+    std::optional<QuantFidelity> fidelity;
+    const auto fidelity_path = dir / "fidelity.json";
+    if (std::filesystem::exists(fidelity_path)) {
+        BIOMEDQ_ASSIGN(std::string fidelity_text, read_file(fidelity_path));
+        const auto j = nlohmann::json::parse(fidelity_text, nullptr, false);
+        if (j.is_discarded()) return make_error(ErrorCode::kParse, fidelity_path.string() + ": not valid JSON");
+        BIOMEDQ_ASSIGN(fidelity, quant_fidelity_from_json(j, fidelity_path.string()));
+    }
+    BIOMEDQ_ASSIGN(std::int64_t id, put_run(run));
+    if (fidelity) BIOMEDQ_TRY(put_fidelity(*fidelity));
+    return id;
 }
 
 }  // namespace biomedq

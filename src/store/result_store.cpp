@@ -133,6 +133,55 @@ Result<int> ResultStore::count_runs() const {
     return static_cast<int>(s.column_int(0));
 }
 
+constexpr const char* kFidelityColumns =
+    "source_sha256, model_sha256, quant_type, text_sha256, text_description, ctx, n_tokens, n_chunks, kl_mean, "
+    "kl_mean_se, kl_median, kl_p99, kl_max, top1_agreement, top1_se, ppl_ratio, ppl_ratio_se, measured_at";
+
+Status ResultStore::put_fidelity(const QuantFidelity& f) {
+    BIOMEDQ_ASSIGN(store::Statement ins,
+                   impl_->db.prepare(fmt::format("INSERT OR REPLACE INTO fidelity({}) VALUES "
+                                                 "(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                                                 kFidelityColumns)));
+    ins.bind(1, f.source_sha256).bind(2, f.model_sha256).bind(3, f.quant_type).bind(4, f.text_sha256)
+        .bind(5, f.text_description).bind(6, std::int64_t{f.ctx}).bind(7, i64(f.n_tokens)).bind(8, i64(f.n_chunks))
+        .bind(9, f.kl_mean).bind(10, f.kl_mean_se).bind(11, f.kl_median).bind(12, f.kl_p99).bind(13, f.kl_max)
+        .bind(14, f.top1_agreement).bind(15, f.top1_se).bind(16, f.ppl_ratio).bind(17, f.ppl_ratio_se)
+        .bind(18, f.measured_at.empty() ? utc_now() : f.measured_at);
+    return ins.run();
+}
+
+Result<std::vector<QuantFidelity>> ResultStore::load_fidelity() const {
+    BIOMEDQ_ASSIGN(store::Statement s,
+                   impl_->db.prepare(fmt::format("SELECT {} FROM fidelity ORDER BY source_sha256, quant_type, text_sha256",
+                                                 kFidelityColumns)));
+    std::vector<QuantFidelity> out;
+    while (true) {
+        BIOMEDQ_ASSIGN(bool row, s.step());
+        if (!row) break;
+        QuantFidelity f;
+        f.source_sha256 = s.column_text(0);
+        f.model_sha256 = s.column_text(1);
+        f.quant_type = s.column_text(2);
+        f.text_sha256 = s.column_text(3);
+        f.text_description = s.column_text(4);
+        f.ctx = static_cast<int>(s.column_int(5));
+        f.n_tokens = u64(s.column_int(6));
+        f.n_chunks = u64(s.column_int(7));
+        f.kl_mean = s.column_double(8);
+        f.kl_mean_se = s.column_double(9);
+        f.kl_median = s.column_double(10);
+        f.kl_p99 = s.column_double(11);
+        f.kl_max = s.column_double(12);
+        f.top1_agreement = s.column_double(13);
+        f.top1_se = s.column_double(14);
+        f.ppl_ratio = s.column_double(15);
+        f.ppl_ratio_se = s.column_double(16);
+        f.measured_at = s.column_text(17);
+        out.push_back(std::move(f));
+    }
+    return out;
+}
+
 Result<std::vector<StoredRun>> ResultStore::load_runs(bool with_samples) const {
     auto& db = impl_->db;
     BIOMEDQ_ASSIGN(store::Statement runs_stmt,

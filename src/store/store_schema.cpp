@@ -7,7 +7,7 @@
 namespace biomedq::store {
 namespace {
 
-// Version 1. Per-example rows (samples) carry gold and parsed answers as JSON in the shape of
+// Version 1 (kept as written: version 2 and later only add). Per-example rows (samples) carry gold and parsed answers as JSON in the shape of
 // samples.jsonl, so any metric can be recomputed and paired across runs from the store alone.
 constexpr const char* kSchemaV1 = R"sql(
 CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL);
@@ -76,6 +76,38 @@ CREATE TABLE IF NOT EXISTS samples (
 );
 )sql";
 
+// Version 2 adds fidelity: one row per quantized model file (model_sha256) and comparison text, not
+// per run, because every prompt's run of that file shares it. Runs find theirs by runs.model_sha256.
+constexpr const char* kSchemaV2 = R"sql(
+CREATE TABLE IF NOT EXISTS fidelity (
+    source_sha256 TEXT NOT NULL,
+    model_sha256 TEXT NOT NULL,
+    quant_type TEXT NOT NULL,
+    text_sha256 TEXT NOT NULL,
+    text_description TEXT NOT NULL,
+    ctx INTEGER NOT NULL,
+    n_tokens INTEGER NOT NULL,
+    n_chunks INTEGER NOT NULL,
+    kl_mean REAL NOT NULL,
+    kl_mean_se REAL NOT NULL,
+    kl_median REAL NOT NULL,
+    kl_p99 REAL NOT NULL,
+    kl_max REAL NOT NULL,
+    top1_agreement REAL NOT NULL,
+    top1_se REAL NOT NULL,
+    ppl_ratio REAL NOT NULL,
+    ppl_ratio_se REAL NOT NULL,
+    measured_at TEXT NOT NULL,
+    PRIMARY KEY (model_sha256, text_sha256)
+);
+)sql";
+
+Status set_version(Database& db, int version) {
+    BIOMEDQ_TRY(db.exec("DELETE FROM schema_version"));
+    BIOMEDQ_ASSIGN(Statement insert, db.prepare("INSERT INTO schema_version(version) VALUES (?)"));
+    return insert.bind(1, std::int64_t{version}).run();
+}
+
 }  // namespace
 
 Status ensure_schema(Database& db) {
@@ -85,13 +117,20 @@ Status ensure_schema(Database& db) {
     if (has_table.column_int(0) == 0) {
         BIOMEDQ_ASSIGN(Transaction tx, Transaction::begin(db));
         BIOMEDQ_TRY(db.exec(kSchemaV1));
-        BIOMEDQ_ASSIGN(Statement insert, db.prepare("INSERT INTO schema_version(version) VALUES (?)"));
-        BIOMEDQ_TRY(insert.bind(1, std::int64_t{kStoreSchemaVersion}).run());
+        BIOMEDQ_TRY(db.exec(kSchemaV2));
+        BIOMEDQ_TRY(set_version(db, kStoreSchemaVersion));
         return tx.commit();
     }
     BIOMEDQ_ASSIGN(Statement version, db.prepare("SELECT max(version) FROM schema_version"));
     BIOMEDQ_TRY(version.step());
     const auto found = version.column_int(0);
+    if (found == 1) {
+        // Migration 1 -> 2: only a new table; existing runs are untouched.
+        BIOMEDQ_ASSIGN(Transaction tx, Transaction::begin(db));
+        BIOMEDQ_TRY(db.exec(kSchemaV2));
+        BIOMEDQ_TRY(set_version(db, 2));
+        return tx.commit();
+    }
     if (found != kStoreSchemaVersion) {
         return make_error(ErrorCode::kConflict,
                           db.path().string() + ": store schema version " + std::to_string(found) +

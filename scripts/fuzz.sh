@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# Builds the libFuzzer targets with clang (build-fuzz/) and fuzzes each for longer than ctest does.
+#   scripts/fuzz.sh [seconds per target, default 600] [target...]   e.g. scripts/fuzz.sh 3600 fuzz_gguf_info
+# New inputs go to build-fuzz/fuzz/work/<target>/ (kept between runs, so coverage accumulates);
+# crashes to build-fuzz/fuzz/artifacts/<target>-crash-*. Reproduce one with:
+#   build-fuzz/fuzz/<target> build-fuzz/fuzz/artifacts/<file>
+# BIOMEDQ_FUZZ_JOBS runs that many targets at once (default: nproc).
+set -euo pipefail
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+build_dir="${BIOMEDQ_FUZZ_BUILD_DIR:-$here/build-fuzz}"
+seconds="${1:-600}"
+shift || true
+
+"$here/scripts/install-deps.sh"
+CC=clang CXX=clang++ cmake -S "$here" -B "$build_dir" -G Ninja -DBIOMEDQ_FUZZ=ON -DBIOMEDQ_TESTS=OFF \
+    -DBIOMEDQ_BENCH=OFF >/dev/null
+cmake --build "$build_dir" -j "${BIOMEDQ_JOBS:-$(nproc)}" --target biomedq_fuzzers
+
+targets=("$@")
+if ((${#targets[@]} == 0)); then
+    mapfile -t targets < <(cd "$here/fuzz/corpus" && ls)
+fi
+export ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
+status=0
+run_one() {
+    local t="$1" work="$build_dir/fuzz/work/$1" extra=()
+    mkdir -p "$work" "$build_dir/fuzz/artifacts"
+    [[ "$t" == fuzz_task_yaml ]] && extra=("$here/tasks")
+    "$build_dir/fuzz/$t" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
+        -artifact_prefix="$build_dir/fuzz/artifacts/$t-" "$work" "$here/fuzz/corpus/$t" "${extra[@]}" \
+        >"$build_dir/fuzz/$t.log" 2>&1
+}
+jobs_max="${BIOMEDQ_FUZZ_JOBS:-$(nproc)}"
+pids=() names=()
+for t in "${targets[@]}"; do
+    run_one "$t" &
+    pids+=($!) names+=("$t")
+    while (($(jobs -rp | wc -l) >= jobs_max)); do sleep 1; done
+done
+for i in "${!pids[@]}"; do
+    if wait "${pids[$i]}"; then
+        echo "fuzz.sh: ${names[$i]}: ok ($(grep -o 'stat::number_of_executed_units: [0-9]*' \
+            "$build_dir/fuzz/${names[$i]}.log" | grep -o '[0-9]*$') runs)"
+    else
+        echo "fuzz.sh: ${names[$i]}: FAILED, see $build_dir/fuzz/${names[$i]}.log" >&2
+        status=1
+    fi
+done
+exit $status
