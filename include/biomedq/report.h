@@ -81,22 +81,31 @@ struct ReportRow {
     double examples_per_s = 0.0;
     double generated_tokens_per_s = 0.0;
     bool on_frontier = false;  // on the task's score-vs-peak-memory Pareto frontier
+    // Fidelity of the run's model file against its full-precision source (a stored fidelity row with
+    // this run's model_sha256; the one over the most tokens when there are several).
+    bool has_fidelity = false;
+    double kl_mean = 0.0, kl_mean_se = 0.0;  // nats per token
+    double top1_agreement = 0.0, top1_se = 0.0;  // fraction in [0, 1]
 };
 
 struct ReportData {
     std::vector<std::string> tasks;  // sorted
     std::vector<ReportRow> rows;     // by task, then the store's run order
     std::vector<StoredRun> runs;     // without samples (memory and speed tables)
+    std::vector<QuantFidelity> fidelity;  // as given
 };
 
 // Errors: those of paired_bootstrap (e.g. inconsistent label sets).
 Result<ReportData> build_report_data(const std::vector<StoredRun>& runs, const ReportOptions& options = {});
+// As above, with the store's fidelity rows joined to runs by model_sha256.
+Result<ReportData> build_report_data(const std::vector<StoredRun>& runs, const std::vector<QuantFidelity>& fidelity,
+                                     const ReportOptions& options = {});
 
 std::string render_markdown(const ReportData& data);
 std::string render_csv(const ReportData& data);
 std::string render_html(const ReportData& data);
-// The three Vega-Lite specs (score vs peak memory with frontier, difference vs bits per weight,
-// throughput per quantization type), data inline.
+// The four Vega-Lite specs (score vs peak memory with frontier, difference vs bits per weight,
+// throughput per quantization type, difference vs KL divergence), data inline.
 std::vector<nlohmann::json> report_plot_specs(const ReportData& data);
 
 // Reads the store and writes <out_dir>/report.md, results.csv, report.html (creating out_dir).

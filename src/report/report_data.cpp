@@ -7,8 +7,31 @@
 
 namespace biomedq {
 
+namespace {
+
+// The fidelity row of a model file: the one measured over the most tokens (then the latest).
+const QuantFidelity* fidelity_of(const std::vector<QuantFidelity>& fidelity, const std::string& model_sha256) {
+    if (model_sha256.empty()) return nullptr;
+    const QuantFidelity* best = nullptr;
+    for (const auto& f : fidelity) {
+        if (f.model_sha256 != model_sha256) continue;
+        if (!best || f.n_tokens > best->n_tokens || (f.n_tokens == best->n_tokens && f.measured_at > best->measured_at)) {
+            best = &f;
+        }
+    }
+    return best;
+}
+
+}  // namespace
+
 Result<ReportData> build_report_data(const std::vector<StoredRun>& runs, const ReportOptions& options) {
+    return build_report_data(runs, {}, options);
+}
+
+Result<ReportData> build_report_data(const std::vector<StoredRun>& runs, const std::vector<QuantFidelity>& fidelity,
+                                     const ReportOptions& options) {
     ReportData data;
+    data.fidelity = fidelity;
     std::set<std::string> tasks;
     for (const auto& run : runs) {
         for (const auto& t : run.tasks) tasks.insert(t.task);
@@ -40,6 +63,13 @@ Result<ReportData> build_report_data(const std::vector<StoredRun>& runs, const R
             row.bytes_peak = run.bytes_peak;
             row.examples_per_s = run.examples_per_s;
             row.generated_tokens_per_s = run.generated_tokens_per_s;
+            if (const QuantFidelity* f = run.full_precision() ? nullptr : fidelity_of(fidelity, run.model_sha256)) {
+                row.has_fidelity = true;
+                row.kl_mean = f->kl_mean;
+                row.kl_mean_se = f->kl_mean_se;
+                row.top1_agreement = f->top1_agreement;
+                row.top1_se = f->top1_se;
+            }
             const StoredRun* ref = report::full_precision_reference(runs, run);
             row.is_reference = ref == &run;
             if (ref && !row.is_reference) {

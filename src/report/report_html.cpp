@@ -8,6 +8,8 @@
 namespace biomedq {
 
 std::string difference_text(const ReportRow& r);  // report_text.cpp
+std::string kl_text(const ReportRow& r);          // report_text.cpp
+std::string top1_text(const ReportRow& r);        // report_text.cpp
 
 namespace {
 
@@ -31,18 +33,20 @@ tr.reference td { background: #f7fbff; }
 std::string task_table(const ReportData& data, const std::string& task) {
     std::string out = "<table><thead><tr><th>model</th><th>quant</th><th>prompt</th><th>bpw</th><th>score [95% CI]</th>"
                       "<th>Δ vs full precision [95% CI]</th><th>p</th><th>n</th><th>invalid</th><th>peak memory</th>"
-                      "<th>saved</th></tr></thead><tbody>\n";
+                      "<th>saved</th><th>KL vs full precision (nats) ± se</th><th>top-1 agreement ± se</th></tr></thead><tbody>\n";
     for (const auto& r : data.rows) {
         if (r.task != task) continue;
         out += fmt::format(
             "<tr{}><td class=\"text\">{}</td><td class=\"text\">{}</td><td class=\"text\">{}</td><td>{:.2f}</td>"
-            "<td>{:.3f} [{:.3f}, {:.3f}]</td><td{}>{}</td><td>{}</td><td>{}</td><td>{:.1f}%</td><td>{}</td><td>{}</td></tr>\n",
+            "<td>{:.3f} [{:.3f}, {:.3f}]</td><td{}>{}</td><td>{}</td><td>{}</td><td>{:.1f}%</td><td>{}</td><td>{}</td>"
+            "<td>{}</td><td>{}</td></tr>\n",
             r.is_reference ? " class=\"reference\"" : "", html_escape(r.model), html_escape(upper(r.quant_type)),
             html_escape(r.prompt), r.bits_per_weight, r.score, r.ci_low, r.ci_high,
             r.significant ? " class=\"significant\"" : "", html_escape(difference_text(r)),
             r.has_reference ? fmt::format("{:.4f}", r.p_value) : "-", r.n_examples, 100.0 * r.invalid_rate,
             html_escape(format_bytes(r.bytes_peak)),
-            r.has_reference ? fmt::format("{:.1f}%", 100.0 * r.memory_saved) : "-");
+            r.has_reference ? fmt::format("{:.1f}%", 100.0 * r.memory_saved) : "-", html_escape(kl_text(r)),
+            html_escape(top1_text(r)));
     }
     return out + "</tbody></table>\n";
 }
@@ -76,7 +80,9 @@ std::string render_html(const ReportData& data) {
     out += "<p class=\"note\">Scores are each task's primary metric with a 95% bootstrap CI. Δ is the paired-bootstrap "
            "difference to the same model's full-precision run (same prompt, subset and seed) on the examples both "
            "finished; <span class=\"significant\">red *</span> marks p &lt; 0.05. Memory is the measured peak (device "
-           "peak on GPU, llama.cpp allocations on CPU); saved is against full precision.</p>\n";
+           "peak on GPU, llama.cpp allocations on CPU); saved is against full precision. KL is the mean per-token "
+           "KL divergence of the quantized model's next-token distribution from its full-precision source on the "
+           "sweep's task text, and top-1 agreement the share of positions whose most likely token agrees.</p>\n";
     if (plots) {
         out += "<h2>Plots</h2>\n";
         const auto specs = report_plot_specs(data);
@@ -108,7 +114,8 @@ Result<std::vector<std::filesystem::path>> write_report(const std::filesystem::p
     BIOMEDQ_ASSIGN(ResultStore store, ResultStore::open(store_path));
     BIOMEDQ_ASSIGN(auto runs, store.load_runs(true));
     if (runs.empty()) return make_error(ErrorCode::kNotFound, store_path.string() + ": the store holds no runs");
-    BIOMEDQ_ASSIGN(ReportData data, build_report_data(runs, options));
+    BIOMEDQ_ASSIGN(auto fidelity, store.load_fidelity());
+    BIOMEDQ_ASSIGN(ReportData data, build_report_data(runs, fidelity, options));
     std::error_code ec;
     std::filesystem::create_directories(out_dir, ec);
     if (ec) return make_error(ErrorCode::kIo, out_dir.string() + ": cannot create: " + ec.message());

@@ -22,7 +22,11 @@ std::vector<nlohmann::json> report_plot_specs(const ReportData& data) {
                         {"difference", r.difference},
                         {"difference_low", r.difference_ci_low},
                         {"difference_high", r.difference_ci_high},
-                        {"significant", r.significant}});
+                        {"significant", r.significant},
+                        {"has_fidelity", r.has_fidelity},
+                        {"kl_mean", r.kl_mean},
+                        {"kl_mean_se", r.kl_mean_se},
+                        {"top1_agreement", r.top1_agreement}});
     }
     json runs = json::array();
     for (const auto& run : data.runs) {
@@ -90,7 +94,42 @@ std::vector<nlohmann::json> report_plot_specs(const ReportData& data) {
                       {"y", {{"field", "tokens_per_s"}, {"type", "quantitative"}, {"aggregate", "mean"},
                              {"title", "generated tokens/s"}}},
                       {"color", {{"field", "model"}, {"type", "nominal"}}}}}};
-    return {score_memory, difference, throughput};
+    // Score change against KL divergence: is the cheap fidelity signal a fair proxy for task damage?
+    // Only rows with both a difference and a positive KL can sit on a log axis; without any the plot is
+    // left out (an empty log scale makes vega warn on the console).
+    json fidelity_rows = json::array();
+    for (const auto& row : rows) {
+        if (row["has_fidelity"].get<bool>() && row["has_difference"].get<bool>() && row["kl_mean"].get<double>() > 0.0) {
+            fidelity_rows.push_back(row);
+        }
+    }
+    std::vector<json> specs = {score_memory, difference, throughput};
+    if (fidelity_rows.empty()) return specs;
+    specs.push_back(
+        {{"$schema", "https://vega.github.io/schema/vega-lite/v6.json"},
+         {"title", "Task score change against KL divergence from full precision (bars: 95% CI)"},
+         {"data", {{"values", fidelity_rows}}},
+         {"width", 480},
+         {"height", 240},
+         {"layer",
+          json::array({{{"mark", "rule"}, {"encoding", {{"y", {{"datum", 0}}}, {"color", {{"value", "#999"}}}}}},
+                       {{"mark", "rule"},
+                        {"encoding", {{"x", {{"field", "kl_mean"}, {"type", "quantitative"}, {"scale", {{"type", "log"}}}}},
+                                      {"y", {{"field", "difference_low"}, {"type", "quantitative"}}},
+                                      {"y2", {{"field", "difference_high"}}},
+                                      {"color", {{"field", "task"}, {"type", "nominal"}}}}}},
+                       {{"mark", {{"type", "point"}, {"filled", true}, {"size", 60}}},
+                        {"encoding",
+                         {{"x", {{"field", "kl_mean"}, {"type", "quantitative"}, {"scale", {{"type", "log"}}},
+                                 {"title", "KL divergence from full precision (nats/token, log scale)"}}},
+                          {"y", {{"field", "difference"}, {"type", "quantitative"}, {"title", "score − full precision"}}},
+                          {"color", {{"field", "task"}, {"type", "nominal"}}},
+                          {"shape", {{"field", "model"}, {"type", "nominal"}}},
+                          {"tooltip", json::array({{{"field", "config"}}, {{"field", "task"}},
+                                                   {{"field", "kl_mean"}, {"title", "KL"}, {"format", ".4f"}},
+                                                   {{"field", "top1_agreement"}, {"title", "top-1"}, {"format", ".1%"}},
+                                                   {{"field", "difference"}, {"format", "+.3f"}}})}}}}})}});
+    return specs;
 }
 
 }  // namespace biomedq

@@ -43,23 +43,37 @@ std::string difference_text(const ReportRow& r) {
                        r.significant ? " *" : "");
 }
 
+// Shared with report_html.cpp: "-" without a fidelity measurement (full precision, or none stored).
+std::string kl_text(const ReportRow& r);
+std::string kl_text(const ReportRow& r) {
+    return r.has_fidelity ? fmt::format("{:.4f} ± {:.4f}", r.kl_mean, r.kl_mean_se) : "-";
+}
+std::string top1_text(const ReportRow& r);
+std::string top1_text(const ReportRow& r) {
+    return r.has_fidelity ? fmt::format("{:.1f}% ± {:.1f}", 100.0 * r.top1_agreement, 100.0 * r.top1_se) : "-";
+}
+
 std::string render_markdown(const ReportData& data) {
     std::string out = "# biomedq report\n\n";
     out += "Scores are the task's primary metric with a 95% bootstrap CI. Δ is the paired-bootstrap difference to "
            "the same model's full-precision run (same prompt, subset and seed) on the examples both finished; "
-           "`*` marks p < 0.05. Memory is the measured peak (device peak on GPU, llama.cpp allocations on CPU).\n";
+           "`*` marks p < 0.05. Memory is the measured peak (device peak on GPU, llama.cpp allocations on CPU). KL is "
+           "the mean per-token KL divergence (nats, ± standard error) of the quantized model's next-token "
+           "distribution from its full-precision source on the sweep's task text; top-1 is how often their most "
+           "likely tokens agree.\n";
     for (const auto& task : data.tasks) {
         out += fmt::format("\n## {}\n\n", md_cell(task));
         out += "| model | quant | prompt | bpw | score [95% CI] | Δ vs full precision [95% CI] | p | n | invalid | peak memory "
-               "| saved |\n|---|---|---|---:|---|---|---:|---:|---:|---:|---:|\n";
+               "| saved | KL (nats) | top-1 |\n|---|---|---|---:|---|---|---:|---:|---:|---:|---:|---:|---:|\n";
         for (const auto& r : data.rows) {
             if (r.task != task) continue;
-            out += fmt::format("| {} | {} | {} | {:.2f} | {:.3f} [{:.3f}, {:.3f}] | {} | {} | {} | {:.1f}% | {} | {} |\n",
+            out += fmt::format("| {} | {} | {} | {:.2f} | {:.3f} [{:.3f}, {:.3f}] | {} | {} | {} | {:.1f}% | {} | {} | {} | {} |\n",
                                md_cell(r.model), upper(r.quant_type), md_cell(r.prompt), r.bits_per_weight, r.score,
                                r.ci_low, r.ci_high, difference_text(r),
                                r.has_reference ? fmt::format("{:.4f}", r.p_value) : "-", r.n_examples,
                                100.0 * r.invalid_rate, format_bytes(r.bytes_peak),
-                               r.has_reference ? fmt::format("{:.1f}%", 100.0 * r.memory_saved) : "-");
+                               r.has_reference ? fmt::format("{:.1f}%", 100.0 * r.memory_saved) : "-", kl_text(r),
+                               top1_text(r));
         }
     }
     out += "\n## Memory and speed\n\n| model | quant | prompt | weights | KV | compute | peak | examples/s | generated "
@@ -77,16 +91,20 @@ std::string render_csv(const ReportData& data) {
     std::string out =
         "task,model,quant_type,prompt,bits_per_weight,metric,score,ci_low,ci_high,n_examples,invalid_rate,is_reference,"
         "difference,difference_ci_low,difference_ci_high,p_value,n_paired,significant,bytes_weights,bytes_kv,"
-        "bytes_compute,bytes_peak,memory_saved,examples_per_s,generated_tokens_per_s,on_frontier,run_dir\n";
+        "bytes_compute,bytes_peak,memory_saved,examples_per_s,generated_tokens_per_s,on_frontier,kl_mean,kl_mean_se,"
+        "top1_agreement,top1_se,run_dir\n";
     for (const auto& r : data.rows) {
         const bool diff = r.has_reference;
-        out += fmt::format("{},{},{},{},{:.4f},{},{:.6f},{:.6f},{:.6f},{},{:.6f},{},{},{},{},{},{},{},{},{},{},{},{:.6f},{:.4f},{:.4f},{},{}\n",
+        out += fmt::format("{},{},{},{},{:.4f},{},{:.6f},{:.6f},{:.6f},{},{:.6f},{},{},{},{},{},{},{},{},{},{},{},{:.6f},{:.4f},{:.4f},{},{},{}\n",
                            csv_field(r.task), csv_field(r.model), r.quant_type, csv_field(r.prompt), r.bits_per_weight,
                            r.metric, r.score, r.ci_low, r.ci_high, r.n_examples, r.invalid_rate, r.is_reference ? 1 : 0,
                            diff ? fmt::format("{:.6f}", r.difference) : "", diff ? fmt::format("{:.6f}", r.difference_ci_low) : "",
                            diff ? fmt::format("{:.6f}", r.difference_ci_high) : "", diff ? fmt::format("{:.6f}", r.p_value) : "",
                            r.n_paired, r.significant ? 1 : 0, r.bytes_weights, r.bytes_kv, r.bytes_compute, r.bytes_peak,
                            r.memory_saved, r.examples_per_s, r.generated_tokens_per_s, r.on_frontier ? 1 : 0,
+                           r.has_fidelity ? fmt::format("{:.6f},{:.6f},{:.6f},{:.6f}", r.kl_mean, r.kl_mean_se,
+                                                        r.top1_agreement, r.top1_se)
+                                          : std::string(",,,"),
                            csv_field(r.run_dir));
     }
     return out;

@@ -44,8 +44,9 @@ TEST(ReportBrowser, RendersPlotsWithoutConsoleErrors) {
     auto runs = test::hand_made_runs();
     // Untrusted text must not break out of the page's script or markup.
     runs[3].model_name = "beta</script><script>console.error('escaped?')</script>";
-    auto data = build_report_data(runs);
+    auto data = build_report_data(runs, test::hand_made_fidelity());
     ASSERT_TRUE(data.ok()) << data.error().message;
+    ASSERT_EQ(report_plot_specs(*data).size(), 4u);
     const auto artifacts = test::biomedq_binary().parent_path().parent_path() / "test-artifacts" / "report";
     std::filesystem::create_directories(artifacts);
     const auto html_path = artifacts / "report.html";
@@ -69,9 +70,9 @@ TEST(ReportBrowser, RendersPlotsWithoutConsoleErrors) {
     }
     EXPECT_TRUE(console.empty()) << "console output:\n" << console;
     EXPECT_EQ(dom.find("\">plot failed"), std::string::npos);  // the embed error handler's text
-    // Three plots, each an SVG (the facet adds none of its own); marks of every layer drew.
-    EXPECT_GE(count(dom, "<svg"), 3u);
-    EXPECT_GE(count(dom, "class=\"mark-symbol"), 2u);  // points: score/memory and difference plots
+    // Four plots, each an SVG (the facet adds none of its own); marks of every layer drew.
+    EXPECT_GE(count(dom, "<svg"), 4u);
+    EXPECT_GE(count(dom, "class=\"mark-symbol"), 3u);  // points: score/memory, difference and KL plots
     EXPECT_GE(count(dom, "class=\"mark-line"), 1u);    // the Pareto frontier
     EXPECT_GE(count(dom, "class=\"mark-rect"), 1u);    // throughput bars
     EXPECT_GE(count(dom, "class=\"mark-rule"), 1u);    // CI bars and the zero line

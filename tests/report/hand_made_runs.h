@@ -18,6 +18,7 @@ inline StoredRun hand_made_run(const std::string& model, const std::string& type
     r.run_dir = "/runs/" + model + "-" + type;
     r.model_name = model;
     r.model_path = "/nonexistent/" + model + "-" + type + ".gguf";
+    r.model_sha256 = "sha-" + model + "-" + type;
     r.quant_type = type;
     r.quant_label = type;
     r.bits_per_weight = bpw;
@@ -58,6 +59,35 @@ constexpr std::uint64_t kGiB = 1ull << 30;
 inline std::vector<StoredRun> hand_made_runs() {
     return {hand_made_run("alpha", "f16", 16.0, 10 * kGiB, 4), hand_made_run("alpha", "q8_0", 8.5, 6 * kGiB, 4),
             hand_made_run("alpha", "q4_k_m", 4.89, 4 * kGiB, 3), hand_made_run("beta", "q4_k_m", 4.89, 5 * kGiB, 2)};
+}
+
+// Fidelity of alpha's quantized files (matched by model_sha256): Q8_0 KL 0.01, top-1 99%; Q4_K_M KL
+// 0.1, top-1 90%. beta has none.
+inline QuantFidelity hand_made_fidelity_row(const std::string& type, double kl, double top1) {
+    QuantFidelity f;
+    f.source_sha256 = "sha-alpha-f16";
+    f.model_sha256 = "sha-alpha-" + type;
+    f.quant_type = type;
+    f.text_sha256 = "text";
+    f.text_description = "pubmedqa/sample200, up to 4096 tokens (ctx 512)";
+    f.ctx = 512;
+    f.n_tokens = 4088;
+    f.n_chunks = 8;
+    f.kl_mean = kl;
+    f.kl_mean_se = kl / 10.0;
+    f.kl_median = kl / 2.0;
+    f.kl_p99 = kl * 5.0;
+    f.kl_max = kl * 10.0;
+    f.top1_agreement = top1;
+    f.top1_se = 0.005;
+    f.ppl_ratio = 1.0 + kl;
+    f.ppl_ratio_se = 0.001;
+    f.measured_at = "2026-01-02T03:04:05Z";
+    return f;
+}
+
+inline std::vector<QuantFidelity> hand_made_fidelity() {
+    return {hand_made_fidelity_row("q8_0", 0.01, 0.99), hand_made_fidelity_row("q4_k_m", 0.1, 0.9)};
 }
 
 }  // namespace biomedq::test

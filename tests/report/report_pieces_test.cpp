@@ -1,6 +1,7 @@
 #include <gtest/gtest.h>
 
 #include "biomedq/report.h"
+#include "core/file_io.h"
 #include "report/hand_made_runs.h"
 #include "support/paths.h"
 
@@ -73,6 +74,78 @@ TEST(ReportData, DifferencesMemorySavedAndFrontier) {
     EXPECT_FALSE(beta.on_frontier);
 }
 
+TEST(ReportFidelity, KlColumnsJoinByModelHash) {
+    auto runs = test::hand_made_runs();
+    for (int i = 0; i < 3; ++i) runs[i].model_name = "alpha\"<b>";  // the plot data must carry it escaped
+    auto fidelity = test::hand_made_fidelity();
+    // A second, shorter measurement of Q4_K_M on other text: the one over more tokens wins.
+    auto shorter = test::hand_made_fidelity_row("q4_k_m", 5.0, 0.1);
+    shorter.text_sha256 = "other";
+    shorter.n_tokens = 100;
+    fidelity.push_back(shorter);
+    auto data = build_report_data(runs, fidelity);
+    ASSERT_TRUE(data.ok()) << data.error().message;
+    ASSERT_EQ(data->rows.size(), 4u);
+    EXPECT_FALSE(data->rows[0].has_fidelity);  // F16: the reference itself
+    EXPECT_TRUE(data->rows[1].has_fidelity);
+    EXPECT_DOUBLE_EQ(data->rows[1].kl_mean, 0.01);
+    EXPECT_DOUBLE_EQ(data->rows[1].top1_agreement, 0.99);
+    EXPECT_TRUE(data->rows[2].has_fidelity);
+    EXPECT_DOUBLE_EQ(data->rows[2].kl_mean, 0.1);
+    EXPECT_DOUBLE_EQ(data->rows[2].kl_mean_se, 0.01);
+    EXPECT_FALSE(data->rows[3].has_fidelity);  // beta: nothing measured
+
+    const auto md = render_markdown(*data);
+    EXPECT_NE(md.find("| saved | KL (nats) | top-1 |\n"), std::string::npos) << md;
+    EXPECT_NE(md.find("| 0.0% | 10.00 GiB | - | - | - |\n"), std::string::npos) << md;  // F16 row
+    EXPECT_NE(md.find("| 40.0% | 0.0100 ± 0.0010 | 99.0% ± 0.5 |\n"), std::string::npos) << md;  // Q8_0
+    EXPECT_NE(md.find("| 60.0% | 0.1000 ± 0.0100 | 90.0% ± 0.5 |\n"), std::string::npos) << md;  // Q4_K_M
+    const auto csv = render_csv(*data);
+    EXPECT_NE(csv.find(",0.010000,0.001000,0.990000,0.005000,/runs/alpha-q8_0\n"), std::string::npos) << csv;
+    EXPECT_NE(csv.find(",,,,/runs/beta-q4_k_m\n"), std::string::npos) << csv;
+    const auto html = render_html(*data);
+    EXPECT_NE(html.find("<th>KL vs full precision (nats) ± se</th><th>top-1 agreement ± se</th>"), std::string::npos);
+    EXPECT_NE(html.find("<td>0.1000 ± 0.0100</td><td>90.0% ± 0.5</td></tr>"), std::string::npos);
+
+    const auto specs = report_plot_specs(*data);
+    ASSERT_EQ(specs.size(), 4u);
+    const auto& kl_plot = specs[3];
+    EXPECT_EQ(kl_plot["title"], "Task score change against KL divergence from full precision (bars: 95% CI)");
+    const auto& values = kl_plot["data"]["values"];
+    ASSERT_EQ(values.size(), 2u);  // alpha Q8_0 and Q4_K_M: F16 has no difference, beta no fidelity
+    EXPECT_EQ(values[0]["quant"], "q8_0");
+    EXPECT_EQ(values[0]["task"], "pubmedqa");
+    EXPECT_DOUBLE_EQ(values[0]["kl_mean"].get<double>(), 0.01);
+    EXPECT_DOUBLE_EQ(values[0]["difference"].get<double>(), 0.0);
+    EXPECT_EQ(values[1]["config"], "alpha\"<b> q4_k_m zero-shot");
+    EXPECT_DOUBLE_EQ(values[1]["difference"].get<double>(), -0.25);
+    EXPECT_EQ(kl_plot["layer"][2]["encoding"]["x"]["scale"]["type"], "log");
+    EXPECT_EQ(kl_plot["layer"][2]["encoding"]["x"]["field"], "kl_mean");
+    EXPECT_EQ(kl_plot["layer"][2]["encoding"]["y"]["field"], "difference");
+    EXPECT_EQ(html.find("alpha\"<b>"), std::string::npos);  // neither in tables nor in the plot data
+    EXPECT_NE(html.find("alpha\\\"\\u003cb\\u003e q4_k_m"), std::string::npos);
+
+    // Without fidelity rows the plot is left out (an empty log axis makes vega warn).
+    auto plain = build_report_data(runs);
+    ASSERT_TRUE(plain.ok());
+    EXPECT_EQ(report_plot_specs(*plain).size(), 3u);
+}
+
+TEST(ReportFidelity, WriteReportReadsFidelityFromTheStore) {
+    const auto dir = test::make_temp_dir("report_fidelity_store");
+    {
+        auto store = ResultStore::open(dir / "results.sqlite");
+        ASSERT_TRUE(store.ok());
+        for (const auto& r : test::hand_made_runs()) ASSERT_TRUE(store->put_run(r).ok());
+        for (const auto& f : test::hand_made_fidelity()) ASSERT_TRUE(store->put_fidelity(f).ok());
+    }
+    auto written = write_report(dir / "results.sqlite", dir / "report");
+    ASSERT_TRUE(written.ok()) << written.error().message;
+    const auto md = read_file(dir / "report" / "report.md");
+    ASSERT_TRUE(md.ok());
+    EXPECT_NE(md->find("| 60.0% | 0.1000 ± 0.0100 | 90.0% ± 0.5 |\n"), std::string::npos) << *md;
+}
+
 TEST(ReportRender, MarkdownCsvAndEscapedHtml) {
     auto runs = test::hand_made_runs();
     runs[3].model_name = "</script><script>console.error('x')</script>|b";
@@ -87,7 +160,8 @@ TEST(ReportRender, MarkdownCsvAndEscapedHtml) {
     EXPECT_EQ(csv.substr(0, csv.find('\n')),
               "task,model,quant_type,prompt,bits_per_weight,metric,score,ci_low,ci_high,n_examples,invalid_rate,is_reference,"
               "difference,difference_ci_low,difference_ci_high,p_value,n_paired,significant,bytes_weights,bytes_kv,"
-              "bytes_compute,bytes_peak,memory_saved,examples_per_s,generated_tokens_per_s,on_frontier,run_dir");
+              "bytes_compute,bytes_peak,memory_saved,examples_per_s,generated_tokens_per_s,on_frontier,kl_mean,kl_mean_se,"
+              "top1_agreement,top1_se,run_dir");
     EXPECT_NE(csv.find("\npubmedqa,alpha,q8_0,zero-shot,8.5000,accuracy,1.000000,0.750000,1.000000,4,0.000000,0,0.000000,"),
               std::string::npos) << csv;
     const auto html = render_html(*data);

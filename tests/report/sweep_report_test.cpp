@@ -2,6 +2,8 @@
 // interrupted after the first cell and resumed, into results.sqlite; then report and recommend.
 #include <gtest/gtest.h>
 
+#include <fmt/format.h>
+
 #include <fstream>
 
 #include "biomedq/report.h"
@@ -25,7 +27,7 @@ TEST(SweepReport, TinyModelSweepResumesFillsStoreAndReports) {
     std::ofstream(dir / "sweep.yaml") << "models:\n  - {name: tiny, path: " << model.string()
                                       << "}\nquant_types: [f16, q8_0, q4_k_m]\ntasks: [pubmedqa, ddi]\n"
                                          "prompts: [zero-shot, 'few-shot:1']\nlimit: 2\nctx: 2048\nparallel: 4\n"
-                                         "bootstrap_resamples: 200\nout: out\n";
+                                         "bootstrap_resamples: 200\nout: out\nfidelity: {tokens: 512, ctx: 128}\n";
     auto spec = load_sweep_file(dir / "sweep.yaml");
     ASSERT_TRUE(spec.ok()) << spec.error().message;
     spec->progress = false;
@@ -56,6 +58,7 @@ TEST(SweepReport, TinyModelSweepResumesFillsStoreAndReports) {
     auto first = run_sweep(*spec, callbacks, &cancel);
     ASSERT_FALSE(first.ok());
     EXPECT_EQ(first.error().code, ErrorCode::kCancelled);
+    EXPECT_TRUE(store->load_fidelity()->empty());  // the F16 cell is the reference: no fidelity of its own
     EXPECT_EQ(store->count_runs().value(), 1);
     const auto first_results = slurp((*cells)[0].run_dir / "results.json");
     ASSERT_FALSE(first_results.empty());
@@ -72,6 +75,7 @@ TEST(SweepReport, TinyModelSweepResumesFillsStoreAndReports) {
     EXPECT_EQ(second->n_skipped, 1);  // the finished cell was not rerun...
     EXPECT_EQ(second->n_run, 5);
     EXPECT_EQ(second->n_quantized, 2);
+    EXPECT_EQ(second->n_fidelity_measured, 2);  // once per quantized file, shared by both prompts
     EXPECT_EQ(slurp((*cells)[0].run_dir / "results.json"), first_results);  // ...nor rewritten
     EXPECT_EQ(store->count_runs().value(), 6);  // re-imported, not duplicated
 
@@ -79,6 +83,7 @@ TEST(SweepReport, TinyModelSweepResumesFillsStoreAndReports) {
     ASSERT_TRUE(third.ok());
     EXPECT_EQ(third->n_skipped, 6);
     EXPECT_EQ(third->n_quantized, 0);
+    EXPECT_EQ(third->n_fidelity_measured, 0);  // read from the cache next to the quantized files
     EXPECT_EQ(store->count_runs().value(), 6);
 
     auto runs = store->load_runs(true);
@@ -90,8 +95,36 @@ TEST(SweepReport, TinyModelSweepResumesFillsStoreAndReports) {
         EXPECT_GT(r.bytes_peak, 0u);
     }
 
+    // Fidelity: one row per quantized file, keyed to its runs by the file's hash.
+    auto fidelity = store->load_fidelity();
+    ASSERT_TRUE(fidelity.ok()) << fidelity.error().message;
+    ASSERT_EQ(fidelity->size(), 2u);
+    const QuantFidelity& q4 = (*fidelity)[0];  // ordered by quant type
+    const QuantFidelity& q8 = (*fidelity)[1];
+    EXPECT_EQ(q4.quant_type, "q4_k_m");
+    EXPECT_EQ(q8.quant_type, "q8_0");
+    for (const auto* f : {&q4, &q8}) {
+        EXPECT_EQ(f->source_sha256, (*cells)[0].source_sha256);
+        EXPECT_EQ(f->ctx, 128);
+        EXPECT_EQ(f->text_description, "pubmedqa/sample200, up to 512 tokens (ctx 128)");  // enough text: ddi not read
+        EXPECT_EQ(f->n_tokens, 512u);  // the budget: 512 text tokens compared
+        EXPECT_GT(f->kl_mean, 0.0);
+        EXPECT_GT(f->ppl_ratio, 0.0);
+    }
+    EXPECT_EQ(q4.n_tokens, q8.n_tokens);  // the same text
+    EXPECT_LT(q8.kl_mean, q4.kl_mean);    // more bits, less drift
+    EXPECT_GE(q8.top1_agreement, q4.top1_agreement);
+    EXPECT_TRUE(std::filesystem::exists(fidelity_cache_path((*cells)[2], q8.text_sha256)));
+    for (const auto& r : *runs) {
+        if (r.quant_type == "q8_0") {
+            EXPECT_EQ(r.model_sha256, q8.model_sha256);
+        } else if (r.quant_type == "q4_k_m") {
+            EXPECT_EQ(r.model_sha256, q4.model_sha256);
+        }
+    }
+
     // Report: every (run, task) has a row; quantized rows are paired with F16 of the same prompt.
-    auto data = build_report_data(*runs);
+    auto data = build_report_data(*runs, *fidelity);
     ASSERT_TRUE(data.ok()) << data.error().message;
     EXPECT_EQ(data->tasks, (std::vector<std::string>{"ddi", "pubmedqa"}));
     ASSERT_EQ(data->rows.size(), 12u);
@@ -102,6 +135,8 @@ TEST(SweepReport, TinyModelSweepResumesFillsStoreAndReports) {
             EXPECT_TRUE(row.has_reference) << row.run_dir;
             EXPECT_EQ(row.n_paired, 2);
             EXPECT_GT(row.memory_saved, 0.0) << row.run_dir;  // quantized weights are smaller
+            EXPECT_TRUE(row.has_fidelity) << row.run_dir;
+            EXPECT_DOUBLE_EQ(row.kl_mean, row.quant_type == "q8_0" ? q8.kl_mean : q4.kl_mean);
         }
     }
     const auto report_dir = dir / "report";
@@ -110,6 +145,8 @@ TEST(SweepReport, TinyModelSweepResumesFillsStoreAndReports) {
     const auto md = slurp(report_dir / "report.md");
     EXPECT_NE(md.find("## pubmedqa"), std::string::npos);
     EXPECT_NE(md.find("| tiny | Q4_K_M | few-shot:1 |"), std::string::npos);
+    EXPECT_NE(md.find(fmt::format("| {:.4f} ± {:.4f} |", q4.kl_mean, q4.kl_mean_se)), std::string::npos) << md;
+    EXPECT_EQ(report_plot_specs(*data).size(), 4u);  // with the KL plot
     const auto csv = slurp(report_dir / "results.csv");
     EXPECT_EQ(std::count(csv.begin(), csv.end(), '\n'), 13);  // header + 12 rows
     const auto html = slurp(report_dir / "report.html");

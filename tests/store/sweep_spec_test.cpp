@@ -40,6 +40,28 @@ TEST_F(SweepSpecTest, ReadsEveryFieldAndResolvesPaths) {
     EXPECT_EQ(spec->parallel, "3");
     EXPECT_EQ(spec->out_dir, dir_ / "results");
     EXPECT_EQ(spec->subset, "sample200");
+    EXPECT_TRUE(spec->fidelity);  // on by default: 4096 tokens in chunks of 512
+    EXPECT_EQ(spec->fidelity_tokens, 4096);
+    EXPECT_EQ(spec->fidelity_ctx, 512);
+}
+
+TEST_F(SweepSpecTest, FidelityBudgetOrOff) {
+    const std::string head = "models:\n  - {name: tiny, path: m.gguf}\nquant_types: [q8_0]\ntasks: [ddi]\n";
+    auto spec = parse(head + "fidelity: {tokens: 1024, ctx: 256}\n");
+    ASSERT_TRUE(spec.ok()) << spec.error().message;
+    EXPECT_TRUE(spec->fidelity);
+    EXPECT_EQ(spec->fidelity_tokens, 1024);
+    EXPECT_EQ(spec->fidelity_ctx, 256);
+    EXPECT_FALSE(parse(head + "fidelity: off\n")->fidelity);
+    EXPECT_FALSE(parse(head + "fidelity: false\n")->fidelity);
+    EXPECT_FALSE(parse(head + "fidelity: {tokens: 0}\n")->fidelity);
+    const std::string file = (dir_ / "sweep.yaml").string();
+    EXPECT_EQ(error_of(head + "fidelity: {tokens: 64, ctx: 8}\n"),
+              file + ":5: field \"fidelity.ctx\": expected at least 16 tokens");
+    EXPECT_EQ(error_of(head + "fidelity: {chunks: 3}\n"),
+              file + ":5: field \"fidelity.chunks\": unknown key; expected \"tokens\" or \"ctx\"");
+    EXPECT_EQ(error_of(head + "fidelity: sometimes\n"),
+              file + ":5: field \"fidelity\": expected off, on, or a map {tokens: N, ctx: N}, got \"sometimes\"");
 }
 
 TEST_F(SweepSpecTest, ErrorsNameFileLineAndField) {

@@ -1,0 +1,177 @@
+// Fidelity rows in the store: round trip, replacement, import from a run directory's fidelity.json,
+// and the migration of a version-1 store.
+#include <gtest/gtest.h>
+#include <sqlite3.h>
+
+#include <fstream>
+
+#include "biomedq/store.h"
+#include "biomedq/sweep.h"
+#include "support/paths.h"
+
+namespace biomedq {
+namespace {
+
+QuantFidelity hand_made_fidelity() {
+    QuantFidelity f;
+    f.source_sha256 = "aa11";
+    f.model_sha256 = "bb22";
+    f.quant_type = "q4_k_m";
+    f.text_sha256 = "cc33";
+    f.text_description = "pubmedqa/sample200, up to 4096 tokens (ctx 512)";
+    f.ctx = 512;
+    f.n_tokens = 4088;
+    f.n_chunks = 8;
+    f.kl_mean = 0.0625;
+    f.kl_mean_se = 0.003;
+    f.kl_median = 0.03125;
+    f.kl_p99 = 0.5;
+    f.kl_max = 1.75;
+    f.top1_agreement = 0.875;
+    f.top1_se = 0.01;
+    f.ppl_ratio = 1.04;
+    f.ppl_ratio_se = 0.002;
+    f.measured_at = "2026-01-02T03:04:05Z";
+    return f;
+}
+
+void expect_same(const QuantFidelity& a, const QuantFidelity& b) {
+    EXPECT_EQ(quant_fidelity_to_json(a), quant_fidelity_to_json(b));  // every field
+}
+
+// Runs SQL on the file directly (what an older biomedq would have left behind).
+void exec_sql(const std::filesystem::path& db_path, const std::string& sql) {
+    sqlite3* db = nullptr;
+    ASSERT_EQ(sqlite3_open(db_path.c_str(), &db), SQLITE_OK);
+    char* message = nullptr;
+    const int rc = sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &message);
+    const std::string what = message ? message : "";
+    sqlite3_free(message);
+    sqlite3_close(db);
+    ASSERT_EQ(rc, SQLITE_OK) << what;
+}
+
+int count_rows(const std::filesystem::path& db_path, const std::string& sql) {
+    sqlite3* db = nullptr;
+    sqlite3_stmt* stmt = nullptr;
+    int n = -1;
+    if (sqlite3_open(db_path.c_str(), &db) == SQLITE_OK && sqlite3_prepare_v2(db, sql.c_str(), -1, &stmt, nullptr) == SQLITE_OK &&
+        sqlite3_step(stmt) == SQLITE_ROW) {
+        n = sqlite3_column_int(stmt, 0);
+    }
+    sqlite3_finalize(stmt);
+    sqlite3_close(db);
+    return n;
+}
+
+TEST(FidelityStore, RoundTripKeepsEveryFieldAndReplacesSameModelAndText) {
+    const auto dir = test::make_temp_dir("store_fidelity");
+    auto store = ResultStore::open(dir / "r.sqlite");
+    ASSERT_TRUE(store.ok()) << store.error().message;
+    EXPECT_TRUE(store->load_fidelity().value().empty());
+    const QuantFidelity a = hand_made_fidelity();
+    QuantFidelity b = a;
+    b.model_sha256 = "dd44";
+    b.quant_type = "q8_0";
+    b.kl_mean = 0.001;
+    ASSERT_TRUE(store->put_fidelity(a).ok());
+    ASSERT_TRUE(store->put_fidelity(b).ok());
+    auto rows = store->load_fidelity();
+    ASSERT_TRUE(rows.ok()) << rows.error().message;
+    ASSERT_EQ(rows->size(), 2u);
+    expect_same((*rows)[0], a);  // ordered by source, then quant type: q4_k_m < q8_0
+    expect_same((*rows)[1], b);
+
+    QuantFidelity again = a;
+    again.kl_mean = 0.125;  // measured again on the same text: replaces, not duplicates
+    ASSERT_TRUE(store->put_fidelity(again).ok());
+    rows = store->load_fidelity();
+    ASSERT_EQ(rows->size(), 2u);
+    EXPECT_DOUBLE_EQ((*rows)[0].kl_mean, 0.125);
+    QuantFidelity other_text = a;
+    other_text.text_sha256 = "ee55";
+    ASSERT_TRUE(store->put_fidelity(other_text).ok());
+    EXPECT_EQ(store->load_fidelity()->size(), 3u);
+}
+
+TEST(FidelityStore, JsonRoundTripAndErrorsNameTheField) {
+    const QuantFidelity a = hand_made_fidelity();
+    auto back = quant_fidelity_from_json(quant_fidelity_to_json(a), "f.json");
+    ASSERT_TRUE(back.ok()) << back.error().message;
+    expect_same(*back, a);
+    auto j = quant_fidelity_to_json(a);
+    j.erase("kl_mean");
+    auto missing = quant_fidelity_from_json(j, "f.json");
+    ASSERT_FALSE(missing.ok());
+    EXPECT_EQ(missing.error().message, "f.json: field \"kl_mean\" missing or of the wrong type");
+    j = quant_fidelity_to_json(a);
+    j["n_tokens"] = "many";
+    EXPECT_EQ(quant_fidelity_from_json(j, "f.json").error().message,
+              "f.json: field \"n_tokens\" missing or of the wrong type");
+}
+
+TEST(FidelityStore, ImportStoresTheRunDirectorysFidelityJson) {
+    const auto dir = test::make_temp_dir("store_fidelity_import");
+    const auto run_dir = dir / "run";
+    std::filesystem::create_directories(run_dir);
+    for (const char* name : {"results.json", "samples.jsonl"}) {
+        std::filesystem::copy_file(test::fixtures_dir() / "report" / "run-tiny-q8" / name, run_dir / name);
+    }
+    auto store = ResultStore::open(dir / "results.sqlite");
+    ASSERT_TRUE(store.ok());
+    ASSERT_TRUE(store->import_run(run_dir).ok());
+    EXPECT_TRUE(store->load_fidelity()->empty());  // no fidelity.json: no row
+
+    std::ofstream(run_dir / "fidelity.json") << quant_fidelity_to_json(hand_made_fidelity()).dump(2);
+    auto id = store->import_run(run_dir);
+    ASSERT_TRUE(id.ok()) << id.error().message;
+    ASSERT_TRUE(store->import_run(run_dir).ok());  // twice: still one row
+    auto rows = store->load_fidelity();
+    ASSERT_EQ(rows->size(), 1u);
+    expect_same(rows->front(), hand_made_fidelity());
+    EXPECT_EQ(store->count_runs().value(), 1);
+
+    std::ofstream(run_dir / "fidelity.json") << "{\"source_sha256\": \"aa\"}";
+    auto bad = store->import_run(run_dir);
+    ASSERT_FALSE(bad.ok());
+    EXPECT_EQ(bad.error().message,
+              (run_dir / "fidelity.json").string() + ": field \"model_sha256\" missing or of the wrong type");
+}
+
+TEST(FidelityStore, VersionOneStoreIsMigratedKeepingItsRuns) {
+    const auto dir = test::make_temp_dir("store_migrate");
+    const auto db = dir / "old.sqlite";
+    {
+        auto store = ResultStore::open(db);
+        ASSERT_TRUE(store.ok());
+        ASSERT_TRUE(store->import_run(test::fixtures_dir() / "report" / "run-tiny-q8").ok());
+    }
+    // Turn it into what biomedq with schema version 1 wrote: no fidelity table, version 1.
+    exec_sql(db, "DROP TABLE fidelity; DELETE FROM schema_version; INSERT INTO schema_version(version) VALUES (1);");
+    EXPECT_EQ(count_rows(db, "SELECT count(*) FROM sqlite_master WHERE name='fidelity'"), 0);
+
+    auto store = ResultStore::open(db);
+    ASSERT_TRUE(store.ok()) << store.error().message;
+    EXPECT_EQ(count_rows(db, "SELECT max(version) FROM schema_version"), 2);
+    EXPECT_EQ(count_rows(db, "SELECT count(*) FROM schema_version"), 1);
+    EXPECT_EQ(store->count_runs().value(), 1);
+    auto runs = store->load_runs(true);
+    ASSERT_TRUE(runs.ok());
+    EXPECT_EQ(runs->front().task("pubmedqa")->samples.size(), 3u);
+    ASSERT_TRUE(store->put_fidelity(hand_made_fidelity()).ok());
+    EXPECT_EQ(store->load_fidelity()->size(), 1u);
+}
+
+TEST(FidelityStore, NewerSchemaVersionIsRefused) {
+    const auto dir = test::make_temp_dir("store_newer");
+    const auto db = dir / "new.sqlite";
+    ASSERT_TRUE(ResultStore::open(db).ok());
+    exec_sql(db, "UPDATE schema_version SET version = 3;");
+    auto store = ResultStore::open(db);
+    ASSERT_FALSE(store.ok());
+    EXPECT_EQ(store.error().code, ErrorCode::kConflict);
+    EXPECT_EQ(store.error().message, db.string() + ": store schema version 3, this biomedq reads version 2");
+}
+
+}  // namespace
+}  // namespace biomedq
