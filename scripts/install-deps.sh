@@ -17,6 +17,7 @@ packages=(
     libcurl4-openssl-dev        # OpenAI-compatible HTTP backend
     libssl-dev                  # SHA-256 of model files (OpenSSL EVP)
     python3-jsonschema          # schema validation of results in tests
+    clang libclang-rt-14-dev    # libFuzzer + sanitizer runtimes (fuzz/, scripts/fuzz.sh)
 )
 # npm pack fetches the pinned llama.cpp (and the report's vega JS). A machine whose Node.js comes from
 # elsewhere already ships npm, and Debian's npm would conflict with it.

@@ -1,8 +1,35 @@
 #include "backends/openai_wire.h"
 
+#include <cmath>
+#include <limits>
+
 #include <nlohmann/json.hpp>
 
 namespace biomedq::backends {
+namespace {
+
+// A token count from the reply: absent is 0; anything that is not a number in [0, INT_MAX] is an
+// error (found by fuzz_openai_reply: a 70-digit count made json's int conversion undefined).
+Result<int> token_count(const nlohmann::json& object, const char* parent, const char* key) {
+    if (!object.contains(key)) return 0;
+    const auto& v = object[key];
+    constexpr double kMax = std::numeric_limits<int>::max();
+    if (v.is_number_unsigned()) {
+        if (v.get<std::uint64_t>() <= static_cast<std::uint64_t>(kMax)) return static_cast<int>(v.get<std::uint64_t>());
+    } else if (v.is_number_integer()) {
+        const auto n = v.get<std::int64_t>();
+        if (n >= 0 && n <= static_cast<std::int64_t>(kMax)) return static_cast<int>(n);
+    } else if (v.is_number_float()) {
+        const double d = v.get<double>();
+        if (std::isfinite(d) && d >= 0 && d <= kMax) return static_cast<int>(d);
+    }
+    return make_error(ErrorCode::kParse, std::string("reply field \"") + parent + "." + key +
+                                             "\" is not a token count (expected an integer 0.." +
+                                             std::to_string(std::numeric_limits<int>::max()) + ", got " +
+                                             v.dump() + ")");
+}
+
+}  // namespace
 
 const char* server_kind_name(ServerKind kind) {
     switch (kind) {
@@ -71,13 +98,13 @@ Result<ParsedReply> parse_reply(const std::string& body, bool chat, bool had_gra
             out.finish = FinishReason::kEndOfSequence;
         }
         if (j.contains("usage") && j["usage"].is_object()) {
-            out.n_tokens_prompt = j["usage"].value("prompt_tokens", 0);
-            out.n_tokens_generated = j["usage"].value("completion_tokens", 0);
+            BIOMEDQ_ASSIGN(out.n_tokens_prompt, token_count(j["usage"], "usage", "prompt_tokens"));
+            BIOMEDQ_ASSIGN(out.n_tokens_generated, token_count(j["usage"], "usage", "completion_tokens"));
         }
         if (j.contains("timings") && j["timings"].is_object()) {
             const auto& t = j["timings"];
-            out.timings.n_prompt = t.value("prompt_n", 0);
-            out.timings.n_predicted = t.value("predicted_n", 0);
+            BIOMEDQ_ASSIGN(out.timings.n_prompt, token_count(t, "timings", "prompt_n"));
+            BIOMEDQ_ASSIGN(out.timings.n_predicted, token_count(t, "timings", "predicted_n"));
             out.timings.t_prompt_ms = t.value("prompt_ms", 0.0);
             out.timings.t_predicted_ms = t.value("predicted_ms", 0.0);
         }

@@ -85,6 +85,13 @@ Result<ModelInfo> read_model_info(const fs::path& path) {
                               "embedding_length\" and \"" + a +
                               "attention.head_count\" must be present and > 0");
     }
+    // Every layer has tensors of its own, so a block count above the tensor count is a damaged
+    // header; checked before bytes_layer is sized by it (found by fuzz_gguf_info: 4e9 layers).
+    if (static_cast<int64_t>(info.n_layer) > gguf_get_n_tensors(ctx)) {
+        return make_error(ErrorCode::kParse, where + ": key \"" + a + "block_count\" is " +
+                                                 std::to_string(info.n_layer) + " but the file has only " +
+                                                 std::to_string(gguf_get_n_tensors(ctx)) + " tensors");
+    }
     info.head_dim_k = u32("attention.key_length", info.n_embd / info.n_head);
     info.head_dim_v = u32("attention.value_length", info.n_embd / info.n_head);
     info.n_vocab = u32("vocab_size", 0);

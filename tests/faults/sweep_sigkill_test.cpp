@@ -57,8 +57,11 @@ TEST(SweepFaults, FiveRandomKillsThenResumeEqualAnUninterruptedSweep) {
         std::this_thread::sleep_for(delay);
         ::kill(pid, SIGKILL);
         const int code = wait_command(pid);
-        if (code == 128 + SIGKILL) ++n_killed;
-        else ASSERT_EQ(code, 0) << read_text(dir / "k.err");  // finished before the kill landed
+        if (code == 128 + SIGKILL) {
+            ++n_killed;
+        } else {
+            ASSERT_EQ(code, 0) << read_text(dir / "k.err");  // finished before the kill landed
+        }
     }
     EXPECT_GE(n_killed, 3) << "most kills should land mid-sweep (uninterrupted sweep took " << full_s << " s)";
     const auto resumed = run_command(sweep_args(killed_yaml));
