@@ -34,24 +34,11 @@ Result<Dataset> load_multilabel_tsv(const DataSource& source) {
     BIOMEDQ_ASSIGN(const std::string content, read_file(source.path));
     const std::string& path = source.path;
     Dataset dataset{"multilabel_tsv", path, {}, {}};
-    static constexpr const char* kFieldNames[] = {"id", "text", "labels"};
     for (const TextLine& line : split_lines(content)) {
         const auto raw = split_tabs(line.text);
         if (line.number == 1 && raw.size() == 3 && raw[1] == "text" && raw[2] == "labels") continue;
-        if (raw.size() != 3) {
-            return line_error(path, line.number,
-                              "expected 3 TAB-separated fields (id, text, labels), found " +
-                                  std::to_string(raw.size()));
-        }
-        std::string fields[3];
-        for (std::size_t i = 0; i < 3; ++i) {
-            auto value = unquote_csv_field(raw[i]);
-            if (!value.ok())
-                return field_error(path, line.number, kFieldNames[i], value.error().message);
-            fields[i] = std::move(value).value();
-        }
-        if (fields[0].empty()) return field_error(path, line.number, "id", "empty");
-        if (fields[1].empty()) return field_error(path, line.number, "text", "empty");
+        BIOMEDQ_ASSIGN(auto fields, read_three_fields(path, line.number, line.text, {"id", "text", "labels"},
+                                                      /*may_be_empty=*/2));
         Example example;
         if (!fields[2].empty()) {
             for (std::string_view label : split_semicolons(fields[2])) {

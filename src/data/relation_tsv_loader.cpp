@@ -14,27 +14,14 @@ Result<Dataset> load_relation_tsv(const DataSource& source) {
     BIOMEDQ_ASSIGN(const std::string content, read_file(source.path));
     const std::string& path = source.path;
     Dataset dataset{"relation_tsv", path, {}, {}};
-    static constexpr const char* kFieldNames[] = {"index", "sentence", "label"};
+    static constexpr std::array<const char*, 3> kFieldNames = {"index", "sentence", "label"};
     for (const TextLine& line : split_lines(content)) {
         if (line.number == 1 && line.text == "index\tsentence\tlabel") continue;
         if (line.text.empty()) {
             return line_error(path, line.number,
                               "empty line, expected index<TAB>sentence<TAB>label");
         }
-        const auto raw = split_tabs(line.text);
-        if (raw.size() != 3) {
-            return line_error(path, line.number,
-                              "expected 3 TAB-separated fields (index, sentence, label), found " +
-                                  std::to_string(raw.size()));
-        }
-        std::string fields[3];
-        for (std::size_t i = 0; i < 3; ++i) {
-            auto value = unquote_csv_field(raw[i]);
-            if (!value.ok())
-                return field_error(path, line.number, kFieldNames[i], value.error().message);
-            if (value->empty()) return field_error(path, line.number, kFieldNames[i], "empty");
-            fields[i] = std::move(value).value();
-        }
+        BIOMEDQ_ASSIGN(auto fields, read_three_fields(path, line.number, line.text, kFieldNames));
         BIOMEDQ_TRY(check_label(source.label_set, fields[2], path, line.number, "label"));
         Example example;
         example.id = std::move(fields[0]);

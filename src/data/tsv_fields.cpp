@@ -1,5 +1,7 @@
 #include "data/tsv_fields.h"
 
+#include "data/loader_errors.h"
+
 namespace biomedq::data {
 
 std::vector<std::string_view> split_tabs(std::string_view line) {
@@ -39,6 +41,28 @@ Result<std::string> unquote_csv_field(std::string_view field) {
         return out;
     }
     return make_error(ErrorCode::kParse, "CSV-quoted field has no closing quote");
+}
+
+Result<std::array<std::string, 3>> read_three_fields(std::string_view path, std::size_t line_number,
+                                                     std::string_view line,
+                                                     const std::array<const char*, 3>& names,
+                                                     int may_be_empty) {
+    const auto raw = split_tabs(line);
+    if (raw.size() != 3) {
+        return line_error(path, line_number,
+                          std::string("expected 3 TAB-separated fields (") + names[0] + ", " + names[1] + ", " +
+                              names[2] + "), found " + std::to_string(raw.size()));
+    }
+    std::array<std::string, 3> fields;
+    for (std::size_t i = 0; i < 3; ++i) {
+        auto value = unquote_csv_field(raw[i]);
+        if (!value.ok()) return field_error(path, line_number, names[i], value.error().message);
+        if (value->empty() && static_cast<int>(i) != may_be_empty) {
+            return field_error(path, line_number, names[i], "empty");
+        }
+        fields[i] = std::move(value).value();
+    }
+    return fields;
 }
 
 }  // namespace biomedq::data

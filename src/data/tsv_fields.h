@@ -4,6 +4,7 @@
 // treating a field as quoted exactly when it starts with `"`.
 #pragma once
 
+#include <array>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -20,5 +21,13 @@ std::vector<std::string_view> split_tabs(std::string_view line);
 // caller adds file/line/field) when a quoted field is unterminated or has text after its closing
 // quote. Quoted fields spanning lines are not supported: none of the shipped files has one.
 Result<std::string> unquote_csv_field(std::string_view field);
+
+// One `a<TAB>b<TAB>c` row of a three-column file, each field unquoted: the shape ChemProt, DDI, HoC and
+// LitCovid share. Errors name the file, line and field (`names`); an empty field is an error unless
+// its index is `may_be_empty`.
+Result<std::array<std::string, 3>> read_three_fields(std::string_view path, std::size_t line_number,
+                                                     std::string_view line,
+                                                     const std::array<const char*, 3>& names,
+                                                     int may_be_empty = -1);
 
 }  // namespace biomedq::data

@@ -272,6 +272,7 @@ Status Engine::generate(const std::vector<GenerationRequest>& requests,
             slot.pending = -1;
             slot.result = GenerationResult{};
             slot.result.n_tokens_prompt = static_cast<int>(slot.prompt.size());
+            im.stats.n_tokens_prompt += slot.prompt.size();
             slot.t_start = Clock::now();
             ++n_busy;
             return true;
@@ -330,7 +331,6 @@ Status Engine::generate(const std::vector<GenerationRequest>& requests,
                 finish(slot, FinishReason::kGrammarComplete);
                 continue;
             }
-            if (slot.result.n_tokens_generated == 0) im.stats.n_tokens_prompt += slot.prompt.size();
             if (llama_vocab_is_eog(im.vocab, token) && !request.ignore_eos) {
                 finish(slot, FinishReason::kEndOfSequence);
                 continue;

@@ -93,8 +93,7 @@ Result<RunOutcome> run_eval(const RunConfig& config, const std::atomic<bool>* ca
     }
     identity["task_config_sha256"] = task_hashes;
     const std::filesystem::path out(config.out_dir);
-    BIOMEDQ_ASSIGN(const bool resuming, runner::claim_run_directory(out, identity));
-    (void)resuming;
+    BIOMEDQ_TRY(runner::claim_run_directory(out, identity));
     BIOMEDQ_ASSIGN(SampleLog log, SampleLog::open(out / "samples.jsonl"));
 
     std::vector<PendingExample> pending;

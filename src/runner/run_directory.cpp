@@ -10,7 +10,7 @@ std::string identity_hash(const nlohmann::json& identity) {
     return sha256_hex(identity.dump());
 }
 
-Result<bool> claim_run_directory(const std::filesystem::path& dir, const nlohmann::json& identity) {
+Status claim_run_directory(const std::filesystem::path& dir, const nlohmann::json& identity) {
     std::error_code ec;
     std::filesystem::create_directories(dir, ec);
     if (ec) return make_error(ErrorCode::kIo, dir.string() + ": cannot create the run directory: " + ec.message());
@@ -23,7 +23,7 @@ Result<bool> claim_run_directory(const std::filesystem::path& dir, const nlohman
             return make_error(ErrorCode::kConflict,
                               config_path.string() + ": not a biomedq run configuration; use another --out");
         }
-        if (existing["hash"] == hash) return true;
+        if (existing["hash"] == hash) return Status::success();
         std::string changed;
         const auto& old_identity = existing["identity"];
         for (const auto& [key, value] : identity.items()) {
@@ -39,8 +39,7 @@ Result<bool> claim_run_directory(const std::filesystem::path& dir, const nlohman
                               "; use another --out, or delete the directory to start over");
     }
     nlohmann::json config = {{"identity", identity}, {"hash", hash}};
-    BIOMEDQ_TRY(write_file_atomic(config_path, config.dump(2) + "\n"));
-    return false;
+    return write_file_atomic(config_path, config.dump(2) + "\n");
 }
 
 }  // namespace biomedq::runner

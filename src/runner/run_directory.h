@@ -11,8 +11,8 @@ namespace biomedq::runner {
 
 std::string identity_hash(const nlohmann::json& identity);
 
-// Creates `dir` and config.json, or checks an existing config.json. Returns true when resuming.
+// Creates `dir` and config.json, or checks that an existing config.json has the same identity.
 // Errors: kConflict listing the fields that differ, kIo.
-Result<bool> claim_run_directory(const std::filesystem::path& dir, const nlohmann::json& identity);
+Status claim_run_directory(const std::filesystem::path& dir, const nlohmann::json& identity);
 
 }  // namespace biomedq::runner

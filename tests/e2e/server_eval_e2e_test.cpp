@@ -1,39 +1,14 @@
 // `biomedq eval --endpoint` end to end: two real llama-server processes on loopback serve the tiny
 // model; the run through them gives the same greedy answers as the in-process backend.
-#include <arpa/inet.h>
-#include <netinet/in.h>
 #include <signal.h>
-#include <sys/socket.h>
 
 #include <map>
 
+#include "backends/child_process.h"  // free_loopback_port, port_accepts
 #include "e2e/e2e_support.h"
 
 namespace biomedq::test {
 namespace {
-
-int free_port() {
-    const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    ::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr));
-    socklen_t len = sizeof(addr);
-    ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
-    ::close(fd);
-    return ntohs(addr.sin_port);
-}
-
-bool accepts(int port) {
-    const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    addr.sin_port = htons(static_cast<uint16_t>(port));
-    const bool ok = ::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) == 0;
-    ::close(fd);
-    return ok;
-}
 
 std::map<std::string, std::string> outputs(const std::filesystem::path& run) {
     std::map<std::string, std::string> out;
@@ -49,7 +24,7 @@ TEST(ServerEvalE2E, TwoLlamaServersGiveTheInProcessGreedyAnswers) {
     std::vector<pid_t> servers;
     std::vector<std::string> endpoint_args;
     for (int i = 0; i < 2; ++i) {
-        const int port = free_port();
+        const int port = free_loopback_port();
         servers.push_back(spawn_command({(llama_bin_dir() / "llama-server").string(), "-m", tiny_model_path().string(),
                                          "-c", "4096", "-np", "2", "-t", "1", "--host", "127.0.0.1", "--port",
                                          std::to_string(port)},
@@ -57,7 +32,7 @@ TEST(ServerEvalE2E, TwoLlamaServersGiveTheInProcessGreedyAnswers) {
                                         (dir / ("server" + std::to_string(i) + ".err")).string()));
         endpoint_args.insert(endpoint_args.end(), {"--endpoint", "http://127.0.0.1:" + std::to_string(port) + "/v1"});
         const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
-        while (!accepts(port) && std::chrono::steady_clock::now() < deadline) {
+        while (!port_accepts(port) && std::chrono::steady_clock::now() < deadline) {
             std::this_thread::sleep_for(std::chrono::milliseconds(100));
         }
     }
