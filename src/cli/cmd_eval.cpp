@@ -59,7 +59,7 @@ void add_eval_command(CLI::App& app, CommandRun& chosen) {
     sub->add_option("--gpu-layers", c->gpu_layers, "Layers on the GPU (-1: all)")->capture_default_str();
     sub->add_option("--ctx", c->ctx, "Context tokens per sequence")->capture_default_str();
     sub->add_option("--parallel", c->parallel, "Sequences decoded together, or auto (largest that fits)")->capture_default_str();
-    sub->add_option("--threads", c->threads, "CPU threads (0: all)")->capture_default_str();
+    sub->add_option("--threads", c->threads, "CPU threads (0: every CPU this process may use; BIOMEDQ_THREADS overrides)")->capture_default_str();
     sub->add_option("--bootstrap", c->bootstrap_resamples, "Bootstrap resamples for CIs")->capture_default_str();
     sub->add_option("--data-dir", c->data_dir, "Data sets folder (default: ../shared/data or $BIOMEDQ_DATA_DIR)");
     sub->add_option("--tasks-dir", c->tasks_dir, "Task definitions folder (default: the shipped tasks/)");

@@ -101,7 +101,7 @@ void add_fidelity_command(CLI::App& app, CommandRun& chosen) {
         ->capture_default_str();
     cmd->add_option("--gpu-layers", args->options.gpu_layers, "Layers on the GPU (-1 = all)")
         ->capture_default_str();
-    cmd->add_option("--threads", args->options.threads, "Threads (0 = all cores)")->capture_default_str();
+    cmd->add_option("--threads", args->options.threads, "Threads (0: every CPU this process may use; BIOMEDQ_THREADS overrides)")->capture_default_str();
     auto* stream = cmd->add_flag(
         "--stream", args->stream,
         "Run the reference first into a reference file (uint16 log-probs per position), then the "

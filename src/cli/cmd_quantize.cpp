@@ -87,7 +87,7 @@ void add_quantize_command(CLI::App& app, CommandRun& chosen) {
         ->required();
     cmd->add_option("--imatrix", args->imatrix,
                     "Importance matrix (llama-imatrix output); required for iq1/iq2/iq3_xxs/iq3_xs/q2_k_s");
-    cmd->add_option("--threads", args->threads, "Threads (0 = all cores)")->capture_default_str();
+    cmd->add_option("--threads", args->threads, "Threads (0: every CPU this process may use; BIOMEDQ_THREADS overrides)")->capture_default_str();
     cmd->add_flag("--json", args->json, "Print the results as JSON");
     cmd->callback([args, &chosen] { chosen = [args] { return run_quantize(*args); }; });
 }

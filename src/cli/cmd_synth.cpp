@@ -69,7 +69,7 @@ void add_synth_command(CLI::App& app, CommandRun& chosen) {
     cmd->add_option("--type", args->type, "Weight type: f16, bf16 or f32")->capture_default_str();
     cmd->add_option("-o,--output", args->out, "Output GGUF path")->required();
     cmd->add_option("--seed", args->seed, "Random seed")->capture_default_str();
-    cmd->add_option("--threads", args->threads, "Worker threads (0 = all cores)")
+    cmd->add_option("--threads", args->threads, "Worker threads (0: every CPU this process may use; BIOMEDQ_THREADS overrides)")
         ->capture_default_str();
     cmd->add_option("--arch", args->arch, "Override the architecture (llama or qwen2)");
     cmd->add_option("--n-layer", args->n_layer, "Override the number of layers");

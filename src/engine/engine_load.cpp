@@ -11,6 +11,7 @@
 #include <mutex>
 #include <thread>
 
+#include "core/cpu_threads.h"
 #include "engine/engine_impl.h"
 #include "engine/llama_log_capture.h"
 #include "engine/stderr_capture.h"
@@ -222,8 +223,7 @@ Result<std::unique_ptr<Engine>> Engine::load(const EngineOptions& options) {
     cparams.n_seq_max = static_cast<uint32_t>(options.parallel);
     cparams.n_batch = std::min<uint32_t>(static_cast<uint32_t>(options.n_batch), n_ctx);
     cparams.n_ubatch = std::min<uint32_t>(static_cast<uint32_t>(options.n_ubatch), cparams.n_batch);
-    const int threads = options.threads > 0 ? options.threads
-                                            : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+    const int threads = options.threads > 0 ? options.threads : default_thread_count();
     cparams.n_threads = threads;
     cparams.n_threads_batch = threads;
     cparams.flash_attn_type = options.flash_attention ? LLAMA_FLASH_ATTN_TYPE_AUTO : LLAMA_FLASH_ATTN_TYPE_DISABLED;

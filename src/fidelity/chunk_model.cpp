@@ -2,9 +2,9 @@
 
 #include <algorithm>
 #include <mutex>
-#include <thread>
 
 #include "biomedq/quant.h"
+#include "core/cpu_threads.h"
 #include "engine/llama_log_capture.h"
 
 namespace biomedq::fidelity {
@@ -36,9 +36,7 @@ Result<std::unique_ptr<ChunkModel>> ChunkModel::load(const ChunkModelOptions& op
     cparams.n_seq_max = 1;
     cparams.n_batch = ctx;
     cparams.n_ubatch = std::min<uint32_t>(512, ctx);
-    const int threads = options.threads > 0
-                            ? options.threads
-                            : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+    const int threads = options.threads > 0 ? options.threads : default_thread_count();
     cparams.n_threads = threads;
     cparams.n_threads_batch = threads;
     cparams.no_perf = true;

@@ -2,9 +2,9 @@
 #include <llama.h>
 
 #include <chrono>
-#include <thread>
 
 #include "biomedq/quant.h"
+#include "core/cpu_threads.h"
 #include "quant/llama_log_capture.h"
 #include "quant/name_match.h"
 
@@ -98,7 +98,7 @@ Result<QuantizeReport> quantize_model(const fs::path& src, const QuantType& type
     llama_model_quantize_params params = llama_model_quantize_default_params();
     params.ftype = static_cast<llama_ftype>(type.ftype);
     params.nthread = options.n_threads > 0 ? options.n_threads
-                                           : static_cast<int>(std::thread::hardware_concurrency());
+                                           : default_thread_count();
     // Requantizing (a q8_0 source) loses more than quantizing from f16; llama-quantize allows it
     // behind a flag, biomedq allows it and the info of the source shows what it was.
     params.allow_requantize = true;

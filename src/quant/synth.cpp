@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "biomedq/quant.h"
+#include "core/cpu_threads.h"
 #include "quant/chat_templates.h"
 #include "quant/gguf_reader.h"
 #include "quant/random_weights.h"
@@ -318,7 +319,7 @@ Result<SynthReport> synthesize_model(const SynthOptions& options, const fs::path
         }
     }
 
-    const unsigned hw = std::max(1u, std::thread::hardware_concurrency());
+    const auto hw = static_cast<unsigned>(default_thread_count());
     const unsigned n_threads = options.n_threads > 0 ? static_cast<unsigned>(options.n_threads) : hw;
     std::atomic<std::size_t> next{0};
     std::atomic<bool> failed{false};

@@ -93,7 +93,9 @@ TEST_F(EvalE2E, LoglikScoresEveryOption) {
 TEST_F(EvalE2E, ResumesAfterSigkillWithEveryExampleExactlyOnceAndTheSameScores) {
     const auto killed = dir_ / "killed";
     // Enough work (90 examples, one at a time) that the kill lands mid-run.
-    const auto args = eval_args(killed, "pubmedqa,ddi,hoc", 30, {}, 1);
+    // A short answer cap keeps the 90 examples quick on a slow machine; the kill still lands mid-run.
+    const std::vector<std::string> short_answers = {"--max-tokens", "24"};
+    const auto args = eval_args(killed, "pubmedqa,ddi,hoc", 30, short_answers, 1);
     const pid_t pid = spawn_command(args, (dir_ / "k.out").string(), (dir_ / "k.err").string());
     ASSERT_GT(pid, 0);
     ASSERT_TRUE(wait_for_lines(killed / "samples.jsonl", 4, pid)) << "the run ended before writing 4 samples";
@@ -113,7 +115,7 @@ TEST_F(EvalE2E, ResumesAfterSigkillWithEveryExampleExactlyOnceAndTheSameScores) 
     expect_valid_run(killed);
 
     const auto straight = dir_ / "straight";
-    auto r = run_command(eval_args(straight, "pubmedqa,ddi,hoc", 30, {}, 4));
+    auto r = run_command(eval_args(straight, "pubmedqa,ddi,hoc", 30, short_answers, 4));
     ASSERT_EQ(r.exit_code, 0) << r.err;
     EXPECT_EQ(read_json(killed / "results.json")["tasks"], read_json(straight / "results.json")["tasks"]);
     // The killed invocation never reached results.json; only the finishing one is recorded.
@@ -122,7 +124,7 @@ TEST_F(EvalE2E, ResumesAfterSigkillWithEveryExampleExactlyOnceAndTheSameScores) 
 
 TEST_F(EvalE2E, InterruptStopsCleanlyAndTheRunResumes) {
     const auto run = dir_ / "interrupted";
-    const auto args = eval_args(run, "pubmedqa,hoc", 30, {}, 1);
+    const auto args = eval_args(run, "pubmedqa,hoc", 30, {"--max-tokens", "24"}, 1);
     const pid_t pid = spawn_command(args, (dir_ / "i.out").string(), (dir_ / "i.err").string());
     ASSERT_GT(pid, 0);
     ASSERT_TRUE(wait_for_lines(run / "samples.jsonl", 2, pid)) << "the run ended before writing 2 samples";
