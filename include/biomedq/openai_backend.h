@@ -27,6 +27,9 @@ struct OpenAiBackendOptions {
     int max_attempts = 5;                // per request, over all endpoints
     double backoff_initial_s = 0.25;     // doubled per failed attempt, with full jitter
     double backoff_max_s = 8;
+    // How long to wait, when the backend starts, for a server that answers 503 because it is still
+    // loading its model (a run started together with its servers).
+    double startup_wait_s = 120;
     bool allow_remote = false;           // permit endpoints outside loopback and private networks
     // Empty: read from the environment (BIOMEDQ_API_KEY, then OPENAI_API_KEY).
     std::string api_key;

@@ -1,8 +1,8 @@
 // Model synthesis, quantization, GGUF metadata and the memory estimate.
 //
 // Everything here works on GGUF files through the pinned llama.cpp; callers never see llama.cpp types.
-// All functions are thread-compatible (no shared mutable state) except where noted: quantize_model
-// temporarily redirects llama.cpp's global log callback.
+// All functions are thread-compatible (no shared mutable state) except where noted: quantize_model,
+// and synthesize_model with a quantized type, temporarily redirect llama.cpp's global log callback.
 #pragma once
 
 #include <cstdint>
@@ -61,7 +61,10 @@ uint64_t count_parameters(const ModelShape& shape, uint32_t n_vocab);
 struct SynthOptions {
     ModelShape shape;
     std::filesystem::path vocab_path;  // a GGUF with tokenizer.* keys (llama.cpp's models/ggml-vocab-*)
-    std::string type = "f16";          // weight type for 2-D tensors: f16, bf16, f32 (norms stay f32)
+    // f16, bf16 or f32 (2-D weights in that type, norms f32), or any quant_types() entry that needs
+    // no importance matrix ("q4_k_m", "iq4_xs", ...): then each tensor gets the type llama.cpp's
+    // llama-quantize would give it, asked from llama.cpp itself (see synthesize_model).
+    std::string type = "f16";
     uint64_t seed = 42;
     int n_threads = 0;  // 0 = hardware concurrency
 };
@@ -79,8 +82,15 @@ struct SynthReport {
 // the model size. Weights ~ N(0, 0.02), norm weights 1, biases 0; the result depends only on the seed
 // and shape, not on the thread count. The tokenizer (all tokenizer.* keys) is copied from the vocab
 // file; when it has no chat template one matching its tokenizer family is added.
-// Errors: kNotFound/kParse for the vocab file, kUnsupported for a non-synthesizable architecture,
-// kInvalidArgument for bad dimensions or type, kIo when writing fails.
+// Quantized types: the same f32 values are quantized chunk by chunk with ggml, never through an F16
+// copy. The per-tensor types come from llama_model_quantize in dry-run mode on a sparse F16 layout
+// file (out.layout.tmp: a header and a hole, no disk blocks for the weights), removed before this
+// returns; so the file has the tensor types and size llama-quantize gives the F16 synth model.
+// That step takes over llama.cpp's global log callback (not thread-safe, like quantize_model).
+// Errors: kNotFound/kParse for the vocab file, kUnsupported for a non-synthesizable architecture, an
+// unknown type (with a "did you mean") or one needing an importance matrix, kInvalidArgument for bad
+// dimensions, kBackend when llama.cpp's dry run fails, kInternal when its log cannot be read,
+// kIo when writing fails.
 Result<SynthReport> synthesize_model(const SynthOptions& options, const std::filesystem::path& out);
 
 // For tests elsewhere: the "tiny" shape (llama arch, 2 layers, n_embd 256, tied embeddings,

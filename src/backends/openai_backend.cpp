@@ -3,8 +3,11 @@
 // that could carry server text passes through redact() first.
 #include "biomedq/openai_backend.h"
 
+#include <chrono>
 #include <cstdlib>
 #include <mutex>
+#include <sstream>
+#include <thread>
 
 #include <nlohmann/json.hpp>
 
@@ -67,10 +70,30 @@ Result<EndpointInfo> normalize_endpoint(const std::string& url, bool allow_remot
     return e;
 }
 
+std::string seconds_text(double s) {
+    std::ostringstream out;
+    out << s;  // 120 -> "120", 0.5 -> "0.5"
+    return out.str();
+}
+
+// A server that is still loading its model answers 503 to everything (llama-server: "Loading model").
+// A run started together with its servers waits for them, up to `wait_s`, instead of failing; the
+// last reply is returned either way and judged by the caller.
+backends::HttpResponse get_when_ready(HttpClient& client, const std::string& url, double wait_s) {
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::duration<double>(wait_s);
+    double pause_s = 0.1;
+    while (true) {
+        auto reply = client.get(url, kProbeTimeoutS);
+        if (reply.status != 503 || std::chrono::steady_clock::now() >= deadline) return reply;
+        std::this_thread::sleep_for(std::chrono::duration<double>(pause_s));
+        pause_s = std::min(pause_s * 2, 2.0);
+    }
+}
+
 // llama-server answers /props with its generation settings; vLLM answers /version. Anything else that
 // lists models is an unknown OpenAI-compatible server (plain generation only).
-Status detect_server(EndpointInfo& e, HttpClient& client, const std::string& key) {
-    auto props = client.get(e.root + "/props", kProbeTimeoutS);
+Status detect_server(EndpointInfo& e, HttpClient& client, const std::string& key, double wait_s) {
+    auto props = get_when_ready(client, e.root + "/props", wait_s);
     if (props.status == 0) {
         return make_error(ErrorCode::kBackend, "--endpoint " + e.base + ": not reachable: " + props.transport_error);
     }
@@ -91,11 +114,14 @@ Status detect_server(EndpointInfo& e, HttpClient& client, const std::string& key
             return Status::success();
         }
     }
-    auto models = client.get(e.base + "/models", kProbeTimeoutS);
+    auto models = get_when_ready(client, e.base + "/models", wait_s);
     if (models.status != 200) {
+        const std::string still_loading =
+            models.status == 503 ? " (still unavailable after waiting " + seconds_text(wait_s) + " s for it to load)"
+                                 : "";
         return make_error(ErrorCode::kBackend,
                           "--endpoint " + e.base + ": GET /models answered HTTP " + std::to_string(models.status) +
-                              (models.status == 0 ? " (" + models.transport_error + ")" : "") +
+                              (models.status == 0 ? " (" + models.transport_error + ")" : "") + still_loading +
                               ": is this an OpenAI-compatible server, and is it ready? " +
                               redact(snippet(models.body), key));
     }
@@ -298,7 +324,7 @@ Result<std::unique_ptr<Backend>> make_openai_backend(const OpenAiBackendOptions&
     HttpClient probe(key, std::min(options.connect_timeout_s, kProbeTimeoutS));
     for (const auto& url : options.endpoints) {
         BIOMEDQ_ASSIGN(EndpointInfo e, normalize_endpoint(url, options.allow_remote));
-        BIOMEDQ_TRY(detect_server(e, probe, key));
+        BIOMEDQ_TRY(detect_server(e, probe, key, options.startup_wait_s));
         endpoints.push_back(std::move(e));
     }
     std::string model_name = options.model_name;

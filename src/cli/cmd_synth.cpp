@@ -2,6 +2,7 @@
 #include <cstdio>
 #include <memory>
 #include <optional>
+#include <string>
 
 #include "biomedq/quant.h"
 #include "cli/command.h"
@@ -53,6 +54,19 @@ int run_synth(const SynthArgs& args) {
     return 0;
 }
 
+std::string type_help() {
+    std::string quantized;
+    for (const QuantType& t : quant_types()) {
+        if (t.needs_imatrix || t.name == "f32" || t.name == "f16" || t.name == "bf16") continue;
+        quantized += (quantized.empty() ? "" : ", ") + t.name;
+    }
+    const std::string intro =
+        "Weight type: f16, bf16, f32, or a quantization type written directly, no F16 copy (";
+    return intro + quantized +
+           "); each tensor gets the type llama-quantize would give it, taken from a llama.cpp dry "
+           "run. Types that need an importance matrix are refused";
+}
+
 }  // namespace
 
 void add_synth_command(CLI::App& app, CommandRun& chosen) {
@@ -66,7 +80,7 @@ void add_synth_command(CLI::App& app, CommandRun& chosen) {
     cmd->add_option("--vocab", args->vocab,
                     "Vocab GGUF whose tokenizer.* keys are copied (llama.cpp models/ggml-vocab-*.gguf)")
         ->required();
-    cmd->add_option("--type", args->type, "Weight type: f16, bf16 or f32")->capture_default_str();
+    cmd->add_option("--type", args->type, type_help())->capture_default_str();
     cmd->add_option("-o,--output", args->out, "Output GGUF path")->required();
     cmd->add_option("--seed", args->seed, "Random seed")->capture_default_str();
     cmd->add_option("--threads", args->threads, "Worker threads (0: every CPU this process may use; BIOMEDQ_THREADS overrides)")

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <chrono>
 #include <cstdlib>
 #include <map>
 #include <nlohmann/json.hpp>
@@ -231,6 +232,31 @@ TEST(OpenAiFault, ServerKindDecidesGrammarAndLoglikSupport) {
     EXPECT_NE(loglik.error().message.find("llama-server at " + llama.url() +
                                           " does not return log-probabilities of prompt tokens"),
               std::string::npos);
+}
+
+TEST(OpenAiFault, AServerStillLoadingItsModelIsWaitedForThenUsed) {
+    // llama-server answers 503 "Loading model" to everything until its model is in memory.
+    const auto ready_at = std::chrono::steady_clock::now() + std::chrono::milliseconds(600);
+    FakeHttpServer server([&](const FakeRequest& req) -> FakeReply {
+        if (std::chrono::steady_clock::now() < ready_at) return {503, R"({"error":{"message":"Loading model"}})"};
+        if (req.path == "/props") return llama_props();
+        return completion_reply(req);
+    });
+    auto backend = make_openai_backend(fast_options({server.url()}));
+    ASSERT_TRUE(backend.ok()) << backend.error().message;
+    EXPECT_TRUE((*backend)->supports_grammar().ok()) << "detected as llama-server once it was ready";
+}
+
+TEST(OpenAiFault, AServerThatNeverFinishesLoadingIsReportedAfterTheWait) {
+    FakeHttpServer server([&](const FakeRequest&) -> FakeReply { return {503, "Loading model"}; });
+    auto o = fast_options({server.url()});
+    o.startup_wait_s = 0.5;
+    const auto start = std::chrono::steady_clock::now();
+    auto backend = make_openai_backend(o);
+    ASSERT_FALSE(backend.ok());
+    EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(8));
+    EXPECT_NE(backend.error().message.find("HTTP 503 (still unavailable after waiting 0.5 s for it to load)"), std::string::npos)
+        << backend.error().message;
 }
 
 TEST(OpenAiFault, CancelStopsAndReportsCancelled) {

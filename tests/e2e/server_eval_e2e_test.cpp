@@ -48,8 +48,8 @@ TEST(ServerEvalE2E, TwoLlamaServersGiveTheInProcessGreedyAnswers) {
     remote.insert(remote.end(), common.begin(), common.end());
 
     auto r_local = run_command(local);
-    // llama-server may need a moment after accepting connections before it is healthy; the backend
-    // retries, so no extra wait is needed here.
+    // llama-server accepts connections before its model is loaded and answers 503 until then; the
+    // backend waits for it (as it would for a user who starts servers and the run together).
     auto r_remote = run_command(remote, 300);
     for (pid_t pid : servers) {
         ::kill(pid, SIGKILL);

@@ -6,6 +6,8 @@
 #include <set>
 #include <thread>
 
+#include <sys/wait.h>
+
 #include "biomedq/store.h"
 #include "faults_support.h"
 
@@ -36,6 +38,27 @@ std::map<std::string, std::filesystem::path> cell_dirs(const std::filesystem::pa
     return cells;
 }
 
+// True once the child ended; it is left unreaped for wait_command.
+bool has_exited(pid_t pid) {
+    siginfo_t info{};
+    return ::waitid(P_PID, static_cast<id_t>(pid), &info, WEXITED | WNOHANG | WNOWAIT) == 0 && info.si_pid == pid;
+}
+
+// Complete lines in every cell's sample log so far.
+std::size_t count_sample_lines(const std::filesystem::path& runs) {
+    std::size_t n = 0;
+    std::error_code ec;
+    if (!std::filesystem::exists(runs, ec)) return 0;
+    for (const auto& entry : std::filesystem::directory_iterator(runs, ec)) {
+        std::ifstream in(entry.path() / "samples.jsonl");
+        std::string line;
+        while (std::getline(in, line)) {
+            if (!in.eof()) ++n;  // a line still being written has no newline yet
+        }
+    }
+    return n;
+}
+
 TEST(SweepFaults, FiveRandomKillsThenResumeEqualAnUninterruptedSweep) {
     if (!have_shared_data()) GTEST_SKIP() << "no data at " << shared_data_dir();
     const auto dir = make_temp_dir("faults_sweep_kill");
@@ -46,15 +69,29 @@ TEST(SweepFaults, FiveRandomKillsThenResumeEqualAnUninterruptedSweep) {
     ASSERT_EQ(straight.exit_code, 0) << straight.err;
     const double full_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
 
+    // Kill points: the first lands by time (usually while quantizing or loading), the others when
+    // the sample logs reach a random line count beyond what is already done, so each kill lands
+    // mid-evaluation however fast or loaded the machine is.
     const auto killed_yaml = write_sweep(dir / "killed");
+    const auto killed_runs = dir / "killed" / "out" / "runs";
+    const std::size_t total_lines = 2u * 2u * kLimit;
     std::mt19937 rng(20261128);  // fixed: a failure reproduces with the same kill points
-    std::uniform_real_distribution<double> fraction(0.05, 0.9);
     int n_killed = 0;
     for (int i = 0; i < 5; ++i) {
-        const auto delay = std::chrono::duration<double>(fraction(rng) * full_s);
+        const std::size_t done = count_sample_lines(killed_runs);
+        if (done + 1 >= total_lines) break;
+        const std::size_t target = std::uniform_int_distribution<std::size_t>(done + 1, total_lines - 1)(rng);
         const pid_t pid = spawn_command(sweep_args(killed_yaml), (dir / "k.out").string(), (dir / "k.err").string());
         ASSERT_GT(pid, 0);
-        std::this_thread::sleep_for(delay);
+        if (i == 0) {
+            std::this_thread::sleep_for(std::chrono::duration<double>(0.1 * full_s));
+        } else {
+            const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(120);
+            while (count_sample_lines(killed_runs) < target && std::chrono::steady_clock::now() < deadline &&
+                   !has_exited(pid)) {
+                std::this_thread::sleep_for(std::chrono::milliseconds(5));
+            }
+        }
         ::kill(pid, SIGKILL);
         const int code = wait_command(pid);
         if (code == 128 + SIGKILL) {

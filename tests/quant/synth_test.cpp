@@ -121,10 +121,12 @@ TEST(Synth, MissingVocabAndBadTypeAreClearErrors) {
     EXPECT_EQ(r.error().message, "/nonexistent/vocab.gguf: file not found");
 
     options.vocab_path = llama_src_dir() / "models" / "ggml-vocab-llama-spm.gguf";
-    options.type = "q4_0";
+    options.type = "q4_9";
     r = synthesize_model(options, quant_temp_dir() / "x.gguf");
     ASSERT_FALSE(r.ok());
-    EXPECT_EQ(r.error().code, ErrorCode::kInvalidArgument);
+    EXPECT_EQ(r.error().code, ErrorCode::kUnsupported);
+    EXPECT_EQ(r.error().message.rfind("unknown quantization type \"q4_9\" (did you mean", 0), 0u)
+        << r.error().message;
     EXPECT_FALSE(std::filesystem::exists(quant_temp_dir() / "x.gguf"));
 }
 
