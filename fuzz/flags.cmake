@@ -3,7 +3,7 @@
 # UBSan does not recover, so undefined behaviour stops the fuzzer like a crash does.
 if(NOT CMAKE_CXX_COMPILER_ID STREQUAL "Clang")
     message(FATAL_ERROR "BIOMEDQ_FUZZ=ON needs clang (libFuzzer): "
-        "cmake -B build-fuzz -DCMAKE_CXX_COMPILER=clang++ -DCMAKE_C_COMPILER=clang -DBIOMEDQ_FUZZ=ON")
+        "scripts/run-sanitizers.sh does it: CC=clang CXX=clang++ cmake -B build-sanitize -DBIOMEDQ_FUZZ=ON")
 endif()
 add_compile_options(-fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=undefined
                     -fno-omit-frame-pointer)

@@ -1,20 +1,18 @@
 #!/usr/bin/env bash
-# Builds the libFuzzer targets with clang (build-fuzz/) and fuzzes each for longer than ctest does.
+# Builds the libFuzzer targets with clang (build-sanitize/, the folder scripts/run-sanitizers.sh uses)
+# and fuzzes each for longer than ctest does.
 #   scripts/fuzz.sh [seconds per target, default 600] [target...]   e.g. scripts/fuzz.sh 3600 fuzz_gguf_info
-# New inputs go to build-fuzz/fuzz/work/<target>/ (kept between runs, so coverage accumulates);
-# crashes to build-fuzz/fuzz/artifacts/<target>-crash-*. Reproduce one with:
-#   build-fuzz/fuzz/<target> build-fuzz/fuzz/artifacts/<file>
+# New inputs go to build-sanitize/fuzz/work/<target>/ (kept between runs, so coverage accumulates);
+# crashes to build-sanitize/fuzz/artifacts/<target>-crash-*. Reproduce one with:
+#   build-sanitize/fuzz/<target> build-sanitize/fuzz/artifacts/<file>
 # BIOMEDQ_FUZZ_JOBS runs that many targets at once (default: nproc).
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-build_dir="${BIOMEDQ_FUZZ_BUILD_DIR:-$here/build-fuzz}"
+build_dir="${BIOMEDQ_SANITIZE_BUILD_DIR:-$here/build-sanitize}"
 seconds="${1:-600}"
 shift || true
 
-"$here/scripts/install-deps.sh"
-CC=clang CXX=clang++ cmake -S "$here" -B "$build_dir" -G Ninja -DBIOMEDQ_FUZZ=ON -DBIOMEDQ_TESTS=OFF \
-    -DBIOMEDQ_BENCH=OFF >/dev/null
-cmake --build "$build_dir" -j "${BIOMEDQ_JOBS:-$(nproc)}" --target biomedq_fuzzers
+BIOMEDQ_SANITIZE_BUILD_DIR="$build_dir" BIOMEDQ_SANITIZE_BUILD_ONLY=1 "$here/scripts/run-sanitizers.sh"
 
 targets=("$@")
 if ((${#targets[@]} == 0)); then

@@ -1,21 +1,29 @@
 #!/usr/bin/env bash
-# Builds biomedq with AddressSanitizer + UndefinedBehaviorSanitizer (-DBIOMEDQ_SANITIZE=ON, its own
-# build folder) and runs the test suite there: any sanitizer report fails the run.
-#   scripts/run-sanitizers.sh [ctest args...]     e.g. scripts/run-sanitizers.sh -R e2e
-# BIOMEDQ_ASAN_BUILD_DIR picks the folder (default: build-asan). See docs/RELIABILITY.md.
+# Builds biomedq, its tests and its libFuzzer targets with clang, AddressSanitizer and
+# UndefinedBehaviorSanitizer in their own folder (build-sanitize/), then runs the unit, end-to-end and
+# fault-injection tests there: any sanitizer report (memory error, undefined behaviour, leak) makes the
+# test that triggered it fail. scripts/run-tests.sh (CI) calls this after the main suite.
+#   scripts/run-sanitizers.sh [ctest args...]     e.g. scripts/run-sanitizers.sh -R EvalE2E
+# BIOMEDQ_SANITIZE_BUILD_DIR picks the folder; BIOMEDQ_SANITIZE_BUILD_ONLY=1 builds without testing
+# (the fuzz stage of run-tests.sh reuses the same build). See docs/RELIABILITY.md.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-build_dir="${BIOMEDQ_ASAN_BUILD_DIR:-$here/build-asan}"
+build_dir="${BIOMEDQ_SANITIZE_BUILD_DIR:-$here/build-sanitize}"
+jobs="${BIOMEDQ_JOBS:-$(nproc)}"
 
 "$here/scripts/install-deps.sh" ${BIOMEDQ_DEPS_ARGS:-}
-cmake -S "$here" -B "$build_dir" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DBIOMEDQ_SANITIZE=ON \
-    -DBIOMEDQ_BENCH=OFF >/dev/null
-cmake --build "$build_dir" -j "${BIOMEDQ_JOBS:-$(nproc)}"
+# One clang build serves both jobs: BIOMEDQ_FUZZ=ON compiles every library with ASan + UBSan (UBSan
+# does not recover) plus libFuzzer's coverage hooks, which ordinary executables link as no-ops.
+CC=clang CXX=clang++ cmake -S "$here" -B "$build_dir" -G Ninja -DBIOMEDQ_FUZZ=ON -DBIOMEDQ_TESTS=ON \
+    -DBIOMEDQ_BENCH=OFF -DBIOMEDQ_FUZZ_SECONDS="${BIOMEDQ_FUZZ_SECONDS:-20}" >/dev/null
+cmake --build "$build_dir" -j "$jobs"
+[[ "${BIOMEDQ_SANITIZE_BUILD_ONLY:-0}" == 1 ]] && exit 0
 
-# halt_on_error: the first report fails the test that triggered it (the process exits non-zero).
-# The suppressions cover only leaks inside the prebuilt (uninstrumented) llama.cpp/ggml libraries.
+# halt_on_error: the first report ends the process with an error, so the test fails (the biomedq
+# processes that end-to-end tests start inherit these settings). The suppressions cover only leaks
+# inside the prebuilt, uninstrumented llama.cpp/ggml libraries, never biomedq's own code.
 export UBSAN_OPTIONS="halt_on_error=1:print_stacktrace=1"
 export ASAN_OPTIONS="detect_leaks=1:halt_on_error=1:abort_on_error=0"
 export LSAN_OPTIONS="suppressions=$here/scripts/lsan-llama.supp:print_suppressions=0"
 cd "$build_dir"
-ctest --output-on-failure -j "${BIOMEDQ_JOBS:-$(nproc)}" --timeout 1800 "$@"
+ctest --output-on-failure -j "$jobs" --timeout 1800 -LE fuzz "$@"

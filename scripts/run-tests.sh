@@ -1,20 +1,29 @@
 #!/usr/bin/env bash
-# Installs, builds and runs the whole test suite (what CI runs), then builds the libFuzzer targets
-# with clang (build-fuzz/) and fuzzes each for 20 s (docs/RELIABILITY.md). BIOMEDQ_FUZZ_STAGE=0 skips
-# the fuzz stage; BIOMEDQ_FUZZ_SECONDS changes the time per target.
+# Installs, builds and runs the whole test suite (what CI runs), in three stages:
+#   1. the unit, end-to-end and fault-injection tests on the release build (build/);
+#   2. the same tests again under AddressSanitizer + UndefinedBehaviorSanitizer (build-sanitize/,
+#      scripts/run-sanitizers.sh);
+#   3. every libFuzzer target for 20 s from its seed corpus (same build-sanitize/ folder).
+# BIOMEDQ_SANITIZE_STAGE=0 / BIOMEDQ_FUZZ_STAGE=0 skip stage 2 / 3; BIOMEDQ_FUZZ_SECONDS changes the
+# time per fuzz target. docs/RELIABILITY.md says what each stage covers.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+jobs="${BIOMEDQ_JOBS:-$(nproc)}"
 BIOMEDQ_DEPS_ARGS="--browser" "$here/scripts/build.sh"
 (
     cd "${BIOMEDQ_BUILD_DIR:-$here/build}"
-    ctest --output-on-failure -j "${BIOMEDQ_JOBS:-$(nproc)}" --timeout 1200
+    ctest --output-on-failure -j "$jobs" --timeout 1200
 )
 
+sanitize_dir="${BIOMEDQ_SANITIZE_BUILD_DIR:-$here/build-sanitize}"
+export BIOMEDQ_SANITIZE_BUILD_DIR="$sanitize_dir"
+if [[ "${BIOMEDQ_SANITIZE_STAGE:-1}" != 0 ]]; then
+    "$here/scripts/run-sanitizers.sh"
+elif [[ "${BIOMEDQ_FUZZ_STAGE:-1}" != 0 ]]; then
+    BIOMEDQ_SANITIZE_BUILD_ONLY=1 "$here/scripts/run-sanitizers.sh"
+fi
+
 if [[ "${BIOMEDQ_FUZZ_STAGE:-1}" != 0 ]]; then
-    fuzz_dir="${BIOMEDQ_FUZZ_BUILD_DIR:-$here/build-fuzz}"
-    CC=clang CXX=clang++ cmake -S "$here" -B "$fuzz_dir" -G Ninja -DBIOMEDQ_FUZZ=ON -DBIOMEDQ_TESTS=OFF \
-        -DBIOMEDQ_BENCH=OFF -DBIOMEDQ_FUZZ_SECONDS="${BIOMEDQ_FUZZ_SECONDS:-20}" >/dev/null
-    cmake --build "$fuzz_dir" -j "${BIOMEDQ_JOBS:-$(nproc)}" --target biomedq_fuzzers
-    cd "$fuzz_dir"
-    ctest --output-on-failure -j "${BIOMEDQ_JOBS:-$(nproc)}" -L fuzz
+    cd "$sanitize_dir"
+    ctest --output-on-failure -j "$jobs" -L fuzz
 fi

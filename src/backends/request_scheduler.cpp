@@ -66,8 +66,11 @@ void worker(Shared& s, int endpoint, const SchedulerOptions& o, const AttemptFn&
     while (true) {
         if (s.stop || s.n_outstanding == 0) return;
         const auto now = Clock::now();
-        if (s.health[static_cast<std::size_t>(endpoint)].down_until > now) {
-            s.work_cv.wait_until(lock, s.health[static_cast<std::size_t>(endpoint)].down_until);
+        // wait_until takes the deadline by reference and reads it again after waking, when other
+        // workers may have changed or freed what it points into: always wait on a local copy.
+        const Clock::time_point down_until = s.health[static_cast<std::size_t>(endpoint)].down_until;
+        if (down_until > now) {
+            s.work_cv.wait_until(lock, down_until);
             continue;
         }
         auto ready = std::find_if(s.queue.begin(), s.queue.end(),
@@ -76,10 +79,13 @@ void worker(Shared& s, int endpoint, const SchedulerOptions& o, const AttemptFn&
             if (s.queue.empty()) {
                 s.work_cv.wait(lock);
             } else {
-                auto next = std::min_element(s.queue.begin(), s.queue.end(), [](const Pending& a, const Pending& b) {
-                    return a.not_before < b.not_before;
-                });
-                s.work_cv.wait_until(lock, next->not_before);
+                // A copy, not next->not_before: the queue element may be erased while we wait
+                // (a heap-use-after-free that ASan found).
+                const Clock::time_point earliest =
+                    std::min_element(s.queue.begin(), s.queue.end(), [](const Pending& a, const Pending& b) {
+                        return a.not_before < b.not_before;
+                    })->not_before;
+                s.work_cv.wait_until(lock, earliest);
             }
             continue;
         }

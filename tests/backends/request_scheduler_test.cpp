@@ -1,0 +1,94 @@
+// The request scheduler under many workers retrying at once: every request gets exactly one final
+// result. Under the sanitizer build (CI stage 2) this is also the regression test for a
+// heap-use-after-free: workers waited on a deadline inside a queue element that another worker erased.
+#include "backends/request_scheduler.h"
+
+#include <gtest/gtest.h>
+
+#include <mutex>
+#include <thread>
+#include <vector>
+
+namespace biomedq::backends {
+namespace {
+
+TEST(RequestScheduler, ManyWorkersRetryingTogetherDeliverEveryResultExactlyOnce) {
+    constexpr std::size_t kRequests = 64;
+    SchedulerOptions o;
+    o.n_endpoints = 2;
+    o.concurrency_per_endpoint = 8;
+    o.max_attempts = 4;
+    o.backoff_initial_s = 0.001;
+    o.backoff_max_s = 0.004;
+    std::mutex m;
+    std::vector<int> attempts(kRequests, 0);
+    // Each request fails on its first three attempts (a busy server), then succeeds: the queue is
+    // constantly re-sorted by workers waking on each other's deadlines.
+    const AttemptFn attempt = [&](int, std::size_t index, HttpClient&, const std::atomic<bool>&) {
+        int n = 0;
+        {
+            std::lock_guard lock(m);
+            n = ++attempts[index];
+        }
+        Attempt a;
+        if (n < 4) {
+            a.outcome = AttemptOutcome::kRetryServer;
+            a.error = "HTTP 503";
+        } else {
+            a.result.text = "ok " + std::to_string(index);
+        }
+        return a;
+    };
+    const ClientFactory make_client = [] { return std::make_unique<HttpClient>("", 1.0); };
+    for (int round = 0; round < 5; ++round) {
+        std::fill(attempts.begin(), attempts.end(), 0);
+        std::vector<int> delivered(kRequests, 0);
+        auto status = run_scheduled(
+            kRequests, o, attempt, make_client,
+            [&](std::size_t index, GenerationResult&& r) {
+                ++delivered[index];
+                EXPECT_EQ(r.text, "ok " + std::to_string(index));
+            },
+            nullptr);
+        ASSERT_TRUE(status.ok()) << status.error().message;
+        for (std::size_t i = 0; i < kRequests; ++i) {
+            EXPECT_EQ(delivered[i], 1) << "request " << i;
+            EXPECT_EQ(attempts[i], 4) << "request " << i;
+        }
+    }
+}
+
+TEST(RequestScheduler, AFewRequestsThatAlwaysFailEachGetOneErrorAfterTheirAttempts) {
+    // Few requests, more workers than requests, every attempt a server error: the queue empties and
+    // refills all the time, which is when a waiting worker's deadline used to be freed under it.
+    SchedulerOptions o;
+    o.n_endpoints = 1;
+    o.concurrency_per_endpoint = 2;
+    o.max_attempts = 3;
+    o.backoff_initial_s = 0.01;
+    o.backoff_max_s = 0.05;
+    const AttemptFn attempt = [](int, std::size_t, HttpClient&, const std::atomic<bool>&) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(2));  // an HTTP round trip
+        Attempt a;
+        a.outcome = AttemptOutcome::kRetryServer;
+        a.error = "HTTP 503";
+        return a;
+    };
+    const ClientFactory make_client = [] { return std::make_unique<HttpClient>("", 1.0); };
+    for (int round = 0; round < 30; ++round) {
+        std::vector<int> delivered(2, 0);
+        auto status = run_scheduled(
+            2, o, attempt, make_client,
+            [&](std::size_t index, GenerationResult&& r) {
+                ++delivered[index];
+                EXPECT_EQ(r.finish, FinishReason::kError);
+                EXPECT_NE(r.error.find("gave up after 3 attempts"), std::string::npos) << r.error;
+            },
+            nullptr);
+        ASSERT_TRUE(status.ok()) << status.error().message;
+        EXPECT_EQ(delivered, std::vector<int>(2, 1));
+    }
+}
+
+}  // namespace
+}  // namespace biomedq::backends
