@@ -2,6 +2,10 @@
 # The GPU benchmark (issue 7), in phases so each fits one device call; phases reuse what earlier ones
 # left while the machine stays warm. Run from the repo root with .devbin/ (bench/gpu/package.sh).
 #   bench/gpu/run.sh build | models | workload-a TYPE... | workload-b TYPE... | auto | hf
+#                  | big TYPE... | split TYPE
+# big: the Llama-3-70B shape synthesized straight into TYPE (default zero weights: a sparse file made in
+# a second; BENCH_BIG_RANDOM=1 for random weights, minutes on 16 cores), workload A at a 4096-token
+# context. split: the same on every visible GPU (a 2-GPU machine), memory per device.
 # Figures go to $OUT (or /tmp/bench-out): one JSON/TXT file per measurement.
 set -euo pipefail
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
@@ -34,13 +38,16 @@ with_gpu_peak() {  # $1: name for the peak file; rest: command
     local poll="$work/poll-$name.txt"
     : > "$poll"
     if command -v nvidia-smi >/dev/null; then
-        (while true; do nvidia-smi --query-gpu=memory.used --format=csv,noheader,nounits >> "$poll"; sleep 0.2; done) \
+        (while true; do nvidia-smi --query-gpu=index,memory.used --format=csv,noheader,nounits >> "$poll"; sleep 0.2; done) \
             > /dev/null 2>&1 &
         local poller=$!
         local rc=0
         timeout "${BENCH_STEP_TIMEOUT:-240}" "$@" || rc=$?
         kill "$poller" 2>/dev/null; wait "$poller" 2>/dev/null || true
-        sort -n "$poll" | tail -1 | awk '{print $1}' > "$out/peak-$name.mib"
+        # Per GPU: the largest reading of each index; peak-NAME.mib keeps the largest of them all.
+        awk -F', *' '{ if ($2 > m[$1]) m[$1] = $2 } END { for (i in m) print i, m[i] }' "$poll" | sort -n \
+            > "$out/peak-$name.per-gpu"
+        awk '{ if ($2 > m) m = $2 } END { print m + 0 }' "$out/peak-$name.per-gpu" > "$out/peak-$name.mib"
         [[ $rc -eq 0 ]] || echo "$name: exit $rc" >&2
         return 0
     fi
@@ -88,6 +95,24 @@ auto)  # --parallel auto against fixed choices, Q4_K_M, workload A
         with_gpu_peak "p-$p" "$bq" eval --model "$m" --tasks pubmedqa --subset all --no-chat --max-tokens 32 \
             --ctx "$ctx" --parallel "$p" --data-dir "$data" --tasks-dir "$repo/tasks" --limit "${BENCH_LIMIT:-0}" --quiet --bootstrap 100 --out "$work/runs/p-$p" > /dev/null
         cp "$work/runs/p-$p/results.json" "$out/p-$p.json" || echo "parallel $p failed" >&2
+    done
+    ;;
+big|split)  # 70B shape at a 4096-token context, workload A (BENCH_LIMIT prompts, default 64)
+    big_ctx="${BENCH_BIG_CTX:-4096}"
+    big_parallel="${BENCH_BIG_PARALLEL:-1}"
+    zero=(--zero-weights)
+    [[ "${BENCH_BIG_RANDOM:-0}" == 1 ]] && zero=()
+    for t in "${@:-q3_k_m}"; do
+        m="$work/models/llama-3-70b-${t^^}.gguf"
+        [[ -f "$m" ]] || { time "$bq" synth --shape llama-3-70b --vocab "$llama/src/models/ggml-vocab-llama-bpe.gguf" \
+            --type "$t" "${zero[@]}" -o "$m" --threads "$(nproc)"; } 2>&1 | tee "$out/$phase-synth-$t.txt"
+        "$bq" info "$m" --ctx "$big_ctx" --parallel "$big_parallel" --gpu-layers -1 > "$out/$phase-info-$t.txt" 2>&1
+        rm -rf "$work/runs/$phase-$t"
+        with_gpu_peak "$phase-$t" "$bq" eval --model "$m" --tasks pubmedqa --subset all --no-chat --max-tokens 32 \
+            --ctx "$big_ctx" --parallel "$big_parallel" --data-dir "$data" --tasks-dir "$repo/tasks" \
+            --limit "${BENCH_LIMIT:-64}" --quiet --bootstrap 100 --out "$work/runs/$phase-$t" > "$out/$phase-$t.log" 2>&1
+        cp "$work/runs/$phase-$t/results.json" "$out/$phase-$t.json" || echo "$phase failed for $t" >&2
+        nvidia-smi --query-gpu=index,name,memory.total --format=csv > "$out/$phase-gpus.csv" || true
     done
     ;;
 hf)

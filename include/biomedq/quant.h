@@ -66,7 +66,12 @@ struct SynthOptions {
     // llama-quantize would give it, asked from llama.cpp itself (see synthesize_model).
     std::string type = "f16";
     uint64_t seed = 42;
-    int n_threads = 0;  // 0 = hardware concurrency
+    int n_threads = 0;  // 0 = every CPU this process may use
+    // Leave every tensor zero: the file is written sparse (a header and a hole: no disk blocks, no
+    // time), with the same tensor types and sizes, so the same memory and the same arithmetic as a
+    // random-weight model; but every token's logits are equal. For memory and speed measurements of
+    // big shapes (a 70B model in seconds instead of minutes), never for scores or fidelity.
+    bool zero_weights = false;
 };
 
 struct SynthReport {

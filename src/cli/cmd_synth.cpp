@@ -18,6 +18,7 @@ struct SynthArgs {
     std::string out;
     uint64_t seed = 42;
     int threads = 0;
+    bool zero_weights = false;
     // Overrides of the shape's dimensions (unset = the shape's value).
     std::optional<std::string> arch;
     std::optional<uint32_t> n_layer, n_embd, n_ff, n_head, n_head_kv, ctx_train;
@@ -44,10 +45,12 @@ int run_synth(const SynthArgs& args) {
     options.type = args.type;
     options.seed = args.seed;
     options.n_threads = args.threads;
+    options.zero_weights = args.zero_weights;
     auto report = synthesize_model(options, args.out);
     if (!report.ok()) return report_error(report.error());
-    std::printf("wrote %s: %s, %s, %llu weights, %u-token vocab, %.1f MiB in %.2f s\n",
+    std::printf("wrote %s: %s, %s%s, %llu weights, %u-token vocab, %.1f MiB in %.2f s\n",
                 report->path.c_str(), s.id.c_str(), args.type.c_str(),
+                args.zero_weights ? " (zero weights, sparse file)" : "",
                 static_cast<unsigned long long>(report->n_params), report->n_vocab,
                 static_cast<double>(report->bytes_file) / (1024.0 * 1024.0),
                 report->t_total_ms / 1000.0);
@@ -85,6 +88,9 @@ void add_synth_command(CLI::App& app, CommandRun& chosen) {
     cmd->add_option("--seed", args->seed, "Random seed")->capture_default_str();
     cmd->add_option("--threads", args->threads, "Worker threads (0: every CPU this process may use; BIOMEDQ_THREADS overrides)")
         ->capture_default_str();
+    cmd->add_flag("--zero-weights", args->zero_weights,
+                  "All weights zero, written as a sparse file (no disk space, no time): same memory and "
+                  "arithmetic as random weights, for memory/speed work only (every output is the same)");
     cmd->add_option("--arch", args->arch, "Override the architecture (llama or qwen2)");
     cmd->add_option("--n-layer", args->n_layer, "Override the number of layers");
     cmd->add_option("--n-embd", args->n_embd, "Override the embedding width");

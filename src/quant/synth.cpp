@@ -224,6 +224,11 @@ Result<SynthReport> synthesize_model(const SynthOptions& options, const fs::path
     BIOMEDQ_ASSIGN(const WeightFormat format, resolve_format(options.type));
     BIOMEDQ_ASSIGN(SynthGguf gguf,
                    make_synth_gguf(options, format.weight_type, file_type_for(format.weight_type)));
+    if (options.zero_weights) {
+        // Said in the file, so a zero-weight model is never mistaken for one worth scoring.
+        gguf_set_val_str(gguf.meta.get(), "general.name",
+                         ("biomedq-synth-" + options.shape.id + "-zero-weights").c_str());
+    }
     std::error_code ec;
     if (out.has_parent_path() && !fs::exists(out.parent_path(), ec)) {
         return make_error(ErrorCode::kNotFound, out.string() + ": output directory " +
@@ -244,7 +249,8 @@ Result<SynthReport> synthesize_model(const SynthOptions& options, const fs::path
     BIOMEDQ_TRY(file.resize(bytes_file));
     const unsigned n_threads =
         static_cast<unsigned>(options.n_threads > 0 ? options.n_threads : default_thread_count());
-    BIOMEDQ_TRY(write_tensors(gguf, options.seed, n_threads, file));
+    // Zero weights: the holes stay holes (every value reads as 0.0 in every type).
+    if (!options.zero_weights) BIOMEDQ_TRY(write_tensors(gguf, options.seed, n_threads, file));
     BIOMEDQ_TRY(file.commit_as(out));
 
     SynthReport report;

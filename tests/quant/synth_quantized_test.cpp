@@ -6,6 +6,7 @@
 #include <gguf.h>
 #include <gtest/gtest.h>
 #include <llama.h>
+#include <sys/stat.h>
 
 #include <algorithm>
 #include <cmath>
@@ -240,6 +241,42 @@ TEST(SynthQuantized, SameSeedSameBytesWhateverTheThreadCount) {
     options.seed = 7;
     ASSERT_TRUE(synthesize_model(options, dir / "c.gguf").ok());
     EXPECT_FALSE(a == read_bytes(dir / "c.gguf"));
+}
+
+TEST(SynthQuantized, ZeroWeightsGiveTheSameLayoutInASparseFileThatStillRuns) {
+    const fs::path dir = fresh_dir("zero");
+    SynthOptions options = options_for("small", "ggml-vocab-llama-bpe.gguf", "q4_k_m");
+    ASSERT_TRUE(synthesize_model(options, dir / "random.gguf").ok());
+    options.zero_weights = true;
+    auto zero = synthesize_model(options, dir / "zero.gguf");
+    ASSERT_TRUE(zero.ok()) << zero.error().message;
+    // Same tensor types, so the same size but for the header's longer general.name (one 32-byte
+    // alignment step)...
+    EXPECT_LE(fs::file_size(dir / "zero.gguf") - fs::file_size(dir / "random.gguf"), 32u);
+    EXPECT_EQ(tensor_type_names(dir / "zero.gguf"), tensor_type_names(dir / "random.gguf"));
+    // ...but only the header takes disk blocks.
+    struct stat st {};
+    ASSERT_EQ(::stat((dir / "zero.gguf").c_str(), &st), 0);
+    EXPECT_LT(static_cast<uint64_t>(st.st_blocks) * 512u, fs::file_size(dir / "zero.gguf") / 10);
+    auto info = read_model_info(dir / "zero.gguf");
+    ASSERT_TRUE(info.ok()) << info.error().message;
+    EXPECT_NE(info->name.find("zero-weights"), std::string::npos) << info->name;
+    // llama.cpp loads and decodes it: every logit is exactly 0.
+    llama_log_set(quiet_log, nullptr);
+    std::unique_ptr<llama_model, ModelFree> model(
+        llama_model_load_from_file((dir / "zero.gguf").c_str(), llama_model_default_params()));
+    ASSERT_TRUE(model);
+    llama_context_params cparams = llama_context_default_params();
+    cparams.n_ctx = 64;
+    cparams.n_threads = 2;
+    std::unique_ptr<llama_context, ContextFree> ctx(llama_init_from_model(model.get(), cparams));
+    ASSERT_TRUE(ctx);
+    llama_token token = 1;
+    ASSERT_EQ(llama_decode(ctx.get(), llama_batch_get_one(&token, 1)), 0);
+    const float* logits = llama_get_logits_ith(ctx.get(), -1);
+    const int n_vocab = llama_vocab_n_tokens(llama_model_get_vocab(model.get()));
+    EXPECT_TRUE(std::all_of(logits, logits + n_vocab, [](float v) { return v == 0.0f; }));
+    llama_log_set(nullptr, nullptr);
 }
 
 TEST(SynthQuantized, TypesNeedingAnImatrixAreRefusedByName) {
