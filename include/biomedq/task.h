@@ -96,7 +96,8 @@ Result<TaskConfig> load_task_file(const std::filesystem::path& path);
 // task names are an error.
 Result<std::vector<TaskConfig>> load_task_dir(const std::filesystem::path& dir);
 
-// Defaults: <repo>/tasks and <repo>/../shared/data ($BIOMEDQ_DATA_DIR overrides the latter).
+// Defaults. Tasks: $BIOMEDQ_TASKS_DIR, else <prefix>/share/biomedq/tasks beside an installed binary,
+// else <repo>/tasks. Data: $BIOMEDQ_DATA_DIR, else <repo>/../shared/data.
 std::filesystem::path default_tasks_dir();
 std::filesystem::path default_data_dir();
 

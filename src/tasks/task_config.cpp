@@ -29,6 +29,15 @@ const std::vector<std::string>& known_parsers() {
 }
 
 std::filesystem::path default_tasks_dir() {
+    if (const char* env = std::getenv("BIOMEDQ_TASKS_DIR"); env && *env) return env;
+    // An installed biomedq (cmake --install) finds the shipped tasks beside it,
+    // <prefix>/bin/biomedq -> <prefix>/share/biomedq/tasks; a build tree uses the source checkout.
+    std::error_code ec;
+    const std::filesystem::path exe = std::filesystem::read_symlink("/proc/self/exe", ec);
+    if (!ec) {
+        const auto installed = exe.parent_path().parent_path() / "share" / "biomedq" / "tasks";
+        if (std::filesystem::is_directory(installed, ec)) return installed;
+    }
     return std::filesystem::path(BIOMEDQ_SOURCE_DIR) / "tasks";
 }
 
