@@ -216,7 +216,7 @@ struct MemoryRequest {
     uint32_t n_ubatch = 512;
     bool flash_attn = true;      // llama.cpp's "auto" turns it on wherever it is supported
     uint32_t n_outputs = 0;      // logits rows the caller will request at once; 0 = n_parallel
-    uint32_t bytes_kv_elem = 2;  // f16 K and V
+    std::string kv_type = "f16";  // KV cache element type (EngineOptions::kv_type); unknown = f16
 };
 
 struct MemoryEstimate {

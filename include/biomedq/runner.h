@@ -32,6 +32,7 @@ struct RunConfig {
     bool chat = true;                  // render with the model's chat template
     int max_tokens = 0;                // cap on generated tokens per example; 0 = the task's own
     int ctx = 4096;                    // tokens per sequence
+    std::string kv_type = "f16";       // KV cache type (kv_cache_type_names()); changes answers slightly
     int gpu_layers = -1;
     std::string parallel = "auto";  // a number or "auto"
     int threads = 0;

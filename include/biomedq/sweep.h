@@ -48,6 +48,7 @@ struct SweepSpec {
     int limit = 0;
     std::uint64_t seed = 1234;
     int ctx = 4096;
+    std::string kv_type = "f16";  // KV cache type of every cell
     std::string parallel = "auto";
     int gpu_layers = -1;
     bool constrained = false;

@@ -3,8 +3,10 @@
 #include <iostream>
 #include <memory>
 
+#include "biomedq/engine.h"
 #include "biomedq/runner.h"
 #include "cli/command.h"
+#include "core/did_you_mean.h"
 #include "cli/interrupt.h"
 #include "core/file_io.h"
 
@@ -58,6 +60,10 @@ void add_eval_command(CLI::App& app, CommandRun& chosen) {
     sub->add_option("--max-tokens", c->max_tokens, "Cap on generated tokens per example (0: each task's own)")->capture_default_str();
     sub->add_option("--gpu-layers", c->gpu_layers, "Layers on the GPU (-1: all)")->capture_default_str();
     sub->add_option("--ctx", c->ctx, "Context tokens per sequence")->capture_default_str();
+    sub->add_option("--kv-type", c->kv_type,
+                    "KV cache type: " + join_names(kv_cache_type_names()) +
+                        " (quantized types shrink the cache, change answers slightly and need flash attention)")
+        ->capture_default_str();
     sub->add_option("--parallel", c->parallel, "Sequences decoded together, or auto (largest that fits)")->capture_default_str();
     sub->add_option("--threads", c->threads, "CPU threads (0: every CPU this process may use; BIOMEDQ_THREADS overrides)")->capture_default_str();
     sub->add_option("--bootstrap", c->bootstrap_resamples, "Bootstrap resamples for CIs")->capture_default_str();

@@ -4,8 +4,10 @@
 #include <cstdio>
 #include <memory>
 
+#include "biomedq/engine.h"
 #include "biomedq/quant.h"
 #include "cli/command.h"
+#include "core/did_you_mean.h"
 
 namespace biomedq::cli {
 
@@ -17,6 +19,7 @@ struct InfoArgs {
     uint32_t parallel = 1;
     int gpu_layers = 0;
     bool no_flash_attn = false;
+    std::string kv_type = "f16";
     bool json = false;
 };
 
@@ -27,6 +30,13 @@ int run_info(const InfoArgs& args) {
         return report_error(
             make_error(ErrorCode::kInvalidArgument, "--ctx and --parallel must be > 0"));
     }
+    if (auto kv = check_kv_cache_type(args.kv_type, "--kv-type"); !kv.ok()) return report_error(kv.error());
+    if (args.no_flash_attn && args.kv_type != "f16" && args.kv_type != "bf16") {
+        return report_error(make_error(ErrorCode::kInvalidArgument,
+                                       "--kv-type " + args.kv_type +
+                                           ": llama.cpp needs flash attention for a quantized KV cache; "
+                                           "drop --no-flash-attn or use f16"));
+    }
     auto info = read_model_info(args.model);
     if (!info.ok()) return report_error(info.error());
     MemoryRequest request;
@@ -34,6 +44,7 @@ int run_info(const InfoArgs& args) {
     request.n_parallel = args.parallel;
     request.n_gpu_layers = args.gpu_layers;
     request.flash_attn = !args.no_flash_attn;
+    request.kv_type = args.kv_type;
     const MemoryEstimate e = estimate_memory(*info, request);
     const ModelInfo& m = *info;
 
@@ -52,6 +63,7 @@ int run_info(const InfoArgs& args) {
             {"memory",
              {{"ctx_per_seq", args.ctx}, {"n_parallel", args.parallel},
               {"n_gpu_layers", args.gpu_layers}, {"flash_attn", request.flash_attn},
+              {"kv_type", args.kv_type},
               {"n_ctx_total", e.n_ctx_total}, {"n_ctx_seq", e.n_ctx_seq},
               {"bytes_weights_gpu", e.bytes_weights_gpu},
               {"bytes_weights_host", e.bytes_weights_host}, {"bytes_kv", e.bytes_kv},
@@ -80,7 +92,8 @@ int run_info(const InfoArgs& args) {
                 request.flash_attn ? "on" : "off");
     std::printf("  weights GPU   %10.2f MiB\n", mib(e.bytes_weights_gpu));
     std::printf("  weights host  %10.2f MiB\n", mib(e.bytes_weights_host));
-    std::printf("  KV cache      %10.2f MiB (GPU %.2f MiB)\n", mib(e.bytes_kv), mib(e.bytes_kv_gpu));
+    std::printf("  KV cache      %10.2f MiB (GPU %.2f MiB), %s\n", mib(e.bytes_kv), mib(e.bytes_kv_gpu),
+                args.kv_type.c_str());
     std::printf("  compute       %10.2f MiB (+ host %.2f MiB)\n", mib(e.bytes_compute),
                 mib(e.bytes_compute_host));
     std::printf("  output        %10.2f MiB\n", mib(e.bytes_output));
@@ -105,6 +118,8 @@ void add_info_command(CLI::App& app, CommandRun& chosen) {
                     "llama.cpp n_gpu_layers (the output head counts as the last layer; -1 = all)")
         ->capture_default_str();
     cmd->add_flag("--no-flash-attn", args->no_flash_attn, "Estimate without flash attention");
+    cmd->add_option("--kv-type", args->kv_type, "KV cache type: " + join_names(kv_cache_type_names()))
+        ->capture_default_str();
     cmd->add_flag("--json", args->json, "Print as JSON");
     cmd->callback([args, &chosen] { chosen = [args] { return run_info(*args); }; });
 }

@@ -13,6 +13,7 @@
 
 #include "core/cpu_threads.h"
 #include "engine/engine_impl.h"
+#include "engine/kv_cache_type.h"
 #include "engine/llama_log_capture.h"
 #include "engine/stderr_capture.h"
 
@@ -193,6 +194,7 @@ Result<std::unique_ptr<Engine>> Engine::load(const EngineOptions& options) {
     if (options.ctx_per_sequence < 16) {
         return make_error(ErrorCode::kInvalidArgument, "--ctx must be at least 16 tokens");
     }
+    BIOMEDQ_TRY(check_kv_cache_type(options.kv_type, "kv_type"));
     BIOMEDQ_TRY(check_model_file(options.model_path));
     engine::install_llama_log_capture(options.verbose);
     std::call_once(g_backend_once, [] { llama_backend_init(); });
@@ -227,6 +229,9 @@ Result<std::unique_ptr<Engine>> Engine::load(const EngineOptions& options) {
     cparams.n_threads = threads;
     cparams.n_threads_batch = threads;
     cparams.flash_attn_type = options.flash_attention ? LLAMA_FLASH_ATTN_TYPE_AUTO : LLAMA_FLASH_ATTN_TYPE_DISABLED;
+    const ggml_type kv_type = kv_cache_ggml_type(options.kv_type).value_or(GGML_TYPE_F16);  // checked above
+    cparams.type_k = kv_type;
+    cparams.type_v = kv_type;
     // Separate KV streams per sequence: each sequence really gets ctx_per_sequence cells, and the
     // attention of one sequence never spans another's cells.
     cparams.kv_unified = false;

@@ -7,6 +7,7 @@
 #include <algorithm>
 
 #include "biomedq/quant.h"
+#include "quant/dry_run_log.h"
 
 namespace biomedq {
 
@@ -59,9 +60,11 @@ MemoryEstimate estimate_memory(const ModelInfo& model, const MemoryRequest& requ
     const int n_gpu = request.n_gpu_layers < 0 ? n_layer + 1
                                                 : std::min(request.n_gpu_layers, n_layer + 1);
     const int i_gpu_start = n_layer + 1 - n_gpu;
-    uint64_t kv_per_layer = uint64_t{e.n_ctx_total} *
-                            (uint64_t{model.n_head_kv} * (model.head_dim_k + model.head_dim_v)) *
-                            request.bytes_kv_elem;
+    // One K row and one V row per cell and layer, each stored in whole blocks of the cache type.
+    const ggml_type kv_type = ggml_type_from_name(request.kv_type).value_or(GGML_TYPE_F16);
+    const uint64_t kv_per_cell = ggml_row_size(kv_type, int64_t{model.n_head_kv} * model.head_dim_k) +
+                                 ggml_row_size(kv_type, int64_t{model.n_head_kv} * model.head_dim_v);
+    const uint64_t kv_per_layer = uint64_t{e.n_ctx_total} * kv_per_cell;
     e.bytes_weights_host = model.bytes_token_embd + model.bytes_other;
     for (int il = 0; il < n_layer; ++il) {
         const uint64_t bytes = model.bytes_layer[static_cast<std::size_t>(il)];

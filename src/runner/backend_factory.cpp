@@ -29,6 +29,7 @@ Result<std::unique_ptr<Backend>> make_backend(const RunConfig& config, int paral
     eo.model_path = config.model_path;
     eo.gpu_layers = config.gpu_layers;
     eo.ctx_per_sequence = config.ctx;
+    eo.kv_type = config.kv_type;
     eo.threads = config.threads;
     eo.verbose = config.verbose;
     eo.parallel = parallel;

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "biomedq/engine.h"
 #include "runner/prompt_method.h"
 #include "tasks/did_you_mean.h"
 
@@ -23,6 +24,7 @@ Result<EvalPlan> plan_eval(const RunConfig& config) {
         return make_error(ErrorCode::kInvalidArgument, "--mc-mode " + config.mc_mode + ": expected generate or loglik");
     }
     if (config.limit < 0) return make_error(ErrorCode::kInvalidArgument, "--limit must be 0 (all) or more");
+    BIOMEDQ_TRY(check_kv_cache_type(config.kv_type, "--kv-type"));
     plan.tasks_dir = config.tasks_dir.empty() ? default_tasks_dir() : std::filesystem::path(config.tasks_dir);
     plan.data_dir = config.data_dir.empty() ? default_data_dir() : std::filesystem::path(config.data_dir);
     BIOMEDQ_ASSIGN(auto all_tasks, load_task_dir(plan.tasks_dir));

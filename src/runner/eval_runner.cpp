@@ -56,10 +56,14 @@ double score_of(const TaskPlan& plan, const Example& ex, const Prediction& pred)
 }  // namespace
 
 nlohmann::json run_config_identity(const RunConfig& c) {
-    return {{"tasks", c.tasks},     {"prompt", c.prompt},       {"shot_selection", c.shot_selection},
-            {"constrained", c.constrained}, {"subset", c.subset}, {"limit", c.limit},
-            {"seed", c.seed},       {"mc_mode", c.mc_mode},     {"chat", c.chat},
-            {"ctx", c.ctx},         {"max_tokens", c.max_tokens}};
+    nlohmann::json identity = {{"tasks", c.tasks},     {"prompt", c.prompt},       {"shot_selection", c.shot_selection},
+                               {"constrained", c.constrained}, {"subset", c.subset}, {"limit", c.limit},
+                               {"seed", c.seed},       {"mc_mode", c.mc_mode},     {"chat", c.chat},
+                               {"ctx", c.ctx},         {"max_tokens", c.max_tokens}};
+    // A quantized KV cache changes answers, so it is part of the identity; the default is left out so
+    // runs made before the option existed keep their hash and still resume.
+    if (c.kv_type != "f16") identity["kv_type"] = c.kv_type;
+    return identity;
 }
 
 Result<RunOutcome> run_eval(const RunConfig& config, const std::atomic<bool>* cancel) {

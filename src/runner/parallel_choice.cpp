@@ -35,6 +35,7 @@ Result<int> choose_parallel(const RunConfig& config, const ModelInfo& model, std
     MemoryRequest base;
     base.ctx_per_seq = static_cast<uint32_t>(config.ctx);
     base.n_gpu_layers = config.gpu_layers;
+    base.kv_type = config.kv_type;
     const auto devices = list_gpu_devices();
     const bool gpu = !devices.empty() && config.gpu_layers != 0;
     std::uint64_t free_bytes = 0;

@@ -108,6 +108,7 @@ Result<nlohmann::json> build_results_document(const ResultsInputs& in, const std
     resolved["parallel"] = in.session.parallel;
     resolved["parallel_requested"] = in.config.parallel;
     resolved["gpu_layers"] = in.config.gpu_layers;
+    resolved["kv_type"] = in.config.kv_type;
     resolved["threads"] = in.config.threads;
     resolved["bootstrap_resamples"] = in.config.bootstrap_resamples;
     resolved["data_dir"] = in.plan.data_dir.string();

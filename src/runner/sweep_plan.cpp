@@ -101,6 +101,7 @@ Result<CellMemory> estimate_cell_memory(const SweepSpec& spec, const SweepCell& 
         }
     }
     request.n_gpu_layers = spec.gpu_layers;
+    request.kv_type = spec.kv_type;
     out.estimate = estimate_memory(info, request);
     return out;
 }
@@ -115,6 +116,7 @@ RunConfig cell_run_config(const SweepSpec& spec, const SweepCell& cell) {
     c.limit = spec.limit;
     c.seed = spec.seed;
     c.ctx = spec.ctx;
+    c.kv_type = spec.kv_type;
     c.gpu_layers = spec.gpu_layers;
     c.parallel = spec.parallel;
     c.bootstrap_resamples = spec.bootstrap_resamples;

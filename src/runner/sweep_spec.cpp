@@ -3,6 +3,7 @@
 
 #include <set>
 
+#include "biomedq/engine.h"
 #include "biomedq/sweep.h"
 #include "biomedq/task.h"
 #include "core/file_io.h"
@@ -19,7 +20,7 @@ const std::vector<std::string>& known_keys() {
     static const std::vector<std::string> keys = {
         "out",    "models", "quant_types", "tasks",      "prompts",     "subset",   "limit",    "seed",
         "ctx",    "parallel", "gpu_layers", "constrained", "bootstrap_resamples", "data_dir", "tasks_dir",
-        "fidelity"};
+        "fidelity", "kv_type"};
     return keys;
 }
 
@@ -206,6 +207,14 @@ Result<SweepSpec> parse_sweep_yaml(const std::string& text, const std::filesyste
         if (spec.ctx < 256) return r.error(root["ctx"], "ctx", "expected at least 256 tokens");
         if (root["parallel"]) {
             BIOMEDQ_ASSIGN(spec.parallel, r.scalar<std::string>(root["parallel"], "parallel", "a number or auto"));
+        }
+        if (root["kv_type"]) {
+            BIOMEDQ_ASSIGN(spec.kv_type, r.scalar<std::string>(root["kv_type"], "kv_type", "a KV cache type"));
+            if (!check_kv_cache_type(spec.kv_type, "kv_type").ok()) {
+                return r.error(root["kv_type"], "kv_type",
+                               "expected one of " + join_names(kv_cache_type_names()) +
+                                   did_you_mean(spec.kv_type, kv_cache_type_names()) + ", got \"" + spec.kv_type + "\"");
+            }
         }
         if (root["gpu_layers"]) {
             BIOMEDQ_ASSIGN(spec.gpu_layers, r.scalar<int>(root["gpu_layers"], "gpu_layers", "a whole number (-1 = all)"));

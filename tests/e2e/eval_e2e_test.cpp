@@ -141,6 +141,31 @@ TEST_F(EvalE2E, InterruptStopsCleanlyAndTheRunResumes) {
     EXPECT_EQ(read_samples(run).size(), 60u);
 }
 
+TEST_F(EvalE2E, AQuantizedKvCacheShrinksTheCacheAndIsPartOfTheConfiguration) {
+    const auto f16 = dir_ / "f16";
+    const auto q8 = dir_ / "q8";
+    ASSERT_EQ(run_command(eval_args(f16, "pubmedqa", 2)).exit_code, 0);
+    auto r = run_command(eval_args(q8, "pubmedqa", 2, {"--kv-type", "q8_0"}));
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    expect_valid_run(q8);
+    const auto a = read_json(f16 / "results.json");
+    const auto b = read_json(q8 / "results.json");
+    EXPECT_EQ(a["config"]["resolved"]["kv_type"], "f16");
+    EXPECT_EQ(b["config"]["resolved"]["kv_type"], "q8_0");
+    EXPECT_NE(a["config"]["hash"], b["config"]["hash"]);
+    // q8_0 keeps 32 values in 34 bytes, f16 in 64 (the sizes come from llama.cpp's log, in 0.01 MiB).
+    EXPECT_NEAR(b["memory"]["bytes_kv"].get<double>() / a["memory"]["bytes_kv"].get<double>(), 34.0 / 64.0, 0.005);
+    // The default stays out of config.json, so runs from before the option still resume.
+    EXPECT_FALSE(read_json(f16 / "config.json").contains("kv_type"));
+    auto resumed = run_command(eval_args(q8, "pubmedqa", 2, {"--kv-type", "q4_0"}));
+    EXPECT_EQ(resumed.exit_code, 2);
+    EXPECT_NE(resumed.err.find("kv_type"), std::string::npos) << resumed.err;
+    auto typo = run_command(eval_args(dir_ / "typo", "pubmedqa", 1, {"--kv-type", "q8"}));
+    EXPECT_NE(typo.exit_code, 0);
+    EXPECT_NE(typo.err.find("--kv-type q8: not a KV cache type (did you mean \"q8_0\"?)"), std::string::npos)
+        << typo.err;
+}
+
 TEST_F(EvalE2E, AChangedConfigurationIsRefusedInTheSameDirectory) {
     const auto run = dir_ / "run";
     ASSERT_EQ(run_command(eval_args(run, "pubmedqa", 1)).exit_code, 0);

@@ -43,7 +43,7 @@ inline double sum_mib(const std::string& log, const std::string& what) {
 
 inline LlamaAllocation probe_llama_allocation(const std::filesystem::path& model_path,
                                               uint32_t ctx_per_seq, uint32_t n_parallel,
-                                              bool flash_attn) {
+                                              bool flash_attn, ggml_type kv_type = GGML_TYPE_F16) {
     static std::mutex mutex;  // the log callback is process-global
     std::lock_guard<std::mutex> lock(mutex);
     std::string log;
@@ -60,6 +60,8 @@ inline LlamaAllocation probe_llama_allocation(const std::filesystem::path& model
         cparams.n_threads_batch = 2;
         cparams.flash_attn_type =
             flash_attn ? LLAMA_FLASH_ATTN_TYPE_ENABLED : LLAMA_FLASH_ATTN_TYPE_DISABLED;
+        cparams.type_k = kv_type;
+        cparams.type_v = kv_type;
         llama_context* ctx = llama_init_from_model(model, cparams);
         if (ctx) {
             out.loaded = true;

@@ -64,6 +64,15 @@ TEST_F(SweepSpecTest, FidelityBudgetOrOff) {
               file + ":5: field \"fidelity\": expected off, on, or a map {tokens: N, ctx: N}, got \"sometimes\"");
 }
 
+TEST_F(SweepSpecTest, KvCacheTypeIsOneOfLlamaCppsWithAHint) {
+    const std::string head = "models:\n  - {name: tiny, path: m.gguf}\nquant_types: [q8_0]\ntasks: [ddi]\n";
+    EXPECT_EQ(parse(head)->kv_type, "f16");
+    EXPECT_EQ(parse(head + "kv_type: q8_0\n")->kv_type, "q8_0");
+    EXPECT_EQ(error_of(head + "kv_type: q8\n"), (dir_ / "sweep.yaml").string() +
+                                                   ":5: field \"kv_type\": expected one of f16, bf16, q8_0, q5_1, "
+                                                   "q5_0, q4_1, q4_0 (did you mean \"q8_0\"?), got \"q8\"");
+}
+
 TEST_F(SweepSpecTest, ErrorsNameFileLineAndField) {
     const std::string file = (dir_ / "sweep.yaml").string();
     EXPECT_EQ(error_of("models:\n  - {name: tiny, path: m.gguf}\nquant_types: [q8_0, q4_k_x]\ntasks: [ddi]\n")
