@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
@@ -72,6 +73,10 @@ struct SynthOptions {
     // random-weight model; but every token's logits are equal. For memory and speed measurements of
     // big shapes (a 70B model in seconds instead of minutes), never for scores or fidelity.
     bool zero_weights = false;
+    // Called from the calling thread about every `progress_interval_s` while weights are written,
+    // with the weights done so far and in all (a 70B model in a quantized type takes minutes).
+    std::function<void(uint64_t done, uint64_t total)> on_progress;
+    double progress_interval_s = 5.0;
 };
 
 struct SynthReport {

@@ -1,4 +1,5 @@
 // biomedq synth: a GGUF with a real tokenizer and random weights, for tests and benchmarks.
+#include <chrono>
 #include <cstdio>
 #include <memory>
 #include <optional>
@@ -46,6 +47,14 @@ int run_synth(const SynthArgs& args) {
     options.seed = args.seed;
     options.n_threads = args.threads;
     options.zero_weights = args.zero_weights;
+    const auto t_start = std::chrono::steady_clock::now();
+    options.on_progress = [t_start](uint64_t done, uint64_t total) {
+        const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - t_start).count();
+        const double fraction = total ? static_cast<double>(done) / static_cast<double>(total) : 0.0;
+        const double eta = fraction > 0 ? elapsed * (1.0 - fraction) / fraction : 0.0;
+        std::fprintf(stderr, "synth: %.0f%% of %.2fB weights, %.0f s elapsed, ETA %.0f s\n", 100.0 * fraction,
+                     static_cast<double>(total) / 1e9, elapsed, eta);
+    };
     auto report = synthesize_model(options, args.out);
     if (!report.ok()) return report_error(report.error());
     std::printf("wrote %s: %s, %s%s, %llu weights, %u-token vocab, %.1f MiB in %.2f s\n",

@@ -175,8 +175,9 @@ Status fill_chunk(const TensorPlan& plan, ggml_type type, const Chunk& chunk, ui
 
 // Fills every tensor of `gguf` into `file` from `n_threads` workers; the first error stops them
 // all.
-Status write_tensors(const SynthGguf& gguf, uint64_t seed, unsigned n_threads,
+Status write_tensors(const SynthGguf& gguf, const SynthOptions& options, unsigned n_threads,
                      const TempFile& file) {
+    const uint64_t seed = options.seed;
     const gguf_context* meta = gguf.meta.get();
     const uint64_t bytes_meta = gguf_get_meta_size(meta);
     std::vector<ggml_type> types;
@@ -189,7 +190,14 @@ Status write_tensors(const SynthGguf& gguf, uint64_t seed, unsigned n_threads,
     for (ggml_type type : distinct) ggml_quantize_init(type);
 
     const std::vector<Chunk> chunks = plan_chunks(gguf.plan);
+    uint64_t total = 0;
+    const auto weights_in = [&](const Chunk& chunk) {
+        return static_cast<uint64_t>(chunk.n_rows * gguf.plan[chunk.tensor].ne0);
+    };
+    for (const Chunk& chunk : chunks) total += weights_in(chunk);
     std::atomic<std::size_t> next{0};
+    std::atomic<uint64_t> done{0};
+    std::atomic<unsigned> running{0};
     std::atomic<bool> failed{false};
     std::mutex error_mutex;
     Error first_error;
@@ -205,13 +213,24 @@ Status write_tensors(const SynthGguf& gguf, uint64_t seed, unsigned n_threads,
                 std::lock_guard<std::mutex> lock(error_mutex);
                 if (!failed.exchange(true)) first_error = s.error();
             }
+            done += weights_in(chunk);
         }
+        --running;
     };
+    // Every worker on its own thread; the calling thread only reports progress.
+    const auto n_workers = static_cast<unsigned>(std::max<std::size_t>(1, std::min<std::size_t>(n_threads, chunks.size())));
+    running = n_workers;
     std::vector<std::thread> threads;
-    for (unsigned t = 1; t < std::min<std::size_t>(n_threads, chunks.size()); ++t) {
-        threads.emplace_back(worker);
+    for (unsigned t = 0; t < n_workers; ++t) threads.emplace_back(worker);
+    auto last_report = std::chrono::steady_clock::now();
+    while (running > 0) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+        const auto now = std::chrono::steady_clock::now();
+        if (options.on_progress && std::chrono::duration<double>(now - last_report).count() >= options.progress_interval_s) {
+            options.on_progress(done.load(), total);
+            last_report = now;
+        }
     }
-    worker();
     for (auto& t : threads) t.join();
     if (failed) return first_error;
     return Status::success();
@@ -250,7 +269,7 @@ Result<SynthReport> synthesize_model(const SynthOptions& options, const fs::path
     const unsigned n_threads =
         static_cast<unsigned>(options.n_threads > 0 ? options.n_threads : default_thread_count());
     // Zero weights: the holes stay holes (every value reads as 0.0 in every type).
-    if (!options.zero_weights) BIOMEDQ_TRY(write_tensors(gguf, options.seed, n_threads, file));
+    if (!options.zero_weights) BIOMEDQ_TRY(write_tensors(gguf, options, n_threads, file));
     BIOMEDQ_TRY(file.commit_as(out));
 
     SynthReport report;

@@ -14,6 +14,7 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "biomedq/quant.h"
@@ -277,6 +278,29 @@ TEST(SynthQuantized, ZeroWeightsGiveTheSameLayoutInASparseFileThatStillRuns) {
     const int n_vocab = llama_vocab_n_tokens(llama_model_get_vocab(model.get()));
     EXPECT_TRUE(std::all_of(logits, logits + n_vocab, [](float v) { return v == 0.0f; }));
     llama_log_set(nullptr, nullptr);
+}
+
+TEST(SynthQuantized, ProgressIsReportedOnTheCallingThreadAndNeverPassesTheTotal) {
+    SynthOptions options = options_for("small", "ggml-vocab-llama-bpe.gguf", "q4_k_m");
+    options.progress_interval_s = 0;  // every poll
+    std::vector<std::pair<uint64_t, uint64_t>> reports;
+    const auto caller = std::this_thread::get_id();
+    bool same_thread = true;
+    options.on_progress = [&](uint64_t done, uint64_t total) {
+        reports.emplace_back(done, total);
+        same_thread = same_thread && std::this_thread::get_id() == caller;
+    };
+    auto report = synthesize_model(options, fresh_dir("progress") / "small-q4_k_m.gguf");
+    ASSERT_TRUE(report.ok()) << report.error().message;
+    ASSERT_FALSE(reports.empty());
+    EXPECT_TRUE(same_thread);
+    for (std::size_t i = 0; i < reports.size(); ++i) {
+        EXPECT_EQ(reports[i].second, report->n_params);
+        EXPECT_LE(reports[i].first, reports[i].second);
+        if (i > 0) {
+            EXPECT_GE(reports[i].first, reports[i - 1].first);
+        }
+    }
 }
 
 TEST(SynthQuantized, TypesNeedingAnImatrixAreRefusedByName) {
