@@ -15,7 +15,7 @@ jobs="${BIOMEDQ_JOBS:-$(nproc)}"
 # One clang build serves both jobs: BIOMEDQ_FUZZ=ON compiles every library with ASan + UBSan (UBSan
 # does not recover) plus libFuzzer's coverage hooks, which ordinary executables link as no-ops.
 CC=clang CXX=clang++ cmake -S "$here" -B "$build_dir" -G Ninja -DBIOMEDQ_FUZZ=ON -DBIOMEDQ_TESTS=ON \
-    -DBIOMEDQ_BENCH=OFF -DBIOMEDQ_FUZZ_SECONDS="${BIOMEDQ_FUZZ_SECONDS:-20}" >/dev/null
+    -DBIOMEDQ_BENCH=OFF -DBIOMEDQ_FUZZ_SECONDS="${BIOMEDQ_FUZZ_SECONDS:-60}" >/dev/null
 cmake --build "$build_dir" -j "$jobs"
 [[ "${BIOMEDQ_SANITIZE_BUILD_ONLY:-0}" == 1 ]] && exit 0
 

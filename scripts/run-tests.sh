@@ -3,7 +3,7 @@
 #   1. the unit, end-to-end and fault-injection tests on the release build (build/);
 #   2. the same tests again under AddressSanitizer + UndefinedBehaviorSanitizer (build-sanitize/,
 #      scripts/run-sanitizers.sh);
-#   3. every libFuzzer target for 20 s from its seed corpus (same build-sanitize/ folder).
+#   3. every libFuzzer target for 60 s from its seed corpus (same build-sanitize/ folder).
 # BIOMEDQ_SANITIZE_STAGE=0 / BIOMEDQ_FUZZ_STAGE=0 skip stage 2 / 3; BIOMEDQ_FUZZ_SECONDS changes the
 # time per fuzz target. docs/RELIABILITY.md says what each stage covers.
 set -euo pipefail
