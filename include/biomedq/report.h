@@ -101,6 +101,10 @@ Result<ReportData> build_report_data(const std::vector<StoredRun>& runs, const R
 Result<ReportData> build_report_data(const std::vector<StoredRun>& runs, const std::vector<QuantFidelity>& fidelity,
                                      const ReportOptions& options = {});
 
+// True when the run's weights were split over two or more devices besides the host (several GPUs,
+// or RPC servers): the report then shows its memory per device.
+bool split_over_devices(const StoredRun& run);
+
 std::string render_markdown(const ReportData& data);
 std::string render_csv(const ReportData& data);
 std::string render_html(const ReportData& data);

@@ -24,7 +24,7 @@
 namespace biomedq {
 
 // 2: the fidelity table (version 1 stores are migrated on open).
-inline constexpr int kStoreSchemaVersion = 2;
+inline constexpr int kStoreSchemaVersion = 3;
 
 struct StoredSample {
     std::string example_id;
@@ -49,6 +49,18 @@ struct StoredTask {
     // The metric called `name`, or nullptr.
     const MetricValue* metric(const std::string& name) const;
     const MetricValue* primary() const { return metric(primary_metric); }
+};
+
+// One device's share of a run's memory (results.json memory.buffers grouped by device, and the
+// driver's peak for it). "host" gathers every CPU-side buffer (CPU, CPU_Mapped, CUDA_Host, ...).
+struct StoredDeviceMemory {
+    std::string device;  // "host", "CUDA0", "CUDA1", "RPC0[10.0.0.2:50052]", ...
+    std::uint64_t bytes_weights = 0;
+    std::uint64_t bytes_kv = 0;
+    std::uint64_t bytes_compute = 0;
+    std::uint64_t bytes_output = 0;
+    std::uint64_t bytes_peak_used = 0;  // from the driver; 0 when not measured (host, RPC)
+    std::uint64_t bytes_total = 0;      // the device's capacity; 0 when unknown
 };
 
 struct StoredRun {
@@ -81,6 +93,7 @@ struct StoredRun {
     double prompt_tokens_per_s = 0.0;
     double generated_tokens_per_s = 0.0;
     std::string imported_at;  // UTC ISO 8601
+    std::vector<StoredDeviceMemory> devices;  // by device name; "host" first
     std::vector<StoredTask> tasks;
 
     bool full_precision() const;  // f32 / f16 / bf16

@@ -104,4 +104,12 @@ Result<ReportData> build_report_data(const std::vector<StoredRun>& runs, const s
     return data;
 }
 
+bool split_over_devices(const StoredRun& run) {
+    int n = 0;
+    for (const auto& d : run.devices) {
+        if (d.device != "host" && d.bytes_weights > 0) ++n;
+    }
+    return n >= 2;
+}
+
 }  // namespace biomedq

@@ -64,6 +64,26 @@ std::string memory_table(const ReportData& data) {
     return out + "</tbody></table>\n";
 }
 
+// Runs split over several devices (GPUs, RPC servers): what each device holds.
+std::string device_table(const ReportData& data) {
+    std::string out = "<table><thead><tr><th>model</th><th>quant</th><th>prompt</th><th>device</th><th>weights</th>"
+                      "<th>KV</th><th>compute</th><th>peak</th><th>capacity</th></tr></thead><tbody>\n";
+    bool any = false;
+    for (const auto& run : data.runs) {
+        if (!split_over_devices(run)) continue;
+        for (const auto& d : run.devices) {
+            any = true;
+            out += fmt::format("<tr><td class=\"text\">{}</td><td class=\"text\">{}</td><td class=\"text\">{}</td>"
+                               "<td class=\"text\">{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>\n",
+                               html_escape(run.model_name), html_escape(upper(run.quant_type)), html_escape(run.prompt),
+                               html_escape(d.device), format_bytes(d.bytes_weights), format_bytes(d.bytes_kv),
+                               format_bytes(d.bytes_compute), d.bytes_peak_used ? format_bytes(d.bytes_peak_used) : "-",
+                               d.bytes_total ? format_bytes(d.bytes_total) : "-");
+        }
+    }
+    return any ? out + "</tbody></table>\n" : std::string();
+}
+
 }  // namespace
 
 std::string render_html(const ReportData& data) {
@@ -102,6 +122,9 @@ std::string render_html(const ReportData& data) {
         out += fmt::format("<h2>{}</h2>\n", html_escape(task)) + task_table(data, task);
     }
     out += "<h2>Memory and speed</h2>\n" + memory_table(data);
+    if (const std::string devices = device_table(data); !devices.empty()) {
+        out += "<h2>Memory per device (models split over several devices)</h2>\n" + devices;
+    }
     return out + "</body></html>\n";
 }
 

@@ -84,6 +84,25 @@ std::string render_markdown(const ReportData& data) {
                            format_bytes(run.bytes_kv), format_bytes(run.bytes_compute), format_bytes(run.bytes_peak),
                            run.examples_per_s, run.generated_tokens_per_s);
     }
+    bool any_split = false;
+    for (const auto& run : data.runs) any_split = any_split || split_over_devices(run);
+    if (any_split) {
+        out += "\n## Memory per device (models split over several devices)\n\nWeights, KV cache and compute are "
+               "llama.cpp's buffers on each device; peak is the driver's reading (`-` where there is none: host, "
+               "RPC).\n\n| model | quant | prompt | device | weights | KV | compute | peak | capacity |\n"
+               "|---|---|---|---|---:|---:|---:|---:|---:|\n";
+        for (const auto& run : data.runs) {
+            if (!split_over_devices(run)) continue;
+            for (const auto& d : run.devices) {
+                out += fmt::format("| {} | {} | {} | {} | {} | {} | {} | {} | {} |\n", md_cell(run.model_name),
+                                   upper(run.quant_type), md_cell(run.prompt), md_cell(d.device),
+                                   format_bytes(d.bytes_weights), format_bytes(d.bytes_kv),
+                                   format_bytes(d.bytes_compute),
+                                   d.bytes_peak_used ? format_bytes(d.bytes_peak_used) : "-",
+                                   d.bytes_total ? format_bytes(d.bytes_total) : "-");
+            }
+        }
+    }
     return out;
 }
 

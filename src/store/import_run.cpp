@@ -8,6 +8,7 @@
 #include "core/file_io.h"
 #include "runner/sample_log.h"
 #include "runner/sample_record.h"
+#include "store/device_memory.h"
 
 namespace biomedq {
 namespace {
@@ -58,6 +59,7 @@ void fill_memory(const nlohmann::json& results, StoredRun& run) {
         for (const auto& d : results["memory"]["devices"]) device_peak += d.value("bytes_peak_used", std::uint64_t{0});
     }
     run.bytes_peak = device_peak > 0 ? device_peak : run.bytes_total_allocated;
+    if (results.contains("memory")) run.devices = store::device_memory_of(results["memory"]);
     run.examples_per_s = optional_field<double>(results, "/speed/examples_per_s", 0.0);
     run.prompt_tokens_per_s = optional_field<double>(results, "/speed/prompt_tokens_per_s", 0.0);
     run.generated_tokens_per_s = optional_field<double>(results, "/speed/generated_tokens_per_s", 0.0);

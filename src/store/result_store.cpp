@@ -123,6 +123,14 @@ Result<std::int64_t> ResultStore::put_run(const StoredRun& run) {
     BIOMEDQ_TRY(ins.run());
     const std::int64_t id = db.last_insert_id();
     for (const auto& t : run.tasks) BIOMEDQ_TRY(insert_task(db, id, t));
+    BIOMEDQ_ASSIGN(store::Statement dev,
+                   db.prepare("INSERT INTO run_devices(run_id, device, bytes_weights, bytes_kv, bytes_compute, "
+                              "bytes_output, bytes_peak_used, bytes_total) VALUES (?,?,?,?,?,?,?,?)"));
+    for (const auto& d : run.devices) {
+        BIOMEDQ_TRY(dev.bind(1, id).bind(2, d.device).bind(3, i64(d.bytes_weights)).bind(4, i64(d.bytes_kv))
+                        .bind(5, i64(d.bytes_compute)).bind(6, i64(d.bytes_output)).bind(7, i64(d.bytes_peak_used))
+                        .bind(8, i64(d.bytes_total)).run());
+    }
     BIOMEDQ_TRY(tx.commit());
     return id;
 }
@@ -224,6 +232,21 @@ Result<std::vector<StoredRun>> ResultStore::load_runs(bool with_samples) const {
         r.imported_at = s.column_text(26);
         by_id[r.id] = runs.size();
         runs.push_back(std::move(r));
+    }
+    // "host" first, then devices by name.
+    BIOMEDQ_ASSIGN(store::Statement devices_stmt,
+                   db.prepare("SELECT run_id, device, bytes_weights, bytes_kv, bytes_compute, bytes_output, "
+                              "bytes_peak_used, bytes_total FROM run_devices ORDER BY run_id, device != 'host', device"));
+    while (true) {
+        BIOMEDQ_ASSIGN(bool row, devices_stmt.step());
+        if (!row) break;
+        const auto& s = devices_stmt;
+        auto found = by_id.find(s.column_int(0));
+        if (found == by_id.end()) continue;
+        runs[found->second].devices.push_back(StoredDeviceMemory{s.column_text(1), u64(s.column_int(2)),
+                                                                 u64(s.column_int(3)), u64(s.column_int(4)),
+                                                                 u64(s.column_int(5)), u64(s.column_int(6)),
+                                                                 u64(s.column_int(7))});
     }
     BIOMEDQ_ASSIGN(store::Statement tasks_stmt,
                    db.prepare("SELECT run_id, task, kind, primary_metric, n_examples, n_selected, invalid_rate, complete, "

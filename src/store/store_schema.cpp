@@ -102,6 +102,22 @@ CREATE TABLE IF NOT EXISTS fidelity (
 );
 )sql";
 
+// Version 3 adds memory per device, so a model split over several GPUs (or RPC servers) shows what
+// each one holds. Runs imported before it simply have no rows here.
+constexpr const char* kSchemaV3 = R"sql(
+CREATE TABLE IF NOT EXISTS run_devices (
+    run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+    device TEXT NOT NULL,
+    bytes_weights INTEGER NOT NULL,
+    bytes_kv INTEGER NOT NULL,
+    bytes_compute INTEGER NOT NULL,
+    bytes_output INTEGER NOT NULL,
+    bytes_peak_used INTEGER NOT NULL,
+    bytes_total INTEGER NOT NULL,
+    PRIMARY KEY (run_id, device)
+);
+)sql";
+
 Status set_version(Database& db, int version) {
     BIOMEDQ_TRY(db.exec("DELETE FROM schema_version"));
     BIOMEDQ_ASSIGN(Statement insert, db.prepare("INSERT INTO schema_version(version) VALUES (?)"));
@@ -118,17 +134,19 @@ Status ensure_schema(Database& db) {
         BIOMEDQ_ASSIGN(Transaction tx, Transaction::begin(db));
         BIOMEDQ_TRY(db.exec(kSchemaV1));
         BIOMEDQ_TRY(db.exec(kSchemaV2));
+        BIOMEDQ_TRY(db.exec(kSchemaV3));
         BIOMEDQ_TRY(set_version(db, kStoreSchemaVersion));
         return tx.commit();
     }
     BIOMEDQ_ASSIGN(Statement version, db.prepare("SELECT max(version) FROM schema_version"));
     BIOMEDQ_TRY(version.step());
     const auto found = version.column_int(0);
-    if (found == 1) {
-        // Migration 1 -> 2: only a new table; existing runs are untouched.
+    if (found == 1 || found == 2) {
+        // Migrations 1 -> 2 -> 3: only new tables; existing runs are untouched.
         BIOMEDQ_ASSIGN(Transaction tx, Transaction::begin(db));
-        BIOMEDQ_TRY(db.exec(kSchemaV2));
-        BIOMEDQ_TRY(set_version(db, 2));
+        if (found == 1) BIOMEDQ_TRY(db.exec(kSchemaV2));
+        BIOMEDQ_TRY(db.exec(kSchemaV3));
+        BIOMEDQ_TRY(set_version(db, kStoreSchemaVersion));
         return tx.commit();
     }
     if (found != kStoreSchemaVersion) {

@@ -174,6 +174,33 @@ TEST(ReportRender, MarkdownCsvAndEscapedHtml) {
     EXPECT_EQ(closes, 4u);
 }
 
+TEST(ReportRender, MemoryPerDeviceOnlyForModelsSplitOverDevices) {
+    auto runs = test::hand_made_runs();
+    auto data = build_report_data(runs);
+    ASSERT_TRUE(data.ok());
+    EXPECT_EQ(render_markdown(*data).find("Memory per device"), std::string::npos);
+    EXPECT_EQ(render_html(*data).find("Memory per device"), std::string::npos);
+
+    // A Q8_0 model split over two GPUs, with host-side buffers.
+    const std::uint64_t gib = 1ull << 30;
+    runs[1].devices = {StoredDeviceMemory{"host", gib, 0, gib / 4, gib / 8, 0, 0},
+                       StoredDeviceMemory{"CUDA0", 36 * gib, gib / 2, gib / 4, 0, 38 * gib, 140 * gib},
+                       StoredDeviceMemory{"CUDA1", 34 * gib, gib / 2, gib / 4, 0, 36 * gib, 140 * gib}};
+    EXPECT_TRUE(split_over_devices(runs[1]));
+    EXPECT_FALSE(split_over_devices(runs[0]));
+    data = build_report_data(runs);
+    ASSERT_TRUE(data.ok());
+    const auto md = render_markdown(*data);
+    ASSERT_NE(md.find("## Memory per device"), std::string::npos) << md;
+    EXPECT_NE(md.find("| alpha | Q8_0 | zero-shot | host | 1.00 GiB | 0 B | 256.0 MiB | - | - |"), std::string::npos) << md;
+    EXPECT_NE(md.find("| alpha | Q8_0 | zero-shot | CUDA0 | 36.00 GiB | 512.0 MiB | 256.0 MiB | 38.00 GiB | 140.00 GiB |"),
+              std::string::npos) << md;
+    EXPECT_NE(md.find("| CUDA1 | 34.00 GiB |"), std::string::npos) << md;
+    const auto html = render_html(*data);
+    EXPECT_NE(html.find("<h2>Memory per device (models split over several devices)</h2>"), std::string::npos);
+    EXPECT_NE(html.find("<td class=\"text\">CUDA1</td>"), std::string::npos);
+}
+
 TEST(Recommend, RanksWhatFitsAndExplainsTheTop) {
     RecommendOptions options;
     options.bytes_gpu_budget = 8 * test::kGiB;

@@ -147,13 +147,15 @@ TEST(FidelityStore, VersionOneStoreIsMigratedKeepingItsRuns) {
         ASSERT_TRUE(store->import_run(test::fixtures_dir() / "report" / "run-tiny-q8").ok());
     }
     // Turn it into what biomedq with schema version 1 wrote: no fidelity table, version 1.
-    exec_sql(db, "DROP TABLE fidelity; DELETE FROM schema_version; INSERT INTO schema_version(version) VALUES (1);");
+    exec_sql(db, "DROP TABLE fidelity; DROP TABLE run_devices; DELETE FROM schema_version; "
+                 "INSERT INTO schema_version(version) VALUES (1);");
     EXPECT_EQ(count_rows(db, "SELECT count(*) FROM sqlite_master WHERE name='fidelity'"), 0);
 
     auto store = ResultStore::open(db);
     ASSERT_TRUE(store.ok()) << store.error().message;
-    EXPECT_EQ(count_rows(db, "SELECT max(version) FROM schema_version"), 2);
+    EXPECT_EQ(count_rows(db, "SELECT max(version) FROM schema_version"), 3);
     EXPECT_EQ(count_rows(db, "SELECT count(*) FROM schema_version"), 1);
+    EXPECT_EQ(count_rows(db, "SELECT count(*) FROM sqlite_master WHERE name='run_devices'"), 1);
     EXPECT_EQ(store->count_runs().value(), 1);
     auto runs = store->load_runs(true);
     ASSERT_TRUE(runs.ok());
@@ -162,15 +164,33 @@ TEST(FidelityStore, VersionOneStoreIsMigratedKeepingItsRuns) {
     EXPECT_EQ(store->load_fidelity()->size(), 1u);
 }
 
+TEST(FidelityStore, VersionTwoStoreGetsTheDeviceTableKeepingItsRuns) {
+    const auto dir = test::make_temp_dir("store_migrate2");
+    const auto db = dir / "v2.sqlite";
+    {
+        auto store = ResultStore::open(db);
+        ASSERT_TRUE(store.ok());
+        ASSERT_TRUE(store->import_run(test::fixtures_dir() / "report" / "run-tiny-q8").ok());
+    }
+    exec_sql(db, "DROP TABLE run_devices; DELETE FROM schema_version; INSERT INTO schema_version(version) VALUES (2);");
+    auto store = ResultStore::open(db);
+    ASSERT_TRUE(store.ok()) << store.error().message;
+    EXPECT_EQ(count_rows(db, "SELECT max(version) FROM schema_version"), 3);
+    auto runs = store->load_runs(false);
+    ASSERT_TRUE(runs.ok()) << runs.error().message;
+    ASSERT_EQ(runs->size(), 1u);
+    EXPECT_TRUE(runs->front().devices.empty());  // imported before version 3: no per-device rows
+}
+
 TEST(FidelityStore, NewerSchemaVersionIsRefused) {
     const auto dir = test::make_temp_dir("store_newer");
     const auto db = dir / "new.sqlite";
     ASSERT_TRUE(ResultStore::open(db).ok());
-    exec_sql(db, "UPDATE schema_version SET version = 3;");
+    exec_sql(db, "UPDATE schema_version SET version = 4;");
     auto store = ResultStore::open(db);
     ASSERT_FALSE(store.ok());
     EXPECT_EQ(store.error().code, ErrorCode::kConflict);
-    EXPECT_EQ(store.error().message, db.string() + ": store schema version 3, this biomedq reads version 2");
+    EXPECT_EQ(store.error().message, db.string() + ": store schema version 4, this biomedq reads version 3");
 }
 
 }  // namespace

@@ -1,0 +1,65 @@
+// A model split over two devices, end to end without a GPU: two llama.cpp rpc-servers on loopback
+// hold the tiny model's layers; `eval --rpc` runs it, `import` stores memory per device and `report`
+// shows what each device holds (the same path a 70B model split over two GPUs takes).
+#include <signal.h>
+
+#include "backends/child_process.h"  // free_loopback_port, port_accepts
+#include "e2e/e2e_support.h"
+
+namespace biomedq::test {
+namespace {
+
+TEST(RpcSplitE2E, TwoRpcServersShareTheModelAndTheReportShowsEach) {
+    if (!std::filesystem::exists(shared_data_dir() / "README.md")) GTEST_SKIP() << "no data at " << shared_data_dir();
+    const std::string build = std::string(BIOMEDQ_SOURCE_DIR) + "/scripts/build-llama.sh cpu ggml-rpc-server >/dev/null";
+    ASSERT_EQ(std::system(build.c_str()), 0);
+    const auto dir = make_temp_dir("rpc-split");
+    std::vector<pid_t> servers;
+    std::string rpc;
+    for (int i = 0; i < 2; ++i) {
+        const int port = free_loopback_port();
+        servers.push_back(spawn_command({(llama_bin_dir() / "ggml-rpc-server").string(), "-H", "127.0.0.1", "-p",
+                                         std::to_string(port), "-t", "1"},
+                                        (dir / ("rpc" + std::to_string(i) + ".log")).string(),
+                                        (dir / ("rpc" + std::to_string(i) + ".err")).string()));
+        const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+        while (!port_accepts(port) && std::chrono::steady_clock::now() < deadline) {
+            std::this_thread::sleep_for(std::chrono::milliseconds(50));
+        }
+        rpc += (rpc.empty() ? "" : ",") + std::string("127.0.0.1:") + std::to_string(port);
+    }
+    const auto run = dir / "run";
+    auto eval = run_command(eval_args(run, "pubmedqa", 2, {"--rpc", rpc, "--gpu-layers", "-1"}, 1));
+    auto imported = run_command({biomedq_binary().string(), "import", run.string(), "--store",
+                                 (dir / "results.sqlite").string()});
+    auto report = run_command({biomedq_binary().string(), "report", (dir / "results.sqlite").string(), "-o",
+                               (dir / "report").string()});
+    for (pid_t pid : servers) {
+        ::kill(pid, SIGKILL);
+        wait_command(pid);
+    }
+    ASSERT_EQ(eval.exit_code, 0) << eval.err;
+    ASSERT_EQ(imported.exit_code, 0) << imported.err;
+    ASSERT_EQ(report.exit_code, 0) << report.err;
+
+    // llama.cpp names each RPC device after its server; both hold weights.
+    int rpc_buffers_with_weights = 0;
+    const auto results = read_json(run / "results.json");
+    for (const auto& b : results["memory"]["buffers"]) {
+        if (b["buffer"].get<std::string>().rfind("RPC", 0) == 0 && b["bytes_weights"].get<std::uint64_t>() > 0) {
+            ++rpc_buffers_with_weights;
+        }
+    }
+    EXPECT_EQ(rpc_buffers_with_weights, 2);
+    std::ifstream in(dir / "report" / "report.md");
+    const std::string md((std::istreambuf_iterator<char>(in)), {});
+    const auto section = md.find("## Memory per device");
+    ASSERT_NE(section, std::string::npos) << md;
+    std::size_t rows = 0;
+    for (auto p = md.find("| RPC", section); p != std::string::npos; p = md.find("| RPC", p + 1)) ++rows;
+    EXPECT_EQ(rows, 2u) << md.substr(section);
+    if (!HasFailure()) std::filesystem::remove_all(dir);
+}
+
+}  // namespace
+}  // namespace biomedq::test
