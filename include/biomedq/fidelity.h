@@ -14,6 +14,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -40,6 +41,9 @@ struct FidelityOptions {
     // Streamed mode: where the reference file goes; empty = a temporary file removed afterwards.
     std::filesystem::path reference_file;
     bool verbose = false;  // llama.cpp's own log on stderr
+    // Called on the calling thread after every chunk: the pass ("both models", "reference",
+    // "quantized"), chunks done in it and its total. Big models take minutes per pass.
+    std::function<void(const std::string& pass, std::size_t done, std::size_t total)> on_progress;
 };
 
 // A mean with its standard error. The standard error is cluster-robust over chunks (tokens of one
@@ -136,6 +140,8 @@ struct ImatrixOptions {
     int threads = 0;
     std::vector<std::string> datasets;  // recorded in the file's imatrix.datasets
     bool verbose = false;
+    // Called on the calling thread after every chunk with the chunks done and the total.
+    std::function<void(const std::string& pass, std::size_t done, std::size_t total)> on_progress;
 };
 
 struct ImatrixReport {

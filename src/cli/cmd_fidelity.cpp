@@ -10,6 +10,7 @@
 #include "biomedq/fidelity.h"
 #include "biomedq/task.h"
 #include "cli/command.h"
+#include "cli/progress_line.h"
 
 namespace biomedq::cli {
 
@@ -59,6 +60,7 @@ int run_fidelity(FidelityArgs args) {
     if (args.in_process) args.options.mode = FidelityMode::kInProcess;
     auto text = read_text(args);
     if (!text.ok()) return report_error(text.error());
+    args.options.on_progress = progress_printer("fidelity");  // stderr: stdout stays the result (or JSON)
     auto report = measure_fidelity(args.options, *text);
     if (!report.ok()) return report_error(report.error());
     const FidelityReport& r = *report;

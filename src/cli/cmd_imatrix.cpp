@@ -8,6 +8,7 @@
 #include "biomedq/fidelity.h"
 #include "biomedq/task.h"
 #include "cli/command.h"
+#include "cli/progress_line.h"
 
 namespace biomedq::cli {
 
@@ -28,6 +29,7 @@ int run_imatrix(ImatrixArgs args) {
     auto text = calibration_text(args.tasks, tasks_dir, data_dir);
     if (!text.ok()) return report_error(text.error());
     args.options.datasets = text->sources;
+    args.options.on_progress = progress_printer("imatrix");
     auto report = compute_imatrix(args.options, text->text, args.out);
     if (!report.ok()) return report_error(report.error());
     if (args.json) {

@@ -47,6 +47,9 @@ Result<ImatrixReport> compute_imatrix(const ImatrixOptions& options, const std::
                               options.model_path.string() + ": " + collector.unsupported());
         }
         report.n_tokens += chunk.size();
+        if (options.on_progress) {
+            options.on_progress("chunks", static_cast<std::size_t>(&chunk - chunks.data()) + 1, chunks.size());
+        }
     }
     report.n_chunks = chunks.size();
     fidelity::ImatrixMetadata metadata;

@@ -85,6 +85,10 @@ Status check_same_vocabulary(const ChunkModel& ref, const ChunkModel& model, con
     return Status::success();
 }
 
+void progress(const FidelityOptions& o, const char* pass, std::size_t done, std::size_t total) {
+    if (o.on_progress) o.on_progress(pass, done, total);
+}
+
 Status run_in_process(const FidelityOptions& o, const std::string& text, FidelityReport& report) {
     BIOMEDQ_ASSIGN(auto ref, load(o, o.ref_path));
     BIOMEDQ_ASSIGN(auto model, load(o, o.model_path));
@@ -109,6 +113,7 @@ Status run_in_process(const FidelityOptions& o, const std::string& text, Fidelit
                                            model->logits(i), n_vocab,
                                            chunk[static_cast<std::size_t>(i) + 1]));
         }
+        progress(o, "both models", static_cast<std::size_t>(&chunk - chunks.data()) + 1, chunks.size());
     }
     acc.finish(report);
     return Status::success();
@@ -127,6 +132,7 @@ Status write_reference(const FidelityOptions& o, const std::string& text,
             BIOMEDQ_TRY(writer.add_position(fidelity::quantize_reference(
                 ref->logits(static_cast<int>(i)), ref->n_vocab(), chunk[i + 1])));
         }
+        progress(o, "reference", static_cast<std::size_t>(&chunk - chunks.data()) + 1, chunks.size());
     }
     return writer.close();
 }
@@ -170,6 +176,7 @@ Status compare_with_reference(const FidelityOptions& o, const std::string& text,
             acc.add(fidelity::score_quantized(position, model->logits(static_cast<int>(i)), n_vocab,
                                               chunk[i + 1]));
         }
+        progress(o, "quantized", std::size_t{c} + 1, reader.n_chunks());
     }
     acc.finish(report);
     return Status::success();

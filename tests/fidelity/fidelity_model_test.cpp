@@ -2,6 +2,8 @@
 // nothing to it, but how far a quantization moves its distributions is real).
 #include <gtest/gtest.h>
 
+#include <tuple>
+
 #include <ggml.h>
 #include <gguf.h>
 
@@ -105,11 +107,24 @@ TEST_F(QuantizedTiny, StreamedMatchesInProcess) {
     FidelityOptions st = options_for(paths_["q4_k_m"], FidelityMode::kStreamed);
     st.reference_file = dir / "ref.bin";
     in.max_tokens = st.max_tokens = 300;
+    // Progress: one report per chunk and pass, counting up to the pass's total.
+    std::vector<std::tuple<std::string, std::size_t, std::size_t>> in_progress, st_progress;
+    in.on_progress = [&](const std::string& pass, std::size_t done, std::size_t total) {
+        in_progress.emplace_back(pass, done, total);
+    };
+    st.on_progress = [&](const std::string& pass, std::size_t done, std::size_t total) {
+        st_progress.emplace_back(pass, done, total);
+    };
     auto a = measure_fidelity(in, fixture_text());
     auto b = measure_fidelity(st, fixture_text());
     ASSERT_TRUE(a.ok()) << a.error().message;
     ASSERT_TRUE(b.ok()) << b.error().message;
     EXPECT_EQ(b->mode, "streamed");
+    ASSERT_EQ(in_progress.size(), a->n_chunks);
+    EXPECT_EQ(in_progress.back(), std::make_tuple(std::string("both models"), a->n_chunks, a->n_chunks));
+    ASSERT_EQ(st_progress.size(), 2 * b->n_chunks);
+    EXPECT_EQ(st_progress[b->n_chunks - 1], std::make_tuple(std::string("reference"), b->n_chunks, b->n_chunks));
+    EXPECT_EQ(st_progress.back(), std::make_tuple(std::string("quantized"), b->n_chunks, b->n_chunks));
     EXPECT_EQ(a->n_tokens_scored, b->n_tokens_scored);
     EXPECT_EQ(b->bytes_reference_file,
               16 + 16 + b->n_chunks * 4 + (b->n_tokens_scored + b->n_chunks) * 4 +
