@@ -18,7 +18,8 @@ targets=("$@")
 if ((${#targets[@]} == 0)); then
     mapfile -t targets < <(cd "$here/fuzz/corpus" && ls)
 fi
-export ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
+# shellcheck source=scripts/sanitizer-env.sh
+source "$here/scripts/sanitizer-env.sh" "$build_dir"
 status=0
 run_one() {
     local t="$1" work="$build_dir/fuzz/work/$1" extra=()

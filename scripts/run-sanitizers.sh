@@ -19,11 +19,7 @@ CC=clang CXX=clang++ cmake -S "$here" -B "$build_dir" -G Ninja -DBIOMEDQ_FUZZ=ON
 cmake --build "$build_dir" -j "$jobs"
 [[ "${BIOMEDQ_SANITIZE_BUILD_ONLY:-0}" == 1 ]] && exit 0
 
-# halt_on_error: the first report ends the process with an error, so the test fails (the biomedq
-# processes that end-to-end tests start inherit these settings). The suppressions cover only leaks
-# inside the prebuilt, uninstrumented llama.cpp/ggml libraries, never biomedq's own code.
-export UBSAN_OPTIONS="halt_on_error=1:print_stacktrace=1"
-export ASAN_OPTIONS="detect_leaks=1:halt_on_error=1:abort_on_error=0"
-export LSAN_OPTIONS="suppressions=$here/scripts/lsan-llama.supp:print_suppressions=0"
+# shellcheck source=scripts/sanitizer-env.sh
+source "$here/scripts/sanitizer-env.sh" "$build_dir"
 cd "$build_dir"
 ctest --output-on-failure -j "$jobs" --timeout 1800 -LE fuzz "$@"

@@ -24,6 +24,8 @@ elif [[ "${BIOMEDQ_FUZZ_STAGE:-1}" != 0 ]]; then
 fi
 
 if [[ "${BIOMEDQ_FUZZ_STAGE:-1}" != 0 ]]; then
+    # shellcheck source=scripts/sanitizer-env.sh
+    source "$here/scripts/sanitizer-env.sh" "$sanitize_dir"
     cd "$sanitize_dir"
     ctest --output-on-failure -j "$jobs" -L fuzz
 fi
