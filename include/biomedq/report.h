@@ -63,6 +63,7 @@ struct ReportRow {
     std::string task;
     std::string model;
     std::string quant_type;
+    std::string kv_type = "f16";
     std::string prompt;
     std::string run_dir;
     double bits_per_weight = 0.0;
@@ -104,6 +105,9 @@ Result<ReportData> build_report_data(const std::vector<StoredRun>& runs, const s
 // True when the run's weights were split over two or more devices besides the host (several GPUs,
 // or RPC servers): the report then shows its memory per device.
 bool split_over_devices(const StoredRun& run);
+
+// How tables name a run's quantization: "Q4_K_M", or "Q4_K_M, KV q8_0" with a quantized KV cache.
+std::string quant_display(const std::string& quant_type, const std::string& kv_type);
 
 std::string render_markdown(const ReportData& data);
 std::string render_csv(const ReportData& data);

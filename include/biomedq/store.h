@@ -81,6 +81,7 @@ struct StoredRun {
     int ctx = 0;
     std::string config_hash;
     std::string backend;  // cpu | cuda | ...
+    std::string kv_type = "f16";  // KV cache type (eval --kv-type)
     // Memory (results.json "memory"): llama.cpp allocations, and the measured peak. bytes_peak is the
     // devices' peak use when a GPU was used, else bytes_total_allocated (what a full offload needs).
     std::uint64_t bytes_weights = 0;

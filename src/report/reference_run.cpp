@@ -1,17 +1,23 @@
 #include "report/reference_run.h"
 
 #include <map>
+#include <utility>
 
 namespace biomedq::report {
 
 const StoredRun* full_precision_reference(const std::vector<StoredRun>& runs, const StoredRun& run) {
+    // The reference uses the same KV cache type when the store has one (the difference is then the
+    // weights' alone), else the plain f16 cache; among those, the most bits per weight.
+    auto rank = [&](const StoredRun& r) {
+        return std::make_pair(r.kv_type == run.kv_type ? 2 : r.kv_type == "f16" ? 1 : 0, r.bits_per_weight);
+    };
     const StoredRun* best = nullptr;
     for (const auto& r : runs) {
         if (!r.full_precision() || r.model_name != run.model_name || r.prompt != run.prompt || r.subset != run.subset ||
             r.seed != run.seed || r.limit != run.limit) {
             continue;
         }
-        if (!best || r.bits_per_weight > best->bits_per_weight) best = &r;
+        if (!best || rank(r) > rank(*best)) best = &r;
     }
     if (run.full_precision()) return &run;
     return best;

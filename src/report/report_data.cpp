@@ -1,4 +1,5 @@
 // Runs -> report rows: scores, differences to full precision, memory saved, the Pareto frontier.
+#include <cctype>
 #include <map>
 #include <set>
 
@@ -46,6 +47,7 @@ Result<ReportData> build_report_data(const std::vector<StoredRun>& runs, const s
             row.task = task_name;
             row.model = run.model_name;
             row.quant_type = run.quant_type;
+            row.kv_type = run.kv_type;
             row.prompt = run.prompt;
             row.run_dir = run.run_dir;
             row.bits_per_weight = run.bits_per_weight;
@@ -110,6 +112,12 @@ bool split_over_devices(const StoredRun& run) {
         if (d.device != "host" && d.bytes_weights > 0) ++n;
     }
     return n >= 2;
+}
+
+std::string quant_display(const std::string& quant_type, const std::string& kv_type) {
+    std::string out = quant_type;
+    for (auto& c : out) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    return kv_type.empty() || kv_type == "f16" ? out : out + ", KV " + kv_type;
 }
 
 }  // namespace biomedq

@@ -13,11 +13,6 @@ std::string top1_text(const ReportRow& r);        // report_text.cpp
 
 namespace {
 
-std::string upper(std::string s) {
-    for (auto& c : s) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-    return s;
-}
-
 constexpr const char* kStyle = R"css(
 body { font-family: system-ui, sans-serif; margin: 2em; color: #222; }
 table { border-collapse: collapse; margin: 0.5em 0 1.5em; font-size: 0.9em; }
@@ -40,7 +35,7 @@ std::string task_table(const ReportData& data, const std::string& task) {
             "<tr{}><td class=\"text\">{}</td><td class=\"text\">{}</td><td class=\"text\">{}</td><td>{:.2f}</td>"
             "<td>{:.3f} [{:.3f}, {:.3f}]</td><td{}>{}</td><td>{}</td><td>{}</td><td>{:.1f}%</td><td>{}</td><td>{}</td>"
             "<td>{}</td><td>{}</td></tr>\n",
-            r.is_reference ? " class=\"reference\"" : "", html_escape(r.model), html_escape(upper(r.quant_type)),
+            r.is_reference ? " class=\"reference\"" : "", html_escape(r.model), html_escape(quant_display(r.quant_type, r.kv_type)),
             html_escape(r.prompt), r.bits_per_weight, r.score, r.ci_low, r.ci_high,
             r.significant ? " class=\"significant\"" : "", html_escape(difference_text(r)),
             r.has_reference ? fmt::format("{:.4f}", r.p_value) : "-", r.n_examples, 100.0 * r.invalid_rate,
@@ -57,7 +52,7 @@ std::string memory_table(const ReportData& data) {
     for (const auto& run : data.runs) {
         out += fmt::format("<tr><td class=\"text\">{}</td><td class=\"text\">{}</td><td class=\"text\">{}</td><td>{}</td>"
                            "<td>{}</td><td>{}</td><td>{}</td><td>{:.2f}</td><td>{:.1f}</td></tr>\n",
-                           html_escape(run.model_name), html_escape(upper(run.quant_type)), html_escape(run.prompt),
+                           html_escape(run.model_name), html_escape(quant_display(run.quant_type, run.kv_type)), html_escape(run.prompt),
                            format_bytes(run.bytes_weights), format_bytes(run.bytes_kv), format_bytes(run.bytes_compute),
                            format_bytes(run.bytes_peak), run.examples_per_s, run.generated_tokens_per_s);
     }
@@ -75,7 +70,7 @@ std::string device_table(const ReportData& data) {
             any = true;
             out += fmt::format("<tr><td class=\"text\">{}</td><td class=\"text\">{}</td><td class=\"text\">{}</td>"
                                "<td class=\"text\">{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>\n",
-                               html_escape(run.model_name), html_escape(upper(run.quant_type)), html_escape(run.prompt),
+                               html_escape(run.model_name), html_escape(quant_display(run.quant_type, run.kv_type)), html_escape(run.prompt),
                                html_escape(d.device), format_bytes(d.bytes_weights), format_bytes(d.bytes_kv),
                                format_bytes(d.bytes_compute), d.bytes_peak_used ? format_bytes(d.bytes_peak_used) : "-",
                                d.bytes_total ? format_bytes(d.bytes_total) : "-");

@@ -13,7 +13,7 @@ std::vector<nlohmann::json> report_plot_specs(const ReportData& data) {
                         {"model", r.model},
                         {"quant", r.quant_type},
                         {"prompt", r.prompt},
-                        {"config", r.model + " " + r.quant_type + " " + r.prompt},
+                        {"config", r.model + " " + r.quant_type + (r.kv_type == "f16" ? "" : " KV " + r.kv_type) + " " + r.prompt},
                         {"bpw", r.bits_per_weight},
                         {"score", r.score},
                         {"peak_mib", static_cast<double>(r.bytes_peak) / (1024.0 * 1024.0)},

@@ -6,11 +6,6 @@
 namespace biomedq {
 namespace {
 
-std::string upper(std::string s) {
-    for (auto& c : s) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-    return s;
-}
-
 // Markdown table cells: a '|' or newline in a model name would break the table.
 std::string md_cell(const std::string& s) {
     std::string out;
@@ -68,7 +63,7 @@ std::string render_markdown(const ReportData& data) {
         for (const auto& r : data.rows) {
             if (r.task != task) continue;
             out += fmt::format("| {} | {} | {} | {:.2f} | {:.3f} [{:.3f}, {:.3f}] | {} | {} | {} | {:.1f}% | {} | {} | {} | {} |\n",
-                               md_cell(r.model), upper(r.quant_type), md_cell(r.prompt), r.bits_per_weight, r.score,
+                               md_cell(r.model), quant_display(r.quant_type, r.kv_type), md_cell(r.prompt), r.bits_per_weight, r.score,
                                r.ci_low, r.ci_high, difference_text(r),
                                r.has_reference ? fmt::format("{:.4f}", r.p_value) : "-", r.n_examples,
                                100.0 * r.invalid_rate, format_bytes(r.bytes_peak),
@@ -80,7 +75,7 @@ std::string render_markdown(const ReportData& data) {
            "tokens/s |\n|---|---|---|---:|---:|---:|---:|---:|---:|\n";
     for (const auto& run : data.runs) {
         out += fmt::format("| {} | {} | {} | {} | {} | {} | {} | {:.2f} | {:.1f} |\n", md_cell(run.model_name),
-                           upper(run.quant_type), md_cell(run.prompt), format_bytes(run.bytes_weights),
+                           quant_display(run.quant_type, run.kv_type), md_cell(run.prompt), format_bytes(run.bytes_weights),
                            format_bytes(run.bytes_kv), format_bytes(run.bytes_compute), format_bytes(run.bytes_peak),
                            run.examples_per_s, run.generated_tokens_per_s);
     }
@@ -95,7 +90,7 @@ std::string render_markdown(const ReportData& data) {
             if (!split_over_devices(run)) continue;
             for (const auto& d : run.devices) {
                 out += fmt::format("| {} | {} | {} | {} | {} | {} | {} | {} | {} |\n", md_cell(run.model_name),
-                                   upper(run.quant_type), md_cell(run.prompt), md_cell(d.device),
+                                   quant_display(run.quant_type, run.kv_type), md_cell(run.prompt), md_cell(d.device),
                                    format_bytes(d.bytes_weights), format_bytes(d.bytes_kv),
                                    format_bytes(d.bytes_compute),
                                    d.bytes_peak_used ? format_bytes(d.bytes_peak_used) : "-",
@@ -111,10 +106,10 @@ std::string render_csv(const ReportData& data) {
         "task,model,quant_type,prompt,bits_per_weight,metric,score,ci_low,ci_high,n_examples,invalid_rate,is_reference,"
         "difference,difference_ci_low,difference_ci_high,p_value,n_paired,significant,bytes_weights,bytes_kv,"
         "bytes_compute,bytes_peak,memory_saved,examples_per_s,generated_tokens_per_s,on_frontier,kl_mean,kl_mean_se,"
-        "top1_agreement,top1_se,run_dir\n";
+        "top1_agreement,top1_se,run_dir,kv_type\n";
     for (const auto& r : data.rows) {
         const bool diff = r.has_reference;
-        out += fmt::format("{},{},{},{},{:.4f},{},{:.6f},{:.6f},{:.6f},{},{:.6f},{},{},{},{},{},{},{},{},{},{},{},{:.6f},{:.4f},{:.4f},{},{},{}\n",
+        out += fmt::format("{},{},{},{},{:.4f},{},{:.6f},{:.6f},{:.6f},{},{:.6f},{},{},{},{},{},{},{},{},{},{},{},{:.6f},{:.4f},{:.4f},{},{},{},{}\n",
                            csv_field(r.task), csv_field(r.model), r.quant_type, csv_field(r.prompt), r.bits_per_weight,
                            r.metric, r.score, r.ci_low, r.ci_high, r.n_examples, r.invalid_rate, r.is_reference ? 1 : 0,
                            diff ? fmt::format("{:.6f}", r.difference) : "", diff ? fmt::format("{:.6f}", r.difference_ci_low) : "",
@@ -124,7 +119,7 @@ std::string render_csv(const ReportData& data) {
                            r.has_fidelity ? fmt::format("{:.6f},{:.6f},{:.6f},{:.6f}", r.kl_mean, r.kl_mean_se,
                                                         r.top1_agreement, r.top1_se)
                                           : std::string(",,,"),
-                           csv_field(r.run_dir));
+                           csv_field(r.run_dir), csv_field(r.kv_type));
     }
     return out;
 }

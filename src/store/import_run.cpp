@@ -100,6 +100,7 @@ Result<std::int64_t> ResultStore::import_run(const std::filesystem::path& run_di
     BIOMEDQ_ASSIGN(run.ctx, field<int>(results, "/config/resolved/ctx", results_path));
     BIOMEDQ_ASSIGN(run.config_hash, field<std::string>(results, "/config/hash", results_path));
     run.backend = optional_field<std::string>(results, "/environment/llama_cpp/backend", "");
+    run.kv_type = optional_field<std::string>(results, "/config/resolved/kv_type", "f16");
     fill_memory(results, run);
 
     if (!results.contains("tasks") || !results["tasks"].is_object()) {

@@ -103,8 +103,10 @@ CREATE TABLE IF NOT EXISTS fidelity (
 )sql";
 
 // Version 3 adds memory per device, so a model split over several GPUs (or RPC servers) shows what
-// each one holds. Runs imported before it simply have no rows here.
+// each one holds, and the KV cache type of each run. Runs imported before have no device rows and
+// the f16 KV cache they were run with.
 constexpr const char* kSchemaV3 = R"sql(
+ALTER TABLE runs ADD COLUMN kv_type TEXT NOT NULL DEFAULT 'f16';
 CREATE TABLE IF NOT EXISTS run_devices (
     run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
     device TEXT NOT NULL,

@@ -147,8 +147,8 @@ TEST(FidelityStore, VersionOneStoreIsMigratedKeepingItsRuns) {
         ASSERT_TRUE(store->import_run(test::fixtures_dir() / "report" / "run-tiny-q8").ok());
     }
     // Turn it into what biomedq with schema version 1 wrote: no fidelity table, version 1.
-    exec_sql(db, "DROP TABLE fidelity; DROP TABLE run_devices; DELETE FROM schema_version; "
-                 "INSERT INTO schema_version(version) VALUES (1);");
+    exec_sql(db, "DROP TABLE fidelity; DROP TABLE run_devices; ALTER TABLE runs DROP COLUMN kv_type; "
+                 "DELETE FROM schema_version; INSERT INTO schema_version(version) VALUES (1);");
     EXPECT_EQ(count_rows(db, "SELECT count(*) FROM sqlite_master WHERE name='fidelity'"), 0);
 
     auto store = ResultStore::open(db);
@@ -172,7 +172,8 @@ TEST(FidelityStore, VersionTwoStoreGetsTheDeviceTableKeepingItsRuns) {
         ASSERT_TRUE(store.ok());
         ASSERT_TRUE(store->import_run(test::fixtures_dir() / "report" / "run-tiny-q8").ok());
     }
-    exec_sql(db, "DROP TABLE run_devices; DELETE FROM schema_version; INSERT INTO schema_version(version) VALUES (2);");
+    exec_sql(db, "DROP TABLE run_devices; ALTER TABLE runs DROP COLUMN kv_type; DELETE FROM schema_version; "
+                 "INSERT INTO schema_version(version) VALUES (2);");
     auto store = ResultStore::open(db);
     ASSERT_TRUE(store.ok()) << store.error().message;
     EXPECT_EQ(count_rows(db, "SELECT max(version) FROM schema_version"), 3);
@@ -180,6 +181,7 @@ TEST(FidelityStore, VersionTwoStoreGetsTheDeviceTableKeepingItsRuns) {
     ASSERT_TRUE(runs.ok()) << runs.error().message;
     ASSERT_EQ(runs->size(), 1u);
     EXPECT_TRUE(runs->front().devices.empty());  // imported before version 3: no per-device rows
+    EXPECT_EQ(runs->front().kv_type, "f16");     // and run with the only KV cache there was
 }
 
 TEST(FidelityStore, NewerSchemaVersionIsRefused) {
