@@ -2,18 +2,9 @@
 
 #include <regex>
 
-namespace biomedq {
+#include "quant/ggml_type_names.h"
 
-std::optional<ggml_type> ggml_type_from_name(std::string_view name) {
-    for (int i = 0; i < GGML_TYPE_COUNT; ++i) {
-        const auto type = static_cast<ggml_type>(i);
-        // Removed types keep a slot with block size 0 and a placeholder name ("DEPRECATED").
-        if (ggml_blck_size(type) == 0) continue;
-        const char* type_name = ggml_type_name(type);
-        if (type_name != nullptr && name == type_name) return type;
-    }
-    return std::nullopt;
-}
+namespace biomedq {
 
 Result<std::map<std::string, ggml_type>> parse_dry_run_types(std::string_view log) {
     // Written against llama-quant.cpp's "[%4d/%4d] %-36s - [%s], type = %6s, " followed by either

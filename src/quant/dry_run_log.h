@@ -6,16 +6,12 @@
 #include <ggml.h>
 
 #include <map>
-#include <optional>
 #include <string>
 #include <string_view>
 
 #include "biomedq/result.h"
 
 namespace biomedq {
-
-// The ggml type whose ggml_type_name() is `name` ("q4_K", "f16", "iq4_xs"); nullopt if none is.
-std::optional<ggml_type> ggml_type_from_name(std::string_view name);
 
 // Tensor name -> final type, from lines like
 //   [  12/ 291] blk.0.attn_v.weight - [ 4096,  1024,  1,  1], type =    f16, size =    8.000 MiB ->

@@ -7,7 +7,7 @@
 #include <algorithm>
 
 #include "biomedq/quant.h"
-#include "quant/dry_run_log.h"
+#include "quant/ggml_type_names.h"
 
 namespace biomedq {
 

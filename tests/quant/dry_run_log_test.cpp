@@ -1,4 +1,5 @@
 #include "quant/dry_run_log.h"
+#include "quant/ggml_type_names.h"
 
 #include <gtest/gtest.h>
 

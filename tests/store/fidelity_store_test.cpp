@@ -138,17 +138,24 @@ TEST(FidelityStore, ImportStoresTheRunDirectorysFidelityJson) {
               (run_dir / "fidelity.json").string() + ": field \"model_sha256\" missing or of the wrong type");
 }
 
-TEST(FidelityStore, VersionOneStoreIsMigratedKeepingItsRuns) {
-    const auto dir = test::make_temp_dir("store_migrate");
-    const auto db = dir / "old.sqlite";
+// A store holding the fixture run, turned back into what an older biomedq wrote: `downgrade` removes
+// what later versions added, and the version row says `version`.
+std::filesystem::path old_store(const std::string& name, const std::string& downgrade, int version) {
+    const auto db = test::make_temp_dir(name) / "old.sqlite";
     {
         auto store = ResultStore::open(db);
-        ASSERT_TRUE(store.ok());
-        ASSERT_TRUE(store->import_run(test::fixtures_dir() / "report" / "run-tiny-q8").ok());
+        EXPECT_TRUE(store.ok());
+        EXPECT_TRUE(store.ok() && store->import_run(test::fixtures_dir() / "report" / "run-tiny-q8").ok());
     }
-    // Turn it into what biomedq with schema version 1 wrote: no fidelity table, version 1.
-    exec_sql(db, "DROP TABLE fidelity; DROP TABLE run_devices; ALTER TABLE runs DROP COLUMN kv_type; "
-                 "DELETE FROM schema_version; INSERT INTO schema_version(version) VALUES (1);");
+    exec_sql(db, downgrade + "; DELETE FROM schema_version; INSERT INTO schema_version(version) VALUES (" +
+                     std::to_string(version) + ");");
+    return db;
+}
+
+constexpr const char* kUndoVersion3 = "DROP TABLE run_devices; ALTER TABLE runs DROP COLUMN kv_type";
+
+TEST(FidelityStore, VersionOneStoreIsMigratedKeepingItsRuns) {
+    const auto db = old_store("store_migrate", std::string("DROP TABLE fidelity; ") + kUndoVersion3, 1);
     EXPECT_EQ(count_rows(db, "SELECT count(*) FROM sqlite_master WHERE name='fidelity'"), 0);
 
     auto store = ResultStore::open(db);
@@ -165,15 +172,7 @@ TEST(FidelityStore, VersionOneStoreIsMigratedKeepingItsRuns) {
 }
 
 TEST(FidelityStore, VersionTwoStoreGetsTheDeviceTableKeepingItsRuns) {
-    const auto dir = test::make_temp_dir("store_migrate2");
-    const auto db = dir / "v2.sqlite";
-    {
-        auto store = ResultStore::open(db);
-        ASSERT_TRUE(store.ok());
-        ASSERT_TRUE(store->import_run(test::fixtures_dir() / "report" / "run-tiny-q8").ok());
-    }
-    exec_sql(db, "DROP TABLE run_devices; ALTER TABLE runs DROP COLUMN kv_type; DELETE FROM schema_version; "
-                 "INSERT INTO schema_version(version) VALUES (2);");
+    const auto db = old_store("store_migrate2", kUndoVersion3, 2);
     auto store = ResultStore::open(db);
     ASSERT_TRUE(store.ok()) << store.error().message;
     EXPECT_EQ(count_rows(db, "SELECT max(version) FROM schema_version"), 3);
