@@ -3,6 +3,7 @@
 # outside any build tree, so every later build (and CI on the same machine) reuses it.
 #
 #   scripts/build-llama.sh [cpu|cuda] [extra targets...]
+#   scripts/build-llama.sh --dir [cpu|cuda]     prints the cache directory only (builds nothing)
 #
 # Prints the cache directory on its last line of stdout. Safe to run repeatedly: a finished build is
 # detected by its stamp file and nothing is redone; extra targets (llama-server, rpc-server,
@@ -13,13 +14,55 @@ here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 # shellcheck source=/dev/null
 source "$here/cmake/llama-pin.env"
 
+print_dir_only=0
+if [[ "${1:-}" == --dir ]]; then print_dir_only=1; shift; fi
 backend="${1:-cpu}"
 shift || true
 extra_targets=("$@")
 case "$backend" in cpu|cuda) ;; *) echo "build-llama.sh: backend must be cpu or cuda, got '$backend'" >&2; exit 2;; esac
 
 cache_root="${BIOMEDQ_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/biomedq}"
-dest="$cache_root/llama-$LLAMA_CPP_TAG-$backend"
+
+# The CPU backend is built for this machine (-march=native: AVX2/AVX-512/VNNI where present) but
+# WITHOUT the AMX tile kernels. In the pinned llama.cpp those kernels fault with SIGILL ("tilezero" in
+# tinygemm_kernel_amx) on CPUs that report AMX under a hypervisor: the tile-data permission is asked for
+# on one thread only and the tile configuration can be optimized away (an open upstream fix). Explicit
+# -mno-amx-* flags win over -march=native in GCC whatever their order, so __AMX_INT8__ stays undefined,
+# ggml compiles no AMX path and registers no AMX buffer type. scripts/check-no-amx.sh (run below and
+# by ctest) fails if a tile instruction reaches the CPU library anyway.
+cc="${CC:-cc}"
+no_amx_flags="-mno-amx-tile -mno-amx-int8 -mno-amx-bf16"
+cmake_flags=(
+    -DCMAKE_BUILD_TYPE=Release -DBUILD_SHARED_LIBS=ON
+    -DLLAMA_BUILD_COMMON=ON -DLLAMA_BUILD_TESTS=OFF -DLLAMA_BUILD_EXAMPLES=OFF
+    -DLLAMA_BUILD_TOOLS=ON -DLLAMA_BUILD_SERVER=ON -DLLAMA_BUILD_APP=OFF -DLLAMA_BUILD_UI=OFF
+    -DLLAMA_USE_PREBUILT_UI=OFF -DLLAMA_OPENSSL=OFF -DGGML_RPC=ON -DGGML_NATIVE=ON
+    "-DCMAKE_C_FLAGS=$no_amx_flags" "-DCMAKE_CXX_FLAGS=$no_amx_flags"
+    -DLLAMA_BUILD_NUMBER=0 "-DLLAMA_BUILD_COMMIT=$LLAMA_CPP_COMMIT"
+)
+if [[ "$backend" == cuda ]]; then
+    cmake_flags+=(-DGGML_CUDA=ON "-DCMAKE_CUDA_ARCHITECTURES=${BIOMEDQ_CUDA_ARCH:-90}")
+else
+    cmake_flags+=(-DGGML_CUDA=OFF)
+fi
+# The instruction-set extensions the CPU library is compiled for (what -march=native means here);
+# written beside the build so biomedq refuses to start on a CPU that lacks one of them.
+native_features() {
+    "$cc" -march=native $no_amx_flags -dM -E -x c /dev/null 2>/dev/null |
+        sed -n 's/^#define __\(SSE4_2\|POPCNT\|AVX[A-Z0-9_]*\|FMA\|F16C\|BMI2\?\|GFNI\|VPCLMULQDQ\|AMX[A-Z0-9_]*\)__ 1$/\1/p' |
+        tr 'A-Z_' 'a-z.' | sort | tr '\n' ' '
+}
+features="$(native_features)"
+# The cache key covers everything that changes the built libraries: pinned commit, backend, CMake
+# flags, compiler and the CPU features -march=native selects. A machine with a cache built under an
+# older configuration (e.g. with the crashing AMX kernels) builds a new one instead of reusing it.
+config_text="$LLAMA_CPP_COMMIT|$backend|${cmake_flags[*]}|$("$cc" --version | head -n1)|$features"
+config_key="$(printf '%s' "$config_text" | sha256sum | cut -c1-12)"
+dest="$cache_root/llama-$LLAMA_CPP_TAG-$backend-$config_key"
+if ((print_dir_only)); then
+    echo "$dest"
+    exit 0
+fi
 tarball="$cache_root/node-llama-cpp-$NODE_LLAMA_CPP_VERSION.tgz"
 jobs="${BIOMEDQ_JOBS:-$(nproc)}"
 mkdir -p "$cache_root"
@@ -68,22 +111,18 @@ fi
 
 stamp="$dest/build/.biomedq-build-ok"
 if [[ ! -f "$stamp" ]]; then
-    log "configuring llama.cpp $LLAMA_CPP_TAG ($backend) in $dest/build"
-    cuda_flags=(-DGGML_CUDA=OFF)
-    if [[ "$backend" == cuda ]]; then
-        cuda_flags=(-DGGML_CUDA=ON "-DCMAKE_CUDA_ARCHITECTURES=${BIOMEDQ_CUDA_ARCH:-90}")
-    fi
+    log "configuring llama.cpp $LLAMA_CPP_TAG ($backend, key $config_key) in $dest/build"
     generator=()
     command -v ninja >/dev/null && generator=(-G Ninja)
-    cmake -S "$dest/src" -B "$dest/build" "${generator[@]}" \
-        -DCMAKE_BUILD_TYPE=Release -DBUILD_SHARED_LIBS=ON \
-        -DLLAMA_BUILD_COMMON=ON -DLLAMA_BUILD_TESTS=OFF -DLLAMA_BUILD_EXAMPLES=OFF \
-        -DLLAMA_BUILD_TOOLS=ON -DLLAMA_BUILD_SERVER=ON -DLLAMA_BUILD_APP=OFF -DLLAMA_BUILD_UI=OFF \
-        -DLLAMA_USE_PREBUILT_UI=OFF -DLLAMA_OPENSSL=OFF -DGGML_RPC=ON -DGGML_NATIVE=ON \
-        -DLLAMA_BUILD_NUMBER=0 -DLLAMA_BUILD_COMMIT="$LLAMA_CPP_COMMIT" \
-        "${cuda_flags[@]}" >&2
+    cmake -S "$dest/src" -B "$dest/build" "${generator[@]}" "${cmake_flags[@]}" >&2
     log "building libraries with $jobs jobs (once per machine; cached afterwards)"
     cmake --build "$dest/build" -j "$jobs" --target llama llama-common ggml >&2
+    if ! "$here/scripts/check-no-amx.sh" "$dest/build/bin" >&2; then
+        log "the CPU backend contains AMX tile instructions although they were disabled; not caching it"
+        exit 1
+    fi
+    echo "$features" > "$dest/build/biomedq-cpu-features.txt"
+    printf '%s\n' "$config_text" > "$dest/build/biomedq-config.txt"
     touch "$stamp"
 fi
 

@@ -18,7 +18,7 @@ ctx="${BENCH_CTX:-1024}"       # per sequence: ~400-token prompts + 32 generated
 export BIOMEDQ_CACHE="${BIOMEDQ_CACHE:-/root/.cache/biomedq}"
 export PATH="/usr/local/cuda/bin:$PATH"
 mkdir -p "$out" "$work/models" "$work/runs" "$BIOMEDQ_CACHE"
-llama="$BIOMEDQ_CACHE/llama-v0.5.0-$backend"
+llama="$("$repo/scripts/build-llama.sh" --dir "$backend")"
 # The machine has no network: unpack the checkout package.sh carried (same pinned commit).
 if [[ -f "$repo/.devbin/llama-src.tar.xz" && ! -f "$llama/src/.biomedq-source-ok" ]]; then
     mkdir -p "$llama/src/models"

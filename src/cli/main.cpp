@@ -3,6 +3,7 @@
 
 #include "biomedq/build_info.h"
 #include "cli/command.h"
+#include "engine/cpu_backend_check.h"
 
 namespace biomedq::cli {
 
@@ -30,6 +31,8 @@ int report_error(const Error& error) {
 
 int main(int argc, char** argv) {
     using namespace biomedq;
+    // Before anything touches llama.cpp: its CPU backend is built for the build machine's CPU.
+    if (Status cpu = check_cpu_runs_llama_backend(); !cpu.ok()) return cli::report_error(cpu.error());
     CLI::App app{"biomedq: which LLM, at which quantization, fits your GPU, and what it costs in "
                  "accuracy on biomedical NLP"};
     app.set_version_flag("--version", std::string("biomedq ") + build_info::kVersion + " (llama.cpp " +
