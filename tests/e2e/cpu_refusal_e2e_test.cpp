@@ -11,7 +11,7 @@ namespace biomedq::test {
 namespace {
 
 TEST(CpuRefusalE2E, MissingExtensionIsNamedBeforeAnyWork) {
-    std::ifstream record(std::filesystem::path(BIOMEDQ_LLAMA_BIN).parent_path() / "biomedq-cpu-features.txt");
+    std::ifstream record(llama_bin_dir().parent_path() / "biomedq-cpu-features.txt");
     std::string needed;
     std::getline(record, needed);
     ASSERT_FALSE(needed.empty()) << "scripts/build-llama.sh wrote no biomedq-cpu-features.txt";
