@@ -8,6 +8,8 @@
 #include <fstream>
 #include <string>
 
+#include <unistd.h>
+
 #include "e2e_support.h"
 
 namespace biomedq::test {
@@ -15,26 +17,16 @@ namespace {
 
 namespace fs = std::filesystem;
 
-const fs::path& quantized_dir() {
-    static const fs::path dir = [] {
-        fs::path d = fs::temp_directory_path() / ("biomedq-quant-smoke-" + std::to_string(::getpid()));
-        fs::remove_all(d);
-        fs::create_directories(d);
-        const CommandOutput r = run_command({biomedq_binary().string(), "quantize", tiny_model_path().string(),
-                                             "--types", "q8_0,q4_0,q4_k_m,iq4_xs,q2_k", "-o", d.string()});
-        EXPECT_EQ(r.exit_code, 0) << r.err;
-        return d;
-    }();
-    return dir;
-}
-
-fs::path quantized_file(const std::string& type_upper) {
-    for (const auto& entry : fs::directory_iterator(quantized_dir())) {
-        const std::string name = entry.path().filename().string();
-        if (name.size() > type_upper.size() + 5 &&
-            name.compare(name.size() - type_upper.size() - 5, std::string::npos, type_upper + ".gguf") == 0) {
-            return entry.path();
-        }
+// ctest runs each type in its own process: each quantizes only its own type.
+fs::path quantized_file(const std::string& type) {
+    const fs::path dir = fs::temp_directory_path() / ("biomedq-quant-smoke-" + std::to_string(::getpid()));
+    fs::remove_all(dir);
+    fs::create_directories(dir);
+    const CommandOutput r = run_command({biomedq_binary().string(), "quantize", tiny_model_path().string(),
+                                         "--types", type, "-o", dir.string()});
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    for (const auto& entry : fs::directory_iterator(dir)) {
+        if (entry.path().extension() == ".gguf") return entry.path();
     }
     return {};
 }
@@ -43,11 +35,12 @@ class QuantizedSmoke : public ::testing::TestWithParam<std::string> {};
 
 TEST_P(QuantizedSmoke, GeneratesAloneAndInABatch) {
     const fs::path model = quantized_file(GetParam());
-    ASSERT_FALSE(model.empty()) << "no *-" << GetParam() << ".gguf in " << quantized_dir();
+    ASSERT_FALSE(model.empty()) << "quantize wrote no " << GetParam() << " file";
+    const fs::path dir = model.parent_path();
     // Long enough (about 90 tokens) that prompt processing takes the matrix-matrix kernels.
     std::string long_prompt;
     for (int i = 0; i < 12; ++i) long_prompt += "Aspirin inhibits cyclooxygenase in platelets. ";
-    const fs::path prompts = quantized_dir() / (GetParam() + "-prompts.jsonl");
+    const fs::path prompts = dir / "prompts.jsonl";
     {
         std::ofstream out(prompts);
         for (int i = 0; i < 4; ++i) {
@@ -72,10 +65,11 @@ TEST_P(QuantizedSmoke, GeneratesAloneAndInABatch) {
         ++results;
     }
     EXPECT_EQ(results, 4);
+    fs::remove_all(dir);
 }
 
 INSTANTIATE_TEST_SUITE_P(Types, QuantizedSmoke,
-                         ::testing::Values("Q8_0", "Q4_0", "Q4_K_M", "IQ4_XS", "Q2_K"));
+                         ::testing::Values("q8_0", "q4_0", "q4_k_m", "iq4_xs", "q2_k"));
 
 }  // namespace
 }  // namespace biomedq::test
