@@ -17,6 +17,14 @@ if [[ "$here_repo" != "$repo" ]]; then mkdir -p "$(dirname "$here_repo")"; ln -s
 tar -xJf "$pk/shared-data.tar.xz" -C "$(dirname "$here_repo")"
 tar -xJf "$pk/binaries.tar.xz" -C /
 tar -xJf "$pk/ctest-files.tar.xz" -C /
+# What the build machine had where the tests expect it: Debian's jsonschema (validate-run.py) and cmake
+# at /usr/bin (the install test).
+if [[ -d "$pk/debs" ]] && ! /usr/bin/python3 -c 'import jsonschema' 2>/dev/null; then
+    for d in "$pk"/debs/*.deb; do dpkg -x "$d" /tmp/pydebs; done
+    site="$(/usr/bin/python3 -c 'import site; print(site.getsitepackages()[0])')"
+    echo /tmp/pydebs/usr/lib/python3/dist-packages > "$site/biomedq-debs.pth"
+fi
+[[ -x /usr/bin/cmake ]] || ln -sf "$(command -v cmake)" /usr/bin/cmake
 export BIOMEDQ_CACHE=/root/.cache/biomedq
 llama="$("$repo/scripts/build-llama.sh" --dir cpu)"
 mkdir -p "$llama/src"
