@@ -199,8 +199,10 @@ Result<ModelInfo> read_model_info(const std::filesystem::path& path);
 // Cheap pre-flight: exists, GGUF magic, header parses, data not truncated. Same errors as above.
 Status check_gguf_file(const std::filesystem::path& path);
 
-// A ModelInfo for a catalog shape quantized as `type`, without a file: per-tensor sizes from the
-// nominal bits per weight (llama.cpp's per-tensor mixes make real files differ by a few percent).
+// A ModelInfo for a catalog shape quantized as `type`, without a file: each tensor in the type
+// llama.cpp's quantization rules give it (Q4_K_M's Q6_K layers, ...), sized by ggml. bytes_file is
+// the tensor data only (a real file adds its header: the tokenizer, a few MB). Where llama.cpp
+// cannot describe the shape, nominal bits per weight (a few percent low for k-quant mixes).
 ModelInfo model_info_for_shape(const ModelShape& shape, const QuantType& type);
 
 // ---------------------------------------------------------------------------------------------
