@@ -63,4 +63,26 @@ struct MemorySimulation {
 Result<MemorySimulation> simulate_memory(const std::string& model_path, const MemoryRequest& request,
                                          const std::vector<std::string>& rpc_servers = {});
 
+// `info --fit`: what fits a memory budget, each candidate sized by simulate_memory.
+struct MemoryFit {
+    // Measured against the budget: GPU and RPC buffers plus their runtime overhead when the model
+    // uses such a device; on a host without one, every buffer (as if all of it were offloaded).
+    bool device_simulated = false;
+    bool fits = false;                // the request itself fits
+    uint32_t max_ctx_per_seq = 0;     // at the request's parallel (multiple of 256, <= ctx_limit); 0: none
+    uint32_t max_parallel = 0;        // at the request's ctx (power of two, <= 64); 0: none
+    int max_gpu_layers = 0;           // at the request's ctx and parallel, with a device; -1 = all
+    std::uint64_t bytes_at_request = 0;
+    int n_simulations = 0;
+    double t_fit_ms = 0;
+};
+
+// Errors: those of simulate_memory for the request itself.
+Result<MemoryFit> fit_memory(const std::string& model_path, const MemoryRequest& request,
+                             std::uint64_t budget_bytes, uint32_t ctx_limit,
+                             const std::vector<std::string>& rpc_servers = {});
+
+// The figure fit_memory compares with the budget (see MemoryFit::device_simulated).
+std::uint64_t bytes_against_budget(const MemorySimulation& sim, bool& device_simulated);
+
 }  // namespace biomedq

@@ -245,8 +245,10 @@ struct MemoryEstimate {
     uint64_t bytes_gpu() const;
 };
 
-// Pure arithmetic on metadata; calibrated against what llama.cpp logs on CPU (see
-// tests/quant/memory_estimate_test.cpp; within 10% of the real total).
+// Pure arithmetic on metadata, for where llama.cpp cannot simulate (catalog shapes without a file; a
+// file llama.cpp cannot read): `info` and `--parallel auto` ask llama.cpp (biomedq/memory_simulation.h).
+// Within 3% of llama.cpp's simulated total on the CPU for llama-style shapes
+// (tests/quant/memory_formula_test.cpp); it knows nothing of extra buffer types or device runtimes.
 MemoryEstimate estimate_memory(const ModelInfo& model, const MemoryRequest& request);
 
 }  // namespace biomedq

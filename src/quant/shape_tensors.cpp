@@ -12,6 +12,7 @@
 
 // The quantization-rule entry points (llama_quant_*) are declared in llama.cpp's staging header.
 #include "../src/llama-ext.h"
+#include "quant/llama_log_capture.h"
 
 namespace biomedq {
 
@@ -85,6 +86,9 @@ Result<std::vector<SizedTensor>> size_shape_tensors(const ModelShape& shape, con
     if (shape.n_layer == 0 || shape.n_layer > 512) {
         return make_error(ErrorCode::kInvalidArgument, shape.id + ": layer count out of range");
     }
+    // llama.cpp warns about each row-length fallback (Qwen2.5-72B's n_ff 29568 is no multiple of
+    // 256); the choice is the answer, the warnings are noise on a catalog of 20 shapes.
+    LlamaLogCapture quiet;
     std::unique_ptr<llama_model, ModelDeleter> model(llama_quant_model_from_metadata(&desc));
     if (!model) return make_error(ErrorCode::kBackend, shape.id + ": llama.cpp could not describe the shape");
     llama_model_quantize_params params = llama_model_quantize_default_params();
