@@ -9,6 +9,7 @@
 #include "biomedq/memory_simulation.h"
 #include "biomedq/openai_backend.h"
 #include "biomedq/quant.h"
+#include "biomedq/report.h"  // parse_byte_size
 #include "cli/command.h"
 #include "core/did_you_mean.h"
 
@@ -26,6 +27,8 @@ struct InfoArgs {
     std::vector<std::string> rpc;
     bool allow_remote = false;
     bool estimate = false;
+    bool fit = false;
+    std::string gpu_memory;
     bool json = false;
 };
 
@@ -80,6 +83,52 @@ void print_simulation(const MemorySimulation& sim) {
     }
 }
 
+// `--fit --gpu-memory B`: the largest context, parallel count and GPU layers within B.
+int run_fit(const InfoArgs& args, const ModelInfo& m, const MemoryRequest& request) {
+    if (args.gpu_memory.empty()) {
+        return report_error(make_error(ErrorCode::kInvalidArgument, "--fit needs --gpu-memory, e.g. 24GiB"));
+    }
+    auto budget = parse_byte_size(args.gpu_memory, "--gpu-memory");
+    if (!budget.ok()) return report_error(budget.error());
+    const uint32_t ctx_limit = m.n_ctx_train ? m.n_ctx_train : 131072;
+    auto fit = fit_memory(args.model, request, *budget, ctx_limit, args.rpc);
+    if (!fit.ok()) return report_error(fit.error());
+    const std::string basis = fit->device_simulated
+                                  ? "GPU/RPC buffers + runtime overhead, simulated by llama.cpp on this host's devices"
+                                  : "no GPU on this host: every buffer, as if all of it were offloaded (llama.cpp's "
+                                    "CPU sizes; a GPU's compute buffer and runtime overhead differ)";
+    if (args.json) {
+        nlohmann::json j = {{"path", m.path.string()},
+                            {"bytes_budget", *budget},
+                            {"basis", basis},
+                            {"device_simulated", fit->device_simulated},
+                            {"ctx_per_seq", args.ctx},
+                            {"n_parallel", args.parallel},
+                            {"n_gpu_layers", args.gpu_layers},
+                            {"fits", fit->fits},
+                            {"bytes_at_request", fit->bytes_at_request},
+                            {"max_ctx_per_seq", fit->max_ctx_per_seq},
+                            {"ctx_limit", ctx_limit},
+                            {"max_parallel", fit->max_parallel},
+                            {"max_gpu_layers", fit->max_gpu_layers},
+                            {"n_simulations", fit->n_simulations},
+                            {"t_fit_ms", fit->t_fit_ms}};
+        std::printf("%s\n", j.dump(2).c_str());
+        return 0;
+    }
+    std::printf("fit into %.2f MiB (%s)\n", mib(*budget), basis.c_str());
+    std::printf("  requested       %u sequence(s) x %u tokens, %d GPU layer(s): %.2f MiB, %s\n", args.parallel,
+                args.ctx, args.gpu_layers, mib(fit->bytes_at_request), fit->fits ? "fits" : "does NOT fit");
+    std::printf("  largest context %u tokens per sequence at %u sequence(s) (trained: %u)\n", fit->max_ctx_per_seq,
+                args.parallel, ctx_limit);
+    std::printf("  most sequences  %u at %u tokens each\n", fit->max_parallel, args.ctx);
+    if (fit->device_simulated && !fit->fits) {
+        std::printf("  GPU layers      %d at the requested context\n", fit->max_gpu_layers);
+    }
+    std::printf("  (%d llama.cpp simulations, %.0f ms)\n", fit->n_simulations, fit->t_fit_ms);
+    return 0;
+}
+
 int run_info(const InfoArgs& args) {
     if (args.ctx == 0 || args.parallel == 0) {
         return report_error(
@@ -109,6 +158,7 @@ int run_info(const InfoArgs& args) {
     request.n_gpu_layers = args.gpu_layers;
     request.flash_attn = !args.no_flash_attn;
     request.kv_type = args.kv_type;
+    if (args.fit) return run_fit(args, *info, request);
     MemoryAnswer answer;
     if (args.estimate) {
         answer.estimate_reason = "--estimate";
@@ -230,6 +280,10 @@ void add_info_command(CLI::App& app, CommandRun& chosen) {
                   "Allow RPC servers outside loopback and private networks");
     cmd->add_flag("--estimate", args->estimate,
                   "Answer with the formula from GGUF metadata instead of asking llama.cpp");
+    cmd->add_flag("--fit", args->fit,
+                  "Find the largest context, parallel count and GPU layers within --gpu-memory (llama.cpp "
+                  "simulates each candidate)");
+    cmd->add_option("--gpu-memory", args->gpu_memory, "Memory budget for --fit, e.g. 24GiB");
     cmd->add_flag("--json", args->json, "Print as JSON");
     cmd->callback([args, &chosen] { chosen = [args] { return run_info(*args); }; });
 }
