@@ -308,7 +308,9 @@ TEST(Recommend, CatalogAnswersWithoutMeasurements) {
     ASSERT_TRUE(best.ok());
     EXPECT_TRUE(best->needs_imatrix) << llama70->best_type;
     for (const auto& t : llama70->types) {
-        if (t.type == "q2_k") EXPECT_FALSE(t.fits);
+        if (t.type == "q2_k") {
+            EXPECT_FALSE(t.fits);
+        }
     }
     EXPECT_EQ(llama70->smallest_type, "iq1_s");
 }
@@ -335,7 +337,9 @@ TEST(Recommend, CatalogAt40GiBOffersIq4XsFor70BWithMargin) {
         EXPECT_EQ(iq4->bytes_margin, static_cast<std::int64_t>(40 * test::kGiB) - static_cast<std::int64_t>(iq4->bytes_gpu));
         // The best fit is at least as large a file as IQ4_XS (never Q3_K_M while IQ4_XS fits).
         for (const auto& t : f.types) {
-            if (t.type == f.best_type) EXPECT_GE(t.bytes_file, iq4->bytes_file) << f.model << " " << f.best_type;
+            if (t.type == f.best_type) {
+                EXPECT_GE(t.bytes_file, iq4->bytes_file) << f.model << " " << f.best_type;
+            }
         }
     }
     EXPECT_EQ(seventy, 3);  // Llama-3-70B, Llama-3.1-70B, Llama-3.3-70B
