@@ -199,8 +199,10 @@ Result<ModelInfo> read_model_info(const std::filesystem::path& path);
 // Cheap pre-flight: exists, GGUF magic, header parses, data not truncated. Same errors as above.
 Status check_gguf_file(const std::filesystem::path& path);
 
-// A ModelInfo for a catalog shape quantized as `type`, without a file: per-tensor sizes from the
-// nominal bits per weight (llama.cpp's per-tensor mixes make real files differ by a few percent).
+// A ModelInfo for a catalog shape quantized as `type`, without a file: each tensor in the type
+// llama.cpp's quantization rules give it (Q4_K_M's Q6_K layers, ...), sized by ggml. bytes_file is
+// the tensor data only (a real file adds its header: the tokenizer, a few MB). Where llama.cpp
+// cannot describe the shape, nominal bits per weight (a few percent low for k-quant mixes).
 ModelInfo model_info_for_shape(const ModelShape& shape, const QuantType& type);
 
 // ---------------------------------------------------------------------------------------------
@@ -243,8 +245,10 @@ struct MemoryEstimate {
     uint64_t bytes_gpu() const;
 };
 
-// Pure arithmetic on metadata; calibrated against what llama.cpp logs on CPU (see
-// tests/quant/memory_estimate_test.cpp; within 10% of the real total).
+// Pure arithmetic on metadata, for where llama.cpp cannot simulate (catalog shapes without a file; a
+// file llama.cpp cannot read): `info` and `--parallel auto` ask llama.cpp (biomedq/memory_simulation.h).
+// Within 3% of llama.cpp's simulated total on the CPU for llama-style shapes
+// (tests/quant/memory_formula_test.cpp); it knows nothing of extra buffer types or device runtimes.
 MemoryEstimate estimate_memory(const ModelInfo& model, const MemoryRequest& request);
 
 }  // namespace biomedq

@@ -130,7 +130,12 @@ struct RecommendOptions {
     double max_drop = 0.02;          // exclude configurations losing more than this vs full precision; < 0: no limit
     bool catalog = false;            // also answer for the built-in catalog of model shapes
     int ctx = 4096;                  // context per sequence for estimates
-    std::vector<std::string> estimate_types = {"q8_0", "q6_k", "q5_k_m", "q4_k_m", "q3_k_m", "q2_k"};
+    std::vector<std::string> estimate_types = {"q8_0",   "q6_k",   "q5_k_m", "q4_k_m",
+                                               "q4_k_s", "iq4_xs", "q3_k_m", "q2_k"};
+    // Added to every catalog type's GPU buffers before comparing with the budget: what the device
+    // runtime itself holds (the CUDA context). Default: 612 MiB, measured on one H200 with CUDA 13
+    // (2026-11-29, issue 15: driver peak minus llama.cpp's buffers). 0 to compare buffers only.
+    std::uint64_t bytes_device_overhead = 612ull << 20;
     int bootstrap_resamples = 1000;
     std::uint64_t seed = 1234;
 };
@@ -150,10 +155,21 @@ struct Candidate {
     bool within_max_drop = true;
 };
 
+// One quantization type of a catalog shape at the requested context, full offload, one sequence.
+struct CatalogTypeFit {
+    std::string type;            // "iq4_xs"
+    bool needs_imatrix = false;  // llama.cpp makes it only with an importance matrix (biomedq imatrix)
+    std::uint64_t bytes_file = 0;  // tensor data, each tensor in the type llama.cpp gives it
+    std::uint64_t bytes_gpu = 0;   // weights + KV + compute on the GPU + the device overhead
+    bool fits = false;
+    std::int64_t bytes_margin = 0;  // budget - bytes_gpu (negative: over)
+};
+
 struct CatalogFit {
     std::string model;  // display name
     std::string base;
-    std::string best_type;        // the largest type that fits at ctx; empty when none does
+    std::vector<CatalogTypeFit> types;  // every type biomedq knows, largest file first
+    std::string best_type;        // the type with the largest file that fits at ctx; empty when none does
     std::uint64_t bytes_best = 0;
     std::uint32_t max_ctx = 0;    // largest context (multiple of 256, <= trained) that fits at best_type
     std::string smallest_type;    // the smallest type considered, and what it needs

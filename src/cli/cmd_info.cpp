@@ -3,9 +3,13 @@
 
 #include <cstdio>
 #include <memory>
+#include <optional>
 
 #include "biomedq/engine.h"
+#include "biomedq/memory_simulation.h"
+#include "biomedq/openai_backend.h"
 #include "biomedq/quant.h"
+#include "biomedq/report.h"  // parse_byte_size
 #include "cli/command.h"
 #include "core/did_you_mean.h"
 
@@ -20,10 +24,110 @@ struct InfoArgs {
     int gpu_layers = 0;
     bool no_flash_attn = false;
     std::string kv_type = "f16";
+    std::vector<std::string> rpc;
+    bool allow_remote = false;
+    bool estimate = false;
+    bool fit = false;
+    std::string gpu_memory;
     bool json = false;
 };
 
 double mib(uint64_t bytes) { return static_cast<double>(bytes) / (1024.0 * 1024.0); }
+
+// The memory answer: llama.cpp's own no-alloc simulation, or the formula where none can run.
+struct MemoryAnswer {
+    MemoryEstimate e;
+    std::optional<MemorySimulation> simulation;
+    std::string estimate_reason;  // why the formula answered (empty for a simulation)
+};
+
+nlohmann::json simulation_json(const MemorySimulation& sim) {
+    nlohmann::json buffers = nlohmann::json::array();
+    for (const auto& b : sim.buffers) {
+        buffers.push_back({{"buffer_type", b.buffer_type}, {"device", b.device}, {"host", b.host},
+                           {"bytes_weights", b.bytes_weights}, {"bytes_kv", b.bytes_kv},
+                           {"bytes_compute", b.bytes_compute}});
+    }
+    nlohmann::json devices = nlohmann::json::array();
+    for (const auto& d : sim.devices) {
+        devices.push_back({{"name", d.name}, {"description", d.description}, {"host", d.host},
+                           {"bytes_weights", d.bytes_weights}, {"bytes_kv", d.bytes_kv},
+                           {"bytes_compute", d.bytes_compute}, {"bytes_output", d.bytes_output},
+                           {"bytes_buffers", d.bytes_buffers()},
+                           {"bytes_runtime_overhead", d.bytes_runtime_overhead},
+                           {"bytes_free", d.bytes_free}, {"bytes_total", d.bytes_total}});
+    }
+    return {{"buffers", buffers}, {"devices", devices}, {"t_simulate_ms", sim.t_simulate_ms},
+            {"bytes_gpu_with_overhead", sim.bytes_gpu_with_overhead()}};
+}
+
+void print_simulation(const MemorySimulation& sim) {
+    std::printf("  %-22s %-24s %12s %12s %12s\n", "buffer type", "device", "weights MiB", "KV MiB",
+                "compute MiB");
+    for (const auto& b : sim.buffers) {
+        std::printf("  %-22s %-24s %12.2f %12.2f %12.2f\n", b.buffer_type.c_str(), b.device.c_str(),
+                    mib(b.bytes_weights), mib(b.bytes_kv), mib(b.bytes_compute));
+    }
+    std::printf("  %-22s %-24s %12s %12s %12s  (logits %.2f MiB)\n", "output", "CPU", "", "", "",
+                mib(sim.totals.bytes_output));
+    std::printf("  per device:\n");
+    for (const auto& d : sim.devices) {
+        std::printf("  %-22s %10.2f MiB", d.name.c_str(), mib(d.bytes_buffers()));
+        if (!d.host && d.bytes_runtime_overhead > 0) {
+            std::printf(" + %.2f MiB runtime overhead (in use on the device before loading: CUDA "
+                        "context and other processes) = %.2f MiB",
+                        mib(d.bytes_runtime_overhead), mib(d.bytes_buffers() + d.bytes_runtime_overhead));
+        }
+        if (d.bytes_total > 0) std::printf(" of %.2f MiB", mib(d.bytes_total));
+        std::printf("%s%s\n", d.description.empty() ? "" : "  ", d.description.c_str());
+    }
+}
+
+// `--fit --gpu-memory B`: the largest context, parallel count and GPU layers within B.
+int run_fit(const InfoArgs& args, const ModelInfo& m, const MemoryRequest& request) {
+    if (args.gpu_memory.empty()) {
+        return report_error(make_error(ErrorCode::kInvalidArgument, "--fit needs --gpu-memory, e.g. 24GiB"));
+    }
+    auto budget = parse_byte_size(args.gpu_memory, "--gpu-memory");
+    if (!budget.ok()) return report_error(budget.error());
+    const uint32_t ctx_limit = m.n_ctx_train ? m.n_ctx_train : 131072;
+    auto fit = fit_memory(args.model, request, *budget, ctx_limit, args.rpc);
+    if (!fit.ok()) return report_error(fit.error());
+    const std::string basis = fit->device_simulated
+                                  ? "GPU/RPC buffers + runtime overhead, simulated by llama.cpp on this host's devices"
+                                  : "no GPU on this host: every buffer, as if all of it were offloaded (llama.cpp's "
+                                    "CPU sizes; a GPU's compute buffer and runtime overhead differ)";
+    if (args.json) {
+        nlohmann::json j = {{"path", m.path.string()},
+                            {"bytes_budget", *budget},
+                            {"basis", basis},
+                            {"device_simulated", fit->device_simulated},
+                            {"ctx_per_seq", args.ctx},
+                            {"n_parallel", args.parallel},
+                            {"n_gpu_layers", args.gpu_layers},
+                            {"fits", fit->fits},
+                            {"bytes_at_request", fit->bytes_at_request},
+                            {"max_ctx_per_seq", fit->max_ctx_per_seq},
+                            {"ctx_limit", ctx_limit},
+                            {"max_parallel", fit->max_parallel},
+                            {"max_gpu_layers", fit->max_gpu_layers},
+                            {"n_simulations", fit->n_simulations},
+                            {"t_fit_ms", fit->t_fit_ms}};
+        std::printf("%s\n", j.dump(2).c_str());
+        return 0;
+    }
+    std::printf("fit into %.2f MiB (%s)\n", mib(*budget), basis.c_str());
+    std::printf("  requested       %u sequence(s) x %u tokens, %d GPU layer(s): %.2f MiB, %s\n", args.parallel,
+                args.ctx, args.gpu_layers, mib(fit->bytes_at_request), fit->fits ? "fits" : "does NOT fit");
+    std::printf("  largest context %u tokens per sequence at %u sequence(s) (trained: %u)\n", fit->max_ctx_per_seq,
+                args.parallel, ctx_limit);
+    std::printf("  most sequences  %u at %u tokens each\n", fit->max_parallel, args.ctx);
+    if (fit->device_simulated && !fit->fits) {
+        std::printf("  GPU layers      %d at the requested context\n", fit->max_gpu_layers);
+    }
+    std::printf("  (%d llama.cpp simulations, %.0f ms)\n", fit->n_simulations, fit->t_fit_ms);
+    return 0;
+}
 
 int run_info(const InfoArgs& args) {
     if (args.ctx == 0 || args.parallel == 0) {
@@ -37,6 +141,15 @@ int run_info(const InfoArgs& args) {
                                            ": llama.cpp needs flash attention for a quantized KV cache; "
                                            "drop --no-flash-attn or use f16"));
     }
+    const std::vector<std::string>& rpc = args.rpc;
+    // llama.cpp's RPC protocol is unauthenticated: the same network policy as `eval --rpc`.
+    for (const auto& server : rpc) {
+        auto hp = parse_host_port(server);
+        if (!hp.ok()) return report_error(hp.error());
+        if (auto s = check_private_host(hp->host, args.allow_remote, "--rpc " + server); !s.ok()) {
+            return report_error(s.error());
+        }
+    }
     auto info = read_model_info(args.model);
     if (!info.ok()) return report_error(info.error());
     MemoryRequest request;
@@ -45,8 +158,27 @@ int run_info(const InfoArgs& args) {
     request.n_gpu_layers = args.gpu_layers;
     request.flash_attn = !args.no_flash_attn;
     request.kv_type = args.kv_type;
-    const MemoryEstimate e = estimate_memory(*info, request);
+    if (args.fit) return run_fit(args, *info, request);
+    MemoryAnswer answer;
+    if (args.estimate) {
+        answer.estimate_reason = "--estimate";
+    } else {
+        auto sim = simulate_memory(args.model, request, rpc);
+        if (sim.ok()) {
+            answer.e = sim->totals;
+            answer.simulation = std::move(sim).value();
+        } else if (!rpc.empty() || sim.error().code == ErrorCode::kResource) {
+            // A device the user named, or a context llama.cpp refuses: the formula would hide it.
+            return report_error(sim.error());
+        } else {
+            answer.estimate_reason = "llama.cpp could not simulate: " + sim.error().message;
+        }
+    }
+    if (!answer.simulation) answer.e = estimate_memory(*info, request);
+    const MemoryEstimate& e = answer.e;
     const ModelInfo& m = *info;
+    const std::string source = answer.simulation ? "llama.cpp no-alloc simulation on this host"
+                                                 : "estimate (formula from GGUF metadata)";
 
     if (args.json) {
         nlohmann::json j = {
@@ -61,7 +193,8 @@ int run_info(const InfoArgs& args) {
             {"n_head_kv", m.n_head_kv}, {"head_dim_k", m.head_dim_k},
             {"head_dim_v", m.head_dim_v}, {"tied_embeddings", m.tied_embeddings},
             {"memory",
-             {{"ctx_per_seq", args.ctx}, {"n_parallel", args.parallel},
+             {{"source", answer.simulation ? "simulation" : "estimate"}, {"source_detail", source},
+              {"ctx_per_seq", args.ctx}, {"n_parallel", args.parallel},
               {"n_gpu_layers", args.gpu_layers}, {"flash_attn", request.flash_attn},
               {"kv_type", args.kv_type},
               {"n_ctx_total", e.n_ctx_total}, {"n_ctx_seq", e.n_ctx_seq},
@@ -70,6 +203,11 @@ int run_info(const InfoArgs& args) {
               {"bytes_kv_gpu", e.bytes_kv_gpu}, {"bytes_compute", e.bytes_compute},
               {"bytes_compute_host", e.bytes_compute_host}, {"bytes_output", e.bytes_output},
               {"bytes_gpu", e.bytes_gpu()}, {"bytes_total", e.bytes_total()}}}};
+        if (answer.simulation) {
+            j["memory"].update(simulation_json(*answer.simulation));
+        } else {
+            j["memory"]["estimate_reason"] = answer.estimate_reason;
+        }
         std::printf("%s\n", j.dump(2).c_str());
         return 0;
     }
@@ -89,7 +227,13 @@ int run_info(const InfoArgs& args) {
     std::printf("\nmemory for %u sequence(s) x %u tokens (llama.cpp n_ctx %u, %u per sequence), "
                 "%d GPU layer(s), flash attention %s:\n",
                 args.parallel, args.ctx, e.n_ctx_total, e.n_ctx_seq, args.gpu_layers,
-                request.flash_attn ? "on" : "off");
+                request.flash_attn ? "auto" : "off");
+    if (answer.simulation) {
+        std::printf("  source: %s (%.0f ms, no weights read)\n", source.c_str(),
+                    answer.simulation->t_simulate_ms);
+    } else {
+        std::printf("  source: %s -- ESTIMATE, %s\n", source.c_str(), answer.estimate_reason.c_str());
+    }
     std::printf("  weights GPU   %10.2f MiB\n", mib(e.bytes_weights_gpu));
     std::printf("  weights host  %10.2f MiB\n", mib(e.bytes_weights_host));
     std::printf("  KV cache      %10.2f MiB (GPU %.2f MiB), %s\n", mib(e.bytes_kv), mib(e.bytes_kv_gpu),
@@ -99,6 +243,14 @@ int run_info(const InfoArgs& args) {
     std::printf("  output        %10.2f MiB\n", mib(e.bytes_output));
     std::printf("  total         %10.2f MiB (GPU %.2f MiB)\n", mib(e.bytes_total()),
                 mib(e.bytes_gpu()));
+    if (answer.simulation) {
+        const uint64_t overhead = answer.simulation->bytes_gpu_with_overhead() - e.bytes_gpu();
+        if (overhead > 0) {
+            std::printf("  GPU with runtime overhead %.2f MiB (measured, see per device)\n",
+                        mib(answer.simulation->bytes_gpu_with_overhead()));
+        }
+        print_simulation(*answer.simulation);
+    }
     return 0;
 }
 
@@ -107,7 +259,7 @@ int run_info(const InfoArgs& args) {
 void add_info_command(CLI::App& app, CommandRun& chosen) {
     auto args = std::make_shared<InfoArgs>();
     CLI::App* cmd = app.add_subcommand(
-        "info", "Show a GGUF's metadata (no weights loaded) and the memory a context needs");
+        "info", "Show a GGUF's metadata and the memory a context needs, sized by llama.cpp without loading weights");
     cmd->add_option("model", args->model, "GGUF file")->required();
     cmd->add_option("--ctx", args->ctx,
                     "Tokens per sequence; biomedq creates contexts with n_ctx = ctx * parallel")
@@ -120,6 +272,18 @@ void add_info_command(CLI::App& app, CommandRun& chosen) {
     cmd->add_flag("--no-flash-attn", args->no_flash_attn, "Estimate without flash attention");
     cmd->add_option("--kv-type", args->kv_type, "KV cache type: " + join_names(kv_cache_type_names()))
         ->capture_default_str();
+    cmd->add_option("--rpc", args->rpc,
+                    "Comma-separated host:port of llama.cpp rpc-server instances the layers would be "
+                    "offloaded to (as eval --rpc)")
+        ->delimiter(',');
+    cmd->add_flag("--allow-remote", args->allow_remote,
+                  "Allow RPC servers outside loopback and private networks");
+    cmd->add_flag("--estimate", args->estimate,
+                  "Answer with the formula from GGUF metadata instead of asking llama.cpp");
+    cmd->add_flag("--fit", args->fit,
+                  "Find the largest context, parallel count and GPU layers within --gpu-memory (llama.cpp "
+                  "simulates each candidate)");
+    cmd->add_option("--gpu-memory", args->gpu_memory, "Memory budget for --fit, e.g. 24GiB");
     cmd->add_flag("--json", args->json, "Print as JSON");
     cmd->callback([args, &chosen] { chosen = [args] { return run_info(*args); }; });
 }

@@ -96,10 +96,9 @@ Status check_rpc_reachable(const std::string& endpoint) {
     return Status::success();
 }
 
-// Registers each rpc-server once per process (ggml's registry is global) and returns the device list
-// for this model: the RPC devices named in `servers`, then the local GPUs. Without --rpc, RPC devices
-// another Engine registered earlier are left out. Empty when ggml's default choice is right.
-Result<std::vector<ggml_backend_dev_t>> model_devices(const std::vector<std::string>& servers) {
+}  // namespace
+
+Result<std::vector<ggml_backend_dev_t>> engine::model_devices(const std::vector<std::string>& servers) {
     static std::mutex mutex;
     static std::vector<ggml_backend_dev_t> all_rpc_devices;
     std::lock_guard lock(mutex);
@@ -143,6 +142,10 @@ Result<std::vector<ggml_backend_dev_t>> model_devices(const std::vector<std::str
     devices.push_back(nullptr);  // llama_model_params.devices is null-terminated
     return devices;
 }
+
+void engine::init_llama_backend() { std::call_once(g_backend_once, [] { llama_backend_init(); }); }
+
+namespace {
 
 std::string meta_string(const llama_model* model, const char* key) {
     char buf[512];
@@ -208,7 +211,7 @@ Result<std::unique_ptr<Engine>> Engine::load(const EngineOptions& options) {
     llama_model_params mparams = llama_model_default_params();
     mparams.n_gpu_layers = options.gpu_layers < 0 ? 999 : options.gpu_layers;
     // llama.cpp copies the list while loading, so a local vector is enough.
-    BIOMEDQ_ASSIGN(std::vector<ggml_backend_dev_t> devices, model_devices(options.rpc_servers));
+    BIOMEDQ_ASSIGN(std::vector<ggml_backend_dev_t> devices, engine::model_devices(options.rpc_servers));
     if (!devices.empty()) mparams.devices = devices.data();
     impl->model.reset(llama_model_load_from_file(options.model_path.c_str(), mparams));
     if (!impl->model) {

@@ -26,7 +26,7 @@ void context_sizes(const MemoryRequest& request, uint32_t& n_ctx_total, uint32_t
 }
 
 // The graph allocator's peak for one ubatch of a llama-style decoder. Calibrated against llama.cpp's
-// CPU "compute buffer size" (tests/quant/memory_estimate_test.cpp): the peak is the larger of the
+// no-alloc simulation on the CPU (tests/quant/memory_formula_test.cpp, within 3% of the total): the peak is the larger of the
 // LM head (logits for every token of the reserve ubatch plus the normed hidden state) and one
 // layer's working set (FFN gate/up activations, attention scores or the flash-attention mask).
 uint64_t compute_bytes(const ModelInfo& m, uint32_t n_tokens, uint32_t n_kv, uint32_t n_outputs,
@@ -36,9 +36,11 @@ uint64_t compute_bytes(const ModelInfo& m, uint32_t n_tokens, uint32_t n_kv, uin
     const uint64_t kv_dim = uint64_t{m.n_head_kv} * (m.head_dim_k + m.head_dim_v);
     const uint64_t hidden = t * (2 * uint64_t{m.n_embd} + q_dim + kv_dim) * 4;
     const uint64_t ffn = t * 3 * uint64_t{m.n_ff} * 4;
+    // Flash attention: the f16 mask and the output; otherwise the KQ scores (softmax in place) and
+    // the f32 mask beside them.
     const uint64_t attention = flash_attn
                                    ? uint64_t{n_kv} * t * 2 + t * q_dim * 4
-                                   : uint64_t{n_kv} * t * m.n_head * 4;  // KQ scores, softmax in place
+                                   : uint64_t{n_kv} * t * m.n_head * 4 + uint64_t{n_kv} * t * 4;
     const uint64_t layer = hidden + std::max(ffn, attention);
     const uint64_t head = uint64_t{n_outputs} * m.n_vocab * 4 + t * m.n_embd * 4 * 2;
     return std::max(layer, head);

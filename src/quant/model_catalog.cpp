@@ -70,8 +70,13 @@ std::vector<ModelShape> build_catalog() {
     shapes.push_back(llama3_8b("llama-3-8b", "Llama-3-8B", "", 8192));
     shapes.push_back(llama3_8b("llama-3.1-8b", "Llama-3.1-8B", "", 131072));
     shapes.push_back(llama3_70b("llama-3-70b", "Llama-3-70B", "", 8192));
+    shapes.push_back(llama3_70b("llama-3.1-70b", "Llama-3.1-70B", "", 131072));
     shapes.push_back(llama3_70b("llama-3.3-70b", "Llama-3.3-70B", "", 131072));
     shapes.push_back(mistral_7b("mistral-7b", "Mistral-7B", "Mistral-7B-Instruct-v0.2", 1000000.0f));
+    // v0.3 extends the vocabulary to 32768 tokens (function-calling control tokens).
+    ModelShape mistral_v03 = mistral_7b("mistral-7b-v0.3", "Mistral-7B-v0.3", "Mistral-7B-Instruct-v0.3", 1000000.0f);
+    mistral_v03.n_vocab = 32768;
+    shapes.push_back(mistral_v03);
     shapes.push_back(ModelShape{.id = "qwen2.5-7b", .display_name = "Qwen2.5-7B", .arch = "qwen2",
                                 .base = "", .n_vocab = 152064, .n_layer = 28, .n_embd = 3584,
                                 .n_ff = 18944, .n_head = 28, .n_head_kv = 4, .head_dim = 0,

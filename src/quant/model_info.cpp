@@ -8,6 +8,7 @@
 #include "biomedq/quant.h"
 #include "quant/gguf_reader.h"
 #include "quant/name_match.h"
+#include "quant/shape_tensors.h"
 
 namespace biomedq {
 
@@ -161,29 +162,55 @@ ModelInfo model_info_for_shape(const ModelShape& shape, const QuantType& type) {
     info.head_dim_v = shape.head_dim_or_default();
     info.tied_embeddings = shape.tied_embeddings;
     info.has_chat_template = true;
+    info.bytes_layer.assign(shape.n_layer, 0);
 
-    auto bytes_for = [](uint64_t n, double bpw) {
-        return static_cast<uint64_t>(std::ceil(static_cast<double>(n) * bpw / 8.0));
-    };
-    const uint64_t n_total = count_parameters(shape, shape.n_vocab);
-    const uint64_t n_embd_table = uint64_t{shape.n_vocab} * shape.n_embd;
-    const uint64_t n_layers_total =
-        n_total - n_embd_table - (shape.tied_embeddings ? 0 : n_embd_table) - shape.n_embd;
-    // llama.cpp keeps the output matrix at >= q6_k for k-quant mixes and norms at f32.
-    const double bpw_output = std::max(type.bits_per_weight, 6.5625);
-    info.bytes_token_embd = bytes_for(n_embd_table, type.bits_per_weight);
-    info.bytes_output = uint64_t{shape.n_embd} * 4 +
-                        (shape.tied_embeddings ? 0 : bytes_for(n_embd_table, bpw_output));
-    info.bytes_layer.assign(shape.n_layer,
-                            bytes_for(n_layers_total / shape.n_layer, type.bits_per_weight));
-    info.n_params = n_total;
-    info.bytes_tensors = info.bytes_token_embd + info.bytes_output;
-    for (uint64_t b : info.bytes_layer) info.bytes_tensors += b;
+    auto sized = size_shape_tensors(shape, type);
+    if (sized.ok()) {
+        // Each tensor in the type llama.cpp's quantization rules give it.
+        for (const auto& t : *sized) {
+            info.n_params += t.n_elements;
+            info.bytes_tensors += t.bytes;
+            info.n_params_by_type[ggml_type_name(t.type)] += t.n_elements;
+            if (t.tensor.layer >= 0) {
+                info.bytes_layer[static_cast<std::size_t>(t.tensor.layer)] += t.bytes;
+            } else if (t.tensor.name == "token_embd.weight") {
+                info.bytes_token_embd += t.bytes;
+            } else {
+                info.bytes_output += t.bytes;
+            }
+        }
+        uint64_t most = 0;
+        for (const auto& [name, n] : info.n_params_by_type) {
+            if (n > most) {
+                most = n;
+                info.dominant_tensor_type = name;
+            }
+        }
+    } else {
+        // Nominal bits per weight where llama.cpp cannot describe the shape (a few percent low for
+        // k-quant mixes).
+        auto bytes_for = [](uint64_t n, double bpw) {
+            return static_cast<uint64_t>(std::ceil(static_cast<double>(n) * bpw / 8.0));
+        };
+        const uint64_t n_total = count_parameters(shape, shape.n_vocab);
+        const uint64_t n_embd_table = uint64_t{shape.n_vocab} * shape.n_embd;
+        const uint64_t n_layers_total =
+            n_total - n_embd_table - (shape.tied_embeddings ? 0 : n_embd_table) - shape.n_embd;
+        const double bpw_output = std::max(type.bits_per_weight, 6.5625);
+        info.bytes_token_embd = bytes_for(n_embd_table, type.bits_per_weight);
+        info.bytes_output = uint64_t{shape.n_embd} * 4 +
+                            (shape.tied_embeddings ? 0 : bytes_for(n_embd_table, bpw_output));
+        info.bytes_layer.assign(shape.n_layer,
+                                bytes_for(n_layers_total / shape.n_layer, type.bits_per_weight));
+        info.n_params = n_total;
+        info.bytes_tensors = info.bytes_token_embd + info.bytes_output;
+        for (uint64_t b : info.bytes_layer) info.bytes_tensors += b;
+        info.dominant_tensor_type = type.name;
+        info.n_params_by_type[type.name] = n_total;
+    }
     info.bytes_file = info.bytes_tensors;
     info.bits_per_weight =
-        8.0 * static_cast<double>(info.bytes_tensors) / static_cast<double>(n_total);
-    info.dominant_tensor_type = type.name;
-    info.n_params_by_type[type.name] = n_total;
+        8.0 * static_cast<double>(info.bytes_tensors) / static_cast<double>(std::max<uint64_t>(1, info.n_params));
     return info;
 }
 

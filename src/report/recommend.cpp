@@ -114,43 +114,63 @@ void add_estimates(const std::vector<StoredRun>& runs, const RecommendOptions& o
 }
 
 std::vector<CatalogFit> catalog_fits(const RecommendOptions& options) {
-    const std::vector<std::string> types = {"f16", "q8_0", "q6_k", "q5_k_m", "q4_k_m", "q3_k_m", "q2_k"};
     std::vector<CatalogFit> out;
-    auto gpu_bytes = [](const ModelShape& shape, const QuantType& type, std::uint32_t ctx) {
+    const auto ctx = static_cast<std::uint32_t>(options.ctx);
+    auto gpu_bytes = [&](const ModelInfo& info, std::uint32_t c) {
         MemoryRequest request;
-        request.ctx_per_seq = ctx;
+        request.ctx_per_seq = c;
         request.n_parallel = 1;
         request.n_gpu_layers = -1;
-        return estimate_memory(model_info_for_shape(shape, type), request).bytes_gpu();
+        return estimate_memory(info, request).bytes_gpu() + options.bytes_device_overhead;
     };
     for (const auto& shape : model_catalog()) {
         if (shape.base == "test shape") continue;
         CatalogFit fit;
         fit.model = shape.display_name;
         fit.base = shape.base;
-        const auto ctx = static_cast<std::uint32_t>(options.ctx);
-        for (const auto& name : types) {
-            auto type = find_quant_type(name);
-            if (!type.ok()) continue;
-            const auto bytes = gpu_bytes(shape, *type, ctx);
-            fit.smallest_type = name;
-            fit.bytes_smallest = bytes;
-            if (fit.best_type.empty() && bytes <= options.bytes_gpu_budget) {
-                fit.best_type = name;
-                fit.bytes_best = bytes;
-                // Capped at the trained context: beyond it quality is not what the model was built for.
-                const std::uint32_t limit = shape.n_ctx_train ? shape.n_ctx_train : 131072;
-                std::uint32_t best_ctx = 0;
-                for (std::uint32_t c = 256; c <= limit; c = c < 4096 ? c * 2 : c + 4096) {
-                    if (gpu_bytes(shape, *type, c) > options.bytes_gpu_budget) break;
-                    best_ctx = c;
-                }
-                fit.max_ctx = best_ctx;
+        std::map<std::string, ModelInfo> infos;
+        for (const auto& type : quant_types()) {
+            // f32 and bf16 only restate f16's size (or double it): no deployment choice.
+            if (type.name == "f32" || type.name == "bf16") continue;
+            ModelInfo info = model_info_for_shape(shape, type);
+            CatalogTypeFit t;
+            t.type = type.name;
+            t.needs_imatrix = type.needs_imatrix;
+            t.bytes_file = info.bytes_file;
+            t.bytes_gpu = gpu_bytes(info, ctx);
+            t.fits = t.bytes_gpu <= options.bytes_gpu_budget;
+            t.bytes_margin = static_cast<std::int64_t>(options.bytes_gpu_budget) - static_cast<std::int64_t>(t.bytes_gpu);
+            fit.types.push_back(t);
+            infos.emplace(type.name, std::move(info));
+        }
+        std::stable_sort(fit.types.begin(), fit.types.end(),
+                         [](const CatalogTypeFit& a, const CatalogTypeFit& b) { return a.bytes_file > b.bytes_file; });
+        if (fit.types.empty()) continue;
+        fit.smallest_type = fit.types.back().type;
+        fit.bytes_smallest = fit.types.back().bytes_gpu;
+        for (const auto& t : fit.types) {
+            if (!t.fits) continue;
+            fit.best_type = t.type;
+            fit.bytes_best = t.bytes_gpu;
+            // Capped at the trained context: beyond it quality is not what the model was built for.
+            const std::uint32_t limit = shape.n_ctx_train ? shape.n_ctx_train : 131072;
+            std::uint32_t best_ctx = 0;
+            for (std::uint32_t c = 256; c <= limit; c = c < 4096 ? c * 2 : c + 4096) {
+                if (gpu_bytes(infos.at(t.type), c) > options.bytes_gpu_budget) break;
+                best_ctx = c;
             }
+            fit.max_ctx = best_ctx;
+            break;
         }
         out.push_back(fit);
     }
     return out;
+}
+
+std::string imatrix_note(const std::string& model, const std::string& type) {
+    return fmt::format("needs an importance matrix: biomedq imatrix --model {0}-F16.gguf --task <tasks> -o {0}.imatrix, "
+                       "then biomedq quantize {0}-F16.gguf --types {1} --imatrix {0}.imatrix",
+                       model, type);
 }
 
 std::string explain(const Recommendation& rec) {
@@ -262,10 +282,21 @@ nlohmann::json Recommendation::to_json() const {
     for (const auto& c : estimated) j["estimated"].push_back(candidate_json(c));
     if (options.catalog) {
         j["catalog"] = nlohmann::json::array();
+        j["catalog_ctx"] = options.ctx;
+        j["bytes_device_overhead"] = options.bytes_device_overhead;
         for (const auto& f : catalog) {
+            nlohmann::json types = nlohmann::json::array();
+            for (const auto& t : f.types) {
+                nlohmann::json tj = {{"type", t.type},         {"bytes_file", t.bytes_file},
+                                     {"bytes_gpu", t.bytes_gpu}, {"fits", t.fits},
+                                     {"bytes_margin", t.bytes_margin}, {"needs_imatrix", t.needs_imatrix}};
+                if (t.needs_imatrix) tj["note"] = imatrix_note(f.model, t.type);
+                types.push_back(std::move(tj));
+            }
             j["catalog"].push_back({{"model", f.model}, {"base", f.base}, {"best_type", f.best_type},
                                     {"bytes_best", f.bytes_best}, {"max_ctx", f.max_ctx},
-                                    {"smallest_type", f.smallest_type}, {"bytes_smallest", f.bytes_smallest}});
+                                    {"smallest_type", f.smallest_type}, {"bytes_smallest", f.bytes_smallest},
+                                    {"types", types}});
         }
     }
     return j;
@@ -300,14 +331,35 @@ std::string Recommendation::to_text() const {
         out += "\n";
     }
     if (options.catalog) {
-        out += fmt::format("Catalog (estimates at ctx {}, full offload, one sequence):\n", options.ctx);
-        out += fmt::format("  {:<20} {:<10} {:>12} {:>10}   {}\n", "model", "best fit", "memory", "max ctx", "smallest type needs");
+        out += fmt::format(
+            "Catalog (estimates at ctx {}, full offload, one sequence; GPU figures include {} of device "
+            "runtime overhead, the CUDA context measured on an H200):\n",
+            options.ctx, format_bytes(options.bytes_device_overhead));
+        out += fmt::format("  {:<20} {:<10} {:>12} {:>12} {:>10}   {}\n", "model", "best fit", "memory", "margin",
+                           "max ctx", "smallest type needs");
+        bool any_imatrix = false;
         for (const auto& f : catalog) {
-            out += fmt::format("  {:<20} {:<10} {:>12} {:>10}   {} {}\n", f.model,
+            std::string margin = "-";
+            for (const auto& t : f.types) {
+                if (t.type == f.best_type) margin = format_bytes(static_cast<std::uint64_t>(t.bytes_margin));
+            }
+            out += fmt::format("  {:<20} {:<10} {:>12} {:>12} {:>10}   {} {}\n", f.model,
                                f.best_type.empty() ? "none" : upper(f.best_type),
-                               f.best_type.empty() ? "-" : format_bytes(f.bytes_best),
+                               f.best_type.empty() ? "-" : format_bytes(f.bytes_best), margin,
                                f.best_type.empty() ? "-" : std::to_string(f.max_ctx), upper(f.smallest_type),
                                format_bytes(f.bytes_smallest));
+            std::string fitting;
+            for (const auto& t : f.types) {
+                if (!t.fits) continue;
+                fitting += fmt::format("{}{}{} ({} left)", fitting.empty() ? "" : ", ", upper(t.type),
+                                       t.needs_imatrix ? "*" : "", format_bytes(static_cast<std::uint64_t>(t.bytes_margin)));
+                any_imatrix = any_imatrix || t.needs_imatrix;
+            }
+            if (!fitting.empty()) out += "      fits: " + fitting + "\n";
+        }
+        if (any_imatrix) {
+            out += "  * needs an importance matrix: `biomedq imatrix --model MODEL-F16.gguf --task ... -o m.imatrix`, then\n"
+                   "    `biomedq quantize MODEL-F16.gguf --types TYPE --imatrix m.imatrix`\n";
         }
         out += "\n";
     }

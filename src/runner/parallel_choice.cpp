@@ -4,22 +4,31 @@
 #include <fmt/format.h>
 
 #include "biomedq/engine.h"
+#include "biomedq/memory_simulation.h"
 #include "runner/environment.h"
 
 namespace biomedq::runner {
 
-int largest_fitting_parallel(const ModelInfo& model, const MemoryRequest& base, std::uint64_t budget_bytes,
-                             bool gpu, int max_parallel) {
+int largest_fitting_parallel(const std::function<std::uint64_t(int)>& bytes_for, std::uint64_t budget_bytes,
+                             int max_parallel) {
     int best = 0;
     for (int p = 1; p <= max_parallel; p *= 2) {
-        MemoryRequest r = base;
-        r.n_parallel = static_cast<uint32_t>(p);
-        const MemoryEstimate e = estimate_memory(model, r);
-        const std::uint64_t need = gpu ? e.bytes_gpu() : e.bytes_total();
-        if (need > budget_bytes) break;
+        if (bytes_for(p) > budget_bytes) break;
         best = p;
     }
     return best;
+}
+
+int largest_fitting_parallel(const ModelInfo& model, const MemoryRequest& base, std::uint64_t budget_bytes,
+                             bool gpu, int max_parallel) {
+    return largest_fitting_parallel(
+        [&](int p) {
+            MemoryRequest r = base;
+            r.n_parallel = static_cast<uint32_t>(p);
+            const MemoryEstimate e = estimate_memory(model, r);
+            return gpu ? e.bytes_gpu() : e.bytes_total();
+        },
+        budget_bytes, max_parallel);
 }
 
 Result<int> choose_parallel(const RunConfig& config, const ModelInfo& model, std::size_t n_pending) {
@@ -48,11 +57,22 @@ Result<int> choose_parallel(const RunConfig& config, const ModelInfo& model, std
     // More sequences than examples only costs memory.
     int cap = kMaxAutoParallel;
     while (cap > 1 && static_cast<std::size_t>(cap / 2) >= n_pending) cap /= 2;
-    const int p = largest_fitting_parallel(model, base, budget, gpu, cap);
+    // llama.cpp sizes each candidate itself (no-alloc load, no weights read); the formula answers only
+    // where it cannot.
+    auto memory_for = [&](int p) {
+        MemoryRequest r = base;
+        r.n_parallel = static_cast<uint32_t>(p);
+        auto sim = simulate_memory(config.model_path, r, config.rpc_servers);
+        return sim.ok() ? sim->totals : estimate_memory(model, r);
+    };
+    const int p = largest_fitting_parallel(
+        [&](int n) {
+            const MemoryEstimate e = memory_for(n);
+            return gpu ? e.bytes_gpu() : e.bytes_total();
+        },
+        budget, cap);
     if (p == 0) {
-        MemoryRequest one = base;
-        one.n_parallel = 1;
-        const auto e = estimate_memory(model, one);
+        const auto e = memory_for(1);
         return make_error(ErrorCode::kResource,
                           fmt::format("{}: one sequence of {} tokens needs about {:.2f} GiB but {:.2f} GiB "
                                       "is free on the {}: use a smaller quantization, a smaller --ctx, or "

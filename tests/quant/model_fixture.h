@@ -7,6 +7,8 @@
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
+#include <map>
+#include <mutex>
 #include <string>
 
 #include "biomedq/quant.h"
@@ -79,6 +81,28 @@ inline const std::filesystem::path& tiny_spm_model_path() {
         return out;
     }();
     return path;
+}
+
+// A catalog shape synthesized with zero weights (a sparse file: only the header takes disk and
+// time) in `type`, with the shape's own tokenizer; one file per (shape, type) per process.
+inline std::filesystem::path zero_weight_model_path(const std::string& shape_id, const std::string& type) {
+    static std::mutex mutex;
+    static std::map<std::string, std::filesystem::path> made;
+    std::lock_guard lock(mutex);
+    const std::string key = shape_id + "-" + type;
+    if (auto it = made.find(key); it != made.end()) return it->second;
+    auto shape = find_model_shape(shape_id);
+    if (!shape.ok()) detail::fixture_failed(shape.error().message);
+    SynthOptions options;
+    options.shape = *shape;
+    options.vocab_path = llama_src_dir() / "models" / shape->vocab_file;
+    options.type = type;
+    options.zero_weights = true;
+    const auto out = quant_temp_dir() / (key + "-zero.gguf");
+    auto report = synthesize_model(options, out);
+    if (!report.ok()) detail::fixture_failed(report.error().message);
+    made.emplace(key, out);
+    return out;
 }
 
 }  // namespace biomedq::test

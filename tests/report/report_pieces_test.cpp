@@ -1,5 +1,6 @@
 #include <gtest/gtest.h>
 
+#include "biomedq/quant.h"
 #include "biomedq/report.h"
 #include "core/file_io.h"
 #include "report/hand_made_runs.h"
@@ -300,9 +301,62 @@ TEST(Recommend, CatalogAnswersWithoutMeasurements) {
     ASSERT_NE(llama70, nullptr);
     EXPECT_EQ(llama8->best_type, "f16");   // ~16 GB of weights fit in 24 GiB at ctx 4096
     EXPECT_GE(llama8->max_ctx, 4096u);
-    EXPECT_EQ(llama70->best_type, "");     // even Q2_K (~27 GB) does not fit 24 GiB
-    EXPECT_EQ(llama70->smallest_type, "q2_k");
-    EXPECT_GT(llama70->bytes_smallest, 24 * test::kGiB);
+    // Every type is considered: Q2_K (~27 GB) does not fit 24 GiB, but the importance-matrix types
+    // below it do, and are offered as such.
+    ASSERT_FALSE(llama70->best_type.empty());
+    const auto best = find_quant_type(llama70->best_type);
+    ASSERT_TRUE(best.ok());
+    EXPECT_TRUE(best->needs_imatrix) << llama70->best_type;
+    for (const auto& t : llama70->types) {
+        if (t.type == "q2_k") {
+            EXPECT_FALSE(t.fits);
+        }
+    }
+    EXPECT_EQ(llama70->smallest_type, "iq1_s");
+}
+
+TEST(Recommend, CatalogAt40GiBOffersIq4XsFor70BWithMargin) {
+    RecommendOptions options;
+    options.bytes_gpu_budget = 40 * test::kGiB;
+    options.catalog = true;
+    auto rec = recommend({}, options);
+    ASSERT_TRUE(rec.ok()) << rec.error().message;
+    int seventy = 0;
+    for (const auto& f : rec->catalog) {
+        if (f.model.find("70B") == std::string::npos || f.model.rfind("Llama-3", 0) != 0) continue;
+        ++seventy;
+        const CatalogTypeFit* iq4 = nullptr;
+        for (const auto& t : f.types) {
+            if (t.type == "iq4_xs") iq4 = &t;
+        }
+        ASSERT_NE(iq4, nullptr) << f.model;
+        EXPECT_TRUE(iq4->fits) << f.model << " " << iq4->bytes_gpu;
+        EXPECT_FALSE(iq4->needs_imatrix);
+        // The H200 measurement of issue 15: 38,131 MiB driver peak at 4096 tokens, within 3%.
+        EXPECT_NEAR(static_cast<double>(iq4->bytes_gpu) / (38131.0 * 1048576.0), 1.0, 0.03) << f.model;
+        EXPECT_EQ(iq4->bytes_margin, static_cast<std::int64_t>(40 * test::kGiB) - static_cast<std::int64_t>(iq4->bytes_gpu));
+        // The best fit is at least as large a file as IQ4_XS (never Q3_K_M while IQ4_XS fits).
+        for (const auto& t : f.types) {
+            if (t.type == f.best_type) {
+                EXPECT_GE(t.bytes_file, iq4->bytes_file) << f.model << " " << f.best_type;
+            }
+        }
+    }
+    EXPECT_EQ(seventy, 3);  // Llama-3-70B, Llama-3.1-70B, Llama-3.3-70B
+    const auto j = rec->to_json();
+    bool found = false;
+    for (const auto& m : j["catalog"]) {
+        if (m["model"] != "Llama-3.1-70B") continue;
+        for (const auto& t : m["types"]) {
+            if (t["type"] != "q4_k_m") continue;
+            found = true;
+            EXPECT_GT(t["bytes_file"].get<std::uint64_t>(), 40'000'000'000u);
+            EXPECT_GT(t["bytes_gpu"].get<std::uint64_t>(), t["bytes_file"].get<std::uint64_t>());
+            EXPECT_EQ(t["fits"].get<bool>(), false);
+        }
+    }
+    EXPECT_TRUE(found);
+    EXPECT_NE(rec->to_text().find("IQ4_XS"), std::string::npos);
 }
 
 }  // namespace
