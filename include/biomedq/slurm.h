@@ -48,7 +48,7 @@ struct SlurmOptions {
     int cpus_per_cell = 1;            // --cpus-per-task; also the cell's thread count
     std::string time_limit;           // sbatch --time; empty: the partition's default
     int max_concurrent = 0;           // array throttle (%N); 0: none
-    std::vector<std::string> sbatch_lines;  // extra "#SBATCH ..." lines, verbatim after "#SBATCH "
+    std::vector<std::string> sbatch_lines;  // extra #SBATCH lines: "qos=high" or "--qos=high"
     std::filesystem::path binary;           // the biomedq the jobs run (absolute)
     std::filesystem::path sweep_file;       // absolute
     std::filesystem::path workdir;          // the jobs' working directory

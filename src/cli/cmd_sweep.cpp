@@ -134,7 +134,7 @@ void add_sweep_command(CLI::App& app, CommandRun& chosen) {
         ->capture_default_str()
         ->needs(slurm);
     sub->add_option("--sbatch-line", o.sbatch_lines,
-                    "With --slurm: an extra #SBATCH line for every job, e.g. '--qos=high' (repeatable)")
+                    "With --slurm: an extra #SBATCH line for every job, e.g. qos=high (repeatable)")
         ->needs(slurm);
     sub->add_option("--cell", args->cell, "Run only cell N of the plan, no store (what a Slurm array task runs)");
     sub->add_option("--prepare-cell", args->prepare_cell,

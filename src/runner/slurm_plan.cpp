@@ -38,7 +38,8 @@ std::string script_head(const SweepSpec& spec, const SlurmOptions& o, const std:
     if (!o.time_limit.empty()) s += "#SBATCH --time=" + o.time_limit + "\n";
     s += "#SBATCH --chdir=" + o.workdir.string() + "\n";
     s += "#SBATCH --output=" + (spec.out_dir / "slurm" / "logs" / log_name).string() + "\n";
-    for (const auto& line : o.sbatch_lines) s += "#SBATCH " + line + "\n";
+    // "qos=high" and "--qos=high" alike: a value starting with "--" is awkward to pass on a command line.
+    for (const auto& line : o.sbatch_lines) s += "#SBATCH " + (line.rfind('-', 0) == 0 ? line : "--" + line) + "\n";
     s += "# biomedq sweep " + spec.file.string() + ": " + what + "\n";
     // The cell's llama.cpp threads are the CPUs Slurm gave it, whatever the node has.
     s += "export BIOMEDQ_THREADS=\"${SLURM_CPUS_PER_TASK:-1}\"\n";
@@ -214,8 +215,7 @@ Result<SlurmPlan> plan_slurm_submission(const SweepSpec& spec, const std::vector
         std::string head = script_head(spec, options, "biomedq-" + sweep_label(spec) + "-cells", job.request,
                                        "cell-%a-%A.out",
                                        fmt::format("{} cell(s), one per array task (task id = cell index)", ids.size()));
-        // The array line goes first among the #SBATCH lines' end, before the comment, for readability.
-        const auto at = head.find("# biomedq sweep");
+        const auto at = head.find("# biomedq sweep");  // after the other #SBATCH lines
         head.insert(at, "#SBATCH --array=" + array_spec(ids, options.max_concurrent) + "\n");
         job.script = head + run_line(options, "--cell \"$SLURM_ARRAY_TASK_ID\"");
         plan.arrays.push_back(std::move(job));

@@ -1,6 +1,7 @@
 // What a Slurm job of a sweep asks for (memory, GPUs), from the memory estimate of its model.
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <charconv>
 
 #include "biomedq/slurm.h"

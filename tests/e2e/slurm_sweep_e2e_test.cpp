@@ -121,14 +121,18 @@ nlohmann::json comparable_runs(const std::filesystem::path& store_path) {
     return out;
 }
 
-// report.md without what depends on the machine's load: speed columns and the generation time.
+// report.md without what depends on the machine's load: the speed columns (the last two) of the
+// "Memory and speed" table.
 std::string comparable_report(const std::filesystem::path& md) {
     std::istringstream in(read_text(md));
     std::string line, out;
+    bool speed_table = false;
     while (std::getline(in, line)) {
-        if (line.find("tokens/s") != std::string::npos || line.find("examples/s") != std::string::npos ||
-            line.find("Generated") != std::string::npos || line.find("generated") != std::string::npos) {
-            continue;
+        if (line.rfind("## ", 0) == 0) speed_table = line == "## Memory and speed";
+        if (speed_table && line.rfind("|", 0) == 0) {
+            std::size_t at = 0;
+            for (int bar = 0; bar < 7 && at != std::string::npos; ++bar) at = line.find('|', at + 1);
+            line = line.substr(0, at);
         }
         out += line + "\n";
     }

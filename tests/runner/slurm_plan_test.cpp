@@ -30,6 +30,7 @@ SlurmOptions options_for(const SweepSpec& spec) {
     o.binary = "/opt/biomedq/bin/biomedq";
     o.sweep_file = spec.file;
     o.workdir = "/work/x";
+    o.sbatch_lines = {"qos=high", "--exclusive"};
     return o;
 }
 
@@ -75,6 +76,7 @@ TEST(SlurmPlan, FreshSweepOnePrepareJobPerTypeOneArrayAFinalJob) {
     EXPECT_NE(s.find("#SBATCH --mem=" + std::to_string(f16->bytes_memory / mib) + "M\n"), std::string::npos) << s;
     EXPECT_EQ(s.find("--gres"), std::string::npos);  // CPU cells ask for no GPU
     EXPECT_NE(s.find("#SBATCH --chdir=/work/x\n"), std::string::npos);
+    EXPECT_NE(s.find("#SBATCH --qos=high\n#SBATCH --exclusive\n"), std::string::npos) << s;
     EXPECT_NE(s.find("exec '/opt/biomedq/bin/biomedq' sweep '" + spec.file.string() +
                      "' --cell \"$SLURM_ARRAY_TASK_ID\" --quiet\n"),
               std::string::npos)
