@@ -51,7 +51,7 @@ Result<JobRequest> prepare_job_request(const SweepSpec& spec, const SweepCell& c
     // Fidelity loads the source and the quantized model together, at the fidelity context.
     SweepSpec at_fidelity = spec;
     at_fidelity.ctx = std::max(256, spec.fidelity_ctx);
-    at_fidelity.parallel = "1";
+    at_fidelity.parallel = std::string("1");  // (a char* assignment trips a GCC 12 -Wrestrict false positive)
     SweepCell source = cell;
     source.model_path = cell.source_path;
     BIOMEDQ_ASSIGN(CellMemory quantized, estimate_cell_memory(at_fidelity, cell));

@@ -36,7 +36,12 @@ SlurmOptions options_for(const SweepSpec& spec) {
 
 SweepStatus all_unsubmitted(const std::vector<SweepCell>& cells) {
     SweepStatus s;
-    for (std::size_t i = 0; i < cells.size(); ++i) s.cells.push_back({i, cells[i].name()});
+    for (std::size_t i = 0; i < cells.size(); ++i) {
+        CellStatus c;
+        c.index = i;
+        c.name = cells[i].name();
+        s.cells.push_back(c);
+    }
     return s;
 }
 
