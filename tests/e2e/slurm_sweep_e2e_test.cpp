@@ -201,7 +201,7 @@ TEST(SlurmSweep, ArraySweepEqualsTheInProcessSweep) {
 TEST(SlurmSweep, CancelledArrayTaskResumesOnResubmitWithNothingDuplicated) {
     SKIP_WITHOUT_SLURM();
     const auto dir = make_temp_dir("slurm_cancel");
-    constexpr std::size_t kLimit = 40;
+    constexpr std::size_t kLimit = 200;  // the whole sample200 split: a cell long enough to cancel mid-way
     const auto yaml = write_yaml(dir / "cancel.yaml",
                                  "quant_types: [f16]\ntasks: [pubmedqa]\nprompts: [zero-shot, 'few-shot:1']\n"
                                  "limit: " + std::to_string(kLimit) +
@@ -216,7 +216,7 @@ TEST(SlurmSweep, CancelledArrayTaskResumesOnResubmitWithNothingDuplicated) {
     const auto jobs = read_json(dir / "out" / "slurm" / "jobs.json");
     const std::string array1 = jobs["submissions"][0]["arrays"].begin().key();
 
-    // Cancel cell 0 once it has written a few examples (and long before its 40th).
+    // Cancel cell 0 once it has written a few examples (long before its 200th).
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(600);
     while (count_lines(log0) < 3 && std::chrono::steady_clock::now() < deadline) {
         std::this_thread::sleep_for(std::chrono::milliseconds(20));
