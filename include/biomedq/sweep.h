@@ -145,4 +145,14 @@ struct SweepOutcome {
 Result<SweepOutcome> run_sweep(const SweepSpec& spec, const SweepCallbacks& callbacks = {},
                                const std::atomic<bool>* cancel = nullptr);
 
+// Runs cell `index` of plan_sweep alone, exactly as run_sweep runs it (quantize if missing, eval,
+// fidelity): what a Slurm array task does. Errors: kInvalidArgument for an index out of range.
+Result<SweepOutcome> run_sweep_cell(const SweepSpec& spec, std::size_t index, const SweepCallbacks& callbacks = {},
+                                    const std::atomic<bool>* cancel = nullptr);
+// Quantizes the model of cell `index` (when not cached) and measures its fidelity (when on and not
+// cached): what a Slurm preparation job does, so the cells of one (source, type) do neither twice.
+// Nothing to do for a cell that evaluates its source.
+Result<SweepOutcome> prepare_sweep_cell_model(const SweepSpec& spec, std::size_t index,
+                                              const SweepCallbacks& callbacks = {});
+
 }  // namespace biomedq

@@ -9,6 +9,7 @@
 #include "biomedq/sweep.h"
 #include "cli/command.h"
 #include "cli/interrupt.h"
+#include "cli/sweep_slurm.h"
 
 namespace biomedq::cli {
 namespace {
@@ -18,6 +19,11 @@ struct SweepArgs {
     bool dry_run = false;
     std::string gpu_memory;
     bool quiet = false;
+    bool slurm = false;
+    SlurmCliArgs slurm_args;
+    long long cell = -1;
+    long long prepare_cell = -1;
+    bool finish = false;
 };
 
 int dry_run(const SweepSpec& spec, const SweepArgs& args) {
@@ -52,9 +58,22 @@ int dry_run(const SweepSpec& spec, const SweepArgs& args) {
 }
 
 int run_sweep_command(const SweepArgs& args) {
-    auto spec = load_sweep_file(args.file);
+    const bool job_mode = args.slurm || args.cell >= 0 || args.prepare_cell >= 0 || args.finish;
+    // Jobs run elsewhere and later: every path they see (models, run directories) is absolute, and the
+    // same for the submitter, the jobs and --status, so a cell is the same cell wherever it is checked.
+    auto spec = load_sweep_file(job_mode ? std::filesystem::absolute(args.file) : std::filesystem::path(args.file));
     if (!spec.ok()) return report_error(spec.error());
     spec->progress = !args.quiet;
+    if (args.cell >= 0) return sweep_cell_command(*spec, args.cell, false);
+    if (args.prepare_cell >= 0) return sweep_cell_command(*spec, args.prepare_cell, true);
+    if (args.finish) return sweep_finish_command(*spec);
+    if (args.slurm && args.slurm_args.status) return slurm_status_command(*spec);
+    if (args.slurm) {
+        SlurmCliArgs slurm = args.slurm_args;
+        slurm.dry_run = args.dry_run;
+        slurm.gpu_memory = args.gpu_memory;
+        return slurm_submit_command(*spec, slurm);
+    }
     if (args.dry_run) return dry_run(*spec, args);
     std::error_code ec;
     std::filesystem::create_directories(spec->out_dir, ec);
@@ -92,8 +111,36 @@ void add_sweep_command(CLI::App& app, CommandRun& chosen) {
     CLI::App* sub = app.add_subcommand("sweep", "Evaluate a grid of models x quantization types x prompts (resumable)");
     sub->add_option("sweep_yaml", args->file, "Sweep definition (YAML)")->required();
     sub->add_flag("--dry-run", args->dry_run, "List the cells with their estimated memory; run nothing");
-    sub->add_option("--gpu-memory", args->gpu_memory, "With --dry-run: mark cells that do not fit, e.g. 24GiB");
+    sub->add_option("--gpu-memory", args->gpu_memory,
+                    "With --dry-run: mark cells that do not fit, e.g. 24GiB; with --slurm: the memory of one GPU");
     sub->add_flag("--quiet", args->quiet, "No per-example progress on stderr");
+    auto* slurm = sub->add_flag("--slurm", args->slurm,
+                                "Submit to Slurm: a job per model to quantize, the cells as a job array, a final job "
+                                "that fills results.sqlite and report/ (with --dry-run: print the sbatch scripts)");
+    auto& o = args->slurm_args.options;
+    sub->add_flag("--status", args->slurm_args.status, "With --slurm: cells done / running / pending / failed")
+        ->needs(slurm);
+    sub->add_option("--partition", o.partition, "With --slurm: partition (default: the cluster's default)")->needs(slurm);
+    sub->add_option("--account", o.account, "With --slurm: account to charge")->needs(slurm);
+    sub->add_option("--gpus-per-cell", o.gpus_per_cell,
+                    "With --slurm: GPUs per cell, or auto (the fewest of --gpu-memory that hold the cell)")
+        ->capture_default_str()
+        ->needs(slurm);
+    sub->add_option("--cpus-per-cell", o.cpus_per_cell, "With --slurm: CPUs (and threads) per cell")
+        ->capture_default_str()
+        ->needs(slurm);
+    sub->add_option("--time", o.time_limit, "With --slurm: time limit per job, e.g. 04:00:00")->needs(slurm);
+    sub->add_option("--max-concurrent", o.max_concurrent, "With --slurm: array tasks running at once (0: no limit)")
+        ->capture_default_str()
+        ->needs(slurm);
+    sub->add_option("--sbatch-line", o.sbatch_lines,
+                    "With --slurm: an extra #SBATCH line for every job, e.g. qos=high (repeatable)")
+        ->needs(slurm);
+    sub->add_option("--cell", args->cell, "Run only cell N of the plan, no store (what a Slurm array task runs)");
+    sub->add_option("--prepare-cell", args->prepare_cell,
+                    "Quantize cell N's model and measure its fidelity (what a Slurm preparation job runs)");
+    sub->add_flag("--finish", args->finish,
+                  "Import every finished cell into results.sqlite and write report/ (what the final Slurm job runs)");
     sub->callback([args, &chosen] { chosen = [args] { return run_sweep_command(*args); }; });
 }
 

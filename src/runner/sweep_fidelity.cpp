@@ -104,7 +104,7 @@ Result<FidelityText> sweep_fidelity_text(const SweepSpec& spec) {
     return out;
 }
 
-Result<CellFidelity> ensure_cell_fidelity(const SweepSpec& spec, const SweepCell& cell, const FidelityText& text) {
+Result<CellFidelity> measure_cached_fidelity(const SweepSpec& spec, const SweepCell& cell, const FidelityText& text) {
     const auto cache = fidelity_cache_path(cell, text.sha256);
     CellFidelity out;
     bool cached = false;
@@ -155,6 +155,11 @@ Result<CellFidelity> ensure_cell_fidelity(const SweepSpec& spec, const SweepCell
         BIOMEDQ_TRY(write_file_atomic(cache, quant_fidelity_to_json(f).dump(2) + "\n"));
         out.measured_now = true;
     }
+    return out;
+}
+
+Result<CellFidelity> ensure_cell_fidelity(const SweepSpec& spec, const SweepCell& cell, const FidelityText& text) {
+    BIOMEDQ_ASSIGN(CellFidelity out, measure_cached_fidelity(spec, cell, text));
     std::error_code ec;
     std::filesystem::create_directories(cell.run_dir, ec);
     if (ec) return make_error(ErrorCode::kIo, cell.run_dir.string() + ": cannot create: " + ec.message());

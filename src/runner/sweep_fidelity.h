@@ -26,6 +26,11 @@ struct CellFidelity {
 };
 
 // For a quantized cell whose model file exists: the cached fidelity for this text, or a new
+// measurement (written to the cache). Errors: those of measure_fidelity (with the models named), kIo.
+Result<CellFidelity> measure_cached_fidelity(const SweepSpec& spec, const SweepCell& cell, const FidelityText& text);
+
+// As measure_cached_fidelity; then copies it to <run_dir>/fidelity.json for the store's import.
+// For a quantized cell whose model file exists: the cached fidelity for this text, or a new
 // measurement (written to the cache). Then copies it to <run_dir>/fidelity.json for the store's
 // import. Errors: those of measure_fidelity (with the cell's models named), kIo.
 Result<CellFidelity> ensure_cell_fidelity(const SweepSpec& spec, const SweepCell& cell, const FidelityText& text);
