@@ -5,6 +5,8 @@
 
 #include <optional>
 
+#include "runner/locked_eval.h"
+#include "runner/run_lock.h"
 #include "runner/sweep_fidelity.h"
 
 namespace biomedq {
@@ -41,6 +43,10 @@ Result<SweepOutcome> run_sweep(const SweepSpec& spec, const SweepCallbacks& call
         if (cancel && cancel->load()) {
             return make_error(ErrorCode::kCancelled, "sweep interrupted before " + cell.name() + "; rerun to resume");
         }
+        // Held from the finished-check to the store, so another sweep (or eval) on this cell's run
+        // directory is refused instead of appending to the same sample log.
+        auto cell_lock = runner::RunDirectoryLock::acquire(cell.run_dir, /*create_directory=*/true);
+        if (!cell_lock.ok()) return cell_lock.error().with_context(cell.name());
         if (cell_finished(spec, cell)) {
             log(tag + ": finished earlier, skipped");
             ++outcome.n_skipped;
@@ -51,7 +57,7 @@ Result<SweepOutcome> run_sweep(const SweepSpec& spec, const SweepCallbacks& call
                 log(tag + ": quantized " + cell.model_path.string());
             }
             log(tag + ": running");
-            auto run = run_eval(cell_run_config(spec, cell), cancel);
+            auto run = runner::run_eval_holding_lock(cell_run_config(spec, cell), *cell_lock, cancel);
             if (!run.ok()) return run.error().with_context(cell.name());
             ++outcome.n_run;
         }
