@@ -1,6 +1,8 @@
 // `biomedq eval` as a library: one resolved configuration in, a run directory out
 // (config.json, samples.jsonl, results.json). Resumable: rerunning with the same directory keeps
-// finished examples and runs the rest; a different configuration is refused.
+// finished examples and runs the rest; a different configuration is refused. One process at a time:
+// eval, sweep cells and rescore lock the directory, and a second one is refused (kConflict) naming
+// the holder's pid.
 #pragma once
 
 #include <atomic>
@@ -17,7 +19,9 @@ namespace biomedq {
 
 // Everything a run depends on, with defaults in one place. Fields that only change speed
 // (parallel, gpu_layers, threads) are left out of the configuration hash, so a resumed run may change
-// them; everything that can change an answer is in it.
+// them; everything that can change an answer is in it. `parallel` is the exception that proves the
+// rule: which sequences share a batch can flip a near-tied greedy choice, so the resolved value is
+// recorded in config.json ("batch_shape") and a resume reuses it (README "Greedy determinism").
 struct RunConfig {
     std::string model_path;
     std::vector<std::string> tasks = {"bc5cdr-chem", "ncbi-disease", "chemprot", "ddi",

@@ -4,7 +4,7 @@
 
 namespace biomedq::runner {
 
-Result<std::unique_ptr<Backend>> make_backend(const RunConfig& config, int parallel) {
+Result<std::unique_ptr<Backend>> make_backend(const RunConfig& config, const BatchShape& shape) {
     if (!config.endpoints.empty()) {
         if (!config.rpc_servers.empty()) {
             return make_error(ErrorCode::kInvalidArgument,
@@ -30,9 +30,11 @@ Result<std::unique_ptr<Backend>> make_backend(const RunConfig& config, int paral
     eo.gpu_layers = config.gpu_layers;
     eo.ctx_per_sequence = config.ctx;
     eo.kv_type = config.kv_type;
-    eo.threads = config.threads;
+    eo.threads = shape.threads;
     eo.verbose = config.verbose;
-    eo.parallel = parallel;
+    eo.parallel = shape.parallel;
+    eo.n_batch = shape.n_batch;
+    eo.n_ubatch = shape.n_ubatch;
     eo.rpc_servers = config.rpc_servers;
     BIOMEDQ_ASSIGN(auto engine, Engine::load(eo));
     return make_llama_backend(std::move(engine));

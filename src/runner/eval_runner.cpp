@@ -1,24 +1,30 @@
-// run_eval: plan, claim the run directory, run what is not yet in samples.jsonl (generation with
-// continuous batching, or option log-likelihood), appending each example as it finishes, then score
-// everything into results.json.
+// run_eval: plan, lock and claim the run directory, run what is not yet in samples.jsonl (generation
+// with continuous batching, or option log-likelihood) in the batch shape the run started with,
+// appending each example as it finishes, then score everything into results.json.
 #include <chrono>
 #include <cmath>
+#include <cstdio>
 #include <ctime>
 #include <fmt/format.h>
 #include <map>
+#include <optional>
 
 #include "biomedq/backend.h"
 #include "biomedq/quant.h"
 #include "biomedq/runner.h"
+#include "core/cpu_threads.h"
 #include "core/file_io.h"
 #include "core/sha256.h"
 #include "runner/backend_factory.h"
+#include "runner/batch_shape.h"
 #include "runner/environment.h"
 #include "runner/eval_plan.h"
+#include "runner/locked_eval.h"
 #include "runner/parallel_choice.h"
 #include "runner/progress.h"
 #include "runner/results_document.h"
 #include "runner/run_directory.h"
+#include "runner/run_lock.h"
 #include "runner/sample_log.h"
 #include "runner/sample_record.h"
 
@@ -53,6 +59,33 @@ double score_of(const TaskPlan& plan, const Example& ex, const Prediction& pred)
     return example_score(task_kind_name(plan.task.kind), gold_of(plan.task, ex), pred);
 }
 
+// The batch shape of this invocation: the recorded one on resume (README "Greedy determinism"), else
+// --parallel resolved for the pending examples, recorded before the first of them runs.
+Result<runner::BatchShape> batch_shape_for_session(const RunConfig& config, const ModelInfo& info,
+                                                   std::size_t n_pending,
+                                                   const std::filesystem::path& out) {
+    BIOMEDQ_ASSIGN(const auto recorded, runner::read_batch_shape(out));
+    const EngineOptions engine_defaults;
+    runner::BatchShape fresh{0, engine_defaults.n_batch, engine_defaults.n_ubatch,
+                             config.threads > 0 ? config.threads : default_thread_count()};
+    if (recorded && config.parallel == "auto") {
+        fresh.parallel = recorded->parallel;  // no memory probe: the run started with this
+    } else {
+        BIOMEDQ_ASSIGN(fresh.parallel, runner::choose_parallel(config, info, n_pending));
+    }
+    const runner::BatchShapeDecision decision =
+        runner::decide_batch_shape(config.parallel, config.threads, fresh, recorded);
+    if (!decision.warning.empty()) {
+        std::fprintf(stderr, "biomedq: warning: %s\n", decision.warning.c_str());
+    }
+    if (!recorded) BIOMEDQ_TRY(runner::record_batch_shape(out, decision.shape));
+    return decision.shape;
+}
+
+Result<RunOutcome> run_eval_in_directory(const RunConfig& config,
+                                         const runner::RunDirectoryLock* held_lock,
+                                         const std::atomic<bool>* cancel);
+
 }  // namespace
 
 nlohmann::json run_config_identity(const RunConfig& c) {
@@ -67,6 +100,24 @@ nlohmann::json run_config_identity(const RunConfig& c) {
 }
 
 Result<RunOutcome> run_eval(const RunConfig& config, const std::atomic<bool>* cancel) {
+    return run_eval_in_directory(config, nullptr, cancel);
+}
+
+Result<RunOutcome> runner::run_eval_holding_lock(const RunConfig& config,
+                                                 const RunDirectoryLock& lock,
+                                                 const std::atomic<bool>* cancel) {
+    if (lock.directory() != std::filesystem::path(config.out_dir)) {
+        return make_error(ErrorCode::kInternal, config.out_dir + ": evaluated under the lock of " +
+                                                    lock.directory().string());
+    }
+    return run_eval_in_directory(config, &lock, cancel);
+}
+
+namespace {
+
+Result<RunOutcome> run_eval_in_directory(const RunConfig& config,
+                                         const runner::RunDirectoryLock* held_lock,
+                                         const std::atomic<bool>* cancel) {
     const auto t_wall_start = Clock::now();
     if (config.out_dir.empty()) return make_error(ErrorCode::kInvalidArgument, "--out: a run directory is required");
     // Server runs (--endpoint) have no local model file: the model is identified by the name the
@@ -79,6 +130,15 @@ Result<RunOutcome> run_eval(const RunConfig& config, const std::atomic<bool>* ca
         BIOMEDQ_ASSIGN(info, read_model_info(config.model_path));
     }
     BIOMEDQ_ASSIGN(runner::EvalPlan plan, runner::plan_eval(config));
+    const std::filesystem::path out(config.out_dir);
+    // Before anything in the directory is read or written: another process may be writing it. Taken
+    // after the cheap checks of the arguments (a typo leaves no directory behind), before hashing a
+    // model that may take minutes, so a second eval is refused at once.
+    std::optional<runner::RunDirectoryLock> own_lock;
+    if (!held_lock) {
+        BIOMEDQ_ASSIGN(auto lock, runner::RunDirectoryLock::acquire(out, /*create_directory=*/true));
+        own_lock.emplace(std::move(lock));
+    }
     if (!server_run) {
         BIOMEDQ_ASSIGN(model_sha, sha256_file_cached(config.model_path));
     }
@@ -96,7 +156,6 @@ Result<RunOutcome> run_eval(const RunConfig& config, const std::atomic<bool>* ca
         task_hashes[tp.task.name] = text.ok() ? sha256_hex(text.value()) : std::string("builtin");
     }
     identity["task_config_sha256"] = task_hashes;
-    const std::filesystem::path out(config.out_dir);
     BIOMEDQ_TRY(runner::claim_run_directory(out, identity));
     BIOMEDQ_ASSIGN(SampleLog log, SampleLog::open(out / "samples.jsonl"));
 
@@ -116,12 +175,15 @@ Result<RunOutcome> run_eval(const RunConfig& config, const std::atomic<bool>* ca
     runner::SessionMeasurements session;
     session.started_at = iso_now();
     if (!pending.empty()) {
-        int parallel = static_cast<int>(config.endpoints.size()) * config.endpoint_concurrency;
+        runner::BatchShape shape;
+        shape.parallel = static_cast<int>(config.endpoints.size()) * config.endpoint_concurrency;
         if (!server_run) {
-            BIOMEDQ_ASSIGN(parallel, runner::choose_parallel(config, info, pending.size()));
+            BIOMEDQ_ASSIGN(shape, batch_shape_for_session(config, info, pending.size(), out));
+            session.batch_shape = shape;
         }
+        const int parallel = shape.parallel;
         session.parallel = parallel;
-        BIOMEDQ_ASSIGN(auto backend_ptr, runner::make_backend(config, parallel));
+        BIOMEDQ_ASSIGN(auto backend_ptr, runner::make_backend(config, shape));
         Backend& backend = *backend_ptr;
         if (config.chat && !backend.supports_chat()) {
             return make_error(ErrorCode::kUnsupported,
@@ -298,4 +360,5 @@ Result<RunOutcome> run_eval(const RunConfig& config, const std::atomic<bool>* ca
     return outcome;
 }
 
+}  // namespace
 }  // namespace biomedq

@@ -5,6 +5,7 @@
 #include "core/file_io.h"
 #include "runner/eval_plan.h"
 #include "runner/results_document.h"
+#include "runner/run_lock.h"
 #include "runner/sample_log.h"
 #include "runner/sample_record.h"
 
@@ -51,6 +52,9 @@ Result<RunConfig> config_of_run(const nlohmann::json& results, const std::filesy
 }  // namespace runner
 
 Result<RunOutcome> rescore_run(const std::filesystem::path& run_dir) {
+    // Rescore rewrites samples.jsonl and results.json: not while an eval is appending to them.
+    BIOMEDQ_ASSIGN(const auto lock,
+                   runner::RunDirectoryLock::acquire(run_dir, /*create_directory=*/false));
     BIOMEDQ_ASSIGN(auto results, runner::read_json_file(run_dir / "results.json"));
     BIOMEDQ_ASSIGN(RunConfig config, runner::config_of_run(results, run_dir));
     BIOMEDQ_ASSIGN(runner::EvalPlan plan, runner::plan_eval(config));

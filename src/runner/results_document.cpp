@@ -104,8 +104,9 @@ Result<nlohmann::json> build_results_document(const ResultsInputs& in, const std
                     {"bits_per_weight", in.model.bits_per_weight},
                     {"n_params", in.model.n_params},
                     {"bytes_file", in.model.bytes_file}};
+    BIOMEDQ_ASSIGN(const std::optional<BatchShape> run_shape, read_batch_shape(run_dir));
     nlohmann::json resolved = in.identity;
-    resolved["parallel"] = in.session.parallel;
+    resolved["parallel"] = run_shape ? run_shape->parallel : in.session.parallel;
     resolved["parallel_requested"] = in.config.parallel;
     resolved["gpu_layers"] = in.config.gpu_layers;
     resolved["kv_type"] = in.config.kv_type;
@@ -114,6 +115,7 @@ Result<nlohmann::json> build_results_document(const ResultsInputs& in, const std
     resolved["data_dir"] = in.plan.data_dir.string();
     resolved["tasks_dir"] = in.plan.tasks_dir.string();
     doc["config"] = {{"resolved", resolved}, {"hash", identity_hash(in.identity)}};
+    if (run_shape) doc["config"]["batch_shape"] = batch_shape_to_json(*run_shape);
     doc["seed"] = in.config.seed;
     BIOMEDQ_ASSIGN(doc["tasks"], score_tasks(in.plan, run_dir, in.config.bootstrap_resamples, in.config.seed));
     const bool ran = in.session.n_examples > 0;
@@ -128,6 +130,7 @@ Result<nlohmann::json> build_results_document(const ResultsInputs& in, const std
     sessions.push_back({{"started_at", in.session.started_at},
                         {"finished_at", in.session.finished_at},
                         {"n_examples_run", in.session.n_examples}});
+    if (in.session.batch_shape) sessions.back()["batch_shape"] = batch_shape_to_json(*in.session.batch_shape);
     doc["sessions"] = sessions;
     return doc;
 }

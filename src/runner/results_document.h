@@ -4,12 +4,14 @@
 
 #include <filesystem>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "biomedq/engine.h"
 #include "biomedq/quant.h"
 #include "biomedq/runner.h"
+#include "runner/batch_shape.h"
 #include "runner/eval_plan.h"
 
 namespace biomedq::runner {
@@ -30,6 +32,7 @@ struct SessionMeasurements {
     std::string model_description;
     std::string backend = "llama.cpp (in-process)";
     std::string memory_source = "llama.cpp allocation log (per buffer) + driver free-memory readings + getrusage";
+    std::optional<BatchShape> batch_shape;  // in-process runs that ran examples in this session
 };
 
 struct ResultsInputs {
@@ -42,7 +45,8 @@ struct ResultsInputs {
 };
 
 // Scores every task from <run_dir>/samples.jsonl and assembles results.json. When this session ran
-// no example, memory and speed are carried over from an existing results.json.
+// no example, memory and speed are carried over from an existing results.json. The batch shape the
+// run started with comes from config.json (config.batch_shape; each session names its own).
 Result<nlohmann::json> build_results_document(const ResultsInputs& inputs, const std::filesystem::path& run_dir);
 
 // Replaces the "tasks" section of `document` by rescoring the samples (rescore).

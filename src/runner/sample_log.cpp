@@ -48,7 +48,8 @@ Result<SampleLog> SampleLog::open(const std::filesystem::path& path) {
     for (const auto& r : log.existing_) {
         log.keys_.emplace(r["task"].get<std::string>(), r["id"].get<std::string>());
     }
-    log.fd_ = ::open(path.c_str(), O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
+    // O_APPEND: every write(2) lands at the end of the file, whatever else has the file open.
+    log.fd_ = ::open(path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
     if (log.fd_ < 0) {
         return make_error(ErrorCode::kIo, path.string() + ": cannot open for writing: " + std::strerror(errno));
     }

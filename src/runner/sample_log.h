@@ -1,5 +1,5 @@
-// samples.jsonl: one JSON object per finished example, appended and flushed as each finishes, never
-// rewritten. Opening an existing log recovers from a kill: a last line without its newline (the
+// samples.jsonl: one JSON object per finished example, appended (O_APPEND, one write(2) per record)
+// and flushed as each finishes, never rewritten; the caller holds the run directory's lock. Opening an existing log recovers from a kill: a last line without its newline (the
 // write in flight) is cut off, so the file always ends on a complete record.
 #pragma once
 

@@ -5,6 +5,8 @@
 
 #include <optional>
 
+#include "runner/locked_eval.h"
+#include "runner/run_lock.h"
 #include "runner/sweep_fidelity.h"
 
 namespace biomedq {
@@ -34,6 +36,10 @@ Status run_one_cell(const SweepSpec& spec, const SweepCell& cell, const std::str
     auto log = [&](const std::string& line) {
         if (callbacks.log) callbacks.log(line);
     };
+    // Held from the finished-check to the store, so another sweep (or eval) on this cell's run
+    // directory is refused instead of appending to the same sample log.
+    auto cell_lock = runner::RunDirectoryLock::acquire(cell.run_dir, /*create_directory=*/true);
+    if (!cell_lock.ok()) return cell_lock.error().with_context(cell.name());
     if (cell_finished(spec, cell)) {
         log(tag + ": finished earlier, skipped");
         ++outcome.n_skipped;
@@ -44,7 +50,7 @@ Status run_one_cell(const SweepSpec& spec, const SweepCell& cell, const std::str
             log(tag + ": quantized " + cell.model_path.string());
         }
         log(tag + ": running");
-        auto run = run_eval(cell_run_config(spec, cell), cancel);
+        auto run = runner::run_eval_holding_lock(cell_run_config(spec, cell), *cell_lock, cancel);
         if (!run.ok()) return run.error().with_context(cell.name());
         ++outcome.n_run;
     }
