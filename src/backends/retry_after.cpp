@@ -19,6 +19,11 @@ std::optional<double> parse_retry_after(const std::string& value, std::time_t no
         }
         return seconds;
     }
+    // Every HTTP-date names its day and month; curl_getdate alone would also take "-5" or "1.5" (as
+    // a zone or a time of day), which are neither form.
+    if (std::none_of(value.begin(), value.end(), [](char c) { return std::isalpha(static_cast<unsigned char>(c)); })) {
+        return std::nullopt;
+    }
     // curl_getdate reads the three HTTP-date forms (and a few more); -1 means it could not.
     const std::time_t when = curl_getdate(value.c_str(), nullptr);
     if (when == -1) return std::nullopt;
