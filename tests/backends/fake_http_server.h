@@ -28,6 +28,9 @@ struct FakeRequest {
 };
 
 struct FakeReply {
+    FakeReply() = default;
+    FakeReply(int status_in, std::string body_in, std::string headers_in = {})
+        : status(status_in), body(std::move(body_in)), headers(std::move(headers_in)) {}
     int status = 200;
     std::string body;
     std::string headers;               // extra header lines, each ending in "\r\n" (e.g. Retry-After)
