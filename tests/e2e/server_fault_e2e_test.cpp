@@ -52,11 +52,11 @@ protected:
 TEST_F(ServerFaultE2E, EveryEndpointDyingMidRunStopsTheRunAndARerunFinishesExactlyTheRest) {
     // Answers three examples, hangs up on the fourth and from then on refuses connections.
     std::atomic<int> posts{0};
-    FakeHttpServer* self = nullptr;
+    std::atomic<FakeHttpServer*> self{nullptr};
     FakeHttpServer dying([&](const FakeRequest& req) -> FakeReply {
         if (req.path == "/props") return llama_props();
         if (posts++ < 3) return yes_reply();
-        self->refuse_connections();
+        self.load()->refuse_connections();
         FakeReply hang_up;
         hang_up.close_without_reply = true;
         return hang_up;
