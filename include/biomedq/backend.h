@@ -58,8 +58,10 @@ public:
     virtual Status supports_loglik() const = 0;
     virtual bool supports_chat() const = 0;
     // Generates all requests; on_done(index, result) as each finishes (any order, calling thread).
-    // A per-request failure is a result with finish == kError; the Status fails only when the backend
-    // as a whole fails or `cancel` is set.
+    // A per-request failure is a result with finish == kError (with `transient` set when it says
+    // nothing about the model: the runner then records nothing). The Status fails when the backend as a
+    // whole fails (an outage of every server, a decode failure) or `cancel` is set; the requests not
+    // delivered by then got no answer.
     virtual Status generate(const std::vector<BackendRequest>& requests,
                             const std::function<void(std::size_t, BackendResult&&)>& on_done,
                             const std::atomic<bool>* cancel) = 0;

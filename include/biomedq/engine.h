@@ -52,6 +52,11 @@ struct GenerationResult {
     std::string text;
     FinishReason finish = FinishReason::kMaxTokens;
     std::string error;  // set when finish == kError (e.g. the prompt does not fit the context)
+    // With kError: the failure says nothing about the model's answer (a server that could not be
+    // reached, kept failing or sent no readable reply). Such a result is never recorded or scored; a
+    // rerun asks again. Without it, kError is a property of the request itself (a prompt longer than
+    // the context) and is scored as an invalid answer, as a rerun would fail the same way.
+    bool transient = false;
     int n_tokens_prompt = 0;
     int n_tokens_generated = 0;
     double t_latency_ms = 0.0;  // admission to completion

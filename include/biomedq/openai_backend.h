@@ -1,12 +1,16 @@
 // The OpenAI-compatible HTTP backend: drives one or more running servers (llama-server, vLLM, TGI,
 // Ollama) through /v1/chat/completions and /v1/completions, spreading requests over all endpoints.
 //
-// Contract of generate(): every request's result is delivered exactly once through on_done, on the
-// calling thread. Per-request failures (after bounded retries with exponential backoff and jitter on
-// HTTP 429, 5xx, unparseable replies, timeouts and connection errors) are results with
-// finish == kError; an endpoint that stops answering loses its queued and in-flight requests to the
-// others. The API key (BIOMEDQ_API_KEY, else OPENAI_API_KEY) is sent as a Bearer token and never
-// appears in results or error messages.
+// Contract of generate(): every request's result is delivered at most once through on_done, on the
+// calling thread (exactly once when it succeeds). HTTP 429, 5xx, unparseable replies and timeouts are
+// retried with exponential backoff and jitter, waiting at least as long as a Retry-After header asks
+// (capped at retry_after_max_s); a request that still fails is a result with finish == kError and
+// `transient` set: not an answer. A 400/413/422 about one request is a plain kError result (scored as
+// invalid, as a rerun would fail the same way); 401/403/404 and other refusals stop generate with
+// kBackend. An endpoint that stops answering loses its queued and in-flight requests to the others;
+// when none answers for outage_timeout_s, generate stops with kBackend and the requests not yet
+// answered are never delivered. The API key (BIOMEDQ_API_KEY, else OPENAI_API_KEY) is sent as a
+// Bearer token and never appears in results or error messages.
 #pragma once
 
 #include <memory>
@@ -27,6 +31,10 @@ struct OpenAiBackendOptions {
     int max_attempts = 5;                // per request, over all endpoints
     double backoff_initial_s = 0.25;     // doubled per failed attempt, with full jitter
     double backoff_max_s = 8;
+    double retry_after_max_s = 60;       // a server's Retry-After is honoured up to this
+    // How long every endpoint may stay unreachable (no connection, no reply) before generate() stops
+    // with kBackend rather than wait on: an outage never turns into answers.
+    double outage_timeout_s = 120;
     // How long to wait, when the backend starts, for a server that answers 503 because it is still
     // loading its model (a run started together with its servers).
     double startup_wait_s = 120;

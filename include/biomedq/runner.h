@@ -50,6 +50,9 @@ struct RunConfig {
     std::string model_name;         // the model name the servers expect
     int endpoint_concurrency = 8;   // requests in flight per endpoint
     double request_timeout_s = 600;
+    // Every endpoint unreachable this long stops the run (non-zero exit, results.json incomplete)
+    // instead of recording the unanswered examples; rerunning finishes them.
+    double endpoint_outage_timeout_s = 120;
     bool allow_remote = false;      // permit endpoints / RPC servers outside loopback and private nets
     std::vector<std::string> rpc_servers;  // llama.cpp rpc-server host:port list (in-process backend)
     bool progress = true;
@@ -69,11 +72,19 @@ struct RunOutcome {
 };
 
 // Runs (or resumes) an evaluation. `cancel` (set by Ctrl-C) stops after flushing finished examples;
-// the result is then kCancelled and the run can be resumed.
+// the result is then kCancelled and the run can be resumed. When examples are left without an answer
+// (servers unreachable past endpoint_outage_timeout_s, requests that kept failing, a decode failure),
+// results.json is written with "complete": false and the result is an error (kBackend, or the
+// backend's own code) saying how many are missing; nothing is recorded for them, so a rerun runs them.
+// A malformed samples.jsonl record is kParse naming file, line and field; two different records for
+// one example are kConflict; exact repeats and records of unselected examples are reported on stderr
+// and in results.json "repairs", and not scored.
 Result<RunOutcome> run_eval(const RunConfig& config, const std::atomic<bool>* cancel = nullptr);
 
 // Re-parses and re-scores saved outputs with the current parsers and metrics, without the model,
-// rewriting results.json (other sections are kept).
+// rewriting results.json (other sections are kept). Reads samples.jsonl like a resume does (same
+// errors, same repairs, reported on stderr); records of unselected examples are kept in the log as
+// they are but not scored.
 Result<RunOutcome> rescore_run(const std::filesystem::path& run_dir);
 
 // Per task: paired difference of every metric (B - A) with CI and p-value, and agreement rate, over

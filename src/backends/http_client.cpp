@@ -2,7 +2,9 @@
 
 #include <curl/curl.h>
 
+#include <cctype>
 #include <mutex>
+#include <string_view>
 
 namespace biomedq::backends {
 namespace {
@@ -11,6 +13,27 @@ std::once_flag g_curl_once;
 
 size_t append_body(char* data, size_t size, size_t n, void* user) {
     static_cast<std::string*>(user)->append(data, size * n);
+    return size * n;
+}
+
+// Keeps only Retry-After: the one header whose value changes what the scheduler does (a 429 or 503
+// saying when to come back).
+size_t keep_retry_after(char* data, size_t size, size_t n, void* user) {
+    const std::string_view line(data, size * n);
+    constexpr std::string_view kName = "retry-after:";
+    if (line.size() > kName.size()) {
+        bool match = true;
+        for (std::size_t i = 0; i < kName.size() && match; ++i) {
+            match = std::tolower(static_cast<unsigned char>(line[i])) == kName[i];
+        }
+        if (match) {
+            std::string value(line.substr(kName.size()));
+            while (!value.empty() && std::isspace(static_cast<unsigned char>(value.back()))) value.pop_back();
+            std::size_t start = 0;
+            while (start < value.size() && std::isspace(static_cast<unsigned char>(value[start]))) ++start;
+            *static_cast<std::string*>(user) = value.substr(start);
+        }
+    }
     return size * n;
 }
 
@@ -64,6 +87,8 @@ HttpResponse HttpClient::perform(const std::string& url, const std::string* body
     curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(connect_timeout_s_ * 1000.0));
     curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, append_body);
     curl_easy_setopt(curl, CURLOPT_WRITEDATA, &out.body);
+    curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, keep_retry_after);
+    curl_easy_setopt(curl, CURLOPT_HEADERDATA, &out.retry_after);
     curl_easy_setopt(curl, CURLOPT_NOPROXY, "*");  // a proxy would defeat the loopback/private check
     curl_easy_setopt(curl, CURLOPT_NOPROGRESS, 0L);
     curl_easy_setopt(curl, CURLOPT_XFERINFOFUNCTION, check_abort);

@@ -12,6 +12,7 @@ struct HttpResponse {
     std::string body;
     std::string transport_error;  // curl's message when the transfer failed (refused, timeout, reset)
     bool aborted = false;       // stopped because `abort` became true
+    std::string retry_after;    // the Retry-After header's value, when the reply had one
 };
 
 class HttpClient {

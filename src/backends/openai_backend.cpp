@@ -4,6 +4,7 @@
 #include "biomedq/openai_backend.h"
 
 #include <chrono>
+#include <ctime>
 #include <cstdlib>
 #include <mutex>
 #include <sstream>
@@ -14,6 +15,7 @@
 #include "backends/http_client.h"
 #include "backends/openai_wire.h"
 #include "backends/request_scheduler.h"
+#include "backends/retry_after.h"
 
 namespace biomedq {
 namespace {
@@ -194,6 +196,8 @@ public:
         so.max_attempts = options_.max_attempts;
         so.backoff_initial_s = options_.backoff_initial_s;
         so.backoff_max_s = options_.backoff_max_s;
+        so.retry_after_max_s = options_.retry_after_max_s;
+        so.outage_timeout_s = options_.outage_timeout_s;
         const auto attempt = [&](int endpoint, std::size_t index, HttpClient& client,
                                  const std::atomic<bool>& abort) {
             return attempt_one(endpoints_[static_cast<std::size_t>(endpoint)], requests[index], client, abort);
@@ -261,17 +265,30 @@ private:
                             : AttemptOutcome::kEndpointDown;
             return a;
         }
+        const std::string status_text = url + ": HTTP " + std::to_string(response.status) + ": " +
+                                        redact(snippet(response.body), api_key_);
         if (response.status == 429 || response.status == 408 || response.status >= 500) {
             a.outcome = AttemptOutcome::kRetryServer;
-            a.error = url + ": HTTP " + std::to_string(response.status) + ": " + redact(snippet(response.body), api_key_);
+            a.error = status_text;
+            if (auto wait_s = backends::parse_retry_after(response.retry_after, std::time(nullptr))) {
+                a.retry_after_s = *wait_s;
+            }
+            return a;
+        }
+        if (response.status == 400 || response.status == 413 || response.status == 422) {
+            // This request is wrong (prompt longer than the context, a grammar the server rejects):
+            // a rerun fails the same way, so it is the configuration's answer, scored as invalid.
+            a.outcome = AttemptOutcome::kDone;
+            a.result.finish = FinishReason::kError;
+            a.result.error = status_text;
             return a;
         }
         if (response.status != 200) {
-            // 4xx: the request itself is wrong (prompt too long, bad grammar); retrying cannot help.
-            a.outcome = AttemptOutcome::kDone;
-            a.result.finish = FinishReason::kError;
-            a.result.error = url + ": HTTP " + std::to_string(response.status) + ": " +
-                             redact(snippet(response.body), api_key_);
+            // 401, 403, 404, ...: the server refuses every request like it (API key, model name, URL);
+            // scoring each example as invalid would be a wrong score, retrying cannot help.
+            a.outcome = AttemptOutcome::kFatal;
+            a.error = status_text + " (the server refuses these requests: check --endpoint, --model-name and "
+                                    "the API key; nothing was recorded for the examples not yet answered)";
             return a;
         }
         auto parsed = backends::parse_reply(response.body, chat, !r.grammar.empty());
@@ -315,6 +332,9 @@ Result<std::unique_ptr<Backend>> make_openai_backend(const OpenAiBackendOptions&
     }
     if (options.request_timeout_s <= 0) {
         return make_error(ErrorCode::kInvalidArgument, "--timeout must be more than 0 seconds");
+    }
+    if (!(options.outage_timeout_s > 0)) {
+        return make_error(ErrorCode::kInvalidArgument, "--endpoint-outage-timeout must be more than 0 seconds");
     }
     options.max_attempts = std::max(1, options.max_attempts);
     std::string key = options.api_key.empty() ? api_key_from_env() : options.api_key;

@@ -5,6 +5,7 @@
 #include <deque>
 #include <mutex>
 #include <random>
+#include <sstream>
 #include <thread>
 
 namespace biomedq::backends {
@@ -24,6 +25,8 @@ struct Pending {
 struct EndpointHealth {
     Clock::time_point down_until{};
     int consecutive_failures = 0;
+    bool unreachable = false;  // its last attempt found no server (refused, reset, closed)
+    Clock::time_point unreachable_since{};
 };
 
 // Exponential backoff with "equal jitter": half the delay fixed, half random, so retries from many
@@ -45,19 +48,28 @@ struct Shared {
     std::vector<EndpointHealth> health;
     std::size_t n_outstanding = 0;  // requests without a final result
     std::atomic<bool> stop{false};
+    std::string last_unreachable;  // the last connection error, for the outage message
+    std::string fatal;             // set by a kFatal attempt: why the run stops
 };
 
-GenerationResult error_result(const Pending& p, const std::string& why) {
+// A request that got no answer: transient, so the runner records nothing and a rerun asks again.
+GenerationResult transient_result(const Pending& p, const std::string& why) {
     GenerationResult r;
     r.finish = FinishReason::kError;
+    r.transient = true;
     r.error = why;
     r.t_latency_ms = std::chrono::duration<double, std::milli>(Clock::now() - p.t_first).count();
     return r;
 }
 
-bool any_endpoint_up(const Shared& s, Clock::time_point now) {
-    return std::any_of(s.health.begin(), s.health.end(),
-                       [&](const EndpointHealth& h) { return h.down_until <= now; });
+// How long every endpoint has been unreachable (zero while any of them answers or is untried).
+Clock::duration outage_length(const Shared& s, Clock::time_point now) {
+    Clock::time_point since{};
+    for (const auto& h : s.health) {
+        if (!h.unreachable) return Clock::duration::zero();
+        since = std::max(since, h.unreachable_since);
+    }
+    return now - since;
 }
 
 void worker(Shared& s, int endpoint, const SchedulerOptions& o, const AttemptFn& attempt,
@@ -106,35 +118,47 @@ void worker(Shared& s, int endpoint, const SchedulerOptions& o, const AttemptFn&
         switch (a.outcome) {
             case AttemptOutcome::kDone:
                 h.consecutive_failures = 0;
+                h.unreachable = false;
                 result = std::move(a.result);
                 result.t_latency_ms = std::chrono::duration<double, std::milli>(after - p.t_first).count();
                 final = true;
                 break;
             case AttemptOutcome::kRetryServer:
+                h.unreachable = false;  // it answered, if only to refuse
                 p.last_error = a.error;
+                if (a.retry_after_s >= 0) {
+                    // The server said when it will take requests again: nothing goes to it before then
+                    // (the request itself may move to another endpoint sooner).
+                    const auto rest = std::chrono::duration_cast<Clock::duration>(
+                        std::chrono::duration<double>(std::min(a.retry_after_s, o.retry_after_max_s)));
+                    h.down_until = std::max(h.down_until, after + rest);
+                }
                 if (++p.attempts >= o.max_attempts) {
-                    result = error_result(p, a.error + " (gave up after " + std::to_string(p.attempts) + " attempts)");
+                    result = transient_result(p, a.error + " (gave up after " + std::to_string(p.attempts) + " attempts)");
                     final = true;
                 } else {
                     p.not_before = after + backoff(o, p.attempts);
                 }
                 break;
             case AttemptOutcome::kEndpointDown:
+                // Never counted against the request: an outage is not the request's fault, and
+                // counting it turned a few minutes of downtime into permanent wrong answers. The
+                // outage as a whole is bounded instead (run_scheduled watches outage_length).
                 p.last_error = a.error;
+                s.last_unreachable = a.error;
+                if (!h.unreachable) {
+                    h.unreachable = true;
+                    h.unreachable_since = after;
+                }
                 h.consecutive_failures++;
                 h.down_until = after + backoff(o, h.consecutive_failures);
-                // Only when no endpoint is left does an unreachable server count against the request:
-                // while another endpoint answers, the request simply moves there.
-                if (!any_endpoint_up(s, after)) {
-                    if (++p.attempts >= o.max_attempts) {
-                        result = error_result(p, a.error + " (no endpoint reachable; gave up after " +
-                                                     std::to_string(p.attempts) + " attempts)");
-                        final = true;
-                    } else {
-                        p.not_before = after + backoff(o, p.attempts);
-                    }
-                }
                 break;
+            case AttemptOutcome::kFatal:
+                s.fatal = a.error;
+                s.stop = true;
+                s.work_cv.notify_all();
+                s.done_cv.notify_one();
+                return;
         }
         if (final) {
             s.done.emplace_back(p.index, std::move(result));
@@ -180,27 +204,40 @@ Status run_scheduled(std::size_t n_requests, const SchedulerOptions& o, const At
     };
 
     std::size_t delivered = 0;
-    bool cancelled = false;
+    Status stopped = Status::success();
     while (delivered < n_requests) {
         std::deque<std::pair<std::size_t, GenerationResult>> ready;
+        std::string fatal, outage;
         {
             std::unique_lock lock(s.m);
-            s.done_cv.wait_for(lock, std::chrono::milliseconds(100), [&] { return !s.done.empty(); });
+            s.done_cv.wait_for(lock, std::chrono::milliseconds(100), [&] { return !s.done.empty() || s.stop; });
             ready.swap(s.done);
+            fatal = s.fatal;
+            if (outage_length(s, Clock::now()) >= std::chrono::duration<double>(o.outage_timeout_s)) {
+                outage = s.last_unreachable;
+            }
         }
         for (auto& [index, result] : ready) {
             on_done(index, std::move(result));
             ++delivered;
         }
-        if (cancel && cancel->load() && delivered < n_requests) {
-            cancelled = true;
-            break;
+        if (delivered == n_requests) break;
+        if (cancel && cancel->load()) {
+            stopped = make_error(ErrorCode::kCancelled, "cancelled");
+        } else if (!fatal.empty()) {
+            stopped = make_error(ErrorCode::kBackend, fatal);
+        } else if (!outage.empty()) {
+            std::ostringstream seconds;
+            seconds << o.outage_timeout_s;
+            stopped = make_error(ErrorCode::kBackend, "no endpoint has been reachable for " + seconds.str() +
+                                                          " s (--endpoint-outage-timeout); last error: " + outage);
         }
+        if (!stopped.ok()) break;
     }
     stop_all();
-    if (cancelled) {
+    if (!stopped.ok()) {
         for (auto& [index, result] : s.done) on_done(index, std::move(result));
-        return make_error(ErrorCode::kCancelled, "cancelled");
+        return stopped;
     }
     return Status::success();
 }

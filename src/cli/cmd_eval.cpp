@@ -77,6 +77,11 @@ void add_eval_command(CLI::App& app, CommandRun& chosen) {
     sub->add_option("--endpoint-concurrency", c->endpoint_concurrency, "Requests in flight per endpoint")
         ->capture_default_str();
     sub->add_option("--timeout", c->request_timeout_s, "Seconds per HTTP request attempt")->capture_default_str();
+    sub->add_option("--endpoint-outage-timeout", c->endpoint_outage_timeout_s,
+                    "Seconds every endpoint may stay unreachable before the run stops (non-zero exit, results.json "
+                    "incomplete; rerun to finish)")
+        ->capture_default_str()
+        ->check(CLI::PositiveNumber);
     sub->add_flag("--allow-remote", c->allow_remote,
                   "Allow endpoints / RPC servers outside loopback and private networks (the API key comes from "
                   "$BIOMEDQ_API_KEY or $OPENAI_API_KEY)");
@@ -111,6 +116,8 @@ void add_rescore_command(CLI::App& app, CommandRun& chosen) {
             auto outcome = rescore_run(*dir);
             if (!outcome.ok()) return report_error(outcome.error());
             std::cout << outcome->summary_table;
+            std::fprintf(stderr, "biomedq: %zu examples rescored; results in %s\n", outcome->n_examples_total,
+                         outcome->results_path.c_str());
             return 0;
         };
     });

@@ -16,6 +16,7 @@ Result<std::unique_ptr<Backend>> make_backend(const RunConfig& config, const Bat
         o.model_name = config.model_name;
         o.concurrency_per_endpoint = config.endpoint_concurrency;
         o.request_timeout_s = config.request_timeout_s;
+        o.outage_timeout_s = config.endpoint_outage_timeout_s;
         o.allow_remote = config.allow_remote;
         return make_openai_backend(o);
     }

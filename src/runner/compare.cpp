@@ -4,6 +4,7 @@
 
 #include "biomedq/runner.h"
 #include "runner/eval_plan.h"
+#include "runner/planned_samples.h"
 #include "runner/sample_log.h"
 #include "runner/sample_record.h"
 
@@ -27,8 +28,15 @@ Result<Comparison> compare_runs(const std::filesystem::path& run_a, const std::f
     BIOMEDQ_ASSIGN(auto results_b, runner::read_json_file(run_b / "results.json"));
     BIOMEDQ_ASSIGN(RunConfig config, runner::config_of_run(results_a, run_a));
     BIOMEDQ_ASSIGN(runner::EvalPlan plan, runner::plan_eval(config));
-    BIOMEDQ_ASSIGN(auto records_a, runner::read_sample_log(run_a / "samples.jsonl"));
-    BIOMEDQ_ASSIGN(auto records_b, runner::read_sample_log(run_b / "samples.jsonl"));
+    // Each example once per run (a repeated record would be paired twice); records outside run A's
+    // plan cannot be paired anyway.
+    std::vector<nlohmann::json> records_a, records_b;
+    for (const auto& [run, records] : {std::pair{&run_a, &records_a}, std::pair{&run_b, &records_b}}) {
+        BIOMEDQ_ASSIGN(runner::PlannedSamples planned, runner::load_planned_samples(*run / "samples.jsonl", plan));
+        for (auto& [task, task_records] : planned.by_task) {
+            for (auto& r : task_records) records->push_back(std::move(r));
+        }
+    }
 
     using Key = std::pair<std::string, std::string>;
     std::map<Key, const nlohmann::json*> in_b;

@@ -21,6 +21,7 @@
 #include "runner/eval_plan.h"
 #include "runner/locked_eval.h"
 #include "runner/parallel_choice.h"
+#include "runner/planned_samples.h"
 #include "runner/progress.h"
 #include "runner/results_document.h"
 #include "runner/run_directory.h"
@@ -158,6 +159,15 @@ Result<RunOutcome> run_eval_in_directory(const RunConfig& config,
     identity["task_config_sha256"] = task_hashes;
     BIOMEDQ_TRY(runner::claim_run_directory(out, identity));
     BIOMEDQ_ASSIGN(SampleLog log, SampleLog::open(out / "samples.jsonl"));
+    {
+        // Checks the log against the plan before any work (two different answers for one example
+        // stop here, not after an hour of generation) and says what will be left out of the scores.
+        BIOMEDQ_ASSIGN(runner::PlannedSamples existing, runner::load_planned_samples(out / "samples.jsonl", plan));
+        existing.repairs.n_partial_line_bytes += log.n_recovered_bytes();
+        for (const auto& note : runner::repair_notes(existing.repairs, out / "samples.jsonl")) {
+            std::fprintf(stderr, "biomedq: note: %s\n", note.c_str());
+        }
+    }
 
     std::vector<PendingExample> pending;
     std::size_t total = 0, already = 0;
@@ -174,6 +184,11 @@ Result<RunOutcome> run_eval_in_directory(const RunConfig& config,
 
     runner::SessionMeasurements session;
     session.started_at = iso_now();
+    session.n_partial_line_bytes_cut = log.n_recovered_bytes();
+    // Set when the backend stopped short (every server unreachable, a decode failure): what finished is
+    // kept and results.json is written, marked incomplete, before the error is returned.
+    Status stopped = Status::success();
+    std::string last_unanswered;  // the last transport failure, for the message
     if (!pending.empty()) {
         runner::BatchShape shape;
         shape.parallel = static_cast<int>(config.endpoints.size()) * config.endpoint_concurrency;
@@ -222,6 +237,15 @@ Result<RunOutcome> run_eval_in_directory(const RunConfig& config,
         const auto on_done = [&](std::size_t i, BackendResult&& backend_result) {
             if (!write_status.ok()) return;
             const GenerationResult& result = backend_result.generation;
+            if (result.transient) {
+                // Not an answer: recording it would score an outage as the model's mistake, and a
+                // resume would take it as done. Left out of the log, the example runs again on the
+                // next invocation (a record marked "retry" would instead leave two records for one
+                // example once it is answered).
+                session.n_examples_unanswered++;
+                last_unanswered = result.error;
+                return;
+            }
             const PendingExample& p = *request_owner[i];
             const Example& ex = p.plan->examples[p.index];
             Prediction pred;
@@ -250,13 +274,16 @@ Result<RunOutcome> run_eval_in_directory(const RunConfig& config,
         session.t_generate_ms = std::chrono::duration<double, std::milli>(Clock::now() - t_gen).count();
         if (!write_status.ok()) return write_status.error();
         if (!gen_status.ok()) {
-            progress.finish();
-            return gen_status.error();
+            if (gen_status.error().code == ErrorCode::kCancelled) {
+                progress.finish();
+                return gen_status.error();
+            }
+            stopped = gen_status;
         }
 
         // --- log-likelihood multiple choice, in chunks so a kill loses little ---
         const std::size_t chunk = static_cast<std::size_t>(std::max(1, parallel)) * 4;
-        for (std::size_t start = 0; start < loglik_items.size(); start += chunk) {
+        for (std::size_t start = 0; stopped.ok() && start < loglik_items.size(); start += chunk) {
             const std::size_t end = std::min(loglik_items.size(), start + chunk);
             std::vector<BackendLoglikRequest> lreqs;
             std::vector<std::pair<std::size_t, ChoiceRequest>> choices;  // item, request
@@ -350,6 +377,20 @@ Result<RunOutcome> run_eval_in_directory(const RunConfig& config,
     runner::ResultsInputs inputs{config, plan, info, model_sha, identity, session};
     BIOMEDQ_ASSIGN(auto doc, runner::build_results_document(inputs, out));
     BIOMEDQ_TRY(write_file_atomic(out / "results.json", doc.dump(2) + "\n"));
+    const std::size_t n_missing = total - already - session.n_examples;
+    if (!stopped.ok() || n_missing > 0) {
+        // An incomplete run is a failure (non-zero exit), never a result that looks finished.
+        const std::string why = !stopped.ok() ? stopped.error().message
+                                              : fmt::format("{} example{} got no answer (last error: {})",
+                                                            session.n_examples_unanswered,
+                                                            session.n_examples_unanswered == 1 ? "" : "s",
+                                                            last_unanswered);
+        return make_error(!stopped.ok() ? stopped.error().code : ErrorCode::kBackend,
+                          fmt::format("{}; {} of {} examples have an answer, {} have none and nothing was recorded "
+                                      "for them; {}/results.json is marked incomplete: rerun the same command to "
+                                      "run the missing ones",
+                                      why, total - n_missing, total, n_missing, out.string()));
+    }
 
     RunOutcome outcome;
     outcome.results_path = out / "results.json";

@@ -1,9 +1,11 @@
 // rescore: re-parse saved raw outputs with the current parsers and rebuild the scores, no model.
+#include <cstdio>
 #include <map>
 
 #include "biomedq/runner.h"
 #include "core/file_io.h"
 #include "runner/eval_plan.h"
+#include "runner/planned_samples.h"
 #include "runner/results_document.h"
 #include "runner/run_lock.h"
 #include "runner/sample_log.h"
@@ -58,37 +60,44 @@ Result<RunOutcome> rescore_run(const std::filesystem::path& run_dir) {
     BIOMEDQ_ASSIGN(auto results, runner::read_json_file(run_dir / "results.json"));
     BIOMEDQ_ASSIGN(RunConfig config, runner::config_of_run(results, run_dir));
     BIOMEDQ_ASSIGN(runner::EvalPlan plan, runner::plan_eval(config));
-    BIOMEDQ_ASSIGN(auto records, runner::read_sample_log(run_dir / "samples.jsonl"));
+    const auto log_path = run_dir / "samples.jsonl";
+    BIOMEDQ_ASSIGN(runner::SampleLogContent content, runner::read_sample_log_content(log_path));
+    // The same reading as a resume: a conflict is an error, repeats and foreign records are reported.
+    BIOMEDQ_ASSIGN(runner::PlannedSamples planned, runner::load_planned_samples(log_path, plan));
+    for (const auto& note : runner::repair_notes(planned.repairs, log_path)) {
+        std::fprintf(stderr, "biomedq: note: %s\n", note.c_str());
+    }
 
     std::map<std::pair<std::string, std::string>, std::pair<const TaskConfig*, const Example*>> examples;
     for (const auto& tp : plan.tasks) {
         for (const auto& ex : tp.examples) examples[{tp.task.name, ex.id}] = {&tp.task, &ex};
     }
     std::string rewritten;
-    for (auto& r : records) {
+    for (auto& r : content.records) {
         const auto key = std::make_pair(r["task"].get<std::string>(), r["id"].get<std::string>());
         auto found = examples.find(key);
-        if (found == examples.end()) {
-            return make_error(ErrorCode::kConflict, (run_dir / "samples.jsonl").string() + ": sample " + key.first +
-                                                        "/" + key.second + " is not in the task's data any more");
+        // A record of an example the plan does not select stays in the log as it was (it is someone's
+        // output; rescore never deletes one) and is not scored.
+        if (found != examples.end()) {
+            const auto& [task, example] = found->second;
+            if (r["mode"] == "generate" && r["finish"] != "error") {
+                const Prediction pred = parse_answer(*task, *example, r["raw_output"].get<std::string>());
+                r["parsed"] = runner::prediction_to_json(pred);
+                const double score = example_score(task_kind_name(task->kind), gold_of(*task, *example), pred);
+                r["score"] = score;
+                r["correct"] = score >= 1.0;
+            }
+            r["gold"] = runner::gold_to_json(gold_of(*task, *example));
         }
-        const auto& [task, example] = found->second;
-        if (r.value("mode", std::string()) == "generate" && r.value("finish", std::string()) != "error") {
-            const Prediction pred = parse_answer(*task, *example, r.value("raw_output", std::string()));
-            r["parsed"] = runner::prediction_to_json(pred);
-            const double score = example_score(task_kind_name(task->kind), gold_of(*task, *example), pred);
-            r["score"] = score;
-            r["correct"] = score >= 1.0;
-        }
-        r["gold"] = runner::gold_to_json(gold_of(*task, *example));
         rewritten += r.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
     }
-    BIOMEDQ_TRY(write_file_atomic(run_dir / "samples.jsonl", rewritten));
-    BIOMEDQ_ASSIGN(auto doc, runner::rescore_document(results, plan, run_dir));
+    // The rewrite leaves out a partial last line: rescore_document records it among the repairs.
+    BIOMEDQ_TRY(write_file_atomic(log_path, rewritten));
+    BIOMEDQ_ASSIGN(auto doc, runner::rescore_document(results, plan, run_dir, content.n_partial_bytes));
     BIOMEDQ_TRY(write_file_atomic(run_dir / "results.json", doc.dump(2) + "\n"));
     RunOutcome outcome;
     outcome.results_path = run_dir / "results.json";
-    outcome.n_examples_total = records.size();
+    outcome.n_examples_total = planned.n_scored;
     outcome.summary_table = runner::summary_table(doc);
     return outcome;
 }

@@ -5,6 +5,7 @@
 
 #include "core/file_io.h"
 #include "runner/environment.h"
+#include "runner/planned_samples.h"
 #include "runner/run_directory.h"
 #include "runner/sample_log.h"
 #include "runner/task_scoring.h"
@@ -68,19 +69,41 @@ nlohmann::json speed_section(const SessionMeasurements& s) {
             {"overhead_fraction", s.t_generate_ms > 0 ? std::max(0.0, 1.0 - decode_s / gen_s) : 0.0}};
 }
 
-Result<nlohmann::json> score_tasks(const EvalPlan& plan, const std::filesystem::path& run_dir, int resamples,
-                                   std::uint64_t seed) {
-    BIOMEDQ_ASSIGN(auto records, read_sample_log(run_dir / "samples.jsonl"));
-    std::map<std::string, std::vector<nlohmann::json>> by_task;
-    for (auto& r : records) by_task[r["task"].get<std::string>()].push_back(std::move(r));
-    nlohmann::json tasks = nlohmann::json::object();
+struct ScoredTasks {
+    nlohmann::json tasks;
+    SampleRepairs repairs;
+};
+
+// Each planned example is scored from its one record (planned_samples.h), so n_examples can never
+// exceed n_selected and "complete" means every selected example has an answer.
+Result<ScoredTasks> score_tasks(const EvalPlan& plan, const std::filesystem::path& run_dir, int resamples,
+                                std::uint64_t seed) {
+    BIOMEDQ_ASSIGN(PlannedSamples samples, load_planned_samples(run_dir / "samples.jsonl", plan));
+    ScoredTasks out;
+    out.tasks = nlohmann::json::object();
     for (const auto& tp : plan.tasks) {
-        BIOMEDQ_ASSIGN(auto section, score_task(tp.task, by_task[tp.task.name], resamples, seed));
+        BIOMEDQ_ASSIGN(auto section, score_task(tp.task, samples.by_task[tp.task.name], resamples, seed));
         section["n_selected"] = tp.examples.size();
         section["complete"] = section["n_examples"].get<std::size_t>() == tp.examples.size();
-        tasks[tp.task.name] = section;
+        out.tasks[tp.task.name] = section;
     }
-    return tasks;
+    out.repairs = std::move(samples.repairs);
+    return out;
+}
+
+bool all_complete(const nlohmann::json& tasks) {
+    for (const auto& [name, t] : tasks.items()) {
+        if (!t.value("complete", false)) return false;
+    }
+    return true;
+}
+
+// Partial lines cut by earlier sessions: the cut line is gone from the log, so only results.json
+// remembers it.
+std::uint64_t partial_bytes_before(const nlohmann::json& previous) {
+    if (!previous.is_object() || !previous.contains("repairs") || !previous["repairs"].is_object()) return 0;
+    const auto& bytes = previous["repairs"].value("partial_last_line_bytes", nlohmann::json(0));
+    return bytes.is_number_unsigned() ? bytes.get<std::uint64_t>() : 0;
 }
 
 }  // namespace
@@ -117,7 +140,11 @@ Result<nlohmann::json> build_results_document(const ResultsInputs& in, const std
     doc["config"] = {{"resolved", resolved}, {"hash", identity_hash(in.identity)}};
     if (run_shape) doc["config"]["batch_shape"] = batch_shape_to_json(*run_shape);
     doc["seed"] = in.config.seed;
-    BIOMEDQ_ASSIGN(doc["tasks"], score_tasks(in.plan, run_dir, in.config.bootstrap_resamples, in.config.seed));
+    BIOMEDQ_ASSIGN(ScoredTasks scored, score_tasks(in.plan, run_dir, in.config.bootstrap_resamples, in.config.seed));
+    doc["tasks"] = std::move(scored.tasks);
+    doc["complete"] = all_complete(doc["tasks"]);
+    scored.repairs.n_partial_line_bytes += in.session.n_partial_line_bytes_cut;
+    doc["repairs"] = repairs_to_json(scored.repairs, partial_bytes_before(previous));
     const bool ran = in.session.n_examples > 0;
     if (!ran && previous.is_object() && previous.contains("memory")) {
         doc["memory"] = previous["memory"];
@@ -129,18 +156,24 @@ Result<nlohmann::json> build_results_document(const ResultsInputs& in, const std
     nlohmann::json sessions = previous.is_object() && previous.contains("sessions") ? previous["sessions"] : nlohmann::json::array();
     sessions.push_back({{"started_at", in.session.started_at},
                         {"finished_at", in.session.finished_at},
-                        {"n_examples_run", in.session.n_examples}});
+                        {"n_examples_run", in.session.n_examples},
+                        {"n_examples_unanswered", in.session.n_examples_unanswered}});
     if (in.session.batch_shape) sessions.back()["batch_shape"] = batch_shape_to_json(*in.session.batch_shape);
     doc["sessions"] = sessions;
     return doc;
 }
 
 Result<nlohmann::json> rescore_document(nlohmann::json document, const EvalPlan& plan,
-                                        const std::filesystem::path& run_dir) {
+                                        const std::filesystem::path& run_dir, std::uint64_t partial_line_bytes_dropped) {
     const auto& resolved = document["config"]["resolved"];
     const int resamples = resolved.value("bootstrap_resamples", 1000);
     const auto seed = document.value("seed", std::uint64_t{1234});
-    BIOMEDQ_ASSIGN(document["tasks"], score_tasks(plan, run_dir, resamples, seed));
+    BIOMEDQ_ASSIGN(ScoredTasks scored, score_tasks(plan, run_dir, resamples, seed));
+    document["tasks"] = std::move(scored.tasks);
+    document["complete"] = all_complete(document["tasks"]);
+    scored.repairs.n_partial_line_bytes += partial_line_bytes_dropped;
+    const std::uint64_t before = partial_bytes_before(document);
+    document["repairs"] = repairs_to_json(scored.repairs, before);
     return document;
 }
 

@@ -23,6 +23,8 @@ struct SessionMeasurements {
     std::string started_at, finished_at;
     int parallel = 0;
     std::size_t n_examples = 0;  // examples run in this invocation
+    std::size_t n_examples_unanswered = 0;  // sent, but no answer came (transport failures): not recorded
+    std::uint64_t n_partial_line_bytes_cut = 0;  // a partial last line the sample log cut when it opened
     double t_wall_ms = 0.0;
     double t_generate_ms = 0.0;  // generation + scoring loop, excluding model load
     std::uint64_t host_peak_rss_bytes = 0;
@@ -44,14 +46,18 @@ struct ResultsInputs {
     const SessionMeasurements& session;
 };
 
-// Scores every task from <run_dir>/samples.jsonl and assembles results.json. When this session ran
+// Scores every task from <run_dir>/samples.jsonl (each planned example once) and assembles
+// results.json: "complete" is true when every selected example has an answer, "repairs" says what
+// was left out of the log (cut partial line, duplicates, foreign records). When this session ran
 // no example, memory and speed are carried over from an existing results.json. The batch shape the
 // run started with comes from config.json (config.batch_shape; each session names its own).
 Result<nlohmann::json> build_results_document(const ResultsInputs& inputs, const std::filesystem::path& run_dir);
 
-// Replaces the "tasks" section of `document` by rescoring the samples (rescore).
+// Replaces the "tasks", "complete" and "repairs" sections of `document` by rescoring the samples
+// (rescore); `partial_line_bytes_dropped`: a partial last line the rescore left out of the log.
 Result<nlohmann::json> rescore_document(nlohmann::json document, const EvalPlan& plan,
-                                        const std::filesystem::path& run_dir);
+                                        const std::filesystem::path& run_dir,
+                                        std::uint64_t partial_line_bytes_dropped = 0);
 
 // Task | examples | primary metric [95% CI] | invalid — for the end of a run.
 std::string summary_table(const nlohmann::json& document);

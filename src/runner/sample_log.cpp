@@ -7,13 +7,15 @@
 #include <cstring>
 
 #include "core/file_io.h"
+#include "runner/sample_record.h"
 
 namespace biomedq::runner {
 namespace {
 
-// Parses the complete lines of `content`; returns the byte length of the complete part.
+// Parses and checks the complete lines of `content`; returns the byte length of the complete part.
+// `line_numbers` (optional) gets each record's 1-based line.
 Result<std::size_t> parse_lines(const std::string& content, const std::filesystem::path& path,
-                                std::vector<nlohmann::json>& out) {
+                                std::vector<nlohmann::json>& out, std::vector<std::size_t>* line_numbers = nullptr) {
     std::size_t start = 0, line_no = 0;
     while (true) {
         const std::size_t end = content.find('\n', start);
@@ -22,13 +24,21 @@ Result<std::size_t> parse_lines(const std::string& content, const std::filesyste
         const std::string line = content.substr(start, end - start);
         if (!line.empty()) {
             auto j = nlohmann::json::parse(line, nullptr, false);
-            if (j.is_discarded() || !j.is_object() || !j.contains("task") || !j.contains("id")) {
+            if (j.is_discarded() || !j.is_object()) {
                 return make_error(ErrorCode::kParse,
                                   path.string() + ": line " + std::to_string(line_no) +
                                       ": not a sample record (expected a JSON object with \"task\" and "
                                       "\"id\"); the run directory is damaged");
             }
+            // Every field is checked here, once, so no reader meets a record it would choke on (a
+            // numeric "id" used to escape as an exception and abort the process).
+            if (Status valid = check_sample_record(j); !valid.ok()) {
+                return valid.error().with_context(path.string() + ": line " + std::to_string(line_no) +
+                                                  ": not a valid sample record (the run directory is damaged; "
+                                                  "fix or delete that line)");
+            }
             out.push_back(std::move(j));
+            if (line_numbers) line_numbers->push_back(line_no);
         }
         start = end + 1;
     }
@@ -105,6 +115,14 @@ Status SampleLog::append(const nlohmann::json& record) {
     }
     keys_.emplace(record["task"].get<std::string>(), record["id"].get<std::string>());
     return Status::success();
+}
+
+Result<SampleLogContent> read_sample_log_content(const std::filesystem::path& path) {
+    BIOMEDQ_ASSIGN(std::string content, read_file(path));
+    SampleLogContent out;
+    BIOMEDQ_ASSIGN(const std::size_t complete, parse_lines(content, path, out.records, &out.lines));
+    out.n_partial_bytes = content.size() - complete;
+    return out;
 }
 
 Result<std::vector<nlohmann::json>> read_sample_log(const std::filesystem::path& path) {

@@ -43,6 +43,15 @@ private:
 };
 
 // Reads every record of a sample log (read-only; a partial last line is ignored, as on resume).
+// Every record is checked (check_sample_record): a malformed one is kParse naming file, line and field.
 Result<std::vector<nlohmann::json>> read_sample_log(const std::filesystem::path& path);
+
+// The same, with where each record was and what was left over.
+struct SampleLogContent {
+    std::vector<nlohmann::json> records;
+    std::vector<std::size_t> lines;   // 1-based line of each record
+    std::size_t n_partial_bytes = 0;  // a last line without its newline (a write cut short): ignored
+};
+Result<SampleLogContent> read_sample_log_content(const std::filesystem::path& path);
 
 }  // namespace biomedq::runner

@@ -1,5 +1,7 @@
 #include "runner/sample_record.h"
 
+#include <cmath>
+
 namespace biomedq::runner {
 namespace {
 
@@ -28,7 +30,65 @@ Result<std::vector<std::string>> labels_from_json(const nlohmann::json& j) {
     return labels;
 }
 
+// The value as the message shows it: short, one line.
+std::string shown(const nlohmann::json& v) {
+    std::string text = v.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+    if (text.size() > 60) text = text.substr(0, 57) + "...";
+    return text;
+}
+
+Error field_error(const std::string& field, const std::string& expected, const nlohmann::json& record) {
+    return make_error(ErrorCode::kParse, "field \"" + field + "\": " +
+                                             (record.contains(field) ? "expected " + expected + ", got " +
+                                                                           shown(record[field])
+                                                                     : "missing (expected " + expected + ")"));
+}
+
+bool is_count(const nlohmann::json& v) { return v.is_number_unsigned() || (v.is_number_integer() && v.get<std::int64_t>() >= 0); }
+
 }  // namespace
+
+Status check_sample_record(const nlohmann::json& r) {
+    if (!r.is_object()) return make_error(ErrorCode::kParse, "not a JSON object");
+    const auto has = [&](const char* key, auto&& ok) { return r.contains(key) && ok(r[key]); };
+    const auto non_empty_string = [](const nlohmann::json& v) { return v.is_string() && !v.get<std::string>().empty(); };
+    const auto string = [](const nlohmann::json& v) { return v.is_string(); };
+    const auto number = [](const nlohmann::json& v) { return v.is_number() && std::isfinite(v.get<double>()); };
+    for (const char* key : {"task", "id"}) {
+        if (!has(key, non_empty_string)) return field_error(key, "a non-empty string", r);
+    }
+    if (!has("index", is_count)) return field_error("index", "an integer >= 0", r);
+    if (!has("mode", [](const nlohmann::json& v) { return v == "generate" || v == "loglik"; })) {
+        return field_error("mode", "\"generate\" or \"loglik\"", r);
+    }
+    if (!r.contains("gold")) return field_error("gold", "{labels, spans}", r);
+    if (auto g = gold_from_json(r["gold"]); !g.ok()) return g.error().with_context("field \"gold\"");
+    if (!r.contains("parsed")) return field_error("parsed", "{valid, labels, spans}", r);
+    if (auto p = prediction_from_json(r["parsed"]); !p.ok()) return p.error().with_context("field \"parsed\"");
+    if (!has("score", [&](const nlohmann::json& v) { return number(v) && v.get<double>() >= 0 && v.get<double>() <= 1; })) {
+        return field_error("score", "a number from 0 to 1", r);
+    }
+    if (!has("correct", [](const nlohmann::json& v) { return v.is_boolean(); })) return field_error("correct", "true or false", r);
+    for (const char* key : {"n_tokens_prompt", "n_tokens_generated"}) {
+        if (!has(key, is_count)) return field_error(key, "an integer >= 0", r);
+    }
+    if (!has("t_latency_ms", [&](const nlohmann::json& v) { return number(v) && v.get<double>() >= 0; })) {
+        return field_error("t_latency_ms", "a number >= 0", r);
+    }
+    if (!has("raw_output", string)) return field_error("raw_output", "a string", r);
+    if (r["mode"] == "generate") {
+        if (!has("prompt", string)) return field_error("prompt", "a string", r);
+        if (!has("finish", [](const nlohmann::json& v) {
+                return v == "eos" || v == "stop" || v == "length" || v == "grammar" || v == "error";
+            })) {
+            return field_error("finish", "one of \"eos\", \"stop\", \"length\", \"grammar\", \"error\"", r);
+        }
+    } else if (!has("options", [](const nlohmann::json& v) { return v.is_array(); })) {
+        return field_error("options", "an array", r);
+    }
+    if (r.contains("error") && !r["error"].is_string()) return field_error("error", "a string", r);
+    return Status::success();
+}
 
 nlohmann::json spans_to_json(const std::vector<Span>& spans) {
     nlohmann::json out = nlohmann::json::array();

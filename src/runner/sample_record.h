@@ -15,4 +15,10 @@ nlohmann::json gold_to_json(const Gold& g);                    // {labels, spans
 Result<Prediction> prediction_from_json(const nlohmann::json& j);
 Result<Gold> gold_from_json(const nlohmann::json& j);
 
+// Checks one samples.jsonl record against schemas/sample.schema.json's required fields and types,
+// so that every later reader (resume, scoring, rescore, compare, import) can take them as given.
+// Errors: kParse naming the field and what it holds, e.g. `field "id": expected a non-empty string,
+// got 42`; the caller adds the file and line.
+Status check_sample_record(const nlohmann::json& record);
+
 }  // namespace biomedq::runner

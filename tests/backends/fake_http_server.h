@@ -9,6 +9,8 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <chrono>
+#include <cstdint>
 #include <functional>
 #include <mutex>
 #include <string>
@@ -22,24 +24,32 @@ struct FakeRequest {
     std::string path;
     std::string headers;  // raw header block
     std::string body;
+    std::chrono::steady_clock::time_point at{};  // when it arrived
 };
 
 struct FakeReply {
+    FakeReply() = default;
+    FakeReply(int status_in, std::string body_in, std::string headers_in = {})
+        : status(status_in), body(std::move(body_in)), headers(std::move(headers_in)) {}
     int status = 200;
     std::string body;
+    std::string headers;               // extra header lines, each ending in "\r\n" (e.g. Retry-After)
+    bool close_without_reply = false;  // hang up instead of answering (a server that dies mid-request)
 };
 
 class FakeHttpServer {
 public:
     using Handler = std::function<FakeReply(const FakeRequest&)>;
 
-    explicit FakeHttpServer(Handler handler) : handler_(std::move(handler)) {
+    // `port` 0: any free port; otherwise that one (a server coming back where it was).
+    explicit FakeHttpServer(Handler handler, int port = 0) : handler_(std::move(handler)) {
         listen_fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
         int one = 1;
         ::setsockopt(listen_fd_, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
         sockaddr_in addr{};
         addr.sin_family = AF_INET;
         addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+        addr.sin_port = htons(static_cast<std::uint16_t>(port));
         ::bind(listen_fd_, reinterpret_cast<sockaddr*>(&addr), sizeof(addr));
         ::listen(listen_fd_, 64);
         socklen_t len = sizeof(addr);
@@ -50,8 +60,12 @@ public:
     ~FakeHttpServer() {
         stop_ = true;
         thread_.join();
-        ::close(listen_fd_);
+        if (listen_fd_ >= 0) ::close(listen_fd_);
     }
+
+    // From now on the port refuses connections, as if the server died (callable from the handler:
+    // the listening socket is closed once the current request is done).
+    void refuse_connections() { refuse_ = true; }
 
     int port() const { return port_; }
     std::string url() const { return "http://127.0.0.1:" + std::to_string(port_) + "/v1"; }
@@ -69,6 +83,11 @@ public:
 private:
     void serve() {
         while (!stop_) {
+            if (refuse_) {
+                ::close(listen_fd_);
+                listen_fd_ = -1;
+                return;
+            }
             pollfd p{listen_fd_, POLLIN, 0};
             if (::poll(&p, 1, 50) <= 0) continue;
             const int fd = ::accept(listen_fd_, nullptr, nullptr);
@@ -105,13 +124,15 @@ private:
         req.path = data.substr(sp1 + 1, sp2 - sp1 - 1);
         req.headers = data.substr(0, header_end);
         req.body = data.substr(header_end + 4);
+        req.at = std::chrono::steady_clock::now();
         {
             std::lock_guard lock(mutex_);
             requests_.push_back(req);
         }
         const FakeReply reply = handler_(req);
+        if (reply.close_without_reply) return;
         const std::string out = "HTTP/1.1 " + std::to_string(reply.status) + " X\r\nContent-Type: application/json\r\n" +
-                                "Content-Length: " + std::to_string(reply.body.size()) +
+                                reply.headers + "Content-Length: " + std::to_string(reply.body.size()) +
                                 "\r\nConnection: close\r\n\r\n" + reply.body;
         (void)::send(fd, out.data(), out.size(), MSG_NOSIGNAL);
     }
@@ -120,6 +141,7 @@ private:
     int listen_fd_ = -1;
     int port_ = 0;
     std::atomic<bool> stop_{false};
+    std::atomic<bool> refuse_{false};
     std::thread thread_;
     std::mutex mutex_;
     std::vector<FakeRequest> requests_;

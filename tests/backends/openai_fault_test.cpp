@@ -5,6 +5,8 @@
 #include <atomic>
 #include <chrono>
 #include <cstdlib>
+#include <ctime>
+#include <thread>
 #include <map>
 #include <nlohmann/json.hpp>
 
@@ -115,6 +117,8 @@ TEST(OpenAiFault, PersistentFailureIsReportedAsAnErrorResultAfterBoundedAttempts
     EXPECT_EQ(server.count("/v1/completions"), 6);  // 3 attempts each
     for (auto& [i, r] : results) {
         EXPECT_EQ(r.generation.finish, FinishReason::kError);
+        // Not an answer: the runner must not record it, and a rerun asks again (issue 13, item 1).
+        EXPECT_TRUE(r.generation.transient);
         EXPECT_NE(r.generation.error.find("gave up after 3 attempts"), std::string::npos) << r.generation.error;
         EXPECT_NE(r.generation.error.find(server.url() + "/completions"), std::string::npos);
     }
@@ -131,6 +135,7 @@ TEST(OpenAiFault, ClientErrorIsNotRetried) {
     auto results = run_all(**backend, completion_requests(1), &deliveries);
     EXPECT_EQ(server.count("/v1/completions"), 1);
     EXPECT_EQ(results[0].generation.finish, FinishReason::kError);
+    EXPECT_FALSE(results[0].generation.transient) << "a request the server rejects is this configuration's answer";
     EXPECT_NE(results[0].generation.error.find("HTTP 400"), std::string::npos);
     EXPECT_NE(results[0].generation.error.find("exceeds the context size"), std::string::npos);
 }
@@ -184,21 +189,151 @@ TEST(OpenAiFault, RequestsMoveToTheLiveEndpointWhenOneIsUnreachable) {
     EXPECT_EQ(live.count("/v1/completions"), 20);
 }
 
-TEST(OpenAiFault, AllEndpointsDownGivesErrorResultsNotAHang) {
+// Issue 13, item 1: an outage used to use up each request's attempts within seconds and come back as
+// error results, which the runner then scored as wrong answers. Now nothing is delivered and the run
+// stops after the outage timeout.
+TEST(OpenAiFault, AllEndpointsDownPastTheOutageTimeoutStopsWithNoAnswers) {
     auto dead = std::make_unique<FakeHttpServer>([&](const FakeRequest& req) -> FakeReply {
         if (req.path == "/props") return llama_props();
         return completion_reply(req);
     });
-    auto backend = make_openai_backend(fast_options({dead->url()}));
+    auto o = fast_options({dead->url()});
+    o.outage_timeout_s = 1;
+    auto backend = make_openai_backend(o);
     ASSERT_TRUE(backend.ok());
     dead.reset();
     int deliveries = 0;
-    auto results = run_all(**backend, completion_requests(3), &deliveries);
-    EXPECT_EQ(deliveries, 3);
+    const auto start = std::chrono::steady_clock::now();
+    auto status = (*backend)->generate(completion_requests(3), [&](std::size_t, BackendResult&&) { ++deliveries; },
+                                       nullptr);
+    const double waited_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    EXPECT_EQ(deliveries, 0);
+    ASSERT_FALSE(status.ok());
+    EXPECT_EQ(status.error().code, ErrorCode::kBackend);
+    EXPECT_NE(status.error().message.find("no endpoint has been reachable for 1 s (--endpoint-outage-timeout); last "
+                                          "error: " + o.endpoints[0] + "/completions: "),
+              std::string::npos)
+        << status.error().message;
+    EXPECT_GE(waited_s, 1.0);
+    EXPECT_LT(waited_s, 10.0);
+}
+
+TEST(OpenAiFault, AServerBackWithinTheOutageTimeoutAnswersEveryRequest) {
+    const auto handler = [&](const FakeRequest& req) -> FakeReply {
+        if (req.path == "/props") return llama_props();
+        return completion_reply(req);
+    };
+    auto server = std::make_unique<FakeHttpServer>(handler);
+    const int port = server->port();
+    auto o = fast_options({server->url()});
+    o.outage_timeout_s = 20;
+    auto backend = make_openai_backend(o);
+    ASSERT_TRUE(backend.ok());
+    server.reset();  // down for 0.8 s: many times what 3 attempts with 10-50 ms backoff last
+    std::unique_ptr<FakeHttpServer> back;
+    std::thread restart([&] {
+        std::this_thread::sleep_for(std::chrono::milliseconds(800));
+        back = std::make_unique<FakeHttpServer>(handler, port);
+    });
+    int deliveries = 0;
+    auto results = run_all(**backend, completion_requests(4), &deliveries);
+    restart.join();
+    EXPECT_EQ(deliveries, 4);
     for (auto& [i, r] : results) {
-        EXPECT_EQ(r.generation.finish, FinishReason::kError);
-        EXPECT_NE(r.generation.error.find("no endpoint reachable"), std::string::npos) << r.generation.error;
+        EXPECT_EQ(r.generation.finish, FinishReason::kEndOfSequence) << r.generation.error;
+        EXPECT_EQ(r.generation.text, "echo:p" + std::to_string(i));
     }
+    EXPECT_EQ(back->count("/v1/completions"), 4);
+}
+
+// The retry of a 429 arrives no sooner than its Retry-After says (backoff alone is 10-50 ms here).
+double seconds_between_posts(FakeHttpServer& server) {
+    std::vector<std::chrono::steady_clock::time_point> posts;
+    for (const auto& r : server.requests()) {
+        if (r.path == "/v1/completions") posts.push_back(r.at);
+    }
+    EXPECT_EQ(posts.size(), 2u);
+    return posts.size() < 2 ? 0.0 : std::chrono::duration<double>(posts[1] - posts[0]).count();
+}
+
+TEST(OpenAiFault, RetryAfterInSecondsIsWaitedFor) {
+    std::atomic<int> posts{0};
+    FakeHttpServer server([&](const FakeRequest& req) -> FakeReply {
+        if (req.path == "/props") return llama_props();
+        if (posts++ == 0) return {429, R"({"error":"rate limited"})", "Retry-After: 1\r\n"};
+        return completion_reply(req);
+    });
+    auto backend = make_openai_backend(fast_options({server.url()}));
+    ASSERT_TRUE(backend.ok());
+    int deliveries = 0;
+    auto results = run_all(**backend, completion_requests(1), &deliveries);
+    EXPECT_EQ(results[0].generation.text, "echo:p0");
+    const double gap = seconds_between_posts(server);
+    EXPECT_GE(gap, 1.0);
+    EXPECT_LT(gap, 5.0);
+}
+
+TEST(OpenAiFault, RetryAfterAsAnHttpDateIsWaitedFor) {
+    std::atomic<int> posts{0};
+    FakeHttpServer server([&](const FakeRequest& req) -> FakeReply {
+        if (req.path == "/props") return llama_props();
+        if (posts++ == 0) {
+            // Two seconds from now, to the second: at least one full second from the reply.
+            const std::time_t when = std::time(nullptr) + 2;
+            char date[64];
+            std::strftime(date, sizeof(date), "%a, %d %b %Y %H:%M:%S GMT", std::gmtime(&when));
+            return {503, R"({"error":"overloaded"})", std::string("Retry-After: ") + date + "\r\n"};
+        }
+        return completion_reply(req);
+    });
+    auto backend = make_openai_backend(fast_options({server.url()}));
+    ASSERT_TRUE(backend.ok());
+    int deliveries = 0;
+    auto results = run_all(**backend, completion_requests(1), &deliveries);
+    EXPECT_EQ(results[0].generation.text, "echo:p0");
+    const double gap = seconds_between_posts(server);
+    EXPECT_GE(gap, 1.0);
+    EXPECT_LT(gap, 5.0);
+}
+
+TEST(OpenAiFault, RetryAfterIsCappedAtTheConfiguredMaximum) {
+    std::atomic<int> posts{0};
+    FakeHttpServer server([&](const FakeRequest& req) -> FakeReply {
+        if (req.path == "/props") return llama_props();
+        if (posts++ == 0) return {429, "{}", "Retry-After: 3600\r\n"};
+        return completion_reply(req);
+    });
+    auto o = fast_options({server.url()});
+    o.retry_after_max_s = 0.5;
+    auto backend = make_openai_backend(o);
+    ASSERT_TRUE(backend.ok());
+    int deliveries = 0;
+    auto results = run_all(**backend, completion_requests(1), &deliveries);
+    EXPECT_EQ(results[0].generation.text, "echo:p0");
+    const double gap = seconds_between_posts(server);
+    EXPECT_GE(gap, 0.5);
+    EXPECT_LT(gap, 3.0);
+}
+
+// A 401 would fail every request alike: it stops the run rather than score each example as invalid.
+TEST(OpenAiFault, ARefusalOfEveryRequestStopsWithNoAnswers) {
+    FakeHttpServer server([&](const FakeRequest& req) -> FakeReply {
+        if (req.path == "/props") return llama_props();
+        return {401, R"({"error":"invalid api key"})"};
+    });
+    auto backend = make_openai_backend(fast_options({server.url()}));
+    ASSERT_TRUE(backend.ok());
+    int deliveries = 0;
+    auto status = (*backend)->generate(completion_requests(3), [&](std::size_t, BackendResult&&) { ++deliveries; },
+                                       nullptr);
+    EXPECT_EQ(deliveries, 0);
+    ASSERT_FALSE(status.ok());
+    EXPECT_EQ(status.error().code, ErrorCode::kBackend);
+    EXPECT_NE(status.error().message.find(server.url() + "/completions: HTTP 401: {\"error\":\"invalid api key\"} "
+                                          "(the server refuses these requests: check --endpoint"),
+              std::string::npos)
+        << status.error().message;
+    EXPECT_LE(server.count("/v1/completions"), 2);  // the requests already in flight, no retries
 }
 
 TEST(OpenAiFault, ServerKindDecidesGrammarAndLoglikSupport) {

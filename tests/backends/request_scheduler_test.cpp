@@ -5,6 +5,7 @@
 
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <mutex>
 #include <thread>
 #include <vector>
@@ -82,12 +83,76 @@ TEST(RequestScheduler, AFewRequestsThatAlwaysFailEachGetOneErrorAfterTheirAttemp
             [&](std::size_t index, GenerationResult&& r) {
                 ++delivered[index];
                 EXPECT_EQ(r.finish, FinishReason::kError);
+                EXPECT_TRUE(r.transient) << "a server that kept failing gave no answer";
                 EXPECT_NE(r.error.find("gave up after 3 attempts"), std::string::npos) << r.error;
             },
             nullptr);
         ASSERT_TRUE(status.ok()) << status.error().message;
         EXPECT_EQ(delivered, std::vector<int>(2, 1));
     }
+}
+
+// Unreachable endpoints never use up a request's attempts (here 2): the requests wait out the
+// outage, then get their answers from the endpoint that comes back.
+TEST(RequestScheduler, AnOutageShorterThanTheTimeoutUsesNoAttempts) {
+    SchedulerOptions o;
+    o.n_endpoints = 2;
+    o.concurrency_per_endpoint = 2;
+    o.max_attempts = 2;
+    o.backoff_initial_s = 0.005;
+    o.backoff_max_s = 0.02;
+    o.outage_timeout_s = 30;
+    const auto back_at = std::chrono::steady_clock::now() + std::chrono::milliseconds(300);
+    const AttemptFn attempt = [&](int endpoint, std::size_t index, HttpClient&, const std::atomic<bool>&) {
+        Attempt a;
+        if (endpoint == 0 || std::chrono::steady_clock::now() < back_at) {
+            a.outcome = AttemptOutcome::kEndpointDown;
+            a.error = "Couldn't connect to server";
+        } else {
+            a.result.text = "ok " + std::to_string(index);
+        }
+        return a;
+    };
+    const ClientFactory make_client = [] { return std::make_unique<HttpClient>("", 1.0); };
+    std::vector<int> delivered(6, 0);
+    auto status = run_scheduled(
+        6, o, attempt, make_client,
+        [&](std::size_t index, GenerationResult&& r) {
+            ++delivered[index];
+            EXPECT_EQ(r.text, "ok " + std::to_string(index)) << r.error;
+        },
+        nullptr);
+    ASSERT_TRUE(status.ok()) << status.error().message;
+    EXPECT_EQ(delivered, std::vector<int>(6, 1));
+}
+
+TEST(RequestScheduler, AnOutageLongerThanTheTimeoutStopsWithNothingDelivered) {
+    SchedulerOptions o;
+    o.n_endpoints = 2;
+    o.concurrency_per_endpoint = 2;
+    o.backoff_initial_s = 0.005;
+    o.backoff_max_s = 0.02;
+    o.outage_timeout_s = 0.3;
+    const AttemptFn attempt = [](int endpoint, std::size_t, HttpClient&, const std::atomic<bool>&) {
+        Attempt a;
+        a.outcome = AttemptOutcome::kEndpointDown;
+        a.error = "endpoint " + std::to_string(endpoint) + ": Connection refused";
+        return a;
+    };
+    const ClientFactory make_client = [] { return std::make_unique<HttpClient>("", 1.0); };
+    int delivered = 0;
+    const auto start = std::chrono::steady_clock::now();
+    auto status = run_scheduled(5, o, attempt, make_client, [&](std::size_t, GenerationResult&&) { ++delivered; },
+                                nullptr);
+    const double waited_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    ASSERT_FALSE(status.ok());
+    EXPECT_EQ(status.error().code, ErrorCode::kBackend);
+    EXPECT_NE(status.error().message.find("no endpoint has been reachable for 0.3 s"), std::string::npos)
+        << status.error().message;
+    EXPECT_NE(status.error().message.find(": Connection refused"), std::string::npos) << status.error().message;
+    EXPECT_EQ(delivered, 0);
+    EXPECT_GE(waited_s, 0.3);
+    EXPECT_LT(waited_s, 5.0);
 }
 
 }  // namespace
