@@ -68,8 +68,15 @@ nlohmann::json speed_section(const SessionMeasurements& s) {
             {"overhead_fraction", s.t_generate_ms > 0 ? std::max(0.0, 1.0 - decode_s / gen_s) : 0.0}};
 }
 
+// The evaluated split's caveat from the task config, e.g. ChemProt's --subset all: its test set is a
+// reconstruction, which whoever reads the score must know.
+std::string test_set_note(const TaskConfig& task, const std::string& subset) {
+    const auto split = task.data.splits.find(split_of_subset(task, subset));
+    return split == task.data.splits.end() ? std::string() : split->second.note;
+}
+
 Result<nlohmann::json> score_tasks(const EvalPlan& plan, const std::filesystem::path& run_dir, int resamples,
-                                   std::uint64_t seed) {
+                                   std::uint64_t seed, const std::string& subset) {
     BIOMEDQ_ASSIGN(auto records, read_sample_log(run_dir / "samples.jsonl"));
     std::map<std::string, std::vector<nlohmann::json>> by_task;
     for (auto& r : records) by_task[r["task"].get<std::string>()].push_back(std::move(r));
@@ -78,6 +85,7 @@ Result<nlohmann::json> score_tasks(const EvalPlan& plan, const std::filesystem::
         BIOMEDQ_ASSIGN(auto section, score_task(tp.task, by_task[tp.task.name], resamples, seed));
         section["n_selected"] = tp.examples.size();
         section["complete"] = section["n_examples"].get<std::size_t>() == tp.examples.size();
+        if (const std::string note = test_set_note(tp.task, subset); !note.empty()) section["test_set_note"] = note;
         tasks[tp.task.name] = section;
     }
     return tasks;
@@ -115,7 +123,8 @@ Result<nlohmann::json> build_results_document(const ResultsInputs& in, const std
     resolved["tasks_dir"] = in.plan.tasks_dir.string();
     doc["config"] = {{"resolved", resolved}, {"hash", identity_hash(in.identity)}};
     doc["seed"] = in.config.seed;
-    BIOMEDQ_ASSIGN(doc["tasks"], score_tasks(in.plan, run_dir, in.config.bootstrap_resamples, in.config.seed));
+    BIOMEDQ_ASSIGN(doc["tasks"], score_tasks(in.plan, run_dir, in.config.bootstrap_resamples, in.config.seed,
+                                                in.config.subset));
     const bool ran = in.session.n_examples > 0;
     if (!ran && previous.is_object() && previous.contains("memory")) {
         doc["memory"] = previous["memory"];
@@ -137,7 +146,8 @@ Result<nlohmann::json> rescore_document(nlohmann::json document, const EvalPlan&
     const auto& resolved = document["config"]["resolved"];
     const int resamples = resolved.value("bootstrap_resamples", 1000);
     const auto seed = document.value("seed", std::uint64_t{1234});
-    BIOMEDQ_ASSIGN(document["tasks"], score_tasks(plan, run_dir, resamples, seed));
+    const std::string subset = resolved.value("subset", std::string("sample200"));
+    BIOMEDQ_ASSIGN(document["tasks"], score_tasks(plan, run_dir, resamples, seed, subset));
     return document;
 }
 
@@ -154,6 +164,9 @@ std::string summary_table(const nlohmann::json& doc) {
         }
         out += fmt::format("{:<14} {:>8}  {:<24} {:>26} {:>7.1f}%\n", name, t["n_examples"].get<std::size_t>(), metric,
                            score, 100.0 * t["invalid_rate"].get<double>());
+    }
+    for (const auto& [name, t] : doc["tasks"].items()) {
+        if (t.contains("test_set_note")) out += fmt::format("note: {} test set: {}\n", name, t["test_set_note"].get<std::string>());
     }
     return out;
 }
