@@ -153,12 +153,12 @@ std::vector<CatalogFit> catalog_fits(const RecommendOptions& options) {
     return out;
 }
 
-// "loses 0.067 (95% CI 0.020 to 0.148), which is statistically significant", or "gains ..." when the
-// quantized model scored higher: drop is full precision - this, so a negative drop is a gain, and its
-// CI flips with it.
 // -x without a negative zero (fmt prints -0.0 as "-0.000").
 double negated(double x) { return -x + 0.0; }
 
+// "loses 0.067 (95% CI 0.020 to 0.148), which is statistically significant", or "gains ..." when the
+// quantized model scored higher: drop is full precision - this, so a negative drop is a gain, and its
+// CI flips with it.
 std::string change_words(const Candidate& c) {
     const std::string significance =
         c.significant ? "which is statistically significant" : "which is not statistically significant";
@@ -300,11 +300,12 @@ std::string Recommendation::to_text() const {
         auto line = [&](const Candidate& c, const std::string& tag) {
             // The change is this - full precision (as in compare and the report), so + is better.
             const std::string label = significance_label(negated(c.drop), c.significant);
-            const std::string change = !c.has_reference ? "unknown"
-                                       : (c.quant_type == "f16" || c.quant_type == "bf16" || c.quant_type == "f32")
-                                           ? "reference"
-                                           : fmt::format("{:+.3f} [{:+.3f},{:+.3f}]{}", negated(c.drop),
-                                                         negated(c.drop_ci_high), negated(c.drop_ci_low), label.empty() ? "" : " " + label);
+            const std::string change =
+                !c.has_reference ? "unknown"
+                : (c.quant_type == "f16" || c.quant_type == "bf16" || c.quant_type == "f32")
+                    ? "reference"
+                    : fmt::format("{:+.3f} [{:+.3f},{:+.3f}]{}", negated(c.drop), negated(c.drop_ci_high),
+                                  negated(c.drop_ci_low), label.empty() ? "" : " " + label);
             out += fmt::format("{:<4} {:<22} {:<8} {:<12} {:>24} {:>12}  {}\n", tag, c.model, upper(c.quant_type),
                                c.prompt, fmt::format("{:.3f} [{:.3f}, {:.3f}]", c.score, c.ci_low, c.ci_high),
                                format_bytes(c.bytes_memory), change);

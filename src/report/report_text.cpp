@@ -15,8 +15,11 @@ std::string md_cell(const std::string& s) { return markdown_escape(s); }
 // The mark on scores measured on a split with a caveat (ChemProt's reconstructed test set).
 constexpr const char* kNoteMark = " †";
 
-// The distinct test-set notes of a task's rows, in row order.
-std::vector<std::string> notes_of(const ReportData& data, const std::string& task) {
+}  // namespace
+
+// Shared with report_html.cpp: the distinct test-set notes of a task's rows, in row order.
+std::vector<std::string> task_test_set_notes(const ReportData& data, const std::string& task);
+std::vector<std::string> task_test_set_notes(const ReportData& data, const std::string& task) {
     std::vector<std::string> notes;
     for (const auto& r : data.rows) {
         if (r.task != task || r.test_set_note.empty()) continue;
@@ -24,8 +27,6 @@ std::vector<std::string> notes_of(const ReportData& data, const std::string& tas
     }
     return notes;
 }
-
-}  // namespace
 
 // Shared with report_html.cpp.
 std::string difference_text(const ReportRow& r);
@@ -42,10 +43,7 @@ std::string test_set_note_text(const std::string& task, const std::string& note)
 std::string test_set_note_text(const std::string& task, const std::string& note) {
     return fmt::format("† {} test set: {}.", task, note);
 }
-std::vector<std::string> task_test_set_notes(const ReportData& data, const std::string& task);
-std::vector<std::string> task_test_set_notes(const ReportData& data, const std::string& task) {
-    return notes_of(data, task);
-}
+
 
 // Shared with report_html.cpp: "-" without a fidelity measurement (full precision, or none stored).
 std::string kl_text(const ReportRow& r);
@@ -62,13 +60,14 @@ std::string render_markdown(const ReportData& data) {
     out += "Scores are the task's primary metric with a 95% bootstrap CI. Δ is the paired-bootstrap difference to "
            "the same model's full-precision run (same prompt, subset and seed) on the examples both finished; "
            "a significant gain (better than full precision) or significant loss (worse) has p < 0.05. Scores marked "
-           "† were measured on a test set with a caveat, named under the task's heading. Memory is the measured peak (device peak on GPU, llama.cpp allocations on CPU). KL is "
+           "† were measured on a test set with a caveat, named under the task's heading. Memory is the measured "
+           "peak (device peak on GPU, llama.cpp allocations on CPU). KL is "
            "the mean per-token KL divergence (nats, ± standard error) of the quantized model's next-token "
            "distribution from its full-precision source on the sweep's task text; top-1 is how often their most "
            "likely tokens agree.\n";
     for (const auto& task : data.tasks) {
         out += fmt::format("\n## {}\n\n", md_cell(task));
-        for (const auto& note : notes_of(data, task)) out += md_cell(test_set_note_text(task, note)) + "\n\n";
+        for (const auto& note : task_test_set_notes(data, task)) out += md_cell(test_set_note_text(task, note)) + "\n\n";
         out += "| model | quant | prompt | bpw | score [95% CI] | Δ vs full precision [95% CI] | p | n | invalid | peak memory "
                "| saved | KL (nats) | top-1 |\n|---|---|---|---:|---|---|---:|---:|---:|---:|---:|---:|---:|\n";
         for (const auto& r : data.rows) {

@@ -37,8 +37,8 @@ std::string run_content_sha256(const StoredRun& run) {
                           {"devices", nlohmann::json::array()},
                           {"tasks", nlohmann::json::array()}};
     for (const auto& d : run.devices) {
-        doc["devices"].push_back({d.device, d.bytes_weights, d.bytes_kv, d.bytes_compute, d.bytes_output,
-                                  d.bytes_peak_used, d.bytes_total});
+        doc["devices"].push_back({d.device, d.bytes_weights, d.bytes_kv, d.bytes_compute,
+                                  d.bytes_output, d.bytes_peak_used, d.bytes_total});
     }
     for (const auto& t : run.tasks) {
         nlohmann::json task = {{"task", t.task},
@@ -53,7 +53,8 @@ std::string run_content_sha256(const StoredRun& run) {
                                {"test_set_note", t.test_set_note},
                                {"metrics", nlohmann::json::array()},
                                {"samples", nlohmann::json::array()}};
-        for (const auto& m : t.metrics) task["metrics"].push_back({m.name, m.value, m.ci_low, m.ci_high});
+        for (const auto& m : t.metrics)
+            task["metrics"].push_back({m.name, m.value, m.ci_low, m.ci_high});
         for (const auto& s : t.samples) {
             task["samples"].push_back({s.example_id, s.index, s.score, runner::gold_to_json(s.gold),
                                        runner::prediction_to_json(s.parsed)});

@@ -15,7 +15,8 @@ std::size_t count(const std::string& text, const std::string& what) {
 }
 
 TEST(TestSetNoteE2E, ReconstructedChemProtTestSetIsNamedInResultsSummaryAndReport) {
-    if (!std::filesystem::exists(shared_data_dir() / "README.md")) GTEST_SKIP() << "no data at " << shared_data_dir();
+    if (!std::filesystem::exists(shared_data_dir() / "README.md"))
+        GTEST_SKIP() << "no data at " << shared_data_dir();
     const auto dir = make_temp_dir("test-set-note");
     const auto all = dir / "all";
     const auto sample = dir / "sample";
@@ -26,10 +27,13 @@ TEST(TestSetNoteE2E, ReconstructedChemProtTestSetIsNamedInResultsSummaryAndRepor
 
     const auto results_all = read_json(all / "results.json");
     EXPECT_EQ(results_all["tasks"]["chemprot"]["test_set_note"], kNote);
-    EXPECT_FALSE(results_all["tasks"]["pubmedqa"].contains("test_set_note"));  // its test set is the real one
+    EXPECT_FALSE(results_all["tasks"]["pubmedqa"].contains(
+        "test_set_note"));  // its test set is the real one
     EXPECT_FALSE(read_json(sample / "results.json")["tasks"]["chemprot"].contains("test_set_note"));
     expect_valid_run(all);
-    EXPECT_NE(r_all.out.find(std::string("\nnote: chemprot test set: ") + kNote + "\n"), std::string::npos) << r_all.out;
+    EXPECT_NE(r_all.out.find(std::string("\nnote: chemprot test set: ") + kNote + "\n"),
+              std::string::npos)
+        << r_all.out;
     EXPECT_EQ(r_sample.out.find("note:"), std::string::npos) << r_sample.out;
     // rescore rebuilds the tasks section the same way.
     auto rescore = run_command({biomedq_binary().string(), "rescore", all.string()});
@@ -37,21 +41,28 @@ TEST(TestSetNoteE2E, ReconstructedChemProtTestSetIsNamedInResultsSummaryAndRepor
     EXPECT_EQ(read_json(all / "results.json")["tasks"]["chemprot"]["test_set_note"], kNote);
 
     const auto db = dir / "results.sqlite";
-    auto imported = run_command({biomedq_binary().string(), "import", all.string(), sample.string(), "--store", db.string()});
+    auto imported = run_command({biomedq_binary().string(), "import", all.string(), sample.string(),
+                                 "--store", db.string()});
     ASSERT_EQ(imported.exit_code, 0) << imported.err;
-    auto report = run_command({biomedq_binary().string(), "report", db.string(), "-o", (dir / "report").string()});
+    auto report = run_command(
+        {biomedq_binary().string(), "report", db.string(), "-o", (dir / "report").string()});
     ASSERT_EQ(report.exit_code, 0) << report.err;
     std::ifstream md_in(dir / "report" / "report.md");
     const std::string md((std::istreambuf_iterator<char>(md_in)), {});
-    EXPECT_NE(md.find(std::string("## chemprot\n\n† chemprot test set: ") + kNote + ".\n\n| model |"), std::string::npos) << md;
-    EXPECT_EQ(count(md, "] † |"), 1u) << md;  // the --subset all row's score is marked, the sample200 row's not
+    EXPECT_NE(
+        md.find(std::string("## chemprot\n\n† chemprot test set: ") + kNote + ".\n\n| model |"),
+        std::string::npos)
+        << md;
+    EXPECT_EQ(count(md, "] † |"), 1u)
+        << md;  // the --subset all row's score is marked, the sample200 row's not
     EXPECT_EQ(count(md, "test set: "), 1u) << md;  // pubmedqa has no note
     std::ifstream csv_in(dir / "report" / "results.csv");
     const std::string csv((std::istreambuf_iterator<char>(csv_in)), {});
     EXPECT_EQ(count(csv, std::string(",") + kNote + "\n"), 1u) << csv;
     std::ifstream html_in(dir / "report" / "report.html");
     const std::string html((std::istreambuf_iterator<char>(html_in)), {});
-    EXPECT_NE(html.find(std::string("<h2>chemprot</h2>\n<p class=\"note\">† chemprot test set: ") + kNote + ".</p>"),
+    EXPECT_NE(html.find(std::string("<h2>chemprot</h2>\n<p class=\"note\">† chemprot test set: ") +
+                        kNote + ".</p>"),
               std::string::npos);
     std::filesystem::remove_all(dir);
 }

@@ -47,22 +47,26 @@ TEST(StoreImportIdentity, AnotherPathASymlinkOrACopyIsOneRunInTheStoreAndTheRepo
     const auto first = import(r1.string(), db);
     ASSERT_EQ(first.exit_code, 0) << first.err;
     EXPECT_NE(first.err.find(r1.string() + " -> run 1 (added)"), std::string::npos) << first.err;
-    for (const std::string spelling : {r1.string() + "/", (dir / "link").string(), (dir / "copy").string()}) {
+    for (const std::string spelling :
+         {r1.string() + "/", (dir / "link").string(), (dir / "copy").string()}) {
         const auto again = import(spelling, db);
         ASSERT_EQ(again.exit_code, 0) << again.err;
         EXPECT_NE(again.err.find(spelling + ": unchanged, already stored as run 1 (imported from " +
-                                 fs::canonical(r1).string() + ": same configuration, model, samples and results); "
+                                 fs::canonical(r1).string() +
+                                 ": same configuration, model, samples and results); "
                                  "nothing written"),
                   std::string::npos)
             << again.err;
         EXPECT_NE(again.err.find("holds 1 runs"), std::string::npos) << again.err;
     }
-    const auto report = run_command({biomedq_binary().string(), "report", db.string(), "-o", (dir / "report").string()}, 120);
+    const auto report = run_command(
+        {biomedq_binary().string(), "report", db.string(), "-o", (dir / "report").string()}, 120);
     ASSERT_EQ(report.exit_code, 0) << report.err;
     const std::string csv = read_text(dir / "report" / "results.csv");
     EXPECT_EQ(count(csv, "\n"), 2u) << csv;  // the header and one row
     const std::string md = read_text(dir / "report" / "report.md");
-    EXPECT_EQ(count(md, "| invented-model | Q8_0 | zero-shot |"), 2u) << md;  // pubmedqa table, memory table
+    EXPECT_EQ(count(md, "| invented-model | Q8_0 | zero-shot |"), 2u)
+        << md;  // pubmedqa table, memory table
 }
 
 // Waits for every pid, up to a deadline (then kills what is left): exit codes in pid order.
@@ -92,18 +96,23 @@ TEST(StoreImportIdentity, ThirteenConcurrentImportsIntoANewStoreAllSucceed) {
     const auto dir = make_temp_dir("faults_import_concurrent");
     // Six runs, and seven more paths to them: a trailing slash, symlinks, copies.
     std::vector<std::string> paths;
-    for (int i = 0; i < 6; ++i) paths.push_back(fixture_copy(dir / "runs" / ("r" + std::to_string(i)), "h" + std::to_string(i)).string());
+    for (int i = 0; i < 6; ++i)
+        paths.push_back(
+            fixture_copy(dir / "runs" / ("r" + std::to_string(i)), "h" + std::to_string(i))
+                .string());
     fs::create_directory_symlink(paths[1], dir / "link1");
     fs::create_directory_symlink(paths[4], dir / "link4");
     fs::copy(paths[2], dir / "copy2", fs::copy_options::recursive);
     fs::copy(paths[5], dir / "copy5", fs::copy_options::recursive);
-    for (const auto& extra : {paths[0] + "/", (dir / "link1").string(), (dir / "copy2").string(), paths[3] + "/.",
-                              (dir / "link4").string(), (dir / "copy5").string(), paths[0]}) {
+    for (const auto& extra :
+         {paths[0] + "/", (dir / "link1").string(), (dir / "copy2").string(), paths[3] + "/.",
+          (dir / "link4").string(), (dir / "copy5").string(), paths[0]}) {
         paths.push_back(extra);
     }
     ASSERT_EQ(paths.size(), 13u);
 
-    // Repeated, each time into a new store: the race is in creating the schema and in the first writes.
+    // Repeated, each time into a new store: the race is in creating the schema and in the first
+    // writes.
     for (int round = 0; round < 5; ++round) {
         const auto round_dir = dir / ("round" + std::to_string(round));
         fs::create_directories(round_dir);
@@ -111,8 +120,9 @@ TEST(StoreImportIdentity, ThirteenConcurrentImportsIntoANewStoreAllSucceed) {
         std::vector<pid_t> pids;
         for (std::size_t i = 0; i < paths.size(); ++i) {
             const auto base = round_dir / ("import" + std::to_string(i));
-            pids.push_back(spawn_command({biomedq_binary().string(), "import", paths[i], "--store", db.string()},
-                                         base.string() + ".out", base.string() + ".err"));
+            pids.push_back(spawn_command(
+                {biomedq_binary().string(), "import", paths[i], "--store", db.string()},
+                base.string() + ".out", base.string() + ".err"));
             ASSERT_GT(pids.back(), 0);
         }
         const auto codes = wait_all(pids, 120);
@@ -136,7 +146,8 @@ TEST(StoreImportIdentity, ThirteenConcurrentImportsIntoANewStoreAllSucceed) {
             ASSERT_EQ(r.tasks.size(), 1u);
             EXPECT_EQ(r.tasks[0].samples.size(), 3u) << r.config_hash;
         }
-        EXPECT_EQ(hashes, (std::multiset<std::string>{"h0", "h1", "h2", "h3", "h4", "h5"})) << "round " << round;
+        EXPECT_EQ(hashes, (std::multiset<std::string>{"h0", "h1", "h2", "h3", "h4", "h5"}))
+            << "round " << round;
         if (HasFailure()) break;
     }
 }

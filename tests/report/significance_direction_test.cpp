@@ -39,20 +39,27 @@ TEST(SignificanceDirection, ReportMarksGainsAndLossesApart) {
     EXPECT_NEAR(gain.p_value, 2.0 / 1001.0, 1e-12);
 
     const auto md = render_markdown(*data);
-    EXPECT_NE(md.find("| up | Q8_0 | zero-shot | 8.50 | 1.000 [0.750, 1.000] | +1.000 [+1.000, +1.000] significant gain "
+    EXPECT_NE(md.find("| up | Q8_0 | zero-shot | 8.50 | 1.000 [0.750, 1.000] | +1.000 [+1.000, "
+                      "+1.000] significant gain "
                       "| 0.0020 | 4 |"),
               std::string::npos)
         << md;
-    EXPECT_NE(md.find("| down | Q4_K_M | zero-shot | 4.89 | 0.000 [0.000, 0.250] | -1.000 [-1.000, -1.000] significant "
+    EXPECT_NE(md.find("| down | Q4_K_M | zero-shot | 4.89 | 0.000 [0.000, 0.250] | -1.000 [-1.000, "
+                      "-1.000] significant "
                       "loss | 0.0020 | 4 |"),
               std::string::npos)
         << md;
     EXPECT_EQ(md.find(" *"), std::string::npos) << md;  // no direction-less mark left
     const auto html = render_html(*data);
-    EXPECT_NE(html.find("<td class=\"significant gain\">+1.000 [+1.000, +1.000] significant gain</td>"), std::string::npos);
-    EXPECT_NE(html.find("<td class=\"significant loss\">-1.000 [-1.000, -1.000] significant loss</td>"), std::string::npos);
+    EXPECT_NE(
+        html.find("<td class=\"significant gain\">+1.000 [+1.000, +1.000] significant gain</td>"),
+        std::string::npos);
+    EXPECT_NE(
+        html.find("<td class=\"significant loss\">-1.000 [-1.000, -1.000] significant loss</td>"),
+        std::string::npos);
     const auto csv = render_csv(*data);
-    EXPECT_NE(csv.find("\npubmedqa,up,q8_0,zero-shot,8.5000,accuracy,1.000000,0.750000,1.000000,4,0.000000,0,1.000000,"
+    EXPECT_NE(csv.find("\npubmedqa,up,q8_0,zero-shot,8.5000,accuracy,1.000000,0.750000,1.000000,4,"
+                       "0.000000,0,1.000000,"
                        "1.000000,1.000000,0.001998,4,1,"),
               std::string::npos)
         << csv;
@@ -70,12 +77,17 @@ TEST(SignificanceDirection, RecommendSaysGainsForAHigherQuantizedScore) {
     EXPECT_DOUBLE_EQ(up.drop, -1.0);  // full precision - this: negative is a gain
     EXPECT_TRUE(up.significant);
     EXPECT_EQ(rec->explanation,
-              "Deploy up at Q8_0 with zero-shot prompting: expected score 1.000 (95% CI 0.750 to 1.000; mean primary "
-              "metric over pubmedqa). It needs 6.00 GiB (measured peak) of the 8.00 GiB budget, leaving 2.00 GiB headroom. "
-              "Against up at full precision it gains 1.000 (95% CI 1.000 to 1.000), which is statistically significant.");
+              "Deploy up at Q8_0 with zero-shot prompting: expected score 1.000 (95% CI 0.750 to "
+              "1.000; mean primary "
+              "metric over pubmedqa). It needs 6.00 GiB (measured peak) of the 8.00 GiB budget, "
+              "leaving 2.00 GiB headroom. "
+              "Against up at full precision it gains 1.000 (95% CI 1.000 to 1.000), which is "
+              "statistically significant.");
     const std::string text = rec->to_text();
-    EXPECT_NE(text.find("6.00 GiB  +1.000 [+1.000,+1.000] significant gain\n"), std::string::npos) << text;
-    EXPECT_NE(text.find("4.00 GiB  -1.000 [-1.000,-1.000] significant loss\n"), std::string::npos) << text;
+    EXPECT_NE(text.find("6.00 GiB  +1.000 [+1.000,+1.000] significant gain\n"), std::string::npos)
+        << text;
+    EXPECT_NE(text.find("4.00 GiB  -1.000 [-1.000,-1.000] significant loss\n"), std::string::npos)
+        << text;
     const auto j = rec->to_json();
     EXPECT_EQ(j["ranked"][0]["significance"], "significant gain");
     EXPECT_EQ(j["ranked"][1]["significance"], "significant loss");
@@ -92,7 +104,8 @@ TEST(SignificanceDirection, RecommendSaysLosesForALowerQuantizedScore) {
     ASSERT_EQ(rec->ranked.size(), 1u);
     EXPECT_DOUBLE_EQ(rec->ranked[0].drop, 1.0);
     EXPECT_EQ(rec->explanation.substr(rec->explanation.find(" Against")),
-              " Against down at full precision it loses 1.000 (95% CI 1.000 to 1.000), which is statistically "
+              " Against down at full precision it loses 1.000 (95% CI 1.000 to 1.000), which is "
+              "statistically "
               "significant.");
 }
 

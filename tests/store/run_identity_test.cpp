@@ -1,7 +1,9 @@
 // A stored run is identified by its content (configuration hash + model sha256), not by the path it
-// was imported from: another spelling, a symlink or a copy of a stored run is a no-op; a changed run
-// (more samples after a resume) replaces the stored one; another configuration is another run even
-// in the same directory. Also: the evaluated split's caveat (test_set_note) reaches the store.
+// was imported from: another spelling, a symlink or a copy of a stored run is a no-op; a changed
+// run (more samples after a resume) replaces the stored one; another configuration is another run
+// even in the same directory. Also: the evaluated split's caveat (test_set_note) reaches the store.
+#include "store/run_identity.h"
+
 #include <gtest/gtest.h>
 
 #include <fstream>
@@ -11,7 +13,6 @@
 #include <sstream>
 
 #include "biomedq/store.h"
-#include "store/run_identity.h"
 #include "support/paths.h"
 
 namespace biomedq {
@@ -54,8 +55,9 @@ TEST(RunIdentity, AnotherSpellingASymlinkOrACopyIsTheSameRun) {
     ASSERT_TRUE(first.ok()) << first.error().message;
     EXPECT_EQ(first->change, Change::kAdded);
     const std::string stored_dir = fs::canonical(r1).string();
-    for (const std::string spelling : {r1.string() + "/", (dir / "link").string(), (dir / "copy").string(),
-                                       (dir / "runs" / "." / "r1" / ".." / "r1").string()}) {
+    for (const std::string spelling :
+         {r1.string() + "/", (dir / "link").string(), (dir / "copy").string(),
+          (dir / "runs" / "." / "r1" / ".." / "r1").string()}) {
         auto again = store->import_run(spelling);
         ASSERT_TRUE(again.ok()) << again.error().message;
         EXPECT_EQ(again->change, Change::kUnchanged) << spelling;
@@ -66,7 +68,8 @@ TEST(RunIdentity, AnotherSpellingASymlinkOrACopyIsTheSameRun) {
     auto runs = store->load_runs(true);
     ASSERT_TRUE(runs.ok()) << runs.error().message;
     ASSERT_EQ(runs->size(), 1u);
-    EXPECT_EQ(runs->front().run_dir, stored_dir);  // the first import's path, with no trailing slash
+    EXPECT_EQ(runs->front().run_dir,
+              stored_dir);  // the first import's path, with no trailing slash
     EXPECT_EQ(runs->front().content_sha256.size(), 64u);
     EXPECT_EQ(runs->front().tasks.at(0).samples.size(), 3u);
 }
@@ -82,7 +85,8 @@ TEST(RunIdentity, AResumedRunWithMoreSamplesReplacesTheStoredOne) {
     // What a resume leaves: one more sample, and results.json rescored over it.
     std::ofstream(r1 / "samples.jsonl", std::ios::app)
         << R"({"task":"pubmedqa","id":"q-d","index":3,"gold":{"labels":["yes"],"spans":[]},)"
-        << R"("parsed":{"valid":true,"labels":["yes"],"spans":[]},"score":1.0})" << "\n";
+        << R"("parsed":{"valid":true,"labels":["yes"],"spans":[]},"score":1.0})"
+        << "\n";
     edit_results(r1, [](nlohmann::json& j) {
         j["tasks"]["pubmedqa"]["n_examples"] = 4;
         j["tasks"]["pubmedqa"]["n_selected"] = 4;
@@ -116,9 +120,12 @@ TEST(RunIdentity, AnotherConfigurationOrModelIsAnotherRunEvenFromTheSameDirector
     auto store = ResultStore::open(dir / "results.sqlite");
     ASSERT_TRUE(store.ok());
     ASSERT_EQ(store->import_run(r1)->change, Change::kAdded);
-    edit_results(r1, [](nlohmann::json& j) { j["config"]["hash"] = "def456"; });  // e.g. rerun with --prompt cot
+    edit_results(r1, [](nlohmann::json& j) {
+        j["config"]["hash"] = "def456";
+    });  // e.g. rerun with --prompt cot
     ASSERT_EQ(store->import_run(r1)->change, Change::kAdded);
-    edit_results(r1, [](nlohmann::json& j) { j["model"]["sha256"] = "2233"; });  // another model file
+    edit_results(r1,
+                 [](nlohmann::json& j) { j["model"]["sha256"] = "2233"; });  // another model file
     ASSERT_EQ(store->import_run(r1)->change, Change::kAdded);
     EXPECT_EQ(store->count_runs().value(), 3);
     auto runs = store->load_runs(false);
@@ -147,7 +154,8 @@ TEST(RunIdentity, ContentDigestCoversEverythingStoredButPathAndImportTime) {
     b.tasks[0].samples[0].parsed.labels = {"no"};
     EXPECT_NE(store::run_content_sha256(b), digest);
     b = a;
-    b.tasks[0].samples.push_back(StoredSample{"q1", 1, 0.0, Gold{{"no"}, {}}, Prediction{false, {}, {}}});
+    b.tasks[0].samples.push_back(
+        StoredSample{"q1", 1, 0.0, Gold{{"no"}, {}}, Prediction{false, {}, {}}});
     EXPECT_NE(store::run_content_sha256(b), digest);
     b = a;
     b.model_name = "renamed";  // import --model-name: a changed run, replaced
@@ -161,10 +169,12 @@ TEST(TestSetNote, ImportedFromResultsJsonOrTheTaskConfigForOlderRuns) {
     const auto dir = test::make_temp_dir("store_test_set_note");
     auto store = ResultStore::open(dir / "results.sqlite");
     ASSERT_TRUE(store.ok());
-    const std::string chemprot_note = "approximate reconstruction of the BLUE test set; report as such";
-    // The fixture turned into a ChemProt run: its task config (the shipped tasks/chemprot.yaml) notes
-    // that the test split (--subset all) is a reconstruction.
-    auto as_chemprot = [&](const std::string& name, const std::string& subset, const std::string& note) {
+    const std::string chemprot_note =
+        "approximate reconstruction of the BLUE test set; report as such";
+    // The fixture turned into a ChemProt run: its task config (the shipped tasks/chemprot.yaml)
+    // notes that the test split (--subset all) is a reconstruction.
+    auto as_chemprot = [&](const std::string& name, const std::string& subset,
+                           const std::string& note) {
         const auto run = copy_of_fixture(dir / name);
         edit_results(run, [&](nlohmann::json& j) {
             j["config"]["hash"] = name;
@@ -174,22 +184,26 @@ TEST(TestSetNote, ImportedFromResultsJsonOrTheTaskConfigForOlderRuns) {
             if (!note.empty()) j["tasks"]["chemprot"]["test_set_note"] = note;
         });
         std::string samples = slurp(run / "samples.jsonl");
-        for (auto p = samples.find("pubmedqa"); p != std::string::npos; p = samples.find("pubmedqa")) {
+        for (auto p = samples.find("pubmedqa"); p != std::string::npos;
+             p = samples.find("pubmedqa")) {
             samples.replace(p, 8, "chemprot");
         }
         std::ofstream(run / "samples.jsonl") << samples;
         return run;
     };
-    ASSERT_TRUE(store->import_run(as_chemprot("all-new", "all", "as written in results.json")).ok());
-    ASSERT_TRUE(store->import_run(as_chemprot("all-old", "all", "")).ok());  // before results.json had the field
+    ASSERT_TRUE(
+        store->import_run(as_chemprot("all-new", "all", "as written in results.json")).ok());
+    ASSERT_TRUE(store->import_run(as_chemprot("all-old", "all", ""))
+                    .ok());  // before results.json had the field
     ASSERT_TRUE(store->import_run(as_chemprot("sample", "sample200", "")).ok());
     auto runs = store->load_runs(false);
     ASSERT_TRUE(runs.ok()) << runs.error().message;
     std::map<std::string, std::string> note_by_run;
     for (const auto& r : *runs) note_by_run[r.config_hash] = r.task("chemprot")->test_set_note;
-    EXPECT_EQ(note_by_run, (std::map<std::string, std::string>{{"all-new", "as written in results.json"},
-                                                               {"all-old", chemprot_note},
-                                                               {"sample", ""}}));
+    EXPECT_EQ(note_by_run,
+              (std::map<std::string, std::string>{{"all-new", "as written in results.json"},
+                                                  {"all-old", chemprot_note},
+                                                  {"sample", ""}}));
 }
 
 }  // namespace
