@@ -47,7 +47,7 @@ TEST(StoreImportIdentity, AnotherPathASymlinkOrACopyIsOneRunInTheStoreAndTheRepo
     const auto first = import(r1.string(), db);
     ASSERT_EQ(first.exit_code, 0) << first.err;
     EXPECT_NE(first.err.find(r1.string() + " -> run 1 (added)"), std::string::npos) << first.err;
-    for (const std::string spelling :
+    for (const std::string& spelling :
          {r1.string() + "/", (dir / "link").string(), (dir / "copy").string()}) {
         const auto again = import(spelling, db);
         ASSERT_EQ(again.exit_code, 0) << again.err;

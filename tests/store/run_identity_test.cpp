@@ -55,7 +55,7 @@ TEST(RunIdentity, AnotherSpellingASymlinkOrACopyIsTheSameRun) {
     ASSERT_TRUE(first.ok()) << first.error().message;
     EXPECT_EQ(first->change, Change::kAdded);
     const std::string stored_dir = fs::canonical(r1).string();
-    for (const std::string spelling :
+    for (const std::string& spelling :
          {r1.string() + "/", (dir / "link").string(), (dir / "copy").string(),
           (dir / "runs" / "." / "r1" / ".." / "r1").string()}) {
         auto again = store->import_run(spelling);
