@@ -93,17 +93,17 @@ TEST(ParseNer, CaseSensitiveMatchFirstThenIgnoringCase) {
     e.id = "s2";
     e.tokens = {"Vitamin", "E", "levels", "(", "s", ".", "e", ".", "mean", ")", "rose", "."};
     for (const auto& t : e.tokens) e.text += (e.text.empty() ? "" : " ") + t;
-    ASSERT_EQ(e.text, "Vitamin E levels ( s . e . mean ) rose .");  // E 8-9, e 22-23
+    ASSERT_EQ(e.text, "Vitamin E levels ( s . e . mean ) rose .");  // E 8-9, e 23-24
     auto spans_of = [&](const std::string& output) {
         Spans out;
         for (const auto& s : parse_answer(test::shipped_task("bc5cdr-chem"), e, output).spans) out.emplace_back(s.begin, s.end);
         return out;
     };
     EXPECT_EQ(spans_of(R"(["E"])"), (Spans{{8, 9}}));
-    EXPECT_EQ(spans_of(R"(["e"])"), (Spans{{22, 23}}));
+    EXPECT_EQ(spans_of(R"(["e"])"), (Spans{{23, 24}}));
     EXPECT_EQ(spans_of(R"(["Vitamin E"])"), (Spans{{0, 9}}));
     EXPECT_EQ(spans_of(R"(["VITAMIN E"])"), (Spans{{0, 9}}));  // fallback: no case-sensitive match
-    EXPECT_EQ(spans_of(R"(["vitamin e", "e"])"), (Spans{{0, 9}, {22, 23}}));  // each mention on its own
+    EXPECT_EQ(spans_of(R"(["vitamin e", "e"])"), (Spans{{0, 9}, {23, 24}}));  // each mention on its own
 }
 
 }  // namespace
