@@ -120,4 +120,10 @@ Result<PairedDifference> paired_bootstrap(const std::string& metric_name, const 
 
 const std::vector<std::string>& known_metrics();
 
+// How a difference b - a (a run against its reference: quantized - full precision, compare's B - A)
+// reads for b, in every output that marks significance: "significant gain" when significant and
+// positive, "significant loss" when significant and negative, "" otherwise. Gains and losses are
+// told apart by the sign, never by the mark alone.
+std::string significance_label(double difference, bool significant);
+
 }  // namespace biomedq

@@ -46,6 +46,15 @@ std::vector<std::size_t> pareto_frontier(const std::vector<ParetoPoint>& points)
 
 // Text for HTML element content and attribute values: & < > " ' escaped.
 std::string html_escape(std::string_view text);
+// Text for report.md (table cells, headings): & < > as HTML entities, so no HTML gets through, and
+// Markdown's inline syntax (\ ` * _ [ ] | ~) backslash-escaped, so a model name shows as written and
+// never becomes emphasis, a link, code or an extra table column; newlines become spaces. An '_'
+// between two letters or digits is kept as is (it cannot start emphasis there: "Q4_K_M").
+std::string markdown_escape(std::string_view text);
+// One results.csv field: text a spreadsheet would run as a formula (first character = + - @, tab or
+// CR) gets a leading single quote, then the field is quoted (RFC 4180, quotes doubled) when it holds
+// a comma, quote, CR or LF, or was neutralised. Only for text fields; numbers are written as numbers.
+std::string csv_escape(std::string_view text);
 // JSON that can sit inside a <script> element: '<', '>', '&', U+2028 and U+2029 written as \u
 // escapes, so "</script>" in a model name or dataset text cannot end the script.
 std::string json_for_script(const nlohmann::json& value);
@@ -76,7 +85,7 @@ struct ReportRow {
     double difference = 0.0, difference_ci_low = 0.0, difference_ci_high = 0.0;  // this - full precision
     double p_value = 1.0;
     int n_paired = 0;
-    bool significant = false;  // p_value < alpha
+    bool significant = false;  // p_value < alpha; a gain or a loss by the sign of `difference`
     std::uint64_t bytes_weights = 0, bytes_kv = 0, bytes_compute = 0, bytes_peak = 0;
     double memory_saved = 0.0;  // 1 - peak / full precision's peak; 0 without a reference
     double examples_per_s = 0.0;
@@ -87,6 +96,7 @@ struct ReportRow {
     bool has_fidelity = false;
     double kl_mean = 0.0, kl_mean_se = 0.0;  // nats per token
     double top1_agreement = 0.0, top1_se = 0.0;  // fraction in [0, 1]
+    std::string test_set_note;  // the evaluated split's caveat (StoredTask::test_set_note); "" for none
 };
 
 struct ReportData {
@@ -151,7 +161,7 @@ struct Candidate {
     bool fits = false;
     bool has_reference = false;
     double drop = 0.0, drop_ci_low = 0.0, drop_ci_high = 0.0;  // full precision - this (positive = loss)
-    bool significant = false;
+    bool significant = false;  // the CI of `drop` excludes 0: a loss when drop > 0, a gain when drop < 0
     bool within_max_drop = true;
 };
 

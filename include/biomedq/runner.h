@@ -88,7 +88,9 @@ Result<RunOutcome> run_eval(const RunConfig& config, const std::atomic<bool>* ca
 Result<RunOutcome> rescore_run(const std::filesystem::path& run_dir);
 
 // Per task: paired difference of every metric (B - A) with CI and p-value, and agreement rate, over
-// the examples both runs finished. Returns the comparison as JSON and a printable table.
+// the examples both runs finished. Returns the comparison as JSON and a printable table. Each metric
+// says whether B is significantly better or worse than A (p < 0.05): "significant gain" (B - A > 0),
+// "significant loss" (B - A < 0) or "not significant" (the table prints "-").
 struct Comparison {
     nlohmann::json json;
     std::string table;

@@ -1,9 +1,15 @@
 // The result store: finished eval runs in one SQLite file (results.sqlite), so reports and
 // recommendations read one place instead of many run directories. Schema: docs/STORE_SCHEMA.md.
 //
-// A run is identified by its run directory (absolute path): importing the same directory again
-// replaces the stored run (idempotent). Per-example gold, parsed answer and score are stored, so a
-// report can compute paired bootstrap differences between runs without the run directories.
+// A run is identified by its content, not by where it lies: its configuration hash and model sha256
+// (the same run reached through another path, a symlink or a copy is the same run). Storing a run
+// whose identity is already stored is a no-op when everything stored is unchanged (same samples,
+// scores, model and measurements), and otherwise replaces the stored run (e.g. more samples after a
+// resume). Per-example gold, parsed answer and score are stored, so a report can compute paired
+// bootstrap differences between runs without the run directories.
+//
+// Several processes may import into one store at once (a new one included): each waits for the
+// others' write transactions instead of failing with "database is locked".
 //
 // Thread safety: a ResultStore is one SQLite connection; use it from one thread at a time.
 #pragma once
@@ -23,8 +29,9 @@
 
 namespace biomedq {
 
-// 2: the fidelity table (version 1 stores are migrated on open).
-inline constexpr int kStoreSchemaVersion = 3;
+// 2: the fidelity table; 3: memory per device and the KV cache type; 4: runs identified by content
+// (older stores are migrated on open; docs/STORE_SCHEMA.md).
+inline constexpr int kStoreSchemaVersion = 4;
 
 struct StoredSample {
     std::string example_id;
@@ -45,6 +52,9 @@ struct StoredTask {
     std::vector<MetricValue> metrics;
     MetricOptions metric_options;  // label set + negative label (for paired bootstrap)
     std::vector<StoredSample> samples;  // in index order; empty unless loaded with samples
+    // The evaluated split's caveat from the task config (results.json tasks.<task>.test_set_note), e.g.
+    // ChemProt's --subset all: "approximate reconstruction of the BLUE test set; report as such".
+    std::string test_set_note;
 
     // The metric called `name`, or nullptr.
     const MetricValue* metric(const std::string& name) const;
@@ -65,7 +75,7 @@ struct StoredDeviceMemory {
 
 struct StoredRun {
     std::int64_t id = 0;
-    std::string run_dir;     // absolute; the identity of a run
+    std::string run_dir;     // absolute; where it was (last) imported from, not its identity
     std::string model_name;  // grouping key: the sweep's model name, or general.name on import
     std::string model_path;
     std::string model_sha256;
@@ -96,9 +106,25 @@ struct StoredRun {
     std::string imported_at;  // UTC ISO 8601
     std::vector<StoredDeviceMemory> devices;  // by device name; "host" first
     std::vector<StoredTask> tasks;
+    // Set by the store: sha256 of everything stored for the run except its directory and import time
+    // (store/run_identity.h). Empty for runs migrated from a version-3 store.
+    std::string content_sha256;
 
     bool full_precision() const;  // f32 / f16 / bf16
     const StoredTask* task(const std::string& name) const;
+};
+
+// What storing a run did.
+struct PutRunOutcome {
+    enum class Change {
+        kAdded,      // no run with this configuration hash and model sha256 was stored
+        kReplaced,   // one was, with other content: it was replaced
+        kUnchanged,  // one was, with the same content: nothing was written
+    };
+    Change change = Change::kAdded;
+    std::int64_t id = 0;            // the stored run's id (the existing one when unchanged)
+    std::int64_t previous_id = 0;   // kReplaced / kUnchanged: the run found with the same identity
+    std::string previous_run_dir;   // ... and the directory it had been imported from
 };
 
 // Overrides for what import reads from results.json.
@@ -122,14 +148,15 @@ public:
     ~ResultStore();
 
     // Reads <run_dir>/results.json and samples.jsonl (and the task configs named by the run, for their
-    // label sets) and stores the run in one transaction, replacing a run already stored for the same
-    // directory. A <run_dir>/fidelity.json (written by sweeps for quantized cells) is stored with
-    // put_fidelity. Returns the run's id. Errors: kNotFound/kParse naming the file and field, kIo.
-    Result<std::int64_t> import_run(const std::filesystem::path& run_dir, const ImportOptions& options = {});
+    // label sets) and stores the run with put_run. A <run_dir>/fidelity.json (written by sweeps for
+    // quantized cells) is stored with put_fidelity. Errors: kNotFound/kParse naming the file and
+    // field, kIo.
+    Result<PutRunOutcome> import_run(const std::filesystem::path& run_dir, const ImportOptions& options = {});
 
-    // Stores a run given as values (tests, and import_run's last step). Replaces a run with the same
-    // run_dir. Returns its id.
-    Result<std::int64_t> put_run(const StoredRun& run);
+    // Stores a run given as values (tests, and import_run's last step) in one transaction: added,
+    // replacing the stored run with the same (config_hash, model_sha256) when its content differs, or
+    // nothing at all when the content is the same. run.content_sha256 is ignored (computed here).
+    Result<PutRunOutcome> put_run(const StoredRun& run);
 
     // Every stored run, ordered by model name, bits per weight (descending), prompt. Samples are read
     // only when `with_samples`.

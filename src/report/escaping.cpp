@@ -1,7 +1,14 @@
-// Escaping for the HTML report: model names and dataset text are untrusted text.
+// Escaping for the reports (HTML, Markdown, CSV): model names and dataset text are untrusted text.
+#include <cctype>
+
 #include "biomedq/report.h"
 
 namespace biomedq {
+namespace {
+
+bool is_alnum(char c) { return std::isalnum(static_cast<unsigned char>(c)) != 0; }
+
+}  // namespace
 
 std::string html_escape(std::string_view text) {
     std::string out;
@@ -17,6 +24,54 @@ std::string html_escape(std::string_view text) {
         }
     }
     return out;
+}
+
+std::string markdown_escape(std::string_view text) {
+    std::string out;
+    out.reserve(text.size());
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        const char c = text[i];
+        switch (c) {
+            case '&': out += "&amp;"; break;
+            case '<': out += "&lt;"; break;
+            case '>': out += "&gt;"; break;
+            case '\n':
+            case '\r': out += ' '; break;
+            case '_': {
+                const bool intraword = i > 0 && i + 1 < text.size() && is_alnum(text[i - 1]) && is_alnum(text[i + 1]);
+                out += intraword ? "_" : "\\_";
+                break;
+            }
+            case '\\':
+            case '`':
+            case '*':
+            case '[':
+            case ']':
+            case '|':
+            case '~':
+                out += '\\';
+                out += c;
+                break;
+            default: out += c;
+        }
+    }
+    return out;
+}
+
+std::string csv_escape(std::string_view text) {
+    std::string field;
+    // Spreadsheets run a cell starting with these as a formula (=HYPERLINK(...), +cmd|...): a leading
+    // quote makes it text and is not shown.
+    const bool formula = !text.empty() && std::string_view("=+-@\t\r").find(text.front()) != std::string_view::npos;
+    if (formula) field += '\'';
+    field += text;
+    if (!formula && field.find_first_of(",\"\n\r") == std::string::npos) return field;
+    std::string out = "\"";
+    for (const char c : field) {
+        if (c == '"') out += '"';
+        out += c;
+    }
+    return out + "\"";
 }
 
 std::string json_for_script(const nlohmann::json& value) {

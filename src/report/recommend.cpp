@@ -173,6 +173,26 @@ std::string imatrix_note(const std::string& model, const std::string& type) {
                        model, type);
 }
 
+// -x without a negative zero (fmt prints -0.0 as "-0.000").
+double negated(double x) { return -x + 0.0; }
+
+// "loses 0.067 (95% CI 0.020 to 0.148), which is statistically significant", or "gains ..." when the
+// quantized model scored higher: drop is full precision - this, so a negative drop is a gain, and its
+// CI flips with it.
+std::string change_words(const Candidate& c) {
+    const std::string significance =
+        c.significant ? "which is statistically significant" : "which is not statistically significant";
+    if (c.drop > 0) {
+        return fmt::format("loses {:.3f} (95% CI {:.3f} to {:.3f}), {}", c.drop, c.drop_ci_low, c.drop_ci_high, significance);
+    }
+    if (c.drop < 0) {
+        return fmt::format("gains {:.3f} (95% CI {:.3f} to {:.3f}), {}", negated(c.drop), negated(c.drop_ci_high),
+                           negated(c.drop_ci_low), significance);
+    }
+    return fmt::format("scores the same on average (difference 0.000, 95% CI {:.3f} to {:.3f}), {}",
+                       negated(c.drop_ci_high), negated(c.drop_ci_low), significance);
+}
+
 std::string explain(const Recommendation& rec) {
     const auto& o = rec.options;
     if (rec.ranked.empty() && rec.excluded.empty()) {
@@ -208,9 +228,7 @@ std::string explain(const Recommendation& rec) {
     } else if (!c.has_reference) {
         s += fmt::format(" No full-precision run of {} is stored, so what quantization costs is unknown.", c.model);
     } else {
-        s += fmt::format(" Against {} at full precision it loses {:.3f} (95% CI {:.3f} to {:.3f}), which is {}.", c.model,
-                         c.drop, c.drop_ci_low, c.drop_ci_high,
-                         c.significant ? "statistically significant" : "not statistically significant");
+        s += " Against " + c.model + " at full precision it " + change_words(c) + ".";
     }
     return s;
 }
@@ -266,6 +284,8 @@ nlohmann::json Recommendation::to_json() const {
                 j["drop_ci_low"] = c.drop_ci_low;
                 j["drop_ci_high"] = c.drop_ci_high;
                 j["significant"] = c.significant;
+                const std::string label = significance_label(negated(c.drop), c.significant);
+                j["significance"] = label.empty() ? "not significant" : label;
             }
             j["within_max_drop"] = c.within_max_drop;
         } else {
@@ -305,22 +325,26 @@ nlohmann::json Recommendation::to_json() const {
 std::string Recommendation::to_text() const {
     std::string out = fmt::format("GPU memory budget: {}\n\n", format_bytes(options.bytes_gpu_budget));
     if (!ranked.empty() || !excluded.empty()) {
-        out += fmt::format("{:<4} {:<22} {:<8} {:<12} {:>24} {:>12} {:>26}\n", "rank", "model", "quant", "prompt",
-                           "score [95% CI]", "peak", "loss vs full precision");
+        out += fmt::format("{:<4} {:<22} {:<8} {:<12} {:>24} {:>12}  {}\n", "rank", "model", "quant", "prompt",
+                           "score [95% CI]", "peak", "change vs full precision [95% CI]");
         int rank = 0;
         auto line = [&](const Candidate& c, const std::string& tag) {
-            const std::string loss = !c.has_reference ? "unknown"
-                                     : (c.quant_type == "f16" || c.quant_type == "bf16" || c.quant_type == "f32")
-                                         ? "reference"
-                                         : fmt::format("{:+.3f} [{:+.3f},{:+.3f}]{}", c.drop, c.drop_ci_low,
-                                                       c.drop_ci_high, c.significant ? " *" : "");
-            out += fmt::format("{:<4} {:<22} {:<8} {:<12} {:>24} {:>12} {:>26}\n", tag, c.model, upper(c.quant_type),
+            // The change is this - full precision (as in compare and the report), so + is better.
+            const std::string label = significance_label(negated(c.drop), c.significant);
+            const std::string change =
+                !c.has_reference ? "unknown"
+                : (c.quant_type == "f16" || c.quant_type == "bf16" || c.quant_type == "f32")
+                    ? "reference"
+                    : fmt::format("{:+.3f} [{:+.3f},{:+.3f}]{}", negated(c.drop), negated(c.drop_ci_high),
+                                  negated(c.drop_ci_low), label.empty() ? "" : " " + label);
+            out += fmt::format("{:<4} {:<22} {:<8} {:<12} {:>24} {:>12}  {}\n", tag, c.model, upper(c.quant_type),
                                c.prompt, fmt::format("{:.3f} [{:.3f}, {:.3f}]", c.score, c.ci_low, c.ci_high),
-                               format_bytes(c.bytes_memory), loss);
+                               format_bytes(c.bytes_memory), change);
         };
         for (const auto& c : ranked) line(c, std::to_string(++rank));
         for (const auto& c : excluded) line(c, c.fits ? "drop" : "big");
-        out += "(drop: loses more than --max-drop; big: over the budget; * significant loss)\n\n";
+        out += "(drop: loses more than --max-drop; big: over the budget; significant gain / loss: the 95% CI of the "
+               "change excludes 0, better / worse than full precision)\n\n";
     }
     if (!estimated.empty()) {
         out += "Not run yet (memory estimated from the model file, no score):\n";

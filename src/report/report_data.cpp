@@ -58,6 +58,7 @@ Result<ReportData> build_report_data(const std::vector<StoredRun>& runs, const s
                 row.ci_high = m->ci_high;
             }
             row.n_examples = task->n_examples;
+            row.test_set_note = task->test_set_note;
             row.invalid_rate = task->invalid_rate;
             row.bytes_weights = run.bytes_weights;
             row.bytes_kv = run.bytes_kv;

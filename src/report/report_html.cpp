@@ -10,6 +10,8 @@ namespace biomedq {
 std::string difference_text(const ReportRow& r);  // report_text.cpp
 std::string kl_text(const ReportRow& r);          // report_text.cpp
 std::string top1_text(const ReportRow& r);        // report_text.cpp
+std::string test_set_note_text(const std::string& task, const std::string& note);           // report_text.cpp
+std::vector<std::string> task_test_set_notes(const ReportData& data, const std::string& task);  // report_text.cpp
 
 namespace {
 
@@ -20,10 +22,19 @@ th, td { border: 1px solid #ccc; padding: 0.25em 0.6em; text-align: right; }
 th { background: #f3f3f3; }
 td.text { text-align: left; }
 tr.reference td { background: #f7fbff; }
-.significant { color: #b00020; font-weight: bold; }
+.significant { font-weight: bold; }
+.significant.loss { color: #b00020; }
+.significant.gain { color: #1b7f3b; }
 .note { color: #555; max-width: 60em; }
 .plot { margin: 1em 0 2em; }
 )css";
+
+// Gains and losses are coloured apart (green, red); the cell's words say which, for print too.
+std::string significance_class(const ReportRow& r) {
+    const std::string label = significance_label(r.difference, r.significant);
+    if (label.empty()) return "";
+    return label == "significant gain" ? " class=\"significant gain\"" : " class=\"significant loss\"";
+}
 
 std::string task_table(const ReportData& data, const std::string& task) {
     std::string out = "<table><thead><tr><th>model</th><th>quant</th><th>prompt</th><th>bpw</th><th>score [95% CI]</th>"
@@ -33,11 +44,11 @@ std::string task_table(const ReportData& data, const std::string& task) {
         if (r.task != task) continue;
         out += fmt::format(
             "<tr{}><td class=\"text\">{}</td><td class=\"text\">{}</td><td class=\"text\">{}</td><td>{:.2f}</td>"
-            "<td>{:.3f} [{:.3f}, {:.3f}]</td><td{}>{}</td><td>{}</td><td>{}</td><td>{:.1f}%</td><td>{}</td><td>{}</td>"
+            "<td>{:.3f} [{:.3f}, {:.3f}]{}</td><td{}>{}</td><td>{}</td><td>{}</td><td>{:.1f}%</td><td>{}</td><td>{}</td>"
             "<td>{}</td><td>{}</td></tr>\n",
             r.is_reference ? " class=\"reference\"" : "", html_escape(r.model), html_escape(quant_display(r.quant_type, r.kv_type)),
             html_escape(r.prompt), r.bits_per_weight, r.score, r.ci_low, r.ci_high,
-            r.significant ? " class=\"significant\"" : "", html_escape(difference_text(r)),
+            r.test_set_note.empty() ? "" : " †", significance_class(r), html_escape(difference_text(r)),
             r.has_reference ? fmt::format("{:.4f}", r.p_value) : "-", r.n_examples, 100.0 * r.invalid_rate,
             html_escape(format_bytes(r.bytes_peak)),
             r.has_reference ? fmt::format("{:.1f}%", 100.0 * r.memory_saved) : "-", html_escape(kl_text(r)),
@@ -94,7 +105,9 @@ std::string render_html(const ReportData& data) {
     out += "</head><body>\n<h1>biomedq report</h1>\n";
     out += "<p class=\"note\">Scores are each task's primary metric with a 95% bootstrap CI. Δ is the paired-bootstrap "
            "difference to the same model's full-precision run (same prompt, subset and seed) on the examples both "
-           "finished; <span class=\"significant\">red *</span> marks p &lt; 0.05. Memory is the measured peak (device "
+           "finished; a <span class=\"significant gain\">significant gain</span> (better than full precision) or "
+           "<span class=\"significant loss\">significant loss</span> (worse) has p &lt; 0.05. Scores marked † were "
+           "measured on a test set with a caveat, named under the task's heading. Memory is the measured peak (device "
            "peak on GPU, llama.cpp allocations on CPU); saved is against full precision. KL is the mean per-token "
            "KL divergence of the quantized model's next-token distribution from its full-precision source on the "
            "sweep's task text, and top-1 agreement the share of positions whose most likely token agrees.</p>\n";
@@ -114,7 +127,11 @@ std::string render_html(const ReportData& data) {
                "(scripts/fetch-vega.sh could not fetch it).</p>\n";
     }
     for (const auto& task : data.tasks) {
-        out += fmt::format("<h2>{}</h2>\n", html_escape(task)) + task_table(data, task);
+        out += fmt::format("<h2>{}</h2>\n", html_escape(task));
+        for (const auto& note : task_test_set_notes(data, task)) {
+            out += fmt::format("<p class=\"note\">{}</p>\n", html_escape(test_set_note_text(task, note)));
+        }
+        out += task_table(data, task);
     }
     out += "<h2>Memory and speed</h2>\n" + memory_table(data);
     if (const std::string devices = device_table(data); !devices.empty()) {

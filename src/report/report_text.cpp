@@ -1,42 +1,49 @@
 // report.md and results.csv: the same rows as the HTML report, as text.
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <vector>
+
 #include "biomedq/report.h"
 
 namespace biomedq {
 namespace {
 
-// Markdown table cells: a '|' or newline in a model name would break the table.
-std::string md_cell(const std::string& s) {
-    std::string out;
-    for (const char c : s) {
-        if (c == '|') out += "\\|";
-        else if (c == '\n' || c == '\r') out += ' ';
-        else out += c;
-    }
-    return out;
-}
+// Every text cell of report.md goes through here: model names, prompts and paths are untrusted.
+std::string md_cell(const std::string& s) { return markdown_escape(s); }
 
-std::string csv_field(const std::string& s) {
-    if (s.find_first_of(",\"\n\r") == std::string::npos) return s;
-    std::string out = "\"";
-    for (const char c : s) {
-        if (c == '"') out += '"';
-        out += c;
-    }
-    return out + "\"";
-}
+// The mark on scores measured on a split with a caveat (ChemProt's reconstructed test set).
+constexpr const char* kNoteMark = " †";
 
 }  // namespace
+
+// Shared with report_html.cpp: the distinct test-set notes of a task's rows, in row order.
+std::vector<std::string> task_test_set_notes(const ReportData& data, const std::string& task);
+std::vector<std::string> task_test_set_notes(const ReportData& data, const std::string& task) {
+    std::vector<std::string> notes;
+    for (const auto& r : data.rows) {
+        if (r.task != task || r.test_set_note.empty()) continue;
+        if (std::find(notes.begin(), notes.end(), r.test_set_note) == notes.end()) notes.push_back(r.test_set_note);
+    }
+    return notes;
+}
 
 // Shared with report_html.cpp.
 std::string difference_text(const ReportRow& r);
 std::string difference_text(const ReportRow& r) {
     if (r.is_reference) return "reference";
     if (!r.has_reference) return "no full-precision run";
+    const std::string label = significance_label(r.difference, r.significant);
     return fmt::format("{:+.3f} [{:+.3f}, {:+.3f}]{}", r.difference, r.difference_ci_low, r.difference_ci_high,
-                       r.significant ? " *" : "");
+                       label.empty() ? "" : " " + label);
 }
+
+// Shared with report_html.cpp: what a test-set note says under a task's heading.
+std::string test_set_note_text(const std::string& task, const std::string& note);
+std::string test_set_note_text(const std::string& task, const std::string& note) {
+    return fmt::format("† {} test set: {}.", task, note);
+}
+
 
 // Shared with report_html.cpp: "-" without a fidelity measurement (full precision, or none stored).
 std::string kl_text(const ReportRow& r);
@@ -52,19 +59,23 @@ std::string render_markdown(const ReportData& data) {
     std::string out = "# biomedq report\n\n";
     out += "Scores are the task's primary metric with a 95% bootstrap CI. Δ is the paired-bootstrap difference to "
            "the same model's full-precision run (same prompt, subset and seed) on the examples both finished; "
-           "`*` marks p < 0.05. Memory is the measured peak (device peak on GPU, llama.cpp allocations on CPU). KL is "
+           "a significant gain (better than full precision) or significant loss (worse) has p < 0.05. Scores marked "
+           "† were measured on a test set with a caveat, named under the task's heading. Memory is the measured "
+           "peak (device peak on GPU, llama.cpp allocations on CPU). KL is "
            "the mean per-token KL divergence (nats, ± standard error) of the quantized model's next-token "
            "distribution from its full-precision source on the sweep's task text; top-1 is how often their most "
            "likely tokens agree.\n";
     for (const auto& task : data.tasks) {
         out += fmt::format("\n## {}\n\n", md_cell(task));
+        for (const auto& note : task_test_set_notes(data, task)) out += md_cell(test_set_note_text(task, note)) + "\n\n";
         out += "| model | quant | prompt | bpw | score [95% CI] | Δ vs full precision [95% CI] | p | n | invalid | peak memory "
                "| saved | KL (nats) | top-1 |\n|---|---|---|---:|---|---|---:|---:|---:|---:|---:|---:|---:|\n";
         for (const auto& r : data.rows) {
             if (r.task != task) continue;
-            out += fmt::format("| {} | {} | {} | {:.2f} | {:.3f} [{:.3f}, {:.3f}] | {} | {} | {} | {:.1f}% | {} | {} | {} | {} |\n",
-                               md_cell(r.model), quant_display(r.quant_type, r.kv_type), md_cell(r.prompt), r.bits_per_weight, r.score,
-                               r.ci_low, r.ci_high, difference_text(r),
+            out += fmt::format("| {} | {} | {} | {:.2f} | {:.3f} [{:.3f}, {:.3f}]{} | {} | {} | {} | {:.1f}% | {} | {} | {} | {} |\n",
+                               md_cell(r.model), md_cell(quant_display(r.quant_type, r.kv_type)), md_cell(r.prompt),
+                               r.bits_per_weight, r.score, r.ci_low, r.ci_high,
+                               r.test_set_note.empty() ? "" : kNoteMark, difference_text(r),
                                r.has_reference ? fmt::format("{:.4f}", r.p_value) : "-", r.n_examples,
                                100.0 * r.invalid_rate, format_bytes(r.bytes_peak),
                                r.has_reference ? fmt::format("{:.1f}%", 100.0 * r.memory_saved) : "-", kl_text(r),
@@ -75,7 +86,7 @@ std::string render_markdown(const ReportData& data) {
            "tokens/s |\n|---|---|---|---:|---:|---:|---:|---:|---:|\n";
     for (const auto& run : data.runs) {
         out += fmt::format("| {} | {} | {} | {} | {} | {} | {} | {:.2f} | {:.1f} |\n", md_cell(run.model_name),
-                           quant_display(run.quant_type, run.kv_type), md_cell(run.prompt), format_bytes(run.bytes_weights),
+                           md_cell(quant_display(run.quant_type, run.kv_type)), md_cell(run.prompt), format_bytes(run.bytes_weights),
                            format_bytes(run.bytes_kv), format_bytes(run.bytes_compute), format_bytes(run.bytes_peak),
                            run.examples_per_s, run.generated_tokens_per_s);
     }
@@ -90,7 +101,7 @@ std::string render_markdown(const ReportData& data) {
             if (!split_over_devices(run)) continue;
             for (const auto& d : run.devices) {
                 out += fmt::format("| {} | {} | {} | {} | {} | {} | {} | {} | {} |\n", md_cell(run.model_name),
-                                   quant_display(run.quant_type, run.kv_type), md_cell(run.prompt), md_cell(d.device),
+                                   md_cell(quant_display(run.quant_type, run.kv_type)), md_cell(run.prompt), md_cell(d.device),
                                    format_bytes(d.bytes_weights), format_bytes(d.bytes_kv),
                                    format_bytes(d.bytes_compute),
                                    d.bytes_peak_used ? format_bytes(d.bytes_peak_used) : "-",
@@ -106,12 +117,12 @@ std::string render_csv(const ReportData& data) {
         "task,model,quant_type,prompt,bits_per_weight,metric,score,ci_low,ci_high,n_examples,invalid_rate,is_reference,"
         "difference,difference_ci_low,difference_ci_high,p_value,n_paired,significant,bytes_weights,bytes_kv,"
         "bytes_compute,bytes_peak,memory_saved,examples_per_s,generated_tokens_per_s,on_frontier,kl_mean,kl_mean_se,"
-        "top1_agreement,top1_se,run_dir,kv_type\n";
+        "top1_agreement,top1_se,run_dir,kv_type,test_set_note\n";
     for (const auto& r : data.rows) {
         const bool diff = r.has_reference;
-        out += fmt::format("{},{},{},{},{:.4f},{},{:.6f},{:.6f},{:.6f},{},{:.6f},{},{},{},{},{},{},{},{},{},{},{},{:.6f},{:.4f},{:.4f},{},{},{},{}\n",
-                           csv_field(r.task), csv_field(r.model), r.quant_type, csv_field(r.prompt), r.bits_per_weight,
-                           r.metric, r.score, r.ci_low, r.ci_high, r.n_examples, r.invalid_rate, r.is_reference ? 1 : 0,
+        out += fmt::format("{},{},{},{},{:.4f},{},{:.6f},{:.6f},{:.6f},{},{:.6f},{},{},{},{},{},{},{},{},{},{},{},{:.6f},{:.4f},{:.4f},{},{},{},{},{}\n",
+                           csv_escape(r.task), csv_escape(r.model), csv_escape(r.quant_type), csv_escape(r.prompt),
+                           r.bits_per_weight, csv_escape(r.metric), r.score, r.ci_low, r.ci_high, r.n_examples, r.invalid_rate, r.is_reference ? 1 : 0,
                            diff ? fmt::format("{:.6f}", r.difference) : "", diff ? fmt::format("{:.6f}", r.difference_ci_low) : "",
                            diff ? fmt::format("{:.6f}", r.difference_ci_high) : "", diff ? fmt::format("{:.6f}", r.p_value) : "",
                            r.n_paired, r.significant ? 1 : 0, r.bytes_weights, r.bytes_kv, r.bytes_compute, r.bytes_peak,
@@ -119,7 +130,7 @@ std::string render_csv(const ReportData& data) {
                            r.has_fidelity ? fmt::format("{:.6f},{:.6f},{:.6f},{:.6f}", r.kl_mean, r.kl_mean_se,
                                                         r.top1_agreement, r.top1_se)
                                           : std::string(",,,"),
-                           csv_field(r.run_dir), csv_field(r.kv_type));
+                           csv_escape(r.run_dir), csv_escape(r.kv_type), csv_escape(r.test_set_note));
     }
     return out;
 }

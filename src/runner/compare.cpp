@@ -16,6 +16,8 @@ Result<RunConfig> config_of_run(const nlohmann::json& results, const std::filesy
 
 namespace {
 
+constexpr double kSignificanceLevel = 0.05;
+
 bool same_answer(const Prediction& a, const Prediction& b) {
     return a.valid == b.valid && a.labels == b.labels && a.spans == b.spans;
 }
@@ -44,8 +46,8 @@ Result<Comparison> compare_runs(const std::filesystem::path& run_a, const std::f
 
     Comparison out;
     out.json = {{"run_a", run_a.string()}, {"run_b", run_b.string()}, {"tasks", nlohmann::json::object()}};
-    out.table = fmt::format("{:<14} {:<22} {:>8} {:>8} {:>9} {:>20} {:>8} {:>7} {:>6}\n", "task", "metric", "A", "B",
-                            "B-A", "95% CI", "p", "agree", "n");
+    out.table = fmt::format("{:<14} {:<22} {:>8} {:>8} {:>9} {:>20} {:>8} {:>7} {:>6}  {}\n", "task", "metric", "A", "B",
+                            "B-A", "95% CI", "p", "agree", "n", "B vs A");
     for (const auto& tp : plan.tasks) {
         std::vector<std::pair<std::size_t, std::pair<const nlohmann::json*, const nlohmann::json*>>> paired;
         for (const auto& r : records_a) {
@@ -75,17 +77,23 @@ Result<Comparison> compare_runs(const std::filesystem::path& run_a, const std::f
             options.seed = seed;
             for (const auto& metric : tp.task.metrics) {
                 BIOMEDQ_ASSIGN(PairedDifference d, paired_bootstrap(metric, gold, pa, pb, options));
+                // The same test as the report's mark (p < 0.05), worded by the sign of B - A.
+                const std::string label = significance_label(d.difference, d.p_value < kSignificanceLevel);
                 task_json["metrics"].push_back({{"name", metric}, {"value_a", d.value_a}, {"value_b", d.value_b},
                                                 {"difference", d.difference}, {"ci_low", d.ci_low},
-                                                {"ci_high", d.ci_high}, {"p_value", d.p_value}});
-                out.table += fmt::format("{:<14} {:<22} {:>8.3f} {:>8.3f} {:>+9.3f} {:>20} {:>8.4f} {:>6.1f}% {:>6}\n",
+                                                {"ci_high", d.ci_high}, {"p_value", d.p_value},
+                                                {"significance", label.empty() ? "not significant" : label}});
+                out.table += fmt::format("{:<14} {:<22} {:>8.3f} {:>8.3f} {:>+9.3f} {:>20} {:>8.4f} {:>6.1f}% {:>6}  {}\n",
                                          tp.task.name, metric, d.value_a, d.value_b, d.difference,
                                          fmt::format("[{:+.3f}, {:+.3f}]", d.ci_low, d.ci_high), d.p_value,
-                                         100.0 * task_json["agreement"].get<double>(), gold.size());
+                                         100.0 * task_json["agreement"].get<double>(), gold.size(),
+                                         label.empty() ? "-" : label);
             }
         }
         out.json["tasks"][tp.task.name] = task_json;
     }
+    out.table += "(B vs A: significant gain = B better than A, significant loss = B worse, at p < 0.05; "
+                 "- = not significant)\n";
     return out;
 }
 

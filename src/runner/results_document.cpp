@@ -69,6 +69,13 @@ nlohmann::json speed_section(const SessionMeasurements& s) {
             {"overhead_fraction", s.t_generate_ms > 0 ? std::max(0.0, 1.0 - decode_s / gen_s) : 0.0}};
 }
 
+// The evaluated split's caveat from the task config, e.g. ChemProt's --subset all: its test set is a
+// reconstruction, which whoever reads the score must know.
+std::string test_set_note(const TaskConfig& task, const std::string& subset) {
+    const auto split = task.data.splits.find(split_of_subset(task, subset));
+    return split == task.data.splits.end() ? std::string() : split->second.note;
+}
+
 struct ScoredTasks {
     nlohmann::json tasks;
     SampleRepairs repairs;
@@ -77,7 +84,7 @@ struct ScoredTasks {
 // Each planned example is scored from its one record (planned_samples.h), so n_examples can never
 // exceed n_selected and "complete" means every selected example has an answer.
 Result<ScoredTasks> score_tasks(const EvalPlan& plan, const std::filesystem::path& run_dir, int resamples,
-                                std::uint64_t seed) {
+                                std::uint64_t seed, const std::string& subset) {
     BIOMEDQ_ASSIGN(PlannedSamples samples, load_planned_samples(run_dir / "samples.jsonl", plan));
     ScoredTasks out;
     out.tasks = nlohmann::json::object();
@@ -85,6 +92,7 @@ Result<ScoredTasks> score_tasks(const EvalPlan& plan, const std::filesystem::pat
         BIOMEDQ_ASSIGN(auto section, score_task(tp.task, samples.by_task[tp.task.name], resamples, seed));
         section["n_selected"] = tp.examples.size();
         section["complete"] = section["n_examples"].get<std::size_t>() == tp.examples.size();
+        if (const std::string note = test_set_note(tp.task, subset); !note.empty()) section["test_set_note"] = note;
         out.tasks[tp.task.name] = section;
     }
     out.repairs = std::move(samples.repairs);
@@ -140,7 +148,8 @@ Result<nlohmann::json> build_results_document(const ResultsInputs& in, const std
     doc["config"] = {{"resolved", resolved}, {"hash", identity_hash(in.identity)}};
     if (run_shape) doc["config"]["batch_shape"] = batch_shape_to_json(*run_shape);
     doc["seed"] = in.config.seed;
-    BIOMEDQ_ASSIGN(ScoredTasks scored, score_tasks(in.plan, run_dir, in.config.bootstrap_resamples, in.config.seed));
+    BIOMEDQ_ASSIGN(ScoredTasks scored, score_tasks(in.plan, run_dir, in.config.bootstrap_resamples, in.config.seed,
+                                                          in.config.subset));
     doc["tasks"] = std::move(scored.tasks);
     doc["complete"] = all_complete(doc["tasks"]);
     scored.repairs.n_partial_line_bytes += in.session.n_partial_line_bytes_cut;
@@ -168,7 +177,8 @@ Result<nlohmann::json> rescore_document(nlohmann::json document, const EvalPlan&
     const auto& resolved = document["config"]["resolved"];
     const int resamples = resolved.value("bootstrap_resamples", 1000);
     const auto seed = document.value("seed", std::uint64_t{1234});
-    BIOMEDQ_ASSIGN(ScoredTasks scored, score_tasks(plan, run_dir, resamples, seed));
+    const std::string subset = resolved.value("subset", std::string("sample200"));
+    BIOMEDQ_ASSIGN(ScoredTasks scored, score_tasks(plan, run_dir, resamples, seed, subset));
     document["tasks"] = std::move(scored.tasks);
     document["complete"] = all_complete(document["tasks"]);
     scored.repairs.n_partial_line_bytes += partial_line_bytes_dropped;
@@ -190,6 +200,9 @@ std::string summary_table(const nlohmann::json& doc) {
         }
         out += fmt::format("{:<14} {:>8}  {:<24} {:>26} {:>7.1f}%\n", name, t["n_examples"].get<std::size_t>(), metric,
                            score, 100.0 * t["invalid_rate"].get<double>());
+    }
+    for (const auto& [name, t] : doc["tasks"].items()) {
+        if (t.contains("test_set_note")) out += fmt::format("note: {} test set: {}\n", name, t["test_set_note"].get<std::string>());
     }
     return out;
 }

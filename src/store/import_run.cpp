@@ -39,13 +39,34 @@ T optional_field(const nlohmann::json& j, const std::string& pointer, T fallback
 
 // Label sets come from the task configs the run used (results.json records their directory);
 // falls back to the shipped tasks/ when that directory is gone.
-Result<std::map<std::string, MetricOptions>> metric_options_by_task(const nlohmann::json& results) {
+Result<std::map<std::string, TaskConfig>> task_configs_of_run(const nlohmann::json& results) {
     std::filesystem::path dir = optional_field<std::string>(results, "/config/resolved/tasks_dir", "");
     if (dir.empty() || !std::filesystem::is_directory(dir)) dir = default_tasks_dir();
     BIOMEDQ_ASSIGN(auto tasks, load_task_dir(dir));
-    std::map<std::string, MetricOptions> out;
-    for (const auto& t : tasks) out[t.name] = metric_options_of(t);
+    std::map<std::string, TaskConfig> out;
+    for (auto& t : tasks) out[t.name] = std::move(t);
     return out;
+}
+
+// Runs written before results.json carried test_set_note: --subset all evaluates the test split, so
+// its note in the task config applies (e.g. ChemProt's reconstructed test set).
+std::string test_set_note_of(const nlohmann::json& results, const std::string& prefix, const std::string& subset,
+                             const TaskConfig* config) {
+    std::string note = optional_field<std::string>(results, prefix + "/test_set_note", "");
+    if (note.empty() && config && subset == "all") {
+        if (auto split = config->data.splits.find("test"); split != config->data.splits.end()) note = split->second.note;
+    }
+    return note;
+}
+
+// One spelling per directory: runs/r1, runs/r1/ and a symlink to it are stored as the same path
+// (identity does not depend on it; this keeps the recorded origin readable).
+std::filesystem::path resolved_run_dir(const std::filesystem::path& run_dir) {
+    std::error_code ec;
+    auto dir = std::filesystem::weakly_canonical(std::filesystem::absolute(run_dir), ec);
+    if (ec) dir = std::filesystem::absolute(run_dir).lexically_normal();
+    if (!dir.has_filename() && dir.has_parent_path()) dir = dir.parent_path();
+    return dir;
 }
 
 void fill_memory(const nlohmann::json& results, StoredRun& run) {
@@ -67,8 +88,8 @@ void fill_memory(const nlohmann::json& results, StoredRun& run) {
 
 }  // namespace
 
-Result<std::int64_t> ResultStore::import_run(const std::filesystem::path& run_dir, const ImportOptions& options) {
-    const auto dir = std::filesystem::absolute(run_dir).lexically_normal();
+Result<PutRunOutcome> ResultStore::import_run(const std::filesystem::path& run_dir, const ImportOptions& options) {
+    const auto dir = resolved_run_dir(run_dir);
     const auto results_path = dir / "results.json";
     BIOMEDQ_ASSIGN(std::string text, read_file(results_path));
     const auto results = nlohmann::json::parse(text, nullptr, false);
@@ -106,7 +127,7 @@ Result<std::int64_t> ResultStore::import_run(const std::filesystem::path& run_di
     if (!results.contains("tasks") || !results["tasks"].is_object()) {
         return make_error(ErrorCode::kParse, results_path.string() + ": field \"tasks\" missing or not an object");
     }
-    BIOMEDQ_ASSIGN(auto options_by_task, metric_options_by_task(results));
+    BIOMEDQ_ASSIGN(auto configs_by_task, task_configs_of_run(results));
     const auto samples_path = dir / "samples.jsonl";
     BIOMEDQ_ASSIGN(auto records, runner::read_sample_log(samples_path));
     std::map<std::string, std::vector<StoredSample>> samples_by_task;
@@ -153,9 +174,10 @@ Result<std::int64_t> ResultStore::import_run(const std::filesystem::path& run_di
                 task.metrics.push_back(std::move(m));
             }
         }
-        if (auto found = options_by_task.find(name); found != options_by_task.end()) {
-            task.metric_options = found->second;
-        }
+        const auto config = configs_by_task.find(name);
+        if (config != configs_by_task.end()) task.metric_options = metric_options_of(config->second);
+        task.test_set_note = test_set_note_of(results, prefix, run.subset,
+                                              config != configs_by_task.end() ? &config->second : nullptr);
         task.samples = std::move(samples_by_task[name]);
         std::sort(task.samples.begin(), task.samples.end(),
                   [](const StoredSample& a, const StoredSample& b) { return a.index < b.index; });
@@ -170,9 +192,11 @@ Result<std::int64_t> ResultStore::import_run(const std::filesystem::path& run_di
         if (j.is_discarded()) return make_error(ErrorCode::kParse, fidelity_path.string() + ": not valid JSON");
         BIOMEDQ_ASSIGN(fidelity, quant_fidelity_from_json(j, fidelity_path.string()));
     }
-    BIOMEDQ_ASSIGN(std::int64_t id, put_run(run));
+    BIOMEDQ_ASSIGN(PutRunOutcome outcome, put_run(run));
+    // Idempotent (keyed by model file and text), so also when the run itself was unchanged: a
+    // fidelity.json may have been added since.
     if (fidelity) BIOMEDQ_TRY(put_fidelity(*fidelity));
-    return id;
+    return outcome;
 }
 
 }  // namespace biomedq

@@ -6,6 +6,7 @@
 
 #include "biomedq/store.h"
 #include "runner/sample_record.h"
+#include "store/run_identity.h"
 #include "store/sqlite_db.h"
 #include "store/store_schema.h"
 
@@ -60,7 +61,7 @@ std::string utc_now() {
 Status insert_task(store::Database& db, std::int64_t run_id, const StoredTask& t) {
     BIOMEDQ_ASSIGN(store::Statement task_stmt,
                    db.prepare("INSERT INTO task_results(run_id, task, kind, primary_metric, n_examples, n_selected, "
-                              "invalid_rate, complete, label_set, negative_label) VALUES (?,?,?,?,?,?,?,?,?,?)"));
+                              "invalid_rate, complete, label_set, negative_label, test_set_note) VALUES (?,?,?,?,?,?,?,?,?,?,?)"));
     BIOMEDQ_TRY(task_stmt.bind(1, run_id)
                     .bind(2, t.task)
                     .bind(3, t.kind)
@@ -71,6 +72,7 @@ Status insert_task(store::Database& db, std::int64_t run_id, const StoredTask& t
                     .bind(8, std::int64_t{t.complete ? 1 : 0})
                     .bind(9, nlohmann::json(t.metric_options.label_set).dump())
                     .bind(10, t.metric_options.negative_label)
+                    .bind(11, t.test_set_note)
                     .run());
     BIOMEDQ_ASSIGN(store::Statement metric_stmt,
                    db.prepare("INSERT INTO metrics(run_id, task, name, value, ci_low, ci_high) VALUES (?,?,?,?,?,?)"));
@@ -93,7 +95,7 @@ constexpr const char* kRunColumns =
     "run_dir, model_name, model_path, model_sha256, quant_type, quant_label, bits_per_weight, n_params, "
     "bytes_file, prompt, subset, limit_examples, seed, ctx, config_hash, backend, bytes_weights, bytes_kv, "
     "bytes_compute, bytes_total_allocated, bytes_peak, host_peak_rss_bytes, examples_per_s, "
-    "prompt_tokens_per_s, generated_tokens_per_s, imported_at, kv_type";
+    "prompt_tokens_per_s, generated_tokens_per_s, imported_at, kv_type, content_sha256";
 
 Result<nlohmann::json> parse_stored_json(const std::string& text, const std::string& where) {
     auto j = nlohmann::json::parse(text, nullptr, false);
@@ -103,14 +105,33 @@ Result<nlohmann::json> parse_stored_json(const std::string& text, const std::str
 
 }  // namespace
 
-Result<std::int64_t> ResultStore::put_run(const StoredRun& run) {
+Result<PutRunOutcome> ResultStore::put_run(const StoredRun& run) {
     auto& db = impl_->db;
+    const std::string content = store::run_content_sha256(run);
     BIOMEDQ_ASSIGN(store::Transaction tx, store::Transaction::begin(db));
+    PutRunOutcome outcome;
+    {
+        BIOMEDQ_ASSIGN(store::Statement find, db.prepare("SELECT id, run_dir, content_sha256 FROM runs "
+                                                         "WHERE config_hash = ? AND model_sha256 = ?"));
+        find.bind(1, run.config_hash).bind(2, run.model_sha256);
+        BIOMEDQ_ASSIGN(const bool found, find.step());
+        if (found) {
+            outcome.previous_id = find.column_int(0);
+            outcome.previous_run_dir = find.column_text(1);
+            outcome.change = find.column_text(2) == content ? PutRunOutcome::Change::kUnchanged
+                                                            : PutRunOutcome::Change::kReplaced;
+        }
+    }
+    if (outcome.change == PutRunOutcome::Change::kUnchanged) {
+        outcome.id = outcome.previous_id;
+        BIOMEDQ_TRY(tx.commit());
+        return outcome;
+    }
     // Replacing = deleting the old run; its tasks, metrics and samples go with it (ON DELETE CASCADE).
-    BIOMEDQ_ASSIGN(store::Statement del, db.prepare("DELETE FROM runs WHERE run_dir = ?"));
-    BIOMEDQ_TRY(del.bind(1, run.run_dir).run());
+    BIOMEDQ_ASSIGN(store::Statement del, db.prepare("DELETE FROM runs WHERE config_hash = ? AND model_sha256 = ?"));
+    BIOMEDQ_TRY(del.bind(1, run.config_hash).bind(2, run.model_sha256).run());
     BIOMEDQ_ASSIGN(store::Statement ins,
-                   db.prepare(fmt::format("INSERT INTO runs({}) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                   db.prepare(fmt::format("INSERT INTO runs({}) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                                           kRunColumns)));
     ins.bind(1, run.run_dir).bind(2, run.model_name).bind(3, run.model_path).bind(4, run.model_sha256)
         .bind(5, run.quant_type).bind(6, run.quant_label).bind(7, run.bits_per_weight).bind(8, i64(run.n_params))
@@ -119,7 +140,7 @@ Result<std::int64_t> ResultStore::put_run(const StoredRun& run) {
         .bind(17, i64(run.bytes_weights)).bind(18, i64(run.bytes_kv)).bind(19, i64(run.bytes_compute))
         .bind(20, i64(run.bytes_total_allocated)).bind(21, i64(run.bytes_peak)).bind(22, i64(run.host_peak_rss_bytes))
         .bind(23, run.examples_per_s).bind(24, run.prompt_tokens_per_s).bind(25, run.generated_tokens_per_s)
-        .bind(26, run.imported_at.empty() ? utc_now() : run.imported_at).bind(27, run.kv_type);
+        .bind(26, run.imported_at.empty() ? utc_now() : run.imported_at).bind(27, run.kv_type).bind(28, content);
     BIOMEDQ_TRY(ins.run());
     const std::int64_t id = db.last_insert_id();
     for (const auto& t : run.tasks) BIOMEDQ_TRY(insert_task(db, id, t));
@@ -132,7 +153,8 @@ Result<std::int64_t> ResultStore::put_run(const StoredRun& run) {
                         .bind(8, i64(d.bytes_total)).run());
     }
     BIOMEDQ_TRY(tx.commit());
-    return id;
+    outcome.id = id;
+    return outcome;
 }
 
 Result<int> ResultStore::count_runs() const {
@@ -231,6 +253,7 @@ Result<std::vector<StoredRun>> ResultStore::load_runs(bool with_samples) const {
         r.generated_tokens_per_s = s.column_double(25);
         r.imported_at = s.column_text(26);
         r.kv_type = s.column_text(27);
+        r.content_sha256 = s.column_text(28);
         by_id[r.id] = runs.size();
         runs.push_back(std::move(r));
     }
@@ -251,7 +274,7 @@ Result<std::vector<StoredRun>> ResultStore::load_runs(bool with_samples) const {
     }
     BIOMEDQ_ASSIGN(store::Statement tasks_stmt,
                    db.prepare("SELECT run_id, task, kind, primary_metric, n_examples, n_selected, invalid_rate, complete, "
-                              "label_set, negative_label FROM task_results ORDER BY run_id, task"));
+                              "label_set, negative_label, test_set_note FROM task_results ORDER BY run_id, task"));
     while (true) {
         BIOMEDQ_ASSIGN(bool row, tasks_stmt.step());
         if (!row) break;
@@ -272,6 +295,7 @@ Result<std::vector<StoredRun>> ResultStore::load_runs(bool with_samples) const {
             }
         }
         t.metric_options.negative_label = tasks_stmt.column_text(9);
+        t.test_set_note = tasks_stmt.column_text(10);
         runs[by_id.at(run_id)].tasks.push_back(std::move(t));
     }
     auto find_task = [&](std::int64_t run_id, const std::string& task) -> StoredTask* {

@@ -120,43 +120,130 @@ CREATE TABLE IF NOT EXISTS run_devices (
 );
 )sql";
 
+// Version 4 identifies a run by its content instead of its path: (config_hash, model_sha256) is
+// unique and run_dir is not (the same run reached as runs/r1, runs/r1/, a symlink or a copy was
+// stored once per spelling). SQLite cannot drop a UNIQUE constraint, so runs is rebuilt (the
+// documented create-copy-drop-rename sequence, foreign keys off). Of rows sharing an identity, the
+// last imported (highest id) stays, as a re-import under the new rule would have left it; the
+// others' tasks, metrics, samples and devices go with them. Migrated runs get an empty content
+// digest, so their next import replaces them once. task_results gains the split's caveat.
+constexpr const char* kSchemaV4 = R"sql(
+CREATE TABLE runs_v4 (
+    id INTEGER PRIMARY KEY,
+    run_dir TEXT NOT NULL,
+    model_name TEXT NOT NULL,
+    model_path TEXT NOT NULL,
+    model_sha256 TEXT NOT NULL,
+    quant_type TEXT NOT NULL,
+    quant_label TEXT NOT NULL,
+    bits_per_weight REAL NOT NULL,
+    n_params INTEGER NOT NULL,
+    bytes_file INTEGER NOT NULL,
+    prompt TEXT NOT NULL,
+    subset TEXT NOT NULL,
+    limit_examples INTEGER NOT NULL,
+    seed INTEGER NOT NULL,
+    ctx INTEGER NOT NULL,
+    config_hash TEXT NOT NULL,
+    backend TEXT NOT NULL,
+    bytes_weights INTEGER NOT NULL,
+    bytes_kv INTEGER NOT NULL,
+    bytes_compute INTEGER NOT NULL,
+    bytes_total_allocated INTEGER NOT NULL,
+    bytes_peak INTEGER NOT NULL,
+    host_peak_rss_bytes INTEGER NOT NULL,
+    examples_per_s REAL NOT NULL,
+    prompt_tokens_per_s REAL NOT NULL,
+    generated_tokens_per_s REAL NOT NULL,
+    imported_at TEXT NOT NULL,
+    kv_type TEXT NOT NULL DEFAULT 'f16',
+    content_sha256 TEXT NOT NULL DEFAULT ''
+);
+INSERT INTO runs_v4 (id, run_dir, model_name, model_path, model_sha256, quant_type, quant_label, bits_per_weight,
+    n_params, bytes_file, prompt, subset, limit_examples, seed, ctx, config_hash, backend, bytes_weights, bytes_kv,
+    bytes_compute, bytes_total_allocated, bytes_peak, host_peak_rss_bytes, examples_per_s, prompt_tokens_per_s,
+    generated_tokens_per_s, imported_at, kv_type)
+SELECT id, run_dir, model_name, model_path, model_sha256, quant_type, quant_label, bits_per_weight,
+    n_params, bytes_file, prompt, subset, limit_examples, seed, ctx, config_hash, backend, bytes_weights, bytes_kv,
+    bytes_compute, bytes_total_allocated, bytes_peak, host_peak_rss_bytes, examples_per_s, prompt_tokens_per_s,
+    generated_tokens_per_s, imported_at, kv_type
+FROM runs WHERE id IN (SELECT max(id) FROM runs GROUP BY config_hash, model_sha256);
+DROP TABLE runs;
+ALTER TABLE runs_v4 RENAME TO runs;
+CREATE UNIQUE INDEX runs_identity ON runs(config_hash, model_sha256);
+DELETE FROM samples WHERE run_id NOT IN (SELECT id FROM runs);
+DELETE FROM metrics WHERE run_id NOT IN (SELECT id FROM runs);
+DELETE FROM task_results WHERE run_id NOT IN (SELECT id FROM runs);
+DELETE FROM run_devices WHERE run_id NOT IN (SELECT id FROM runs);
+ALTER TABLE task_results ADD COLUMN test_set_note TEXT NOT NULL DEFAULT '';
+)sql";
+
 Status set_version(Database& db, int version) {
     BIOMEDQ_TRY(db.exec("DELETE FROM schema_version"));
     BIOMEDQ_ASSIGN(Statement insert, db.prepare("INSERT INTO schema_version(version) VALUES (?)"));
     return insert.bind(1, std::int64_t{version}).run();
 }
 
-}  // namespace
-
-Status ensure_schema(Database& db) {
-    BIOMEDQ_ASSIGN(Statement has_table,
-                   db.prepare("SELECT count(*) FROM sqlite_master WHERE type='table' AND name='schema_version'"));
-    BIOMEDQ_TRY(has_table.step());
-    if (has_table.column_int(0) == 0) {
-        BIOMEDQ_ASSIGN(Transaction tx, Transaction::begin(db));
-        BIOMEDQ_TRY(db.exec(kSchemaV1));
-        BIOMEDQ_TRY(db.exec(kSchemaV2));
-        BIOMEDQ_TRY(db.exec(kSchemaV3));
-        BIOMEDQ_TRY(set_version(db, kStoreSchemaVersion));
-        return tx.commit();
+// The stored version, 0 for an empty database. Every statement is finished before this returns: a
+// statement left open keeps a read lock, and a connection that holds one while asking for the write
+// lock is refused at once ("database is locked") instead of waiting in the busy handler, because
+// SQLite sees a possible deadlock.
+Result<int> stored_version(Database& db) {
+    {
+        BIOMEDQ_ASSIGN(Statement has_table,
+                       db.prepare("SELECT count(*) FROM sqlite_master WHERE type='table' AND name='schema_version'"));
+        BIOMEDQ_TRY(has_table.step());
+        if (has_table.column_int(0) == 0) return 0;
     }
     BIOMEDQ_ASSIGN(Statement version, db.prepare("SELECT max(version) FROM schema_version"));
     BIOMEDQ_TRY(version.step());
-    const auto found = version.column_int(0);
-    if (found == 1 || found == 2) {
-        // Migrations 1 -> 2 -> 3: only new tables; existing runs are untouched.
-        BIOMEDQ_ASSIGN(Transaction tx, Transaction::begin(db));
-        if (found == 1) BIOMEDQ_TRY(db.exec(kSchemaV2));
-        BIOMEDQ_TRY(db.exec(kSchemaV3));
-        BIOMEDQ_TRY(set_version(db, kStoreSchemaVersion));
-        return tx.commit();
+    return static_cast<int>(version.column_int(0));
+}
+
+Status newer_version_error(Database& db, int found) {
+    return make_error(ErrorCode::kConflict, db.path().string() + ": store schema version " + std::to_string(found) +
+                                                ", this biomedq reads version " + std::to_string(kStoreSchemaVersion));
+}
+
+// Creates or migrates under the write lock. The version is read again there: another process may
+// have created or migrated the store since the first look (concurrent imports into a new store).
+Status create_or_migrate(Database& db) {
+    BIOMEDQ_ASSIGN(Transaction tx, Transaction::begin(db));
+    BIOMEDQ_ASSIGN(const int found, stored_version(db));
+    if (found == kStoreSchemaVersion) return tx.commit();
+    if (found > kStoreSchemaVersion) return newer_version_error(db, found);
+    // Migrations 1 -> 2 -> 3 only add; 3 -> 4 rebuilds runs (see kSchemaV4).
+    if (found == 0) BIOMEDQ_TRY(db.exec(kSchemaV1));
+    if (found <= 1) BIOMEDQ_TRY(db.exec(kSchemaV2));
+    if (found <= 2) BIOMEDQ_TRY(db.exec(kSchemaV3));
+    BIOMEDQ_TRY(db.exec(kSchemaV4));
+    {
+        BIOMEDQ_ASSIGN(Statement check, db.prepare("PRAGMA foreign_key_check"));
+        BIOMEDQ_ASSIGN(const bool violation, check.step());
+        if (violation) {
+            return make_error(ErrorCode::kConflict, db.path().string() + ": migrating to store schema version " +
+                                                        std::to_string(kStoreSchemaVersion) +
+                                                        " left rows without their run (table " +
+                                                        check.column_text(0) + "); the store was not changed");
+        }
     }
-    if (found != kStoreSchemaVersion) {
-        return make_error(ErrorCode::kConflict,
-                          db.path().string() + ": store schema version " + std::to_string(found) +
-                              ", this biomedq reads version " + std::to_string(kStoreSchemaVersion));
-    }
-    return Status::success();
+    BIOMEDQ_TRY(set_version(db, kStoreSchemaVersion));
+    return tx.commit();
+}
+
+}  // namespace
+
+Status ensure_schema(Database& db) {
+    BIOMEDQ_ASSIGN(const int found, stored_version(db));
+    if (found == kStoreSchemaVersion) return Status::success();
+    if (found > kStoreSchemaVersion) return newer_version_error(db, found);
+    // Rebuilding runs drops the old table: with foreign keys on, that would first delete every
+    // task, metric and sample through ON DELETE CASCADE. The pragma only works outside a transaction.
+    BIOMEDQ_TRY(db.exec("PRAGMA foreign_keys = OFF"));
+    const Status migrated = create_or_migrate(db);
+    const Status restored = db.exec("PRAGMA foreign_keys = ON");
+    if (!migrated.ok()) return migrated;
+    return restored;
 }
 
 }  // namespace biomedq::store

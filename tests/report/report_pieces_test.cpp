@@ -49,6 +49,43 @@ TEST(Escaping, HtmlAndJsonInScript) {
     EXPECT_EQ(json_for_script(nlohmann::json("a\u2028b\u2029c")), R"("a\u2028b\u2029c")");
 }
 
+TEST(Escaping, MarkdownShowsTextAsWrittenNeverAsMarkup) {
+    EXPECT_EQ(markdown_escape("<img src=x onerror=alert(1)>"), "&lt;img src=x onerror=alert(1)&gt;");
+    EXPECT_EQ(markdown_escape("&lt; is already an entity"), "&amp;lt; is already an entity");
+    EXPECT_EQ(markdown_escape("**bold** [link](http://x) `code` ~~gone~~ a|b \\"),
+              "\\*\\*bold\\*\\* \\[link\\](http://x) \\`code\\` \\~\\~gone\\~\\~ a\\|b \\\\");
+    EXPECT_EQ(markdown_escape("_emphasis_ snake_case Q4_K_M"), "\\_emphasis\\_ snake_case Q4_K_M");
+    EXPECT_EQ(markdown_escape("two\nlines\r"), "two lines ");
+}
+
+TEST(Escaping, CsvNeutralisesFormulasAndQuotes) {
+    EXPECT_EQ(csv_escape("=HYPERLINK(\"http://x\",\"y\")"), "\"'=HYPERLINK(\"\"http://x\"\",\"\"y\"\")\"");
+    EXPECT_EQ(csv_escape("+1"), "\"'+1\"");
+    EXPECT_EQ(csv_escape("-2+3"), "\"'-2+3\"");
+    EXPECT_EQ(csv_escape("@SUM(A1)"), "\"'@SUM(A1)\"");
+    EXPECT_EQ(csv_escape("\t=1"), "\"'\t=1\"");
+    EXPECT_EQ(csv_escape("a,b"), "\"a,b\"");
+    EXPECT_EQ(csv_escape("say \"hi\""), "\"say \"\"hi\"\"\"");
+    EXPECT_EQ(csv_escape("llama-3-8b"), "llama-3-8b");  // a '-' inside is no formula
+    EXPECT_EQ(csv_escape(""), "");
+}
+
+TEST(ReportRender, HostileModelNamesInMarkdownAndCsv) {
+    auto runs = test::hand_made_runs();
+    runs[3].model_name = "=HYPERLINK(\"http://evil\",\"<b>beta</b>\")";
+    runs[3].prompt = "-1+1";
+    auto data = build_report_data(runs);
+    ASSERT_TRUE(data.ok());
+    const auto csv = render_csv(*data);
+    EXPECT_NE(csv.find("\npubmedqa,\"'=HYPERLINK(\"\"http://evil\"\",\"\"<b>beta</b>\"\")\",q4_k_m,\"'-1+1\",4.8900,"),
+              std::string::npos)
+        << csv;
+    const auto md = render_markdown(*data);
+    EXPECT_NE(md.find("| =HYPERLINK(\"http://evil\",\"&lt;b&gt;beta&lt;/b&gt;\") | Q4_K_M | -1+1 | 4.89 |"), std::string::npos)
+        << md;
+    EXPECT_EQ(md.find("<b>"), std::string::npos);
+}
+
 TEST(ReportData, DifferencesMemorySavedAndFrontier) {
     auto data = build_report_data(test::hand_made_runs());
     ASSERT_TRUE(data.ok()) << data.error().message;
@@ -102,8 +139,8 @@ TEST(ReportFidelity, KlColumnsJoinByModelHash) {
     EXPECT_NE(md.find("| 40.0% | 0.0100 ± 0.0010 | 99.0% ± 0.5 |\n"), std::string::npos) << md;  // Q8_0
     EXPECT_NE(md.find("| 60.0% | 0.1000 ± 0.0100 | 90.0% ± 0.5 |\n"), std::string::npos) << md;  // Q4_K_M
     const auto csv = render_csv(*data);
-    EXPECT_NE(csv.find(",0.010000,0.001000,0.990000,0.005000,/runs/alpha-q8_0,f16\n"), std::string::npos) << csv;
-    EXPECT_NE(csv.find(",,,,/runs/beta-q4_k_m,f16\n"), std::string::npos) << csv;
+    EXPECT_NE(csv.find(",0.010000,0.001000,0.990000,0.005000,/runs/alpha-q8_0,f16,\n"), std::string::npos) << csv;
+    EXPECT_NE(csv.find(",,,,/runs/beta-q4_k_m,f16,\n"), std::string::npos) << csv;
     const auto html = render_html(*data);
     EXPECT_NE(html.find("<th>KL vs full precision (nats) ± se</th><th>top-1 agreement ± se</th>"), std::string::npos);
     EXPECT_NE(html.find("<td>0.1000 ± 0.0100</td><td>90.0% ± 0.5</td></tr>"), std::string::npos);
@@ -156,13 +193,15 @@ TEST(ReportRender, MarkdownCsvAndEscapedHtml) {
     EXPECT_NE(md.find("| alpha | Q4_K_M | zero-shot | 4.89 | 0.750 [0.500, 1.000] | -0.250 ["), std::string::npos) << md;
     EXPECT_NE(md.find("| alpha | F16 | zero-shot | 16.00 | 1.000 [0.750, 1.000] | reference | - | 4 | 0.0% | 10.00 GiB | - |"),
               std::string::npos) << md;
-    EXPECT_NE(md.find("console.error('x')</script>\\|b"), std::string::npos);  // '|' cannot split the table
+    // No HTML gets into the Markdown, and '|' cannot split the table.
+    EXPECT_NE(md.find("| &lt;/script&gt;&lt;script&gt;console.error('x')&lt;/script&gt;\\|b | Q4_K_M |"), std::string::npos)
+        << md;
     const auto csv = render_csv(*data);
     EXPECT_EQ(csv.substr(0, csv.find('\n')),
               "task,model,quant_type,prompt,bits_per_weight,metric,score,ci_low,ci_high,n_examples,invalid_rate,is_reference,"
               "difference,difference_ci_low,difference_ci_high,p_value,n_paired,significant,bytes_weights,bytes_kv,"
               "bytes_compute,bytes_peak,memory_saved,examples_per_s,generated_tokens_per_s,on_frontier,kl_mean,kl_mean_se,"
-              "top1_agreement,top1_se,run_dir,kv_type");
+              "top1_agreement,top1_se,run_dir,kv_type,test_set_note");
     EXPECT_NE(csv.find("\npubmedqa,alpha,q8_0,zero-shot,8.5000,accuracy,1.000000,0.750000,1.000000,4,0.000000,0,0.000000,"),
               std::string::npos) << csv;
     const auto html = render_html(*data);
@@ -211,7 +250,7 @@ TEST(ReportRender, AQuantizedKvCacheIsNamedAndPairedWithTheSameCacheFirst) {
     const auto md = render_markdown(*data);
     EXPECT_NE(md.find("| alpha | Q4_K_M, KV q8_0 | zero-shot | 4.89 |"), std::string::npos) << md;
     EXPECT_NE(md.find("| alpha | Q4_K_M, KV q8_0 | zero-shot | 4.89 | 0.750 [0.500, 1.000] | -0.250 ["), std::string::npos);
-    EXPECT_NE(render_csv(*data).find(",/runs/alpha-q4_k_m,q8_0\n"), std::string::npos);
+    EXPECT_NE(render_csv(*data).find(",/runs/alpha-q4_k_m,q8_0,\n"), std::string::npos);
     // A full-precision run with the same q8_0 cache becomes its reference instead.
     StoredRun same_cache = runs[0];
     same_cache.run_dir = "/runs/alpha-f16-kvq8";
@@ -245,8 +284,8 @@ TEST(Recommend, RanksWhatFitsAndExplainsTheTop) {
     EXPECT_EQ(rec->explanation,
               "Deploy alpha at Q8_0 with zero-shot prompting: expected score 1.000 (95% CI 0.750 to 1.000; mean primary "
               "metric over pubmedqa). It needs 6.00 GiB (measured peak) of the 8.00 GiB budget, leaving 2.00 GiB headroom. "
-              "Against alpha at full precision it loses 0.000 (95% CI 0.000 to 0.000), which is not statistically "
-              "significant.");
+              "Against alpha at full precision it scores the same on average (difference 0.000, 95% CI 0.000 to 0.000), "
+              "which is not statistically significant.");
 
     options.max_drop = -1;  // no limit: the 0.75 configuration ranks second
     auto all = recommend(test::hand_made_runs(), options);

@@ -1,9 +1,10 @@
 // Fidelity rows in the store: round trip, replacement, import from a run directory's fidelity.json,
-// and the migration of a version-1 store.
+// and the migration of older stores (versions 1, 2 and 3).
 #include <gtest/gtest.h>
 #include <sqlite3.h>
 
 #include <fstream>
+#include <map>
 
 #include "biomedq/store.h"
 #include "biomedq/sweep.h"
@@ -152,15 +153,19 @@ std::filesystem::path old_store(const std::string& name, const std::string& down
     return db;
 }
 
+// Version 3's runs had a UNIQUE run_dir and no content digest; its task_results no test-set note.
+constexpr const char* kUndoVersion4 =
+    "DROP INDEX runs_identity; ALTER TABLE runs DROP COLUMN content_sha256; "
+    "ALTER TABLE task_results DROP COLUMN test_set_note; CREATE UNIQUE INDEX runs_run_dir ON runs(run_dir); ";
 constexpr const char* kUndoVersion3 = "DROP TABLE run_devices; ALTER TABLE runs DROP COLUMN kv_type";
 
 TEST(FidelityStore, VersionOneStoreIsMigratedKeepingItsRuns) {
-    const auto db = old_store("store_migrate", std::string("DROP TABLE fidelity; ") + kUndoVersion3, 1);
+    const auto db = old_store("store_migrate", std::string(kUndoVersion4) + "DROP TABLE fidelity; " + kUndoVersion3, 1);
     EXPECT_EQ(count_rows(db, "SELECT count(*) FROM sqlite_master WHERE name='fidelity'"), 0);
 
     auto store = ResultStore::open(db);
     ASSERT_TRUE(store.ok()) << store.error().message;
-    EXPECT_EQ(count_rows(db, "SELECT max(version) FROM schema_version"), 3);
+    EXPECT_EQ(count_rows(db, "SELECT max(version) FROM schema_version"), 4);
     EXPECT_EQ(count_rows(db, "SELECT count(*) FROM schema_version"), 1);
     EXPECT_EQ(count_rows(db, "SELECT count(*) FROM sqlite_master WHERE name='run_devices'"), 1);
     EXPECT_EQ(store->count_runs().value(), 1);
@@ -172,10 +177,10 @@ TEST(FidelityStore, VersionOneStoreIsMigratedKeepingItsRuns) {
 }
 
 TEST(FidelityStore, VersionTwoStoreGetsTheDeviceTableKeepingItsRuns) {
-    const auto db = old_store("store_migrate2", kUndoVersion3, 2);
+    const auto db = old_store("store_migrate2", std::string(kUndoVersion4) + kUndoVersion3, 2);
     auto store = ResultStore::open(db);
     ASSERT_TRUE(store.ok()) << store.error().message;
-    EXPECT_EQ(count_rows(db, "SELECT max(version) FROM schema_version"), 3);
+    EXPECT_EQ(count_rows(db, "SELECT max(version) FROM schema_version"), 4);
     auto runs = store->load_runs(false);
     ASSERT_TRUE(runs.ok()) << runs.error().message;
     ASSERT_EQ(runs->size(), 1u);
@@ -183,15 +188,72 @@ TEST(FidelityStore, VersionTwoStoreGetsTheDeviceTableKeepingItsRuns) {
     EXPECT_EQ(runs->front().kv_type, "f16");     // and run with the only KV cache there was
 }
 
+// A version-3 store holding the same run twice (imported as runs/r1 and runs/r1/, which version 3
+// told apart by path) and one other run: the migration keeps one row per identity, the last imported,
+// with its tasks and samples, and drops the other's; the next import of the run replaces it once.
+TEST(FidelityStore, VersionThreeStoreWithARunStoredTwiceKeepsItOnce) {
+    const auto db = old_store("store_migrate3", kUndoVersion4, 3);
+    const std::string columns =
+        "model_path, model_sha256, quant_type, quant_label, bits_per_weight, n_params, bytes_file, prompt, subset, "
+        "limit_examples, seed, ctx, {hash}, backend, bytes_weights, bytes_kv, bytes_compute, bytes_total_allocated, "
+        "bytes_peak, host_peak_rss_bytes, examples_per_s, prompt_tokens_per_s, generated_tokens_per_s, imported_at, "
+        "kv_type";
+    auto copy_run = [&](const std::string& run_dir, const std::string& model_name, const std::string& hash, int id) {
+        std::string select = columns, insert = columns;
+        select.replace(select.find("{hash}"), 6, hash);
+        insert.replace(insert.find("{hash}"), 6, "config_hash");
+        const std::string n = std::to_string(id);
+        exec_sql(db, "INSERT INTO runs (id, run_dir, model_name, " + insert + ") SELECT " + n + ", " + run_dir + ", '" +
+                         model_name + "', " + select + " FROM runs WHERE id = 1; "
+                         "INSERT INTO task_results SELECT " + n + ", task, kind, primary_metric, n_examples, n_selected, "
+                         "invalid_rate, complete, label_set, negative_label FROM task_results WHERE run_id = 1; "
+                         "INSERT INTO metrics SELECT " + n + ", task, name, value, ci_low, ci_high FROM metrics WHERE run_id = 1; "
+                         "INSERT INTO samples SELECT " + n + ", task, example_id, example_index, score, gold, parsed "
+                         "FROM samples WHERE run_id = 1;");
+    };
+    copy_run("run_dir || '/'", "imported again", "config_hash", 2);  // the same run, under another spelling
+    copy_run("run_dir || '-other'", "other configuration", "'other-hash'", 3);
+    ASSERT_EQ(count_rows(db, "SELECT count(*) FROM runs"), 3);
+    ASSERT_EQ(count_rows(db, "SELECT count(*) FROM samples"), 9);
+
+    auto store = ResultStore::open(db);
+    ASSERT_TRUE(store.ok()) << store.error().message;
+    EXPECT_EQ(count_rows(db, "SELECT max(version) FROM schema_version"), 4);
+    auto runs = store->load_runs(true);
+    ASSERT_TRUE(runs.ok()) << runs.error().message;
+    ASSERT_EQ(runs->size(), 2u);
+    std::map<std::int64_t, std::string> names;
+    for (const auto& r : *runs) {
+        names[r.id] = r.model_name;
+        EXPECT_EQ(r.task("pubmedqa")->samples.size(), 3u) << r.id;
+        EXPECT_EQ(r.content_sha256, "") << r.id;  // unknown until imported again
+    }
+    EXPECT_EQ(names, (std::map<std::int64_t, std::string>{{2, "imported again"}, {3, "other configuration"}}));
+    for (const char* table : {"task_results", "metrics", "samples", "run_devices"}) {
+        EXPECT_EQ(count_rows(db, std::string("SELECT count(*) FROM ") + table + " WHERE run_id = 1"), 0) << table;
+    }
+
+    // run_dir is no longer unique, (config_hash, model_sha256) is: the run imported again replaces row 2.
+    auto again = store->import_run(test::fixtures_dir() / "report" / "run-tiny-q8");
+    ASSERT_TRUE(again.ok()) << again.error().message;
+    EXPECT_EQ(again->change, PutRunOutcome::Change::kReplaced);
+    EXPECT_EQ(again->previous_id, 2);
+    EXPECT_EQ(store->count_runs().value(), 2);
+    // Row 2's samples went with it: foreign keys (ON DELETE CASCADE) are back on after the rebuild.
+    EXPECT_EQ(count_rows(db, "SELECT count(*) FROM samples"), 6);
+    EXPECT_EQ(store->import_run(test::fixtures_dir() / "report" / "run-tiny-q8")->change,
+              PutRunOutcome::Change::kUnchanged);
+}
+
 TEST(FidelityStore, NewerSchemaVersionIsRefused) {
     const auto dir = test::make_temp_dir("store_newer");
     const auto db = dir / "new.sqlite";
     ASSERT_TRUE(ResultStore::open(db).ok());
-    exec_sql(db, "UPDATE schema_version SET version = 4;");
+    exec_sql(db, "UPDATE schema_version SET version = 5;");
     auto store = ResultStore::open(db);
     ASSERT_FALSE(store.ok());
     EXPECT_EQ(store.error().code, ErrorCode::kConflict);
-    EXPECT_EQ(store.error().message, db.string() + ": store schema version 4, this biomedq reads version 3");
+    EXPECT_EQ(store.error().message, db.string() + ": store schema version 5, this biomedq reads version 4");
 }
 
 }  // namespace

@@ -38,11 +38,13 @@ TEST(ParseNer, TextLayoutIsAsDocumented) {
                                "caused nephrotoxicity .");
 }
 
+// Case-sensitive occurrences first (issue 13, item 10): "cisplatin" is the lower-case one at 55, not
+// also "Cisplatin" at 0 (before: both); a model that means both writes both.
 TEST(ParseNer, JsonListMapsEveryOccurrenceIgnoringSpacing) {
-    EXPECT_EQ(parsed(R"(["cisplatin", "5-fluorouracil", "5-FU"])"),
-              (Spans{{0, 9}, {14, 30}, {33, 39}, {55, 64}}));
+    EXPECT_EQ(parsed(R"(["cisplatin", "5-fluorouracil", "5-FU"])"), (Spans{{14, 30}, {33, 39}, {55, 64}}));
+    EXPECT_EQ(parsed(R"(["Cisplatin", "cisplatin"])"), (Spans{{0, 9}, {55, 64}}));
     EXPECT_EQ(parsed("```json\n[\"FU\"]\n```"), (Spans{{37, 39}}));
-    EXPECT_EQ(parsed(R"([{"text": "cisplatin", "type": "Chemical"}])"), (Spans{{0, 9}, {55, 64}}));
+    EXPECT_EQ(parsed(R"([{"text": "cisplatin", "type": "Chemical"}])"), (Spans{{55, 64}}));
     EXPECT_EQ(parsed(R"({"chemicals": ["5 - FU"]})"), (Spans{{33, 39}}));
 }
 
@@ -52,19 +54,17 @@ TEST(ParseNer, MatchesOnlyWholeTokens) {
 }
 
 TEST(ParseNer, PlainTextLists) {
-    EXPECT_EQ(parsed("cisplatin\n5-FU"), (Spans{{0, 9}, {33, 39}, {55, 64}}));
-    EXPECT_EQ(parsed("Cisplatin, 5-fluorouracil"), (Spans{{0, 9}, {14, 30}, {55, 64}}));
-    EXPECT_EQ(parsed("Sure! Here are the chemicals:\n- Cisplatin\n- 5 - FU"),
-              (Spans{{0, 9}, {33, 39}, {55, 64}}));
-    EXPECT_EQ(parsed("1. Cisplatin\n2. 5-fluorouracil."), (Spans{{0, 9}, {14, 30}, {55, 64}}));
-    EXPECT_EQ(parsed("<span class=\"chemical\">Cisplatin</span> and 5 - fluorouracil"),
-              (Spans{{0, 9}, {55, 64}}));
+    EXPECT_EQ(parsed("cisplatin\n5-FU"), (Spans{{33, 39}, {55, 64}}));
+    EXPECT_EQ(parsed("Cisplatin, 5-fluorouracil"), (Spans{{0, 9}, {14, 30}}));
+    EXPECT_EQ(parsed("Sure! Here are the chemicals:\n- Cisplatin\n- 5 - FU"), (Spans{{0, 9}, {33, 39}}));
+    EXPECT_EQ(parsed("1. Cisplatin\n2. 5-fluorouracil."), (Spans{{0, 9}, {14, 30}}));
+    EXPECT_EQ(parsed("<span class=\"chemical\">Cisplatin</span> and 5 - fluorouracil"), (Spans{{0, 9}}));
 }
 
 TEST(ParseNer, CotReadsTheAnswerLine) {
     EXPECT_EQ(parsed("Cisplatin is a drug; nephrotoxicity is a disease, and 5 - FU is a drug too "
                      "but I will skip it.\nAnswer: [\"cisplatin\"]"),
-              (Spans{{0, 9}, {55, 64}}));
+              (Spans{{55, 64}}));
 }
 
 TEST(ParseNer, NoneAndUnreadable) {
@@ -80,7 +80,30 @@ TEST(ParseNer, UntokenizedTextUsesWordBoundaries) {
     e.text = "Aspirin-induced asthma after aspirin.";
     const Prediction p = parse_answer(test::shipped_task("bc5cdr-chem"), e, "[\"aspirin\", \"asth\"]");
     ASSERT_TRUE(p.valid);
-    EXPECT_EQ(p.spans, (std::vector<Span>{{0, 7, "Chemical"}, {29, 36, "Chemical"}}));
+    EXPECT_EQ(p.spans, (std::vector<Span>{{29, 36, "Chemical"}}));
+    const Prediction both = parse_answer(test::shipped_task("bc5cdr-chem"), e, "[\"ASPIRIN\"]");  // no such case
+    EXPECT_EQ(both.spans, (std::vector<Span>{{0, 7, "Chemical"}, {29, 36, "Chemical"}}));
+}
+
+// Gold "E" (vitamin E) and the "e" of "s . e . mean" (standard error): the answer "E" is the vitamin
+// only; before, matching ignored case and claimed both. A mention in no case of the text as written
+// ("VITAMIN E") still falls back to ignoring case.
+TEST(ParseNer, CaseSensitiveMatchFirstThenIgnoringCase) {
+    Example e;
+    e.id = "s2";
+    e.tokens = {"Vitamin", "E", "levels", "(", "s", ".", "e", ".", "mean", ")", "rose", "."};
+    for (const auto& t : e.tokens) e.text += (e.text.empty() ? "" : " ") + t;
+    ASSERT_EQ(e.text, "Vitamin E levels ( s . e . mean ) rose .");  // E 8-9, e 23-24
+    auto spans_of = [&](const std::string& output) {
+        Spans out;
+        for (const auto& s : parse_answer(test::shipped_task("bc5cdr-chem"), e, output).spans) out.emplace_back(s.begin, s.end);
+        return out;
+    };
+    EXPECT_EQ(spans_of(R"(["E"])"), (Spans{{8, 9}}));
+    EXPECT_EQ(spans_of(R"(["e"])"), (Spans{{23, 24}}));
+    EXPECT_EQ(spans_of(R"(["Vitamin E"])"), (Spans{{0, 9}}));
+    EXPECT_EQ(spans_of(R"(["VITAMIN E"])"), (Spans{{0, 9}}));  // fallback: no case-sensitive match
+    EXPECT_EQ(spans_of(R"(["vitamin e", "e"])"), (Spans{{0, 9}, {23, 24}}));  // each mention on its own
 }
 
 }  // namespace
