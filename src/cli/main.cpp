@@ -3,6 +3,8 @@
 
 #include "biomedq/build_info.h"
 #include "cli/command.h"
+#include "cli/interrupt.h"
+#include "core/redact.h"
 #include "engine/cpu_backend_check.h"
 
 namespace biomedq::cli {
@@ -16,14 +18,14 @@ int exit_code_for(ErrorCode code) {
         case ErrorCode::kConflict:
             return 2;
         case ErrorCode::kCancelled:
-            return 130;
+            return interrupted_exit_code();
         default:
             return 1;
     }
 }
 
 int report_error(const Error& error) {
-    std::fprintf(stderr, "biomedq: error: %s\n", error.message.c_str());
+    std::fprintf(stderr, "biomedq: error: %s\n", redact(error.message).c_str());
     return exit_code_for(error.code);
 }
 

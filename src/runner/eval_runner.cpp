@@ -11,6 +11,7 @@
 #include "biomedq/quant.h"
 #include "biomedq/runner.h"
 #include "core/file_io.h"
+#include "core/redact.h"
 #include "core/sha256.h"
 #include "runner/backend_factory.h"
 #include "runner/environment.h"
@@ -85,7 +86,10 @@ Result<RunOutcome> run_eval(const RunConfig& config, const std::atomic<bool>* ca
 
     nlohmann::json identity = run_config_identity(config);
     if (server_run) {
-        identity["server_model"] = config.model_name.empty() ? nlohmann::json(config.endpoints)
+        // Endpoint URLs may carry a password or token (core/redact.h): the identity keeps them redacted.
+        std::vector<std::string> endpoints;
+        for (const auto& url : config.endpoints) endpoints.push_back(redact(url));
+        identity["server_model"] = config.model_name.empty() ? nlohmann::json(endpoints)
                                                              : nlohmann::json(config.model_name);
     } else {
         identity["model_sha256"] = model_sha;

@@ -1,5 +1,7 @@
 #include <gtest/gtest.h>
 
+#include <chrono>
+
 #include "task_test_helpers.h"
 
 namespace biomedq {
@@ -73,6 +75,43 @@ TEST(ParseNer, NoneAndUnreadable) {
     EXPECT_EQ(parsed("There are no chemical entities in this sentence."), (Spans{}));
     EXPECT_EQ(parsed("I could not find any."), (Spans{{999, 999}}));
     EXPECT_EQ(parsed(""), (Spans{{999, 999}}));
+}
+
+// Hostile replies (issue 13, item 4): a megabyte of "[" took over 10 minutes (a scan to the end from
+// every bracket). Each must now parse in well under a second; 2 s leaves room for a debug build.
+double seconds_to_parse(const std::string& output, Spans* result) {
+    const auto t0 = std::chrono::steady_clock::now();
+    *result = parsed(output);
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+}
+
+TEST(ParseNer, AMegabyteOfOpenBracketsIsInvalidAndFast) {
+    Spans result;
+    EXPECT_LT(seconds_to_parse(std::string(1 << 20, '['), &result), 2.0);
+    EXPECT_EQ(result, (Spans{{999, 999}}));
+}
+
+TEST(ParseNer, AMegabyteOfNestedBracketsIsReadAsTheInnermostListAndFast) {
+    // Half a million levels deep: never parsed whole (nor walked recursively); the first run nested
+    // at most 32 deep that is answer-shaped is the innermost "[]", an empty answer.
+    Spans result;
+    EXPECT_LT(seconds_to_parse(std::string(1 << 19, '[') + std::string(1 << 19, ']'), &result), 2.0);
+    EXPECT_EQ(result, (Spans{}));
+}
+
+TEST(ParseNer, AMegabyteCommaListIsReadInOnePass) {
+    // ", " separators and no "; ": each item used to rescan the rest of the line for "; ".
+    std::string list;
+    while (list.size() < (1u << 20)) list += "zzz, ";
+    Spans result;
+    EXPECT_LT(seconds_to_parse(list + "cisplatin", &result), 2.0);
+    EXPECT_EQ(result, (Spans{{0, 9}, {55, 64}}));
+}
+
+TEST(ParseNer, AnUnclosedBracketOrStrayQuoteDoesNotHideTheAnswer) {
+    EXPECT_EQ(parsed("Entities [see below\n[\"cisplatin\"]"), (Spans{{0, 9}, {55, 64}}));
+    EXPECT_EQ(parsed("[ it's \"odd [\"5-FU\"]"), (Spans{{33, 39}}));
+    EXPECT_EQ(parsed("{\"entities\": [{\"text\": \"cisplatin\"}]} [\"FU\"]"), (Spans{{0, 9}, {55, 64}}));
 }
 
 TEST(ParseNer, UntokenizedTextUsesWordBoundaries) {
