@@ -49,7 +49,7 @@ inline bool port_accepts(int port) {
 // Builds (once per machine; cached) the named llama.cpp tools with scripts/build-llama.sh, as CI on a
 // fresh machine needs. Returns false when the script fails.
 inline bool ensure_llama_tools(const std::vector<std::string>& targets) {
-    std::string cmd = std::string(BIOMEDQ_SOURCE_DIR) + "/scripts/build-llama.sh cpu";
+    std::string cmd = source_dir().string() + "/scripts/build-llama.sh cpu";
     for (const auto& t : targets) cmd += " " + t;
     cmd += " >/dev/null";
     return std::system(cmd.c_str()) == 0;

@@ -28,8 +28,12 @@ TEST(CpuFeatures, KnowsTheNamesBuildsUseAndConsistentWithEachOther) {
         EXPECT_TRUE(cpu_supports(name).has_value()) << name;
     }
     // Every x86-64 CPU has SSE2-era features; AVX2 implies AVX, AVX-512 extensions imply AVX-512F.
-    if (*cpu_supports("avx2")) EXPECT_TRUE(*cpu_supports("avx"));
-    if (*cpu_supports("avx512vnni")) EXPECT_TRUE(*cpu_supports("avx512f"));
+    if (*cpu_supports("avx2")) {
+        EXPECT_TRUE(*cpu_supports("avx"));
+    }
+    if (*cpu_supports("avx512vnni")) {
+        EXPECT_TRUE(*cpu_supports("avx512f"));
+    }
 #endif
     EXPECT_FALSE(cpu_supports("no-such-extension").has_value());
 }

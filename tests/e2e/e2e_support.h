@@ -69,7 +69,7 @@ inline bool wait_for_lines(const std::filesystem::path& file, std::size_t n, pid
 
 // Schema validation with Debian's python3-jsonschema (scripts/validate-run.py).
 inline void expect_valid_run(const std::filesystem::path& run) {
-    const auto script = std::filesystem::path(BIOMEDQ_SOURCE_DIR) / "scripts" / "validate-run.py";
+    const auto script = source_dir() / "scripts" / "validate-run.py";
     auto r = run_command({"/usr/bin/python3", script.string(), run.string()}, 120);
     EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
 }

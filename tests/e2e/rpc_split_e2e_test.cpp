@@ -11,7 +11,7 @@ namespace {
 
 TEST(RpcSplitE2E, TwoRpcServersShareTheModelAndTheReportShowsEach) {
     if (!std::filesystem::exists(shared_data_dir() / "README.md")) GTEST_SKIP() << "no data at " << shared_data_dir();
-    const std::string build = std::string(BIOMEDQ_SOURCE_DIR) + "/scripts/build-llama.sh cpu ggml-rpc-server >/dev/null";
+    const std::string build = source_dir().string() + "/scripts/build-llama.sh cpu ggml-rpc-server >/dev/null";
     ASSERT_EQ(std::system(build.c_str()), 0);
     const auto dir = make_temp_dir("rpc-split");
     std::vector<pid_t> servers;

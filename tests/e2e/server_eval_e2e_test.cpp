@@ -18,7 +18,7 @@ std::map<std::string, std::string> outputs(const std::filesystem::path& run) {
 
 TEST(ServerEvalE2E, TwoLlamaServersGiveTheInProcessGreedyAnswers) {
     if (!std::filesystem::exists(shared_data_dir() / "README.md")) GTEST_SKIP() << "no data at " << shared_data_dir();
-    const std::string build = std::string(BIOMEDQ_SOURCE_DIR) + "/scripts/build-llama.sh cpu llama-server >/dev/null";
+    const std::string build = source_dir().string() + "/scripts/build-llama.sh cpu llama-server >/dev/null";
     ASSERT_EQ(std::system(build.c_str()), 0);
     const auto dir = make_temp_dir("server-eval");
     std::vector<pid_t> servers;

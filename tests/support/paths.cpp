@@ -12,6 +12,8 @@ std::filesystem::path shared_data_dir() {
     return std::filesystem::weakly_canonical(BIOMEDQ_SHARED_DATA);
 }
 
+std::filesystem::path source_dir() { return BIOMEDQ_SOURCE_DIR; }
+
 std::filesystem::path tasks_dir() { return BIOMEDQ_TASKS_DIR; }
 std::filesystem::path biomedq_binary() { return BIOMEDQ_BINARY; }
 std::filesystem::path llama_src_dir() { return BIOMEDQ_LLAMA_SRC; }

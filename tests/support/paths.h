@@ -8,6 +8,7 @@ namespace biomedq::test {
 
 std::filesystem::path fixtures_dir();      // tests/fixtures
 std::filesystem::path shared_data_dir();   // ../shared/data (BIOMEDQ_DATA_DIR overrides)
+std::filesystem::path source_dir();        // the checkout (scripts/, tasks/, schemas/)
 std::filesystem::path tasks_dir();         // tasks/
 std::filesystem::path biomedq_binary();    // the built CLI
 std::filesystem::path llama_src_dir();     // the pinned llama.cpp source (vocab GGUFs in models/)
