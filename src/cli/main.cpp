@@ -1,4 +1,5 @@
 #include <cstdio>
+#include <sstream>
 #include <string>
 
 #include "biomedq/build_info.h"
@@ -62,7 +63,12 @@ int main(int argc, char** argv) {
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {
-        return app.exit(e);
+        // A misplaced argument is echoed in the message; it may be an endpoint URL with a password.
+        std::ostringstream out, err;
+        const int code = app.exit(e, out, err);
+        std::fputs(out.str().c_str(), stdout);
+        std::fputs(redact(err.str()).c_str(), stderr);
+        return code;
     }
     return chosen ? chosen() : 0;
 }

@@ -101,8 +101,11 @@ TEST(HostileServer, EchoedKeyAndUrlCredentialsReachNoFileNoStoreNoReportNoTermin
         << config;
 
     const auto store = dir / "results.sqlite";
-    const auto imported = run_command({biomedq_binary().string(), "import", run.string(), "--store", store.string()});
+    const auto imported = run_command({biomedq_binary().string(), "import", run.string(), "--store", store.string(),
+                                       "--model-name", "fake", "--quant-type", "q4_k_m"});
+    ASSERT_EQ(imported.exit_code, 0) << imported.err;
     const auto report = run_command({biomedq_binary().string(), "report", store.string(), "-o", (dir / "report").string()});
+    ASSERT_EQ(report.exit_code, 0) << report.err;
     const std::string everything = all_files(dir) + eval.out + eval.err + imported.out + imported.err +
                                    report.out + report.err;
     // The password's Basic form, as curl sends it: base64("alice:" + kPassword).
@@ -198,7 +201,8 @@ TEST(HostileServer, SigtermStopsPromptlyWith143AndTheRerunEqualsAnUninterruptedR
 TEST(HostileServer, AHundredThousandCharacterModelNameIsReadAndRunByTheCli) {
     const auto dir = make_temp_dir("faults_long_name");
     const auto model = dir / "long-name.gguf";
-    ASSERT_TRUE(write_renamed_model(tiny_model_path(), std::string(100000, 'n'), model));
+    // The shape that crashed `generate` (exit 139): ": " then 100,000 characters without a space.
+    ASSERT_TRUE(write_renamed_model(tiny_model_path(), "x: " + std::string(100000, 'n'), model));
     const auto info = run_command({biomedq_binary().string(), "info", model.string(), "--ctx", "256"}, 120);
     EXPECT_EQ(info.exit_code, 0) << info.err.substr(0, 500);
     const auto generate = run_command({biomedq_binary().string(), "generate", model.string(), "--prompt",
