@@ -63,6 +63,7 @@ TEST(NetworkPolicy, ParsesRpcHostPort) {
 
 // A resolver that answers from a script and records every question.
 struct ScriptedResolver {
+    explicit ScriptedResolver(std::vector<std::vector<std::string>> a) : answers(std::move(a)) {}
     std::vector<std::vector<std::string>> answers;
     std::vector<std::string> asked;
     HostResolver fn() {

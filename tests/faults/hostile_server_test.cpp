@@ -124,10 +124,10 @@ TEST(HostileServer, AMegabyteReplyToAnNerTaskDoesNotHangTheRun) {
     auto args = server_eval_args(fake.url(), dir / "run", "bc5cdr-chem", 2);
     args.insert(args.end(), {"--max-tokens", "4096"});  // a body cap that lets the megabyte in
     const auto t0 = std::chrono::steady_clock::now();
-    const auto eval = run_command(args, 180);
+    const auto eval = run_command(args, 300);
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     ASSERT_EQ(eval.exit_code, 0) << eval.err;
-    EXPECT_LT(seconds, 60.0);
+    EXPECT_LT(seconds, 120.0);  // wall time on a shared machine; it was over 10 minutes per reply
     const auto samples = read_sample_lines(dir / "run" / "samples.jsonl");
     ASSERT_EQ(samples.size(), 2u);
     for (const auto& s : samples) {
