@@ -8,7 +8,10 @@
 namespace biomedq {
 namespace {
 
-constexpr std::size_t kMinSecret = 4;
+// Shorter secrets are not looked for in free text: "pass" or "token" would match ordinary words and
+// change model answers, a silently wrong score. Their URL forms (userinfo, query values) are still
+// redacted by shape.
+constexpr std::size_t kMinSecret = 8;
 
 struct Registry {
     std::mutex mutex;

@@ -14,8 +14,9 @@ namespace biomedq {
 // What stands where a secret was.
 inline constexpr std::string_view kRedacted = "[redacted]";
 
-// Remembers `secret` for every later redact() in this process. Secrets shorter than 4 characters are
-// ignored: they cannot be told apart from ordinary text.
+// Remembers `secret` for every later redact() in this process. Secrets shorter than 8 characters are
+// ignored: they cannot be told apart from ordinary words in a model's answer (their URL forms are
+// still redacted by shape).
 void register_secret(std::string_view secret);
 
 // Remembers the secrets an endpoint URL carries: the userinfo password (as written and
@@ -23,7 +24,7 @@ void register_secret(std::string_view secret);
 // for it (base64 of "user:password"), and the values of token-like query parameters.
 void register_url_secrets(std::string_view url);
 
-// `text` with "[redacted]" in place of: every registered secret; a tail that is the first 4 or more
+// `text` with "[redacted]" in place of: every registered secret; a tail that is the first 8 or more
 // characters of one (the text was cut mid-secret before it got here); the userinfo of every URL
 // ("http://user:pw@host" -> "http://[redacted]@host"); and the value of every query parameter whose
 // name says key, token, secret, password, auth or sig ("?api_key=..." -> "?api_key=[redacted]").

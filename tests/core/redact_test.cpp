@@ -42,8 +42,8 @@ TEST(Redact, CutComesAfterRedactionSoNoPrefixSurvives) {
 TEST(Redact, TextEndingInTheStartOfASecretLosesThatTail) {
     register_secret(kKey);
     EXPECT_EQ(redact("body cut at " + kKey.substr(0, 11)), "body cut at [redacted]");
-    EXPECT_EQ(redact("ends in sk-r"), "ends in [redacted]");  // 4 characters: the shortest tail taken
-    EXPECT_EQ(redact("ends in sk-"), "ends in sk-");
+    EXPECT_EQ(redact("ends in sk-redac"), "ends in [redacted]");  // 8 characters: the shortest tail taken
+    EXPECT_EQ(redact("ends in sk-reda"), "ends in sk-reda");
 }
 
 TEST(Redact, UrlUserinfoAndTokenParametersWithoutRegistration) {
@@ -67,6 +67,13 @@ TEST(Redact, UrlSecretsAreRegisteredInEveryFormCurlSends) {
     // curl sends "Authorization: Basic base64(bob:p@ss-w0rd-42)"; an echo of it is redacted.
     EXPECT_EQ(redact("Authorization: Basic Ym9iOnBAc3MtdzByZC00Mg=="), "Authorization: Basic [redacted]");
     EXPECT_EQ(redact("token query-tok-777 echoed"), "token [redacted] echoed");
+}
+
+TEST(Redact, ShortSecretsAreNotLookedForInAnswers) {
+    // A 6-character password would turn every "secret" a model writes into "[redacted]".
+    register_url_secrets("http://u:secret@127.0.0.1:9/v1");
+    EXPECT_EQ(redact("a secret of the trade"), "a secret of the trade");
+    EXPECT_EQ(redact("http://u:secret@127.0.0.1:9/v1"), "http://[redacted]@127.0.0.1:9/v1");
 }
 
 TEST(Redact, CutKeepsWholeUtf8Characters) {
