@@ -10,9 +10,12 @@
 // kBackend. An endpoint that stops answering loses its queued and in-flight requests to the others;
 // when none answers for outage_timeout_s, generate stops with kBackend and the requests not yet
 // answered are never delivered. The API key (BIOMEDQ_API_KEY, else OPENAI_API_KEY) is sent as a
-// Bearer token and never appears in results or error messages.
+// Bearer token and never appears in results or error messages (nor do passwords or tokens in
+// endpoint URLs: core/redact.h). Each endpoint's host is resolved once, checked, and every connection
+// (retries included) goes to the checked addresses (curl's resolve list), never to a second lookup.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -21,6 +24,10 @@
 #include "biomedq/result.h"
 
 namespace biomedq {
+
+// Turns a host name into numeric addresses ("127.0.0.1", "::1"). Errors: kInvalidArgument naming the
+// host. An empty HostResolver means the system's (getaddrinfo); tests inject their own.
+using HostResolver = std::function<Result<std::vector<std::string>>(const std::string& host)>;
 
 struct OpenAiBackendOptions {
     std::vector<std::string> endpoints;  // base URLs, e.g. http://127.0.0.1:8080/v1 ("/v1" is added if absent)
@@ -41,6 +48,7 @@ struct OpenAiBackendOptions {
     bool allow_remote = false;           // permit endpoints outside loopback and private networks
     // Empty: read from the environment (BIOMEDQ_API_KEY, then OPENAI_API_KEY).
     std::string api_key;
+    HostResolver resolver;  // empty: the system's; asked once per endpoint host, when the backend starts
 };
 
 // Checks every endpoint (privacy policy, reachability), detects each server's type (llama-server
@@ -54,6 +62,21 @@ Result<std::unique_ptr<Backend>> make_openai_backend(const OpenAiBackendOptions&
 // (10/8, 172.16/12, 192.168/16, fc00::/7) unless allow_remote. `what` names the flag in messages,
 // e.g. "--endpoint http://x/v1". Errors: kUnsupported (public address), kInvalidArgument (unresolvable).
 Status check_private_host(const std::string& host, bool allow_remote, const std::string& what);
+
+// As check_private_host, returning the addresses it checked: the caller must connect to these, as a
+// second lookup of the name may answer differently (DNS rebinding). One lookup through `resolve`
+// (empty: the system's); none for an IP literal (returned as is) or "localhost" (127.0.0.1 and ::1,
+// as curl and RFC 6761 have it). With allow_remote the name is still resolved once, for pinning.
+Result<std::vector<std::string>> resolve_checked_host(const std::string& host, bool allow_remote,
+                                                      const std::string& what,
+                                                      const HostResolver& resolve = {});
+
+// An rpc-server address ("host:port") with its host replaced by the checked address, for llama.cpp's
+// RPC backend to connect to instead of looking the name up again: "127.0.0.1:50052". IPv4 is
+// preferred (ggml-rpc connects over IPv4); an IPv6-only host comes back as "[addr]:port".
+// Errors: those of parse_host_port and resolve_checked_host, with "--rpc SERVER" in the message.
+Result<std::string> pinned_rpc_endpoint(const std::string& server, bool allow_remote,
+                                        const HostResolver& resolve = {});
 
 // Splits "host:port" / "[v6]:port" (llama.cpp rpc-server addresses). Errors: kInvalidArgument.
 struct HostPort {

@@ -1,8 +1,10 @@
 #include "backends/http_client.h"
 
+#include <arpa/inet.h>
 #include <curl/curl.h>
 
 #include <cctype>
+#include <cstdlib>
 #include <mutex>
 #include <string_view>
 
@@ -11,8 +13,20 @@ namespace {
 
 std::once_flag g_curl_once;
 
+struct BodySink {
+    std::string* body;
+    std::size_t max_bytes;  // 0: no limit
+    bool too_large = false;
+};
+
 size_t append_body(char* data, size_t size, size_t n, void* user) {
-    static_cast<std::string*>(user)->append(data, size * n);
+    auto* sink = static_cast<BodySink*>(user);
+    if (sink->max_bytes > 0 && sink->body->size() + size * n > sink->max_bytes) {
+        sink->body->append(data, sink->max_bytes - sink->body->size());
+        sink->too_large = true;
+        return 0;  // stops the transfer (CURLE_WRITE_ERROR)
+    }
+    sink->body->append(data, size * n);
     return size * n;
 }
 
@@ -44,8 +58,8 @@ int check_abort(void* user, curl_off_t, curl_off_t, curl_off_t, curl_off_t) {
 
 }  // namespace
 
-HttpClient::HttpClient(std::string bearer_token, double connect_timeout_s)
-    : bearer_token_(std::move(bearer_token)), connect_timeout_s_(connect_timeout_s) {
+HttpClient::HttpClient(std::string bearer_token, double connect_timeout_s, std::vector<std::string> pins)
+    : bearer_token_(std::move(bearer_token)), connect_timeout_s_(connect_timeout_s), pins_(std::move(pins)) {
     std::call_once(g_curl_once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
     curl_ = curl_easy_init();
 }
@@ -54,17 +68,18 @@ HttpClient::~HttpClient() {
     if (curl_) curl_easy_cleanup(static_cast<CURL*>(curl_));
 }
 
-HttpResponse HttpClient::get(const std::string& url, double timeout_s, const std::atomic<bool>* abort) {
-    return perform(url, nullptr, timeout_s, abort);
+HttpResponse HttpClient::get(const std::string& url, double timeout_s, const std::atomic<bool>* abort,
+                             std::size_t max_body_bytes) {
+    return perform(url, nullptr, timeout_s, abort, max_body_bytes);
 }
 
 HttpResponse HttpClient::post_json(const std::string& url, const std::string& body, double timeout_s,
-                                   const std::atomic<bool>* abort) {
-    return perform(url, &body, timeout_s, abort);
+                                   const std::atomic<bool>* abort, std::size_t max_body_bytes) {
+    return perform(url, &body, timeout_s, abort, max_body_bytes);
 }
 
 HttpResponse HttpClient::perform(const std::string& url, const std::string* body, double timeout_s,
-                                 const std::atomic<bool>* abort) {
+                                 const std::atomic<bool>* abort, std::size_t max_body_bytes) {
     HttpResponse out;
     auto* curl = static_cast<CURL*>(curl_);
     if (!curl) {
@@ -85,8 +100,15 @@ HttpResponse HttpClient::perform(const std::string& url, const std::string* body
     curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);  // worker threads: no SIGALRM for DNS timeouts
     curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, static_cast<long>(timeout_s * 1000.0));
     curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(connect_timeout_s_ * 1000.0));
+    BodySink sink{&out.body, max_body_bytes};
     curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, append_body);
-    curl_easy_setopt(curl, CURLOPT_WRITEDATA, &out.body);
+    curl_easy_setopt(curl, CURLOPT_WRITEDATA, &sink);
+    // The addresses the privacy check approved, on every request: a name that resolved privately at
+    // the check cannot resolve publicly at connect time (DNS rebinding). Reset above clears the
+    // option, not the handle's DNS cache, so it is set again each time.
+    curl_slist* resolve = nullptr;
+    for (const auto& pin : pins_) resolve = curl_slist_append(resolve, pin.c_str());
+    if (resolve) curl_easy_setopt(curl, CURLOPT_RESOLVE, resolve);
     curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, keep_retry_after);
     curl_easy_setopt(curl, CURLOPT_HEADERDATA, &out.retry_after);
     curl_easy_setopt(curl, CURLOPT_NOPROXY, "*");  // a proxy would defeat the loopback/private check
@@ -100,6 +122,12 @@ HttpResponse HttpClient::perform(const std::string& url, const std::string* body
     }
     const CURLcode rc = curl_easy_perform(curl);
     curl_slist_free_all(headers);
+    curl_slist_free_all(resolve);
+    if (sink.too_large) {
+        out.body_too_large = true;
+        curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &out.status);
+        return out;
+    }
     if (rc == CURLE_ABORTED_BY_CALLBACK) {
         out.aborted = true;
         out.transport_error = "cancelled";
@@ -112,6 +140,30 @@ HttpResponse HttpClient::perform(const std::string& url, const std::string* body
     }
     curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &out.status);
     return out;
+}
+
+std::string pin_entry(const std::string& host, int port, const std::vector<std::string>& addresses) {
+    in6_addr v6{};
+    in_addr v4{};
+    if (inet_pton(AF_INET, host.c_str(), &v4) == 1 || inet_pton(AF_INET6, host.c_str(), &v6) == 1) return {};
+    std::string entry = host + ":" + std::to_string(port) + ":";
+    for (std::size_t i = 0; i < addresses.size(); ++i) {
+        if (i > 0) entry += ",";
+        entry += addresses[i].find(':') != std::string::npos ? "[" + addresses[i] + "]" : addresses[i];
+    }
+    return entry;
+}
+
+int url_port(const std::string& url) {
+    CURLU* u = curl_url();
+    int port = 0;
+    if (curl_url_set(u, CURLUPART_URL, url.c_str(), 0) == CURLUE_OK) {
+        char* part = nullptr;
+        if (curl_url_get(u, CURLUPART_PORT, &part, CURLU_DEFAULT_PORT) == CURLUE_OK && part) port = std::atoi(part);
+        curl_free(part);
+    }
+    curl_url_cleanup(u);
+    return port;
 }
 
 std::string url_host(const std::string& url, std::string* scheme, std::string* error) {

@@ -1,8 +1,10 @@
 // The OpenAI-compatible backend: endpoint checks and server detection up front, then generation
-// through the request scheduler. The API key lives only in the HTTP clients' headers; every message
-// that could carry server text passes through redact() first.
+// through the request scheduler. The API key lives only in the HTTP clients' headers and in the
+// redaction registry (core/redact.h); every text that could carry server text or an endpoint URL
+// passes through redact() before it leaves here, and is cut to length only after.
 #include "biomedq/openai_backend.h"
 
+#include <algorithm>
 #include <chrono>
 #include <ctime>
 #include <cstdlib>
@@ -16,6 +18,7 @@
 #include "backends/openai_wire.h"
 #include "backends/request_scheduler.h"
 #include "backends/retry_after.h"
+#include "core/redact.h"
 
 namespace biomedq {
 namespace {
@@ -25,9 +28,25 @@ using backends::ServerKind;
 
 constexpr double kProbeTimeoutS = 10;
 
+// A reply is at most max_tokens tokens, and no tokenizer has tokens anywhere near this long; text
+// beyond it is not an answer to this request (a hostile or broken server) and is cut off, so a reply
+// can neither exhaust memory nor make the answer parsers work for minutes.
+constexpr std::size_t kMaxReplyBytesPerToken = 64;
+constexpr std::size_t kMinReplyBytes = 4096;
+// The JSON envelope around the text: escapes (\u00XX is 6 bytes for 1) and the other fields.
+constexpr std::size_t kBodyBytesPerTextByte = 6;
+constexpr std::size_t kBodyOverheadBytes = 64 * 1024;
+
+std::size_t reply_text_cap(int max_tokens) {
+    return std::max(kMinReplyBytes, static_cast<std::size_t>(std::max(0, max_tokens)) * kMaxReplyBytesPerToken);
+}
+
 struct EndpointInfo {
-    std::string base;  // ".../v1"
-    std::string root;  // without "/v1": where llama-server's /props and vLLM's /version live
+    std::string base;     // ".../v1", as given (may carry a password or token: connect with it only)
+    std::string shown;    // `base` redacted: what messages and results say
+    std::string root;     // without "/v1": where llama-server's /props and vLLM's /version live
+    std::string pin;      // curl resolve-list entry: the checked addresses of the host
+    std::string query;    // "?token=..." from the given URL (with its '?'), added to every request URL
     ServerKind kind = ServerKind::kUnknown;
     std::string version;  // llama-server build_info, vLLM version
 };
@@ -39,36 +58,37 @@ std::string api_key_from_env() {
     return {};
 }
 
-std::string redact(std::string text, const std::string& secret) {
-    if (secret.empty()) return text;
-    for (auto pos = text.find(secret); pos != std::string::npos; pos = text.find(secret, pos)) {
-        text.replace(pos, secret.size(), "[redacted]");
-    }
-    return text;
-}
-
+// The first 200 bytes of a reply body for a message: redacted first, then cut (a key crossing the cut
+// would otherwise leave its prefix behind), on one line.
 std::string snippet(const std::string& body) {
-    std::string s = body.substr(0, 200);
+    std::string s = redact_cut(body, 200);
     for (char& c : s) {
         if (c == '\n' || c == '\r') c = ' ';
     }
     return s;
 }
 
-Result<EndpointInfo> normalize_endpoint(const std::string& url, bool allow_remote) {
+Result<EndpointInfo> normalize_endpoint(const std::string& url, bool allow_remote, const HostResolver& resolver) {
+    const std::string shown = redact(url);
     std::string scheme, why;
     const std::string host = backends::url_host(url, &scheme, &why);
-    if (host.empty()) return make_error(ErrorCode::kInvalidArgument, "--endpoint " + url + ": " + why);
+    if (host.empty()) return make_error(ErrorCode::kInvalidArgument, "--endpoint " + shown + ": " + why);
     if (scheme != "http" && scheme != "https") {
         return make_error(ErrorCode::kInvalidArgument,
-                          "--endpoint " + url + ": scheme \"" + scheme + "\" is not http or https");
+                          "--endpoint " + shown + ": scheme \"" + scheme + "\" is not http or https");
     }
-    BIOMEDQ_TRY(check_private_host(host, allow_remote, "--endpoint " + url));
+    BIOMEDQ_ASSIGN(const auto addresses,
+                   resolve_checked_host(host, allow_remote, "--endpoint " + shown, resolver));
     EndpointInfo e;
-    e.base = url;
+    e.pin = backends::pin_entry(host, backends::url_port(url), addresses);
+    // A query (a token some gateways take as "?api_key=...") belongs after each request's path.
+    const std::size_t query = url.find('?');
+    e.base = url.substr(0, std::min(query, url.find('#')));
+    if (query != std::string::npos) e.query = url.substr(query, url.find('#', query) - query);
     while (!e.base.empty() && e.base.back() == '/') e.base.pop_back();
     if (e.base.size() < 3 || e.base.compare(e.base.size() - 3, 3, "/v1") != 0) e.base += "/v1";
     e.root = e.base.substr(0, e.base.size() - 3);
+    e.shown = redact(e.base);
     return e;
 }
 
@@ -94,54 +114,55 @@ backends::HttpResponse get_when_ready(HttpClient& client, const std::string& url
 
 // llama-server answers /props with its generation settings; vLLM answers /version. Anything else that
 // lists models is an unknown OpenAI-compatible server (plain generation only).
-Status detect_server(EndpointInfo& e, HttpClient& client, const std::string& key, double wait_s) {
-    auto props = get_when_ready(client, e.root + "/props", wait_s);
+Status detect_server(EndpointInfo& e, HttpClient& client, double wait_s) {
+    auto props = get_when_ready(client, e.root + "/props" + e.query, wait_s);
     if (props.status == 0) {
-        return make_error(ErrorCode::kBackend, "--endpoint " + e.base + ": not reachable: " + props.transport_error);
+        return make_error(ErrorCode::kBackend, "--endpoint " + e.shown + ": not reachable: " + props.transport_error);
     }
     if (props.status == 200) {
         const auto j = nlohmann::json::parse(props.body, nullptr, false);
         if (j.is_object() && (j.contains("default_generation_settings") || j.contains("build_info"))) {
             e.kind = ServerKind::kLlamaServer;
-            e.version = j.contains("build_info") && j["build_info"].is_string() ? j["build_info"].get<std::string>() : "";
+            e.version = j.contains("build_info") && j["build_info"].is_string()
+                            ? redact_cut(j["build_info"].get<std::string>(), 200)
+                            : "";
             return Status::success();
         }
     }
-    auto version = client.get(e.root + "/version", kProbeTimeoutS);
+    auto version = client.get(e.root + "/version" + e.query, kProbeTimeoutS);
     if (version.status == 200) {
         const auto j = nlohmann::json::parse(version.body, nullptr, false);
         if (j.is_object() && j.contains("version") && j["version"].is_string()) {
             e.kind = ServerKind::kVllm;
-            e.version = j["version"].get<std::string>();
+            e.version = redact_cut(j["version"].get<std::string>(), 200);
             return Status::success();
         }
     }
-    auto models = get_when_ready(client, e.base + "/models", wait_s);
+    auto models = get_when_ready(client, e.base + "/models" + e.query, wait_s);
     if (models.status != 200) {
         const std::string still_loading =
             models.status == 503 ? " (still unavailable after waiting " + seconds_text(wait_s) + " s for it to load)"
                                  : "";
         return make_error(ErrorCode::kBackend,
-                          "--endpoint " + e.base + ": GET /models answered HTTP " + std::to_string(models.status) +
+                          "--endpoint " + e.shown + ": GET /models answered HTTP " + std::to_string(models.status) +
                               (models.status == 0 ? " (" + models.transport_error + ")" : "") + still_loading +
-                              ": is this an OpenAI-compatible server, and is it ready? " +
-                              redact(snippet(models.body), key));
+                              ": is this an OpenAI-compatible server, and is it ready? " + snippet(models.body));
     }
     e.kind = ServerKind::kUnknown;
     return Status::success();
 }
 
-Result<std::string> first_model_id(const EndpointInfo& e, HttpClient& client, const std::string& key) {
-    auto models = client.get(e.base + "/models", kProbeTimeoutS);
+Result<std::string> first_model_id(const EndpointInfo& e, HttpClient& client) {
+    auto models = client.get(e.base + "/models" + e.query, kProbeTimeoutS);
     const auto j = nlohmann::json::parse(models.body, nullptr, false);
     if (models.status == 200 && j.is_object() && j.contains("data") && j["data"].is_array() && !j["data"].empty() &&
         j["data"][0].contains("id") && j["data"][0]["id"].is_string()) {
+        // Sent back as is in every request; measurements() redacts it where results.json shows it.
         return j["data"][0]["id"].get<std::string>();
     }
     return make_error(ErrorCode::kInvalidArgument,
-                      "--model-name: not given, and " + e.base + "/models did not list a model (HTTP " +
-                          std::to_string(models.status) + ": " + redact(snippet(models.body), key) +
-                          "); pass --model-name");
+                      "--model-name: not given, and " + e.shown + "/models did not list a model (HTTP " +
+                          std::to_string(models.status) + ": " + snippet(models.body) + "); pass --model-name");
 }
 
 class OpenAiBackend final : public Backend {
@@ -158,7 +179,7 @@ public:
             if (e.kind != ServerKind::kLlamaServer) {
                 return make_error(ErrorCode::kUnsupported,
                                   std::string("--constrained: constrained decoding is unavailable on the ") +
-                                      backends::server_kind_name(e.kind) + " at " + e.base +
+                                      backends::server_kind_name(e.kind) + " at " + e.shown +
                                       " (biomedq passes GBNF grammars to llama-server only); run without "
                                       "--constrained, or serve the model with llama-server");
             }
@@ -170,7 +191,7 @@ public:
         const auto& e = endpoints_.front();
         if (e.kind == ServerKind::kLlamaServer) {
             return make_error(ErrorCode::kUnsupported,
-                              "--mc-mode loglik: the llama-server at " + e.base +
+                              "--mc-mode loglik: the llama-server at " + e.shown +
                                   " does not return log-probabilities of prompt tokens (its n_probs covers "
                                   "generated tokens only); use --mc-mode generate, or the in-process backend "
                                   "(--model)");
@@ -178,7 +199,7 @@ public:
         return make_error(ErrorCode::kUnsupported,
                           std::string("--mc-mode loglik: log-likelihood scoring over HTTP is not implemented for "
                                       "the ") +
-                              backends::server_kind_name(e.kind) + " at " + e.base +
+                              backends::server_kind_name(e.kind) + " at " + e.shown +
                               "; use --mc-mode generate, or the in-process backend (--model)");
     }
 
@@ -203,7 +224,7 @@ public:
             return attempt_one(endpoints_[static_cast<std::size_t>(endpoint)], requests[index], client, abort);
         };
         const auto make_client = [&] {
-            return std::make_unique<HttpClient>(api_key_, options_.connect_timeout_s);
+            return std::make_unique<HttpClient>(api_key_, options_.connect_timeout_s, pins(endpoints_));
         };
         return backends::run_scheduled(
             requests.size(), so, attempt, make_client,
@@ -224,10 +245,11 @@ public:
         m.backend = "openai-compatible:";
         for (const auto& e : endpoints_) {
             m.backend += std::string(" ") + backends::server_kind_name(e.kind) +
-                         (e.version.empty() ? "" : " " + e.version) + " at " + e.base + ";";
+                         (e.version.empty() ? "" : " " + e.version) + " at " + e.shown + ";";
         }
         m.backend.pop_back();
-        m.model_description = model_name_;
+        m.backend = redact(m.backend);
+        m.model_description = redact(model_name_);
         {
             std::lock_guard lock(stats_mutex_);
             m.stats = stats_;
@@ -237,6 +259,14 @@ public:
             "(prompt_n, predicted_n, prompt_ms, predicted_ms); t_decode_ms is the servers' prompt+predict "
             "time; memory is not reported over HTTP (see the servers' own logs or /metrics)";
         return m;
+    }
+
+    static std::vector<std::string> pins(const std::vector<EndpointInfo>& endpoints) {
+        std::vector<std::string> out;
+        for (const auto& e : endpoints) {
+            if (!e.pin.empty()) out.push_back(e.pin);
+        }
+        return out;
     }
 
 private:
@@ -252,12 +282,25 @@ private:
                                   const std::atomic<bool>& abort) {
         using backends::AttemptOutcome;
         const bool chat = !r.messages.empty();
-        const std::string url = e.base + (chat ? "/chat/completions" : "/completions");
+        const std::string path = chat ? "/chat/completions" : "/completions";
+        const std::string url = e.base + path + e.query;
+        const std::string shown_url = e.shown + path;
         const std::string body = backends::build_request_body(r, model_name_, e.kind);
-        auto response = client.post_json(url, body, options_.request_timeout_s, &abort);
+        const std::size_t text_cap = reply_text_cap(r.max_tokens);
+        const std::size_t body_cap = text_cap * kBodyBytesPerTextByte + kBodyOverheadBytes;
+        auto response = client.post_json(url, body, options_.request_timeout_s, &abort, body_cap);
         backends::Attempt a;
+        if (response.body_too_large) {
+            // Longer than any reply to this request can be: the server's answer, not a transport
+            // fault, and cut at the length limit like one that ran out of tokens (nothing to parse).
+            a.outcome = AttemptOutcome::kDone;
+            a.result.finish = FinishReason::kMaxTokens;
+            a.result.error = shown_url + ": reply body longer than " + std::to_string(body_cap) +
+                             " bytes (max_tokens " + std::to_string(r.max_tokens) + "): not read";
+            return a;
+        }
         if (response.status == 0) {
-            a.error = url + ": " + response.transport_error;
+            a.error = shown_url + ": " + response.transport_error;
             // A timeout means the server is alive but slow: retry with backoff like a 5xx.
             a.outcome = response.transport_error.find("imeout") != std::string::npos ||
                                 response.transport_error.find("timed out") != std::string::npos
@@ -265,8 +308,9 @@ private:
                             : AttemptOutcome::kEndpointDown;
             return a;
         }
-        const std::string status_text = url + ": HTTP " + std::to_string(response.status) + ": " +
-                                        redact(snippet(response.body), api_key_);
+        // snippet() redacts before it cuts; the URL shown is the one without secrets.
+        const std::string status_text =
+            shown_url + ": HTTP " + std::to_string(response.status) + ": " + snippet(response.body);
         if (response.status == 429 || response.status == 408 || response.status >= 500) {
             a.outcome = AttemptOutcome::kRetryServer;
             a.error = status_text;
@@ -294,12 +338,19 @@ private:
         auto parsed = backends::parse_reply(response.body, chat, !r.grammar.empty());
         if (!parsed.ok()) {
             a.outcome = AttemptOutcome::kRetryServer;
-            a.error = url + ": " + redact(parsed.error().message, api_key_);
+            a.error = shown_url + ": " + redact(parsed.error().message);
             return a;
         }
         a.outcome = AttemptOutcome::kDone;
-        a.result.text = std::move(parsed->text);
         a.result.finish = parsed->finish;
+        // Redacted before it is cut (a cut key would no longer match) and before anything stores it.
+        a.result.text = redact_cut(parsed->text, text_cap);
+        if (parsed->text.size() > text_cap) {
+            a.result.finish = FinishReason::kMaxTokens;
+            a.result.error = "reply of " + std::to_string(parsed->text.size()) + " bytes cut to " +
+                             std::to_string(a.result.text.size()) + " (max_tokens " + std::to_string(r.max_tokens) +
+                             " x " + std::to_string(kMaxReplyBytesPerToken) + " bytes)";
+        }
         a.result.n_tokens_prompt = parsed->n_tokens_prompt;
         a.result.n_tokens_generated = parsed->n_tokens_generated;
         {
@@ -339,17 +390,20 @@ Result<std::unique_ptr<Backend>> make_openai_backend(const OpenAiBackendOptions&
     options.max_attempts = std::max(1, options.max_attempts);
     std::string key = options.api_key.empty() ? api_key_from_env() : options.api_key;
     options.api_key.clear();  // kept once, in the backend, away from copies of the options
+    // Before any request: whatever a server echoes back is redacted from here on.
+    register_secret(key);
+    for (const auto& url : options.endpoints) register_url_secrets(url);
 
     std::vector<EndpointInfo> endpoints;
-    HttpClient probe(key, std::min(options.connect_timeout_s, kProbeTimeoutS));
     for (const auto& url : options.endpoints) {
-        BIOMEDQ_ASSIGN(EndpointInfo e, normalize_endpoint(url, options.allow_remote));
-        BIOMEDQ_TRY(detect_server(e, probe, key, options.startup_wait_s));
+        BIOMEDQ_ASSIGN(EndpointInfo e, normalize_endpoint(url, options.allow_remote, options.resolver));
         endpoints.push_back(std::move(e));
     }
+    HttpClient probe(key, std::min(options.connect_timeout_s, kProbeTimeoutS), OpenAiBackend::pins(endpoints));
+    for (auto& e : endpoints) BIOMEDQ_TRY(detect_server(e, probe, options.startup_wait_s));
     std::string model_name = options.model_name;
     if (model_name.empty()) {
-        BIOMEDQ_ASSIGN(model_name, first_model_id(endpoints.front(), probe, key));
+        BIOMEDQ_ASSIGN(model_name, first_model_id(endpoints.front(), probe));
     }
     return std::unique_ptr<Backend>(
         new OpenAiBackend(std::move(options), std::move(endpoints), std::move(key), std::move(model_name)));

@@ -5,6 +5,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "core/redact.h"
+
 namespace biomedq::backends {
 namespace {
 
@@ -26,7 +28,7 @@ Result<int> token_count(const nlohmann::json& object, const char* parent, const 
     return make_error(ErrorCode::kParse, std::string("reply field \"") + parent + "." + key +
                                              "\" is not a token count (expected an integer 0.." +
                                              std::to_string(std::numeric_limits<int>::max()) + ", got " +
-                                             v.dump() + ")");
+                                             redact_cut(v.dump(), 80) + ")");
 }
 
 }  // namespace
@@ -68,7 +70,8 @@ std::string build_request_body(const BackendRequest& r, const std::string& model
 Result<ParsedReply> parse_reply(const std::string& body, bool chat, bool had_grammar) {
     const auto j = nlohmann::json::parse(body, nullptr, false);
     if (j.is_discarded() || !j.is_object()) {
-        return make_error(ErrorCode::kParse, "reply is not a JSON object: \"" + body.substr(0, 120) + "\"");
+        // Redacted before the cut: an echoed key crossing it would leave a prefix that no longer matches.
+        return make_error(ErrorCode::kParse, "reply is not a JSON object: \"" + redact_cut(body, 120) + "\"");
     }
     try {
         if (!j.contains("choices") || !j["choices"].is_array() || j["choices"].empty()) {

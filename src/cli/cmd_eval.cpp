@@ -32,7 +32,7 @@ int run_eval_command(RunConfig config, const std::string& tasks) {
         if (outcome.error().code == ErrorCode::kCancelled) {
             std::fprintf(stderr, "biomedq: interrupted; finished examples are in %s/samples.jsonl — rerun the same "
                                  "command to resume\n", config.out_dir.c_str());
-            return 130;
+            return interrupted_exit_code();
         }
         return report_error(outcome.error());
     }

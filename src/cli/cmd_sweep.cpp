@@ -10,6 +10,7 @@
 #include "cli/command.h"
 #include "cli/interrupt.h"
 #include "cli/sweep_slurm.h"
+#include "core/redact.h"
 
 namespace biomedq::cli {
 namespace {
@@ -94,8 +95,8 @@ int run_sweep_command(const SweepArgs& args) {
     if (!outcome.ok()) {
         if (outcome.error().code == ErrorCode::kCancelled) {
             std::fprintf(stderr, "biomedq: sweep interrupted; rerun the same command to resume (%s)\n",
-                         outcome.error().message.c_str());
-            return 130;
+                         redact(outcome.error().message).c_str());
+            return interrupted_exit_code();
         }
         return report_error(outcome.error());
     }

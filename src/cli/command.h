@@ -13,10 +13,12 @@ namespace biomedq::cli {
 
 using CommandRun = std::function<int()>;
 
-// Prints "biomedq: error: <message>" on stderr and returns the exit code for that error kind.
+// Prints "biomedq: error: <message>" on stderr (secrets redacted) and returns the exit code for that
+// error kind.
 int report_error(const Error& error);
 
-// Exit codes: 0 ok, 1 runtime failure, 2 bad usage or input, 130 interrupted.
+// Exit codes: 0 ok, 1 runtime failure, 2 bad usage or input, 130 interrupted by Ctrl-C (SIGINT), 143
+// by SIGTERM.
 int exit_code_for(ErrorCode code);
 
 void add_synth_command(CLI::App& app, CommandRun& chosen);

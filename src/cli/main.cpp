@@ -1,8 +1,11 @@
 #include <cstdio>
+#include <sstream>
 #include <string>
 
 #include "biomedq/build_info.h"
 #include "cli/command.h"
+#include "cli/interrupt.h"
+#include "core/redact.h"
 #include "engine/cpu_backend_check.h"
 
 namespace biomedq::cli {
@@ -16,14 +19,14 @@ int exit_code_for(ErrorCode code) {
         case ErrorCode::kConflict:
             return 2;
         case ErrorCode::kCancelled:
-            return 130;
+            return interrupted_exit_code();
         default:
             return 1;
     }
 }
 
 int report_error(const Error& error) {
-    std::fprintf(stderr, "biomedq: error: %s\n", error.message.c_str());
+    std::fprintf(stderr, "biomedq: error: %s\n", redact(error.message).c_str());
     return exit_code_for(error.code);
 }
 
@@ -60,7 +63,12 @@ int main(int argc, char** argv) {
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {
-        return app.exit(e);
+        // A misplaced argument is echoed in the message; it may be an endpoint URL with a password.
+        std::ostringstream out, err;
+        const int code = app.exit(e, out, err);
+        std::fputs(out.str().c_str(), stdout);
+        std::fputs(redact(err.str()).c_str(), stderr);
+        return code;
     }
     return chosen ? chosen() : 0;
 }

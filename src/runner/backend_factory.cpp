@@ -21,10 +21,12 @@ Result<std::unique_ptr<Backend>> make_backend(const RunConfig& config, const Bat
         return make_openai_backend(o);
     }
     // llama.cpp's RPC protocol is unauthenticated: weights and activations (clinical text) cross the
-    // wire in the clear, so the same privacy policy as for endpoints applies.
+    // wire in the clear, so the same privacy policy as for endpoints applies, and llama.cpp is given
+    // the checked address, not the name to look up again.
+    std::vector<std::string> rpc_addresses;
     for (const auto& server : config.rpc_servers) {
-        BIOMEDQ_ASSIGN(HostPort hp, parse_host_port(server));
-        BIOMEDQ_TRY(check_private_host(hp.host, config.allow_remote, "--rpc " + server));
+        BIOMEDQ_ASSIGN(std::string address, pinned_rpc_endpoint(server, config.allow_remote));
+        rpc_addresses.push_back(std::move(address));
     }
     EngineOptions eo;
     eo.model_path = config.model_path;
@@ -36,7 +38,7 @@ Result<std::unique_ptr<Backend>> make_backend(const RunConfig& config, const Bat
     eo.parallel = shape.parallel;
     eo.n_batch = shape.n_batch;
     eo.n_ubatch = shape.n_ubatch;
-    eo.rpc_servers = config.rpc_servers;
+    eo.rpc_servers = rpc_addresses;
     BIOMEDQ_ASSIGN(auto engine, Engine::load(eo));
     return make_llama_backend(std::move(engine));
 }

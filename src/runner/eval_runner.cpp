@@ -14,6 +14,7 @@
 #include "biomedq/runner.h"
 #include "core/cpu_threads.h"
 #include "core/file_io.h"
+#include "core/redact.h"
 #include "core/sha256.h"
 #include "runner/backend_factory.h"
 #include "runner/batch_shape.h"
@@ -146,7 +147,10 @@ Result<RunOutcome> run_eval_in_directory(const RunConfig& config,
 
     nlohmann::json identity = run_config_identity(config);
     if (server_run) {
-        identity["server_model"] = config.model_name.empty() ? nlohmann::json(config.endpoints)
+        // Endpoint URLs may carry a password or token (core/redact.h): the identity keeps them redacted.
+        std::vector<std::string> endpoints;
+        for (const auto& url : config.endpoints) endpoints.push_back(redact(url));
+        identity["server_model"] = config.model_name.empty() ? nlohmann::json(endpoints)
                                                              : nlohmann::json(config.model_name);
     } else {
         identity["model_sha256"] = model_sha;

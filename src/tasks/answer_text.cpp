@@ -1,7 +1,9 @@
 #include "tasks/answer_text.h"
 
+#include <algorithm>
 #include <cctype>
 #include <string>
+#include <vector>
 
 namespace biomedq::tasks {
 
@@ -15,11 +17,53 @@ std::string lower(std::string_view text) {
 
 bool is_word(char c) { return std::isalnum(static_cast<unsigned char>(c)) != 0; }
 
-// Parses the balanced bracket run starting at `open`, honouring JSON strings; npos if unbalanced.
-std::size_t balanced_end(std::string_view text, std::size_t open) {
-    int depth = 0;
+// A real answer nests two or three levels deep. Runs nested deeper are never parsed, which bounds
+// the work of extract_json: each character lies in at most kMaxJsonDepth runs that get parsed, so a
+// reply of a million "[" costs one pass instead of a scan to the end from every bracket.
+constexpr int kMaxJsonDepth = 32;
+
+struct BracketRun {
+    std::size_t begin = 0;
+    std::size_t end = 0;  // one past the closing bracket
+    int pass = 0;         // 0: JSON strings honoured, 1: quotes ignored
+};
+
+// Every balanced [...] or {...} run in one left-to-right pass, nested at most kMaxJsonDepth deep.
+// With `honour_strings`, brackets inside a JSON string (a quote opened within brackets) do not count;
+// without it, quotes are plain text, which recovers a run that follows a stray quote.
+void collect_bracket_runs(std::string_view text, bool honour_strings, std::vector<BracketRun>& out) {
+    struct Open {
+        std::size_t pos;
+        int depth_inside;  // deepest nesting closed inside so far
+    };
+    std::vector<Open> open;
     bool in_string = false;
-    for (std::size_t i = open; i < text.size(); ++i) {
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        const char c = text[i];
+        if (in_string) {
+            if (c == '\\') ++i;
+            else if (c == '"') in_string = false;
+            continue;
+        }
+        if (c == '"') {
+            in_string = honour_strings && !open.empty();  // quotes outside brackets are prose
+        } else if (c == '[' || c == '{') {
+            open.push_back(Open{i, 0});
+        } else if ((c == ']' || c == '}') && !open.empty()) {
+            const Open o = open.back();
+            open.pop_back();
+            const int depth = o.depth_inside + 1;
+            if (depth <= kMaxJsonDepth) out.push_back(BracketRun{o.pos, i + 1, honour_strings ? 0 : 1});
+            if (!open.empty()) open.back().depth_inside = std::max(open.back().depth_inside, depth);
+        }
+    }
+}
+
+// Deepest bracket nesting of `text` (JSON strings honoured), stopping early past `limit`.
+int nesting_depth(std::string_view text, int limit) {
+    int depth = 0, deepest = 0;
+    bool in_string = false;
+    for (std::size_t i = 0; i < text.size() && deepest <= limit; ++i) {
         const char c = text[i];
         if (in_string) {
             if (c == '\\') ++i;
@@ -27,12 +71,10 @@ std::size_t balanced_end(std::string_view text, std::size_t open) {
             continue;
         }
         if (c == '"') in_string = true;
-        else if (c == '[' || c == '{') ++depth;
-        else if (c == ']' || c == '}') {
-            if (--depth == 0) return i + 1;
-        }
+        else if (c == '[' || c == '{') deepest = std::max(deepest, ++depth);
+        else if ((c == ']' || c == '}') && depth > 0) --depth;
     }
-    return std::string_view::npos;
+    return deepest;
 }
 
 std::optional<nlohmann::json> parse_json(std::string_view text, const JsonFilter& accept) {
@@ -138,14 +180,24 @@ std::optional<nlohmann::json> extract_json(std::string_view text, const JsonFilt
         if (body == std::string_view::npos) break;
         const std::size_t close = text.find("```", body);
         if (close == std::string_view::npos) break;
-        if (auto json = parse_json(trim(text.substr(body + 1, close - body - 1)), accept)) return json;
+        const std::string_view block = trim(text.substr(body + 1, close - body - 1));
+        if (nesting_depth(block, kMaxJsonDepth) <= kMaxJsonDepth) {
+            if (auto json = parse_json(block, accept)) return json;
+        }
         fence = close + 3;
     }
-    for (std::size_t i = 0; i < text.size(); ++i) {
-        if (text[i] != '[' && text[i] != '{') continue;
-        const std::size_t end = balanced_end(text, i);
-        if (end == std::string_view::npos) continue;
-        if (auto json = parse_json(text.substr(i, end - i), accept)) return json;
+    // The first run (by its opening bracket) that parses and is accepted; for one opening bracket
+    // the string-aware run is tried first.
+    std::vector<BracketRun> runs;
+    collect_bracket_runs(text, /*honour_strings=*/true, runs);
+    collect_bracket_runs(text, /*honour_strings=*/false, runs);
+    std::sort(runs.begin(), runs.end(), [](const BracketRun& a, const BracketRun& b) {
+        return a.begin != b.begin ? a.begin < b.begin : a.pass < b.pass;
+    });
+    for (std::size_t k = 0; k < runs.size(); ++k) {
+        const BracketRun& r = runs[k];
+        if (k > 0 && runs[k - 1].begin == r.begin && runs[k - 1].end == r.end) continue;
+        if (auto json = parse_json(text.substr(r.begin, r.end - r.begin), accept)) return json;
     }
     return std::nullopt;
 }

@@ -104,10 +104,15 @@ std::vector<std::string> read_lines(std::string_view text) {
         std::string_view line = trim(text.substr(start, newline - start));
         start = newline + 1;
         if (line.empty() || line.back() == ':') continue;  // "Here are the entities:"
+        // Where each separator next occurs, searched again only once passed: a line of many ", "
+        // and no "; " would otherwise be rescanned to its end for every item.
+        std::size_t next_comma = std::min(line.find(", "), line.size());
+        std::size_t next_semicolon = std::min(line.find("; "), line.size());
         std::size_t from = 0;
         while (from <= line.size()) {
-            std::size_t cut = line.size();
-            for (const char* sep : {", ", "; "}) cut = std::min(cut, line.find(sep, from) == std::string_view::npos ? line.size() : line.find(sep, from));
+            if (next_comma < from) next_comma = std::min(line.find(", ", from), line.size());
+            if (next_semicolon < from) next_semicolon = std::min(line.find("; ", from), line.size());
+            const std::size_t cut = std::min(next_comma, next_semicolon);
             std::string item = clean_item(line.substr(from, cut - from));
             if (!item.empty()) mentions.push_back(std::move(item));
             from = cut + 2;

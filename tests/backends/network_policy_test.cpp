@@ -61,5 +61,56 @@ TEST(NetworkPolicy, ParsesRpcHostPort) {
     EXPECT_EQ(parse_host_port("h:x1").error().message, "\"h:x1\": port \"x1\" is not a number in 1..65535");
 }
 
+// A resolver that answers from a script and records every question.
+struct ScriptedResolver {
+    explicit ScriptedResolver(std::vector<std::vector<std::string>> a) : answers(std::move(a)) {}
+    std::vector<std::vector<std::string>> answers;
+    std::vector<std::string> asked;
+    HostResolver fn() {
+        return [this](const std::string& host) -> Result<std::vector<std::string>> {
+            const std::size_t i = asked.size();
+            asked.push_back(host);
+            return answers.at(std::min(i, answers.size() - 1));
+        };
+    }
+};
+
+TEST(NetworkPolicy, AHostIsResolvedOnceAndTheCheckedAddressesAreReturned) {
+    ScriptedResolver r{{{"10.0.0.7", "fd00::7"}, {"8.8.8.8"}}};
+    auto addresses = resolve_checked_host("db.lab", false, "--endpoint x", r.fn());
+    ASSERT_TRUE(addresses.ok()) << addresses.error().message;
+    EXPECT_EQ(*addresses, (std::vector<std::string>{"10.0.0.7", "fd00::7"}));
+    EXPECT_EQ(r.asked, std::vector<std::string>{"db.lab"});
+    // IP literals and localhost are never looked up.
+    EXPECT_EQ(*resolve_checked_host("[::1]", false, "x", r.fn()), std::vector<std::string>{"::1"});
+    EXPECT_EQ(*resolve_checked_host("localhost", false, "x", r.fn()),
+              (std::vector<std::string>{"127.0.0.1", "::1"}));
+    EXPECT_EQ(r.asked.size(), 1u);
+    // A resolver answering something that is not an address is not believed.
+    ScriptedResolver odd{{{"evil.example"}}};
+    auto refused = resolve_checked_host("db.lab", false, "--rpc db.lab:1", odd.fn());
+    ASSERT_FALSE(refused.ok());
+    EXPECT_EQ(refused.error().message, "--rpc db.lab:1: host \"db.lab\" resolved to \"evil.example\", not an IP address");
+}
+
+TEST(NetworkPolicy, RpcServersAreHandedToLlamaCppAsTheirCheckedAddress) {
+    ScriptedResolver r{{{"fd00::9", "192.168.7.9"}, {"203.0.113.9"}}};
+    auto pinned = pinned_rpc_endpoint("gpu-box.lab:50052", false, r.fn());
+    ASSERT_TRUE(pinned.ok()) << pinned.error().message;
+    EXPECT_EQ(*pinned, "192.168.7.9:50052");  // IPv4 first: ggml-rpc connects over IPv4
+    EXPECT_EQ(r.asked, std::vector<std::string>{"gpu-box.lab"});
+    ScriptedResolver v6{{{"fd00::9"}}};
+    EXPECT_EQ(*pinned_rpc_endpoint("v6.lab:7", false, v6.fn()), "[fd00::9]:7");
+    ScriptedResolver public_answer{{{"203.0.113.9"}}};
+    auto refused = pinned_rpc_endpoint("gpu-box.lab:50052", false, public_answer.fn());
+    ASSERT_FALSE(refused.ok());
+    EXPECT_EQ(refused.error().code, ErrorCode::kUnsupported);
+    EXPECT_NE(refused.error().message.find("--rpc gpu-box.lab:50052: host \"gpu-box.lab\" resolves to 203.0.113.9"),
+              std::string::npos);
+    // With --allow-remote it is still pinned (one lookup), not passed on as a name.
+    ScriptedResolver allowed{{{"203.0.113.9"}}};
+    EXPECT_EQ(*pinned_rpc_endpoint("gpu-box.lab:50052", true, allowed.fn()), "203.0.113.9:50052");
+}
+
 }  // namespace
 }  // namespace biomedq

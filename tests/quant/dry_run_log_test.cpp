@@ -34,6 +34,20 @@ TEST(DryRunLog, ReadsEachTensorsFinalType) {
     EXPECT_EQ(*types, expected);
 }
 
+// The log also carries the source model's metadata, of any length; lines of 200,000 characters,
+// including one shaped like a tensor line up to its name, are skipped without recursion (std::regex
+// overflowed the stack on such lines: issue 13, item 5).
+TEST(DryRunLog, HugeLinesAreSkippedAndTheTensorLinesStillRead) {
+    const std::string huge_name(200000, 'x');
+    const std::string log = "print_info: general.name = " + huge_name + "\n" +
+                            "[   9/   9] " + huge_name + " - garbled\n" + kLog;
+    auto types = parse_dry_run_types(log);
+    ASSERT_TRUE(types.ok()) << types.error().message.substr(0, 200);
+    EXPECT_EQ(types->size(), 4u);
+    EXPECT_EQ(types->at("output.weight"), GGML_TYPE_Q6_K);
+    EXPECT_EQ(types->at("blk.0.ffn_down.weight"), GGML_TYPE_Q5_0);
+}
+
 TEST(DryRunLog, TypeNamesAreGgmlsOwn) {
     EXPECT_EQ(ggml_type_from_name("q4_K"), GGML_TYPE_Q4_K);
     EXPECT_EQ(ggml_type_from_name("bf16"), GGML_TYPE_BF16);

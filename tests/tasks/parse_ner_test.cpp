@@ -1,5 +1,7 @@
 #include <gtest/gtest.h>
 
+#include <time.h>
+
 #include "task_test_helpers.h"
 
 namespace biomedq {
@@ -73,6 +75,49 @@ TEST(ParseNer, NoneAndUnreadable) {
     EXPECT_EQ(parsed("There are no chemical entities in this sentence."), (Spans{}));
     EXPECT_EQ(parsed("I could not find any."), (Spans{{999, 999}}));
     EXPECT_EQ(parsed(""), (Spans{{999, 999}}));
+}
+
+// Hostile replies (issue 13, item 4): a megabyte of "[" took over 10 minutes (a scan to the end from
+// every bracket). Each must now parse in well under a second; 2 s leaves room for a debug build.
+// CPU time of this thread, not wall time: the bound is on the work, whatever else the machine runs.
+double seconds_to_parse(const std::string& output, Spans* result) {
+    const auto cpu_now = [] {
+        timespec t{};
+        clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
+        return static_cast<double>(t.tv_sec) + static_cast<double>(t.tv_nsec) * 1e-9;
+    };
+    const double t0 = cpu_now();
+    *result = parsed(output);
+    return cpu_now() - t0;
+}
+
+TEST(ParseNer, AMegabyteOfOpenBracketsIsInvalidAndFast) {
+    Spans result;
+    EXPECT_LT(seconds_to_parse(std::string(1 << 20, '['), &result), 2.0);
+    EXPECT_EQ(result, (Spans{{999, 999}}));
+}
+
+TEST(ParseNer, AMegabyteOfNestedBracketsIsReadAsTheInnermostListAndFast) {
+    // Half a million levels deep: never parsed whole (nor walked recursively); the first run nested
+    // at most 32 deep that is answer-shaped is the innermost "[]", an empty answer.
+    Spans result;
+    EXPECT_LT(seconds_to_parse(std::string(1 << 19, '[') + std::string(1 << 19, ']'), &result), 2.0);
+    EXPECT_EQ(result, (Spans{}));
+}
+
+TEST(ParseNer, AMegabyteCommaListIsReadInOnePass) {
+    // ", " separators and no "; ": each item used to rescan the rest of the line for "; ".
+    std::string list;
+    while (list.size() < (1u << 20)) list += "zzz, ";
+    Spans result;
+    EXPECT_LT(seconds_to_parse(list + "cisplatin", &result), 2.0);
+    EXPECT_EQ(result, (Spans{{0, 9}, {55, 64}}));
+}
+
+TEST(ParseNer, AnUnclosedBracketOrStrayQuoteDoesNotHideTheAnswer) {
+    EXPECT_EQ(parsed("Entities [see below\n[\"cisplatin\"]"), (Spans{{0, 9}, {55, 64}}));
+    EXPECT_EQ(parsed("[ it's \"odd [\"5-FU\"]"), (Spans{{33, 39}}));
+    EXPECT_EQ(parsed("{\"entities\": [{\"text\": \"cisplatin\"}]} [\"FU\"]"), (Spans{{0, 9}, {55, 64}}));
 }
 
 TEST(ParseNer, UntokenizedTextUsesWordBoundaries) {
