@@ -58,7 +58,10 @@ Status check_sample_record(const nlohmann::json& r) {
         if (!has(key, non_empty_string)) return field_error(key, "a non-empty string", r);
     }
     if (!has("index", is_count)) return field_error("index", "an integer >= 0", r);
-    if (!has("mode", [](const nlohmann::json& v) { return v == "generate" || v == "loglik"; })) {
+    // Scoring needs task, id, index, gold, parsed and score; the other fields are checked where present,
+    // so minimal or older records (written before a field existed) still score, import and rescore.
+    const auto wrong = [&](const char* key, auto&& ok) { return r.contains(key) && !ok(r[key]); };
+    if (wrong("mode", [](const nlohmann::json& v) { return v == "generate" || v == "loglik"; })) {
         return field_error("mode", "\"generate\" or \"loglik\"", r);
     }
     if (!r.contains("gold")) return field_error("gold", "{labels, spans}", r);
@@ -68,24 +71,21 @@ Status check_sample_record(const nlohmann::json& r) {
     if (!has("score", [&](const nlohmann::json& v) { return number(v) && v.get<double>() >= 0 && v.get<double>() <= 1; })) {
         return field_error("score", "a number from 0 to 1", r);
     }
-    if (!has("correct", [](const nlohmann::json& v) { return v.is_boolean(); })) return field_error("correct", "true or false", r);
+    if (wrong("correct", [](const nlohmann::json& v) { return v.is_boolean(); })) return field_error("correct", "true or false", r);
     for (const char* key : {"n_tokens_prompt", "n_tokens_generated"}) {
-        if (!has(key, is_count)) return field_error(key, "an integer >= 0", r);
+        if (wrong(key, is_count)) return field_error(key, "an integer >= 0", r);
     }
-    if (!has("t_latency_ms", [&](const nlohmann::json& v) { return number(v) && v.get<double>() >= 0; })) {
+    if (wrong("t_latency_ms", [&](const nlohmann::json& v) { return number(v) && v.get<double>() >= 0; })) {
         return field_error("t_latency_ms", "a number >= 0", r);
     }
-    if (!has("raw_output", string)) return field_error("raw_output", "a string", r);
-    if (r["mode"] == "generate") {
-        if (!has("prompt", string)) return field_error("prompt", "a string", r);
-        if (!has("finish", [](const nlohmann::json& v) {
-                return v == "eos" || v == "stop" || v == "length" || v == "grammar" || v == "error";
-            })) {
-            return field_error("finish", "one of \"eos\", \"stop\", \"length\", \"grammar\", \"error\"", r);
-        }
-    } else if (!has("options", [](const nlohmann::json& v) { return v.is_array(); })) {
-        return field_error("options", "an array", r);
+    if (wrong("raw_output", string)) return field_error("raw_output", "a string", r);
+    if (wrong("prompt", string)) return field_error("prompt", "a string", r);
+    if (wrong("finish", [](const nlohmann::json& v) {
+            return v == "eos" || v == "stop" || v == "length" || v == "grammar" || v == "error";
+        })) {
+        return field_error("finish", "one of \"eos\", \"stop\", \"length\", \"grammar\", \"error\"", r);
     }
+    if (wrong("options", [](const nlohmann::json& v) { return v.is_array(); })) return field_error("options", "an array", r);
     if (r.contains("error") && !r["error"].is_string()) return field_error("error", "a string", r);
     return Status::success();
 }

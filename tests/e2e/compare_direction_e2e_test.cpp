@@ -62,7 +62,9 @@ TEST(CompareDirectionE2E, SignificantGainAndLossAreToldApart) {
         {biomedq_binary().string(), "compare", none_right.string(), all_right.string(), "--json"});
     ASSERT_EQ(gain_json.exit_code, 0) << gain_json.err;
     for (const auto& m : nlohmann::json::parse(gain_json.out)["tasks"]["pubmedqa"]["metrics"]) {
-        if (m["name"] == "accuracy") EXPECT_EQ(m["significance"], "significant gain");
+        if (m["name"] == "accuracy") {
+            EXPECT_EQ(m["significance"], "significant gain");
+        }
     }
     std::filesystem::remove_all(dir);
 }
