@@ -30,7 +30,10 @@ cache_root="${BIOMEDQ_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/biomedq}"
 # -mno-amx-* flags win over -march=native in GCC whatever their order, so __AMX_INT8__ stays undefined,
 # ggml compiles no AMX path and registers no AMX buffer type. scripts/check-no-amx.sh (run below and
 # by ctest) fails if a tile instruction reaches the CPU library anyway.
-cc="${CC:-cc}"
+# llama.cpp is built with the system compiler whatever CC/CXX the caller has (the sanitizer build
+# configures with clang): one cache per machine and configuration, shared by every biomedq build.
+cc="${BIOMEDQ_LLAMA_CC:-cc}"
+cxx="${BIOMEDQ_LLAMA_CXX:-c++}"
 no_amx_flags="-mno-amx-tile -mno-amx-int8 -mno-amx-bf16"
 cmake_flags=(
     -DCMAKE_BUILD_TYPE=Release -DBUILD_SHARED_LIBS=ON
@@ -114,7 +117,7 @@ if [[ ! -f "$stamp" ]]; then
     log "configuring llama.cpp $LLAMA_CPP_TAG ($backend, key $config_key) in $dest/build"
     generator=()
     command -v ninja >/dev/null && generator=(-G Ninja)
-    cmake -S "$dest/src" -B "$dest/build" "${generator[@]}" "${cmake_flags[@]}" >&2
+    CC="$cc" CXX="$cxx" cmake -S "$dest/src" -B "$dest/build" "${generator[@]}" "${cmake_flags[@]}" >&2
     log "building libraries with $jobs jobs (once per machine; cached afterwards)"
     cmake --build "$dest/build" -j "$jobs" --target llama llama-common ggml >&2
     if ! command -v objdump >/dev/null; then
