@@ -55,13 +55,15 @@ TEST(CompareDirectionE2E, SignificantGainAndLossAreToldApart) {
     auto same =
         run_command({biomedq_binary().string(), "compare", run.string(), run.string(), "--json"});
     ASSERT_EQ(same.exit_code, 0) << same.err;
-    for (const auto& m : nlohmann::json::parse(same.out)["tasks"]["pubmedqa"]["metrics"]) {
+    nlohmann::json parsed_1 = nlohmann::json::parse(same.out);
+    for (const auto& m : parsed_1["tasks"]["pubmedqa"]["metrics"]) {
         EXPECT_EQ(m["significance"], "not significant") << m.dump();
     }
     auto gain_json = run_command(
         {biomedq_binary().string(), "compare", none_right.string(), all_right.string(), "--json"});
     ASSERT_EQ(gain_json.exit_code, 0) << gain_json.err;
-    for (const auto& m : nlohmann::json::parse(gain_json.out)["tasks"]["pubmedqa"]["metrics"]) {
+    nlohmann::json parsed_2 = nlohmann::json::parse(gain_json.out);
+    for (const auto& m : parsed_2["tasks"]["pubmedqa"]["metrics"]) {
         if (m["name"] == "accuracy") {
             EXPECT_EQ(m["significance"], "significant gain");
         }
