@@ -182,7 +182,7 @@ TEST(SlurmSweep, ArraySweepEqualsTheInProcessSweep) {
     ASSERT_EQ(jobs["submissions"].size(), 1u);
     EXPECT_EQ(jobs["submissions"][0]["prepare"].size(), 2u);
     ASSERT_EQ(jobs["submissions"][0]["arrays"].size(), 1u);
-    EXPECT_EQ(jobs["submissions"][0]["arrays"].begin().value(), nlohmann::json({0, 1, 2, 3, 4, 5}));
+    EXPECT_EQ(jobs["submissions"][0]["arrays"].begin().value(), nlohmann::json::array({0, 1, 2, 3, 4, 5}));
 
     const auto local_rows = comparable_runs(dir / "local" / "out" / "results.sqlite");
     const auto array_rows = comparable_runs(out / "results.sqlite");
@@ -249,7 +249,7 @@ TEST(SlurmSweep, CancelledArrayTaskResumesOnResubmitWithNothingDuplicated) {
     const auto again = read_json(dir / "out" / "slurm" / "jobs.json")["submissions"];
     ASSERT_EQ(again.size(), 2u);
     ASSERT_EQ(again[1]["arrays"].size(), 1u);
-    EXPECT_EQ(again[1]["arrays"].begin().value(), nlohmann::json({0}));  // only the missing cell
+    EXPECT_EQ(again[1]["arrays"].begin().value(), nlohmann::json::array({0}));  // only the missing cell (json({0}) is null under clang)
     EXPECT_TRUE(again[1]["prepare"].empty());
 
     // Every example of each cell exactly once; the cancelled cell kept what it had written.
