@@ -69,6 +69,11 @@ Result<std::vector<ggml_backend_dev_t>> model_devices(const std::vector<std::str
 // llama_backend_init, once per process. Thread-safe.
 void init_llama_backend();
 
+// Exists and starts with the GGUF magic: kNotFound / kParse naming the file otherwise.
+Status check_model_file(const std::string& path);
+// A device of llama.cpp's RPC backend (a remote server), whose memory is not this machine's.
+bool is_rpc_device(ggml_backend_dev_t dev);
+
 }  // namespace engine
 
 }  // namespace biomedq

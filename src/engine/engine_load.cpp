@@ -22,26 +22,6 @@ namespace {
 
 std::once_flag g_backend_once;
 
-Status check_model_file(const std::string& path) {
-    std::error_code ec;
-    if (!std::filesystem::exists(path, ec)) {
-        return make_error(ErrorCode::kNotFound, path + ": no such model file");
-    }
-    std::ifstream in(path, std::ios::binary);
-    char magic[4] = {};
-    in.read(magic, 4);
-    if (!in || std::string(magic, 4) != "GGUF") {
-        return make_error(ErrorCode::kParse,
-                          path + ": not a GGUF file (expected the magic bytes \"GGUF\" at offset 0)");
-    }
-    return Status::success();
-}
-
-bool is_rpc_device(ggml_backend_dev_t dev) {
-    ggml_backend_reg_t reg = ggml_backend_dev_backend_reg(dev);
-    return reg && std::string(ggml_backend_reg_name(reg)).rfind("RPC", 0) == 0;
-}
-
 std::vector<DeviceMemory> probe_devices() {
     std::vector<DeviceMemory> out;
     for (size_t i = 0; i < ggml_backend_dev_count(); ++i) {
@@ -50,7 +30,7 @@ std::vector<DeviceMemory> probe_devices() {
         if (type != GGML_BACKEND_DEVICE_TYPE_GPU && type != GGML_BACKEND_DEVICE_TYPE_IGPU) continue;
         // RPC devices stay registered for the whole process and ggml-rpc aborts when asked about a
         // server that has gone away; their memory is the remote machine's business.
-        if (is_rpc_device(dev)) continue;
+        if (engine::is_rpc_device(dev)) continue;
         size_t free = 0, total = 0;
         ggml_backend_dev_memory(dev, &free, &total);
         DeviceMemory d;
@@ -97,6 +77,30 @@ Status check_rpc_reachable(const std::string& endpoint) {
 }
 
 }  // namespace
+
+namespace engine {
+
+Status check_model_file(const std::string& path) {
+    std::error_code ec;
+    if (!std::filesystem::exists(path, ec)) {
+        return make_error(ErrorCode::kNotFound, path + ": no such model file");
+    }
+    std::ifstream in(path, std::ios::binary);
+    char magic[4] = {};
+    in.read(magic, 4);
+    if (!in || std::string(magic, 4) != "GGUF") {
+        return make_error(ErrorCode::kParse,
+                          path + ": not a GGUF file (expected the magic bytes \"GGUF\" at offset 0)");
+    }
+    return Status::success();
+}
+
+bool is_rpc_device(ggml_backend_dev_t dev) {
+    ggml_backend_reg_t reg = ggml_backend_dev_backend_reg(dev);
+    return reg && std::string(ggml_backend_reg_name(reg)).rfind("RPC", 0) == 0;
+}
+
+}  // namespace engine
 
 Result<std::vector<ggml_backend_dev_t>> engine::model_devices(const std::vector<std::string>& servers) {
     static std::mutex mutex;
@@ -198,7 +202,7 @@ Result<std::unique_ptr<Engine>> Engine::load(const EngineOptions& options) {
         return make_error(ErrorCode::kInvalidArgument, "--ctx must be at least 16 tokens");
     }
     BIOMEDQ_TRY(check_kv_cache_type(options.kv_type, "kv_type"));
-    BIOMEDQ_TRY(check_model_file(options.model_path));
+    BIOMEDQ_TRY(engine::check_model_file(options.model_path));
     engine::install_llama_log_capture(options.verbose);
     std::call_once(g_backend_once, [] { llama_backend_init(); });
     engine::reset_llama_log_capture();

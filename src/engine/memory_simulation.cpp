@@ -21,26 +21,6 @@
 namespace biomedq {
 namespace {
 
-Status check_model_file(const std::string& path) {
-    std::error_code ec;
-    if (!std::filesystem::exists(path, ec)) {
-        return make_error(ErrorCode::kNotFound, path + ": no such model file");
-    }
-    std::ifstream in(path, std::ios::binary);
-    char magic[4] = {};
-    in.read(magic, 4);
-    if (!in || std::string(magic, 4) != "GGUF") {
-        return make_error(ErrorCode::kParse,
-                          path + ": not a GGUF file (expected the magic bytes \"GGUF\" at offset 0)");
-    }
-    return Status::success();
-}
-
-bool is_rpc(ggml_backend_dev_t dev) {
-    ggml_backend_reg_t reg = ggml_backend_dev_backend_reg(dev);
-    return reg && std::string(ggml_backend_reg_name(reg)).rfind("RPC", 0) == 0;
-}
-
 SimulatedDevice describe_device(ggml_backend_dev_t dev, bool host) {
     SimulatedDevice d;
     d.name = ggml_backend_dev_name(dev);
@@ -48,7 +28,7 @@ SimulatedDevice describe_device(ggml_backend_dev_t dev, bool host) {
     d.host = host;
     // ggml-rpc aborts when asked about a server that has gone away; the load just talked to it, but
     // its memory is the remote machine's business, so it is not asked again.
-    if (host || !is_rpc(dev)) {
+    if (host || !engine::is_rpc_device(dev)) {
         size_t free = 0, total = 0;
         ggml_backend_dev_memory(dev, &free, &total);
         d.bytes_free = free;
@@ -73,7 +53,7 @@ Result<MemorySimulation> simulate_memory(const std::string& model_path, const Me
         return make_error(ErrorCode::kInvalidArgument, "the context and the parallel sequences must be > 0");
     }
     BIOMEDQ_TRY(check_kv_cache_type(request.kv_type, "--kv-type"));
-    BIOMEDQ_TRY(check_model_file(model_path));
+    BIOMEDQ_TRY(engine::check_model_file(model_path));
     engine::install_llama_log_capture(false);
     engine::init_llama_backend();
     engine::reset_llama_log_capture();
@@ -173,7 +153,7 @@ Result<MemorySimulation> simulate_memory(const std::string& model_path, const Me
     for (std::size_t i = 1; i < sim.devices.size(); ++i) {
         SimulatedDevice& d = sim.devices[i];
         const bool used = d.bytes_buffers() > 0;
-        if (used && !is_rpc(model_devs[i - 1]) && d.bytes_total > d.bytes_free) {
+        if (used && !engine::is_rpc_device(model_devs[i - 1]) && d.bytes_total > d.bytes_free) {
             d.bytes_runtime_overhead = d.bytes_total - d.bytes_free;
         }
     }
