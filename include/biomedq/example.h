@@ -22,6 +22,9 @@ struct Example {
     std::string id;    // stable within a dataset file: pmid, row index, "sentence-<n>", ...
     std::string text;  // the passage the model reads: sentence, abstract, contexts joined
     std::string question;  // QA only
+    // The passages `text` was joined from, when the source keeps them apart (PubMedQA's CONTEXTS):
+    // the published protocol shows them as a list.
+    std::vector<std::string> passages;
     // Multiple-choice options in display order: (key, text), e.g. ("A", "Aspirin").
     std::vector<std::pair<std::string, std::string>> options;
     // Gold label(s): the relation class, the hallmarks, the QA answer key ("B", "yes").

@@ -29,6 +29,9 @@ struct Prediction {
     bool valid = false;
     std::vector<std::string> labels;
     std::vector<Span> spans;
+    // The trimmed reply when it names no class (valid == false): published scoring code that takes
+    // every distinct reply as a class of its own needs it (macro_f1_stray_classes). Empty otherwise.
+    std::string unparsed;
 };
 
 // Gold for one example, in the same shape as a Prediction. Single-label metrics need exactly one
@@ -50,6 +53,10 @@ struct Gold {
 //   multilabel_micro_f1, multilabel_macro_f1, example_f1   multi-label; example_f1 of an example
 //                                      with empty gold and empty prediction is 1.0
 //   accuracy                           single-label exact match (QA: "A".."E", yes/no/maybe)
+// and, computed the way Chen et al. 2025's scoring code does (quirks included; src/metrics/
+// published_metrics.h): ner_strict_{precision,recall,f1}_gold_sentences_only (sentences without gold
+// entities skipped), macro_f1_stray_classes and weighted_f1_stray_classes (each distinct unreadable
+// reply a class of its own).
 struct MetricOptions {
     // All classes, fixed order (macro averages over these). When empty: the sorted union of gold
     // labels and valid predicted labels. When set, a gold label outside it is an error; a predicted
@@ -119,6 +126,10 @@ Result<PairedDifference> paired_bootstrap(const std::string& metric_name, const 
                                           const MetricOptions& options);
 
 const std::vector<std::string>& known_metrics();
+
+// One line saying how a metric is computed, for results.json's "metric_definitions"; "" for a name
+// not in known_metrics().
+std::string metric_definition(const std::string& name);
 
 // How a difference b - a (a run against its reference: quantized - full precision, compare's B - A)
 // reads for b, in every output that marks significance: "significant gain" when significant and

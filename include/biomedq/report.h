@@ -61,7 +61,15 @@ std::string json_for_script(const nlohmann::json& value);
 
 // ---- report ----
 
+// Keeps the runs of one benchmark protocol (StoredRun::protocol). `protocol` empty: the store's only
+// one; kInvalidArgument naming them when it holds several (they must not be ranked together);
+// kNotFound when none has the requested one.
+Result<std::vector<StoredRun>> runs_of_one_protocol(std::vector<StoredRun> runs, const std::string& protocol);
+// kInvalidArgument naming the protocols when `runs` follow more than one.
+Status check_single_protocol(const std::vector<StoredRun>& runs);
+
 struct ReportOptions {
+    std::string protocol;  // which protocol's runs to report; empty: the store's only one
     int bootstrap_resamples = 1000;  // paired bootstrap against full precision
     std::uint64_t seed = 1234;
     double alpha = 0.05;  // significance level of the mark
@@ -100,13 +108,18 @@ struct ReportRow {
 };
 
 struct ReportData {
+    std::string protocol = "biomedq";  // every run's benchmark protocol (build_report_data refuses a mix)
+    // task -> metric -> how it is computed, and the name the protocol's paper gives it
+    std::map<std::string, std::map<std::string, std::string>> metric_definitions;
+    std::map<std::string, std::map<std::string, std::string>> published_metric_names;
     std::vector<std::string> tasks;  // sorted
     std::vector<ReportRow> rows;     // by task, then the store's run order
     std::vector<StoredRun> runs;     // without samples (memory and speed tables)
     std::vector<QuantFidelity> fidelity;  // as given
 };
 
-// Errors: those of paired_bootstrap (e.g. inconsistent label sets).
+// Errors: runs of several protocols (runs_of_one_protocol), those of paired_bootstrap (e.g.
+// inconsistent label sets).
 Result<ReportData> build_report_data(const std::vector<StoredRun>& runs, const ReportOptions& options = {});
 // As above, with the store's fidelity rows joined to runs by model_sha256.
 Result<ReportData> build_report_data(const std::vector<StoredRun>& runs, const std::vector<QuantFidelity>& fidelity,
@@ -135,6 +148,7 @@ Result<std::vector<std::filesystem::path>> write_report(const std::filesystem::p
 // ---- recommend ----
 
 struct RecommendOptions {
+    std::string protocol;  // which protocol's runs to rank; empty: the store's only one
     std::uint64_t bytes_gpu_budget = 0;
     std::vector<std::string> tasks;  // empty: every task in the store
     double max_drop = 0.02;          // exclude configurations losing more than this vs full precision; < 0: no limit

@@ -26,6 +26,9 @@ struct RunConfig {
     std::string model_path;
     std::vector<std::string> tasks = {"bc5cdr-chem", "ncbi-disease", "chemprot", "ddi",
                                       "hoc",         "litcovid",     "medqa",    "pubmedqa"};
+    // Benchmark protocol: "biomedq" (its own prompts and metrics) or "chen2025" (the published prompt
+    // files, parsers and metrics of Chen et al. 2025; prompt zero-shot, few-shot:1 or few-shot:5).
+    std::string protocol = "biomedq";
     std::string prompt = "zero-shot";  // zero-shot | few-shot:K | cot | cot:K (K shots before CoT)
     std::string shot_selection = "random";  // random | nearest
     bool constrained = false;

@@ -16,6 +16,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -31,7 +32,7 @@ namespace biomedq {
 
 // 2: the fidelity table; 3: memory per device and the KV cache type; 4: runs identified by content
 // (older stores are migrated on open; docs/STORE_SCHEMA.md).
-inline constexpr int kStoreSchemaVersion = 4;
+inline constexpr int kStoreSchemaVersion = 5;
 
 struct StoredSample {
     std::string example_id;
@@ -55,6 +56,11 @@ struct StoredTask {
     // The evaluated split's caveat from the task config (results.json tasks.<task>.test_set_note), e.g.
     // ChemProt's --subset all: "approximate reconstruction of the BLUE test set; report as such".
     std::string test_set_note;
+    // How each metric was computed (results.json tasks.<task>.metric_definitions; for runs written
+    // before it existed, the current definition of the name) and, where the protocol names it, the
+    // name the paper gives it.
+    std::map<std::string, std::string> metric_definitions;
+    std::map<std::string, std::string> published_metric_names;
 
     // The metric called `name`, or nullptr.
     const MetricValue* metric(const std::string& name) const;
@@ -92,6 +98,7 @@ struct StoredRun {
     std::string config_hash;
     std::string backend;  // cpu | cuda | ...
     std::string kv_type = "f16";  // KV cache type (eval --kv-type)
+    std::string protocol = "biomedq";  // benchmark protocol (eval --protocol): biomedq | chen2025
     // Memory (results.json "memory"): llama.cpp allocations, and the measured peak. bytes_peak is the
     // devices' peak use when a GPU was used, else bytes_total_allocated (what a full offload needs).
     std::uint64_t bytes_weights = 0;

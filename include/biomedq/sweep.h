@@ -44,6 +44,7 @@ struct SweepSpec {
     std::vector<std::string> quant_types;  // lower-case llama.cpp names
     std::vector<std::string> tasks;
     std::vector<std::string> prompts = {"zero-shot"};
+    std::string protocol = "biomedq";  // every cell's --protocol (biomedq | chen2025)
     std::string subset = "sample200";
     int limit = 0;
     std::uint64_t seed = 1234;

@@ -61,6 +61,13 @@ struct PromptSpec {
     std::string cot_instruction; // how to answer with reasoning (cot): must ask for a final "Answer:" line
     std::string few_shot_split;  // split shots are drawn from; empty = few-shot unavailable
     std::string answer_prefix = "Answer:";  // ends a completion prompt; marks CoT's final line
+    // A published protocol's own prompt files, by prompt method ("zero-shot", "few-shot:1",
+    // "few-shot:5"), relative to the data dir: each is the whole prompt, shots written inline, with
+    // {Input} (or {INPUT}) where input_template's rendering of the example goes. Read at run time, never
+    // shipped. When set, system/instruction/answer_format/cot_instruction are unused.
+    std::map<std::string, std::string> files;
+    // The chosen file's text, normalized (load_published_prompt); set by the eval plan.
+    std::string published_text;
 };
 
 // A named answer parser and its options (validated against the parser's known options).
@@ -82,11 +89,16 @@ struct TaskConfig {
     int max_tokens = 32;
     int max_tokens_cot = 512;
     std::string source_path;  // the YAML file it was read from ("" when built in code)
+    // The benchmark protocol the task follows: "" for biomedq's own, "chen2025" for Chen et al. 2025's
+    // published prompts, parsers and metrics (tasks/protocols/chen2025/).
+    std::string protocol;
+    // Metric -> the name the protocol's paper gives it (e.g. "Macro F1"), shown beside biomedq's name.
+    std::map<std::string, std::string> published_metric_names;
 
     std::vector<std::string> label_names() const;
 };
 
-// Parser names a task may use: ner_mentions, single_label, multi_label, mcqa_letter.
+// Parser names a task may use: ner_mentions, ner_html_spans, single_label, multi_label, mcqa_letter.
 const std::vector<std::string>& known_parsers();
 
 // Reads and validates one task file. Errors (kParse / kInvalidArgument / kNotFound) name the file,
@@ -95,6 +107,20 @@ Result<TaskConfig> load_task_file(const std::filesystem::path& path);
 // Every *.yaml / *.yml in `dir`, sorted by task name; the first invalid file is the error; duplicate
 // task names are an error.
 Result<std::vector<TaskConfig>> load_task_dir(const std::filesystem::path& dir);
+
+// The protocol names --protocol accepts: "biomedq" (the default; tasks have protocol "") and "chen2025".
+const std::vector<std::string>& known_protocols();
+// The folder a protocol's task files live in: tasks_dir itself for biomedq, tasks_dir/protocols/<name>
+// otherwise. kInvalidArgument (with a did-you-mean) for an unknown protocol.
+Result<std::filesystem::path> protocol_tasks_dir(const std::filesystem::path& tasks_dir,
+                                                 const std::string& protocol);
+
+// Reads the published prompt file of `method` (a key of task.prompt.files) from the data dir and
+// normalizes it as the publishers' Python code read it: CRLF -> LF (text mode), a UTF-8 byte order mark
+// dropped. Errors: kUnsupported naming the methods the protocol publishes; kNotFound for a missing file
+// (naming it); kParse when the file has neither {Input} nor {INPUT}.
+Result<std::string> load_published_prompt(const TaskConfig& task, const std::string& method,
+                                          const std::filesystem::path& data_dir);
 
 // Defaults. Tasks: $BIOMEDQ_TASKS_DIR, else <prefix>/share/biomedq/tasks beside an installed binary,
 // else <repo>/tasks. Data: $BIOMEDQ_DATA_DIR, else <repo>/../shared/data.

@@ -25,7 +25,8 @@ std::vector<std::string> split_commas(const std::string& s) {
 }
 
 int run_eval_command(RunConfig config, const std::string& tasks) {
-    if (!tasks.empty()) config.tasks = split_commas(tasks);
+    // "all": the 8 benchmarks, which every protocol defines (RunConfig's default list).
+    if (!tasks.empty() && tasks != "all") config.tasks = split_commas(tasks);
     const auto* cancel = install_interrupt_handler();
     auto outcome = run_eval(config, cancel);
     if (!outcome.ok()) {
@@ -49,7 +50,13 @@ void add_eval_command(CLI::App& app, CommandRun& chosen) {
     auto tasks = std::make_shared<std::string>();
     CLI::App* sub = app.add_subcommand("eval", "Evaluate a model on biomedical tasks (resumable)");
     sub->add_option("--model", c->model_path, "Model file (GGUF); not needed with --endpoint");
-    sub->add_option("--tasks", *tasks, "Comma-separated task names (see `biomedq tasks`); default: all 8");
+    sub->add_option("--tasks", *tasks, "Comma-separated task names (see `biomedq tasks`), or all: the 8 benchmarks")
+        ->default_str("all");
+    sub->add_option("--protocol", c->protocol,
+                    "biomedq (its own prompts and metrics) | chen2025 (the published prompt files, reply formats "
+                    "and metrics of Chen et al. 2025, read from the data dir; --prompt zero-shot, few-shot:1 or "
+                    "few-shot:5)")
+        ->capture_default_str();
     sub->add_option("--prompt", c->prompt, "zero-shot | few-shot:K | cot | cot:K")->capture_default_str();
     sub->add_option("--shots", c->shot_selection, "Few-shot selection: random | nearest")->capture_default_str();
     sub->add_flag("--constrained", c->constrained, "Constrain answers with a grammar built from the task's labels");

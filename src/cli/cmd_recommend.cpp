@@ -22,6 +22,8 @@ void add_recommend_command(CLI::App& app, CommandRun& chosen) {
     sub->add_option("store", args->store, "Result store (results.sqlite); optional with --catalog");
     sub->add_option("--gpu-memory", args->gpu_memory, "GPU memory budget, e.g. 24GiB, 24GB, 24000MiB")->required();
     sub->add_option("--tasks", args->tasks, "Tasks to rank by (default: all stored)")->delimiter(',');
+    sub->add_option("--protocol", args->options.protocol,
+                    "Rank the runs of this benchmark protocol (biomedq | chen2025); needed when the store holds both");
     sub->add_option("--max-drop", args->options.max_drop,
                     "Exclude configurations losing more than this against full precision (negative: no limit)")
         ->capture_default_str();

@@ -17,6 +17,9 @@ void add_report_command(CLI::App& app, CommandRun& chosen) {
     CLI::App* sub = app.add_subcommand("report", "Write report.md, results.csv and report.html from a result store");
     sub->add_option("store", args->store, "Result store (results.sqlite)")->required();
     sub->add_option("-o,--out", args->out, "Output folder")->capture_default_str();
+    sub->add_option("--protocol", args->options.protocol,
+                    "Report the runs of this benchmark protocol (biomedq | chen2025); needed when the store holds "
+                    "both, whose scores are not comparable");
     sub->add_option("--bootstrap", args->options.bootstrap_resamples, "Paired bootstrap resamples")->capture_default_str();
     sub->add_option("--seed", args->options.seed, "Bootstrap seed")->capture_default_str();
     sub->callback([args, &chosen] {

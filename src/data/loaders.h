@@ -14,6 +14,7 @@ Result<Dataset> load_relation_tsv(const DataSource& source);
 Result<Dataset> load_chemprot_gs(const DataSource& source);
 Result<Dataset> load_multilabel_tsv(const DataSource& source);
 Result<Dataset> load_medqa_jsonl(const DataSource& source);
+Result<Dataset> load_medqa_options_tsv(const DataSource& source);
 Result<Dataset> load_pubmedqa_json(const DataSource& source);
 Result<Dataset> load_pubmedqa_tsv(const DataSource& source);
 

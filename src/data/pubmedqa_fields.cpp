@@ -21,6 +21,7 @@ Example make_pubmedqa_example(std::string pmid, std::string question,
         if (!example.text.empty()) example.text += '\n';
         example.text += context;
     }
+    example.passages = contexts;
     example.options = pubmedqa_options();
     example.labels = {std::move(decision)};
     return example;

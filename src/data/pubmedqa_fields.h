@@ -15,7 +15,8 @@ const std::vector<std::pair<std::string, std::string>>& pubmedqa_options();
 
 bool is_pubmedqa_decision(const std::string& label);
 
-// id = pmid, question, text = contexts joined by "\n" (one abstract section per line), options,
+// id = pmid, question, text = contexts joined by "\n" (one abstract section per line), passages =
+// contexts, options,
 // labels = {decision}.
 Example make_pubmedqa_example(std::string pmid, std::string question,
                               const std::vector<std::string>& contexts, std::string decision);

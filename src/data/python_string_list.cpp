@@ -45,8 +45,45 @@ public:
         }
     }
 
+    // [{'key': 'A', 'value': 'text'}, ...]: string keys and string values only.
+    Result<std::vector<PythonDict>> read_dicts() {
+        skip_space();
+        if (!consume('[')) return fail("expected '['");
+        std::vector<PythonDict> items;
+        skip_space();
+        if (consume(']')) return finish(std::move(items));
+        while (true) {
+            skip_space();
+            BIOMEDQ_ASSIGN(PythonDict item, read_dict());
+            items.push_back(std::move(item));
+            skip_space();
+            if (consume(']')) return finish(std::move(items));
+            if (!consume(',')) return fail("expected ',' or ']'");
+        }
+    }
+
 private:
-    Result<std::vector<std::string>> finish(std::vector<std::string> items) {
+    Result<PythonDict> read_dict() {
+        if (!consume('{')) return fail("expected '{'");
+        PythonDict dict;
+        skip_space();
+        if (consume('}')) return dict;
+        while (true) {
+            skip_space();
+            BIOMEDQ_ASSIGN(std::string key, read_string());
+            skip_space();
+            if (!consume(':')) return fail("expected ':'");
+            skip_space();
+            BIOMEDQ_ASSIGN(std::string value, read_string());
+            dict.emplace_back(std::move(key), std::move(value));
+            skip_space();
+            if (consume('}')) return dict;
+            if (!consume(',')) return fail("expected ',' or '}'");
+        }
+    }
+
+    template <typename T>
+    Result<std::vector<T>> finish(std::vector<T> items) {
         skip_space();
         if (pos_ != text_.size()) return fail("unexpected text after ']'");
         return items;
@@ -133,6 +170,10 @@ private:
 
 Result<std::vector<std::string>> parse_python_string_list(std::string_view literal) {
     return ListReader(literal).read();
+}
+
+Result<std::vector<PythonDict>> parse_python_dict_list(std::string_view literal) {
+    return ListReader(literal).read_dicts();
 }
 
 }  // namespace biomedq::data

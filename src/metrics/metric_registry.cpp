@@ -1,11 +1,13 @@
 #include "metric_registry.h"
 
 #include <algorithm>
+#include <map>
 #include <numeric>
 
 #include "classification.h"
 #include "label_index.h"
 #include "multilabel.h"
+#include "published_metrics.h"
 #include "span_f1.h"
 
 namespace biomedq::metrics {
@@ -86,6 +88,21 @@ Result<MetricDefinition> make_metric(const std::string& name, const std::vector<
     if (name == "example_f1") {
         return make_multilabel_metric(name, MultiLabelMetric::kExampleF1, gold, pred, options);
     }
+    if (name == "macro_f1_stray_classes") {
+        return make_stray_class_metric(name, StrayClassAverage::kMacro, gold, pred);
+    }
+    if (name == "weighted_f1_stray_classes") {
+        return make_stray_class_metric(name, StrayClassAverage::kWeighted, gold, pred);
+    }
+    if (name == "ner_strict_precision_gold_sentences_only") {
+        return make_gold_sentences_span_metric(name, kPrecision, gold, pred);
+    }
+    if (name == "ner_strict_recall_gold_sentences_only") {
+        return make_gold_sentences_span_metric(name, kRecall, gold, pred);
+    }
+    if (name == "ner_strict_f1_gold_sentences_only") {
+        return make_gold_sentences_span_metric(name, kF1, gold, pred);
+    }
     return make_error(ErrorCode::kInvalidArgument,
                       "unknown metric \"" + name + "\" (did you mean \"" +
                           closest_name(name, known_metrics()) + "\"?); known metrics: " +
@@ -102,8 +119,44 @@ const std::vector<std::string>& known_metrics() {
         "ner_lenient_precision", "ner_lenient_recall", "ner_lenient_f1",
         "accuracy",              "macro_f1",           "micro_f1_positive",
         "multilabel_micro_f1",   "multilabel_macro_f1", "example_f1",
+        // As published scoring code computes them (published_metrics.h).
+        "ner_strict_precision_gold_sentences_only", "ner_strict_recall_gold_sentences_only",
+        "ner_strict_f1_gold_sentences_only", "macro_f1_stray_classes", "weighted_f1_stray_classes",
     };
     return names;
+}
+
+std::string metric_definition(const std::string& name) {
+    static const std::map<std::string, std::string> kDefinitions = {
+        {"ner_strict_precision", "strict (begin, end, type) span match, micro over all mentions of all sentences"},
+        {"ner_strict_recall", "strict (begin, end, type) span match, micro over all mentions of all sentences"},
+        {"ner_strict_f1", "strict (begin, end, type) span match, micro over all mentions of all sentences"},
+        {"ner_lenient_precision", "overlap match with the same type, micro over all sentences"},
+        {"ner_lenient_recall", "overlap match with the same type, micro over all sentences"},
+        {"ner_lenient_f1", "overlap match with the same type, micro over all sentences"},
+        {"accuracy", "share of examples whose one predicted class is the gold class"},
+        {"macro_f1", "unweighted mean F1 over the task's classes incl. the negative one; an unreadable reply "
+                     "predicts no class"},
+        {"micro_f1_positive", "micro F1 over every class except the negative one (BLURB convention)"},
+        {"multilabel_micro_f1", "micro F1 over (example, label) decisions"},
+        {"multilabel_macro_f1", "unweighted mean over labels of each label's F1 across examples"},
+        {"example_f1", "mean over examples of the F1 between predicted and gold label sets"},
+        {"ner_strict_precision_gold_sentences_only",
+         "as published (Chen et al. 2025): strict span precision counted only in sentences with gold "
+         "entities; predictions in other sentences are never counted"},
+        {"ner_strict_recall_gold_sentences_only",
+         "as published (Chen et al. 2025): strict span recall counted only in sentences with gold entities"},
+        {"ner_strict_f1_gold_sentences_only",
+         "as published (Chen et al. 2025): strict span F1 counted only in sentences with gold entities; "
+         "predictions in sentences without gold entities are never counted"},
+        {"macro_f1_stray_classes",
+         "as published (Chen et al. 2025, sklearn without a label list): macro F1 over gold classes incl. the "
+         "negative one plus one extra class (F1 0) per distinct unreadable reply"},
+        {"weighted_f1_stray_classes",
+         "as published (Chen et al. 2025, the table's \"Micro F1\"): support-weighted F1 over the same classes"},
+    };
+    const auto it = kDefinitions.find(name);
+    return it == kDefinitions.end() ? std::string() : it->second;
 }
 
 }  // namespace biomedq

@@ -235,7 +235,8 @@ std::string explain(const Recommendation& rec) {
 
 }  // namespace
 
-Result<Recommendation> recommend(const std::vector<StoredRun>& runs, const RecommendOptions& options) {
+Result<Recommendation> recommend(const std::vector<StoredRun>& all_runs, const RecommendOptions& options) {
+    BIOMEDQ_ASSIGN(const std::vector<StoredRun> runs, runs_of_one_protocol(all_runs, options.protocol));
     Recommendation rec;
     rec.options = options;
     std::set<std::string> known;

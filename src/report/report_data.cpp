@@ -33,9 +33,19 @@ Result<ReportData> build_report_data(const std::vector<StoredRun>& runs, const s
                                      const ReportOptions& options) {
     ReportData data;
     data.fidelity = fidelity;
+    BIOMEDQ_TRY(check_single_protocol(runs));
+    if (!runs.empty()) data.protocol = runs.front().protocol;
     std::set<std::string> tasks;
     for (const auto& run : runs) {
-        for (const auto& t : run.tasks) tasks.insert(t.task);
+        for (const auto& t : run.tasks) {
+            tasks.insert(t.task);
+            for (const auto& [metric, definition] : t.metric_definitions) {
+                data.metric_definitions[t.task][metric] = definition;
+            }
+            for (const auto& [metric, name] : t.published_metric_names) {
+                data.published_metric_names[t.task][metric] = name;
+            }
+        }
     }
     data.tasks.assign(tasks.begin(), tasks.end());
     for (const auto& task_name : data.tasks) {

@@ -12,6 +12,8 @@ std::string kl_text(const ReportRow& r);          // report_text.cpp
 std::string top1_text(const ReportRow& r);        // report_text.cpp
 std::string test_set_note_text(const std::string& task, const std::string& note);           // report_text.cpp
 std::vector<std::string> task_test_set_notes(const ReportData& data, const std::string& task);  // report_text.cpp
+std::string protocol_description(const std::string& protocol);                                  // report_text.cpp
+std::string metric_line(const ReportData& data, const std::string& task);                      // report_text.cpp
 
 namespace {
 
@@ -103,6 +105,8 @@ std::string render_html(const ReportData& data) {
         }
     }
     out += "</head><body>\n<h1>biomedq report</h1>\n";
+    out += fmt::format("<p>Protocol: <strong>{}</strong> ({}).</p>\n", html_escape(data.protocol),
+                       html_escape(protocol_description(data.protocol)));
     out += "<p class=\"note\">Scores are each task's primary metric with a 95% bootstrap CI. Δ is the paired-bootstrap "
            "difference to the same model's full-precision run (same prompt, subset and seed) on the examples both "
            "finished; a <span class=\"significant gain\">significant gain</span> (better than full precision) or "
@@ -131,6 +135,7 @@ std::string render_html(const ReportData& data) {
         for (const auto& note : task_test_set_notes(data, task)) {
             out += fmt::format("<p class=\"note\">{}</p>\n", html_escape(test_set_note_text(task, note)));
         }
+        out += fmt::format("<p class=\"note\">{}</p>\n", html_escape(metric_line(data, task)));
         out += task_table(data, task);
     }
     out += "<h2>Memory and speed</h2>\n" + memory_table(data);
@@ -147,8 +152,11 @@ Result<std::vector<std::filesystem::path>> write_report(const std::filesystem::p
         return make_error(ErrorCode::kNotFound, store_path.string() + ": no such result store");
     }
     BIOMEDQ_ASSIGN(ResultStore store, ResultStore::open(store_path));
-    BIOMEDQ_ASSIGN(auto runs, store.load_runs(true));
-    if (runs.empty()) return make_error(ErrorCode::kNotFound, store_path.string() + ": the store holds no runs");
+    BIOMEDQ_ASSIGN(auto all_runs, store.load_runs(true));
+    if (all_runs.empty()) return make_error(ErrorCode::kNotFound, store_path.string() + ": the store holds no runs");
+    auto one_protocol = runs_of_one_protocol(std::move(all_runs), options.protocol);
+    if (!one_protocol.ok()) return one_protocol.error().with_context(store_path.string());
+    auto runs = std::move(one_protocol).value();
     BIOMEDQ_ASSIGN(auto fidelity, store.load_fidelity());
     BIOMEDQ_ASSIGN(ReportData data, build_report_data(runs, fidelity, options));
     std::error_code ec;

@@ -45,6 +45,37 @@ std::string test_set_note_text(const std::string& task, const std::string& note)
 }
 
 
+// Shared with report_html.cpp: what the protocol means for the numbers.
+std::string protocol_description(const std::string& protocol);
+std::string protocol_description(const std::string& protocol) {
+    if (protocol == "chen2025") {
+        return "the published prompts, reply formats and metrics of Chen et al. 2025; scores are comparable with "
+               "that paper's tables, not with biomedq-protocol runs";
+    }
+    return "biomedq's own prompts and metrics; see README \"Comparing with published numbers\" before putting a "
+           "score next to a paper's";
+}
+
+// Shared with report_html.cpp: "Metric: <name> (<published name>): <definition>." for the task's primary
+// metric as stored with its runs.
+std::string metric_line(const ReportData& data, const std::string& task);
+std::string metric_line(const ReportData& data, const std::string& task) {
+    std::string metric;
+    for (const auto& r : data.rows) {
+        if (r.task == task) metric = r.metric;
+    }
+    if (metric.empty()) return "";
+    std::string published, definition;
+    if (auto t = data.published_metric_names.find(task); t != data.published_metric_names.end()) {
+        if (auto m = t->second.find(metric); m != t->second.end()) published = " (" + m->second + ")";
+    }
+    if (auto t = data.metric_definitions.find(task); t != data.metric_definitions.end()) {
+        if (auto m = t->second.find(metric); m != t->second.end()) definition = ": " + m->second;
+    }
+    if (definition.empty()) definition = ": " + metric_definition(metric);
+    return "Metric: " + metric + published + definition + ".";
+}
+
 // Shared with report_html.cpp: "-" without a fidelity measurement (full precision, or none stored).
 std::string kl_text(const ReportRow& r);
 std::string kl_text(const ReportRow& r) {
@@ -57,6 +88,7 @@ std::string top1_text(const ReportRow& r) {
 
 std::string render_markdown(const ReportData& data) {
     std::string out = "# biomedq report\n\n";
+    out += fmt::format("Protocol: {} ({}).\n\n", md_cell(data.protocol), protocol_description(data.protocol));
     out += "Scores are the task's primary metric with a 95% bootstrap CI. Δ is the paired-bootstrap difference to "
            "the same model's full-precision run (same prompt, subset and seed) on the examples both finished; "
            "a significant gain (better than full precision) or significant loss (worse) has p < 0.05. Scores marked "
@@ -68,6 +100,7 @@ std::string render_markdown(const ReportData& data) {
     for (const auto& task : data.tasks) {
         out += fmt::format("\n## {}\n\n", md_cell(task));
         for (const auto& note : task_test_set_notes(data, task)) out += md_cell(test_set_note_text(task, note)) + "\n\n";
+        out += md_cell(metric_line(data, task)) + "\n\n";
         out += "| model | quant | prompt | bpw | score [95% CI] | Δ vs full precision [95% CI] | p | n | invalid | peak memory "
                "| saved | KL (nats) | top-1 |\n|---|---|---|---:|---|---|---:|---:|---:|---:|---:|---:|---:|\n";
         for (const auto& r : data.rows) {
@@ -117,10 +150,10 @@ std::string render_csv(const ReportData& data) {
         "task,model,quant_type,prompt,bits_per_weight,metric,score,ci_low,ci_high,n_examples,invalid_rate,is_reference,"
         "difference,difference_ci_low,difference_ci_high,p_value,n_paired,significant,bytes_weights,bytes_kv,"
         "bytes_compute,bytes_peak,memory_saved,examples_per_s,generated_tokens_per_s,on_frontier,kl_mean,kl_mean_se,"
-        "top1_agreement,top1_se,run_dir,kv_type,test_set_note\n";
+        "top1_agreement,top1_se,run_dir,kv_type,test_set_note,protocol\n";
     for (const auto& r : data.rows) {
         const bool diff = r.has_reference;
-        out += fmt::format("{},{},{},{},{:.4f},{},{:.6f},{:.6f},{:.6f},{},{:.6f},{},{},{},{},{},{},{},{},{},{},{},{:.6f},{:.4f},{:.4f},{},{},{},{},{}\n",
+        out += fmt::format("{},{},{},{},{:.4f},{},{:.6f},{:.6f},{:.6f},{},{:.6f},{},{},{},{},{},{},{},{},{},{},{},{:.6f},{:.4f},{:.4f},{},{},{},{},{},{}\n",
                            csv_escape(r.task), csv_escape(r.model), csv_escape(r.quant_type), csv_escape(r.prompt),
                            r.bits_per_weight, csv_escape(r.metric), r.score, r.ci_low, r.ci_high, r.n_examples, r.invalid_rate, r.is_reference ? 1 : 0,
                            diff ? fmt::format("{:.6f}", r.difference) : "", diff ? fmt::format("{:.6f}", r.difference_ci_low) : "",
@@ -130,7 +163,8 @@ std::string render_csv(const ReportData& data) {
                            r.has_fidelity ? fmt::format("{:.6f},{:.6f},{:.6f},{:.6f}", r.kl_mean, r.kl_mean_se,
                                                         r.top1_agreement, r.top1_se)
                                           : std::string(",,,"),
-                           csv_escape(r.run_dir), csv_escape(r.kv_type), csv_escape(r.test_set_note));
+                           csv_escape(r.run_dir), csv_escape(r.kv_type), csv_escape(r.test_set_note),
+                           csv_escape(data.protocol));
     }
     return out;
 }

@@ -28,6 +28,16 @@ Result<Comparison> compare_runs(const std::filesystem::path& run_a, const std::f
                                 int bootstrap_resamples, std::uint64_t seed) {
     BIOMEDQ_ASSIGN(auto results_a, runner::read_json_file(run_a / "results.json"));
     BIOMEDQ_ASSIGN(auto results_b, runner::read_json_file(run_b / "results.json"));
+    const std::string protocol_a = results_a.value("protocol", std::string("biomedq"));
+    const std::string protocol_b = results_b.value("protocol", std::string("biomedq"));
+    if (protocol_a != protocol_b) {
+        // Different prompts, reply formats and metric definitions: a difference would measure the
+        // protocols, not the models.
+        return make_error(ErrorCode::kInvalidArgument,
+                          fmt::format("{} follows protocol {} and {} protocol {}: their scores are not comparable; "
+                                      "compare runs of one protocol",
+                                      run_a.string(), protocol_a, run_b.string(), protocol_b));
+    }
     BIOMEDQ_ASSIGN(RunConfig config, runner::config_of_run(results_a, run_a));
     BIOMEDQ_ASSIGN(runner::EvalPlan plan, runner::plan_eval(config));
     // Each example once per run (a repeated record would be paired twice); records outside run A's
@@ -45,7 +55,10 @@ Result<Comparison> compare_runs(const std::filesystem::path& run_a, const std::f
     for (const auto& r : records_b) in_b[{r["task"].get<std::string>(), r["id"].get<std::string>()}] = &r;
 
     Comparison out;
-    out.json = {{"run_a", run_a.string()}, {"run_b", run_b.string()}, {"tasks", nlohmann::json::object()}};
+    out.json = {{"run_a", run_a.string()},
+                {"run_b", run_b.string()},
+                {"protocol", protocol_a},
+                {"tasks", nlohmann::json::object()}};
     out.table = fmt::format("{:<14} {:<22} {:>8} {:>8} {:>9} {:>20} {:>8} {:>7} {:>6}  {}\n", "task", "metric", "A", "B",
                             "B-A", "95% CI", "p", "agree", "n", "B vs A");
     for (const auto& tp : plan.tasks) {

@@ -14,6 +14,35 @@ std::string split_of_subset(const TaskConfig& task, const std::string& subset) {
     return "test";
 }
 
+namespace {
+
+// A published protocol is its prompts as published: what biomedq adds to prompting (chain of thought,
+// grammars, log-likelihood scoring, shot selection) would make the numbers incomparable, so it is
+// refused rather than silently mixed in.
+Status check_protocol_options(const RunConfig& config, const PromptOptions& prompt) {
+    if (config.protocol == "biomedq") return Status::success();
+    if (auto known = protocol_tasks_dir("", config.protocol); !known.ok()) return known.error();
+    const std::string why = "--protocol " + config.protocol + " runs the published prompts as published; ";
+    if (prompt.method == PromptMethod::kCot) {
+        return make_error(ErrorCode::kInvalidArgument,
+                          why + "--prompt " + config.prompt + " is biomedq's own (use zero-shot, few-shot:1 or few-shot:5)");
+    }
+    if (config.constrained) {
+        return make_error(ErrorCode::kInvalidArgument, why + "--constrained is biomedq's own");
+    }
+    if (config.mc_mode != "generate") {
+        return make_error(ErrorCode::kInvalidArgument, why + "--mc-mode " + config.mc_mode + " is biomedq's own");
+    }
+    if (config.shot_selection != "random") {
+        return make_error(ErrorCode::kInvalidArgument,
+                          why + "its shots are written in the prompt files (--shots " + config.shot_selection +
+                              " does not apply)");
+    }
+    return Status::success();
+}
+
+}  // namespace
+
 Result<EvalPlan> plan_eval(const RunConfig& config) {
     EvalPlan plan;
     BIOMEDQ_ASSIGN(plan.prompt, prompt_options_of(config));
@@ -27,7 +56,9 @@ Result<EvalPlan> plan_eval(const RunConfig& config) {
     BIOMEDQ_TRY(check_kv_cache_type(config.kv_type, "--kv-type"));
     plan.tasks_dir = config.tasks_dir.empty() ? default_tasks_dir() : std::filesystem::path(config.tasks_dir);
     plan.data_dir = config.data_dir.empty() ? default_data_dir() : std::filesystem::path(config.data_dir);
-    BIOMEDQ_ASSIGN(auto all_tasks, load_task_dir(plan.tasks_dir));
+    BIOMEDQ_TRY(check_protocol_options(config, plan.prompt));
+    BIOMEDQ_ASSIGN(const auto protocol_dir, protocol_tasks_dir(plan.tasks_dir, config.protocol));
+    BIOMEDQ_ASSIGN(auto all_tasks, load_task_dir(protocol_dir));
     std::vector<std::string> names;
     for (const auto& t : all_tasks) names.push_back(t.name);
 
@@ -41,6 +72,17 @@ Result<EvalPlan> plan_eval(const RunConfig& config) {
         }
         TaskPlan tp;
         tp.task = *found;
+        const std::string expected = config.protocol == "biomedq" ? "" : config.protocol;
+        if (tp.task.protocol != expected) {
+            return make_error(ErrorCode::kInvalidArgument,
+                              tp.task.source_path + ": task \"" + name + "\" follows protocol \"" +
+                                  (tp.task.protocol.empty() ? "biomedq" : tp.task.protocol) +
+                                  "\", not the requested --protocol " + config.protocol);
+        }
+        if (!tp.task.prompt.files.empty()) {
+            BIOMEDQ_ASSIGN(tp.task.prompt.published_text,
+                           load_published_prompt(tp.task, config.prompt, plan.data_dir));
+        }
         const std::string split = split_of_subset(tp.task, config.subset);
         BIOMEDQ_ASSIGN(Dataset data, load_task_split(tp.task, split, plan.data_dir));
         tp.examples = std::move(data.examples);
@@ -48,7 +90,7 @@ Result<EvalPlan> plan_eval(const RunConfig& config) {
             tp.examples.resize(static_cast<std::size_t>(config.limit));
         }
         tp.loglik = config.mc_mode == "loglik" && tp.task.kind == TaskKind::kMcqa;
-        if (plan.prompt.k > 0) {
+        if (plan.prompt.k > 0 && tp.task.prompt.files.empty()) {
             if (tp.task.prompt.few_shot_split.empty()) {
                 return make_error(ErrorCode::kUnsupported,
                                   name + ": few-shot prompting is unavailable (the task declares no "

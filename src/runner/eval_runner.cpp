@@ -98,6 +98,8 @@ nlohmann::json run_config_identity(const RunConfig& c) {
     // A quantized KV cache changes answers, so it is part of the identity; the default is left out so
     // runs made before the option existed keep their hash and still resume.
     if (c.kv_type != "f16") identity["kv_type"] = c.kv_type;
+    // Likewise the protocol: runs of biomedq's own protocol keep the hash they had before it existed.
+    if (c.protocol != "biomedq") identity["protocol"] = c.protocol;
     return identity;
 }
 

@@ -43,6 +43,7 @@ Result<RunConfig> config_of_run(const nlohmann::json& results, const std::filesy
         c.bootstrap_resamples = r.value("bootstrap_resamples", 1000);
         c.data_dir = r.value("data_dir", std::string());
         c.tasks_dir = r.value("tasks_dir", std::string());
+        c.protocol = r.value("protocol", std::string("biomedq"));
     } catch (const nlohmann::json::exception& e) {
         return make_error(ErrorCode::kParse, (run_dir / "results.json").string() + ": config.resolved: " + e.what());
     }

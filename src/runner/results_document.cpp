@@ -148,6 +148,7 @@ Result<nlohmann::json> build_results_document(const ResultsInputs& in, const std
     doc["config"] = {{"resolved", resolved}, {"hash", identity_hash(in.identity)}};
     if (run_shape) doc["config"]["batch_shape"] = batch_shape_to_json(*run_shape);
     doc["seed"] = in.config.seed;
+    doc["protocol"] = in.config.protocol;
     BIOMEDQ_ASSIGN(ScoredTasks scored, score_tasks(in.plan, run_dir, in.config.bootstrap_resamples, in.config.seed,
                                                           in.config.subset));
     doc["tasks"] = std::move(scored.tasks);
@@ -187,19 +188,59 @@ Result<nlohmann::json> rescore_document(nlohmann::json document, const EvalPlan&
     return document;
 }
 
+namespace {
+
+// "0.812 [0.771, 0.850]"
+std::string score_with_ci(const nlohmann::json& metric) {
+    return fmt::format("{:.3f} [{:.3f}, {:.3f}]", metric["value"].get<double>(), metric["ci_low"].get<double>(),
+                       metric["ci_high"].get<double>());
+}
+
+// What to read beside the primary metric. The metrics a paper reports under its own name (e.g.
+// PubMedQA accuracy in biomedq's protocol, whose primary metric is macro-F1); and when the primary metric
+// is itself a published one (--protocol chen2025), biomedq's sound metric that follows it in the task's
+// list, so a published quirk is never read alone.
+std::string beside_column(const nlohmann::json& task) {
+    std::string out;
+    const auto add = [&](const std::string& label, const nlohmann::json& m) {
+        out += fmt::format("{}{} {:.3f}", out.empty() ? "" : "; ", label, m["value"].get<double>());
+    };
+    bool primary_published = false;
+    for (const auto& m : task["metrics"]) {
+        if (m["name"] == task["primary_metric"]) {
+            primary_published = m.contains("published_name");
+        } else if (m.contains("published_name")) {
+            add(m["published_name"].get<std::string>(), m);
+        }
+    }
+    if (primary_published) {
+        for (const auto& m : task["metrics"]) {
+            if (m["name"] == task["primary_metric"] || m.contains("published_name")) continue;
+            add("biomedq " + m["name"].get<std::string>(), m);
+            break;
+        }
+    }
+    return out.empty() ? "-" : out;
+}
+
+}  // namespace
+
 std::string summary_table(const nlohmann::json& doc) {
-    std::string out = fmt::format("{:<14} {:>8}  {:<24} {:>26} {:>8}\n", "task", "examples", "metric", "score [95% CI]", "invalid");
+    const std::string protocol = doc.value("protocol", std::string("biomedq"));
+    std::string out = fmt::format("protocol: {}{}\n", protocol,
+                                  protocol == "chen2025" ? " (the published prompts and metrics of Chen et al. 2025)"
+                                                         : " (biomedq's own prompts and metrics)");
+    out += fmt::format("{:<14} {:>8}  {:<34} {:>26} {:>8}  {}\n", "task", "examples", "metric", "score [95% CI]",
+                       "invalid", "beside it");
     for (const auto& [name, t] : doc["tasks"].items()) {
         std::string metric = "-", score = "-";
         for (const auto& m : t["metrics"]) {
-            if (m["name"] == t["primary_metric"]) {
-                metric = m["name"].get<std::string>();
-                score = fmt::format("{:.3f} [{:.3f}, {:.3f}]", m["value"].get<double>(), m["ci_low"].get<double>(),
-                                    m["ci_high"].get<double>());
-            }
+            if (m["name"] != t["primary_metric"]) continue;
+            metric = m.contains("published_name") ? m["published_name"].get<std::string>() : m["name"].get<std::string>();
+            score = score_with_ci(m);
         }
-        out += fmt::format("{:<14} {:>8}  {:<24} {:>26} {:>7.1f}%\n", name, t["n_examples"].get<std::size_t>(), metric,
-                           score, 100.0 * t["invalid_rate"].get<double>());
+        out += fmt::format("{:<14} {:>8}  {:<34} {:>26} {:>7.1f}%  {}\n", name, t["n_examples"].get<std::size_t>(),
+                           metric, score, 100.0 * t["invalid_rate"].get<double>(), beside_column(t));
     }
     for (const auto& [name, t] : doc["tasks"].items()) {
         if (t.contains("test_set_note")) out += fmt::format("note: {} test set: {}\n", name, t["test_set_note"].get<std::string>());

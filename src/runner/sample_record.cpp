@@ -97,7 +97,9 @@ nlohmann::json spans_to_json(const std::vector<Span>& spans) {
 }
 
 nlohmann::json prediction_to_json(const Prediction& p) {
-    return {{"valid", p.valid}, {"labels", p.labels}, {"spans", spans_to_json(p.spans)}};
+    nlohmann::json j = {{"valid", p.valid}, {"labels", p.labels}, {"spans", spans_to_json(p.spans)}};
+    if (!p.unparsed.empty()) j["unparsed"] = p.unparsed;
+    return j;
 }
 
 nlohmann::json gold_to_json(const Gold& g) {
@@ -112,6 +114,10 @@ Result<Prediction> prediction_from_json(const nlohmann::json& j) {
     p.valid = j["valid"].get<bool>();
     BIOMEDQ_ASSIGN(p.labels, labels_from_json(j.value("labels", nlohmann::json())));
     BIOMEDQ_ASSIGN(p.spans, spans_from_json(j.value("spans", nlohmann::json())));
+    if (j.contains("unparsed")) {
+        if (!j["unparsed"].is_string()) return make_error(ErrorCode::kParse, "field \"parsed.unparsed\": expected a string");
+        p.unparsed = j["unparsed"].get<std::string>();
+    }
     return p;
 }
 

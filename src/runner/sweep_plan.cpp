@@ -111,6 +111,7 @@ RunConfig cell_run_config(const SweepSpec& spec, const SweepCell& cell) {
     c.model_path = cell.model_path.string();
     c.tasks = spec.tasks;
     c.prompt = cell.prompt;
+    c.protocol = spec.protocol;
     c.constrained = spec.constrained;
     c.subset = spec.subset;
     c.limit = spec.limit;

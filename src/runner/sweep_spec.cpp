@@ -20,7 +20,7 @@ const std::vector<std::string>& known_keys() {
     static const std::vector<std::string> keys = {
         "out",    "models", "quant_types", "tasks",      "prompts",     "subset",   "limit",    "seed",
         "ctx",    "parallel", "gpu_layers", "constrained", "bootstrap_resamples", "data_dir", "tasks_dir",
-        "fidelity", "kv_type"};
+        "fidelity", "kv_type", "protocol"};
     return keys;
 }
 
@@ -135,7 +135,8 @@ Status read_fidelity(const SpecReader& r, const YAML::Node& node, SweepSpec& spe
 
 Status check_tasks(const SpecReader& r, const YAML::Node& node, const SweepSpec& spec) {
     const std::filesystem::path dir = spec.tasks_dir.empty() ? default_tasks_dir() : std::filesystem::path(spec.tasks_dir);
-    BIOMEDQ_ASSIGN(auto configs, load_task_dir(dir));
+    BIOMEDQ_ASSIGN(const auto protocol_dir, protocol_tasks_dir(dir, spec.protocol));
+    BIOMEDQ_ASSIGN(auto configs, load_task_dir(protocol_dir));
     std::vector<std::string> names;
     for (const auto& c : configs) names.push_back(c.name);
     for (std::size_t i = 0; i < spec.tasks.size(); ++i) {
@@ -157,6 +158,14 @@ Status check_prompts(const SpecReader& r, const YAML::Node& node, const SweepSpe
         if (!checked.ok()) {
             const YAML::Node& at = node.IsSequence() ? node[i] : node;
             return r.error(at, "prompts[" + std::to_string(i) + "]", checked.error().message);
+        }
+        // A published protocol runs only the prompts it published (its prompt files).
+        const std::string& p = spec.prompts[i];
+        if (spec.protocol != "biomedq" && p != "zero-shot" && p != "few-shot:1" && p != "few-shot:5") {
+            const YAML::Node& at = node.IsSequence() ? node[i] : node;
+            return r.error(at, "prompts[" + std::to_string(i) + "]",
+                           "protocol " + spec.protocol + " publishes zero-shot, few-shot:1 and few-shot:5 prompts, not \"" +
+                               p + "\"");
         }
     }
     return Status::success();
@@ -207,6 +216,12 @@ Result<SweepSpec> parse_sweep_yaml(const std::string& text, const std::filesyste
         if (spec.ctx < 256) return r.error(root["ctx"], "ctx", "expected at least 256 tokens");
         if (root["parallel"]) {
             BIOMEDQ_ASSIGN(spec.parallel, r.scalar<std::string>(root["parallel"], "parallel", "a number or auto"));
+        }
+        if (root["protocol"]) {
+            BIOMEDQ_ASSIGN(spec.protocol, r.scalar<std::string>(root["protocol"], "protocol", "biomedq or chen2025"));
+            if (auto dir = protocol_tasks_dir("", spec.protocol); !dir.ok()) {
+                return r.error(root["protocol"], "protocol", dir.error().message);
+            }
         }
         if (root["kv_type"]) {
             BIOMEDQ_ASSIGN(spec.kv_type, r.scalar<std::string>(root["kv_type"], "kv_type", "a KV cache type"));

@@ -30,6 +30,9 @@ Result<nlohmann::json> score_task(const TaskConfig& task, std::vector<nlohmann::
     out["invalid_rate"] = records.empty() ? 0.0 : static_cast<double>(n_invalid) / static_cast<double>(records.size());
     out["primary_metric"] = task.metrics.empty() ? "" : task.metrics.front();
     out["kind"] = task_kind_name(task.kind);
+    out["protocol"] = task.protocol.empty() ? "biomedq" : task.protocol;
+    out["metric_definitions"] = nlohmann::json::object();
+    for (const auto& name : task.metrics) out["metric_definitions"][name] = metric_definition(name);
     out["metrics"] = nlohmann::json::array();
     if (records.empty()) return out;
 
@@ -38,7 +41,11 @@ Result<nlohmann::json> score_task(const TaskConfig& task, std::vector<nlohmann::
     options.seed = seed;
     BIOMEDQ_ASSIGN(auto values, compute_metrics(task.metrics, gold, pred, options));
     for (const auto& v : values) {
-        out["metrics"].push_back({{"name", v.name}, {"value", v.value}, {"ci_low", v.ci_low}, {"ci_high", v.ci_high}});
+        nlohmann::json metric = {{"name", v.name}, {"value", v.value}, {"ci_low", v.ci_low}, {"ci_high", v.ci_high}};
+        if (const auto it = task.published_metric_names.find(v.name); it != task.published_metric_names.end()) {
+            metric["published_name"] = it->second;
+        }
+        out["metrics"].push_back(std::move(metric));
     }
     if (task.kind == TaskKind::kRelation || task.kind == TaskKind::kMcqa) {
         out["per_class"] = nlohmann::json::array();

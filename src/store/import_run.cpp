@@ -42,7 +42,10 @@ T optional_field(const nlohmann::json& j, const std::string& pointer, T fallback
 Result<std::map<std::string, TaskConfig>> task_configs_of_run(const nlohmann::json& results) {
     std::filesystem::path dir = optional_field<std::string>(results, "/config/resolved/tasks_dir", "");
     if (dir.empty() || !std::filesystem::is_directory(dir)) dir = default_tasks_dir();
-    BIOMEDQ_ASSIGN(auto tasks, load_task_dir(dir));
+    // A protocol's tasks (chen2025) share names with biomedq's but not labels or metrics.
+    BIOMEDQ_ASSIGN(const auto protocol_dir,
+                   protocol_tasks_dir(dir, optional_field<std::string>(results, "/protocol", "biomedq")));
+    BIOMEDQ_ASSIGN(auto tasks, load_task_dir(protocol_dir));
     std::map<std::string, TaskConfig> out;
     for (auto& t : tasks) out[t.name] = std::move(t);
     return out;
@@ -122,6 +125,7 @@ Result<PutRunOutcome> ResultStore::import_run(const std::filesystem::path& run_d
     BIOMEDQ_ASSIGN(run.config_hash, field<std::string>(results, "/config/hash", results_path));
     run.backend = optional_field<std::string>(results, "/environment/llama_cpp/backend", "");
     run.kv_type = optional_field<std::string>(results, "/config/resolved/kv_type", "f16");
+    run.protocol = optional_field<std::string>(results, "/protocol", "biomedq");
     fill_memory(results, run);
 
     if (!results.contains("tasks") || !results["tasks"].is_object()) {
@@ -171,6 +175,10 @@ Result<PutRunOutcome> ResultStore::import_run(const std::filesystem::path& run_d
                 BIOMEDQ_ASSIGN(m.value, field<double>(results, mp + "/value", results_path));
                 m.ci_low = optional_field<double>(results, mp + "/ci_low", m.value);
                 m.ci_high = optional_field<double>(results, mp + "/ci_high", m.value);
+                const std::string published = optional_field<std::string>(results, mp + "/published_name", "");
+                if (!published.empty()) task.published_metric_names[m.name] = published;
+                task.metric_definitions[m.name] =
+                    optional_field<std::string>(results, prefix + "/metric_definitions/" + m.name, metric_definition(m.name));
                 task.metrics.push_back(std::move(m));
             }
         }

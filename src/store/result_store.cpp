@@ -58,10 +58,32 @@ std::string utc_now() {
     return fmt::format("{:%Y-%m-%dT%H:%M:%SZ}", fmt::gmtime(std::chrono::system_clock::to_time_t(std::chrono::system_clock::now())));
 }
 
+// {"<metric>": {"definition": ..., "published_name": ...}}: one column for both maps.
+nlohmann::json metric_definitions_to_json(const StoredTask& t) {
+    nlohmann::json out = nlohmann::json::object();
+    for (const auto& [name, definition] : t.metric_definitions) out[name]["definition"] = definition;
+    for (const auto& [name, published] : t.published_metric_names) out[name]["published_name"] = published;
+    return out;
+}
+
+void metric_definitions_from_json(const nlohmann::json& j, StoredTask& t) {
+    if (!j.is_object()) return;
+    for (const auto& [name, entry] : j.items()) {
+        if (!entry.is_object()) continue;
+        if (entry.contains("definition") && entry["definition"].is_string()) {
+            t.metric_definitions[name] = entry["definition"].get<std::string>();
+        }
+        if (entry.contains("published_name") && entry["published_name"].is_string()) {
+            t.published_metric_names[name] = entry["published_name"].get<std::string>();
+        }
+    }
+}
+
 Status insert_task(store::Database& db, std::int64_t run_id, const StoredTask& t) {
     BIOMEDQ_ASSIGN(store::Statement task_stmt,
                    db.prepare("INSERT INTO task_results(run_id, task, kind, primary_metric, n_examples, n_selected, "
-                              "invalid_rate, complete, label_set, negative_label, test_set_note) VALUES (?,?,?,?,?,?,?,?,?,?,?)"));
+                              "invalid_rate, complete, label_set, negative_label, test_set_note, metric_definitions) "
+                              "VALUES (?,?,?,?,?,?,?,?,?,?,?,?)"));
     BIOMEDQ_TRY(task_stmt.bind(1, run_id)
                     .bind(2, t.task)
                     .bind(3, t.kind)
@@ -73,6 +95,7 @@ Status insert_task(store::Database& db, std::int64_t run_id, const StoredTask& t
                     .bind(9, nlohmann::json(t.metric_options.label_set).dump())
                     .bind(10, t.metric_options.negative_label)
                     .bind(11, t.test_set_note)
+                    .bind(12, metric_definitions_to_json(t).dump())
                     .run());
     BIOMEDQ_ASSIGN(store::Statement metric_stmt,
                    db.prepare("INSERT INTO metrics(run_id, task, name, value, ci_low, ci_high) VALUES (?,?,?,?,?,?)"));
@@ -95,7 +118,7 @@ constexpr const char* kRunColumns =
     "run_dir, model_name, model_path, model_sha256, quant_type, quant_label, bits_per_weight, n_params, "
     "bytes_file, prompt, subset, limit_examples, seed, ctx, config_hash, backend, bytes_weights, bytes_kv, "
     "bytes_compute, bytes_total_allocated, bytes_peak, host_peak_rss_bytes, examples_per_s, "
-    "prompt_tokens_per_s, generated_tokens_per_s, imported_at, kv_type, content_sha256";
+    "prompt_tokens_per_s, generated_tokens_per_s, imported_at, kv_type, content_sha256, protocol";
 
 Result<nlohmann::json> parse_stored_json(const std::string& text, const std::string& where) {
     auto j = nlohmann::json::parse(text, nullptr, false);
@@ -131,7 +154,7 @@ Result<PutRunOutcome> ResultStore::put_run(const StoredRun& run) {
     BIOMEDQ_ASSIGN(store::Statement del, db.prepare("DELETE FROM runs WHERE config_hash = ? AND model_sha256 = ?"));
     BIOMEDQ_TRY(del.bind(1, run.config_hash).bind(2, run.model_sha256).run());
     BIOMEDQ_ASSIGN(store::Statement ins,
-                   db.prepare(fmt::format("INSERT INTO runs({}) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                   db.prepare(fmt::format("INSERT INTO runs({}) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                                           kRunColumns)));
     ins.bind(1, run.run_dir).bind(2, run.model_name).bind(3, run.model_path).bind(4, run.model_sha256)
         .bind(5, run.quant_type).bind(6, run.quant_label).bind(7, run.bits_per_weight).bind(8, i64(run.n_params))
@@ -140,7 +163,8 @@ Result<PutRunOutcome> ResultStore::put_run(const StoredRun& run) {
         .bind(17, i64(run.bytes_weights)).bind(18, i64(run.bytes_kv)).bind(19, i64(run.bytes_compute))
         .bind(20, i64(run.bytes_total_allocated)).bind(21, i64(run.bytes_peak)).bind(22, i64(run.host_peak_rss_bytes))
         .bind(23, run.examples_per_s).bind(24, run.prompt_tokens_per_s).bind(25, run.generated_tokens_per_s)
-        .bind(26, run.imported_at.empty() ? utc_now() : run.imported_at).bind(27, run.kv_type).bind(28, content);
+        .bind(26, run.imported_at.empty() ? utc_now() : run.imported_at).bind(27, run.kv_type).bind(28, content)
+        .bind(29, run.protocol);
     BIOMEDQ_TRY(ins.run());
     const std::int64_t id = db.last_insert_id();
     for (const auto& t : run.tasks) BIOMEDQ_TRY(insert_task(db, id, t));
@@ -254,6 +278,7 @@ Result<std::vector<StoredRun>> ResultStore::load_runs(bool with_samples) const {
         r.imported_at = s.column_text(26);
         r.kv_type = s.column_text(27);
         r.content_sha256 = s.column_text(28);
+        r.protocol = s.column_text(29);
         by_id[r.id] = runs.size();
         runs.push_back(std::move(r));
     }
@@ -274,7 +299,7 @@ Result<std::vector<StoredRun>> ResultStore::load_runs(bool with_samples) const {
     }
     BIOMEDQ_ASSIGN(store::Statement tasks_stmt,
                    db.prepare("SELECT run_id, task, kind, primary_metric, n_examples, n_selected, invalid_rate, complete, "
-                              "label_set, negative_label, test_set_note FROM task_results ORDER BY run_id, task"));
+                              "label_set, negative_label, test_set_note, metric_definitions FROM task_results ORDER BY run_id, task"));
     while (true) {
         BIOMEDQ_ASSIGN(bool row, tasks_stmt.step());
         if (!row) break;
@@ -296,6 +321,8 @@ Result<std::vector<StoredRun>> ResultStore::load_runs(bool with_samples) const {
         }
         t.metric_options.negative_label = tasks_stmt.column_text(9);
         t.test_set_note = tasks_stmt.column_text(10);
+        BIOMEDQ_ASSIGN(auto definitions, parse_stored_json(tasks_stmt.column_text(11), where + " metric_definitions"));
+        metric_definitions_from_json(definitions, t);
         runs[by_id.at(run_id)].tasks.push_back(std::move(t));
     }
     auto find_task = [&](std::int64_t run_id, const std::string& task) -> StoredTask* {

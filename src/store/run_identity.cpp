@@ -25,6 +25,7 @@ std::string run_content_sha256(const StoredRun& run) {
                           {"config_hash", run.config_hash},
                           {"backend", run.backend},
                           {"kv_type", run.kv_type},
+                          {"protocol", run.protocol},
                           {"bytes_weights", run.bytes_weights},
                           {"bytes_kv", run.bytes_kv},
                           {"bytes_compute", run.bytes_compute},
@@ -51,6 +52,8 @@ std::string run_content_sha256(const StoredRun& run) {
                                {"label_set", t.metric_options.label_set},
                                {"negative_label", t.metric_options.negative_label},
                                {"test_set_note", t.test_set_note},
+                               {"metric_definitions", t.metric_definitions},
+                               {"published_metric_names", t.published_metric_names},
                                {"metrics", nlohmann::json::array()},
                                {"samples", nlohmann::json::array()}};
         for (const auto& m : t.metrics)

@@ -178,6 +178,14 @@ DELETE FROM run_devices WHERE run_id NOT IN (SELECT id FROM runs);
 ALTER TABLE task_results ADD COLUMN test_set_note TEXT NOT NULL DEFAULT '';
 )sql";
 
+// Version 5 records the benchmark protocol of each run (biomedq's own, or a published one such as
+// chen2025) and how each task's metrics were computed, so a report never ranks runs of different
+// protocols against each other. Runs stored before were biomedq's protocol.
+constexpr const char* kSchemaV5 = R"sql(
+ALTER TABLE runs ADD COLUMN protocol TEXT NOT NULL DEFAULT 'biomedq';
+ALTER TABLE task_results ADD COLUMN metric_definitions TEXT NOT NULL DEFAULT '{}';
+)sql";
+
 Status set_version(Database& db, int version) {
     BIOMEDQ_TRY(db.exec("DELETE FROM schema_version"));
     BIOMEDQ_ASSIGN(Statement insert, db.prepare("INSERT INTO schema_version(version) VALUES (?)"));
@@ -212,11 +220,12 @@ Status create_or_migrate(Database& db) {
     BIOMEDQ_ASSIGN(const int found, stored_version(db));
     if (found == kStoreSchemaVersion) return tx.commit();
     if (found > kStoreSchemaVersion) return newer_version_error(db, found);
-    // Migrations 1 -> 2 -> 3 only add; 3 -> 4 rebuilds runs (see kSchemaV4).
+    // Migrations 1 -> 2 -> 3 and 4 -> 5 only add; 3 -> 4 rebuilds runs (see kSchemaV4).
     if (found == 0) BIOMEDQ_TRY(db.exec(kSchemaV1));
     if (found <= 1) BIOMEDQ_TRY(db.exec(kSchemaV2));
     if (found <= 2) BIOMEDQ_TRY(db.exec(kSchemaV3));
-    BIOMEDQ_TRY(db.exec(kSchemaV4));
+    if (found <= 3) BIOMEDQ_TRY(db.exec(kSchemaV4));
+    BIOMEDQ_TRY(db.exec(kSchemaV5));
     {
         BIOMEDQ_ASSIGN(Statement check, db.prepare("PRAGMA foreign_key_check"));
         BIOMEDQ_ASSIGN(const bool violation, check.step());

@@ -12,5 +12,6 @@ Prediction parse_single_label(const TaskConfig& task, std::string_view text);
 Prediction parse_multi_label(const TaskConfig& task, std::string_view text);
 Prediction parse_mcqa_letter(const TaskConfig& task, const Example& example, std::string_view text);
 Prediction parse_ner_mentions(const TaskConfig& task, const Example& example, std::string_view text);
+Prediction parse_ner_html_spans(const TaskConfig& task, const Example& example, std::string_view text);
 
 }  // namespace biomedq::tasks

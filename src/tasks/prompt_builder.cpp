@@ -11,6 +11,7 @@
 
 #include "biomedq/task.h"
 #include "tasks/prompt_template.h"
+#include "tasks/python_repr.h"
 
 namespace biomedq {
 
@@ -35,7 +36,8 @@ std::map<std::string, std::string> template_values(const TaskConfig& task, const
     }
     return {{"text", example.text},   {"question", example.question},
             {"options", options},     {"labels", labels},
-            {"label_names", label_names}, {"entity_type", task.data.entity_type}};
+            {"label_names", label_names}, {"entity_type", task.data.entity_type},
+            {"passages_python_list", tasks::python_repr_list(example.passages)}};
 }
 
 std::string join_blocks(const std::vector<std::string>& blocks) {
@@ -102,6 +104,25 @@ std::string json_list(const std::vector<std::string>& items) {
     return out + "]";
 }
 
+// A published prompt: the file as its authors wrote it (shots inline), the example where {Input} or
+// {INPUT} stands, sent as one user message (chat) or as the whole completion prompt. Replaced
+// literally, as the publishers' code did (str.replace: the prompts hold JSON braces).
+BuiltPrompt published_prompt(const TaskConfig& task, const Example& example, const PromptOptions& options) {
+    std::string text = task.prompt.published_text;
+    const std::string input = input_of(task, example);
+    for (const std::string marker : {"{Input}", "{INPUT}"}) {
+        for (std::size_t at = text.find(marker); at != std::string::npos; at = text.find(marker, at + input.size())) {
+            text.replace(at, marker.size(), input);
+        }
+    }
+    BuiltPrompt prompt;
+    prompt.messages = {{"user", text}};
+    prompt.raw_prompt = std::move(text);
+    prompt.max_tokens = task.max_tokens;
+    if (!options.chat) prompt.stop = {"\n\n"};
+    return prompt;
+}
+
 }  // namespace
 
 std::string render_answer(const TaskConfig& task, const Example& example) {
@@ -135,6 +156,7 @@ std::string render_answer(const TaskConfig& task, const Example& example) {
 
 BuiltPrompt build_prompt(const TaskConfig& task, const Example& example,
                          const std::vector<Example>& shots, const PromptOptions& options) {
+    if (!task.prompt.published_text.empty()) return published_prompt(task, example, options);
     const bool cot = options.method == PromptMethod::kCot;
     const bool use_shots = options.method != PromptMethod::kZeroShot;
     Layout layout = lay_out(task, example, use_shots ? shots : std::vector<Example>{}, cot);

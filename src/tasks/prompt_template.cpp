@@ -6,7 +6,8 @@ namespace biomedq::tasks {
 
 const std::vector<std::string>& known_placeholders() {
     static const std::vector<std::string> names = {"text",   "question",    "options",
-                                                   "labels", "label_names", "entity_type"};
+                                                   "labels", "label_names", "entity_type",
+                                                   "passages_python_list"};
     return names;
 }
 

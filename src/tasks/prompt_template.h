@@ -11,7 +11,8 @@
 
 namespace biomedq::tasks {
 
-// text, question, options, labels, label_names, entity_type
+// text, question, options, labels, label_names, entity_type, passages_python_list (Example::passages
+// as Python's str(list) writes them; a protocol's prompts show PubMedQA's contexts that way)
 const std::vector<std::string>& known_placeholders();
 
 // The placeholder names used in `text`, in order; an Error for an unclosed "{" or an unknown name

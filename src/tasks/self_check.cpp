@@ -16,7 +16,7 @@ Result<SelfCheckResult> self_check(const TaskConfig& task, const std::vector<Exa
     std::vector<Prediction> as_prediction;
     for (const auto& example : examples) {
         gold.push_back(gold_of(task, example));
-        as_prediction.push_back(Prediction{true, gold.back().labels, gold.back().spans});
+        as_prediction.push_back(Prediction{true, gold.back().labels, gold.back().spans, {}});
     }
     const auto order = tasks::seeded_derangement(examples.size(), seed ^ tasks::fnv1a64(task.name));
     std::vector<Prediction> deranged;

@@ -23,8 +23,8 @@ std::vector<std::string> TaskConfig::label_names() const {
 }
 
 const std::vector<std::string>& known_parsers() {
-    static const std::vector<std::string> names = {"ner_mentions", "single_label", "multi_label",
-                                                   "mcqa_letter"};
+    static const std::vector<std::string> names = {"ner_mentions", "ner_html_spans", "single_label",
+                                                   "multi_label", "mcqa_letter"};
     return names;
 }
 

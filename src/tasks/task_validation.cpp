@@ -26,7 +26,7 @@ std::optional<ValidationIssue> check_format(const std::string& field, const std:
 // Which parser and metric families fit each kind.
 bool parser_fits(TaskKind kind, const std::string& parser) {
     switch (kind) {
-        case TaskKind::kNer: return parser == "ner_mentions";
+        case TaskKind::kNer: return parser == "ner_mentions" || parser == "ner_html_spans";
         case TaskKind::kRelation: return parser == "single_label";
         case TaskKind::kMultilabel: return parser == "multi_label";
         case TaskKind::kMcqa: return parser == "mcqa_letter" || parser == "single_label";
@@ -115,6 +115,25 @@ std::optional<ValidationIssue> check_prompt(const TaskConfig& task) {
         return ValidationIssue{"prompt.cot_instruction",
                                "must ask for a final line starting with \"" + p.answer_prefix +
                                    "\" (the CoT parser reads that line)"};
+    }
+    for (const auto& [method, file] : p.files) {
+        if (method != "zero-shot" && method.rfind("few-shot:", 0) != 0) {
+            return ValidationIssue{"prompt.files." + method,
+                                   "expected a prompt method as key: zero-shot or few-shot:K"};
+        }
+        if (file.empty()) return ValidationIssue{"prompt.files." + method, "file must not be empty"};
+    }
+    if (!p.files.empty() && task.protocol.empty()) {
+        return ValidationIssue{"protocol", "prompt.files are a published protocol's prompts: name the "
+                                           "protocol (e.g. protocol: chen2025)"};
+    }
+    if (!task.protocol.empty() && task.protocol != "chen2025") {
+        return ValidationIssue{"protocol", "unknown protocol \"" + task.protocol + "\"; known: chen2025"};
+    }
+    for (const auto& [metric, published] : task.published_metric_names) {
+        if (!contains(task.metrics, metric)) {
+            return ValidationIssue{"published_metric_names." + metric, "not among the task's metrics"};
+        }
     }
     if (!p.few_shot_split.empty() && !task.data.splits.count(p.few_shot_split)) {
         std::vector<std::string> splits;

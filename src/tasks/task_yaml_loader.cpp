@@ -92,6 +92,17 @@ public:
         return out;
     }
 
+    Result<std::map<std::string, std::string>> string_map(const YAML::Node& node,
+                                                          const std::string& field) const {
+        if (!node.IsMap()) return error(node, field, "expected a map of names to strings");
+        std::map<std::string, std::string> out;
+        for (auto it = node.begin(); it != node.end(); ++it) {
+            const std::string key = it->first.as<std::string>();
+            BIOMEDQ_ASSIGN(out[key], string_of(it->second, field + "." + key));
+        }
+        return out;
+    }
+
     Result<TaskKind> kind_of(const YAML::Node& map) const {
         BIOMEDQ_ASSIGN(std::string kind, required_string(map, "kind", "kind"));
         static const std::vector<std::string> kinds = {"ner", "relation", "multilabel", "mcqa"};
@@ -182,19 +193,30 @@ public:
         if (!node.IsMap()) return error(node, "prompt", "expected a map");
         BIOMEDQ_TRY(check_keys(node, "prompt",
                                {"system", "instruction", "input_template", "answer_format",
-                                "cot_instruction", "few_shot_split", "answer_prefix"}));
+                                "cot_instruction", "few_shot_split", "answer_prefix", "files"}));
         PromptSpec prompt;
+        if (node["files"].IsDefined()) {
+            BIOMEDQ_ASSIGN(prompt.files, string_map(node["files"], "prompt.files"));
+            if (prompt.files.empty()) return error(node["files"], "prompt.files", "expected at least one file");
+        }
+        // A published prompt file holds the instruction and answer format itself.
+        const bool published = !prompt.files.empty();
         auto read = [&](const char* key, std::string& out) -> Status {
             BIOMEDQ_ASSIGN(auto value, optional_string(node, key, std::string("prompt.") + key));
             if (value) out = *value;
             return Status::success();
         };
         BIOMEDQ_TRY(read("system", prompt.system));
-        BIOMEDQ_ASSIGN(prompt.instruction, required_string(node, "instruction", "prompt.instruction"));
+        if (published) {
+            BIOMEDQ_TRY(read("instruction", prompt.instruction));
+            BIOMEDQ_TRY(read("answer_format", prompt.answer_format));
+        } else {
+            BIOMEDQ_ASSIGN(prompt.instruction, required_string(node, "instruction", "prompt.instruction"));
+            BIOMEDQ_ASSIGN(prompt.answer_format,
+                           required_string(node, "answer_format", "prompt.answer_format"));
+        }
         BIOMEDQ_ASSIGN(prompt.input_template,
                        required_string(node, "input_template", "prompt.input_template"));
-        BIOMEDQ_ASSIGN(prompt.answer_format,
-                       required_string(node, "answer_format", "prompt.answer_format"));
         BIOMEDQ_TRY(read("cot_instruction", prompt.cot_instruction));
         BIOMEDQ_TRY(read("few_shot_split", prompt.few_shot_split));
         BIOMEDQ_TRY(read("answer_prefix", prompt.answer_prefix));
@@ -246,7 +268,8 @@ public:
         if (!root.IsMap()) return error(root, "(top level)", "expected a map of task fields");
         BIOMEDQ_TRY(check_keys(root, "",
                                {"name", "description", "kind", "data", "labels", "negative_label",
-                                "prompt", "parser", "metrics", "max_tokens", "max_tokens_cot"}));
+                                "prompt", "parser", "metrics", "max_tokens", "max_tokens_cot",
+                                "protocol", "published_metric_names"}));
         TaskConfig task;
         task.source_path = file_;
         BIOMEDQ_ASSIGN(task.name, required_string(root, "name", "name"));
@@ -258,6 +281,12 @@ public:
         }
         BIOMEDQ_ASSIGN(auto description, optional_string(root, "description", "description"));
         task.description = description.value_or("");
+        BIOMEDQ_ASSIGN(auto protocol, optional_string(root, "protocol", "protocol"));
+        task.protocol = protocol.value_or("");
+        if (root["published_metric_names"].IsDefined()) {
+            BIOMEDQ_ASSIGN(task.published_metric_names,
+                           string_map(root["published_metric_names"], "published_metric_names"));
+        }
         BIOMEDQ_ASSIGN(task.kind, kind_of(root));
         BIOMEDQ_ASSIGN(task.data, data_of(root));
         BIOMEDQ_ASSIGN(task.labels, labels_of(root));

@@ -9,7 +9,7 @@ TEST(LoadDataset, KnownFormatsInDispatchOrder) {
     EXPECT_EQ(known_data_formats(),
               (std::vector<std::string>{"bio_tsv", "pubtator", "ncbi_corpus", "relation_tsv",
                                         "chemprot_gs", "multilabel_tsv", "medqa_jsonl",
-                                        "pubmedqa_json", "pubmedqa_tsv"}));
+                                        "pubmedqa_json", "pubmedqa_tsv", "medqa_options_tsv"}));
 }
 
 TEST(LoadDataset, DatasetNamesFormatAndPath) {
@@ -27,7 +27,7 @@ TEST(LoadDataset, UnknownFormatSuggestsNearMiss) {
         result.error().message,
         "unknown data format \"bio-tsv\" (did you mean \"bio_tsv\"?); known formats: bio_tsv, "
         "pubtator, ncbi_corpus, relation_tsv, chemprot_gs, multilabel_tsv, medqa_jsonl, "
-        "pubmedqa_json, pubmedqa_tsv");
+        "pubmedqa_json, pubmedqa_tsv, medqa_options_tsv");
 }
 
 TEST(LoadDataset, UnknownFormatFarFromAllGetsNoSuggestion) {

@@ -16,6 +16,7 @@ TEST(InstallE2E, AnInstalledBinaryFindsItsShippedTasks) {
     const auto bin = prefix / "bin" / "biomedq";
     ASSERT_TRUE(std::filesystem::exists(bin));
     EXPECT_TRUE(std::filesystem::exists(prefix / "share" / "biomedq" / "schemas" / "results.schema.json"));
+    EXPECT_TRUE(std::filesystem::exists(prefix / "share" / "biomedq" / "tasks" / "protocols" / "chen2025" / "medqa.yaml"));
 
     // Its default task folder is the installed one, not the source tree's.
     const auto help = run_command({bin.string(), "tasks", "--help"});
@@ -23,7 +24,7 @@ TEST(InstallE2E, AnInstalledBinaryFindsItsShippedTasks) {
     EXPECT_NE(help.out.find((prefix / "share" / "biomedq" / "tasks").string()), std::string::npos) << help.out;
     const auto listed = run_command({bin.string(), "tasks", "--json"});
     ASSERT_EQ(listed.exit_code, 0) << listed.err;
-    EXPECT_EQ(nlohmann::json::parse(listed.out).size(), 8u) << listed.out;
+    EXPECT_EQ(nlohmann::json::parse(listed.out).size(), 9u) << listed.out;  // the 8 and medqa5
 
     // A user's own folder wins over the installed one.
     const auto mine = prefix / "my-tasks";

@@ -58,7 +58,7 @@ TEST(TestSetNoteE2E, ReconstructedChemProtTestSetIsNamedInResultsSummaryAndRepor
     EXPECT_EQ(count(md, "test set: "), 1u) << md;  // pubmedqa has no note
     std::ifstream csv_in(dir / "report" / "results.csv");
     const std::string csv((std::istreambuf_iterator<char>(csv_in)), {});
-    EXPECT_EQ(count(csv, std::string(",") + kNote + "\n"), 1u) << csv;
+    EXPECT_EQ(count(csv, std::string(",") + kNote + ",biomedq\n"), 1u) << csv;
     std::ifstream html_in(dir / "report" / "report.html");
     const std::string html((std::istreambuf_iterator<char>(html_in)), {});
     EXPECT_NE(html.find(std::string("<h2>chemprot</h2>\n<p class=\"note\">† chemprot test set: ") +

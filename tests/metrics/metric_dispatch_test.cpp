@@ -29,10 +29,10 @@ TEST(MetricDispatch, UnknownNameSuggestsClosest) {
 // score 1, but the CI may reach 0: a resample holding only example 2 has no positive-class or span
 // counts at all, and zero_division=0 scores that 0.
 TEST(MetricDispatch, EveryKnownMetricComputesInRequestedOrder) {
-    ASSERT_EQ(known_metrics().size(), 12u);
+    ASSERT_EQ(known_metrics().size(), 17u);
     const std::vector<Gold> gold = {Gold{{"pos"}, {{0, 3, "Chem"}}}, Gold{{"neg"}, {}}};
-    const std::vector<Prediction> pred = {Prediction{true, {"pos"}, {{0, 3, "Chem"}}},
-                                          Prediction{true, {"neg"}, {}}};
+    const std::vector<Prediction> pred = {Prediction{true, {"pos"}, {{0, 3, "Chem"}}, {}},
+                                          Prediction{true, {"neg"}, {}, {}}};
     MetricOptions options;
     options.negative_label = "neg";
     options.bootstrap_resamples = 10;

@@ -14,16 +14,16 @@ inline Gold gold_labels(std::vector<std::string> labels) { return Gold{std::move
 inline Gold gold_spans(std::vector<Span> spans) { return Gold{{}, std::move(spans)}; }
 
 inline Prediction pred_labels(std::vector<std::string> labels) {
-    return Prediction{true, std::move(labels), {}};
+    return Prediction{true, std::move(labels), {}, {}};
 }
-inline Prediction pred_spans(std::vector<Span> spans) { return Prediction{true, {}, std::move(spans)}; }
+inline Prediction pred_spans(std::vector<Span> spans) { return Prediction{true, {}, std::move(spans), {}}; }
 
 // A parse failure that still carries content, to prove the content is ignored.
 inline Prediction invalid_labels(std::vector<std::string> labels) {
-    return Prediction{false, std::move(labels), {}};
+    return Prediction{false, std::move(labels), {}, {}};
 }
 inline Prediction invalid_spans(std::vector<Span> spans) {
-    return Prediction{false, {}, std::move(spans)};
+    return Prediction{false, {}, std::move(spans), {}};
 }
 
 // Point value of one metric with the bootstrap switched off.

@@ -47,7 +47,7 @@ inline StoredRun hand_made_run(const std::string& model, const std::string& type
     for (int i = 0; i < 4; ++i) {
         const bool right = i < n_correct;
         t.samples.push_back(StoredSample{"q" + std::to_string(i), i, right ? 1.0 : 0.0, Gold{{gold[i]}, {}},
-                                         Prediction{true, {right ? gold[i] : wrong[i]}, {}}});
+                                         Prediction{true, {right ? gold[i] : wrong[i]}, {}, {}}});
     }
     r.tasks = {t};
     return r;

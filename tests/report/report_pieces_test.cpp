@@ -139,8 +139,8 @@ TEST(ReportFidelity, KlColumnsJoinByModelHash) {
     EXPECT_NE(md.find("| 40.0% | 0.0100 ± 0.0010 | 99.0% ± 0.5 |\n"), std::string::npos) << md;  // Q8_0
     EXPECT_NE(md.find("| 60.0% | 0.1000 ± 0.0100 | 90.0% ± 0.5 |\n"), std::string::npos) << md;  // Q4_K_M
     const auto csv = render_csv(*data);
-    EXPECT_NE(csv.find(",0.010000,0.001000,0.990000,0.005000,/runs/alpha-q8_0,f16,\n"), std::string::npos) << csv;
-    EXPECT_NE(csv.find(",,,,/runs/beta-q4_k_m,f16,\n"), std::string::npos) << csv;
+    EXPECT_NE(csv.find(",0.010000,0.001000,0.990000,0.005000,/runs/alpha-q8_0,f16,,biomedq\n"), std::string::npos) << csv;
+    EXPECT_NE(csv.find(",,,,/runs/beta-q4_k_m,f16,,biomedq\n"), std::string::npos) << csv;
     const auto html = render_html(*data);
     EXPECT_NE(html.find("<th>KL vs full precision (nats) ± se</th><th>top-1 agreement ± se</th>"), std::string::npos);
     EXPECT_NE(html.find("<td>0.1000 ± 0.0100</td><td>90.0% ± 0.5</td></tr>"), std::string::npos);
@@ -201,7 +201,7 @@ TEST(ReportRender, MarkdownCsvAndEscapedHtml) {
               "task,model,quant_type,prompt,bits_per_weight,metric,score,ci_low,ci_high,n_examples,invalid_rate,is_reference,"
               "difference,difference_ci_low,difference_ci_high,p_value,n_paired,significant,bytes_weights,bytes_kv,"
               "bytes_compute,bytes_peak,memory_saved,examples_per_s,generated_tokens_per_s,on_frontier,kl_mean,kl_mean_se,"
-              "top1_agreement,top1_se,run_dir,kv_type,test_set_note");
+              "top1_agreement,top1_se,run_dir,kv_type,test_set_note,protocol");
     EXPECT_NE(csv.find("\npubmedqa,alpha,q8_0,zero-shot,8.5000,accuracy,1.000000,0.750000,1.000000,4,0.000000,0,0.000000,"),
               std::string::npos) << csv;
     const auto html = render_html(*data);
@@ -250,7 +250,7 @@ TEST(ReportRender, AQuantizedKvCacheIsNamedAndPairedWithTheSameCacheFirst) {
     const auto md = render_markdown(*data);
     EXPECT_NE(md.find("| alpha | Q4_K_M, KV q8_0 | zero-shot | 4.89 |"), std::string::npos) << md;
     EXPECT_NE(md.find("| alpha | Q4_K_M, KV q8_0 | zero-shot | 4.89 | 0.750 [0.500, 1.000] | -0.250 ["), std::string::npos);
-    EXPECT_NE(render_csv(*data).find(",/runs/alpha-q4_k_m,q8_0,\n"), std::string::npos);
+    EXPECT_NE(render_csv(*data).find(",/runs/alpha-q4_k_m,q8_0,,biomedq\n"), std::string::npos);
     // A full-precision run with the same q8_0 cache becomes its reference instead.
     StoredRun same_cache = runs[0];
     same_cache.run_dir = "/runs/alpha-f16-kvq8";

@@ -153,6 +153,9 @@ std::filesystem::path old_store(const std::string& name, const std::string& down
     return db;
 }
 
+// Version 4 had no protocol per run and no metric definitions per task.
+constexpr const char* kUndoVersion5 =
+    "ALTER TABLE runs DROP COLUMN protocol; ALTER TABLE task_results DROP COLUMN metric_definitions; ";
 // Version 3's runs had a UNIQUE run_dir and no content digest; its task_results no test-set note.
 constexpr const char* kUndoVersion4 =
     "DROP INDEX runs_identity; ALTER TABLE runs DROP COLUMN content_sha256; "
@@ -160,12 +163,12 @@ constexpr const char* kUndoVersion4 =
 constexpr const char* kUndoVersion3 = "DROP TABLE run_devices; ALTER TABLE runs DROP COLUMN kv_type";
 
 TEST(FidelityStore, VersionOneStoreIsMigratedKeepingItsRuns) {
-    const auto db = old_store("store_migrate", std::string(kUndoVersion4) + "DROP TABLE fidelity; " + kUndoVersion3, 1);
+    const auto db = old_store("store_migrate", std::string(kUndoVersion5) + kUndoVersion4 + "DROP TABLE fidelity; " + kUndoVersion3, 1);
     EXPECT_EQ(count_rows(db, "SELECT count(*) FROM sqlite_master WHERE name='fidelity'"), 0);
 
     auto store = ResultStore::open(db);
     ASSERT_TRUE(store.ok()) << store.error().message;
-    EXPECT_EQ(count_rows(db, "SELECT max(version) FROM schema_version"), 4);
+    EXPECT_EQ(count_rows(db, "SELECT max(version) FROM schema_version"), 5);
     EXPECT_EQ(count_rows(db, "SELECT count(*) FROM schema_version"), 1);
     EXPECT_EQ(count_rows(db, "SELECT count(*) FROM sqlite_master WHERE name='run_devices'"), 1);
     EXPECT_EQ(store->count_runs().value(), 1);
@@ -177,22 +180,36 @@ TEST(FidelityStore, VersionOneStoreIsMigratedKeepingItsRuns) {
 }
 
 TEST(FidelityStore, VersionTwoStoreGetsTheDeviceTableKeepingItsRuns) {
-    const auto db = old_store("store_migrate2", std::string(kUndoVersion4) + kUndoVersion3, 2);
+    const auto db = old_store("store_migrate2", std::string(kUndoVersion5) + kUndoVersion4 + kUndoVersion3, 2);
     auto store = ResultStore::open(db);
     ASSERT_TRUE(store.ok()) << store.error().message;
-    EXPECT_EQ(count_rows(db, "SELECT max(version) FROM schema_version"), 4);
+    EXPECT_EQ(count_rows(db, "SELECT max(version) FROM schema_version"), 5);
     auto runs = store->load_runs(false);
     ASSERT_TRUE(runs.ok()) << runs.error().message;
     ASSERT_EQ(runs->size(), 1u);
     EXPECT_TRUE(runs->front().devices.empty());  // imported before version 3: no per-device rows
     EXPECT_EQ(runs->front().kv_type, "f16");     // and run with the only KV cache there was
+    EXPECT_EQ(runs->front().protocol, "biomedq");  // and under the only protocol there was
+}
+
+// A version-4 store gains the protocol (its runs were biomedq's) and empty metric definitions.
+TEST(FidelityStore, VersionFourStoreGetsTheProtocolKeepingItsRuns) {
+    const auto db = old_store("store_migrate4", kUndoVersion5, 4);
+    auto store = ResultStore::open(db);
+    ASSERT_TRUE(store.ok()) << store.error().message;
+    EXPECT_EQ(count_rows(db, "SELECT max(version) FROM schema_version"), 5);
+    auto runs = store->load_runs(true);
+    ASSERT_TRUE(runs.ok()) << runs.error().message;
+    ASSERT_EQ(runs->size(), 1u);
+    EXPECT_EQ(runs->front().protocol, "biomedq");
+    EXPECT_EQ(runs->front().task("pubmedqa")->samples.size(), 3u);
 }
 
 // A version-3 store holding the same run twice (imported as runs/r1 and runs/r1/, which version 3
 // told apart by path) and one other run: the migration keeps one row per identity, the last imported,
 // with its tasks and samples, and drops the other's; the next import of the run replaces it once.
 TEST(FidelityStore, VersionThreeStoreWithARunStoredTwiceKeepsItOnce) {
-    const auto db = old_store("store_migrate3", kUndoVersion4, 3);
+    const auto db = old_store("store_migrate3", std::string(kUndoVersion5) + kUndoVersion4, 3);
     const std::string columns =
         "model_path, model_sha256, quant_type, quant_label, bits_per_weight, n_params, bytes_file, prompt, subset, "
         "limit_examples, seed, ctx, {hash}, backend, bytes_weights, bytes_kv, bytes_compute, bytes_total_allocated, "
@@ -218,7 +235,7 @@ TEST(FidelityStore, VersionThreeStoreWithARunStoredTwiceKeepsItOnce) {
 
     auto store = ResultStore::open(db);
     ASSERT_TRUE(store.ok()) << store.error().message;
-    EXPECT_EQ(count_rows(db, "SELECT max(version) FROM schema_version"), 4);
+    EXPECT_EQ(count_rows(db, "SELECT max(version) FROM schema_version"), 5);
     auto runs = store->load_runs(true);
     ASSERT_TRUE(runs.ok()) << runs.error().message;
     ASSERT_EQ(runs->size(), 2u);
@@ -249,11 +266,11 @@ TEST(FidelityStore, NewerSchemaVersionIsRefused) {
     const auto dir = test::make_temp_dir("store_newer");
     const auto db = dir / "new.sqlite";
     ASSERT_TRUE(ResultStore::open(db).ok());
-    exec_sql(db, "UPDATE schema_version SET version = 5;");
+    exec_sql(db, "UPDATE schema_version SET version = 6;");
     auto store = ResultStore::open(db);
     ASSERT_FALSE(store.ok());
     EXPECT_EQ(store.error().code, ErrorCode::kConflict);
-    EXPECT_EQ(store.error().message, db.string() + ": store schema version 5, this biomedq reads version 4");
+    EXPECT_EQ(store.error().message, db.string() + ": store schema version 6, this biomedq reads version 5");
 }
 
 }  // namespace

@@ -49,8 +49,8 @@ StoredRun hand_made_run(const std::string& dir) {
     t.metrics = {{"micro_f1_positive", 0.25, 0.0, 0.5}, {"accuracy", 0.5, 0.0, 1.0}};
     t.metric_options.label_set = {"DDI-false", "DDI-effect"};
     t.metric_options.negative_label = "DDI-false";
-    StoredSample s1{"e1", 0, 1.0, Gold{{"DDI-effect"}, {}}, Prediction{true, {"DDI-effect"}, {}}};
-    StoredSample s2{"e2", 1, 0.0, Gold{{"DDI-false"}, {{3, 9, "Chemical"}}}, Prediction{false, {}, {}}};
+    StoredSample s1{"e1", 0, 1.0, Gold{{"DDI-effect"}, {}}, Prediction{true, {"DDI-effect"}, {}, {}}};
+    StoredSample s2{"e2", 1, 0.0, Gold{{"DDI-false"}, {{3, 9, "Chemical"}}}, Prediction{false, {}, {}, {}}};
     t.samples = {s1, s2};
     r.tasks = {t};
     return r;

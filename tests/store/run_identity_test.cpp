@@ -142,7 +142,7 @@ TEST(RunIdentity, ContentDigestCoversEverythingStoredButPathAndImportTime) {
     a.imported_at = "2026-01-01T00:00:00Z";
     StoredTask t;
     t.task = "pubmedqa";
-    t.samples = {StoredSample{"q0", 0, 1.0, Gold{{"yes"}, {}}, Prediction{true, {"yes"}, {}}}};
+    t.samples = {StoredSample{"q0", 0, 1.0, Gold{{"yes"}, {}}, Prediction{true, {"yes"}, {}, {}}}};
     a.tasks = {t};
     const std::string digest = store::run_content_sha256(a);
     StoredRun b = a;
@@ -155,7 +155,7 @@ TEST(RunIdentity, ContentDigestCoversEverythingStoredButPathAndImportTime) {
     EXPECT_NE(store::run_content_sha256(b), digest);
     b = a;
     b.tasks[0].samples.push_back(
-        StoredSample{"q1", 1, 0.0, Gold{{"no"}, {}}, Prediction{false, {}, {}}});
+        StoredSample{"q1", 1, 0.0, Gold{{"no"}, {}}, Prediction{false, {}, {}, {}}});
     EXPECT_NE(store::run_content_sha256(b), digest);
     b = a;
     b.model_name = "renamed";  // import --model-name: a changed run, replaced

@@ -53,7 +53,21 @@ TEST(TaskYaml, ShippedTasksAllLoad) {
     std::vector<std::string> names;
     for (const auto& task : *tasks) names.push_back(task.name);
     EXPECT_EQ(names, (std::vector<std::string>{"bc5cdr-chem", "chemprot", "ddi", "hoc", "litcovid",
-                                               "medqa", "ncbi-disease", "pubmedqa"}));
+                                               "medqa", "medqa5", "ncbi-disease", "pubmedqa"}));
+}
+
+TEST(TaskYaml, Chen2025ProtocolTasksAllLoad) {
+    auto tasks = load_task_dir(test::tasks_dir() / "protocols" / "chen2025");
+    ASSERT_TRUE(tasks.ok()) << tasks.error().message;
+    std::vector<std::string> names;
+    for (const auto& task : *tasks) {
+        names.push_back(task.name);
+        EXPECT_EQ(task.protocol, "chen2025") << task.name;
+        EXPECT_EQ(task.prompt.files.size(), 3u) << task.name;
+        EXPECT_EQ(task.published_metric_names.count(task.metrics.front()), 1u) << task.name;
+    }
+    EXPECT_EQ(names, (std::vector<std::string>{"bc5cdr-chem", "chemprot", "ddi", "hoc", "litcovid", "medqa",
+                                               "ncbi-disease", "pubmedqa"}));
 }
 
 TEST(TaskYaml, ShippedTaskFieldsAreRead) {
@@ -85,7 +99,7 @@ TEST(TaskYaml, UnknownTopLevelKeyHasLineAndHint) {
     EXPECT_EQ(load_error(replace(kValid, "parser: single_label", "parsr: single_label")),
               "line 18: field \"parsr\": unknown key (did you mean \"parser\"?); allowed: name, "
               "description, kind, data, labels, negative_label, prompt, parser, metrics, "
-              "max_tokens, max_tokens_cot");
+              "max_tokens, max_tokens_cot, protocol, published_metric_names");
 }
 
 TEST(TaskYaml, UnknownNestedKeyHasLineAndHint) {
@@ -104,7 +118,7 @@ TEST(TaskYaml, UnknownMetricHasHint) {
 TEST(TaskYaml, UnknownParserHasHint) {
     const std::string message = load_error(replace(kValid, "parser: single_label", "parser: single_labels"));
     EXPECT_EQ(message, "line 18: field \"parser\": unknown parser \"single_labels\" (did you mean "
-                       "\"single_label\"?); known: ner_mentions, single_label, multi_label, mcqa_letter");
+                       "\"single_label\"?); known: ner_mentions, ner_html_spans, single_label, multi_label, mcqa_letter");
 }
 
 TEST(TaskYaml, UnknownFormatHasHint) {
@@ -122,7 +136,7 @@ TEST(TaskYaml, UnknownKindHasHint) {
 TEST(TaskYaml, UnknownPlaceholderHasHint) {
     EXPECT_EQ(load_error(replace(kValid, "\"Text: {text}\"", "\"Text: {txt}\"")),
               "line 15: field \"prompt.input_template\": unknown placeholder {txt} (did you mean "
-              "\"text\"?); known: text, question, options, labels, label_names, entity_type");
+              "\"text\"?); known: text, question, options, labels, label_names, entity_type, passages_python_list");
 }
 
 TEST(TaskYaml, MissingRequiredField) {

@@ -1,0 +1,54 @@
+// `protocol:` in sweep.yaml: every cell runs under it, and only the prompts it published.
+#include <gtest/gtest.h>
+
+#include <fstream>
+
+#include "biomedq/sweep.h"
+#include "support/paths.h"
+
+namespace biomedq {
+namespace {
+
+class SweepProtocolTest : public ::testing::Test {
+protected:
+    void SetUp() override {
+        dir_ = test::make_temp_dir("sweep_protocol");
+        std::ofstream(dir_ / "m.gguf") << "x";
+    }
+    void TearDown() override { std::filesystem::remove_all(dir_); }
+    Result<SweepSpec> parse(const std::string& extra) {
+        return parse_sweep_yaml("models:\n  - {name: tiny, path: m.gguf}\nquant_types: [q8_0]\ntasks: [pubmedqa, medqa]\n" +
+                                    extra,
+                                dir_ / "sweep.yaml");
+    }
+    std::filesystem::path dir_;
+};
+
+TEST_F(SweepProtocolTest, DefaultsToBiomedqAndReachesEveryCell) {
+    auto own = parse("");
+    ASSERT_TRUE(own.ok()) << own.error().message;
+    EXPECT_EQ(own->protocol, "biomedq");
+    auto chen = parse("protocol: chen2025\nprompts: [zero-shot, 'few-shot:5']\n");
+    ASSERT_TRUE(chen.ok()) << chen.error().message;
+    EXPECT_EQ(chen->protocol, "chen2025");
+    SweepCell cell;
+    cell.prompt = "few-shot:5";
+    cell.run_dir = dir_ / "cell";
+    EXPECT_EQ(cell_run_config(*chen, cell).protocol, "chen2025");
+}
+
+TEST_F(SweepProtocolTest, UnknownProtocolAndUnpublishedPromptsNameLineAndField) {
+    const std::string file = (dir_ / "sweep.yaml").string();
+    auto unknown = parse("protocol: chen2024\n");
+    ASSERT_FALSE(unknown.ok());
+    EXPECT_NE(unknown.error().message.find(file + ":5: field \"protocol\": --protocol chen2024: unknown protocol"),
+              std::string::npos)
+        << unknown.error().message;
+    auto cot = parse("protocol: chen2025\nprompts: [zero-shot, cot]\n");
+    ASSERT_FALSE(cot.ok());
+    EXPECT_EQ(cot.error().message, file + ":6: field \"prompts[1]\": protocol chen2025 publishes zero-shot, few-shot:1 "
+                                          "and few-shot:5 prompts, not \"cot\"");
+}
+
+}  // namespace
+}  // namespace biomedq
