@@ -107,7 +107,17 @@ struct ReportRow {
     std::string test_set_note;  // the evaluated split's caveat (StoredTask::test_set_note); "" for none
 };
 
+// One line of the report's provenance header, e.g. {"llama.cpp", "v0.5.0 (commit de3ff815ea7d, cpu backend)"}.
+struct ProvenanceItem {
+    std::string label;
+    std::string value;
+};
+// Date, runs and when they finished, protocol, biomedq and llama.cpp versions, hardware, subset and
+// limit, prompt method, seed, context, KV cache type: the distinct values over `runs`.
+std::vector<ProvenanceItem> report_provenance(const std::vector<StoredRun>& runs, const std::string& protocol);
+
 struct ReportData {
+    std::vector<ProvenanceItem> provenance;
     std::string protocol = "biomedq";  // every run's benchmark protocol (build_report_data refuses a mix)
     // task -> metric -> how it is computed, and the name the protocol's paper gives it
     std::map<std::string, std::map<std::string, std::string>> metric_definitions;

@@ -99,6 +99,10 @@ struct StoredRun {
     std::string backend;  // cpu | cuda | ...
     std::string kv_type = "f16";  // KV cache type (eval --kv-type)
     std::string protocol = "biomedq";  // benchmark protocol (eval --protocol): biomedq | chen2025
+    // Provenance: results.json "environment" (biomedq_version, llama_cpp {tag, commit, backend}, cpu,
+    // devices, ...; {} for runs stored before schema 5) and when its last session finished (UTC ISO 8601).
+    nlohmann::json environment = nlohmann::json::object();
+    std::string finished_at;
     // Memory (results.json "memory"): llama.cpp allocations, and the measured peak. bytes_peak is the
     // devices' peak use when a GPU was used, else bytes_total_allocated (what a full offload needs).
     std::uint64_t bytes_weights = 0;

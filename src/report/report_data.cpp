@@ -109,6 +109,7 @@ Result<ReportData> build_report_data(const std::vector<StoredRun>& runs, const s
         }
         for (const std::size_t i : pareto_frontier(points)) data.rows[first + i].on_frontier = true;
     }
+    data.provenance = report_provenance(runs, data.protocol);
     for (const auto& run : runs) {
         StoredRun copy = run;
         for (auto& t : copy.tasks) t.samples.clear();

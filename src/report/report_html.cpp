@@ -3,17 +3,11 @@
 
 #include "biomedq/report.h"
 #include "core/file_io.h"
+#include "report/report_pieces.h"
 #include "report/vega_bundle.h"
 
 namespace biomedq {
 
-std::string difference_text(const ReportRow& r);  // report_text.cpp
-std::string kl_text(const ReportRow& r);          // report_text.cpp
-std::string top1_text(const ReportRow& r);        // report_text.cpp
-std::string test_set_note_text(const std::string& task, const std::string& note);           // report_text.cpp
-std::vector<std::string> task_test_set_notes(const ReportData& data, const std::string& task);  // report_text.cpp
-std::string protocol_description(const std::string& protocol);                                  // report_text.cpp
-std::string metric_line(const ReportData& data, const std::string& task);                      // report_text.cpp
 
 namespace {
 
@@ -29,7 +23,49 @@ tr.reference td { background: #f7fbff; }
 .significant.gain { color: #1b7f3b; }
 .note { color: #555; max-width: 60em; }
 .plot { margin: 1em 0 2em; }
+table.provenance th { text-align: left; }
+table.provenance td { text-align: left; }
+@media print {
+  body { margin: 0; font-size: 9pt; }
+  h2 { break-after: avoid; }
+  table, .plot { break-inside: avoid; }
+  tr { break-inside: avoid; }
+  th { background: none; }
+  .significant.gain, .significant.loss { color: #000; }
+  a { color: inherit; text-decoration: none; }
+}
 )css";
+
+std::string provenance_table(const ReportData& data) {
+    std::string out = "<table class=\"provenance\"><tbody>\n";
+    for (const auto& item : data.provenance) {
+        out += fmt::format("<tr><th>{}</th><td>{}</td></tr>\n", html_escape(item.label), html_escape(item.value));
+    }
+    return out + "</tbody></table>\n";
+}
+
+std::string summary_table(const ReportData& data) {
+    std::string out = "<table><thead><tr><th>model</th><th>quant</th><th>prompt</th><th>bpw</th><th>peak memory</th>"
+                      "<th>saved vs full precision</th><th>KL vs full precision (nats) ± se</th><th>top-1 agreement ± se</th>";
+    for (const auto& task : data.tasks) out += "<th>" + html_escape(task) + "</th>";
+    out += "</tr></thead><tbody>\n";
+    for (const auto& line : summary_lines(data)) {
+        out += fmt::format("<tr{}><td class=\"text\">{}</td><td class=\"text\">{}</td><td class=\"text\">{}</td>"
+                           "<td>{:.2f}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td>",
+                           line.is_reference ? " class=\"reference\"" : "", html_escape(line.model), html_escape(line.quant),
+                           html_escape(line.prompt), line.bits_per_weight, html_escape(line.peak),
+                           line.is_reference ? "reference" : html_escape(line.saved), html_escape(line.kl),
+                           html_escape(line.top1));
+        for (std::size_t t = 0; t < line.task_cells.size(); ++t) {
+            const std::string& mark = line.task_marks[t];
+            const std::string cls = mark.empty() ? "" : mark == "significant gain" ? " class=\"significant gain\""
+                                                                                  : " class=\"significant loss\"";
+            out += fmt::format("<td{}>{}{}</td>", cls, html_escape(line.task_cells[t]), mark.empty() ? "" : " " + mark);
+        }
+        out += "</tr>\n";
+    }
+    return out + "</tbody></table>\n";
+}
 
 // Gains and losses are coloured apart (green, red); the cell's words say which, for print too.
 std::string significance_class(const ReportRow& r) {
@@ -40,21 +76,16 @@ std::string significance_class(const ReportRow& r) {
 
 std::string task_table(const ReportData& data, const std::string& task) {
     std::string out = "<table><thead><tr><th>model</th><th>quant</th><th>prompt</th><th>bpw</th><th>score [95% CI]</th>"
-                      "<th>Δ vs full precision [95% CI]</th><th>p</th><th>n</th><th>invalid</th><th>peak memory</th>"
-                      "<th>saved</th><th>KL vs full precision (nats) ± se</th><th>top-1 agreement ± se</th></tr></thead><tbody>\n";
+                      "<th>Δ vs full precision [95% CI]</th><th>p</th><th>n</th><th>invalid</th></tr></thead><tbody>\n";
     for (const auto& r : data.rows) {
         if (r.task != task) continue;
         out += fmt::format(
             "<tr{}><td class=\"text\">{}</td><td class=\"text\">{}</td><td class=\"text\">{}</td><td>{:.2f}</td>"
-            "<td>{:.3f} [{:.3f}, {:.3f}]{}</td><td{}>{}</td><td>{}</td><td>{}</td><td>{:.1f}%</td><td>{}</td><td>{}</td>"
-            "<td>{}</td><td>{}</td></tr>\n",
+            "<td>{:.3f} [{:.3f}, {:.3f}]{}</td><td{}>{}</td><td>{}</td><td>{}</td><td>{:.1f}%</td></tr>\n",
             r.is_reference ? " class=\"reference\"" : "", html_escape(r.model), html_escape(quant_display(r.quant_type, r.kv_type)),
             html_escape(r.prompt), r.bits_per_weight, r.score, r.ci_low, r.ci_high,
             r.test_set_note.empty() ? "" : " †", significance_class(r), html_escape(difference_text(r)),
-            r.has_reference ? fmt::format("{:.4f}", r.p_value) : "-", r.n_examples, 100.0 * r.invalid_rate,
-            html_escape(format_bytes(r.bytes_peak)),
-            r.has_reference ? fmt::format("{:.1f}%", 100.0 * r.memory_saved) : "-", html_escape(kl_text(r)),
-            html_escape(top1_text(r)));
+            r.has_reference ? fmt::format("{:.4f}", r.p_value) : "-", r.n_examples, 100.0 * r.invalid_rate);
     }
     return out + "</tbody></table>\n";
 }
@@ -107,6 +138,7 @@ std::string render_html(const ReportData& data) {
     out += "</head><body>\n<h1>biomedq report</h1>\n";
     out += fmt::format("<p>Protocol: <strong>{}</strong> ({}).</p>\n", html_escape(data.protocol),
                        html_escape(protocol_description(data.protocol)));
+    out += provenance_table(data);
     out += "<p class=\"note\">Scores are each task's primary metric with a 95% bootstrap CI. Δ is the paired-bootstrap "
            "difference to the same model's full-precision run (same prompt, subset and seed) on the examples both "
            "finished; a <span class=\"significant gain\">significant gain</span> (better than full precision) or "
@@ -115,6 +147,7 @@ std::string render_html(const ReportData& data) {
            "peak on GPU, llama.cpp allocations on CPU); saved is against full precision. KL is the mean per-token "
            "KL divergence of the quantized model's next-token distribution from its full-precision source on the "
            "sweep's task text, and top-1 agreement the share of positions whose most likely token agrees.</p>\n";
+    out += "<h2>Summary: score and memory per model and type</h2>\n" + summary_table(data);
     if (plots) {
         out += "<h2>Plots</h2>\n";
         const auto specs = report_plot_specs(data);

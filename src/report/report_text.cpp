@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "biomedq/report.h"
+#include "report/report_pieces.h"
 
 namespace biomedq {
 namespace {
@@ -18,7 +19,6 @@ constexpr const char* kNoteMark = " †";
 }  // namespace
 
 // Shared with report_html.cpp: the distinct test-set notes of a task's rows, in row order.
-std::vector<std::string> task_test_set_notes(const ReportData& data, const std::string& task);
 std::vector<std::string> task_test_set_notes(const ReportData& data, const std::string& task) {
     std::vector<std::string> notes;
     for (const auto& r : data.rows) {
@@ -29,7 +29,6 @@ std::vector<std::string> task_test_set_notes(const ReportData& data, const std::
 }
 
 // Shared with report_html.cpp.
-std::string difference_text(const ReportRow& r);
 std::string difference_text(const ReportRow& r) {
     if (r.is_reference) return "reference";
     if (!r.has_reference) return "no full-precision run";
@@ -39,14 +38,12 @@ std::string difference_text(const ReportRow& r) {
 }
 
 // Shared with report_html.cpp: what a test-set note says under a task's heading.
-std::string test_set_note_text(const std::string& task, const std::string& note);
 std::string test_set_note_text(const std::string& task, const std::string& note) {
     return fmt::format("† {} test set: {}.", task, note);
 }
 
 
 // Shared with report_html.cpp: what the protocol means for the numbers.
-std::string protocol_description(const std::string& protocol);
 std::string protocol_description(const std::string& protocol) {
     if (protocol == "chen2025") {
         return "the published prompts, reply formats and metrics of Chen et al. 2025; scores are comparable with "
@@ -58,7 +55,6 @@ std::string protocol_description(const std::string& protocol) {
 
 // Shared with report_html.cpp: "Metric: <name> (<published name>): <definition>." for the task's primary
 // metric as stored with its runs.
-std::string metric_line(const ReportData& data, const std::string& task);
 std::string metric_line(const ReportData& data, const std::string& task) {
     std::string metric;
     for (const auto& r : data.rows) {
@@ -76,12 +72,40 @@ std::string metric_line(const ReportData& data, const std::string& task) {
     return "Metric: " + metric + published + definition + ".";
 }
 
+// Shared with report_html.cpp: one line of the summary table per run (the paper's "score vs memory per
+// model and type"): its memory and fidelity once, then its primary score on each task.
+std::vector<SummaryLine> summary_lines(const ReportData& data) {
+    std::vector<SummaryLine> lines;
+    for (const auto& run : data.runs) {
+        SummaryLine line{run.model_name, quant_display(run.quant_type, run.kv_type), run.prompt, run.bits_per_weight,
+                         format_bytes(run.bytes_peak), "-", "-", "-", false, {}, {}};
+        for (const auto& task : data.tasks) {
+            const ReportRow* row = nullptr;
+            for (const auto& r : data.rows) {
+                if (r.task == task && r.run_dir == run.run_dir) row = &r;
+            }
+            if (!row) {
+                line.task_cells.push_back("-");
+                line.task_marks.push_back("");
+                continue;
+            }
+            line.is_reference = row->is_reference;
+            if (row->has_reference) line.saved = fmt::format("{:.1f}%", 100.0 * row->memory_saved);
+            line.kl = kl_text(*row);
+            line.top1 = top1_text(*row);
+            line.task_cells.push_back(fmt::format("{:.3f} [{:.3f}, {:.3f}]{}", row->score, row->ci_low, row->ci_high,
+                                                  row->test_set_note.empty() ? "" : kNoteMark));
+            line.task_marks.push_back(significance_label(row->difference, row->significant && row->has_reference));
+        }
+        lines.push_back(std::move(line));
+    }
+    return lines;
+}
+
 // Shared with report_html.cpp: "-" without a fidelity measurement (full precision, or none stored).
-std::string kl_text(const ReportRow& r);
 std::string kl_text(const ReportRow& r) {
     return r.has_fidelity ? fmt::format("{:.4f} ± {:.4f}", r.kl_mean, r.kl_mean_se) : "-";
 }
-std::string top1_text(const ReportRow& r);
 std::string top1_text(const ReportRow& r) {
     return r.has_fidelity ? fmt::format("{:.1f}% ± {:.1f}", 100.0 * r.top1_agreement, 100.0 * r.top1_se) : "-";
 }
@@ -89,6 +113,9 @@ std::string top1_text(const ReportRow& r) {
 std::string render_markdown(const ReportData& data) {
     std::string out = "# biomedq report\n\n";
     out += fmt::format("Protocol: {} ({}).\n\n", md_cell(data.protocol), protocol_description(data.protocol));
+    out += "| provenance | |\n|---|---|\n";
+    for (const auto& item : data.provenance) out += fmt::format("| {} | {} |\n", md_cell(item.label), md_cell(item.value));
+    out += "\n";
     out += "Scores are the task's primary metric with a 95% bootstrap CI. Δ is the paired-bootstrap difference to "
            "the same model's full-precision run (same prompt, subset and seed) on the examples both finished; "
            "a significant gain (better than full precision) or significant loss (worse) has p < 0.05. Scores marked "
@@ -97,22 +124,37 @@ std::string render_markdown(const ReportData& data) {
            "the mean per-token KL divergence (nats, ± standard error) of the quantized model's next-token "
            "distribution from its full-precision source on the sweep's task text; top-1 is how often their most "
            "likely tokens agree.\n";
+    out += "\n## Summary: score and memory per model and type\n\n| model | quant | prompt | bpw | peak memory | saved | "
+           "KL (nats) | top-1 |";
+    std::string align = "|---|---|---|---:|---:|---:|---:|---:|";
+    for (const auto& task : data.tasks) {
+        out += " " + md_cell(task) + " |";
+        align += "---|";
+    }
+    out += "\n" + align + "\n";
+    for (const auto& line : summary_lines(data)) {
+        out += fmt::format("| {} | {} | {} | {:.2f} | {} | {} | {} | {} |", md_cell(line.model), md_cell(line.quant),
+                           md_cell(line.prompt), line.bits_per_weight, line.peak, line.is_reference ? "reference" : line.saved,
+                           line.kl, line.top1);
+        for (std::size_t t = 0; t < line.task_cells.size(); ++t) {
+            out += " " + line.task_cells[t] + (line.task_marks[t].empty() ? "" : " " + line.task_marks[t]) + " |";
+        }
+        out += "\n";
+    }
     for (const auto& task : data.tasks) {
         out += fmt::format("\n## {}\n\n", md_cell(task));
         for (const auto& note : task_test_set_notes(data, task)) out += md_cell(test_set_note_text(task, note)) + "\n\n";
         out += md_cell(metric_line(data, task)) + "\n\n";
-        out += "| model | quant | prompt | bpw | score [95% CI] | Δ vs full precision [95% CI] | p | n | invalid | peak memory "
-               "| saved | KL (nats) | top-1 |\n|---|---|---|---:|---|---|---:|---:|---:|---:|---:|---:|---:|\n";
+        out += "| model | quant | prompt | bpw | score [95% CI] | Δ vs full precision [95% CI] | p | n | invalid |\n"
+               "|---|---|---|---:|---|---|---:|---:|---:|\n";
         for (const auto& r : data.rows) {
             if (r.task != task) continue;
-            out += fmt::format("| {} | {} | {} | {:.2f} | {:.3f} [{:.3f}, {:.3f}]{} | {} | {} | {} | {:.1f}% | {} | {} | {} | {} |\n",
+            out += fmt::format("| {} | {} | {} | {:.2f} | {:.3f} [{:.3f}, {:.3f}]{} | {} | {} | {} | {:.1f}% |\n",
                                md_cell(r.model), md_cell(quant_display(r.quant_type, r.kv_type)), md_cell(r.prompt),
                                r.bits_per_weight, r.score, r.ci_low, r.ci_high,
                                r.test_set_note.empty() ? "" : kNoteMark, difference_text(r),
                                r.has_reference ? fmt::format("{:.4f}", r.p_value) : "-", r.n_examples,
-                               100.0 * r.invalid_rate, format_bytes(r.bytes_peak),
-                               r.has_reference ? fmt::format("{:.1f}%", 100.0 * r.memory_saved) : "-", kl_text(r),
-                               top1_text(r));
+                               100.0 * r.invalid_rate);
         }
     }
     out += "\n## Memory and speed\n\n| model | quant | prompt | weights | KV | compute | peak | examples/s | generated "

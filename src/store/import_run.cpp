@@ -126,6 +126,10 @@ Result<PutRunOutcome> ResultStore::import_run(const std::filesystem::path& run_d
     run.backend = optional_field<std::string>(results, "/environment/llama_cpp/backend", "");
     run.kv_type = optional_field<std::string>(results, "/config/resolved/kv_type", "f16");
     run.protocol = optional_field<std::string>(results, "/protocol", "biomedq");
+    if (results.contains("environment") && results["environment"].is_object()) run.environment = results["environment"];
+    if (results.contains("sessions") && results["sessions"].is_array() && !results["sessions"].empty()) {
+        run.finished_at = results["sessions"].back().value("finished_at", std::string());
+    }
     fill_memory(results, run);
 
     if (!results.contains("tasks") || !results["tasks"].is_object()) {

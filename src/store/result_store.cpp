@@ -118,7 +118,8 @@ constexpr const char* kRunColumns =
     "run_dir, model_name, model_path, model_sha256, quant_type, quant_label, bits_per_weight, n_params, "
     "bytes_file, prompt, subset, limit_examples, seed, ctx, config_hash, backend, bytes_weights, bytes_kv, "
     "bytes_compute, bytes_total_allocated, bytes_peak, host_peak_rss_bytes, examples_per_s, "
-    "prompt_tokens_per_s, generated_tokens_per_s, imported_at, kv_type, content_sha256, protocol";
+    "prompt_tokens_per_s, generated_tokens_per_s, imported_at, kv_type, content_sha256, protocol, environment, "
+    "finished_at";
 
 Result<nlohmann::json> parse_stored_json(const std::string& text, const std::string& where) {
     auto j = nlohmann::json::parse(text, nullptr, false);
@@ -154,7 +155,7 @@ Result<PutRunOutcome> ResultStore::put_run(const StoredRun& run) {
     BIOMEDQ_ASSIGN(store::Statement del, db.prepare("DELETE FROM runs WHERE config_hash = ? AND model_sha256 = ?"));
     BIOMEDQ_TRY(del.bind(1, run.config_hash).bind(2, run.model_sha256).run());
     BIOMEDQ_ASSIGN(store::Statement ins,
-                   db.prepare(fmt::format("INSERT INTO runs({}) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                   db.prepare(fmt::format("INSERT INTO runs({}) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                                           kRunColumns)));
     ins.bind(1, run.run_dir).bind(2, run.model_name).bind(3, run.model_path).bind(4, run.model_sha256)
         .bind(5, run.quant_type).bind(6, run.quant_label).bind(7, run.bits_per_weight).bind(8, i64(run.n_params))
@@ -164,7 +165,7 @@ Result<PutRunOutcome> ResultStore::put_run(const StoredRun& run) {
         .bind(20, i64(run.bytes_total_allocated)).bind(21, i64(run.bytes_peak)).bind(22, i64(run.host_peak_rss_bytes))
         .bind(23, run.examples_per_s).bind(24, run.prompt_tokens_per_s).bind(25, run.generated_tokens_per_s)
         .bind(26, run.imported_at.empty() ? utc_now() : run.imported_at).bind(27, run.kv_type).bind(28, content)
-        .bind(29, run.protocol);
+        .bind(29, run.protocol).bind(30, run.environment.dump()).bind(31, run.finished_at);
     BIOMEDQ_TRY(ins.run());
     const std::int64_t id = db.last_insert_id();
     for (const auto& t : run.tasks) BIOMEDQ_TRY(insert_task(db, id, t));
@@ -279,6 +280,8 @@ Result<std::vector<StoredRun>> ResultStore::load_runs(bool with_samples) const {
         r.kv_type = s.column_text(27);
         r.content_sha256 = s.column_text(28);
         r.protocol = s.column_text(29);
+        BIOMEDQ_ASSIGN(r.environment, parse_stored_json(s.column_text(30), path_.string() + ": runs " + r.run_dir + " environment"));
+        r.finished_at = s.column_text(31);
         by_id[r.id] = runs.size();
         runs.push_back(std::move(r));
     }

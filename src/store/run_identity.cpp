@@ -26,6 +26,8 @@ std::string run_content_sha256(const StoredRun& run) {
                           {"backend", run.backend},
                           {"kv_type", run.kv_type},
                           {"protocol", run.protocol},
+                          {"environment", run.environment},
+                          {"finished_at", run.finished_at},
                           {"bytes_weights", run.bytes_weights},
                           {"bytes_kv", run.bytes_kv},
                           {"bytes_compute", run.bytes_compute},

@@ -180,9 +180,13 @@ ALTER TABLE task_results ADD COLUMN test_set_note TEXT NOT NULL DEFAULT '';
 
 // Version 5 records the benchmark protocol of each run (biomedq's own, or a published one such as
 // chen2025) and how each task's metrics were computed, so a report never ranks runs of different
-// protocols against each other. Runs stored before were biomedq's protocol.
+// protocols against each other; and each run's provenance (results.json "environment": biomedq and
+// llama.cpp versions, hardware; when it finished) for the report's header. Runs stored before were
+// biomedq's protocol; their provenance is unknown until imported again.
 constexpr const char* kSchemaV5 = R"sql(
 ALTER TABLE runs ADD COLUMN protocol TEXT NOT NULL DEFAULT 'biomedq';
+ALTER TABLE runs ADD COLUMN environment TEXT NOT NULL DEFAULT '{}';
+ALTER TABLE runs ADD COLUMN finished_at TEXT NOT NULL DEFAULT '';
 ALTER TABLE task_results ADD COLUMN metric_definitions TEXT NOT NULL DEFAULT '{}';
 )sql";
 

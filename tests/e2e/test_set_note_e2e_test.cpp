@@ -50,11 +50,11 @@ TEST(TestSetNoteE2E, ReconstructedChemProtTestSetIsNamedInResultsSummaryAndRepor
     std::ifstream md_in(dir / "report" / "report.md");
     const std::string md((std::istreambuf_iterator<char>(md_in)), {});
     EXPECT_NE(
-        md.find(std::string("## chemprot\n\n† chemprot test set: ") + kNote + ".\n\n| model |"),
+        md.find(std::string("## chemprot\n\n† chemprot test set: ") + kNote + ".\n\nMetric: micro_f1_positive"),
         std::string::npos)
         << md;
-    EXPECT_EQ(count(md, "] † |"), 1u)
-        << md;  // the --subset all row's score is marked, the sample200 row's not
+    EXPECT_EQ(count(md, "] † |"), 2u)
+        << md;  // the --subset all run's score is marked (task table and summary), the sample200 run's not
     EXPECT_EQ(count(md, "test set: "), 1u) << md;  // pubmedqa has no note
     std::ifstream csv_in(dir / "report" / "results.csv");
     const std::string csv((std::istreambuf_iterator<char>(csv_in)), {});

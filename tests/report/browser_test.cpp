@@ -77,6 +77,17 @@ TEST(ReportBrowser, RendersPlotsWithoutConsoleErrors) {
     EXPECT_GE(count(dom, "class=\"mark-rect"), 1u);    // throughput bars
     EXPECT_GE(count(dom, "class=\"mark-rule"), 1u);    // CI bars and the zero line
     EXPECT_NE(dom.find("beta&lt;/script&gt;&lt;script&gt;console.error"), std::string::npos);
+    // Points carry their quantization type as text (print and PDF have no tooltips); the page opens with
+    // its provenance and the summary table.
+    EXPECT_GE(count(dom, "class=\"mark-text"), 2u);
+    EXPECT_NE(dom.find("<table class=\"provenance\">"), std::string::npos);
+    EXPECT_NE(dom.find("<h2>Summary: score and memory per model and type</h2>"), std::string::npos);
+    // Offline: nothing in the page points at the network (the inline Vega-Lite specs name their $schema
+    // by URL, which nothing fetches).
+    const std::string html = read_file(html_path).value();
+    for (const char* request : {"src=\"http", "href=\"http", "url(http", "@import"}) {
+        EXPECT_EQ(html.find(request), std::string::npos) << request;
+    }
 
     const auto png = artifacts / "report.png";
     std::filesystem::remove(png);
@@ -85,6 +96,15 @@ TEST(ReportBrowser, RendersPlotsWithoutConsoleErrors) {
     ASSERT_EQ(std::system(shot.c_str()), 0) << shot;
     ASSERT_TRUE(std::filesystem::exists(png)) << png;
     EXPECT_GT(std::filesystem::file_size(png), 20000u);  // a blank page is a few KB
+
+    // The print stylesheet: the report prints to PDF (what a paper's supplement gets).
+    const auto pdf = artifacts / "report.pdf";
+    std::filesystem::remove(pdf);
+    const std::string print = chromium_command(chromium, work / "profile-pdf") + " --no-pdf-header-footer --print-to-pdf='" +
+                              pdf.string() + "' '" + url + "' >/dev/null 2>&1";
+    ASSERT_EQ(std::system(print.c_str()), 0) << print;
+    ASSERT_TRUE(std::filesystem::exists(pdf)) << pdf;
+    EXPECT_GT(std::filesystem::file_size(pdf), 20000u);
     std::filesystem::remove_all(work);
 }
 

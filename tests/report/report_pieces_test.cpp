@@ -134,16 +134,21 @@ TEST(ReportFidelity, KlColumnsJoinByModelHash) {
     EXPECT_FALSE(data->rows[3].has_fidelity);  // beta: nothing measured
 
     const auto md = render_markdown(*data);
-    EXPECT_NE(md.find("| saved | KL (nats) | top-1 |\n"), std::string::npos) << md;
-    EXPECT_NE(md.find("| 0.0% | 10.00 GiB | - | - | - |\n"), std::string::npos) << md;  // F16 row
-    EXPECT_NE(md.find("| 40.0% | 0.0100 ± 0.0010 | 99.0% ± 0.5 |\n"), std::string::npos) << md;  // Q8_0
-    EXPECT_NE(md.find("| 60.0% | 0.1000 ± 0.0100 | 90.0% ± 0.5 |\n"), std::string::npos) << md;  // Q4_K_M
+    // Memory and fidelity once per run, in the summary table, with each task's score after them.
+    EXPECT_NE(md.find("| saved | KL (nats) | top-1 | pubmedqa |\n"), std::string::npos) << md;
+    EXPECT_NE(md.find("| F16 | zero-shot | 16.00 | 10.00 GiB | reference | - | - | 1.000 [0.750, 1.000] |\n"),
+              std::string::npos) << md;
+    EXPECT_NE(md.find("| 6.00 GiB | 40.0% | 0.0100 ± 0.0010 | 99.0% ± 0.5 | 1.000 [0.750, 1.000] |\n"), std::string::npos)
+        << md;  // Q8_0
+    EXPECT_NE(md.find("| 4.00 GiB | 60.0% | 0.1000 ± 0.0100 | 90.0% ± 0.5 | 0.750 [0.500, 1.000] |\n"), std::string::npos)
+        << md;  // Q4_K_M
+    EXPECT_EQ(md.find("| invalid | peak memory"), std::string::npos) << md;  // not repeated per task
     const auto csv = render_csv(*data);
     EXPECT_NE(csv.find(",0.010000,0.001000,0.990000,0.005000,/runs/alpha-q8_0,f16,,biomedq\n"), std::string::npos) << csv;
     EXPECT_NE(csv.find(",,,,/runs/beta-q4_k_m,f16,,biomedq\n"), std::string::npos) << csv;
     const auto html = render_html(*data);
     EXPECT_NE(html.find("<th>KL vs full precision (nats) ± se</th><th>top-1 agreement ± se</th>"), std::string::npos);
-    EXPECT_NE(html.find("<td>0.1000 ± 0.0100</td><td>90.0% ± 0.5</td></tr>"), std::string::npos);
+    EXPECT_NE(html.find("<td>0.1000 ± 0.0100</td><td>90.0% ± 0.5</td><td>0.750 [0.500, 1.000]</td></tr>"), std::string::npos);
 
     const auto specs = report_plot_specs(*data);
     ASSERT_EQ(specs.size(), 4u);
@@ -181,7 +186,7 @@ TEST(ReportFidelity, WriteReportReadsFidelityFromTheStore) {
     ASSERT_TRUE(written.ok()) << written.error().message;
     const auto md = read_file(dir / "report" / "report.md");
     ASSERT_TRUE(md.ok());
-    EXPECT_NE(md->find("| 60.0% | 0.1000 ± 0.0100 | 90.0% ± 0.5 |\n"), std::string::npos) << *md;
+    EXPECT_NE(md->find("| 60.0% | 0.1000 ± 0.0100 | 90.0% ± 0.5 | 0.750 [0.500, 1.000] |\n"), std::string::npos) << *md;
 }
 
 TEST(ReportRender, MarkdownCsvAndEscapedHtml) {
@@ -191,7 +196,7 @@ TEST(ReportRender, MarkdownCsvAndEscapedHtml) {
     ASSERT_TRUE(data.ok());
     const auto md = render_markdown(*data);
     EXPECT_NE(md.find("| alpha | Q4_K_M | zero-shot | 4.89 | 0.750 [0.500, 1.000] | -0.250 ["), std::string::npos) << md;
-    EXPECT_NE(md.find("| alpha | F16 | zero-shot | 16.00 | 1.000 [0.750, 1.000] | reference | - | 4 | 0.0% | 10.00 GiB | - |"),
+    EXPECT_NE(md.find("| alpha | F16 | zero-shot | 16.00 | 1.000 [0.750, 1.000] | reference | - | 4 | 0.0% |\n"),
               std::string::npos) << md;
     // No HTML gets into the Markdown, and '|' cannot split the table.
     EXPECT_NE(md.find("| &lt;/script&gt;&lt;script&gt;console.error('x')&lt;/script&gt;\\|b | Q4_K_M |"), std::string::npos)
@@ -396,6 +401,39 @@ TEST(Recommend, CatalogAt40GiBOffersIq4XsFor70BWithMargin) {
     }
     EXPECT_TRUE(found);
     EXPECT_NE(rec->to_text().find("IQ4_XS"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace biomedq
+
+namespace biomedq {
+namespace {
+
+// The provenance header lists, over the reported runs, what a reader needs to cite or reproduce them.
+TEST(ReportProvenance, NamesVersionsHardwareAndRunSettings) {
+    auto runs = test::hand_made_runs();
+    for (auto& run : runs) {
+        run.environment = {{"biomedq_version", "0.1.0"},
+                           {"cpu", "Test CPU"},
+                           {"cpu_threads", 8},
+                           {"devices", nlohmann::json::array({{{"name", "CUDA0"}, {"description", "Test GPU 80GB"}}})},
+                           {"llama_cpp", {{"tag", "v0.5.0"}, {"commit", "de3ff815ea7d559ee917"}, {"backend", "cuda"}}}};
+        run.finished_at = "2026-11-29T10:00:00Z";
+    }
+    runs[3].finished_at = "2026-11-30T09:00:00Z";
+    auto data = build_report_data(runs);
+    ASSERT_TRUE(data.ok()) << data.error().message;
+    const auto md = render_markdown(*data);
+    for (const char* line : {"| runs | 4 runs, finished 2026-11-29T10:00:00Z to 2026-11-30T09:00:00Z |\n",
+                             "| protocol | biomedq |\n", "| biomedq | 0.1.0 |\n",
+                             "| llama.cpp | v0.5.0 (commit de3ff815ea7d, cuda backend) |\n",
+                             "| hardware | Test CPU (8 threads), Test GPU 80GB |\n",
+                             "| subset | sample200, first 4 per task |\n", "| prompt method | zero-shot |\n",
+                             "| seed | 1234 |\n"}) {
+        EXPECT_NE(md.find(line), std::string::npos) << line << md;
+    }
+    EXPECT_NE(render_html(*data).find("<tr><th>llama.cpp</th><td>v0.5.0 (commit de3ff815ea7d, cuda backend)</td></tr>"),
+              std::string::npos);
 }
 
 }  // namespace

@@ -153,9 +153,10 @@ std::filesystem::path old_store(const std::string& name, const std::string& down
     return db;
 }
 
-// Version 4 had no protocol per run and no metric definitions per task.
+// Version 4 had no protocol or provenance per run and no metric definitions per task.
 constexpr const char* kUndoVersion5 =
-    "ALTER TABLE runs DROP COLUMN protocol; ALTER TABLE task_results DROP COLUMN metric_definitions; ";
+    "ALTER TABLE runs DROP COLUMN protocol; ALTER TABLE runs DROP COLUMN environment; "
+    "ALTER TABLE runs DROP COLUMN finished_at; ALTER TABLE task_results DROP COLUMN metric_definitions; ";
 // Version 3's runs had a UNIQUE run_dir and no content digest; its task_results no test-set note.
 constexpr const char* kUndoVersion4 =
     "DROP INDEX runs_identity; ALTER TABLE runs DROP COLUMN content_sha256; "
@@ -202,6 +203,7 @@ TEST(FidelityStore, VersionFourStoreGetsTheProtocolKeepingItsRuns) {
     ASSERT_TRUE(runs.ok()) << runs.error().message;
     ASSERT_EQ(runs->size(), 1u);
     EXPECT_EQ(runs->front().protocol, "biomedq");
+    EXPECT_EQ(runs->front().environment, nlohmann::json::object());  // unknown until imported again
     EXPECT_EQ(runs->front().task("pubmedqa")->samples.size(), 3u);
 }
 
