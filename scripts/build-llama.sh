@@ -112,14 +112,29 @@ if [[ ! -f "$dest/src/.biomedq-source-ok" ]]; then
     touch "$dest/src/.biomedq-source-ok"
 fi
 
+# llama.cpp's configure and compiler output (thousands of third-party warnings) goes to a log file;
+# a failure names it and shows its end.
+build_log="$dest/build.log"
+logged() {
+    local rc=0
+    "$@" >>"$build_log" 2>&1 || rc=$?
+    if ((rc != 0)); then
+        log "'$*' failed (exit $rc); the last lines of $build_log:"
+        tail -n 25 "$build_log" >&2
+        exit "$rc"
+    fi
+}
+
 stamp="$dest/build/.biomedq-build-ok"
 if [[ ! -f "$stamp" ]]; then
-    log "configuring llama.cpp $LLAMA_CPP_TAG ($backend, key $config_key) in $dest/build"
+    mkdir -p "$dest"
+    : >"$build_log"
+    log "configuring llama.cpp $LLAMA_CPP_TAG ($backend, key $config_key) in $dest/build (output: $build_log)"
     generator=()
     command -v ninja >/dev/null && generator=(-G Ninja)
-    CC="$cc" CXX="$cxx" cmake -S "$dest/src" -B "$dest/build" "${generator[@]}" "${cmake_flags[@]}" >&2
+    logged env CC="$cc" CXX="$cxx" cmake -S "$dest/src" -B "$dest/build" "${generator[@]}" "${cmake_flags[@]}"
     log "building libraries with $jobs jobs (once per machine; cached afterwards)"
-    cmake --build "$dest/build" -j "$jobs" --target llama llama-common ggml >&2
+    logged cmake --build "$dest/build" -j "$jobs" --target llama llama-common ggml
     if ! command -v objdump >/dev/null; then
         log "WARNING: objdump (binutils) not found: the AMX guard cannot run here (ctest runs it too)"
     elif ! "$here/scripts/check-no-amx.sh" "$dest/build/bin" >&2; then
@@ -133,8 +148,8 @@ fi
 
 for t in "${extra_targets[@]}"; do
     if [[ ! -x "$dest/build/bin/$t" ]]; then
-        log "building $t"
-        cmake --build "$dest/build" -j "$jobs" --target "$t" >&2
+        log "building $t (output: $build_log)"
+        logged cmake --build "$dest/build" -j "$jobs" --target "$t"
     fi
 done
 

@@ -34,6 +34,9 @@ constexpr const char* kBanner =
 void heading(const std::string& text) { std::printf("\n## %s\n", text.c_str()); }
 
 int run_demo(const DemoOptions& o) {
+    // Line by line even into a pipe or a log, so what was printed is in order with stderr's progress
+    // and a step that dies leaves its heading behind.
+    std::setvbuf(stdout, nullptr, _IOLBF, 0);
     std::printf("%s", kBanner);
     const std::filesystem::path out(o.out);
     const auto models = out / "models";
@@ -109,7 +112,7 @@ int run_demo(const DemoOptions& o) {
         c.ctx = 2048;
         c.parallel = "8";
         c.data_dir = data_dir.string();
-        c.progress = false;
+        c.progress = true;  // each model's evaluation takes tens of seconds on 2 cores: show it
         c.out_dir = (out / "runs" / f.stem()).string();
         std::printf("\n### %s\n", f.filename().c_str());
         auto outcome = run_eval(c, cancel);
