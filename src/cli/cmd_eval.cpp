@@ -49,7 +49,7 @@ void add_eval_command(CLI::App& app, CommandRun& chosen) {
     auto c = std::make_shared<RunConfig>();
     auto tasks = std::make_shared<std::string>();
     CLI::App* sub = app.add_subcommand("eval", "Evaluate a model on biomedical tasks (resumable)");
-    sub->add_option("--model", c->model_path, "Model file (GGUF); not needed with --endpoint");
+    sub->add_option("-m,--model", c->model_path, "Model file (GGUF); not needed with --endpoint");
     sub->add_option("--tasks", *tasks, "Comma-separated task names (see `biomedq tasks`), or all: the 8 benchmarks")
         ->default_str("all");
     sub->add_option("--protocol", c->protocol,
@@ -65,7 +65,7 @@ void add_eval_command(CLI::App& app, CommandRun& chosen) {
     sub->add_option("--seed", c->seed, "Seed for shots, sampling and bootstrap")->capture_default_str();
     sub->add_option("--mc-mode", c->mc_mode, "Multiple-choice scoring: generate | loglik")->capture_default_str();
     sub->add_option("--max-tokens", c->max_tokens, "Cap on generated tokens per example (0: each task's own)")->capture_default_str();
-    sub->add_option("--gpu-layers", c->gpu_layers, "Layers on the GPU (-1: all)")->capture_default_str();
+    sub->add_option("--gpu-layers", c->gpu_layers, "Layers on the GPU, also -ngl (-1: all)")->capture_default_str();
     sub->add_option("--ctx", c->ctx, "Context tokens per sequence")->capture_default_str();
     sub->add_option("--kv-type", c->kv_type,
                     "KV cache type: " + join_names(kv_cache_type_names()) +
@@ -76,7 +76,7 @@ void add_eval_command(CLI::App& app, CommandRun& chosen) {
     sub->add_option("--bootstrap", c->bootstrap_resamples, "Bootstrap resamples for CIs")->capture_default_str();
     sub->add_option("--data-dir", c->data_dir, "Data sets folder (default: ../shared/data or $BIOMEDQ_DATA_DIR)");
     sub->add_option("--tasks-dir", c->tasks_dir, "Task definitions folder (default: the shipped tasks/)");
-    sub->add_option("--out", c->out_dir, "Run directory (rerun to resume)")->required();
+    sub->add_option("-o,--output", c->out_dir, "Run directory (rerun to resume; --out is accepted too)")->required();
     sub->add_option("--endpoint", c->endpoints,
                     "OpenAI-compatible server URL, e.g. http://127.0.0.1:8080/v1 (repeat to spread requests over "
                     "several servers); replaces --model");

@@ -90,7 +90,7 @@ void add_fidelity_command(CLI::App& app, CommandRun& chosen) {
         "fidelity", "KL divergence, top-1 agreement and perplexity of a quantized model against its "
                     "full-precision source");
     cmd->add_option("--ref", args->options.ref_path, "Full-precision GGUF (f16/bf16/f32)")->required();
-    cmd->add_option("--model", args->options.model_path, "Quantized GGUF")->required();
+    cmd->add_option("-m,--model", args->options.model_path, "Quantized GGUF")->required();
     auto* text = cmd->add_option("--text", args->text_file, "Text file to evaluate on");
     auto* task = cmd->add_option("--task", args->task, "Evaluate on a task's text (see --split)");
     text->excludes(task);
@@ -101,7 +101,7 @@ void add_fidelity_command(CLI::App& app, CommandRun& chosen) {
     cmd->add_option("--ctx", args->options.ctx, "Tokens per chunk")->capture_default_str();
     cmd->add_option("--max-tokens", args->options.max_tokens, "Text tokens read at most (0 = all)")
         ->capture_default_str();
-    cmd->add_option("--gpu-layers", args->options.gpu_layers, "Layers on the GPU (-1 = all)")
+    cmd->add_option("--gpu-layers", args->options.gpu_layers, "Layers on the GPU, also -ngl (-1 = all)")
         ->capture_default_str();
     cmd->add_option("--threads", args->options.threads, "Threads (0: every CPU this process may use; BIOMEDQ_THREADS overrides)")->capture_default_str();
     auto* stream = cmd->add_flag(

@@ -143,7 +143,7 @@ int run_generate(const GenerateOptions& o) {
 void add_generate_command(CLI::App& app, CommandRun& chosen) {
     auto o = std::make_shared<GenerateOptions>();
     CLI::App* sub = app.add_subcommand("generate", "Generate text from prompts with a GGUF model");
-    sub->add_option("model", o->model, "Model file (GGUF)")->required();
+    sub->add_option("model", o->model, "Model file (GGUF); -m/--model FILE works too")->required();
     auto* prompt = sub->add_option("--prompt", o->prompt, "One prompt");
     auto* file = sub->add_option("--file", o->prompts_file, "JSONL file of {\"id\":..., \"prompt\":...} lines");
     prompt->excludes(file);
@@ -152,7 +152,7 @@ void add_generate_command(CLI::App& app, CommandRun& chosen) {
     sub->add_option("--max-tokens", o->max_tokens, "Tokens to generate at most")->capture_default_str()->check(CLI::PositiveNumber);
     sub->add_option("--seed", o->seed, "Sampling seed (with --temperature > 0)")->capture_default_str();
     sub->add_option("--temperature", o->temperature, "0 for greedy")->capture_default_str();
-    sub->add_option("--gpu-layers", o->gpu_layers, "Layers to offload to the GPU (-1: all)")->capture_default_str();
+    sub->add_option("--gpu-layers", o->gpu_layers, "Layers to offload to the GPU, also -ngl (-1: all)")->capture_default_str();
     sub->add_option("--parallel", o->parallel, "Sequences decoded together")->capture_default_str()->check(CLI::PositiveNumber);
     sub->add_option("--ctx", o->ctx, "Context tokens per sequence")->capture_default_str()->check(CLI::PositiveNumber);
     sub->add_flag("--no-chat", o->raw, "Send the prompt as raw text, without the chat template");

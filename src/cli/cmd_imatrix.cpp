@@ -58,7 +58,7 @@ void add_imatrix_command(CLI::App& app, CommandRun& chosen) {
     auto args = std::make_shared<ImatrixArgs>();
     CLI::App* cmd = app.add_subcommand(
         "imatrix", "Importance matrix from the tasks' train/dev text, for quantize --imatrix");
-    cmd->add_option("--model", args->options.model_path, "Full-precision GGUF to be quantized")
+    cmd->add_option("-m,--model", args->options.model_path, "Full-precision GGUF to be quantized")
         ->required();
     cmd->add_option("--task", args->tasks, "Task(s) whose train and dev text calibrate")
         ->required();
@@ -67,7 +67,7 @@ void add_imatrix_command(CLI::App& app, CommandRun& chosen) {
     cmd->add_option("--chunks", args->options.max_chunks, "Chunks used at most (0 = all full chunks)")
         ->capture_default_str();
     cmd->add_option("--ctx", args->options.ctx, "Tokens per chunk")->capture_default_str();
-    cmd->add_option("--gpu-layers", args->options.gpu_layers, "Layers on the GPU (-1 = all)")
+    cmd->add_option("--gpu-layers", args->options.gpu_layers, "Layers on the GPU, also -ngl (-1 = all)")
         ->capture_default_str();
     cmd->add_option("--threads", args->options.threads, "Threads (0: every CPU this process may use; BIOMEDQ_THREADS overrides)")->capture_default_str();
     cmd->add_option("-o,--output", args->out, "Output imatrix file (GGUF format)")->required();

@@ -82,7 +82,7 @@ void add_quantize_command(CLI::App& app, CommandRun& chosen) {
     cmd->add_option("--types", args->types,
                     "Comma-separated types, e.g. q8_0,q6_k,q5_k_m,q4_k_m,iq4_xs,q3_k_m,q2_k")
         ->required();
-    cmd->add_option("-o,--output-dir", args->out_dir,
+    cmd->add_option("-o,--output", args->out_dir,
                     "Output directory; files are named <stem>-<TYPE>.gguf")
         ->required();
     cmd->add_option("--imatrix", args->imatrix,
