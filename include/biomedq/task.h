@@ -96,6 +96,16 @@ Result<TaskConfig> load_task_file(const std::filesystem::path& path);
 // task names are an error.
 Result<std::vector<TaskConfig>> load_task_dir(const std::filesystem::path& dir);
 
+// The tasks a command sees with --tasks-dir: the shipped tasks (default_tasks_dir()) plus those in
+// `user_dir`, a user task with a shipped task's name replacing it (its name is then in `overridden`).
+// An empty `user_dir`, or one that is the shipped folder, gives the shipped tasks. Sorted by name.
+// Errors: those of load_task_dir, for either folder.
+struct TaskCatalog {
+    std::vector<TaskConfig> tasks;
+    std::vector<std::string> overridden;  // shipped task names that `user_dir` replaces, sorted
+};
+Result<TaskCatalog> load_tasks(const std::filesystem::path& user_dir);
+
 // Defaults. Tasks: $BIOMEDQ_TASKS_DIR, else <prefix>/share/biomedq/tasks beside an installed binary,
 // else <repo>/tasks. Data: $BIOMEDQ_DATA_DIR, else <repo>/../shared/data.
 std::filesystem::path default_tasks_dir();

@@ -27,7 +27,8 @@ Result<EvalPlan> plan_eval(const RunConfig& config) {
     BIOMEDQ_TRY(check_kv_cache_type(config.kv_type, "--kv-type"));
     plan.tasks_dir = config.tasks_dir.empty() ? default_tasks_dir() : std::filesystem::path(config.tasks_dir);
     plan.data_dir = config.data_dir.empty() ? default_data_dir() : std::filesystem::path(config.data_dir);
-    BIOMEDQ_ASSIGN(auto all_tasks, load_task_dir(plan.tasks_dir));
+    BIOMEDQ_ASSIGN(auto catalog, load_tasks(plan.tasks_dir));
+    auto& all_tasks = catalog.tasks;
     std::vector<std::string> names;
     for (const auto& t : all_tasks) names.push_back(t.name);
 

@@ -42,7 +42,8 @@ T optional_field(const nlohmann::json& j, const std::string& pointer, T fallback
 Result<std::map<std::string, TaskConfig>> task_configs_of_run(const nlohmann::json& results) {
     std::filesystem::path dir = optional_field<std::string>(results, "/config/resolved/tasks_dir", "");
     if (dir.empty() || !std::filesystem::is_directory(dir)) dir = default_tasks_dir();
-    BIOMEDQ_ASSIGN(auto tasks, load_task_dir(dir));
+    BIOMEDQ_ASSIGN(auto catalog, load_tasks(dir));
+    auto& tasks = catalog.tasks;
     std::map<std::string, TaskConfig> out;
     for (auto& t : tasks) out[t.name] = std::move(t);
     return out;
