@@ -65,7 +65,7 @@ models)
     [[ -f "$src" ]] || { time "$bq" synth --shape "$shape" --vocab "$llama/src/models/ggml-vocab-llama-bpe.gguf" \
         --type f16 -o "$src" --threads "$(nproc)"; } 2>&1 | tee "$out/synth.txt"
     types="${BENCH_TYPES:-q8_0,q6_k,q4_k_m,iq4_xs,q3_k_m}"
-    "$bq" quantize "$src" --types "$types" -o "$work/models" --threads "$(nproc)" 2>&1 | tee "$out/quantize.txt"
+    "$bq" quantize "$src" --types "$types" -o "$work/models" --threads "$(nproc)" --force 2>&1 | tee "$out/quantize.txt"
     ls -la "$work/models" | tee "$out/models.txt"
     ;;
 workload-a)  # PubMedQA test prompts (500, ~400 tokens), 32 generated tokens; peer: llama-batched-bench

@@ -133,6 +133,12 @@ Result<std::vector<QuantType>> parse_quant_type_list(std::string_view comma_sepa
 struct QuantizeOptions {
     std::optional<std::filesystem::path> imatrix_path;  // importance matrix (llama-imatrix output)
     int n_threads = 0;                                  // 0 = hardware concurrency
+    // Called from the calling thread as llama.cpp finishes tensors (read from its per-tensor log
+    // line), at most every `progress_interval_s` and once for the last tensor: weights done and in
+    // all (elements), tensors done and in all, the tensor just started. An 8B model takes a minute.
+    std::function<void(uint64_t n_weights_done, uint64_t n_weights, int n_tensors_done, int n_tensors)>
+        on_progress;
+    double progress_interval_s = 5.0;
 };
 
 struct QuantizeReport {
@@ -152,7 +158,10 @@ std::filesystem::path quantized_output_path(const std::filesystem::path& src,
 
 // Quantizes `src` into `out` (via out.tmp + rename). Checks before any work: src is a complete GGUF,
 // the type has an imatrix when it needs one, the imatrix file loads.
-// Errors: those of read_model_info, kInvalidArgument (imatrix missing), kBackend (llama.cpp failed).
+// Errors: those of read_model_info, kInvalidArgument (imatrix missing), kBackend (llama.cpp failed),
+// kIo naming the output file and the OS's reason when the write failed ("No space left on device").
+// The .tmp file is removed on every error, and on SIGINT/SIGTERM where the CLI installed
+// install_remove_on_signal_handler.
 Result<QuantizeReport> quantize_model(const std::filesystem::path& src, const QuantType& type,
                                       const std::filesystem::path& out,
                                       const QuantizeOptions& options = {});

@@ -96,6 +96,28 @@ struct CellMemory {
 };
 Result<CellMemory> estimate_cell_memory(const SweepSpec& spec, const SweepCell& cell);
 
+// What `sweep --dry-run` shows besides memory. The examples a cell evaluates, per task in the
+// sweep's order (the same for every cell: subset and limit applied); -1 for a task whose data file is
+// missing, with `missing` naming it.
+struct SweepTaskExamples {
+    std::string task;
+    int n_examples = -1;
+    std::string missing;
+};
+Result<std::vector<SweepTaskExamples>> sweep_task_examples(const SweepSpec& spec);
+
+// A cell's time, estimated from measurements, never from a guess of the hardware: seconds per example
+// of a run in this sweep's out folder that has evaluated examples (this cell's own, else the cell with
+// the same prompt method and the nearest weight size, else any), times the cell's examples, scaled by
+// the ratio of weight bytes (generation reads every weight once per token, so it is memory-bound).
+// `seconds` < 0 when no cell of the sweep has run yet; `basis` says which run it came from.
+struct CellTimeEstimate {
+    double seconds = -1;
+    std::string basis;
+};
+CellTimeEstimate estimate_cell_time(const SweepSpec& spec, const std::vector<SweepCell>& cells, std::size_t index,
+                                    int n_examples);
+
 // The RunConfig of a cell (what `biomedq eval` would be given).
 RunConfig cell_run_config(const SweepSpec& spec, const SweepCell& cell);
 

@@ -122,6 +122,18 @@ Result<std::filesystem::path> protocol_tasks_dir(const std::filesystem::path& ta
 Result<std::string> load_published_prompt(const TaskConfig& task, const std::string& method,
                                           const std::filesystem::path& data_dir);
 
+// The tasks a command sees with --tasks-dir: the shipped tasks (default_tasks_dir()) plus those in
+// `user_dir`, a user task with a shipped task's name replacing it (its name is then in `overridden`).
+// An empty `user_dir`, or one that is the shipped folder, gives the shipped tasks. Sorted by name.
+// A published protocol (`protocol` other than "biomedq") is its shipped tasks only
+// (protocol_tasks_dir(default_tasks_dir(), protocol)): a user's folder cannot change what was published.
+// Errors: those of load_task_dir, for either folder; an unknown protocol.
+struct TaskCatalog {
+    std::vector<TaskConfig> tasks;
+    std::vector<std::string> overridden;  // shipped task names that `user_dir` replaces, sorted
+};
+Result<TaskCatalog> load_tasks(const std::filesystem::path& user_dir, const std::string& protocol = "biomedq");
+
 // Defaults. Tasks: $BIOMEDQ_TASKS_DIR, else <prefix>/share/biomedq/tasks beside an installed binary,
 // else <repo>/tasks. Data: $BIOMEDQ_DATA_DIR, else <repo>/../shared/data.
 std::filesystem::path default_tasks_dir();

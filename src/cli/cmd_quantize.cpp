@@ -1,12 +1,14 @@
 // biomedq quantize: one source GGUF into several llama.cpp quantization types.
 #include <nlohmann/json.hpp>
 
+#include <chrono>
 #include <cstdio>
 #include <memory>
 #include <optional>
 
 #include "biomedq/quant.h"
 #include "cli/command.h"
+#include "quant/remove_on_signal.h"
 
 namespace biomedq::cli {
 
@@ -19,6 +21,7 @@ struct QuantizeArgs {
     std::string imatrix;
     int threads = 0;
     bool json = false;
+    bool force = false;
 };
 
 int run_quantize(const QuantizeArgs& args) {
@@ -37,6 +40,18 @@ int run_quantize(const QuantizeArgs& args) {
     }
     Status src_ok = check_gguf_file(args.src);
     if (!src_ok.ok()) return report_error(src_ok.error());
+    // A quantized model is minutes of work and often the only copy: never replaced by accident.
+    if (!args.force) {
+        for (const auto& type : *types) {
+            const auto out = quantized_output_path(args.src, args.out_dir, type);
+            std::error_code exists_ec;
+            if (std::filesystem::exists(std::filesystem::symlink_status(out, exists_ec))) {
+                return report_error(make_error(ErrorCode::kConflict, out.string() +
+                                                                         ": already exists; pass --force to "
+                                                                         "overwrite it"));
+            }
+        }
+    }
     std::error_code ec;
     std::filesystem::create_directories(args.out_dir, ec);
     if (ec) {
@@ -47,10 +62,22 @@ int run_quantize(const QuantizeArgs& args) {
     QuantizeOptions options;
     if (!args.imatrix.empty()) options.imatrix_path = args.imatrix;
     options.n_threads = args.threads;
+    install_remove_on_signal_handler();
     nlohmann::json results = nlohmann::json::array();
     if (!args.json) std::printf("%-8s %12s %8s %9s  %s\n", "type", "size_MiB", "bpw", "time_s", "file");
     for (const auto& type : *types) {
         const auto out = quantized_output_path(args.src, args.out_dir, type);
+        const auto t_start = std::chrono::steady_clock::now();
+        // On stderr, like synth's: the table (or JSON) on stdout stays clean for scripts.
+        options.on_progress = [&type, t_start](uint64_t done, uint64_t total, int n_tensors_done, int n_tensors) {
+            const double elapsed =
+                std::chrono::duration<double>(std::chrono::steady_clock::now() - t_start).count();
+            const double fraction = total ? static_cast<double>(done) / static_cast<double>(total) : 0.0;
+            const double eta = fraction > 0 ? elapsed * (1.0 - fraction) / fraction : 0.0;
+            std::fprintf(stderr, "quantize: %s: %.0f%% of %.2fB weights (%d/%d tensors), %.0f s elapsed, ETA %.0f s\n",
+                         type.name.c_str(), 100.0 * fraction, static_cast<double>(total) / 1e9, n_tensors_done,
+                         n_tensors, elapsed, eta);
+        };
         auto report = quantize_model(args.src, type, out, options);
         if (!report.ok()) return report_error(report.error());
         if (args.json) {
@@ -89,6 +116,7 @@ void add_quantize_command(CLI::App& app, CommandRun& chosen) {
                     "Importance matrix (llama-imatrix output); required for iq1/iq2/iq3_xxs/iq3_xs/q2_k_s");
     cmd->add_option("--threads", args->threads, "Threads (0: every CPU this process may use; BIOMEDQ_THREADS overrides)")->capture_default_str();
     cmd->add_flag("--json", args->json, "Print the results as JSON");
+    cmd->add_flag("--force", args->force, "Overwrite output files that already exist (refused otherwise)");
     cmd->callback([args, &chosen] { chosen = [args] { return run_quantize(*args); }; });
 }
 

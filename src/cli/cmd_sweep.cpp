@@ -1,4 +1,5 @@
 // `biomedq sweep sweep.yaml`: every model x quantization x prompt cell through eval, into results.sqlite.
+#include <cmath>
 #include <cstdio>
 #include <fmt/format.h>
 #include <iostream>
@@ -27,6 +28,16 @@ struct SweepArgs {
     bool finish = false;
 };
 
+std::string format_duration(double seconds) {
+    if (seconds < 0) return "-";
+    const auto s = static_cast<long long>(std::llround(seconds));
+    if (s < 60) return fmt::format("{}s", s);
+    if (s < 3600) return fmt::format("{}m{:02}s", s / 60, s % 60);
+    return fmt::format("{}h{:02}m", s / 3600, (s % 3600) / 60);
+}
+
+// One row per cell: examples, memory, estimated time, status, then its tasks with their example counts
+// (last, as the one column of variable width).
 int dry_run(const SweepSpec& spec, const SweepArgs& args) {
     std::uint64_t budget = 0;
     if (!args.gpu_memory.empty()) {
@@ -36,25 +47,59 @@ int dry_run(const SweepSpec& spec, const SweepArgs& args) {
     }
     auto cells = plan_sweep(spec);
     if (!cells.ok()) return report_error(cells.error());
-    std::cout << fmt::format("{:<40} {:>12} {:>12} {:>12} {:>12}  {}\n", "cell", "weights", "KV", "compute", "GPU total",
-                             budget ? "fits " + format_bytes(budget) + "?" : "");
+    auto examples = sweep_task_examples(spec);
+    if (!examples.ok()) return report_error(examples.error());
+    int n_examples = 0;
+    std::string tasks_column;
+    std::vector<std::string> missing;
+    for (const auto& t : *examples) {
+        tasks_column += (tasks_column.empty() ? "" : " ") + t.task + ":" +
+                        (t.n_examples >= 0 ? std::to_string(t.n_examples) : std::string("missing"));
+        if (t.n_examples >= 0) n_examples += t.n_examples;
+        if (!t.missing.empty()) missing.push_back(t.task + ": " + t.missing);
+    }
+    std::cout << fmt::format("{:<36} {:>8} {:>11} {:>11} {:>11} {:>11} {:>9}  {:<24} {}\n", "cell", "examples", "weights",
+                             "KV", "compute", "GPU total", "est. time", budget ? "fits " + format_bytes(budget) + "?" : "status",
+                             "tasks (examples)");
     int n_over = 0;
-    for (const auto& cell : *cells) {
+    double total_seconds = 0;
+    int n_timed = 0;
+    std::vector<std::string> bases;
+    for (std::size_t i = 0; i < cells->size(); ++i) {
+        const auto& cell = (*cells)[i];
         auto memory = estimate_cell_memory(spec, cell);
         if (!memory.ok()) return report_error(memory.error().with_context(cell.name()));
         const auto& e = memory->estimate;
         const bool fits = !budget || e.bytes_gpu() <= budget;
         if (!fits) ++n_over;
         std::string status = budget ? (fits ? "fits" : "DOES NOT FIT") : "";
-        if (memory->estimated_from_source) status += status.empty() ? "(from source, not quantized yet)" : " (from source)";
-        if (cell_finished(spec, cell)) status += " [done]";
-        std::cout << fmt::format("{:<40} {:>12} {:>12} {:>12} {:>12}  {}\n", cell.name(),
+        if (memory->estimated_from_source) status += status.empty() ? "not quantized yet" : ", not quantized yet";
+        if (cell_finished(spec, cell)) status += status.empty() ? "done" : ", done";
+        const CellTimeEstimate time = estimate_cell_time(spec, *cells, i, n_examples);
+        if (time.seconds >= 0) {
+            total_seconds += time.seconds;
+            ++n_timed;
+        }
+        std::cout << fmt::format("{:<36} {:>8} {:>11} {:>11} {:>11} {:>11} {:>9}  {:<24} {}\n", cell.name(), n_examples,
                                  format_bytes(e.bytes_weights_gpu + e.bytes_weights_host), format_bytes(e.bytes_kv),
-                                 format_bytes(e.bytes_compute + e.bytes_compute_host), format_bytes(e.bytes_gpu()), status);
+                                 format_bytes(e.bytes_compute + e.bytes_compute_host), format_bytes(e.bytes_gpu()),
+                                 format_duration(time.seconds), status, tasks_column);
     }
-    std::cout << fmt::format("{} cells into {}; estimates at ctx {} with {} sequence(s), full offload{}\n", cells->size(),
-                             spec.out_dir.string(), spec.ctx, spec.parallel == "auto" ? std::string("1") : spec.parallel,
+    std::cout << fmt::format("{} cells into {}; memory at ctx {} with {} sequence(s), full offload{} (weights of "
+                             "cells not quantized yet: the source's scaled to the type's bits per weight)\n",
+                             cells->size(), spec.out_dir.string(), spec.ctx,
+                             spec.parallel == "auto" ? std::string("1") : spec.parallel,
                              budget ? fmt::format("; {} do not fit", n_over) : "");
+    if (n_timed == 0) {
+        std::cout << "est. time: none yet; it is measured, not guessed: run one cell (biomedq sweep FILE --cell 0, or "
+                     "the whole sweep and stop it) and --dry-run estimates every cell from its seconds per example\n";
+    } else {
+        std::cout << fmt::format("est. time: {} for the {} cell(s) estimated; seconds per example of runs in {} (the "
+                                 "cell's own, else the nearest cell with the same prompt, scaled by weight bytes), "
+                                 "times the cell's examples; model loading and quantizing not included\n",
+                                 format_duration(total_seconds), n_timed, (spec.out_dir / "runs").string());
+    }
+    for (const auto& m : missing) std::cout << "missing data: " << m << "\n";
     return 0;
 }
 
@@ -111,7 +156,35 @@ void add_sweep_command(CLI::App& app, CommandRun& chosen) {
     auto args = std::make_shared<SweepArgs>();
     CLI::App* sub = app.add_subcommand("sweep", "Evaluate a grid of models x quantization types x prompts (resumable)");
     sub->add_option("sweep_yaml", args->file, "Sweep definition (YAML)")->required();
-    sub->add_flag("--dry-run", args->dry_run, "List the cells with their estimated memory; run nothing");
+    // The keys are the YAML's, not options, so CLI11 cannot list them: kept beside the parser's
+    // defaults (SweepSpec) and tested against examples/sweep.yaml, which comments each one.
+    sub->footer(
+        "sweep.yaml keys (relative paths are relative to the YAML file; examples/sweep.yaml comments each, "
+        "examples/sweep-small.yaml runs in minutes on the tiny model):\n"
+        "  models               required: list of {name, path}, full-precision GGUF sources (f16/bf16/f32)\n"
+        "  quant_types          required: llama.cpp types, e.g. [q8_0, q6_k, q5_k_m, q4_k_m, iq4_xs, q3_k_m,\n"
+        "                       q2_k]; the source's own type is always a cell too (the reference)\n"
+        "  tasks                required: task names (biomedq tasks)\n"
+        "  prompts              [zero-shot]; also few-shot:K, cot, cot:K\n"
+        "  out                  <yaml folder>/<yaml stem>: runs/, quantized/, results.sqlite\n"
+        "  subset               sample200 (or all)\n"
+        "  limit                0: all examples of the subset, else at most this many per task\n"
+        "  seed                 1234 (few-shot selection, bootstrap)\n"
+        "  ctx                  4096 tokens per sequence\n"
+        "  parallel             auto (largest that fits), or a number\n"
+        "  gpu_layers           -1 (all)\n"
+        "  kv_type              f16 (bf16, q8_0, q5_1, q5_0, q4_1, q4_0)\n"
+        "  constrained          false (grammar-constrained answers)\n"
+        "  bootstrap_resamples  1000 (95% CIs)\n"
+        "  data_dir             the default data folder\n"
+        "  tasks_dir            none: a folder of your own tasks, added to the shipped ones\n"
+        "  fidelity             {tokens: 4096, ctx: 512}, or off\n"
+        "A finished cell is never rerun, however the YAML's path is spelled: cells are matched by model hash "
+        "and configuration.\n"
+        "--dry-run: per cell its examples, memory and an estimated time (seconds per example measured by "
+        "cells already run, scaled by weight bytes).");
+    sub->add_flag("--dry-run", args->dry_run,
+                  "List the cells with their tasks, examples, estimated memory and time; run nothing");
     sub->add_option("--gpu-memory", args->gpu_memory,
                     "With --dry-run: mark cells that do not fit, e.g. 24GiB; with --slurm: the memory of one GPU");
     sub->add_flag("--quiet", args->quiet, "No per-example progress on stderr");

@@ -7,6 +7,7 @@
 
 #include "biomedq/quant.h"
 #include "cli/command.h"
+#include "quant/remove_on_signal.h"
 
 namespace biomedq::cli {
 
@@ -20,6 +21,7 @@ struct SynthArgs {
     uint64_t seed = 42;
     int threads = 0;
     bool zero_weights = false;
+    bool force = false;
     // Overrides of the shape's dimensions (unset = the shape's value).
     std::optional<std::string> arch;
     std::optional<uint32_t> n_layer, n_embd, n_ff, n_head, n_head_kv, ctx_train;
@@ -28,6 +30,11 @@ struct SynthArgs {
 };
 
 int run_synth(const SynthArgs& args) {
+    std::error_code ec;
+    if (!args.force && std::filesystem::exists(std::filesystem::symlink_status(args.out, ec))) {
+        return report_error(make_error(ErrorCode::kConflict,
+                                       args.out + ": already exists; pass --force to overwrite it"));
+    }
     auto shape = find_model_shape(args.shape);
     if (!shape.ok()) return report_error(shape.error());
     SynthOptions options;
@@ -55,6 +62,7 @@ int run_synth(const SynthArgs& args) {
         std::fprintf(stderr, "synth: %.0f%% of %.2fB weights, %.0f s elapsed, ETA %.0f s\n", 100.0 * fraction,
                      static_cast<double>(total) / 1e9, elapsed, eta);
     };
+    install_remove_on_signal_handler();
     auto report = synthesize_model(options, args.out);
     if (!report.ok()) return report_error(report.error());
     std::printf("wrote %s: %s, %s%s, %llu weights, %u-token vocab, %.1f MiB in %.2f s\n",
@@ -94,6 +102,7 @@ void add_synth_command(CLI::App& app, CommandRun& chosen) {
         ->required();
     cmd->add_option("--type", args->type, type_help())->capture_default_str();
     cmd->add_option("-o,--output", args->out, "Output GGUF path")->required();
+    cmd->add_flag("--force", args->force, "Overwrite the output file if it exists (refused otherwise)");
     cmd->add_option("--seed", args->seed, "Random seed")->capture_default_str();
     cmd->add_option("--threads", args->threads, "Worker threads (0: every CPU this process may use; BIOMEDQ_THREADS overrides)")
         ->capture_default_str();

@@ -9,7 +9,8 @@ namespace biomedq {
 namespace {
 
 Result<TaskConfig> find_task(const std::string& name, const std::filesystem::path& tasks_dir) {
-    BIOMEDQ_ASSIGN(const auto tasks, load_task_dir(tasks_dir));
+    BIOMEDQ_ASSIGN(const TaskCatalog catalog, load_tasks(tasks_dir));
+    const auto& tasks = catalog.tasks;
     std::string known;
     for (const auto& t : tasks) {
         if (t.name == name) return t;

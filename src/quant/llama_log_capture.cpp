@@ -28,6 +28,7 @@ LlamaLogCapture::~LlamaLogCapture() {
 void LlamaLogCapture::append(int level, const char* text) {
     if (!text) return;
     all_ += text;
+    if (listener_) listener_(text);
     // CONT continues the previous message's level; treat it as the level of what it continues only
     // when that was an error, which is good enough for one-line reports.
     if (level == GGML_LOG_LEVEL_WARN || level == GGML_LOG_LEVEL_ERROR) errors_ += text;

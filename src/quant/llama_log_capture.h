@@ -3,6 +3,7 @@
 // Not thread-safe: the callback is process-global; restore happens in the destructor.
 #pragma once
 
+#include <functional>
 #include <string>
 
 namespace biomedq {
@@ -20,6 +21,8 @@ public:
     const std::string& all() const { return all_; }
 
     void append(int level, const char* text);
+    // Also hands every piece of text, as logged, to `listener` (e.g. to follow llama.cpp's progress).
+    void set_listener(std::function<void(const char*)> listener) { listener_ = std::move(listener); }
 
 private:
     // Stored as a generic function pointer so this header needs no llama.h.
@@ -27,6 +30,7 @@ private:
     void* previous_user_data_ = nullptr;
     std::string errors_;
     std::string all_;
+    std::function<void(const char*)> listener_;
 };
 
 }  // namespace biomedq

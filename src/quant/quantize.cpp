@@ -1,12 +1,20 @@
 #include <imatrix-loader.h>
 #include <llama.h>
 
+#include <sys/statvfs.h>
+
+#include <algorithm>
+#include <cerrno>
 #include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
 
 #include "biomedq/quant.h"
 #include "core/cpu_threads.h"
 #include "quant/llama_log_capture.h"
 #include "quant/name_match.h"
+#include "quant/remove_on_signal.h"
 
 namespace biomedq {
 
@@ -67,6 +75,85 @@ Result<LoadedImatrix> load_imatrix(const fs::path& path) {
     return out;
 }
 
+// Follows llama.cpp's per-tensor log line, "[  12/ 291] blk.1.attn_q.weight - [ 4096,  4096, 1, 1],
+// type = f16, ...", and reports weights and tensors done at most every interval.
+class QuantizeProgress {
+public:
+    QuantizeProgress(const QuantizeOptions& options, uint64_t n_weights)
+        : options_(options), n_weights_(n_weights), last_(std::chrono::steady_clock::now()) {}
+
+    void on_text(const char* text) {
+        int index = 0, total = 0, consumed = 0;
+        if (text[0] != '[' || std::sscanf(text, "[%d/%d]%n", &index, &total, &consumed) != 2) return;
+        // The tensor named on this line starts now: the ones before it are done.
+        n_done_ += pending_;
+        pending_ = elements_of(text + consumed);
+        n_tensors_ = total;
+        report(index - 1, false);
+    }
+    // After llama.cpp returned: the last tensor is done too.
+    void finish() {
+        n_done_ += pending_;
+        pending_ = 0;
+        if (n_tensors_ > 0) report(n_tensors_, true);
+    }
+
+private:
+    static uint64_t elements_of(const char* rest) {
+        const char* open = std::strchr(rest, '[');
+        if (!open) return 0;
+        uint64_t n = 1;
+        const char* p = open + 1;
+        while (*p && *p != ']') {
+            char* end = nullptr;
+            const unsigned long long v = std::strtoull(p, &end, 10);
+            if (end == p) {
+                ++p;
+                continue;
+            }
+            n *= v;
+            p = end;
+        }
+        return n;
+    }
+
+    void report(int n_tensors_done, bool last) {
+        if (!options_.on_progress) return;
+        const auto now = std::chrono::steady_clock::now();
+        if (!last && std::chrono::duration<double>(now - last_).count() < options_.progress_interval_s) return;
+        last_ = now;
+        const uint64_t total = std::max(n_weights_, n_done_);
+        options_.on_progress(std::min(n_done_, total), total, n_tensors_done, n_tensors_);
+    }
+
+    const QuantizeOptions& options_;
+    uint64_t n_weights_ = 0;
+    uint64_t n_done_ = 0;
+    uint64_t pending_ = 0;
+    int n_tensors_ = 0;
+    std::chrono::steady_clock::time_point last_;
+};
+
+// llama.cpp writes through std::ofstream with exceptions on, so a full disk reaches us as
+// "basic_ios::clear: iostream error"; errno, read right after the call, still says why. Where it
+// was overwritten, a device with no free block is the one cause worth naming.
+std::string write_failure_reason(int saved_errno, const fs::path& out) {
+    switch (saved_errno) {
+        case ENOSPC:
+        case EDQUOT:
+        case EFBIG:
+        case EIO:
+        case EROFS:
+            return std::strerror(saved_errno);
+        default:
+            break;
+    }
+    struct statvfs fs_stats {};
+    const fs::path dir = out.has_parent_path() ? out.parent_path() : fs::path(".");
+    if (::statvfs(dir.c_str(), &fs_stats) == 0 && fs_stats.f_bavail == 0) return std::strerror(ENOSPC);
+    return "";
+}
+
 }  // namespace
 
 fs::path quantized_output_path(const fs::path& src, const fs::path& out_dir, const QuantType& type) {
@@ -105,21 +192,34 @@ Result<QuantizeReport> quantize_model(const fs::path& src, const QuantType& type
     if (imatrix) params.imatrix = imatrix->entries.data();
 
     const fs::path tmp = out.string() + ".tmp";
+    const RemoveOnSignal remove_tmp_on_signal(tmp);
     const auto t_start = std::chrono::steady_clock::now();
     uint32_t rc = 0;
+    int saved_errno = 0;
     std::string log;
+    QuantizeProgress progress(options, src_info.n_params);
     {
         LlamaLogCapture capture;
+        capture.set_listener([&progress](const char* text) { progress.on_text(text); });
+        errno = 0;
         rc = llama_model_quantize(src.c_str(), tmp.c_str(), &params);
+        saved_errno = errno;
         log = capture.errors_one_line();
     }
     const double t_ms =
         std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t_start).count();
     if (rc != 0) {
         fs::remove(tmp, ec);
+        if (log.find("iostream error") != std::string::npos) {
+            const std::string reason = write_failure_reason(saved_errno, out);
+            return make_error(ErrorCode::kIo, out.string() + ": cannot write the quantized model (" +
+                                                  (reason.empty() ? "write failed" : reason) +
+                                                  "); nothing was kept");
+        }
         return make_error(ErrorCode::kBackend, src.string() + ": llama.cpp failed to quantize to " +
                                                    type.name + (log.empty() ? "" : ": " + log));
     }
+    progress.finish();
     fs::rename(tmp, out, ec);
     if (ec) {
         fs::remove(tmp, ec);
@@ -135,7 +235,6 @@ Result<QuantizeReport> quantize_model(const fs::path& src, const QuantType& type
     report.n_params = out_info.n_params;
     report.bits_per_weight = out_info.bits_per_weight;
     report.t_quantize_ms = t_ms;
-    (void)src_info;
     return report;
 }
 

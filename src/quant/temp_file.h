@@ -8,12 +8,13 @@
 #include <filesystem>
 
 #include "biomedq/result.h"
+#include "quant/remove_on_signal.h"
 
 namespace biomedq {
 
 class TempFile {
 public:
-    explicit TempFile(std::filesystem::path path) : path_(std::move(path)) {}
+    explicit TempFile(std::filesystem::path path) : path_(std::move(path)), remove_on_signal_(path_) {}
     // Closes the file and removes `path()` unless commit_as() succeeded. Also removes a file at
     // that path when open() was never called, so an unopened TempFile guards a path someone else
     // may write.
@@ -39,6 +40,7 @@ private:
     Error io_error(const char* what, int err) const;
 
     std::filesystem::path path_;
+    RemoveOnSignal remove_on_signal_;  // an interrupted synthesis leaves no multi-GB scratch file
     int fd_ = -1;
     bool committed_ = false;
 };

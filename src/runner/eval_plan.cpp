@@ -57,8 +57,8 @@ Result<EvalPlan> plan_eval(const RunConfig& config) {
     plan.tasks_dir = config.tasks_dir.empty() ? default_tasks_dir() : std::filesystem::path(config.tasks_dir);
     plan.data_dir = config.data_dir.empty() ? default_data_dir() : std::filesystem::path(config.data_dir);
     BIOMEDQ_TRY(check_protocol_options(config, plan.prompt));
-    BIOMEDQ_ASSIGN(const auto protocol_dir, protocol_tasks_dir(plan.tasks_dir, config.protocol));
-    BIOMEDQ_ASSIGN(auto all_tasks, load_task_dir(protocol_dir));
+    BIOMEDQ_ASSIGN(auto catalog, load_tasks(plan.tasks_dir, config.protocol));
+    auto& all_tasks = catalog.tasks;
     std::vector<std::string> names;
     for (const auto& t : all_tasks) names.push_back(t.name);
 

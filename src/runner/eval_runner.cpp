@@ -70,17 +70,30 @@ Result<runner::BatchShape> batch_shape_for_session(const RunConfig& config, cons
     const EngineOptions engine_defaults;
     runner::BatchShape fresh{0, engine_defaults.n_batch, engine_defaults.n_ubatch,
                              config.threads > 0 ? config.threads : default_thread_count()};
+    std::optional<runner::ParallelChoice> choice;
     if (recorded && config.parallel == "auto") {
         fresh.parallel = recorded->parallel;  // no memory probe: the run started with this
+        if (config.progress) {
+            std::fprintf(stderr, "biomedq: --parallel auto: %d, as this run started with (config.json batch_shape)\n",
+                         recorded->parallel);
+        }
     } else {
-        BIOMEDQ_ASSIGN(fresh.parallel, runner::choose_parallel(config, info, n_pending));
+        BIOMEDQ_ASSIGN(choice, runner::choose_parallel(config, info, n_pending));
+        fresh.parallel = choice->parallel;
+        // Said whenever memory decided it, quiet or not: it is what a user tunes --ctx or the type by.
+        if (choice->method != "requested") {
+            std::fprintf(stderr, "biomedq: --parallel auto chose %d: %s\n", choice->parallel, choice->reason.c_str());
+        }
     }
     const runner::BatchShapeDecision decision =
         runner::decide_batch_shape(config.parallel, config.threads, fresh, recorded);
     if (!decision.warning.empty()) {
         std::fprintf(stderr, "biomedq: warning: %s\n", decision.warning.c_str());
     }
-    if (!recorded) BIOMEDQ_TRY(runner::record_batch_shape(out, decision.shape));
+    if (!recorded) {
+        BIOMEDQ_TRY(runner::record_batch_shape(out, decision.shape));
+        if (choice) BIOMEDQ_TRY(runner::record_parallel_choice(out, *choice));
+    }
     return decision.shape;
 }
 

@@ -5,6 +5,7 @@
 
 #include "biomedq/engine.h"
 #include "biomedq/memory_simulation.h"
+#include "core/file_io.h"
 #include "runner/environment.h"
 
 namespace biomedq::runner {
@@ -31,7 +32,28 @@ int largest_fitting_parallel(const ModelInfo& model, const MemoryRequest& base, 
         budget_bytes, max_parallel);
 }
 
-Result<int> choose_parallel(const RunConfig& config, const ModelInfo& model, std::size_t n_pending) {
+namespace {
+
+std::string gib(std::uint64_t bytes) { return fmt::format("{:.2f} GiB", static_cast<double>(bytes) / (1 << 30)); }
+
+}  // namespace
+
+nlohmann::json parallel_choice_to_json(const ParallelChoice& c) {
+    nlohmann::json j = {{"requested", c.requested}, {"chosen", c.parallel}, {"method", c.method}, {"reason", c.reason}};
+    if (c.method != "requested") {
+        j["device"] = c.device;
+        j["bytes_free"] = c.bytes_free;
+        j["bytes_budget"] = c.bytes_budget;
+        j["bytes_needed"] = c.bytes_needed;
+        j["bytes_kv_per_sequence"] = c.bytes_kv_per_sequence;
+        j["max_tried"] = c.cap;
+    }
+    return j;
+}
+
+Result<ParallelChoice> choose_parallel(const RunConfig& config, const ModelInfo& model, std::size_t n_pending) {
+    ParallelChoice choice;
+    choice.requested = config.parallel;
     if (config.parallel != "auto") {
         int p = 0;
         const auto& s = config.parallel;
@@ -39,7 +61,10 @@ Result<int> choose_parallel(const RunConfig& config, const ModelInfo& model, std
         if (ec != std::errc() || ptr != s.data() + s.size() || p < 1 || p > 256) {
             return make_error(ErrorCode::kInvalidArgument, "--parallel " + s + ": expected a number from 1 to 256, or auto");
         }
-        return p;
+        choice.parallel = p;
+        choice.method = "requested";
+        choice.reason = fmt::format("--parallel {} as given", p);
+        return choice;
     }
     MemoryRequest base;
     base.ctx_per_seq = static_cast<uint32_t>(config.ctx);
@@ -59,29 +84,66 @@ Result<int> choose_parallel(const RunConfig& config, const ModelInfo& model, std
     while (cap > 1 && static_cast<std::size_t>(cap / 2) >= n_pending) cap /= 2;
     // llama.cpp sizes each candidate itself (no-alloc load, no weights read); the formula answers only
     // where it cannot.
+    bool simulated = true;
     auto memory_for = [&](int p) {
         MemoryRequest r = base;
         r.n_parallel = static_cast<uint32_t>(p);
         auto sim = simulate_memory(config.model_path, r, config.rpc_servers);
+        if (!sim.ok()) simulated = false;
         return sim.ok() ? sim->totals : estimate_memory(model, r);
     };
-    const int p = largest_fitting_parallel(
-        [&](int n) {
-            const MemoryEstimate e = memory_for(n);
-            return gpu ? e.bytes_gpu() : e.bytes_total();
-        },
-        budget, cap);
+    auto bytes_of = [gpu](const MemoryEstimate& e) { return gpu ? e.bytes_gpu() : e.bytes_total(); };
+    const int p = largest_fitting_parallel([&](int n) { return bytes_of(memory_for(n)); }, budget, cap);
+    const MemoryEstimate at_choice = memory_for(std::max(p, 1));
+    choice.parallel = p;
+    choice.method = simulated ? "simulation" : "estimate";
+    choice.device = gpu ? "GPU" : "host";
+    choice.bytes_free = free_bytes;
+    choice.bytes_budget = budget;
+    choice.bytes_needed = bytes_of(at_choice);
+    choice.bytes_kv_per_sequence = at_choice.bytes_kv / static_cast<std::uint64_t>(std::max(p, 1));
+    choice.cap = cap;
     if (p == 0) {
-        const auto e = memory_for(1);
         return make_error(ErrorCode::kResource,
                           fmt::format("{}: one sequence of {} tokens needs about {:.2f} GiB but {:.2f} GiB "
                                       "is free on the {}: use a smaller quantization, a smaller --ctx, or "
                                       "fewer --gpu-layers",
                                       config.model_path, config.ctx,
-                                      static_cast<double>(gpu ? e.bytes_gpu() : e.bytes_total()) / (1 << 30),
+                                      static_cast<double>(choice.bytes_needed) / (1 << 30),
                                       static_cast<double>(free_bytes) / (1 << 30), gpu ? "GPU" : "host"));
     }
-    return p;
+    const std::string limit =
+        p == cap ? (cap < kMaxAutoParallel ? fmt::format("; more would exceed the {} pending examples", n_pending)
+                                           : fmt::format("; {} is the most auto tries", kMaxAutoParallel))
+                 : fmt::format("; {} would not fit", p * 2);
+    choice.reason = fmt::format(
+        "the largest power of two whose memory fits {:.0f}% of the free {} memory ({} of {} free): {} "
+        "sequence(s) of {} tokens need {} ({} of KV cache per sequence), sized by {}{}",
+        100 * kMemoryHeadroom, choice.device, gib(budget), gib(free_bytes), p, config.ctx, gib(choice.bytes_needed),
+        gib(choice.bytes_kv_per_sequence),
+        simulated ? "llama.cpp's no-alloc simulation" : "the formula from GGUF metadata (llama.cpp could not simulate)",
+        limit);
+    return choice;
+}
+
+Status record_parallel_choice(const std::filesystem::path& run_dir, const ParallelChoice& choice) {
+    const auto path = run_dir / "config.json";
+    BIOMEDQ_ASSIGN(std::string text, read_file(path));
+    auto config = nlohmann::json::parse(text, nullptr, false);
+    if (config.is_discarded() || !config.is_object()) {
+        return make_error(ErrorCode::kParse, path.string() + ": not valid JSON");
+    }
+    config["parallel_choice"] = parallel_choice_to_json(choice);
+    return write_file_atomic(path, config.dump(2) + "\n");
+}
+
+nlohmann::json read_parallel_choice(const std::filesystem::path& run_dir) {
+    auto text = read_file(run_dir / "config.json");
+    if (!text.ok()) return nullptr;
+    const auto config = nlohmann::json::parse(text.value(), nullptr, false);
+    if (config.is_discarded() || !config.is_object() || !config.contains("parallel_choice")) return nullptr;
+    const auto& choice = config["parallel_choice"];
+    return choice.is_object() ? choice : nlohmann::json(nullptr);
 }
 
 }  // namespace biomedq::runner

@@ -5,6 +5,7 @@
 
 #include "core/file_io.h"
 #include "runner/environment.h"
+#include "runner/parallel_choice.h"
 #include "runner/planned_samples.h"
 #include "runner/run_directory.h"
 #include "runner/sample_log.h"
@@ -147,6 +148,7 @@ Result<nlohmann::json> build_results_document(const ResultsInputs& in, const std
     resolved["tasks_dir"] = in.plan.tasks_dir.string();
     doc["config"] = {{"resolved", resolved}, {"hash", identity_hash(in.identity)}};
     if (run_shape) doc["config"]["batch_shape"] = batch_shape_to_json(*run_shape);
+    if (auto choice = read_parallel_choice(run_dir); !choice.is_null()) doc["config"]["parallel_choice"] = choice;
     doc["seed"] = in.config.seed;
     doc["protocol"] = in.config.protocol;
     BIOMEDQ_ASSIGN(ScoredTasks scored, score_tasks(in.plan, run_dir, in.config.bootstrap_resamples, in.config.seed,

@@ -128,6 +128,32 @@ RunConfig cell_run_config(const SweepSpec& spec, const SweepCell& cell) {
     return c;
 }
 
+namespace {
+
+// The run's model is the cell's by content: the hash results.json recorded against the file's (the
+// source's hash is known; a quantized file's is cached per path, size and mtime). Paths are no
+// evidence: the same sweep reached as ./sweep.yaml and /abs/sweep.yaml, or through a symlink, spells
+// them differently. A quantized file deleted after its cells finished can only be matched by where it
+// was, its name carrying the source's hash and the type.
+bool same_model(const nlohmann::json& model, const SweepCell& cell) {
+    const std::string recorded_sha = model.value("sha256", std::string());
+    if (cell.from_source) return !recorded_sha.empty() && recorded_sha == cell.source_sha256;
+    std::error_code ec;
+    if (std::filesystem::exists(cell.model_path, ec)) {
+        auto sha = sha256_file_cached(cell.model_path);
+        return sha.ok() && !recorded_sha.empty() && *sha == recorded_sha;
+    }
+    const std::filesystem::path recorded_path = model.value("path", std::string());
+    auto canonical = [](const std::filesystem::path& p) {
+        std::error_code e;
+        auto c = std::filesystem::weakly_canonical(std::filesystem::absolute(p, e), e);
+        return e ? std::filesystem::absolute(p, e).lexically_normal() : c;
+    };
+    return !recorded_path.empty() && canonical(recorded_path) == canonical(cell.model_path);
+}
+
+}  // namespace
+
 bool cell_finished(const SweepSpec& spec, const SweepCell& cell) {
     auto text = read_file(cell.run_dir / "results.json");
     if (!text.ok()) return false;
@@ -135,7 +161,7 @@ bool cell_finished(const SweepSpec& spec, const SweepCell& cell) {
     if (doc.is_discarded() || !doc.is_object()) return false;
     try {
         const auto& r = doc.at("config").at("resolved");
-        if (doc.at("model").at("path").get<std::string>() != cell.model_path.string()) return false;
+        if (!same_model(doc.at("model"), cell)) return false;
         if (r.at("prompt").get<std::string>() != cell.prompt || r.at("subset").get<std::string>() != spec.subset ||
             r.at("limit").get<int>() != spec.limit || r.at("seed").get<std::uint64_t>() != spec.seed ||
             r.at("ctx").get<int>() != spec.ctx || r.at("tasks").get<std::vector<std::string>>() != spec.tasks ||

@@ -135,8 +135,8 @@ Status read_fidelity(const SpecReader& r, const YAML::Node& node, SweepSpec& spe
 
 Status check_tasks(const SpecReader& r, const YAML::Node& node, const SweepSpec& spec) {
     const std::filesystem::path dir = spec.tasks_dir.empty() ? default_tasks_dir() : std::filesystem::path(spec.tasks_dir);
-    BIOMEDQ_ASSIGN(const auto protocol_dir, protocol_tasks_dir(dir, spec.protocol));
-    BIOMEDQ_ASSIGN(auto configs, load_task_dir(protocol_dir));
+    BIOMEDQ_ASSIGN(auto catalog, load_tasks(dir, spec.protocol));
+    const auto& configs = catalog.tasks;
     std::vector<std::string> names;
     for (const auto& c : configs) names.push_back(c.name);
     for (std::size_t i = 0; i < spec.tasks.size(); ++i) {

@@ -43,9 +43,8 @@ Result<std::map<std::string, TaskConfig>> task_configs_of_run(const nlohmann::js
     std::filesystem::path dir = optional_field<std::string>(results, "/config/resolved/tasks_dir", "");
     if (dir.empty() || !std::filesystem::is_directory(dir)) dir = default_tasks_dir();
     // A protocol's tasks (chen2025) share names with biomedq's but not labels or metrics.
-    BIOMEDQ_ASSIGN(const auto protocol_dir,
-                   protocol_tasks_dir(dir, optional_field<std::string>(results, "/protocol", "biomedq")));
-    BIOMEDQ_ASSIGN(auto tasks, load_task_dir(protocol_dir));
+    BIOMEDQ_ASSIGN(auto catalog, load_tasks(dir, optional_field<std::string>(results, "/protocol", "biomedq")));
+    auto& tasks = catalog.tasks;
     std::map<std::string, TaskConfig> out;
     for (auto& t : tasks) out[t.name] = std::move(t);
     return out;

@@ -39,7 +39,11 @@ TEST(Quantize, SizesStrictlyOrderedByType) {
         auto type = find_quant_type(name);
         ASSERT_TRUE(type.ok());
         const auto out = quantized_output_path(tiny_spm_model_path(), dir, *type);
-        auto report = quantize_model(tiny_spm_model_path(), *type, out, QuantizeOptions{{}, 2});
+        auto report = quantize_model(tiny_spm_model_path(), *type, out, [] {
+            QuantizeOptions o;
+            o.n_threads = 2;
+            return o;
+        }());
         ASSERT_TRUE(report.ok()) << report.error().message;
         EXPECT_EQ(report->n_params, src->n_params);
         EXPECT_LT(report->bytes_tensors, previous) << name << " not smaller than " << previous_name;

@@ -120,7 +120,9 @@ TEST_P(SynthQuantizedMixture, SameTensorTypesAndSizeAsLlamaQuantizeOfTheF16Model
         synthesize_model(options_for(c.shape, "ggml-vocab-llama-spm.gguf", c.type), direct);
     ASSERT_TRUE(report.ok()) << report.error().message;
     const fs::path reference = dir / "reference.gguf";
-    auto quantized = quantize_model(f16, *type, reference, QuantizeOptions{{}, 2});
+    QuantizeOptions two_threads;
+    two_threads.n_threads = 2;
+    auto quantized = quantize_model(f16, *type, reference, two_threads);
     ASSERT_TRUE(quantized.ok()) << quantized.error().message;
 
     const auto direct_types = tensor_type_names(direct);
