@@ -34,7 +34,11 @@ int largest_fitting_parallel(const ModelInfo& model, const MemoryRequest& base, 
 
 namespace {
 
-std::string gib(std::uint64_t bytes) { return fmt::format("{:.2f} GiB", static_cast<double>(bytes) / (1 << 30)); }
+// GiB for models, MiB for a small model's per-sequence KV cache (0.00 GiB would say nothing).
+std::string gib(std::uint64_t bytes) {
+    if (bytes >= (std::uint64_t{1} << 30)) return fmt::format("{:.2f} GiB", static_cast<double>(bytes) / (1 << 30));
+    return fmt::format("{:.1f} MiB", static_cast<double>(bytes) / (1 << 20));
+}
 
 }  // namespace
 

@@ -98,7 +98,9 @@ TEST_F(TasksDataE2E, TasksDirAddsToTheShippedTasksAndSaysWhichItOverrides) {
               (std::vector<std::string>{"bc5cdr-chem", "chemprot", "ddi", "hoc", "litcovid",
                                         "medqa", "my-pubmedqa", "ncbi-disease", "pubmedqa"}));
     for (const auto& t : listed) {
-        if (t["name"] == "ddi") EXPECT_EQ(t["file"], (mine / "ddi.yaml").string());
+        if (t["name"] == "ddi") {
+            EXPECT_EQ(t["file"], (mine / "ddi.yaml").string());
+        }
     }
     auto table = run_command({bin_, "tasks", "--tasks-dir", mine.string()});
     ASSERT_EQ(table.exit_code, 0) << table.err;
