@@ -55,6 +55,7 @@ nlohmann::json simulation_json(const MemorySimulation& sim) {
                            {"bytes_compute", d.bytes_compute}, {"bytes_output", d.bytes_output},
                            {"bytes_buffers", d.bytes_buffers()},
                            {"bytes_runtime_overhead", d.bytes_runtime_overhead},
+                           {"bytes_run_growth", d.bytes_run_growth},
                            {"bytes_free", d.bytes_free}, {"bytes_total", d.bytes_total}});
     }
     return {{"buffers", buffers}, {"devices", devices}, {"t_simulate_ms", sim.t_simulate_ms},
@@ -73,10 +74,16 @@ void print_simulation(const MemorySimulation& sim) {
     std::printf("  per device:\n");
     for (const auto& d : sim.devices) {
         std::printf("  %-22s %10.2f MiB", d.name.c_str(), mib(d.bytes_buffers()));
-        if (!d.host && d.bytes_runtime_overhead > 0) {
+        if (!d.host && d.bytes_overhead() > 0) {
             std::printf(" + %.2f MiB runtime overhead (in use on the device before loading: CUDA "
-                        "context and other processes) = %.2f MiB",
-                        mib(d.bytes_runtime_overhead), mib(d.bytes_buffers() + d.bytes_runtime_overhead));
+                        "context and other processes)",
+                        mib(d.bytes_runtime_overhead));
+            if (d.bytes_run_growth > 0) {
+                std::printf(" + %.2f MiB run growth (scratch pool, library workspaces: measured by the last "
+                            "eval on this device model)",
+                            mib(d.bytes_run_growth));
+            }
+            std::printf(" = %.2f MiB", mib(d.bytes_buffers() + d.bytes_overhead()));
         }
         if (d.bytes_total > 0) std::printf(" of %.2f MiB", mib(d.bytes_total));
         std::printf("%s%s\n", d.description.empty() ? "" : "  ", d.description.c_str());

@@ -58,27 +58,33 @@ Result<int> choose_parallel(const RunConfig& config, const ModelInfo& model, std
     int cap = kMaxAutoParallel;
     while (cap > 1 && static_cast<std::size_t>(cap / 2) >= n_pending) cap /= 2;
     // llama.cpp sizes each candidate itself (no-alloc load, no weights read); the formula answers only
-    // where it cannot.
-    auto memory_for = [&](int p) {
+    // where it cannot. The free memory was read with this process's CUDA context in place; what a run
+    // adds beyond its buffers (scratch pool, workspaces: the growth the last run on this device model
+    // recorded) has to fit too.
+    auto bytes_for = [&](int n) -> std::uint64_t {
         MemoryRequest r = base;
-        r.n_parallel = static_cast<uint32_t>(p);
+        r.n_parallel = static_cast<uint32_t>(n);
         auto sim = simulate_memory(config.model_path, r, config.rpc_servers);
-        return sim.ok() ? sim->totals : estimate_memory(model, r);
-    };
-    const int p = largest_fitting_parallel(
-        [&](int n) {
-            const MemoryEstimate e = memory_for(n);
+        if (!sim.ok()) {
+            const MemoryEstimate e = estimate_memory(model, r);
             return gpu ? e.bytes_gpu() : e.bytes_total();
-        },
-        budget, cap);
+        }
+        if (!gpu) return sim->totals.bytes_total();
+        std::uint64_t growth = 0;
+        for (const auto& d : sim->devices) {
+            if (!d.host) growth += d.bytes_run_growth;
+        }
+        return sim->totals.bytes_gpu() + growth;
+    };
+    const int p = largest_fitting_parallel(bytes_for, budget, cap);
     if (p == 0) {
-        const auto e = memory_for(1);
+        const std::uint64_t one = bytes_for(1);
         return make_error(ErrorCode::kResource,
                           fmt::format("{}: one sequence of {} tokens needs about {:.2f} GiB but {:.2f} GiB "
                                       "is free on the {}: use a smaller quantization, a smaller --ctx, or "
                                       "fewer --gpu-layers",
                                       config.model_path, config.ctx,
-                                      static_cast<double>(gpu ? e.bytes_gpu() : e.bytes_total()) / (1 << 30),
+                                      static_cast<double>(one) / (1 << 30),
                                       static_cast<double>(free_bytes) / (1 << 30), gpu ? "GPU" : "host"));
     }
     return p;
