@@ -36,25 +36,39 @@ int dry_run(const SweepSpec& spec, const SweepArgs& args) {
     }
     auto cells = plan_sweep(spec);
     if (!cells.ok()) return report_error(cells.error());
-    std::cout << fmt::format("{:<40} {:>12} {:>12} {:>12} {:>12}  {}\n", "cell", "weights", "KV", "compute", "GPU total",
-                             budget ? "fits " + format_bytes(budget) + "?" : "");
-    int n_over = 0;
+    const bool show_auto = budget && spec.parallel == "auto";
+    std::cout << fmt::format("{:<40} {:>12} {:>12} {:>12} {:>12} {:>10} {:>8}  {}\n", "cell", "weights", "KV", "compute",
+                             "GPU total", "source", show_auto ? "auto" : "", budget ? "fits " + format_bytes(budget) + "?" : "");
+    int n_over = 0, n_estimated = 0;
     for (const auto& cell : *cells) {
         auto memory = estimate_cell_memory(spec, cell);
         if (!memory.ok()) return report_error(memory.error().with_context(cell.name()));
         const auto& e = memory->estimate;
-        const bool fits = !budget || e.bytes_gpu() <= budget;
+        const bool fits = !budget || memory->bytes_gpu_budgeted() <= budget;
         if (!fits) ++n_over;
+        if (memory->source != "simulation") ++n_estimated;
+        std::string parallel;
+        if (show_auto) {
+            auto p = cell_parallel_within(spec, cell, budget);
+            if (!p.ok()) return report_error(p.error().with_context(cell.name()));
+            parallel = std::to_string(*p);
+        }
         std::string status = budget ? (fits ? "fits" : "DOES NOT FIT") : "";
         if (memory->estimated_from_source) status += status.empty() ? "(from source, not quantized yet)" : " (from source)";
         if (cell_finished(spec, cell)) status += " [done]";
-        std::cout << fmt::format("{:<40} {:>12} {:>12} {:>12} {:>12}  {}\n", cell.name(),
+        std::cout << fmt::format("{:<40} {:>12} {:>12} {:>12} {:>12} {:>10} {:>8}  {}\n", cell.name(),
                                  format_bytes(e.bytes_weights_gpu + e.bytes_weights_host), format_bytes(e.bytes_kv),
-                                 format_bytes(e.bytes_compute + e.bytes_compute_host), format_bytes(e.bytes_gpu()), status);
+                                 format_bytes(e.bytes_compute + e.bytes_compute_host),
+                                 format_bytes(memory->bytes_gpu_budgeted()), memory->source, parallel, status);
     }
-    std::cout << fmt::format("{} cells into {}; estimates at ctx {} with {} sequence(s), full offload{}\n", cells->size(),
+    std::cout << fmt::format("{} cells into {}; memory at ctx {} with {} sequence(s), full offload{}\n", cells->size(),
                              spec.out_dir.string(), spec.ctx, spec.parallel == "auto" ? std::string("1") : spec.parallel,
                              budget ? fmt::format("; {} do not fit", n_over) : "");
+    std::cout << "source: simulation = llama.cpp's no-alloc load of the cell's file on this host (no GPU here: "
+                 "every buffer but token_embd and the logits counted as GPU memory; GPU total includes the "
+                 "measured device overhead where a GPU holds the buffers); estimate = formula from GGUF metadata ("
+              << n_estimated << " cell(s): not quantized yet, or llama.cpp could not read the file)"
+              << (show_auto ? "; auto = the --parallel auto eval would choose on a GPU of that size" : "") << "\n";
     return 0;
 }
 
@@ -111,7 +125,7 @@ void add_sweep_command(CLI::App& app, CommandRun& chosen) {
     auto args = std::make_shared<SweepArgs>();
     CLI::App* sub = app.add_subcommand("sweep", "Evaluate a grid of models x quantization types x prompts (resumable)");
     sub->add_option("sweep_yaml", args->file, "Sweep definition (YAML)")->required();
-    sub->add_flag("--dry-run", args->dry_run, "List the cells with their estimated memory; run nothing");
+    sub->add_flag("--dry-run", args->dry_run, "List the cells with their memory (llama.cpp's simulation where the file exists); run nothing");
     sub->add_option("--gpu-memory", args->gpu_memory,
                     "With --dry-run: mark cells that do not fit, e.g. 24GiB; with --slurm: the memory of one GPU");
     sub->add_flag("--quiet", args->quiet, "No per-example progress on stderr");
