@@ -1,19 +1,21 @@
 // A simulation seen as a GPU budget sees it (include/biomedq/memory_simulation.h: offloaded_view).
-#include "biomedq/memory_simulation.h"
-
 #include <algorithm>
+
+#include "biomedq/memory_simulation.h"
 
 namespace biomedq {
 
-std::optional<MemoryEstimate> offloaded_view(const MemorySimulation& sim, const MemoryRequest& request,
-                                             std::uint32_t n_layer, std::uint64_t bytes_weights_input,
+std::optional<MemoryEstimate> offloaded_view(const MemorySimulation& sim,
+                                             const MemoryRequest& request, std::uint32_t n_layer,
+                                             std::uint64_t bytes_weights_input,
                                              bool& device_simulated) {
     device_simulated = false;
     for (const auto& d : sim.devices) {
         if (!d.host && d.bytes_buffers() > 0) device_simulated = true;
     }
     if (device_simulated || request.n_gpu_layers == 0) return sim.totals;
-    const bool all = request.n_gpu_layers < 0 || static_cast<std::uint32_t>(request.n_gpu_layers) > n_layer;
+    const bool all =
+        request.n_gpu_layers < 0 || static_cast<std::uint32_t>(request.n_gpu_layers) > n_layer;
     if (!all) return std::nullopt;
     MemoryEstimate e = sim.totals;
     const std::uint64_t weights = e.bytes_weights_host + e.bytes_weights_gpu;

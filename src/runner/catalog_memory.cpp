@@ -26,15 +26,19 @@ std::string cache_name(const ModelShape& shape, const MemoryRequest& r) {
     for (char& c : host) {
         if (!std::isalnum(static_cast<unsigned char>(c)) && c != '.' && c != '-') c = '_';
     }
-    return fmt::format("{}-c{}-p{}-{}-fa{}-ub{}-{}.json", shape.id, r.ctx_per_seq, r.n_parallel, r.kv_type,
-                       r.flash_attn ? 1 : 0, r.n_ubatch, host);
+    return fmt::format("{}-c{}-p{}-{}-fa{}-ub{}-{}.json", shape.id, r.ctx_per_seq, r.n_parallel,
+                       r.kv_type, r.flash_attn ? 1 : 0, r.n_ubatch, host);
 }
 
 nlohmann::json to_json(const MemoryEstimate& e) {
-    return {{"n_ctx_total", e.n_ctx_total},         {"n_ctx_seq", e.n_ctx_seq},
-            {"bytes_weights_gpu", e.bytes_weights_gpu}, {"bytes_weights_host", e.bytes_weights_host},
-            {"bytes_kv", e.bytes_kv},               {"bytes_kv_gpu", e.bytes_kv_gpu},
-            {"bytes_compute", e.bytes_compute},     {"bytes_compute_host", e.bytes_compute_host},
+    return {{"n_ctx_total", e.n_ctx_total},
+            {"n_ctx_seq", e.n_ctx_seq},
+            {"bytes_weights_gpu", e.bytes_weights_gpu},
+            {"bytes_weights_host", e.bytes_weights_host},
+            {"bytes_kv", e.bytes_kv},
+            {"bytes_kv_gpu", e.bytes_kv_gpu},
+            {"bytes_compute", e.bytes_compute},
+            {"bytes_compute_host", e.bytes_compute_host},
             {"bytes_output", e.bytes_output}};
 }
 
@@ -66,11 +70,13 @@ std::optional<CatalogSimulation> read_cached(const std::filesystem::path& file) 
 
 }  // namespace
 
-Result<CatalogSimulation> simulate_catalog_shape(const ModelShape& shape, const MemoryRequest& request,
+Result<CatalogSimulation> simulate_catalog_shape(const ModelShape& shape,
+                                                 const MemoryRequest& request,
                                                  const std::filesystem::path& vocab_dir) {
     if (!shape.synthesizable()) {
-        return make_error(ErrorCode::kUnsupported,
-                          shape.display_name + ": synth cannot write the " + shape.arch + " architecture yet");
+        return make_error(
+            ErrorCode::kUnsupported,
+            shape.display_name + ": synth cannot write the " + shape.arch + " architecture yet");
     }
     const auto dir = biomedq_cache_dir() / (std::string("catalog-") + build_info::kLlamaCppTag);
     const auto file = dir / cache_name(shape, request);
@@ -80,7 +86,8 @@ Result<CatalogSimulation> simulate_catalog_shape(const ModelShape& shape, const 
     synth.shape = shape;
     synth.vocab_path = vocab_dir / shape.vocab_file;
     if (!std::filesystem::exists(synth.vocab_path)) {
-        return make_error(ErrorCode::kNotFound, synth.vocab_path.string() + ": no vocab file for " + shape.display_name);
+        return make_error(ErrorCode::kNotFound,
+                          synth.vocab_path.string() + ": no vocab file for " + shape.display_name);
     }
     synth.type = "f16";
     synth.zero_weights = true;
@@ -100,17 +107,20 @@ Result<CatalogSimulation> simulate_catalog_shape(const ModelShape& shape, const 
     BIOMEDQ_ASSIGN(ModelInfo info, read_model_info(gguf));
     BIOMEDQ_ASSIGN(MemorySimulation sim, simulate_memory(gguf.string(), request));
     CatalogSimulation out;
-    auto view = offloaded_view(sim, request, info.n_layer, info.bytes_token_embd, out.device_simulated);
+    auto view =
+        offloaded_view(sim, request, info.n_layer, info.bytes_token_embd, out.device_simulated);
     if (!view) {
-        return make_error(ErrorCode::kInvalidArgument,
-                          "a partial offload of a catalog shape on a host without a GPU is the formula's");
+        return make_error(
+            ErrorCode::kInvalidArgument,
+            "a partial offload of a catalog shape on a host without a GPU is the formula's");
     }
     out.f16 = *view;
     out.cache_file = file;
-    const nlohmann::json doc = {{"shape", shape.id},
-                                {"llama_cpp", {{"tag", build_info::kLlamaCppTag}, {"commit", build_info::kLlamaCppCommit}}},
-                                {"device_simulated", out.device_simulated},
-                                {"f16", to_json(out.f16)}};
+    const nlohmann::json doc = {
+        {"shape", shape.id},
+        {"llama_cpp", {{"tag", build_info::kLlamaCppTag}, {"commit", build_info::kLlamaCppCommit}}},
+        {"device_simulated", out.device_simulated},
+        {"f16", to_json(out.f16)}};
     // A cache that cannot be written costs the next call a simulation, nothing else.
     (void)write_file_atomic(file, doc.dump(2) + "\n");
     return out;

@@ -14,7 +14,8 @@ TEST(DeviceOverheadCache, RecordedPerDeviceModelTheLastRunWins) {
     const auto dir = make_temp_dir("overhead-cache");
     const auto file = dir / "sub" / "device-overhead.json";
     EXPECT_EQ(recorded_device_run_growth("NVIDIA H200", file), 0u);
-    ASSERT_TRUE(record_device_run_growth("NVIDIA H200", 123456789, "2026-11-30T04:00:00Z", file).ok());
+    ASSERT_TRUE(
+        record_device_run_growth("NVIDIA H200", 123456789, "2026-11-30T04:00:00Z", file).ok());
     ASSERT_TRUE(record_device_run_growth("NVIDIA L4", 42, "2026-11-30T04:01:00Z", file).ok());
     EXPECT_EQ(recorded_device_run_growth("NVIDIA H200", file), 123456789u);
     EXPECT_EQ(recorded_device_run_growth("NVIDIA L4", file), 42u);

@@ -18,7 +18,8 @@ TEST(RecommendCatalogSource, SimulatedShapesTakeKvAndComputeFromTheSimulation) {
     options.catalog = true;
     options.ctx = 4096;
     std::vector<std::string> asked;
-    options.catalog_memory = [&](const ModelShape& shape, std::uint32_t ctx) -> std::optional<MemoryEstimate> {
+    options.catalog_memory = [&](const ModelShape& shape,
+                                 std::uint32_t ctx) -> std::optional<MemoryEstimate> {
         EXPECT_EQ(ctx, 4096u);
         asked.push_back(shape.id);
         if (shape.id != "llama-3-70b") return std::nullopt;
@@ -29,7 +30,8 @@ TEST(RecommendCatalogSource, SimulatedShapesTakeKvAndComputeFromTheSimulation) {
     };
     auto rec = recommend({}, options);
     ASSERT_TRUE(rec.ok()) << rec.error().message;
-    EXPECT_EQ(std::count(asked.begin(), asked.end(), "llama-3-70b"), 1);  // once per shape, not per type
+    EXPECT_EQ(std::count(asked.begin(), asked.end(), "llama-3-70b"),
+              1);  // once per shape, not per type
     const ModelShape* shape = nullptr;
     for (const auto& s : model_catalog()) {
         if (s.id == "llama-3-70b") shape = &s;
@@ -44,8 +46,10 @@ TEST(RecommendCatalogSource, SimulatedShapesTakeKvAndComputeFromTheSimulation) {
                 MemoryRequest request;
                 request.ctx_per_seq = 4096;
                 request.n_gpu_layers = -1;
-                const auto weights = estimate_memory(model_info_for_shape(*shape, *find_quant_type("iq4_xs")), request)
-                                         .bytes_weights_gpu;
+                const auto weights =
+                    estimate_memory(model_info_for_shape(*shape, *find_quant_type("iq4_xs")),
+                                    request)
+                        .bytes_weights_gpu;
                 EXPECT_EQ(t.bytes_gpu, weights + 1300 * kMiB + options.bytes_device_overhead);
                 checked = true;
             } else {

@@ -30,7 +30,9 @@ protected:
         unsetenv("BIOMEDQ_CACHE");
         if (!HasFailure()) std::filesystem::remove_all(dir_);
     }
-    std::filesystem::path vocab_dir() const { return std::filesystem::path(build_info::kLlamaSrcDir) / "models"; }
+    std::filesystem::path vocab_dir() const {
+        return std::filesystem::path(build_info::kLlamaSrcDir) / "models";
+    }
     std::filesystem::path dir_;
 };
 
@@ -42,9 +44,11 @@ TEST_F(CatalogMemory, SimulatedOnceThenReadFromTheCacheOfThePinnedVersion) {
     auto first = simulate_catalog_shape(tiny, request, vocab_dir());
     ASSERT_TRUE(first.ok()) << first.error().message;
     EXPECT_FALSE(first->cached);
-    EXPECT_EQ(first->cache_file.parent_path(), dir_ / (std::string("catalog-") + build_info::kLlamaCppTag));
+    EXPECT_EQ(first->cache_file.parent_path(),
+              dir_ / (std::string("catalog-") + build_info::kLlamaCppTag));
     EXPECT_TRUE(std::filesystem::exists(first->cache_file));
-    // tiny: 2 layers x 512 cells x (K + V) x 2 KV heads x 64 x 2 bytes, all of it on the (virtual) GPU.
+    // tiny: 2 layers x 512 cells x (K + V) x 2 KV heads x 64 x 2 bytes, all of it on the (virtual)
+    // GPU.
     EXPECT_EQ(first->f16.bytes_kv, 2ull * 512 * 2 * 2 * 64 * 2);
     EXPECT_EQ(first->f16.bytes_kv_gpu, first->f16.bytes_kv);
     EXPECT_GT(first->f16.bytes_compute, 0u);

@@ -42,7 +42,8 @@ TEST(DeviceOverhead, PeakInUseMinusTheDevicesOwnBuffersSplitIntoAtLoadAndGrowth)
 TEST(DeviceOverhead, ReadingsBelowTheBuffersNeverUnderflow) {
     // A device that reported no memory (0 total), and one whose readings missed the peak.
     const std::vector<BufferMemory> buffers = {{"CUDA0", 1000 * kMiB, 0, 0, 0}};
-    const auto o = device_overheads(buffers, {gpu(0, 0, 0), gpu(2000 * kMiB, 1900 * kMiB, 1500 * kMiB)});
+    const auto o =
+        device_overheads(buffers, {gpu(0, 0, 0), gpu(2000 * kMiB, 1900 * kMiB, 1500 * kMiB)});
     ASSERT_EQ(o.size(), 2u);
     EXPECT_EQ(o[0].bytes_in_use_peak, 0u);
     EXPECT_EQ(o[0].bytes_device_overhead, 0u);

@@ -14,9 +14,10 @@ namespace biomedq {
 namespace {
 
 SweepSpec tiny_sweep(const std::filesystem::path& dir, const std::string& parallel) {
-    std::ofstream(dir / "grid.yaml") << "models:\n  - {name: tiny, path: " << test::tiny_model_path().string()
-                                     << "}\nquant_types: [q4_k_m]\ntasks: [pubmedqa]\nctx: 512\nparallel: "
-                                     << parallel << "\nfidelity: false\nout: out\n";
+    std::ofstream(dir / "grid.yaml")
+        << "models:\n  - {name: tiny, path: " << test::tiny_model_path().string()
+        << "}\nquant_types: [q4_k_m]\ntasks: [pubmedqa]\nctx: 512\nparallel: " << parallel
+        << "\nfidelity: false\nout: out\n";
     auto spec = load_sweep_file(dir / "grid.yaml");
     EXPECT_TRUE(spec.ok()) << spec.error().message;
     return spec.ok() ? *spec : SweepSpec{};
@@ -44,15 +45,16 @@ TEST(SweepMemory, AnExistingFileIsSimulatedAMissingOneEstimated) {
               sim->totals.bytes_weights_gpu + sim->totals.bytes_weights_host);
     EXPECT_EQ(source->estimate.bytes_output, sim->totals.bytes_output);
     if (!source->device_simulated) {
-        // No GPU here: judged as if every layer were offloaded; token_embd and the logits stay on the host.
+        // No GPU here: judged as if every layer were offloaded; token_embd and the logits stay on
+        // the host.
         auto info = read_model_info(test::tiny_model_path());
         ASSERT_TRUE(info.ok());
         EXPECT_EQ(source->estimate.bytes_weights_host, info->bytes_token_embd);
         EXPECT_EQ(source->estimate.bytes_kv_gpu, source->estimate.bytes_kv);
         EXPECT_EQ(source->estimate.bytes_compute_host, 0u);
         EXPECT_EQ(source->bytes_device_overhead, 0u);
-        EXPECT_EQ(source->bytes_gpu_budgeted(), sim->totals.bytes_total() - info->bytes_token_embd -
-                                                    sim->totals.bytes_output);
+        EXPECT_EQ(source->bytes_gpu_budgeted(),
+                  sim->totals.bytes_total() - info->bytes_token_embd - sim->totals.bytes_output);
     }
 
     auto quantized = estimate_cell_memory(spec, (*cells)[1]);
