@@ -2,10 +2,13 @@
 # The GPU benchmark (issue 7), in phases so each fits one device call; phases reuse what earlier ones
 # left while the machine stays warm. Run from the repo root with .devbin/ (bench/gpu/package.sh).
 #   bench/gpu/run.sh build | models | workload-a TYPE... | workload-b TYPE... | auto | hf
-#                  | big TYPE... | split TYPE
+#                  | big TYPE... | split TYPE | memcheck [SHAPE:TYPE...]
 # big: the Llama-3-70B shape synthesized straight into TYPE (default zero weights: a sparse file made in
 # a second; BENCH_BIG_RANDOM=1 for random weights, minutes on 16 cores), workload A at a 4096-token
 # context. split: the same on every visible GPU (a 2-GPU machine), memory per device.
+# memcheck (issue 15): for each SHAPE:TYPE (default llama-3-8b:q4_k_m llama-3-70b:iq4_xs, zero-weight
+# files), `info --json` (all layers on the GPU, BENCH_MC_CTX tokens, 1 sequence, flash attention auto as
+# eval) under the driver's peak, then a short eval under it; memcheck_summary.py compares them.
 # Figures go to $OUT (or /tmp/bench-out): one JSON/TXT file per measurement.
 set -euo pipefail
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
@@ -114,6 +117,28 @@ big|split)  # 70B shape at a 4096-token context, workload A (BENCH_LIMIT prompts
         cp "$work/runs/$phase-$t/results.json" "$out/$phase-$t.json" || echo "$phase failed for $t" >&2
         nvidia-smi --query-gpu=index,name,memory.total --format=csv > "$out/$phase-gpus.csv" || true
     done
+    ;;
+memcheck)
+    mc_ctx="${BENCH_MC_CTX:-4096}"
+    specs=("$@")
+    [[ ${#specs[@]} -gt 0 ]] || specs=(llama-3-8b:q4_k_m llama-3-70b:iq4_xs)
+    nvidia-smi --query-gpu=name,driver_version,memory.total --format=csv > "$out/mc-device.csv" || true
+    for spec in "${specs[@]}"; do
+        mshape="${spec%%:*}"; t="${spec#*:}"; name="mc-$mshape-$t"
+        m="$work/models/$mshape-${t^^}-zero.gguf"
+        [[ -f "$m" ]] || "$bq" synth --shape "$mshape" --vocab "$llama/src/models/ggml-vocab-llama-bpe.gguf" \
+            --type "$t" --zero-weights -o "$m" --threads "$(nproc)" > "$out/$name-synth.txt" 2>&1
+        # What the driver shows before this process: the baseline every peak below includes.
+        nvidia-smi --query-gpu=memory.used --format=csv,noheader,nounits | head -n1 > "$out/$name-idle.mib" || true
+        with_gpu_peak "$name-info" "$bq" info "$m" --json --ctx "$mc_ctx" --parallel 1 --gpu-layers -1 \
+            > "$out/$name-info.json" 2> "$out/$name-info.err"
+        rm -rf "$work/runs/$name"
+        with_gpu_peak "$name-eval" "$bq" eval --model "$m" --tasks pubmedqa --subset all --no-chat --max-tokens 32 \
+            --ctx "$mc_ctx" --parallel 1 --gpu-layers -1 --data-dir "$data" --tasks-dir "$repo/tasks" \
+            --limit "${BENCH_LIMIT:-8}" --quiet --bootstrap 100 --out "$work/runs/$name" > "$out/$name-eval.log" 2>&1
+        cp "$work/runs/$name/results.json" "$out/$name-results.json" || echo "memcheck eval failed for $spec" >&2
+    done
+    python3 "$repo/bench/gpu/memcheck_summary.py" "$out" "${specs[@]}" | tee "$out/memcheck-summary.md"
     ;;
 hf)
     with_gpu_peak hf python3 "$repo/bench/gpu/hf_baseline.py" --out "$out/hf.json" 2>&1 | tail -20

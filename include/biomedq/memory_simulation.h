@@ -6,6 +6,8 @@
 #pragma once
 
 #include <cstdint>
+#include <filesystem>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -37,10 +39,16 @@ struct SimulatedDevice {
     // this process and whatever other processes hold), measured at simulation time as
     // total - free; 0 for the host and for RPC servers (their memory is the remote machine's).
     std::uint64_t bytes_runtime_overhead = 0;
+    // What the last real run on a device of this model (description) needed beyond its buffers and
+    // that at-load reading: ggml-cuda's scratch pool, cuBLAS workspaces, CUDA graphs. A no-alloc
+    // simulation cannot see it; the eval runner measures it (results.json
+    // memory.devices[].bytes_run_growth) and records it (record_device_run_growth). 0: none recorded.
+    std::uint64_t bytes_run_growth = 0;
     std::uint64_t bytes_free = 0;   // free memory the device reported (0 = unknown)
     std::uint64_t bytes_total = 0;  // total memory the device reported (0 = unknown)
 
     std::uint64_t bytes_buffers() const { return bytes_weights + bytes_kv + bytes_compute + bytes_output; }
+    std::uint64_t bytes_overhead() const { return bytes_runtime_overhead + bytes_run_growth; }
 };
 
 struct MemorySimulation {
@@ -48,8 +56,8 @@ struct MemorySimulation {
     std::vector<SimulatedBuffer> buffers;  // per buffer type, in llama.cpp's order
     std::vector<SimulatedDevice> devices;  // the host first, then each device the model uses
     double t_simulate_ms = 0;
-    // GPU and RPC memory the buffers need plus the measured runtime overhead of those devices: what
-    // the driver will show.
+    // GPU and RPC memory the buffers need plus the measured overhead of those devices (at load and
+    // the recorded run growth): what the driver will show.
     std::uint64_t bytes_gpu_with_overhead() const;
 };
 
@@ -62,6 +70,28 @@ struct MemorySimulation {
 // could not create the context), the errors of the RPC device list.
 Result<MemorySimulation> simulate_memory(const std::string& model_path, const MemoryRequest& request,
                                          const std::vector<std::string>& rpc_servers = {});
+
+// The simulation in the formula's layout for judging a GPU budget (MemoryEstimate at
+// request.n_gpu_layers). With a device that holds buffers (`device_simulated` set): as simulated. On a
+// host without one, for a request that offloads every layer (n_gpu_layers < 0 or > n_layer): every
+// weight but `bytes_weights_input` (token_embd, which llama.cpp keeps on the host), the KV cache and the
+// compute buffer counted as GPU memory, the logits as host memory -- llama.cpp's exact weight and KV
+// sizes, the CPU's compute buffer. nullopt for a partial offload on such a host (which layers land
+// where is the formula's business then).
+std::optional<MemoryEstimate> offloaded_view(const MemorySimulation& sim, const MemoryRequest& request,
+                                             std::uint32_t n_layer, std::uint64_t bytes_weights_input,
+                                             bool& device_simulated);
+
+// The measured run growth per device model, kept in <cache>/device-overhead.json
+// ({"NVIDIA H200": {"bytes_run_growth": N, "measured_at": "..."}}; <cache> as biomedq_cache_dir()).
+// The last run wins: the growth depends on the batch, and the last run on a host is the best guess
+// for the next. record_: errors kIo. recorded_: 0 when nothing (readable) is recorded.
+std::filesystem::path device_overhead_cache_path();
+Status record_device_run_growth(const std::string& description, std::uint64_t bytes_run_growth,
+                                const std::string& measured_at,
+                                const std::filesystem::path& cache_file = device_overhead_cache_path());
+std::uint64_t recorded_device_run_growth(const std::string& description,
+                                         const std::filesystem::path& cache_file = device_overhead_cache_path());
 
 // `info --fit`: what fits a memory budget, each candidate sized by simulate_memory.
 struct MemoryFit {

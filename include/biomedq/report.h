@@ -15,12 +15,15 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <functional>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include <nlohmann/json.hpp>
 
+#include "biomedq/quant.h"
 #include "biomedq/result.h"
 #include "biomedq/store.h"
 
@@ -170,6 +173,11 @@ struct RecommendOptions {
     // runtime itself holds (the CUDA context). Default: 612 MiB, measured on one H200 with CUDA 13
     // (2026-11-29, issue 15: driver peak minus llama.cpp's buffers). 0 to compare buffers only.
     std::uint64_t bytes_device_overhead = 612ull << 20;
+    // llama.cpp's own sizes for a catalog shape at `ctx` (one sequence, full offload): the F16 file's
+    // buffers in the GPU-budget layout (runner::simulate_catalog_shape, which the CLI passes in: this
+    // library reads no model). Each type then gets that KV cache and compute buffer plus its own
+    // weights. Unset, or nullopt for a shape: the formula, labelled "estimate".
+    std::function<std::optional<MemoryEstimate>(const ModelShape& shape, std::uint32_t ctx)> catalog_memory;
     int bootstrap_resamples = 1000;
     std::uint64_t seed = 1234;
 };
@@ -195,6 +203,7 @@ struct CatalogTypeFit {
     bool needs_imatrix = false;  // llama.cpp makes it only with an importance matrix (biomedq imatrix)
     std::uint64_t bytes_file = 0;  // tensor data, each tensor in the type llama.cpp gives it
     std::uint64_t bytes_gpu = 0;   // weights + KV + compute on the GPU + the device overhead
+    std::string memory_source = "estimate";  // "simulation": KV and compute from llama.cpp (catalog_memory)
     bool fits = false;
     std::int64_t bytes_margin = 0;  // budget - bytes_gpu (negative: over)
 };

@@ -87,14 +87,31 @@ struct SweepCell {
 // (cached per file). Errors: a source that is missing or not GGUF, an unknown type.
 Result<std::vector<SweepCell>> plan_sweep(const SweepSpec& spec);
 
-// The memory a cell will ask for (full offload, parallel 1 unless `parallel` is a number): from the
-// quantized file when it exists, else the source's metadata with tensor sizes scaled to the type's
-// nominal bits per weight (marked estimated_from_source).
+// The memory a cell will ask for (full offload, parallel 1 unless `parallel` is a number): where the
+// cell's file exists, llama.cpp's no-alloc simulation of it on this host (source "simulation", see
+// offloaded_view in biomedq/memory_simulation.h); else the formula on the source's metadata with tensor
+// sizes scaled to the type's nominal bits per weight (source "estimate", estimated_from_source), or on
+// the file's metadata where llama.cpp cannot read it (source "estimate", `estimate_reason` says why).
 struct CellMemory {
     MemoryEstimate estimate;
     bool estimated_from_source = false;
+    std::string source = "estimate";  // "simulation" | "estimate"
+    std::string estimate_reason;      // why the formula answered
+    bool device_simulated = false;    // a GPU of this host held the simulated buffers
+    // Measured on this host's GPUs (CUDA context, recorded run growth); 0 without a device. Slurm
+    // planning ignores it: the jobs run on other machines.
+    std::uint64_t bytes_device_overhead = 0;
+    // What a GPU budget on this host is judged against.
+    std::uint64_t bytes_gpu_budgeted() const { return estimate.bytes_gpu() + bytes_device_overhead; }
 };
 Result<CellMemory> estimate_cell_memory(const SweepSpec& spec, const SweepCell& cell);
+// The same at another request (e.g. each parallel count `--parallel auto` considers).
+Result<CellMemory> cell_memory_at(const SweepCell& cell, const MemoryRequest& request);
+// What eval's `--parallel auto` would choose for the cell on a GPU of `budget_bytes` (kMemoryHeadroom
+// of it, powers of two up to 64), each count sized by cell_memory_at; 0 when not one sequence fits.
+Result<int> cell_parallel_within(const SweepSpec& spec, const SweepCell& cell, std::uint64_t budget_bytes);
+// The request estimate_cell_memory sizes: the sweep's ctx, parallel (1 for auto), GPU layers, KV type.
+MemoryRequest cell_memory_request(const SweepSpec& spec);
 
 // What `sweep --dry-run` shows besides memory. The examples a cell evaluates, per task in the
 // sweep's order (the same for every cell: subset and limit applied); -1 for a task whose data file is

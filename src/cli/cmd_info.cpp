@@ -21,7 +21,7 @@ struct InfoArgs {
     std::string model;
     uint32_t ctx = 4096;
     uint32_t parallel = 1;
-    int gpu_layers = 0;
+    int gpu_layers = -1;  // all, as eval, generate and the rest (one convention; README)
     bool no_flash_attn = false;
     std::string kv_type = "f16";
     std::vector<std::string> rpc;
@@ -55,6 +55,7 @@ nlohmann::json simulation_json(const MemorySimulation& sim) {
                            {"bytes_compute", d.bytes_compute}, {"bytes_output", d.bytes_output},
                            {"bytes_buffers", d.bytes_buffers()},
                            {"bytes_runtime_overhead", d.bytes_runtime_overhead},
+                           {"bytes_run_growth", d.bytes_run_growth},
                            {"bytes_free", d.bytes_free}, {"bytes_total", d.bytes_total}});
     }
     return {{"buffers", buffers}, {"devices", devices}, {"t_simulate_ms", sim.t_simulate_ms},
@@ -73,10 +74,16 @@ void print_simulation(const MemorySimulation& sim) {
     std::printf("  per device:\n");
     for (const auto& d : sim.devices) {
         std::printf("  %-22s %10.2f MiB", d.name.c_str(), mib(d.bytes_buffers()));
-        if (!d.host && d.bytes_runtime_overhead > 0) {
+        if (!d.host && d.bytes_overhead() > 0) {
             std::printf(" + %.2f MiB runtime overhead (in use on the device before loading: CUDA "
-                        "context and other processes) = %.2f MiB",
-                        mib(d.bytes_runtime_overhead), mib(d.bytes_buffers() + d.bytes_runtime_overhead));
+                        "context and other processes)",
+                        mib(d.bytes_runtime_overhead));
+            if (d.bytes_run_growth > 0) {
+                std::printf(" + %.2f MiB run growth (scratch pool, library workspaces: measured by the last "
+                            "eval on this device model)",
+                            mib(d.bytes_run_growth));
+            }
+            std::printf(" = %.2f MiB", mib(d.bytes_buffers() + d.bytes_overhead()));
         }
         if (d.bytes_total > 0) std::printf(" of %.2f MiB", mib(d.bytes_total));
         std::printf("%s%s\n", d.description.empty() ? "" : "  ", d.description.c_str());
@@ -260,14 +267,14 @@ void add_info_command(CLI::App& app, CommandRun& chosen) {
     auto args = std::make_shared<InfoArgs>();
     CLI::App* cmd = app.add_subcommand(
         "info", "Show a GGUF's metadata and the memory a context needs, sized by llama.cpp without loading weights");
-    cmd->add_option("model", args->model, "GGUF file")->required();
+    cmd->add_option("model", args->model, "GGUF file; -m/--model FILE works too")->required();
     cmd->add_option("--ctx", args->ctx,
                     "Tokens per sequence; biomedq creates contexts with n_ctx = ctx * parallel")
         ->capture_default_str();
     cmd->add_option("--parallel", args->parallel, "Sequences decoded together")
         ->capture_default_str();
     cmd->add_option("--gpu-layers", args->gpu_layers,
-                    "llama.cpp n_gpu_layers (the output head counts as the last layer; -1 = all)")
+                    "llama.cpp n_gpu_layers, also -ngl (the output head counts as the last layer; -1 = all)")
         ->capture_default_str();
     cmd->add_flag("--no-flash-attn", args->no_flash_attn, "Estimate without flash attention");
     cmd->add_option("--kv-type", args->kv_type, "KV cache type: " + join_names(kv_cache_type_names()))

@@ -105,7 +105,7 @@ int run_quantize(const QuantizeArgs& args) {
 void add_quantize_command(CLI::App& app, CommandRun& chosen) {
     auto args = std::make_shared<QuantizeArgs>();
     CLI::App* cmd = app.add_subcommand("quantize", "Quantize a GGUF into several llama.cpp types");
-    cmd->add_option("src", args->src, "Source GGUF (f16/bf16/f32)")->required();
+    cmd->add_option("src", args->src, "Source GGUF (f16/bf16/f32); -m/--model FILE works too")->required();
     cmd->add_option("--types", args->types,
                     "Comma-separated types, e.g. q8_0,q6_k,q5_k_m,q4_k_m,iq4_xs,q3_k_m,q2_k")
         ->required();

@@ -1,12 +1,34 @@
 // `biomedq recommend [results.sqlite] --gpu-memory 24GiB`: what to deploy under a memory budget.
+#include <cstdio>
 #include <iostream>
 #include <memory>
 
+#include "biomedq/build_info.h"
 #include "biomedq/report.h"
 #include "biomedq/store.h"
 #include "cli/command.h"
+#include "runner/catalog_memory.h"
 
 namespace biomedq::cli {
+
+namespace {
+
+// llama.cpp's answer for a catalog shape (synthesized zero-weight file, cached); nullopt where synth
+// cannot write the architecture or the pinned llama.cpp's vocab files are not on this machine.
+std::optional<MemoryEstimate> simulated_catalog_memory(const ModelShape& shape, std::uint32_t ctx) {
+    MemoryRequest request;
+    request.ctx_per_seq = ctx;
+    request.n_gpu_layers = -1;
+    auto sim = runner::simulate_catalog_shape(shape, request, std::filesystem::path(build_info::kLlamaSrcDir) / "models");
+    if (!sim.ok()) return std::nullopt;
+    if (!sim->cached) {
+        std::fprintf(stderr, "biomedq: %s sized by llama.cpp (cached in %s)\n", shape.display_name.c_str(),
+                     sim->cache_file.parent_path().c_str());
+    }
+    return sim->f16;
+}
+
+}  // namespace
 
 void add_recommend_command(CLI::App& app, CommandRun& chosen) {
     struct Args {
@@ -16,6 +38,7 @@ void add_recommend_command(CLI::App& app, CommandRun& chosen) {
         std::vector<std::string> tasks;
         RecommendOptions options;
         bool json = false;
+        bool catalog_estimate = false;
     };
     auto args = std::make_shared<Args>();
     CLI::App* sub = app.add_subcommand("recommend", "Rank the configurations that fit a GPU memory budget");
@@ -33,6 +56,9 @@ void add_recommend_command(CLI::App& app, CommandRun& chosen) {
                     "Device runtime memory added to each catalog estimate (the CUDA context; 612MiB measured on an "
                     "H200 with CUDA 13; 0B for none)")
         ->capture_default_str();
+    sub->add_flag("--catalog-estimate", args->catalog_estimate,
+                  "With --catalog: the formula only, no llama.cpp simulation of zero-weight files (which takes "
+                  "seconds per shape the first time, then is cached per llama.cpp version)");
     sub->add_flag("--json", args->json, "Print JSON");
     sub->callback([args, &chosen] {
         chosen = [args] {
@@ -44,6 +70,7 @@ void add_recommend_command(CLI::App& app, CommandRun& chosen) {
             if (!overhead.ok()) return report_error(overhead.error());
             options.bytes_device_overhead = *overhead;
             options.tasks = args->tasks;
+            if (options.catalog && !args->catalog_estimate) options.catalog_memory = simulated_catalog_memory;
             std::vector<StoredRun> runs;
             if (args->store.empty()) {
                 if (!options.catalog) {

@@ -58,20 +58,27 @@ int dry_run(const SweepSpec& spec, const SweepArgs& args) {
         if (t.n_examples >= 0) n_examples += t.n_examples;
         if (!t.missing.empty()) missing.push_back(t.task + ": " + t.missing);
     }
-    std::cout << fmt::format("{:<36} {:>8} {:>11} {:>11} {:>11} {:>11} {:>9}  {:<24} {}\n", "cell", "examples", "weights",
-                             "KV", "compute", "GPU total", "est. time", budget ? "fits " + format_bytes(budget) + "?" : "status",
-                             "tasks (examples)");
-    int n_over = 0;
+    const bool show_auto = budget && spec.parallel == "auto";
+    std::cout << fmt::format("{:<36} {:>8} {:>11} {:>11} {:>11} {:>11} {:>10} {:>5} {:>9}  {:<24} {}\n", "cell", "examples",
+                             "weights", "KV", "compute", "GPU total", "source", show_auto ? "auto" : "", "est. time",
+                             budget ? "fits " + format_bytes(budget) + "?" : "status", "tasks (examples)");
+    int n_over = 0, n_estimated = 0;
     double total_seconds = 0;
     int n_timed = 0;
-    std::vector<std::string> bases;
     for (std::size_t i = 0; i < cells->size(); ++i) {
         const auto& cell = (*cells)[i];
         auto memory = estimate_cell_memory(spec, cell);
         if (!memory.ok()) return report_error(memory.error().with_context(cell.name()));
         const auto& e = memory->estimate;
-        const bool fits = !budget || e.bytes_gpu() <= budget;
+        const bool fits = !budget || memory->bytes_gpu_budgeted() <= budget;
         if (!fits) ++n_over;
+        if (memory->source != "simulation") ++n_estimated;
+        std::string parallel;
+        if (show_auto) {
+            auto p = cell_parallel_within(spec, cell, budget);
+            if (!p.ok()) return report_error(p.error().with_context(cell.name()));
+            parallel = std::to_string(*p);
+        }
         std::string status = budget ? (fits ? "fits" : "DOES NOT FIT") : "";
         if (memory->estimated_from_source) status += status.empty() ? "not quantized yet" : ", not quantized yet";
         if (cell_finished(spec, cell)) status += status.empty() ? "done" : ", done";
@@ -80,16 +87,20 @@ int dry_run(const SweepSpec& spec, const SweepArgs& args) {
             total_seconds += time.seconds;
             ++n_timed;
         }
-        std::cout << fmt::format("{:<36} {:>8} {:>11} {:>11} {:>11} {:>11} {:>9}  {:<24} {}\n", cell.name(), n_examples,
-                                 format_bytes(e.bytes_weights_gpu + e.bytes_weights_host), format_bytes(e.bytes_kv),
-                                 format_bytes(e.bytes_compute + e.bytes_compute_host), format_bytes(e.bytes_gpu()),
+        std::cout << fmt::format("{:<36} {:>8} {:>11} {:>11} {:>11} {:>11} {:>10} {:>5} {:>9}  {:<24} {}\n", cell.name(),
+                                 n_examples, format_bytes(e.bytes_weights_gpu + e.bytes_weights_host),
+                                 format_bytes(e.bytes_kv), format_bytes(e.bytes_compute + e.bytes_compute_host),
+                                 format_bytes(memory->bytes_gpu_budgeted()), memory->source, parallel,
                                  format_duration(time.seconds), status, tasks_column);
     }
-    std::cout << fmt::format("{} cells into {}; memory at ctx {} with {} sequence(s), full offload{} (weights of "
-                             "cells not quantized yet: the source's scaled to the type's bits per weight)\n",
-                             cells->size(), spec.out_dir.string(), spec.ctx,
-                             spec.parallel == "auto" ? std::string("1") : spec.parallel,
+    std::cout << fmt::format("{} cells into {}; memory at ctx {} with {} sequence(s), full offload{}\n", cells->size(),
+                             spec.out_dir.string(), spec.ctx, spec.parallel == "auto" ? std::string("1") : spec.parallel,
                              budget ? fmt::format("; {} do not fit", n_over) : "");
+    std::cout << "source: simulation = llama.cpp's no-alloc load of the cell's file on this host (no GPU here: "
+                 "every buffer but token_embd and the logits counted as GPU memory; GPU total includes the "
+                 "measured device overhead where a GPU holds the buffers); estimate = formula from GGUF metadata ("
+              << n_estimated << " cell(s): not quantized yet, or llama.cpp could not read the file)"
+              << (show_auto ? "; auto = the --parallel auto eval would choose on a GPU of that size" : "") << "\n";
     if (n_timed == 0) {
         std::cout << "est. time: none yet; it is measured, not guessed: run one cell (biomedq sweep FILE --cell 0, or "
                      "the whole sweep and stop it) and --dry-run estimates every cell from its seconds per example\n";
@@ -166,6 +177,8 @@ void add_sweep_command(CLI::App& app, CommandRun& chosen) {
         "                       q2_k]; the source's own type is always a cell too (the reference)\n"
         "  tasks                required: task names (biomedq tasks)\n"
         "  prompts              [zero-shot]; also few-shot:K, cot, cot:K\n"
+        "  protocol             biomedq, or chen2025: the published prompts and metrics of Chen et al. 2025\n"
+        "                       (prompts zero-shot, few-shot:1, few-shot:5 only)\n"
         "  out                  <yaml folder>/<yaml stem>: runs/, quantized/, results.sqlite\n"
         "  subset               sample200 (or all)\n"
         "  limit                0: all examples of the subset, else at most this many per task\n"
@@ -184,7 +197,8 @@ void add_sweep_command(CLI::App& app, CommandRun& chosen) {
         "--dry-run: per cell its examples, memory and an estimated time (seconds per example measured by "
         "cells already run, scaled by weight bytes).");
     sub->add_flag("--dry-run", args->dry_run,
-                  "List the cells with their tasks, examples, estimated memory and time; run nothing");
+                  "List the cells with their tasks, examples, memory (llama.cpp's simulation where the file exists) "
+                  "and estimated time; run nothing");
     sub->add_option("--gpu-memory", args->gpu_memory,
                     "With --dry-run: mark cells that do not fit, e.g. 24GiB; with --slurm: the memory of one GPU");
     sub->add_flag("--quiet", args->quiet, "No per-example progress on stderr");

@@ -42,7 +42,7 @@ SimulatedDevice describe_device(ggml_backend_dev_t dev, bool host) {
 std::uint64_t MemorySimulation::bytes_gpu_with_overhead() const {
     std::uint64_t total = 0;
     for (const auto& d : devices) {
-        if (!d.host) total += d.bytes_buffers() + d.bytes_runtime_overhead;
+        if (!d.host) total += d.bytes_buffers() + d.bytes_overhead();
     }
     return total;
 }
@@ -155,6 +155,9 @@ Result<MemorySimulation> simulate_memory(const std::string& model_path, const Me
         const bool used = d.bytes_buffers() > 0;
         if (used && !engine::is_rpc_device(model_devs[i - 1]) && d.bytes_total > d.bytes_free) {
             d.bytes_runtime_overhead = d.bytes_total - d.bytes_free;
+        }
+        if (used && !engine::is_rpc_device(model_devs[i - 1])) {
+            d.bytes_run_growth = recorded_device_run_growth(d.description);
         }
     }
     sim.t_simulate_ms =

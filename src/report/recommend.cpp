@@ -129,6 +129,9 @@ std::vector<CatalogFit> catalog_fits(const RecommendOptions& options) {
         fit.model = shape.display_name;
         fit.base = shape.base;
         std::map<std::string, ModelInfo> infos;
+        // llama.cpp's KV cache and compute buffer for the shape at ctx, where it can simulate one.
+        const std::optional<MemoryEstimate> simulated =
+            options.catalog_memory ? options.catalog_memory(shape, ctx) : std::nullopt;
         for (const auto& type : quant_types()) {
             // f32 and bf16 only restate f16's size (or double it): no deployment choice.
             if (type.name == "f32" || type.name == "bf16") continue;
@@ -138,6 +141,16 @@ std::vector<CatalogFit> catalog_fits(const RecommendOptions& options) {
             t.needs_imatrix = type.needs_imatrix;
             t.bytes_file = info.bytes_file;
             t.bytes_gpu = gpu_bytes(info, ctx);
+            if (simulated) {
+                // This type's weights by llama.cpp's quantization rules, placed as the simulation placed
+                // F16's (token_embd on the host); the rest is the type-independent part llama.cpp sized.
+                MemoryRequest request;
+                request.ctx_per_seq = ctx;
+                request.n_gpu_layers = -1;
+                t.bytes_gpu = estimate_memory(info, request).bytes_weights_gpu + simulated->bytes_kv_gpu +
+                              simulated->bytes_compute + options.bytes_device_overhead;
+                t.memory_source = "simulation";
+            }
             t.fits = t.bytes_gpu <= options.bytes_gpu_budget;
             t.bytes_margin = static_cast<std::int64_t>(options.bytes_gpu_budget) - static_cast<std::int64_t>(t.bytes_gpu);
             fit.types.push_back(t);
@@ -310,7 +323,8 @@ nlohmann::json Recommendation::to_json() const {
             for (const auto& t : f.types) {
                 nlohmann::json tj = {{"type", t.type},         {"bytes_file", t.bytes_file},
                                      {"bytes_gpu", t.bytes_gpu}, {"fits", t.fits},
-                                     {"bytes_margin", t.bytes_margin}, {"needs_imatrix", t.needs_imatrix}};
+                                     {"bytes_margin", t.bytes_margin}, {"needs_imatrix", t.needs_imatrix},
+                                     {"memory_source", t.memory_source}};
                 if (t.needs_imatrix) tj["note"] = imatrix_note(f.model, t.type);
                 types.push_back(std::move(tj));
             }
@@ -357,8 +371,9 @@ std::string Recommendation::to_text() const {
     }
     if (options.catalog) {
         out += fmt::format(
-            "Catalog (estimates at ctx {}, full offload, one sequence; GPU figures include {} of device "
-            "runtime overhead, the CUDA context measured on an H200):\n",
+            "Catalog (at ctx {}, full offload, one sequence; KV cache and compute buffer from llama.cpp's "
+            "simulation of a zero-weight file where marked ~, else the formula; GPU figures include {} of "
+            "device runtime overhead, measured on an H200):\n",
             options.ctx, format_bytes(options.bytes_device_overhead));
         out += fmt::format("  {:<20} {:<10} {:>12} {:>12} {:>10}   {}\n", "model", "best fit", "memory", "margin",
                            "max ctx", "smallest type needs");
@@ -368,7 +383,8 @@ std::string Recommendation::to_text() const {
             for (const auto& t : f.types) {
                 if (t.type == f.best_type) margin = format_bytes(static_cast<std::uint64_t>(t.bytes_margin));
             }
-            out += fmt::format("  {:<20} {:<10} {:>12} {:>12} {:>10}   {} {}\n", f.model,
+            const bool simulated = !f.types.empty() && f.types.front().memory_source == "simulation";
+            out += fmt::format("  {:<20} {:<10} {:>12} {:>12} {:>10}   {} {}\n", (simulated ? "~" : "") + f.model,
                                f.best_type.empty() ? "none" : upper(f.best_type),
                                f.best_type.empty() ? "-" : format_bytes(f.bytes_best), margin,
                                f.best_type.empty() ? "-" : std::to_string(f.max_ctx), upper(f.smallest_type),

@@ -10,6 +10,7 @@
 #include <optional>
 
 #include "biomedq/backend.h"
+#include "biomedq/memory_simulation.h"
 #include "biomedq/quant.h"
 #include "biomedq/runner.h"
 #include "core/cpu_threads.h"
@@ -18,6 +19,7 @@
 #include "core/sha256.h"
 #include "runner/backend_factory.h"
 #include "runner/batch_shape.h"
+#include "runner/device_overhead.h"
 #include "runner/environment.h"
 #include "runner/eval_plan.h"
 #include "runner/locked_eval.h"
@@ -386,6 +388,11 @@ Result<RunOutcome> run_eval_in_directory(const RunConfig& config,
         session.model_description = m.model_description;
         session.backend = m.backend;
         session.memory_source = m.memory_source;
+        // What the driver showed beyond llama.cpp's buffers, kept for `info` on this host (issue 15).
+        // A cache that cannot be written only leaves `info` with its own at-load reading.
+        for (const auto& o : runner::device_overheads(session.buffers, session.devices)) {
+            if (o.bytes_buffers > 0) (void)record_device_run_growth(o.description, o.bytes_run_growth, iso_now());
+        }
     } else {
         session.devices = list_gpu_devices();
     }

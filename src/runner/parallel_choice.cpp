@@ -87,25 +87,40 @@ Result<ParallelChoice> choose_parallel(const RunConfig& config, const ModelInfo&
     int cap = kMaxAutoParallel;
     while (cap > 1 && static_cast<std::size_t>(cap / 2) >= n_pending) cap /= 2;
     // llama.cpp sizes each candidate itself (no-alloc load, no weights read); the formula answers only
-    // where it cannot.
+    // where it cannot. The free memory was read with this process's CUDA context in place; what a run
+    // adds beyond its buffers (scratch pool, workspaces: the growth the last run on this device model
+    // recorded) has to fit too.
     bool simulated = true;
-    auto memory_for = [&](int p) {
-        MemoryRequest r = base;
-        r.n_parallel = static_cast<uint32_t>(p);
-        auto sim = simulate_memory(config.model_path, r, config.rpc_servers);
-        if (!sim.ok()) simulated = false;
-        return sim.ok() ? sim->totals : estimate_memory(model, r);
+    struct Sized {
+        MemoryEstimate estimate;
+        std::uint64_t bytes_run_growth = 0;
     };
-    auto bytes_of = [gpu](const MemoryEstimate& e) { return gpu ? e.bytes_gpu() : e.bytes_total(); };
+    auto memory_for = [&](int n) -> Sized {
+        MemoryRequest r = base;
+        r.n_parallel = static_cast<uint32_t>(n);
+        auto sim = simulate_memory(config.model_path, r, config.rpc_servers);
+        if (!sim.ok()) {
+            simulated = false;
+            return {estimate_memory(model, r), 0};
+        }
+        Sized sized{sim->totals, 0};
+        for (const auto& d : sim->devices) {
+            if (!d.host) sized.bytes_run_growth += d.bytes_run_growth;
+        }
+        return sized;
+    };
+    auto bytes_of = [gpu](const Sized& s) {
+        return gpu ? s.estimate.bytes_gpu() + s.bytes_run_growth : s.estimate.bytes_total();
+    };
     const int p = largest_fitting_parallel([&](int n) { return bytes_of(memory_for(n)); }, budget, cap);
-    const MemoryEstimate at_choice = memory_for(std::max(p, 1));
+    const Sized at_choice = memory_for(std::max(p, 1));
     choice.parallel = p;
     choice.method = simulated ? "simulation" : "estimate";
     choice.device = gpu ? "GPU" : "host";
     choice.bytes_free = free_bytes;
     choice.bytes_budget = budget;
     choice.bytes_needed = bytes_of(at_choice);
-    choice.bytes_kv_per_sequence = at_choice.bytes_kv / static_cast<std::uint64_t>(std::max(p, 1));
+    choice.bytes_kv_per_sequence = at_choice.estimate.bytes_kv / static_cast<std::uint64_t>(std::max(p, 1));
     choice.cap = cap;
     if (p == 0) {
         return make_error(ErrorCode::kResource,

@@ -4,6 +4,7 @@
 #include <map>
 
 #include "core/file_io.h"
+#include "runner/device_overhead.h"
 #include "runner/environment.h"
 #include "runner/parallel_choice.h"
 #include "runner/planned_samples.h"
@@ -29,15 +30,24 @@ nlohmann::json memory_section(const SessionMeasurements& s) {
         output += b.bytes_output;
     }
     nlohmann::json devices = nlohmann::json::array();
-    for (const auto& d : s.devices) {
+    const auto overheads = device_overheads(s.buffers, s.devices);
+    std::uint64_t device_overhead = 0;
+    for (std::size_t i = 0; i < s.devices.size(); ++i) {
+        const auto& d = s.devices[i];
+        const auto& o = overheads[i];
         const std::uint64_t peak = d.bytes_free_before_load > d.bytes_free_min ? d.bytes_free_before_load - d.bytes_free_min : 0;
+        device_overhead += o.bytes_device_overhead;
         devices.push_back({{"name", d.name},
                            {"description", d.description},
                            {"bytes_total", d.bytes_total},
                            {"bytes_peak_used", peak},
+                           {"bytes_buffers", o.bytes_buffers},
+                           {"bytes_in_use_at_load", o.bytes_in_use_at_load},
+                           {"bytes_device_overhead", o.bytes_device_overhead},
+                           {"bytes_run_growth", o.bytes_run_growth},
                            {"source", "driver free-memory readings (includes other processes' changes)"}});
     }
-    return {{"buffers", buffers},
+    nlohmann::json memory = {{"buffers", buffers},
             {"bytes_weights", weights},
             {"bytes_kv", kv},
             {"bytes_compute", compute},
@@ -45,7 +55,12 @@ nlohmann::json memory_section(const SessionMeasurements& s) {
             {"bytes_total_allocated", weights + kv + compute + output},
             {"devices", devices},
             {"host_peak_rss_bytes", s.host_peak_rss_bytes},
-            {"source", s.memory_source}};
+            {"source", s.memory_source},
+            {"bytes_device_overhead", device_overhead}};
+    if (const std::string why = no_device_overhead_reason(s.devices); !why.empty()) {
+        memory["device_overhead_reason"] = why;
+    }
+    return memory;
 }
 
 nlohmann::json speed_section(const SessionMeasurements& s) {

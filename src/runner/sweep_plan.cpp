@@ -1,9 +1,11 @@
 // The cells of a sweep, their memory estimates and their run configurations.
 #include <algorithm>
 
+#include "biomedq/memory_simulation.h"
 #include "biomedq/sweep.h"
 #include "core/file_io.h"
 #include "core/sha256.h"
+#include "runner/parallel_choice.h"
 
 namespace biomedq {
 namespace {
@@ -69,11 +71,47 @@ Result<std::vector<SweepCell>> plan_sweep(const SweepSpec& spec) {
     return cells;
 }
 
+MemoryRequest cell_memory_request(const SweepSpec& spec) {
+    MemoryRequest request;
+    request.ctx_per_seq = static_cast<std::uint32_t>(spec.ctx);
+    request.n_parallel = 1;
+    if (spec.parallel != "auto") {
+        try {
+            request.n_parallel = static_cast<std::uint32_t>(std::max(1, std::stoi(spec.parallel)));
+        } catch (const std::exception&) {
+            request.n_parallel = 1;
+        }
+    }
+    request.n_gpu_layers = spec.gpu_layers;
+    request.kv_type = spec.kv_type;
+    return request;
+}
+
 Result<CellMemory> estimate_cell_memory(const SweepSpec& spec, const SweepCell& cell) {
+    return cell_memory_at(cell, cell_memory_request(spec));
+}
+
+Result<CellMemory> cell_memory_at(const SweepCell& cell, const MemoryRequest& request) {
     CellMemory out;
     ModelInfo info;
     if (std::filesystem::exists(cell.model_path) && check_gguf_file(cell.model_path).ok()) {
         BIOMEDQ_ASSIGN(info, read_model_info(cell.model_path));
+        // The file exists: llama.cpp sizes it (header only, no weight read).
+        auto sim = simulate_memory(cell.model_path.string(), request);
+        if (sim.ok()) {
+            auto view = offloaded_view(*sim, request, info.n_layer, info.bytes_token_embd, out.device_simulated);
+            if (view) {
+                out.estimate = *view;
+                out.source = "simulation";
+                for (const auto& d : sim->devices) {
+                    if (!d.host) out.bytes_device_overhead += d.bytes_overhead();
+                }
+                return out;
+            }
+            out.estimate_reason = "partial offload on a host without a GPU";
+        } else {
+            out.estimate_reason = "llama.cpp could not simulate: " + sim.error().message;
+        }
     } else {
         // Not quantized yet: scale the source's tensor sizes to the type's nominal bits per weight.
         BIOMEDQ_ASSIGN(info, read_model_info(cell.source_path));
@@ -89,21 +127,30 @@ Result<CellMemory> estimate_cell_memory(const SweepSpec& spec, const SweepCell& 
         info.bytes_tensors = scale(info.bytes_tensors);
         info.bits_per_weight = type.bits_per_weight;
         out.estimated_from_source = true;
+        out.estimate_reason = "not quantized yet: the source's shape at " + cell.quant_type + "'s nominal bits per weight";
     }
-    MemoryRequest request;
-    request.ctx_per_seq = static_cast<std::uint32_t>(spec.ctx);
-    request.n_parallel = 1;
-    if (spec.parallel != "auto") {
-        try {
-            request.n_parallel = static_cast<std::uint32_t>(std::max(1, std::stoi(spec.parallel)));
-        } catch (const std::exception&) {
-            request.n_parallel = 1;
-        }
-    }
-    request.n_gpu_layers = spec.gpu_layers;
-    request.kv_type = spec.kv_type;
     out.estimate = estimate_memory(info, request);
     return out;
+}
+
+Result<int> cell_parallel_within(const SweepSpec& spec, const SweepCell& cell, std::uint64_t budget_bytes) {
+    MemoryRequest base = cell_memory_request(spec);
+    Status failed = Status::success();
+    const int p = runner::largest_fitting_parallel(
+        [&](int n) -> std::uint64_t {
+            MemoryRequest r = base;
+            r.n_parallel = static_cast<std::uint32_t>(n);
+            auto m = cell_memory_at(cell, r);
+            if (!m.ok()) {
+                failed = m.error();
+                return UINT64_MAX;
+            }
+            return m->bytes_gpu_budgeted();
+        },
+        static_cast<std::uint64_t>(static_cast<double>(budget_bytes) * runner::kMemoryHeadroom),
+        runner::kMaxAutoParallel);
+    if (p == 0 && !failed.ok()) return failed.error();
+    return p;
 }
 
 RunConfig cell_run_config(const SweepSpec& spec, const SweepCell& cell) {

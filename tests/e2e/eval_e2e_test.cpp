@@ -51,6 +51,15 @@ TEST_F(EvalE2E, AllEightTasksConstrainedWriteAValidRun) {
     EXPECT_NE(r.out.find("pubmedqa"), std::string::npos);
     EXPECT_GT(results["speed"]["prompt_tokens_per_s"].get<double>(), 0.0);
     EXPECT_GT(results["memory"]["bytes_kv"].get<std::uint64_t>(), 0u);
+    // The device runtime overhead (issue 15): per GPU, or 0 with the reason on a host without one.
+    const auto& memory = results["memory"];
+    if (memory["devices"].empty()) {
+        EXPECT_EQ(memory["bytes_device_overhead"].get<std::uint64_t>(), 0u);
+        EXPECT_NE(memory["device_overhead_reason"].get<std::string>().find("no GPU device"), std::string::npos);
+    } else {
+        for (const auto& d : memory["devices"]) EXPECT_TRUE(d.contains("bytes_device_overhead")) << d.dump();
+        EXPECT_FALSE(memory.contains("device_overhead_reason"));
+    }
 }
 
 TEST_F(EvalE2E, FewShotAndChainOfThoughtRun) {

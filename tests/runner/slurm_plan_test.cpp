@@ -2,6 +2,7 @@
 // is refused, and where cells stand, against a scripted squeue / sacct / scontrol.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <fstream>
 
 #include "biomedq/slurm.h"
@@ -64,21 +65,30 @@ TEST(SlurmPlan, FreshSweepOnePrepareJobPerTypeOneArrayAFinalJob) {
     const auto& array = plan->arrays[0];
     EXPECT_EQ(array.cells, (std::vector<std::size_t>{0, 1, 2, 3, 4, 5}));
     EXPECT_EQ(array.depends_on_names, (std::vector<std::string>{"prepare-2", "prepare-4"}));
-    // The array asks for its largest cell: the F16 one, from the memory estimate plus the margin.
+    // The array asks for its largest cell, each from its memory plus the margin. The F16 file exists
+    // (llama.cpp's simulation sizes it), the quantized ones not yet (the formula from the source):
+    // on the tiny model the formula's compute buffer can exceed the simulated one, so the largest is
+    // whichever cell it is.
     auto f16 = cell_job_request(spec, (*cells)[0], options_for(spec));
     auto q4 = cell_job_request(spec, (*cells)[4], options_for(spec));
     ASSERT_TRUE(f16.ok() && q4.ok());
     auto memory = estimate_cell_memory(spec, (*cells)[0]);
     ASSERT_TRUE(memory.ok());
+    EXPECT_EQ(memory->source, "simulation");
     const std::uint64_t mib = 1ull << 20;
     EXPECT_EQ(f16->bytes_memory, (memory->estimate.bytes_total() + kBytesProcessMargin + mib - 1) / mib * mib);
-    EXPECT_LT(q4->bytes_memory, f16->bytes_memory);
-    EXPECT_EQ(array.request.bytes_memory, f16->bytes_memory);
+    std::uint64_t largest = 0;
+    for (const auto& cell : *cells) {
+        auto r = cell_job_request(spec, cell, options_for(spec));
+        ASSERT_TRUE(r.ok());
+        largest = std::max(largest, r->bytes_memory);
+    }
+    EXPECT_EQ(array.request.bytes_memory, largest);
     const std::string s = array.script;
     EXPECT_EQ(s.rfind("#!/bin/bash\n", 0), 0u);
     EXPECT_NE(s.find("#SBATCH --array=0-5%2\n"), std::string::npos) << s;
     EXPECT_NE(s.find("#SBATCH --partition=debug\n"), std::string::npos);
-    EXPECT_NE(s.find("#SBATCH --mem=" + std::to_string(f16->bytes_memory / mib) + "M\n"), std::string::npos) << s;
+    EXPECT_NE(s.find("#SBATCH --mem=" + std::to_string(largest / mib) + "M\n"), std::string::npos) << s;
     EXPECT_EQ(s.find("--gres"), std::string::npos);  // CPU cells ask for no GPU
     EXPECT_NE(s.find("#SBATCH --chdir=/work/x\n"), std::string::npos);
     EXPECT_NE(s.find("#SBATCH --qos=high\n#SBATCH --exclusive\n"), std::string::npos) << s;

@@ -1,0 +1,93 @@
+// Catalog shapes sized by llama.cpp (issue 15): a zero-weight sparse file of the shape is
+// synthesized, simulated, deleted, and the answer cached per pinned llama.cpp version.
+#include "runner/catalog_memory.h"
+
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+
+#include "biomedq/build_info.h"
+#include "support/paths.h"
+
+namespace biomedq::runner {
+namespace {
+
+const ModelShape& shape_named(const std::string& id) {
+    for (const auto& s : model_catalog()) {
+        if (s.id == id) return s;
+    }
+    ADD_FAILURE() << "no shape " << id;
+    return model_catalog().front();
+}
+
+class CatalogMemory : public ::testing::Test {
+protected:
+    void SetUp() override {
+        dir_ = test::make_temp_dir("catalog-memory");
+        ASSERT_EQ(setenv("BIOMEDQ_CACHE", dir_.c_str(), 1), 0);
+    }
+    void TearDown() override {
+        unsetenv("BIOMEDQ_CACHE");
+        if (!HasFailure()) std::filesystem::remove_all(dir_);
+    }
+    std::filesystem::path vocab_dir() const {
+        return std::filesystem::path(build_info::kLlamaSrcDir) / "models";
+    }
+    std::filesystem::path dir_;
+};
+
+TEST_F(CatalogMemory, SimulatedOnceThenReadFromTheCacheOfThePinnedVersion) {
+    const ModelShape& tiny = shape_named("tiny");
+    MemoryRequest request;
+    request.ctx_per_seq = 512;
+    request.n_gpu_layers = -1;
+    auto first = simulate_catalog_shape(tiny, request, vocab_dir());
+    ASSERT_TRUE(first.ok()) << first.error().message;
+    EXPECT_FALSE(first->cached);
+    EXPECT_EQ(first->cache_file.parent_path(),
+              dir_ / (std::string("catalog-") + build_info::kLlamaCppTag));
+    EXPECT_TRUE(std::filesystem::exists(first->cache_file));
+    // tiny: 2 layers x 512 cells x (K + V) x 2 KV heads x 64 x 2 bytes, all of it on the (virtual)
+    // GPU.
+    EXPECT_EQ(first->f16.bytes_kv, 2ull * 512 * 2 * 2 * 64 * 2);
+    EXPECT_EQ(first->f16.bytes_kv_gpu, first->f16.bytes_kv);
+    EXPECT_GT(first->f16.bytes_compute, 0u);
+    // The token embeddings stay on the host; every other F16 weight is counted on the GPU.
+    const ModelInfo f16 = model_info_for_shape(tiny, *find_quant_type("f16"));
+    EXPECT_EQ(first->f16.bytes_weights_host, f16.bytes_token_embd);
+    EXPECT_GE(first->f16.bytes_weights_gpu + first->f16.bytes_weights_host, f16.bytes_tensors);
+    // No synthesized file is left behind: only the answer.
+    std::size_t n_files = 0;
+    for (const auto& e : std::filesystem::directory_iterator(first->cache_file.parent_path())) {
+        EXPECT_EQ(e.path().extension(), ".json") << e.path();
+        ++n_files;
+    }
+    EXPECT_EQ(n_files, 1u);
+
+    auto again = simulate_catalog_shape(tiny, request, vocab_dir());
+    ASSERT_TRUE(again.ok()) << again.error().message;
+    EXPECT_TRUE(again->cached);
+    EXPECT_EQ(again->f16.bytes_kv, first->f16.bytes_kv);
+    EXPECT_EQ(again->f16.bytes_compute, first->f16.bytes_compute);
+    EXPECT_EQ(again->f16.bytes_weights_gpu, first->f16.bytes_weights_gpu);
+
+    // Another context is another entry.
+    request.ctx_per_seq = 1024;
+    auto longer = simulate_catalog_shape(tiny, request, vocab_dir());
+    ASSERT_TRUE(longer.ok()) << longer.error().message;
+    EXPECT_FALSE(longer->cached);
+    EXPECT_EQ(longer->f16.bytes_kv, 2 * first->f16.bytes_kv);
+}
+
+TEST_F(CatalogMemory, ArchitecturesSynthCannotWriteAreRefusedAsValues) {
+    MemoryRequest request;
+    auto gemma = simulate_catalog_shape(shape_named("gemma-2-9b"), request, vocab_dir());
+    ASSERT_FALSE(gemma.ok());
+    EXPECT_EQ(gemma.error().code, ErrorCode::kUnsupported);
+    auto no_vocab = simulate_catalog_shape(shape_named("tiny"), request, dir_ / "nowhere");
+    ASSERT_FALSE(no_vocab.ok());
+    EXPECT_EQ(no_vocab.error().code, ErrorCode::kNotFound);
+}
+
+}  // namespace
+}  // namespace biomedq::runner
