@@ -232,8 +232,9 @@ int run_info(const InfoArgs& args) {
                 m.n_layer, m.n_embd, m.n_ff, m.n_head, m.n_head_kv, m.head_dim_k, m.n_vocab,
                 m.tied_embeddings ? ", tied embeddings" : "");
     std::printf("\nmemory for %u sequence(s) x %u tokens (llama.cpp n_ctx %u, %u per sequence), "
-                "%d GPU layer(s), flash attention %s:\n",
-                args.parallel, args.ctx, e.n_ctx_total, e.n_ctx_seq, args.gpu_layers,
+                "%s, flash attention %s:\n",
+                args.parallel, args.ctx, e.n_ctx_total, e.n_ctx_seq,
+                args.gpu_layers < 0 ? "all layers on the GPU" : (std::to_string(args.gpu_layers) + " GPU layer(s)").c_str(),
                 request.flash_attn ? "auto" : "off");
     if (answer.simulation) {
         std::printf("  source: %s (%.0f ms, no weights read)\n", source.c_str(),

@@ -9,17 +9,6 @@ namespace {
 // Slots: class_counts.h, then correct = first_free_slot(K).
 std::size_t correct_slot(std::size_t n_classes) { return first_free_slot(n_classes); }
 
-Status check_single_gold_label(const std::string& name, const std::vector<Gold>& gold) {
-    for (std::size_t i = 0; i < gold.size(); ++i) {
-        if (gold[i].labels.size() != 1) {
-            return make_error(ErrorCode::kInvalidArgument,
-                              name + ": gold example #" + std::to_string(i) + " has " +
-                                  std::to_string(gold[i].labels.size()) +
-                                  " labels; single-label metrics expect exactly 1");
-        }
-    }
-    return Status::success();
-}
 
 struct ConfusionCounts {
     LabelIndex index;
@@ -49,6 +38,18 @@ Result<ConfusionCounts> count_confusions(const std::string& name, const std::vec
 }
 
 }  // namespace
+
+Status check_single_gold_label(const std::string& name, const std::vector<Gold>& gold) {
+    for (std::size_t i = 0; i < gold.size(); ++i) {
+        if (gold[i].labels.size() != 1) {
+            return make_error(ErrorCode::kInvalidArgument,
+                              name + ": gold example #" + std::to_string(i) + " has " +
+                                  std::to_string(gold[i].labels.size()) +
+                                  " labels; single-label metrics expect exactly 1");
+        }
+    }
+    return Status::success();
+}
 
 std::optional<std::string> predicted_class(const Prediction& pred) {
     if (!pred.valid || pred.labels.size() != 1) return std::nullopt;

@@ -31,6 +31,9 @@ namespace biomedq::metrics {
 
 enum class SingleLabelMetric { kAccuracy, kMacroF1, kMicroF1Positive };
 
+// kInvalidArgument naming metric `name` and the example when a gold example has not exactly one label.
+Status check_single_gold_label(const std::string& name, const std::vector<Gold>& gold);
+
 // The class a prediction names, or nullopt when it predicts nothing (see above).
 std::optional<std::string> predicted_class(const Prediction& pred);
 

@@ -20,14 +20,9 @@ Result<MetricDefinition> make_stray_class_metric(const std::string& name, StrayC
     auto index_of = [&](const std::string& label) {
         return slot.emplace(label, slot.size()).first->second;
     };
+    BIOMEDQ_TRY(check_single_gold_label(name, gold));
     std::vector<std::pair<std::size_t, std::size_t>> pairs;  // (gold class, predicted class)
     for (std::size_t i = 0; i < gold.size(); ++i) {
-        if (gold[i].labels.size() != 1) {
-            return make_error(ErrorCode::kInvalidArgument,
-                              name + ": gold example #" + std::to_string(i) + " has " +
-                                  std::to_string(gold[i].labels.size()) +
-                                  " labels; single-label metrics expect exactly 1");
-        }
         const std::size_t g = index_of(gold[i].labels.front());
         pairs.emplace_back(g, index_of(stray_class_of(pred[i])));
     }

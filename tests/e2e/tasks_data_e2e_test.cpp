@@ -25,8 +25,8 @@ std::string slurp(const std::filesystem::path& path) {
     return s.str();
 }
 
-const std::vector<std::string> kShipped = {"bc5cdr-chem", "chemprot", "ddi",          "hoc",
-                                           "litcovid",    "medqa",    "ncbi-disease", "pubmedqa"};
+const std::vector<std::string> kShipped = {"bc5cdr-chem", "chemprot", "ddi",          "hoc",     "litcovid",
+                                           "medqa",       "medqa5",   "ncbi-disease", "pubmedqa"};
 
 class TasksDataE2E : public ::testing::Test {
 protected:
@@ -64,7 +64,7 @@ TEST_F(TasksDataE2E, CheckDataNamesWhatIsMissingAndExitsOne) {
     const auto lines = lines_of(r.out);
     ASSERT_EQ(lines.size(), kShipped.size()) << r.out;
     const auto d = data.string();
-    EXPECT_EQ(lines[7], "pubmedqa       ok      found: test; missing: dev (" + d +
+    EXPECT_EQ(lines[8], "pubmedqa       ok      found: test; missing: dev (" + d +
                             "/PubMedQA/dev.tsv); sample200 (" + d +
                             "/PubMedQA/pubmedqa-sample200.tsv); train (" + d +
                             "/PubMedQA/train.tsv)");
@@ -73,8 +73,8 @@ TEST_F(TasksDataE2E, CheckDataNamesWhatIsMissingAndExitsOne) {
                              0),
               0u)
         << lines[5];
-    EXPECT_EQ(r.err, "biomedq: 7 of 8 tasks lack their test split under " + d +
-                         ": bc5cdr-chem, chemprot, ddi, hoc, litcovid, medqa, ncbi-disease (README "
+    EXPECT_EQ(r.err, "biomedq: 8 of 9 tasks lack their test split under " + d +
+                         ": bc5cdr-chem, chemprot, ddi, hoc, litcovid, medqa, medqa5, ncbi-disease (README "
                          "\"Getting the "
                          "data\" says where to obtain them; or pass --data-dir)\n");
 }
@@ -96,7 +96,7 @@ TEST_F(TasksDataE2E, TasksDirAddsToTheShippedTasksAndSaysWhichItOverrides) {
     }
     EXPECT_EQ(names,
               (std::vector<std::string>{"bc5cdr-chem", "chemprot", "ddi", "hoc", "litcovid",
-                                        "medqa", "my-pubmedqa", "ncbi-disease", "pubmedqa"}));
+                                        "medqa", "medqa5", "my-pubmedqa", "ncbi-disease", "pubmedqa"}));
     for (const auto& t : listed) {
         if (t["name"] == "ddi") {
             EXPECT_EQ(t["file"], (mine / "ddi.yaml").string());

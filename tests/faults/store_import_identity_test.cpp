@@ -65,8 +65,8 @@ TEST(StoreImportIdentity, AnotherPathASymlinkOrACopyIsOneRunInTheStoreAndTheRepo
     const std::string csv = read_text(dir / "report" / "results.csv");
     EXPECT_EQ(count(csv, "\n"), 2u) << csv;  // the header and one row
     const std::string md = read_text(dir / "report" / "report.md");
-    EXPECT_EQ(count(md, "| invented-model | Q8_0 | zero-shot |"), 2u)
-        << md;  // pubmedqa table, memory table
+    EXPECT_EQ(count(md, "| invented-model | Q8_0 | zero-shot |"), 3u)
+        << md;  // summary table, pubmedqa table, memory table: one row each
 }
 
 // Waits for every pid, up to a deadline (then kills what is left): exit codes in pid order.
