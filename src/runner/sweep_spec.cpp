@@ -133,7 +133,8 @@ Status read_fidelity(const SpecReader& r, const YAML::Node& node, SweepSpec& spe
     return Status::success();
 }
 
-Status check_tasks(const SpecReader& r, const YAML::Node& node, const SweepSpec& spec) {
+// The named tasks' configurations, in spec.tasks order.
+Result<std::vector<TaskConfig>> check_tasks(const SpecReader& r, const YAML::Node& node, const SweepSpec& spec) {
     const std::filesystem::path dir = spec.tasks_dir.empty() ? default_tasks_dir() : std::filesystem::path(spec.tasks_dir);
     BIOMEDQ_ASSIGN(auto catalog, load_tasks(dir, spec.protocol));
     const auto& configs = catalog.tasks;
@@ -147,10 +148,15 @@ Status check_tasks(const SpecReader& r, const YAML::Node& node, const SweepSpec&
                                "; known: " + join_names(names));
         }
     }
-    return Status::success();
+    std::vector<TaskConfig> selected;
+    for (const auto& name : spec.tasks) {
+        selected.push_back(*std::find_if(configs.begin(), configs.end(), [&](const TaskConfig& c) { return c.name == name; }));
+    }
+    return selected;
 }
 
-Status check_prompts(const SpecReader& r, const YAML::Node& node, const SweepSpec& spec) {
+Status check_prompts(const SpecReader& r, const YAML::Node& node, const SweepSpec& spec,
+                     const std::vector<TaskConfig>& tasks) {
     for (std::size_t i = 0; i < spec.prompts.size(); ++i) {
         RunConfig probe;
         probe.prompt = spec.prompts[i];
@@ -159,13 +165,16 @@ Status check_prompts(const SpecReader& r, const YAML::Node& node, const SweepSpe
             const YAML::Node& at = node.IsSequence() ? node[i] : node;
             return r.error(at, "prompts[" + std::to_string(i) + "]", checked.error().message);
         }
-        // A published protocol runs only the prompts it published (its prompt files).
+        // A published protocol's task runs only the prompts it has files for (prompt.files).
         const std::string& p = spec.prompts[i];
-        if (spec.protocol != "biomedq" && p != "zero-shot" && p != "few-shot:1" && p != "few-shot:5") {
+        for (const auto& task : tasks) {
+            if (task.prompt.files.empty() || task.prompt.files.count(p)) continue;
+            std::vector<std::string> published;
+            for (const auto& [method, file] : task.prompt.files) published.push_back(method);
             const YAML::Node& at = node.IsSequence() ? node[i] : node;
             return r.error(at, "prompts[" + std::to_string(i) + "]",
-                           "protocol " + spec.protocol + " publishes zero-shot, few-shot:1 and few-shot:5 prompts, not \"" +
-                               p + "\"");
+                           task.name + ": protocol " + task.protocol + " publishes no \"" + p + "\" prompt; published: " +
+                               join_names(published));
         }
     }
     return Status::success();
@@ -265,10 +274,10 @@ Result<SweepSpec> parse_sweep_yaml(const std::string& text, const std::filesyste
         }
         if (!root["tasks"]) return r.error(root, "tasks", "missing (e.g. [pubmedqa, ddi])");
         BIOMEDQ_ASSIGN(spec.tasks, r.string_list(root["tasks"], "tasks"));
-        BIOMEDQ_TRY(check_tasks(r, root["tasks"], spec));
+        BIOMEDQ_ASSIGN(const auto task_configs, check_tasks(r, root["tasks"], spec));
         if (root["prompts"]) {
             BIOMEDQ_ASSIGN(spec.prompts, r.string_list(root["prompts"], "prompts"));
-            BIOMEDQ_TRY(check_prompts(r, root["prompts"], spec));
+            BIOMEDQ_TRY(check_prompts(r, root["prompts"], spec, task_configs));
         }
     } catch (const YAML::Exception& e) {
         return make_error(ErrorCode::kParse, file.string() + ":" + std::to_string(e.mark.line + 1) + ": " + e.msg);

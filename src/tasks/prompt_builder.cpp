@@ -110,10 +110,11 @@ std::string json_list(const std::vector<std::string>& items) {
 BuiltPrompt published_prompt(const TaskConfig& task, const Example& example, const PromptOptions& options) {
     std::string text = task.prompt.published_text;
     const std::string input = input_of(task, example);
-    for (const std::string marker : {"{Input}", "{INPUT}"}) {
-        for (std::size_t at = text.find(marker); at != std::string::npos; at = text.find(marker, at + input.size())) {
-            text.replace(at, marker.size(), input);
-        }
+    // Each file uses one spelling (load_published_prompt checked there is one); the input itself may
+    // hold either, and is never searched again.
+    const std::string marker = text.find("{Input}") != std::string::npos ? "{Input}" : "{INPUT}";
+    for (std::size_t at = text.find(marker); at != std::string::npos; at = text.find(marker, at + input.size())) {
+        text.replace(at, marker.size(), input);
     }
     BuiltPrompt prompt;
     prompt.messages = {{"user", text}};

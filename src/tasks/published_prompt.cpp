@@ -1,5 +1,7 @@
 // A published protocol's prompt files (tasks/protocols/<name>/*.yaml point at them under the data dir):
 // reading them as their authors' code read them, and putting one example into them.
+#include <algorithm>
+
 #include "biomedq/task.h"
 #include "core/file_io.h"
 #include "tasks/did_you_mean.h"
@@ -7,14 +9,15 @@
 namespace biomedq {
 
 const std::vector<std::string>& known_protocols() {
-    static const std::vector<std::string> names = {"biomedq", "chen2025"};
+    static const std::vector<std::string> names = {"biomedq", "chen2025"};  // biomedq's own first
     return names;
 }
 
 Result<std::filesystem::path> protocol_tasks_dir(const std::filesystem::path& tasks_dir,
                                                  const std::string& protocol) {
-    if (protocol == "biomedq") return tasks_dir;
-    if (protocol == "chen2025") return tasks_dir / "protocols" / protocol;
+    const auto& known = known_protocols();
+    if (protocol == known.front()) return tasks_dir;
+    if (std::find(known.begin(), known.end(), protocol) != known.end()) return tasks_dir / "protocols" / protocol;
     return make_error(ErrorCode::kInvalidArgument,
                       "--protocol " + protocol + ": unknown protocol" +
                           tasks::did_you_mean(protocol, known_protocols()) +

@@ -127,10 +127,14 @@ std::optional<ValidationIssue> check_prompt(const TaskConfig& task) {
         return ValidationIssue{"protocol", "prompt.files are a published protocol's prompts: name the "
                                            "protocol (e.g. protocol: chen2025)"};
     }
-    if (!task.protocol.empty() && task.protocol != "chen2025") {
-        return ValidationIssue{"protocol", "unknown protocol \"" + task.protocol + "\"; known: chen2025"};
+    // A task of biomedq's own protocol leaves the field out; only published protocols are named.
+    const std::vector<std::string> published(known_protocols().begin() + 1, known_protocols().end());
+    if (!task.protocol.empty() && !contains(published, task.protocol)) {
+        return ValidationIssue{"protocol", "unknown protocol \"" + task.protocol + "\"" +
+                                               did_you_mean(task.protocol, published) +
+                                               "; known: " + join_names(published)};
     }
-    for (const auto& [metric, published] : task.published_metric_names) {
+    for (const auto& [metric, name] : task.published_metric_names) {
         if (!contains(task.metrics, metric)) {
             return ValidationIssue{"published_metric_names." + metric, "not among the task's metrics"};
         }

@@ -46,8 +46,8 @@ TEST_F(SweepProtocolTest, UnknownProtocolAndUnpublishedPromptsNameLineAndField) 
         << unknown.error().message;
     auto cot = parse("protocol: chen2025\nprompts: [zero-shot, cot]\n");
     ASSERT_FALSE(cot.ok());
-    EXPECT_EQ(cot.error().message, file + ":6: field \"prompts[1]\": protocol chen2025 publishes zero-shot, few-shot:1 "
-                                          "and few-shot:5 prompts, not \"cot\"");
+    EXPECT_EQ(cot.error().message, file + ":6: field \"prompts[1]\": pubmedqa: protocol chen2025 publishes no \"cot\" "
+                                          "prompt; published: few-shot:1, few-shot:5, zero-shot");
 }
 
 }  // namespace
