@@ -178,6 +178,12 @@ struct RecommendOptions {
     // library reads no model). Each type then gets that KV cache and compute buffer plus its own
     // weights. Unset, or nullopt for a shape: the formula, labelled "estimate".
     std::function<std::optional<MemoryEstimate>(const ModelShape& shape, std::uint32_t ctx)> catalog_memory;
+    // GPU bytes of `source_path` quantized to `quant_type` at `ctx`, for the types a model was not
+    // measured in (from the full-precision source file, when it is still on disk). The CLI supplies
+    // the sweep planner's estimate; unset, unmeasured types get no estimate (the report library reads
+    // no model).
+    std::function<Result<std::uint64_t>(const std::string& source_path, const std::string& quant_type, int ctx)>
+        estimate_memory;
     int bootstrap_resamples = 1000;
     std::uint64_t seed = 1234;
 };

@@ -13,57 +13,47 @@
 
 #include <nlohmann/json.hpp>
 
+#include "biomedq/record.h"
 #include "biomedq/result.h"
 
 namespace biomedq {
 
-// Everything a run depends on, with defaults in one place. Fields that only change speed
-// (parallel, gpu_layers, threads) are left out of the configuration hash, so a resumed run may change
-// them; everything that can change an answer is in it. `parallel` is the exception that proves the
-// rule: which sequences share a batch can flip a near-tied greedy choice, so the resolved value is
-// recorded in config.json ("batch_shape") and a resume reuses it (README "Greedy determinism").
-struct RunConfig {
+// Which backend answers: an in-process model file, or OpenAI-compatible servers. Speed-only
+// settings (gpu_layers, threads) live here too: they never change the run's identity.
+struct BackendSpec {
     std::string model_path;
-    std::vector<std::string> tasks = {"bc5cdr-chem", "ncbi-disease", "chemprot", "ddi",
-                                      "hoc",         "litcovid",     "medqa",    "pubmedqa"};
-    // Benchmark protocol: "biomedq" (its own prompts and metrics) or "chen2025" (the published prompt
-    // files, parsers and metrics of Chen et al. 2025; prompt zero-shot, few-shot:1 or few-shot:5).
-    std::string protocol = "biomedq";
-    std::string prompt = "zero-shot";  // zero-shot | few-shot:K | cot | cot:K (K shots before CoT)
-    std::string shot_selection = "random";  // random | nearest
-    bool constrained = false;
-    std::string subset = "sample200";  // sample200 | all (the full test split)
-    int limit = 0;                     // first N examples of each task; 0 = all
-    std::uint64_t seed = 1234;
-    std::string mc_mode = "generate";  // generate | loglik (multiple-choice tasks only)
-    bool chat = true;                  // render with the model's chat template
-    int max_tokens = 0;                // cap on generated tokens per example; 0 = the task's own
-    int ctx = 4096;                    // tokens per sequence
-    std::string kv_type = "f16";       // KV cache type (kv_cache_type_names()); changes answers slightly
     int gpu_layers = -1;
-    std::string parallel = "auto";  // a number or "auto"
     int threads = 0;
-    int bootstrap_resamples = 1000;
-    std::string data_dir;   // empty: the default data dir
-    std::string tasks_dir;  // empty: the shipped tasks/
-    std::string out_dir;
+    std::vector<std::string> rpc_servers;  // llama.cpp rpc-server host:port list (in-process backend)
     // Server backends (OpenAI-compatible): when non-empty, requests go to these endpoints instead of an
     // in-process model; model_path may then be empty.
     std::vector<std::string> endpoints;
-    std::string model_name;         // the model name the servers expect
-    int endpoint_concurrency = 8;   // requests in flight per endpoint
+    std::string model_name;        // the model name the servers expect
+    int endpoint_concurrency = 8;  // requests in flight per endpoint
     double request_timeout_s = 600;
     // Every endpoint unreachable this long stops the run (non-zero exit, results.json incomplete)
     // instead of recording the unanswered examples; rerunning finishes them.
     double endpoint_outage_timeout_s = 120;
-    bool allow_remote = false;      // permit endpoints / RPC servers outside loopback and private nets
-    std::vector<std::string> rpc_servers;  // llama.cpp rpc-server host:port list (in-process backend)
+    bool allow_remote = false;  // permit endpoints / RPC servers outside loopback and private nets
+};
+
+// How this invocation runs, beside what it evaluates. `parallel` is recorded in config.json
+// ("batch_shape") and reused on resume: which sequences share a batch can flip a near-tied greedy
+// choice (README "Greedy determinism").
+struct RunOptions {
+    std::string parallel = "auto";  // a number or "auto"
+    int bootstrap_resamples = 1000;
+    std::string data_dir;   // empty: the default data dir
+    std::string tasks_dir;  // empty: the shipped tasks/
+    std::string out_dir;
     bool progress = true;
     bool verbose = false;
 };
 
-// The parts of a RunConfig that determine results, as JSON (written to config.json).
-nlohmann::json run_config_identity(const RunConfig& config);
+// Everything an eval invocation takes, by role: the EvalSpec (biomedq/record.h) is what changes
+// answers and is the run's identity; the rest picks the backend and how it runs. Defaults live in
+// the three declarations.
+struct RunConfig : EvalSpec, BackendSpec, RunOptions {};
 
 // Outcome of one eval invocation.
 struct RunOutcome {

@@ -26,6 +26,7 @@
 #include <nlohmann/json.hpp>
 
 #include "biomedq/quant.h"
+#include "biomedq/record.h"
 #include "biomedq/result.h"
 #include "biomedq/runner.h"
 
@@ -37,22 +38,17 @@ struct SweepModel {
 };
 
 // sweep.yaml, with defaults in one place. Relative paths are relative to the YAML file's folder.
-struct SweepSpec {
+// A sweep evaluates every cell with the same EvalSpec (every eval option: protocol, shots, mc_mode,
+// chat, max_tokens, ctx, kv_type, ...; sweep.yaml spells them as config.json does) except the
+// prompt, which varies per cell (`prompts`; the inherited `prompt` is unused).
+struct SweepSpec : EvalSpec {
     std::filesystem::path file;     // the YAML it was read from (for messages)
     std::filesystem::path out_dir;  // "out"; default: <yaml folder>/<yaml stem>
     std::vector<SweepModel> models;
     std::vector<std::string> quant_types;  // lower-case llama.cpp names
-    std::vector<std::string> tasks;
     std::vector<std::string> prompts = {"zero-shot"};
-    std::string protocol = "biomedq";  // every cell's --protocol (biomedq | chen2025)
-    std::string subset = "sample200";
-    int limit = 0;
-    std::uint64_t seed = 1234;
-    int ctx = 4096;
-    std::string kv_type = "f16";  // KV cache type of every cell
     std::string parallel = "auto";
     int gpu_layers = -1;
-    bool constrained = false;
     int bootstrap_resamples = 1000;
     std::string data_dir;   // empty: the default data dir
     std::string tasks_dir;  // empty: the shipped tasks/
@@ -110,6 +106,10 @@ Result<CellMemory> cell_memory_at(const SweepCell& cell, const MemoryRequest& re
 // What eval's `--parallel auto` would choose for the cell on a GPU of `budget_bytes` (kMemoryHeadroom
 // of it, powers of two up to 64), each count sized by cell_memory_at; 0 when not one sequence fits.
 Result<int> cell_parallel_within(const SweepSpec& spec, const SweepCell& cell, std::uint64_t budget_bytes);
+// GPU bytes (weights, KV, compute; one sequence of `ctx`) of the model at `source_path` quantized to
+// `quant_type`, without quantizing it: recommend's estimate for types a model was not run in.
+Result<std::uint64_t> estimate_quantized_gpu_bytes(const std::string& source_path, const std::string& quant_type,
+                                                   int ctx);
 // The request estimate_cell_memory sizes: the sweep's ctx, parallel (1 for auto), GPU layers, KV type.
 MemoryRequest cell_memory_request(const SweepSpec& spec);
 
@@ -141,27 +141,6 @@ RunConfig cell_run_config(const SweepSpec& spec, const SweepCell& cell);
 // True when the cell's results.json exists, was made with this cell's configuration, and every task
 // is complete.
 bool cell_finished(const SweepSpec& spec, const SweepCell& cell);
-
-// Fidelity of one quantized model against its full-precision source, as cached by the sweep (JSON
-// next to the quantized file and fidelity.json in each of its run directories) and stored by the store.
-struct QuantFidelity {
-    std::string source_sha256;
-    std::string model_sha256;
-    std::string quant_type;  // lower case
-    std::string text_sha256;       // of the text given to measure_fidelity
-    std::string text_description;  // e.g. "pubmedqa/sample200 + ddi/sample200, up to 4096 tokens"
-    int ctx = 0;
-    std::uint64_t n_tokens = 0;  // positions compared
-    std::uint64_t n_chunks = 0;
-    double kl_mean = 0.0, kl_mean_se = 0.0, kl_median = 0.0, kl_p99 = 0.0, kl_max = 0.0;  // nats per token
-    double top1_agreement = 0.0, top1_se = 0.0;  // fraction in [0, 1]
-    double ppl_ratio = 0.0, ppl_ratio_se = 0.0;
-    std::string measured_at;  // UTC ISO 8601
-};
-
-nlohmann::json quant_fidelity_to_json(const QuantFidelity& fidelity);
-// Errors: kParse naming `where` and the missing or mistyped field.
-Result<QuantFidelity> quant_fidelity_from_json(const nlohmann::json& j, const std::string& where);
 
 // Where a cell's fidelity for text `text_sha256` is cached: <quantized stem>.fidelity-<sha[:12]>.json.
 std::filesystem::path fidelity_cache_path(const SweepCell& cell, const std::string& text_sha256);

@@ -6,6 +6,7 @@
 #include "biomedq/engine.h"
 #include "biomedq/runner.h"
 #include "cli/command.h"
+#include "cli/spec_flags.h"
 #include "core/did_you_mean.h"
 #include "cli/interrupt.h"
 #include "core/file_io.h"
@@ -52,25 +53,8 @@ void add_eval_command(CLI::App& app, CommandRun& chosen) {
     sub->add_option("-m,--model", c->model_path, "Model file (GGUF); not needed with --endpoint");
     sub->add_option("--tasks", *tasks, "Comma-separated task names (see `biomedq tasks`), or all: the 8 benchmarks")
         ->default_str("all");
-    sub->add_option("--protocol", c->protocol,
-                    "biomedq (its own prompts and metrics) | chen2025 (the published prompt files, reply formats "
-                    "and metrics of Chen et al. 2025, read from the data dir; --prompt zero-shot, few-shot:1 or "
-                    "few-shot:5)")
-        ->capture_default_str();
-    sub->add_option("--prompt", c->prompt, "zero-shot | few-shot:K | cot | cot:K")->capture_default_str();
-    sub->add_option("--shots", c->shot_selection, "Few-shot selection: random | nearest")->capture_default_str();
-    sub->add_flag("--constrained", c->constrained, "Constrain answers with a grammar built from the task's labels");
-    sub->add_option("--subset", c->subset, "sample200 | all")->capture_default_str();
-    sub->add_option("--limit", c->limit, "First N examples per task (0: all)")->capture_default_str();
-    sub->add_option("--seed", c->seed, "Seed for shots, sampling and bootstrap")->capture_default_str();
-    sub->add_option("--mc-mode", c->mc_mode, "Multiple-choice scoring: generate | loglik")->capture_default_str();
-    sub->add_option("--max-tokens", c->max_tokens, "Cap on generated tokens per example (0: each task's own)")->capture_default_str();
+    add_spec_flags(*sub, *c);
     sub->add_option("--gpu-layers", c->gpu_layers, "Layers on the GPU, also -ngl (-1: all)")->capture_default_str();
-    sub->add_option("--ctx", c->ctx, "Context tokens per sequence")->capture_default_str();
-    sub->add_option("--kv-type", c->kv_type,
-                    "KV cache type: " + join_names(kv_cache_type_names()) +
-                        " (quantized types shrink the cache, change answers slightly and need flash attention)")
-        ->capture_default_str();
     sub->add_option("--parallel", c->parallel, "Sequences decoded together, or auto (largest that fits)")->capture_default_str();
     sub->add_option("--threads", c->threads, "CPU threads (0: every CPU this process may use; BIOMEDQ_THREADS overrides)")->capture_default_str();
     sub->add_option("--bootstrap", c->bootstrap_resamples, "Bootstrap resamples for CIs")->capture_default_str();
@@ -96,11 +80,10 @@ void add_eval_command(CLI::App& app, CommandRun& chosen) {
     sub->add_option("--rpc", *rpc,
                     "Comma-separated host:port of llama.cpp rpc-server instances to offload layers to "
                     "(unauthenticated protocol: trusted networks only)");
-    auto flags = std::make_shared<std::pair<bool, bool>>(false, false);  // no-chat, quiet
-    sub->add_flag("--no-chat", flags->first, "Raw completion prompts instead of the model's chat template");
-    sub->add_flag("--quiet", flags->second, "No progress on stderr");
+    auto quiet = std::make_shared<bool>(false);
+    sub->add_flag("--quiet", *quiet, "No progress on stderr");
     sub->add_flag("--verbose", c->verbose, "Show llama.cpp's log");
-    sub->callback([c, tasks, flags, rpc, &chosen] {
+    sub->callback([c, tasks, quiet, rpc, &chosen] {
         if (c->model_path.empty() && c->endpoints.empty()) {
             throw CLI::RequiredError("--model (or --endpoint)");
         }
@@ -108,8 +91,7 @@ void add_eval_command(CLI::App& app, CommandRun& chosen) {
             throw CLI::ValidationError("--model", "give either --model or --endpoint, not both");
         }
         c->rpc_servers = split_commas(*rpc);
-        c->chat = !flags->first;
-        c->progress = !flags->second;
+        c->progress = !*quiet;
         chosen = [c, tasks] { return run_eval_command(*c, *tasks); };
     });
 }

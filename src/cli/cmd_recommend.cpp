@@ -6,6 +6,7 @@
 #include "biomedq/build_info.h"
 #include "biomedq/report.h"
 #include "biomedq/store.h"
+#include "biomedq/sweep.h"
 #include "cli/command.h"
 #include "runner/catalog_memory.h"
 
@@ -71,6 +72,7 @@ void add_recommend_command(CLI::App& app, CommandRun& chosen) {
             options.bytes_device_overhead = *overhead;
             options.tasks = args->tasks;
             if (options.catalog && !args->catalog_estimate) options.catalog_memory = simulated_catalog_memory;
+            options.estimate_memory = estimate_quantized_gpu_bytes;
             std::vector<StoredRun> runs;
             if (args->store.empty()) {
                 if (!options.catalog) {

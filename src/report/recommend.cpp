@@ -6,7 +6,6 @@
 #include <set>
 
 #include "biomedq/report.h"
-#include "biomedq/sweep.h"
 #include "report/reference_run.h"
 
 namespace biomedq {
@@ -90,23 +89,16 @@ void add_estimates(const std::vector<StoredRun>& runs, const RecommendOptions& o
         measured[r.model_name].insert(r.quant_type);
         if (r.full_precision() && std::filesystem::exists(r.model_path)) sources.emplace(r.model_name, &r);
     }
+    if (!options.estimate_memory) return;
     for (const auto& [model, source] : sources) {
-        SweepSpec spec;
-        spec.ctx = options.ctx;
-        spec.parallel = "1";
         for (const auto& type : options.estimate_types) {
             if (measured[model].count(type)) continue;
-            SweepCell cell;
-            cell.model_name = model;
-            cell.source_path = source->model_path;
-            cell.quant_type = type;
-            cell.model_path = "";  // never exists: estimate from the source
-            auto memory = estimate_cell_memory(spec, cell);
+            auto memory = options.estimate_memory(source->model_path, type, options.ctx);
             if (!memory.ok()) continue;  // an unreadable source only loses its estimates
             Candidate c;
             c.model = model;
             c.quant_type = type;
-            c.bytes_memory = memory->estimate.bytes_gpu();
+            c.bytes_memory = *memory;
             c.fits = c.bytes_memory <= options.bytes_gpu_budget;
             out.estimated.push_back(c);
         }

@@ -5,14 +5,9 @@
 #include "biomedq/runner.h"
 #include "runner/eval_plan.h"
 #include "runner/planned_samples.h"
-#include "runner/sample_log.h"
-#include "runner/sample_record.h"
+#include "runner/run_config_of.h"
 
 namespace biomedq {
-namespace runner {
-Result<nlohmann::json> read_json_file(const std::filesystem::path& path);
-Result<RunConfig> config_of_run(const nlohmann::json& results, const std::filesystem::path& run_dir);
-}  // namespace runner
 
 namespace {
 
@@ -26,10 +21,10 @@ bool same_answer(const Prediction& a, const Prediction& b) {
 
 Result<Comparison> compare_runs(const std::filesystem::path& run_a, const std::filesystem::path& run_b,
                                 int bootstrap_resamples, std::uint64_t seed) {
-    BIOMEDQ_ASSIGN(auto results_a, runner::read_json_file(run_a / "results.json"));
-    BIOMEDQ_ASSIGN(auto results_b, runner::read_json_file(run_b / "results.json"));
-    const std::string protocol_a = results_a.value("protocol", std::string("biomedq"));
-    const std::string protocol_b = results_b.value("protocol", std::string("biomedq"));
+    BIOMEDQ_ASSIGN(const RunRecord results_a, read_run_record(run_a));
+    BIOMEDQ_ASSIGN(const RunRecord results_b, read_run_record(run_b));
+    const std::string& protocol_a = results_a.protocol();
+    const std::string& protocol_b = results_b.protocol();
     if (protocol_a != protocol_b) {
         // Different prompts, reply formats and metric definitions: a difference would measure the
         // protocols, not the models.
@@ -38,11 +33,10 @@ Result<Comparison> compare_runs(const std::filesystem::path& run_a, const std::f
                                       "compare runs of one protocol",
                                       run_a.string(), protocol_a, run_b.string(), protocol_b));
     }
-    BIOMEDQ_ASSIGN(RunConfig config, runner::config_of_run(results_a, run_a));
-    BIOMEDQ_ASSIGN(runner::EvalPlan plan, runner::plan_eval(config));
+    BIOMEDQ_ASSIGN(runner::EvalPlan plan, runner::plan_eval(runner::config_of_run(results_a, run_a)));
     // Each example once per run (a repeated record would be paired twice); records outside run A's
     // plan cannot be paired anyway.
-    std::vector<nlohmann::json> records_a, records_b;
+    std::vector<SampleRecord> records_a, records_b;
     for (const auto& [run, records] : {std::pair{&run_a, &records_a}, std::pair{&run_b, &records_b}}) {
         BIOMEDQ_ASSIGN(runner::PlannedSamples planned, runner::load_planned_samples(*run / "samples.jsonl", plan));
         for (auto& [task, task_records] : planned.by_task) {
@@ -51,8 +45,8 @@ Result<Comparison> compare_runs(const std::filesystem::path& run_a, const std::f
     }
 
     using Key = std::pair<std::string, std::string>;
-    std::map<Key, const nlohmann::json*> in_b;
-    for (const auto& r : records_b) in_b[{r["task"].get<std::string>(), r["id"].get<std::string>()}] = &r;
+    std::map<Key, const SampleRecord*> in_b;
+    for (const auto& r : records_b) in_b[{r.task, r.id}] = &r;
 
     Comparison out;
     out.json = {{"run_a", run_a.string()},
@@ -62,24 +56,21 @@ Result<Comparison> compare_runs(const std::filesystem::path& run_a, const std::f
     out.table = fmt::format("{:<14} {:<22} {:>8} {:>8} {:>9} {:>20} {:>8} {:>7} {:>6}  {}\n", "task", "metric", "A", "B",
                             "B-A", "95% CI", "p", "agree", "n", "B vs A");
     for (const auto& tp : plan.tasks) {
-        std::vector<std::pair<std::size_t, std::pair<const nlohmann::json*, const nlohmann::json*>>> paired;
+        std::vector<std::pair<std::size_t, std::pair<const SampleRecord*, const SampleRecord*>>> paired;
         for (const auto& r : records_a) {
-            if (r["task"] != tp.task.name) continue;
-            auto found = in_b.find({tp.task.name, r["id"].get<std::string>()});
-            if (found != in_b.end()) paired.push_back({r.value("index", std::size_t{0}), {&r, found->second}});
+            if (r.task != tp.task.name) continue;
+            auto found = in_b.find({tp.task.name, r.id});
+            if (found != in_b.end()) paired.push_back({r.index, {&r, found->second}});
         }
         std::sort(paired.begin(), paired.end(), [](const auto& x, const auto& y) { return x.first < y.first; });
         std::vector<Gold> gold;
         std::vector<Prediction> pa, pb;
         std::size_t agree = 0;
         for (const auto& [index, pair] : paired) {
-            BIOMEDQ_ASSIGN(Gold g, runner::gold_from_json(pair.first->at("gold")));
-            BIOMEDQ_ASSIGN(Prediction a, runner::prediction_from_json(pair.first->at("parsed")));
-            BIOMEDQ_ASSIGN(Prediction b, runner::prediction_from_json(pair.second->at("parsed")));
-            if (same_answer(a, b)) ++agree;
-            gold.push_back(std::move(g));
-            pa.push_back(std::move(a));
-            pb.push_back(std::move(b));
+            if (same_answer(pair.first->parsed, pair.second->parsed)) ++agree;
+            gold.push_back(pair.first->gold);
+            pa.push_back(pair.first->parsed);
+            pb.push_back(pair.second->parsed);
         }
         nlohmann::json task_json = {{"n_paired", gold.size()},
                                     {"agreement", gold.empty() ? 0.0 : static_cast<double>(agree) / static_cast<double>(gold.size())},

@@ -4,18 +4,10 @@
 
 #include <set>
 
-#include "runner/sample_log.h"
+#include "record/sample_log.h"
 
 namespace biomedq::runner {
 namespace {
-
-// What a record says about its example, without the timing: a record appended twice is the same
-// answer whatever its latency was.
-nlohmann::json answer_of(const nlohmann::json& record) {
-    nlohmann::json a = record;
-    a.erase("t_latency_ms");
-    return a;
-}
 
 std::string listed(const std::vector<std::string>& items) {
     constexpr std::size_t kShown = 5;
@@ -28,10 +20,10 @@ std::string listed(const std::vector<std::string>& items) {
 }  // namespace
 
 Result<PlannedSamples> load_planned_samples(const std::filesystem::path& path, const EvalPlan& plan) {
-    SampleLogContent content;
+    record::SampleLogContent content;
     std::error_code ec;
     if (std::filesystem::exists(path, ec)) {
-        BIOMEDQ_ASSIGN(content, read_sample_log_content(path));
+        BIOMEDQ_ASSIGN(content, record::read_sample_log_content(path));
     }
     std::set<std::pair<std::string, std::string>> planned;
     for (const auto& tp : plan.tasks) {
@@ -43,7 +35,7 @@ Result<PlannedSamples> load_planned_samples(const std::filesystem::path& path, c
     std::map<std::pair<std::string, std::string>, std::size_t> kept;
     for (std::size_t i = 0; i < content.records.size(); ++i) {
         const auto& r = content.records[i];
-        auto key = std::make_pair(r["task"].get<std::string>(), r["id"].get<std::string>());
+        auto key = std::make_pair(r.task, r.id);
         const std::size_t line = content.lines[i];
         if (!planned.count(key)) {
             out.repairs.foreign.push_back({key.first, key.second, line});
@@ -52,7 +44,7 @@ Result<PlannedSamples> load_planned_samples(const std::filesystem::path& path, c
         auto [it, inserted] = kept.emplace(key, i);
         if (inserted) continue;
         const std::size_t first_line = content.lines[it->second];
-        if (answer_of(content.records[it->second]) != answer_of(r)) {
+        if (!content.records[it->second].same_answer(r)) {
             return make_error(ErrorCode::kConflict,
                               path.string() + ": lines " + std::to_string(first_line) + " and " +
                                   std::to_string(line) + " are two different records for " + key.first + "/" +
@@ -88,18 +80,6 @@ std::vector<std::string> repair_notes(const SampleRepairs& repairs, const std::f
                                     path.string(), items.size(), items.size() == 1 ? "" : "s", listed(items)));
     }
     return notes;
-}
-
-nlohmann::json repairs_to_json(const SampleRepairs& repairs, std::uint64_t partial_line_bytes_before) {
-    nlohmann::json duplicates = nlohmann::json::array();
-    for (const auto& d : repairs.duplicates) {
-        duplicates.push_back({{"task", d.task}, {"id", d.id}, {"line", d.line}, {"kept_line", d.kept_line}});
-    }
-    nlohmann::json foreign = nlohmann::json::array();
-    for (const auto& f : repairs.foreign) foreign.push_back({{"task", f.task}, {"id", f.id}, {"line", f.line}});
-    return {{"partial_last_line_bytes", partial_line_bytes_before + repairs.n_partial_line_bytes},
-            {"duplicates_dropped", duplicates},
-            {"foreign_ignored", foreign}};
 }
 
 }  // namespace biomedq::runner

@@ -9,31 +9,14 @@
 #include <string>
 #include <vector>
 
-#include <nlohmann/json.hpp>
-
+#include "biomedq/record.h"
 #include "biomedq/result.h"
 #include "runner/eval_plan.h"
 
 namespace biomedq::runner {
 
-struct SampleRepairs {
-    struct Duplicate {
-        std::string task, id;
-        std::size_t line = 0;       // the repeat, not scored
-        std::size_t kept_line = 0;  // the first record for the example, scored
-    };
-    struct Foreign {
-        std::string task, id;
-        std::size_t line = 0;
-    };
-    std::size_t n_partial_line_bytes = 0;  // a cut-off last line (the write in flight when a run died)
-    std::vector<Duplicate> duplicates;
-    std::vector<Foreign> foreign;
-    bool empty() const { return n_partial_line_bytes == 0 && duplicates.empty() && foreign.empty(); }
-};
-
 struct PlannedSamples {
-    std::map<std::string, std::vector<nlohmann::json>> by_task;  // at most one record per planned example
+    std::map<std::string, std::vector<SampleRecord>> by_task;  // at most one record per planned example
     std::size_t n_scored = 0;
     SampleRepairs repairs;
 };
@@ -46,7 +29,5 @@ Result<PlannedSamples> load_planned_samples(const std::filesystem::path& path, c
 // One line per kind of repair, for stderr ("<path>: ..."); empty when there was none.
 std::vector<std::string> repair_notes(const SampleRepairs& repairs, const std::filesystem::path& path);
 
-// The "repairs" section of results.json; `partial_line_bytes_before` is what earlier sessions cut.
-nlohmann::json repairs_to_json(const SampleRepairs& repairs, std::uint64_t partial_line_bytes_before);
 
 }  // namespace biomedq::runner

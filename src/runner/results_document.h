@@ -3,13 +3,13 @@
 #pragma once
 
 #include <filesystem>
-#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "biomedq/engine.h"
 #include "biomedq/quant.h"
+#include "biomedq/record.h"
 #include "biomedq/runner.h"
 #include "runner/batch_shape.h"
 #include "runner/eval_plan.h"
@@ -42,24 +42,23 @@ struct ResultsInputs {
     const EvalPlan& plan;
     const ModelInfo& model;
     const std::string& model_sha256;
-    const nlohmann::json& identity;
+    const nlohmann::json& identity;  // the spec plus the model and task-file hashes (config.json)
     const SessionMeasurements& session;
 };
 
-// Scores every task from <run_dir>/samples.jsonl (each planned example once) and assembles
-// results.json: "complete" is true when every selected example has an answer, "repairs" says what
-// was left out of the log (cut partial line, duplicates, foreign records). When this session ran
-// no example, memory and speed are carried over from an existing results.json. The batch shape the
-// run started with comes from config.json (config.batch_shape; each session names its own).
-Result<nlohmann::json> build_results_document(const ResultsInputs& inputs, const std::filesystem::path& run_dir);
+// Scores every task from <run_dir>/samples.jsonl (each planned example once) and assembles the
+// run record: `complete` when every selected example has an answer, `repairs` what was left out of
+// the log (cut partial line, duplicates, foreign records). When this session ran no example, memory
+// and speed are carried over from an existing results.json. The batch shape the run started with
+// comes from config.json (config.batch_shape; each session names its own).
+Result<RunRecord> build_run_record(const ResultsInputs& inputs, const std::filesystem::path& run_dir);
 
-// Replaces the "tasks", "complete" and "repairs" sections of `document` by rescoring the samples
-// (rescore); `partial_line_bytes_dropped`: a partial last line the rescore left out of the log.
-Result<nlohmann::json> rescore_document(nlohmann::json document, const EvalPlan& plan,
-                                        const std::filesystem::path& run_dir,
-                                        std::uint64_t partial_line_bytes_dropped = 0);
+// Replaces the tasks, completeness and repairs of `run` by rescoring the samples (rescore);
+// `partial_line_bytes_dropped`: a partial last line the rescore left out of the log.
+Status rescore_run_record(RunRecord& run, const EvalPlan& plan, const std::filesystem::path& run_dir,
+                          std::uint64_t partial_line_bytes_dropped = 0);
 
 // Task | examples | primary metric [95% CI] | invalid — for the end of a run.
-std::string summary_table(const nlohmann::json& document);
+std::string summary_table(const RunRecord& run);
 
 }  // namespace biomedq::runner

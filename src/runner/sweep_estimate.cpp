@@ -20,22 +20,15 @@ struct MeasuredCell {
 
 // Seconds per example of a cell's run so far (its last session's evaluation loop, load excluded).
 std::optional<MeasuredCell> measured(const SweepCell& cell) {
-    auto text = read_file(cell.run_dir / "results.json");
-    if (!text.ok()) return std::nullopt;
-    const auto doc = nlohmann::json::parse(text.value(), nullptr, false);
-    if (doc.is_discarded() || !doc.is_object()) return std::nullopt;
-    const auto speed = doc.value("speed", nlohmann::json::object());
-    const double n = speed.value("n_examples", 0.0);
-    const double t_ms = speed.value("t_eval_ms", 0.0);
+    auto run = read_run_record(cell.run_dir);
+    if (!run.ok() || !run->speed) return std::nullopt;
+    const double n = static_cast<double>(run->speed->n_examples);
+    const double t_ms = run->speed->t_generate_ms;
     if (!(n > 0) || !(t_ms > 0)) return std::nullopt;
     MeasuredCell m;
     m.seconds_per_example = t_ms / 1000.0 / n;
-    m.bytes_weights =
-        doc.value("memory", nlohmann::json::object()).value("bytes_weights", std::uint64_t{0});
-    if (m.bytes_weights == 0) {
-        m.bytes_weights =
-            doc.value("model", nlohmann::json::object()).value("bytes_file", std::uint64_t{0});
-    }
+    m.bytes_weights = run->memory ? run->memory->bytes_weights : 0;
+    if (m.bytes_weights == 0) m.bytes_weights = run->model.bytes_file;
     return m;
 }
 

@@ -25,49 +25,6 @@ constexpr std::size_t kCharsPerToken = 8;
 
 }  // namespace
 
-nlohmann::json quant_fidelity_to_json(const QuantFidelity& f) {
-    return {{"source_sha256", f.source_sha256}, {"model_sha256", f.model_sha256}, {"quant_type", f.quant_type},
-            {"text_sha256", f.text_sha256},     {"text_description", f.text_description},
-            {"ctx", f.ctx},                     {"n_tokens", f.n_tokens},       {"n_chunks", f.n_chunks},
-            {"kl_mean", f.kl_mean},             {"kl_mean_se", f.kl_mean_se},   {"kl_median", f.kl_median},
-            {"kl_p99", f.kl_p99},               {"kl_max", f.kl_max},           {"top1_agreement", f.top1_agreement},
-            {"top1_se", f.top1_se},             {"ppl_ratio", f.ppl_ratio},     {"ppl_ratio_se", f.ppl_ratio_se},
-            {"measured_at", f.measured_at}};
-}
-
-Result<QuantFidelity> quant_fidelity_from_json(const nlohmann::json& j, const std::string& where) {
-    QuantFidelity f;
-    std::string at;
-    try {
-        if (!j.is_object()) return make_error(ErrorCode::kParse, where + ": expected a JSON object");
-        auto get = [&](const char* name, auto& out) {
-            at = name;
-            j.at(name).get_to(out);
-        };
-        get("source_sha256", f.source_sha256);
-        get("model_sha256", f.model_sha256);
-        get("quant_type", f.quant_type);
-        get("text_sha256", f.text_sha256);
-        get("text_description", f.text_description);
-        get("ctx", f.ctx);
-        get("n_tokens", f.n_tokens);
-        get("n_chunks", f.n_chunks);
-        get("kl_mean", f.kl_mean);
-        get("kl_mean_se", f.kl_mean_se);
-        get("kl_median", f.kl_median);
-        get("kl_p99", f.kl_p99);
-        get("kl_max", f.kl_max);
-        get("top1_agreement", f.top1_agreement);
-        get("top1_se", f.top1_se);
-        get("ppl_ratio", f.ppl_ratio);
-        get("ppl_ratio_se", f.ppl_ratio_se);
-        get("measured_at", f.measured_at);
-    } catch (const nlohmann::json::exception&) {
-        return make_error(ErrorCode::kParse, where + ": field \"" + at + "\" missing or of the wrong type");
-    }
-    return f;
-}
-
 std::filesystem::path fidelity_cache_path(const SweepCell& cell, const std::string& text_sha256) {
     auto p = cell.model_path;
     return p.replace_filename(cell.model_path.stem().string() + ".fidelity-" + text_sha256.substr(0, 12) + ".json");
@@ -152,7 +109,7 @@ Result<CellFidelity> measure_cached_fidelity(const SweepSpec& spec, const SweepC
         f.ppl_ratio = report->ppl_ratio.mean;
         f.ppl_ratio_se = report->ppl_ratio.se;
         f.measured_at = utc_now();
-        BIOMEDQ_TRY(write_file_atomic(cache, quant_fidelity_to_json(f).dump(2) + "\n"));
+        BIOMEDQ_TRY(write_file_atomic(cache, to_json(f).dump(2) + "\n"));
         out.measured_now = true;
     }
     return out;
@@ -163,7 +120,7 @@ Result<CellFidelity> ensure_cell_fidelity(const SweepSpec& spec, const SweepCell
     std::error_code ec;
     std::filesystem::create_directories(cell.run_dir, ec);
     if (ec) return make_error(ErrorCode::kIo, cell.run_dir.string() + ": cannot create: " + ec.message());
-    BIOMEDQ_TRY(write_file_atomic(cell.run_dir / "fidelity.json", quant_fidelity_to_json(out.fidelity).dump(2) + "\n"));
+    BIOMEDQ_TRY(write_file_atomic(cell.run_dir / "fidelity.json", to_json(out.fidelity).dump(2) + "\n"));
     return out;
 }
 

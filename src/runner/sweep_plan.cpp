@@ -155,16 +155,9 @@ Result<int> cell_parallel_within(const SweepSpec& spec, const SweepCell& cell, s
 
 RunConfig cell_run_config(const SweepSpec& spec, const SweepCell& cell) {
     RunConfig c;
+    static_cast<EvalSpec&>(c) = spec;  // every eval option the sweep sets ...
+    c.prompt = cell.prompt;            // ... but the prompt, which is the cell's
     c.model_path = cell.model_path.string();
-    c.tasks = spec.tasks;
-    c.prompt = cell.prompt;
-    c.protocol = spec.protocol;
-    c.constrained = spec.constrained;
-    c.subset = spec.subset;
-    c.limit = spec.limit;
-    c.seed = spec.seed;
-    c.ctx = spec.ctx;
-    c.kv_type = spec.kv_type;
     c.gpu_layers = spec.gpu_layers;
     c.parallel = spec.parallel;
     c.bootstrap_resamples = spec.bootstrap_resamples;
@@ -182,15 +175,15 @@ namespace {
 // evidence: the same sweep reached as ./sweep.yaml and /abs/sweep.yaml, or through a symlink, spells
 // them differently. A quantized file deleted after its cells finished can only be matched by where it
 // was, its name carrying the source's hash and the type.
-bool same_model(const nlohmann::json& model, const SweepCell& cell) {
-    const std::string recorded_sha = model.value("sha256", std::string());
+bool same_model(const ModelRecord& model, const SweepCell& cell) {
+    const std::string& recorded_sha = model.sha256;
     if (cell.from_source) return !recorded_sha.empty() && recorded_sha == cell.source_sha256;
     std::error_code ec;
     if (std::filesystem::exists(cell.model_path, ec)) {
         auto sha = sha256_file_cached(cell.model_path);
         return sha.ok() && !recorded_sha.empty() && *sha == recorded_sha;
     }
-    const std::filesystem::path recorded_path = model.value("path", std::string());
+    const std::filesystem::path recorded_path = model.path;
     auto canonical = [](const std::filesystem::path& p) {
         std::error_code e;
         auto c = std::filesystem::weakly_canonical(std::filesystem::absolute(p, e), e);
@@ -202,24 +195,15 @@ bool same_model(const nlohmann::json& model, const SweepCell& cell) {
 }  // namespace
 
 bool cell_finished(const SweepSpec& spec, const SweepCell& cell) {
-    auto text = read_file(cell.run_dir / "results.json");
-    if (!text.ok()) return false;
-    const auto doc = nlohmann::json::parse(text.value(), nullptr, false);
-    if (doc.is_discarded() || !doc.is_object()) return false;
-    try {
-        const auto& r = doc.at("config").at("resolved");
-        if (!same_model(doc.at("model"), cell)) return false;
-        if (r.at("prompt").get<std::string>() != cell.prompt || r.at("subset").get<std::string>() != spec.subset ||
-            r.at("limit").get<int>() != spec.limit || r.at("seed").get<std::uint64_t>() != spec.seed ||
-            r.at("ctx").get<int>() != spec.ctx || r.at("tasks").get<std::vector<std::string>>() != spec.tasks ||
-            r.at("constrained").get<bool>() != spec.constrained) {
-            return false;
-        }
-        for (const auto& task : spec.tasks) {
-            if (!doc.at("tasks").at(task).at("complete").get<bool>()) return false;
-        }
-    } catch (const nlohmann::json::exception&) {
-        return false;
+    auto run = read_run_record(cell.run_dir);
+    if (!run.ok() || !same_model(run->model, cell)) return false;
+    // Every option that changes answers, as the cell's eval would be given it.
+    EvalSpec wanted = spec;
+    wanted.prompt = cell.prompt;
+    if (to_json(run->spec) != to_json(wanted)) return false;
+    for (const auto& task : spec.tasks) {
+        const auto t = run->tasks.find(task);
+        if (t == run->tasks.end() || !t->second.complete) return false;
     }
     return true;
 }

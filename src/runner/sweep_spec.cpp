@@ -7,6 +7,7 @@
 #include "biomedq/sweep.h"
 #include "biomedq/task.h"
 #include "core/file_io.h"
+#include "runner/eval_spec_options.h"
 #include "runner/prompt_method.h"
 #include "tasks/did_you_mean.h"
 
@@ -16,11 +17,17 @@ namespace {
 using tasks::did_you_mean;
 using tasks::join_names;
 
+// The sweep's own keys, then every eval option but the per-cell prompt (runner/eval_spec_options.h).
 const std::vector<std::string>& known_keys() {
-    static const std::vector<std::string> keys = {
-        "out",    "models", "quant_types", "tasks",      "prompts",     "subset",   "limit",    "seed",
-        "ctx",    "parallel", "gpu_layers", "constrained", "bootstrap_resamples", "data_dir", "tasks_dir",
-        "fidelity", "kv_type", "protocol"};
+    static const std::vector<std::string> keys = [] {
+        std::vector<std::string> k = {"out",           "models",   "quant_types", "tasks",    "prompts",
+                                      "parallel",      "gpu_layers", "bootstrap_resamples", "data_dir",
+                                      "tasks_dir",     "fidelity"};
+        for (const auto& o : runner::spec_options()) {
+            if (!o.per_cell) k.push_back(o.key);
+        }
+        return k;
+    }();
     return keys;
 }
 
@@ -180,6 +187,28 @@ Status check_prompts(const SpecReader& r, const YAML::Node& node, const SweepSpe
     return Status::success();
 }
 
+// Every eval option the YAML sets (sweep.yaml spells them as config.json), each checked as eval
+// checks it: a value of the wrong type or outside its range names the line and the field.
+Status read_spec_options(const SpecReader& r, const YAML::Node& root, SweepSpec& spec) {
+    for (const auto& option : runner::spec_options()) {
+        if (option.per_cell || !root[option.key]) continue;
+        const YAML::Node node = root[option.key];
+        Status read = std::visit(
+            [&](auto member) -> Status {
+                using T = std::remove_reference_t<decltype(spec.*member)>;
+                BIOMEDQ_ASSIGN(spec.*member, r.scalar<T>(node, option.key, option.expected.c_str()));
+                return Status::success();
+            },
+            option.member);
+        BIOMEDQ_TRY(read);
+        if (!option.check) continue;
+        if (const std::string problem = option.check(spec); !problem.empty()) {
+            return r.error(node, option.key, "expected " + option.expected + ", " + problem);
+        }
+    }
+    return Status::success();
+}
+
 }  // namespace
 
 Result<SweepSpec> parse_sweep_yaml(const std::string& text, const std::filesystem::path& file) {
@@ -206,45 +235,14 @@ Result<SweepSpec> parse_sweep_yaml(const std::string& text, const std::filesyste
             BIOMEDQ_ASSIGN(auto out, r.scalar<std::string>(root["out"], "out", "a folder path"));
             spec.out_dir = r.resolve(out);
         }
-        if (root["subset"]) {
-            BIOMEDQ_ASSIGN(spec.subset, r.scalar<std::string>(root["subset"], "subset", "sample200 or all"));
-        }
-        if (spec.subset != "sample200" && spec.subset != "all") {
-            return r.error(root["subset"], "subset", "expected sample200 or all, got \"" + spec.subset + "\"");
-        }
-        if (root["limit"]) {
-            BIOMEDQ_ASSIGN(spec.limit, r.scalar<int>(root["limit"], "limit", "a whole number >= 0"));
-        }
-        if (spec.limit < 0) return r.error(root["limit"], "limit", "expected a whole number >= 0");
-        if (root["seed"]) {
-            BIOMEDQ_ASSIGN(spec.seed, r.scalar<std::uint64_t>(root["seed"], "seed", "a whole number >= 0"));
-        }
-        if (root["ctx"]) {
-            BIOMEDQ_ASSIGN(spec.ctx, r.scalar<int>(root["ctx"], "ctx", "a whole number of tokens"));
-        }
+        BIOMEDQ_TRY(read_spec_options(r, root, spec));
+        // A sweep's cells also measure fidelity and memory at this context: shorter is no use.
         if (spec.ctx < 256) return r.error(root["ctx"], "ctx", "expected at least 256 tokens");
         if (root["parallel"]) {
             BIOMEDQ_ASSIGN(spec.parallel, r.scalar<std::string>(root["parallel"], "parallel", "a number or auto"));
         }
-        if (root["protocol"]) {
-            BIOMEDQ_ASSIGN(spec.protocol, r.scalar<std::string>(root["protocol"], "protocol", "biomedq or chen2025"));
-            if (auto dir = protocol_tasks_dir("", spec.protocol); !dir.ok()) {
-                return r.error(root["protocol"], "protocol", dir.error().message);
-            }
-        }
-        if (root["kv_type"]) {
-            BIOMEDQ_ASSIGN(spec.kv_type, r.scalar<std::string>(root["kv_type"], "kv_type", "a KV cache type"));
-            if (!check_kv_cache_type(spec.kv_type, "kv_type").ok()) {
-                return r.error(root["kv_type"], "kv_type",
-                               "expected one of " + join_names(kv_cache_type_names()) +
-                                   did_you_mean(spec.kv_type, kv_cache_type_names()) + ", got \"" + spec.kv_type + "\"");
-            }
-        }
         if (root["gpu_layers"]) {
             BIOMEDQ_ASSIGN(spec.gpu_layers, r.scalar<int>(root["gpu_layers"], "gpu_layers", "a whole number (-1 = all)"));
-        }
-        if (root["constrained"]) {
-            BIOMEDQ_ASSIGN(spec.constrained, r.scalar<bool>(root["constrained"], "constrained", "true or false"));
         }
         if (root["bootstrap_resamples"]) {
             BIOMEDQ_ASSIGN(spec.bootstrap_resamples, r.scalar<int>(root["bootstrap_resamples"], "bootstrap_resamples", "a whole number >= 0"));

@@ -3,16 +3,16 @@
 // unchanged samples reproduces results.json exactly.
 #pragma once
 
-#include <nlohmann/json.hpp>
 #include <vector>
 
+#include "biomedq/record.h"
 #include "biomedq/task.h"
 
 namespace biomedq::runner {
 
-// `records` are one task's samples; they are scored in their "index" order (the order examples were
+// `records` are one task's samples; they are scored in their index order (the order examples were
 // selected), which makes the bootstrap reproducible whatever order examples finished in.
-Result<nlohmann::json> score_task(const TaskConfig& task, std::vector<nlohmann::json> records,
-                                  int bootstrap_resamples, std::uint64_t seed);
+Result<TaskResult> score_task(const TaskConfig& task, std::vector<SampleRecord> records, int bootstrap_resamples,
+                              std::uint64_t seed);
 
 }  // namespace biomedq::runner

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "biomedq/record.h"
 #include "biomedq/store.h"
 
 namespace biomedq::store {
@@ -17,6 +18,6 @@ std::string device_of_buffer(const std::string& buffer);
 
 // From results.json "memory": buffers summed per device, joined with the driver's readings
 // (memory.devices, by name). "host" first, then devices by name; empty when the run has no buffers.
-std::vector<StoredDeviceMemory> device_memory_of(const nlohmann::json& memory);
+std::vector<StoredDeviceMemory> device_memory_of(const MemoryRecord& memory);
 
 }  // namespace biomedq::store

@@ -5,7 +5,8 @@
 #include <map>
 
 #include "biomedq/store.h"
-#include "runner/sample_record.h"
+#include "biomedq/record.h"
+#include "store/column_table.h"
 #include "store/run_identity.h"
 #include "store/sqlite_db.h"
 #include "store/store_schema.h"
@@ -51,11 +52,64 @@ Result<ResultStore> ResultStore::open(const std::filesystem::path& path) {
 
 namespace {
 
-std::int64_t i64(std::uint64_t v) { return static_cast<std::int64_t>(v); }
-std::uint64_t u64(std::int64_t v) { return static_cast<std::uint64_t>(v); }
-
 std::string utc_now() {
-    return fmt::format("{:%Y-%m-%dT%H:%M:%SZ}", fmt::gmtime(std::chrono::system_clock::to_time_t(std::chrono::system_clock::now())));
+    return fmt::format("{:%Y-%m-%dT%H:%M:%SZ}",
+                       fmt::gmtime(std::chrono::system_clock::to_time_t(std::chrono::system_clock::now())));
+}
+
+using store::column;
+using store::Column;
+
+// ---- the column tables: the one place each stored field is named ----
+
+const std::vector<Column<StoredRun>>& run_columns() {
+    static const std::vector<Column<StoredRun>> columns = {
+        column("run_dir", &StoredRun::run_dir),
+        column("model_name", &StoredRun::model_name),
+        column("model_path", &StoredRun::model_path),
+        column("model_sha256", &StoredRun::model_sha256),
+        column("quant_type", &StoredRun::quant_type),
+        column("quant_label", &StoredRun::quant_label),
+        column("bits_per_weight", &StoredRun::bits_per_weight),
+        column("n_params", &StoredRun::n_params),
+        column("bytes_file", &StoredRun::bytes_file),
+        column("prompt", &StoredRun::prompt),
+        column("subset", &StoredRun::subset),
+        column("limit_examples", &StoredRun::limit),
+        column("seed", &StoredRun::seed),
+        column("ctx", &StoredRun::ctx),
+        column("config_hash", &StoredRun::config_hash),
+        column("backend", &StoredRun::backend),
+        column("bytes_weights", &StoredRun::bytes_weights),
+        column("bytes_kv", &StoredRun::bytes_kv),
+        column("bytes_compute", &StoredRun::bytes_compute),
+        column("bytes_total_allocated", &StoredRun::bytes_total_allocated),
+        column("bytes_peak", &StoredRun::bytes_peak),
+        column("host_peak_rss_bytes", &StoredRun::host_peak_rss_bytes),
+        column("examples_per_s", &StoredRun::examples_per_s),
+        column("prompt_tokens_per_s", &StoredRun::prompt_tokens_per_s),
+        column("generated_tokens_per_s", &StoredRun::generated_tokens_per_s),
+        column("imported_at", &StoredRun::imported_at),
+        column("kv_type", &StoredRun::kv_type),
+        column("content_sha256", &StoredRun::content_sha256),
+        column("protocol", &StoredRun::protocol),
+        column("environment", &StoredRun::environment),
+        column("finished_at", &StoredRun::finished_at),
+    };
+    return columns;
+}
+
+const std::vector<Column<StoredDeviceMemory>>& device_columns() {
+    static const std::vector<Column<StoredDeviceMemory>> columns = {
+        column("device", &StoredDeviceMemory::device),
+        column("bytes_weights", &StoredDeviceMemory::bytes_weights),
+        column("bytes_kv", &StoredDeviceMemory::bytes_kv),
+        column("bytes_compute", &StoredDeviceMemory::bytes_compute),
+        column("bytes_output", &StoredDeviceMemory::bytes_output),
+        column("bytes_peak_used", &StoredDeviceMemory::bytes_peak_used),
+        column("bytes_total", &StoredDeviceMemory::bytes_total),
+    };
+    return columns;
 }
 
 // {"<metric>": {"definition": ..., "published_name": ...}}: one column for both maps.
@@ -79,73 +133,181 @@ void metric_definitions_from_json(const nlohmann::json& j, StoredTask& t) {
     }
 }
 
-Status insert_task(store::Database& db, std::int64_t run_id, const StoredTask& t) {
-    BIOMEDQ_ASSIGN(store::Statement task_stmt,
-                   db.prepare("INSERT INTO task_results(run_id, task, kind, primary_metric, n_examples, n_selected, "
-                              "invalid_rate, complete, label_set, negative_label, test_set_note, metric_definitions) "
-                              "VALUES (?,?,?,?,?,?,?,?,?,?,?,?)"));
-    BIOMEDQ_TRY(task_stmt.bind(1, run_id)
-                    .bind(2, t.task)
-                    .bind(3, t.kind)
-                    .bind(4, t.primary_metric)
-                    .bind(5, std::int64_t{t.n_examples})
-                    .bind(6, std::int64_t{t.n_selected})
-                    .bind(7, t.invalid_rate)
-                    .bind(8, std::int64_t{t.complete ? 1 : 0})
-                    .bind(9, nlohmann::json(t.metric_options.label_set).dump())
-                    .bind(10, t.metric_options.negative_label)
-                    .bind(11, t.test_set_note)
-                    .bind(12, metric_definitions_to_json(t).dump())
-                    .run());
-    BIOMEDQ_ASSIGN(store::Statement metric_stmt,
-                   db.prepare("INSERT INTO metrics(run_id, task, name, value, ci_low, ci_high) VALUES (?,?,?,?,?,?)"));
-    for (const auto& m : t.metrics) {
-        BIOMEDQ_TRY(metric_stmt.bind(1, run_id).bind(2, t.task).bind(3, m.name).bind(4, m.value).bind(5, m.ci_low)
-                        .bind(6, m.ci_high).run());
-    }
-    BIOMEDQ_ASSIGN(store::Statement sample_stmt,
-                   db.prepare("INSERT INTO samples(run_id, task, example_id, example_index, score, gold, parsed) "
-                              "VALUES (?,?,?,?,?,?,?)"));
-    for (const auto& s : t.samples) {
-        BIOMEDQ_TRY(sample_stmt.bind(1, run_id).bind(2, t.task).bind(3, s.example_id).bind(4, std::int64_t{s.index})
-                        .bind(5, s.score).bind(6, runner::gold_to_json(s.gold).dump())
-                        .bind(7, runner::prediction_to_json(s.parsed).dump()).run());
+// A column stored as JSON text, converted by the given functions.
+template <typename Row>
+Column<Row> json_column(std::string name, std::function<nlohmann::json(const Row&)> to,
+                        std::function<Status(const nlohmann::json&, Row&)> from) {
+    return {std::move(name), [to](store::Statement& s, int i, const Row& row) { s.bind(i, to(row).dump()); },
+            [from](const store::Statement& s, int i, Row& row) -> Status {
+                nlohmann::json j;
+                BIOMEDQ_TRY(store::from_sql(s, i, j));
+                return from(j, row);
+            }};
+}
+
+const std::vector<Column<StoredTask>>& task_columns() {
+    static const std::vector<Column<StoredTask>> columns = {
+        column("task", &StoredTask::task),
+        column("kind", &StoredTask::kind),
+        column("primary_metric", &StoredTask::primary_metric),
+        column("n_examples", &StoredTask::n_examples),
+        column("n_selected", &StoredTask::n_selected),
+        column("invalid_rate", &StoredTask::invalid_rate),
+        column("complete", &StoredTask::complete),
+        json_column<StoredTask>(
+            "label_set", [](const StoredTask& t) { return nlohmann::json(t.metric_options.label_set); },
+            [](const nlohmann::json& j, StoredTask& t) {
+                for (const auto& l : j.is_array() ? j : nlohmann::json::array()) {
+                    if (l.is_string()) t.metric_options.label_set.push_back(l.get<std::string>());
+                }
+                return Status::success();
+            }),
+        {"negative_label",
+         [](store::Statement& s, int i, const StoredTask& t) { s.bind(i, t.metric_options.negative_label); },
+         [](const store::Statement& s, int i, StoredTask& t) {
+             return store::from_sql(s, i, t.metric_options.negative_label);
+         }},
+        column("test_set_note", &StoredTask::test_set_note),
+        json_column<StoredTask>("metric_definitions", metric_definitions_to_json,
+                                [](const nlohmann::json& j, StoredTask& t) {
+                                    metric_definitions_from_json(j, t);
+                                    return Status::success();
+                                }),
+    };
+    return columns;
+}
+
+const std::vector<Column<MetricValue>>& metric_columns() {
+    static const std::vector<Column<MetricValue>> columns = {
+        column("name", &MetricValue::name),
+        column("value", &MetricValue::value),
+        column("ci_low", &MetricValue::ci_low),
+        column("ci_high", &MetricValue::ci_high),
+    };
+    return columns;
+}
+
+const std::vector<Column<StoredSample>>& sample_columns() {
+    static const std::vector<Column<StoredSample>> columns = {
+        column("example_id", &StoredSample::example_id),
+        column("example_index", &StoredSample::index),
+        column("score", &StoredSample::score),
+        json_column<StoredSample>(
+            "gold", [](const StoredSample& s) { return to_json(s.gold); },
+            [](const nlohmann::json& j, StoredSample& s) -> Status {
+                BIOMEDQ_ASSIGN(s.gold, gold_from_json(j));
+                return Status::success();
+            }),
+        json_column<StoredSample>(
+            "parsed", [](const StoredSample& s) { return to_json(s.parsed); },
+            [](const nlohmann::json& j, StoredSample& s) -> Status {
+                BIOMEDQ_ASSIGN(s.parsed, prediction_from_json(j));
+                return Status::success();
+            }),
+    };
+    return columns;
+}
+
+const std::vector<Column<QuantFidelity>>& fidelity_columns() {
+    static const std::vector<Column<QuantFidelity>> columns = {
+        column("source_sha256", &QuantFidelity::source_sha256),
+        column("model_sha256", &QuantFidelity::model_sha256),
+        column("quant_type", &QuantFidelity::quant_type),
+        column("text_sha256", &QuantFidelity::text_sha256),
+        column("text_description", &QuantFidelity::text_description),
+        column("ctx", &QuantFidelity::ctx),
+        column("n_tokens", &QuantFidelity::n_tokens),
+        column("n_chunks", &QuantFidelity::n_chunks),
+        column("kl_mean", &QuantFidelity::kl_mean),
+        column("kl_mean_se", &QuantFidelity::kl_mean_se),
+        column("kl_median", &QuantFidelity::kl_median),
+        column("kl_p99", &QuantFidelity::kl_p99),
+        column("kl_max", &QuantFidelity::kl_max),
+        column("top1_agreement", &QuantFidelity::top1_agreement),
+        column("top1_se", &QuantFidelity::top1_se),
+        column("ppl_ratio", &QuantFidelity::ppl_ratio),
+        column("ppl_ratio_se", &QuantFidelity::ppl_ratio_se),
+        column("measured_at", &QuantFidelity::measured_at),
+    };
+    return columns;
+}
+
+// Inserts `rows` into `table` after the key columns (run_id[, task]).
+template <typename Row>
+Status insert_rows(store::Database& db, const std::string& table, const std::vector<Column<Row>>& columns,
+                   const std::vector<Row>& rows, std::int64_t run_id, const std::string* task = nullptr) {
+    const std::vector<std::string> keys = task ? std::vector<std::string>{"run_id", "task"}
+                                               : std::vector<std::string>{"run_id"};
+    BIOMEDQ_ASSIGN(store::Statement ins, db.prepare(store::insert_sql("INSERT INTO " + table, keys, columns)));
+    for (const auto& row : rows) {
+        ins.bind(1, run_id);
+        if (task) ins.bind(2, *task);
+        store::bind_columns(ins, static_cast<int>(keys.size()) + 1, columns, row);
+        BIOMEDQ_TRY(ins.run());
     }
     return Status::success();
 }
 
-constexpr const char* kRunColumns =
-    "run_dir, model_name, model_path, model_sha256, quant_type, quant_label, bits_per_weight, n_params, "
-    "bytes_file, prompt, subset, limit_examples, seed, ctx, config_hash, backend, bytes_weights, bytes_kv, "
-    "bytes_compute, bytes_total_allocated, bytes_peak, host_peak_rss_bytes, examples_per_s, "
-    "prompt_tokens_per_s, generated_tokens_per_s, imported_at, kv_type, content_sha256, protocol, environment, "
-    "finished_at";
+// Reads every row of `table` (key columns first), handing each to `place` with its keys.
+template <typename Row>
+Status read_rows(store::Database& db, const std::string& table, const std::vector<Column<Row>>& columns,
+                 bool with_task, const std::string& order,
+                 const std::function<void(std::int64_t, const std::string&, Row&&)>& place,
+                 const std::string& where) {
+    const std::string keys = with_task ? "run_id, task" : "run_id";
+    BIOMEDQ_ASSIGN(store::Statement s, db.prepare(
+                                           "SELECT " + keys + ", " + store::column_list(columns) + " FROM " + table +
+                                           " ORDER BY " + order));
+    const int first = with_task ? 2 : 1;
+    while (true) {
+        BIOMEDQ_ASSIGN(bool row, s.step());
+        if (!row) break;
+        Row value;
+        Status read = store::read_columns(s, first, columns, value);
+        if (!read.ok()) return read.error().with_context(where + ": " + table);
+        place(s.column_int(0), with_task ? s.column_text(1) : std::string(), std::move(value));
+    }
+    return Status::success();
+}
 
-Result<nlohmann::json> parse_stored_json(const std::string& text, const std::string& where) {
-    auto j = nlohmann::json::parse(text, nullptr, false);
-    if (j.is_discarded()) return make_error(ErrorCode::kParse, where + ": stored JSON is not valid");
-    return j;
+Result<PutRunOutcome> find_stored(store::Database& db, const StoredRun& run, const std::string& content) {
+    PutRunOutcome outcome;
+    BIOMEDQ_ASSIGN(store::Statement find, db.prepare("SELECT id, run_dir, content_sha256 FROM runs "
+                                                     "WHERE config_hash = ? AND model_sha256 = ?"));
+    find.bind(1, run.config_hash).bind(2, run.model_sha256);
+    BIOMEDQ_ASSIGN(const bool found, find.step());
+    if (found) {
+        outcome.previous_id = find.column_int(0);
+        outcome.previous_run_dir = find.column_text(1);
+        outcome.change = find.column_text(2) == content ? PutRunOutcome::Change::kUnchanged
+                                                        : PutRunOutcome::Change::kReplaced;
+    }
+    return outcome;
+}
+
+Result<std::int64_t> insert_run(store::Database& db, const StoredRun& run) {
+    BIOMEDQ_ASSIGN(store::Statement ins, db.prepare(store::insert_sql("INSERT INTO runs", {}, run_columns())));
+    store::bind_columns(ins, 1, run_columns(), run);
+    BIOMEDQ_TRY(ins.run());
+    const std::int64_t id = db.last_insert_id();
+    for (const auto& t : run.tasks) {
+        BIOMEDQ_TRY(insert_rows(db, "task_results", task_columns(), std::vector<StoredTask>{t}, id));
+        BIOMEDQ_TRY(insert_rows(db, "metrics", metric_columns(), t.metrics, id, &t.task));
+        BIOMEDQ_TRY(insert_rows(db, "samples", sample_columns(), t.samples, id, &t.task));
+    }
+    BIOMEDQ_TRY(insert_rows(db, "run_devices", device_columns(), run.devices, id));
+    return id;
 }
 
 }  // namespace
 
-Result<PutRunOutcome> ResultStore::put_run(const StoredRun& run) {
+Result<PutRunOutcome> ResultStore::put_run(const StoredRun& given) {
     auto& db = impl_->db;
-    const std::string content = store::run_content_sha256(run);
+    StoredRun run = given;
+    run.content_sha256 = store::run_content_sha256(given);
+    if (run.imported_at.empty()) run.imported_at = utc_now();
     BIOMEDQ_ASSIGN(store::Transaction tx, store::Transaction::begin(db));
-    PutRunOutcome outcome;
-    {
-        BIOMEDQ_ASSIGN(store::Statement find, db.prepare("SELECT id, run_dir, content_sha256 FROM runs "
-                                                         "WHERE config_hash = ? AND model_sha256 = ?"));
-        find.bind(1, run.config_hash).bind(2, run.model_sha256);
-        BIOMEDQ_ASSIGN(const bool found, find.step());
-        if (found) {
-            outcome.previous_id = find.column_int(0);
-            outcome.previous_run_dir = find.column_text(1);
-            outcome.change = find.column_text(2) == content ? PutRunOutcome::Change::kUnchanged
-                                                            : PutRunOutcome::Change::kReplaced;
-        }
-    }
+    BIOMEDQ_ASSIGN(PutRunOutcome outcome, find_stored(db, run, run.content_sha256));
     if (outcome.change == PutRunOutcome::Change::kUnchanged) {
         outcome.id = outcome.previous_id;
         BIOMEDQ_TRY(tx.commit());
@@ -154,31 +316,8 @@ Result<PutRunOutcome> ResultStore::put_run(const StoredRun& run) {
     // Replacing = deleting the old run; its tasks, metrics and samples go with it (ON DELETE CASCADE).
     BIOMEDQ_ASSIGN(store::Statement del, db.prepare("DELETE FROM runs WHERE config_hash = ? AND model_sha256 = ?"));
     BIOMEDQ_TRY(del.bind(1, run.config_hash).bind(2, run.model_sha256).run());
-    BIOMEDQ_ASSIGN(store::Statement ins,
-                   db.prepare(fmt::format("INSERT INTO runs({}) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-                                          kRunColumns)));
-    ins.bind(1, run.run_dir).bind(2, run.model_name).bind(3, run.model_path).bind(4, run.model_sha256)
-        .bind(5, run.quant_type).bind(6, run.quant_label).bind(7, run.bits_per_weight).bind(8, i64(run.n_params))
-        .bind(9, i64(run.bytes_file)).bind(10, run.prompt).bind(11, run.subset).bind(12, std::int64_t{run.limit})
-        .bind(13, i64(run.seed)).bind(14, std::int64_t{run.ctx}).bind(15, run.config_hash).bind(16, run.backend)
-        .bind(17, i64(run.bytes_weights)).bind(18, i64(run.bytes_kv)).bind(19, i64(run.bytes_compute))
-        .bind(20, i64(run.bytes_total_allocated)).bind(21, i64(run.bytes_peak)).bind(22, i64(run.host_peak_rss_bytes))
-        .bind(23, run.examples_per_s).bind(24, run.prompt_tokens_per_s).bind(25, run.generated_tokens_per_s)
-        .bind(26, run.imported_at.empty() ? utc_now() : run.imported_at).bind(27, run.kv_type).bind(28, content)
-        .bind(29, run.protocol).bind(30, run.environment.dump()).bind(31, run.finished_at);
-    BIOMEDQ_TRY(ins.run());
-    const std::int64_t id = db.last_insert_id();
-    for (const auto& t : run.tasks) BIOMEDQ_TRY(insert_task(db, id, t));
-    BIOMEDQ_ASSIGN(store::Statement dev,
-                   db.prepare("INSERT INTO run_devices(run_id, device, bytes_weights, bytes_kv, bytes_compute, "
-                              "bytes_output, bytes_peak_used, bytes_total) VALUES (?,?,?,?,?,?,?,?)"));
-    for (const auto& d : run.devices) {
-        BIOMEDQ_TRY(dev.bind(1, id).bind(2, d.device).bind(3, i64(d.bytes_weights)).bind(4, i64(d.bytes_kv))
-                        .bind(5, i64(d.bytes_compute)).bind(6, i64(d.bytes_output)).bind(7, i64(d.bytes_peak_used))
-                        .bind(8, i64(d.bytes_total)).run());
-    }
+    BIOMEDQ_ASSIGN(outcome.id, insert_run(db, run));
     BIOMEDQ_TRY(tx.commit());
-    outcome.id = id;
     return outcome;
 }
 
@@ -188,188 +327,94 @@ Result<int> ResultStore::count_runs() const {
     return static_cast<int>(s.column_int(0));
 }
 
-constexpr const char* kFidelityColumns =
-    "source_sha256, model_sha256, quant_type, text_sha256, text_description, ctx, n_tokens, n_chunks, kl_mean, "
-    "kl_mean_se, kl_median, kl_p99, kl_max, top1_agreement, top1_se, ppl_ratio, ppl_ratio_se, measured_at";
-
-Status ResultStore::put_fidelity(const QuantFidelity& f) {
+Status ResultStore::put_fidelity(const QuantFidelity& given) {
+    QuantFidelity f = given;
+    if (f.measured_at.empty()) f.measured_at = utc_now();
     BIOMEDQ_ASSIGN(store::Statement ins,
-                   impl_->db.prepare(fmt::format("INSERT OR REPLACE INTO fidelity({}) VALUES "
-                                                 "(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-                                                 kFidelityColumns)));
-    ins.bind(1, f.source_sha256).bind(2, f.model_sha256).bind(3, f.quant_type).bind(4, f.text_sha256)
-        .bind(5, f.text_description).bind(6, std::int64_t{f.ctx}).bind(7, i64(f.n_tokens)).bind(8, i64(f.n_chunks))
-        .bind(9, f.kl_mean).bind(10, f.kl_mean_se).bind(11, f.kl_median).bind(12, f.kl_p99).bind(13, f.kl_max)
-        .bind(14, f.top1_agreement).bind(15, f.top1_se).bind(16, f.ppl_ratio).bind(17, f.ppl_ratio_se)
-        .bind(18, f.measured_at.empty() ? utc_now() : f.measured_at);
+                   impl_->db.prepare(store::insert_sql("INSERT OR REPLACE INTO fidelity", {}, fidelity_columns())));
+    store::bind_columns(ins, 1, fidelity_columns(), f);
     return ins.run();
 }
 
 Result<std::vector<QuantFidelity>> ResultStore::load_fidelity() const {
-    BIOMEDQ_ASSIGN(store::Statement s,
-                   impl_->db.prepare(fmt::format("SELECT {} FROM fidelity ORDER BY source_sha256, quant_type, text_sha256",
-                                                 kFidelityColumns)));
+    BIOMEDQ_ASSIGN(store::Statement s, impl_->db.prepare("SELECT " + store::column_list(fidelity_columns()) +
+                                                         " FROM fidelity ORDER BY source_sha256, quant_type, "
+                                                         "text_sha256"));
     std::vector<QuantFidelity> out;
     while (true) {
         BIOMEDQ_ASSIGN(bool row, s.step());
         if (!row) break;
         QuantFidelity f;
-        f.source_sha256 = s.column_text(0);
-        f.model_sha256 = s.column_text(1);
-        f.quant_type = s.column_text(2);
-        f.text_sha256 = s.column_text(3);
-        f.text_description = s.column_text(4);
-        f.ctx = static_cast<int>(s.column_int(5));
-        f.n_tokens = u64(s.column_int(6));
-        f.n_chunks = u64(s.column_int(7));
-        f.kl_mean = s.column_double(8);
-        f.kl_mean_se = s.column_double(9);
-        f.kl_median = s.column_double(10);
-        f.kl_p99 = s.column_double(11);
-        f.kl_max = s.column_double(12);
-        f.top1_agreement = s.column_double(13);
-        f.top1_se = s.column_double(14);
-        f.ppl_ratio = s.column_double(15);
-        f.ppl_ratio_se = s.column_double(16);
-        f.measured_at = s.column_text(17);
+        BIOMEDQ_TRY(store::read_columns(s, 0, fidelity_columns(), f));
         out.push_back(std::move(f));
     }
     return out;
 }
 
-Result<std::vector<StoredRun>> ResultStore::load_runs(bool with_samples) const {
-    auto& db = impl_->db;
-    BIOMEDQ_ASSIGN(store::Statement runs_stmt,
-                   db.prepare(fmt::format("SELECT id, {} FROM runs ORDER BY model_name, bits_per_weight DESC, "
-                                          "quant_type, prompt, run_dir",
-                                          kRunColumns)));
+namespace {
+
+Result<std::vector<StoredRun>> read_runs(store::Database& db, std::map<std::int64_t, std::size_t>& by_id,
+                                         const std::string& where) {
+    BIOMEDQ_ASSIGN(store::Statement s, db.prepare("SELECT id, " + store::column_list(run_columns()) +
+                                                  " FROM runs ORDER BY model_name, bits_per_weight DESC, "
+                                                  "quant_type, prompt, run_dir"));
     std::vector<StoredRun> runs;
-    std::map<std::int64_t, std::size_t> by_id;
     while (true) {
-        BIOMEDQ_ASSIGN(bool row, runs_stmt.step());
+        BIOMEDQ_ASSIGN(bool row, s.step());
         if (!row) break;
         StoredRun r;
-        const auto& s = runs_stmt;
         r.id = s.column_int(0);
-        r.run_dir = s.column_text(1);
-        r.model_name = s.column_text(2);
-        r.model_path = s.column_text(3);
-        r.model_sha256 = s.column_text(4);
-        r.quant_type = s.column_text(5);
-        r.quant_label = s.column_text(6);
-        r.bits_per_weight = s.column_double(7);
-        r.n_params = u64(s.column_int(8));
-        r.bytes_file = u64(s.column_int(9));
-        r.prompt = s.column_text(10);
-        r.subset = s.column_text(11);
-        r.limit = static_cast<int>(s.column_int(12));
-        r.seed = u64(s.column_int(13));
-        r.ctx = static_cast<int>(s.column_int(14));
-        r.config_hash = s.column_text(15);
-        r.backend = s.column_text(16);
-        r.bytes_weights = u64(s.column_int(17));
-        r.bytes_kv = u64(s.column_int(18));
-        r.bytes_compute = u64(s.column_int(19));
-        r.bytes_total_allocated = u64(s.column_int(20));
-        r.bytes_peak = u64(s.column_int(21));
-        r.host_peak_rss_bytes = u64(s.column_int(22));
-        r.examples_per_s = s.column_double(23);
-        r.prompt_tokens_per_s = s.column_double(24);
-        r.generated_tokens_per_s = s.column_double(25);
-        r.imported_at = s.column_text(26);
-        r.kv_type = s.column_text(27);
-        r.content_sha256 = s.column_text(28);
-        r.protocol = s.column_text(29);
-        BIOMEDQ_ASSIGN(r.environment, parse_stored_json(s.column_text(30), path_.string() + ": runs " + r.run_dir + " environment"));
-        r.finished_at = s.column_text(31);
+        Status read = store::read_columns(s, 1, run_columns(), r);
+        if (!read.ok()) return read.error().with_context(where + ": runs " + s.column_text(1));
         by_id[r.id] = runs.size();
         runs.push_back(std::move(r));
     }
+    return runs;
+}
+
+StoredTask* find_task(std::vector<StoredRun>& runs, const std::map<std::int64_t, std::size_t>& by_id,
+                      std::int64_t run_id, const std::string& task) {
+    const auto run = by_id.find(run_id);
+    if (run == by_id.end()) return nullptr;
+    for (auto& t : runs[run->second].tasks) {
+        if (t.task == task) return &t;
+    }
+    return nullptr;
+}
+
+}  // namespace
+
+Result<std::vector<StoredRun>> ResultStore::load_runs(bool with_samples) const {
+    auto& db = impl_->db;
+    const std::string where = path_.string();
+    std::map<std::int64_t, std::size_t> by_id;
+    BIOMEDQ_ASSIGN(std::vector<StoredRun> runs, read_runs(db, by_id, where));
     // "host" first, then devices by name.
-    BIOMEDQ_ASSIGN(store::Statement devices_stmt,
-                   db.prepare("SELECT run_id, device, bytes_weights, bytes_kv, bytes_compute, bytes_output, "
-                              "bytes_peak_used, bytes_total FROM run_devices ORDER BY run_id, device != 'host', device"));
-    while (true) {
-        BIOMEDQ_ASSIGN(bool row, devices_stmt.step());
-        if (!row) break;
-        const auto& s = devices_stmt;
-        auto found = by_id.find(s.column_int(0));
-        if (found == by_id.end()) continue;
-        runs[found->second].devices.push_back(StoredDeviceMemory{s.column_text(1), u64(s.column_int(2)),
-                                                                 u64(s.column_int(3)), u64(s.column_int(4)),
-                                                                 u64(s.column_int(5)), u64(s.column_int(6)),
-                                                                 u64(s.column_int(7))});
-    }
-    BIOMEDQ_ASSIGN(store::Statement tasks_stmt,
-                   db.prepare("SELECT run_id, task, kind, primary_metric, n_examples, n_selected, invalid_rate, complete, "
-                              "label_set, negative_label, test_set_note, metric_definitions FROM task_results ORDER BY run_id, task"));
-    while (true) {
-        BIOMEDQ_ASSIGN(bool row, tasks_stmt.step());
-        if (!row) break;
-        StoredTask t;
-        const std::int64_t run_id = tasks_stmt.column_int(0);
-        t.task = tasks_stmt.column_text(1);
-        t.kind = tasks_stmt.column_text(2);
-        t.primary_metric = tasks_stmt.column_text(3);
-        t.n_examples = static_cast<int>(tasks_stmt.column_int(4));
-        t.n_selected = static_cast<int>(tasks_stmt.column_int(5));
-        t.invalid_rate = tasks_stmt.column_double(6);
-        t.complete = tasks_stmt.column_int(7) != 0;
-        const std::string where = path_.string() + ": task_results " + t.task;
-        BIOMEDQ_ASSIGN(auto labels, parse_stored_json(tasks_stmt.column_text(8), where + " label_set"));
-        if (labels.is_array()) {
-            for (const auto& l : labels) {
-                if (l.is_string()) t.metric_options.label_set.push_back(l.get<std::string>());
-            }
-        }
-        t.metric_options.negative_label = tasks_stmt.column_text(9);
-        t.test_set_note = tasks_stmt.column_text(10);
-        BIOMEDQ_ASSIGN(auto definitions, parse_stored_json(tasks_stmt.column_text(11), where + " metric_definitions"));
-        metric_definitions_from_json(definitions, t);
-        runs[by_id.at(run_id)].tasks.push_back(std::move(t));
-    }
-    auto find_task = [&](std::int64_t run_id, const std::string& task) -> StoredTask* {
-        auto& run = runs[by_id.at(run_id)];
-        for (auto& t : run.tasks) {
-            if (t.task == task) return &t;
-        }
-        return nullptr;
-    };
-    BIOMEDQ_ASSIGN(store::Statement metrics_stmt,
-                   db.prepare("SELECT run_id, task, name, value, ci_low, ci_high FROM metrics ORDER BY run_id, task, rowid"));
-    while (true) {
-        BIOMEDQ_ASSIGN(bool row, metrics_stmt.step());
-        if (!row) break;
-        if (StoredTask* t = find_task(metrics_stmt.column_int(0), metrics_stmt.column_text(1))) {
-            t->metrics.push_back({metrics_stmt.column_text(2), metrics_stmt.column_double(3),
-                                  metrics_stmt.column_double(4), metrics_stmt.column_double(5)});
-        }
-    }
-    if (with_samples) {
-        BIOMEDQ_ASSIGN(store::Statement samples_stmt,
-                       db.prepare("SELECT run_id, task, example_id, example_index, score, gold, parsed FROM samples "
-                                  "ORDER BY run_id, task, example_index"));
-        while (true) {
-            BIOMEDQ_ASSIGN(bool row, samples_stmt.step());
-            if (!row) break;
-            StoredTask* t = find_task(samples_stmt.column_int(0), samples_stmt.column_text(1));
-            if (!t) continue;
-            StoredSample s;
-            s.example_id = samples_stmt.column_text(2);
-            s.index = static_cast<int>(samples_stmt.column_int(3));
-            s.score = samples_stmt.column_double(4);
-            const std::string where = path_.string() + ": sample " + t->task + "/" + s.example_id;
-            BIOMEDQ_ASSIGN(auto gold_json, parse_stored_json(samples_stmt.column_text(5), where + " gold"));
-            BIOMEDQ_ASSIGN(auto parsed_json, parse_stored_json(samples_stmt.column_text(6), where + " parsed"));
-            auto gold = runner::gold_from_json(gold_json);
-            if (!gold.ok()) return gold.error().with_context(where);
-            auto parsed = runner::prediction_from_json(parsed_json);
-            if (!parsed.ok()) return parsed.error().with_context(where);
-            s.gold = std::move(gold).value();
-            s.parsed = std::move(parsed).value();
-            t->samples.push_back(std::move(s));
-        }
-    }
+    BIOMEDQ_TRY(read_rows<StoredDeviceMemory>(
+        db, "run_devices", device_columns(), false, "run_id, device != 'host', device",
+        [&](std::int64_t id, const std::string&, StoredDeviceMemory&& d) {
+            if (auto it = by_id.find(id); it != by_id.end()) runs[it->second].devices.push_back(std::move(d));
+        },
+        where));
+    BIOMEDQ_TRY(read_rows<StoredTask>(
+        db, "task_results", task_columns(), false, "run_id, task",
+        [&](std::int64_t id, const std::string&, StoredTask&& t) {
+            if (auto it = by_id.find(id); it != by_id.end()) runs[it->second].tasks.push_back(std::move(t));
+        },
+        where));
+    BIOMEDQ_TRY(read_rows<MetricValue>(
+        db, "metrics", metric_columns(), true, "run_id, task, rowid",
+        [&](std::int64_t id, const std::string& task, MetricValue&& m) {
+            if (StoredTask* t = find_task(runs, by_id, id, task)) t->metrics.push_back(std::move(m));
+        },
+        where));
+    if (!with_samples) return runs;
+    BIOMEDQ_TRY(read_rows<StoredSample>(
+        db, "samples", sample_columns(), true, "run_id, task, example_index",
+        [&](std::int64_t id, const std::string& task, StoredSample&& s) {
+            if (StoredTask* t = find_task(runs, by_id, id, task)) t->samples.push_back(std::move(s));
+        },
+        where));
     return runs;
 }
 

@@ -116,7 +116,7 @@ nlohmann::json comparable_runs(const std::filesystem::path& store_path) {
     EXPECT_TRUE(fidelity.ok());
     for (auto f : *fidelity) {
         f.measured_at.clear();
-        out.push_back(quant_fidelity_to_json(f));
+        out.push_back(to_json(f));
     }
     return out;
 }

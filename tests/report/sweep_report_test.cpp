@@ -156,6 +156,7 @@ TEST(SweepReport, TinyModelSweepResumesFillsStoreAndReports) {
     RecommendOptions options;
     options.bytes_gpu_budget = 64ull << 30;
     options.max_drop = -1;
+    options.estimate_memory = estimate_quantized_gpu_bytes;
     auto rec = recommend(*runs, options);
     ASSERT_TRUE(rec.ok()) << rec.error().message;
     EXPECT_EQ(rec->ranked.size(), 6u);

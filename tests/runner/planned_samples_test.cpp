@@ -8,7 +8,7 @@
 #include <fstream>
 #include <functional>
 
-#include "runner/sample_log.h"
+#include "record/sample_log.h"
 #include "support/paths.h"
 
 namespace biomedq::runner {
@@ -71,7 +71,7 @@ TEST_F(PlannedSamplesTest, ARepeatedRecordIsScoredOnceAndReported) {
     EXPECT_EQ(samples->repairs.duplicates[0].kept_line, 1u);
     EXPECT_EQ(repair_notes(samples->repairs, path),
               std::vector<std::string>{path.string() + ": 1 duplicate record not scored again: qa/a (line 3 repeats line 1)"});
-    EXPECT_EQ(repairs_to_json(samples->repairs, 0),
+    EXPECT_EQ(to_json(samples->repairs),
               nlohmann::json::parse(R"({"partial_last_line_bytes":0,"foreign_ignored":[],
                   "duplicates_dropped":[{"task":"qa","id":"a","line":3,"kept_line":1}]})"));
 }
@@ -98,7 +98,7 @@ TEST_F(PlannedSamplesTest, ANumericIdIsAnErrorNamingFileLineAndFieldNotAnExcepti
     EXPECT_EQ(samples.error().code, ErrorCode::kParse);
     EXPECT_EQ(samples.error().message, expected);
     // The resume path (it used to throw nlohmann::json::type_error here, aborting eval with exit 134).
-    auto log = SampleLog::open(path);
+    auto log = record::SampleLog::open(path);
     ASSERT_FALSE(log.ok());
     EXPECT_EQ(log.error().message, expected);
 }
@@ -150,8 +150,7 @@ TEST_F(PlannedSamplesTest, APartialLastLineIsReported) {
               std::vector<std::string>{path.string() + ": dropped a partial last line (" + std::to_string(cut.size()) +
                                        " bytes: a record cut off when a run stopped mid-write); its example is not "
                                        "scored until it runs again"});
-    // Earlier sessions' cuts are remembered in results.json and added.
-    EXPECT_EQ(repairs_to_json(samples->repairs, 100)["partial_last_line_bytes"], 100 + cut.size());
+    EXPECT_EQ(to_json(samples->repairs)["partial_last_line_bytes"], cut.size());
 }
 
 }  // namespace

@@ -12,8 +12,20 @@ namespace {
 
 // What results.json says for a model split over two GPUs: weights on both, host-side buffers, and
 // the driver's peak per GPU.
-nlohmann::json split_memory() {
-    return nlohmann::json::parse(R"({
+// results.json's memory section read through the codec, as import reads it.
+MemoryRecord memory_of(const nlohmann::json& memory) {
+    nlohmann::json doc = {{"model", {{"path", "m.gguf"}, {"sha256", "0"}, {"quant_type", "Q8_0"}, {"bits_per_weight", 8.5}}},
+                          {"config", {{"hash", "h"}, {"resolved", {{"prompt", "zero-shot"}, {"subset", "all"}, {"limit", 0},
+                                                                   {"seed", 1}, {"ctx", 512}}}}},
+                          {"tasks", nlohmann::json::object()},
+                          {"memory", memory}};
+    auto run = run_record_from_json(doc);
+    EXPECT_TRUE(run.ok()) << run.error().message;
+    return run.ok() && run->memory ? *run->memory : MemoryRecord{};
+}
+
+MemoryRecord split_memory() {
+    return memory_of(nlohmann::json::parse(R"({
       "buffers": [
         {"buffer": "CPU_Mapped", "bytes_weights": 1000, "bytes_kv": 0, "bytes_compute": 0, "bytes_output": 0},
         {"buffer": "CUDA0", "bytes_weights": 40000, "bytes_kv": 600, "bytes_compute": 70, "bytes_output": 0},
@@ -23,7 +35,7 @@ nlohmann::json split_memory() {
       "devices": [
         {"name": "CUDA0", "bytes_total": 150000, "bytes_peak_used": 41500},
         {"name": "CUDA1", "bytes_total": 150000, "bytes_peak_used": 39400}
-      ]})");
+      ]})"));
 }
 
 TEST(DeviceMemory, BuffersAreGroupedByDeviceAndJoinedWithTheDriversPeak) {
@@ -45,8 +57,8 @@ TEST(DeviceMemory, BuffersAreGroupedByDeviceAndJoinedWithTheDriversPeak) {
     EXPECT_EQ(devices[1].bytes_total, 150000u);
     EXPECT_EQ(devices[2].device, "CUDA1");
     EXPECT_EQ(devices[2].bytes_kv, 600u);
-    EXPECT_TRUE(store::device_memory_of(nlohmann::json::object()).empty());
-    EXPECT_TRUE(store::device_memory_of(nlohmann::json::parse(R"({"buffers": [{"bytes_kv": 3}]})")).empty());
+    EXPECT_TRUE(store::device_memory_of(memory_of(nlohmann::json::object())).empty());
+    EXPECT_TRUE(store::device_memory_of(memory_of(nlohmann::json::parse(R"({"buffers": [{"bytes_kv": 3}]})"))).empty());
 }
 
 TEST(DeviceMemory, StoredWithTheRunAndReplacedWithIt) {

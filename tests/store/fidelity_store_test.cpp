@@ -37,7 +37,7 @@ QuantFidelity hand_made_fidelity() {
 }
 
 void expect_same(const QuantFidelity& a, const QuantFidelity& b) {
-    EXPECT_EQ(quant_fidelity_to_json(a), quant_fidelity_to_json(b));  // every field
+    EXPECT_EQ(to_json(a), to_json(b));  // every field
 }
 
 // Runs SQL on the file directly (what an older biomedq would have left behind).
@@ -97,18 +97,18 @@ TEST(FidelityStore, RoundTripKeepsEveryFieldAndReplacesSameModelAndText) {
 
 TEST(FidelityStore, JsonRoundTripAndErrorsNameTheField) {
     const QuantFidelity a = hand_made_fidelity();
-    auto back = quant_fidelity_from_json(quant_fidelity_to_json(a), "f.json");
+    auto back = quant_fidelity_from_json(to_json(a), "f.json");
     ASSERT_TRUE(back.ok()) << back.error().message;
     expect_same(*back, a);
-    auto j = quant_fidelity_to_json(a);
+    auto j = to_json(a);
     j.erase("kl_mean");
     auto missing = quant_fidelity_from_json(j, "f.json");
     ASSERT_FALSE(missing.ok());
-    EXPECT_EQ(missing.error().message, "f.json: field \"kl_mean\" missing or of the wrong type");
-    j = quant_fidelity_to_json(a);
+    EXPECT_EQ(missing.error().message, "f.json: field \"kl_mean\": missing (expected a finite number)");
+    j = to_json(a);
     j["n_tokens"] = "many";
     EXPECT_EQ(quant_fidelity_from_json(j, "f.json").error().message,
-              "f.json: field \"n_tokens\" missing or of the wrong type");
+              "f.json: field \"n_tokens\": expected an integer >= 0, got \"many\"");
 }
 
 TEST(FidelityStore, ImportStoresTheRunDirectorysFidelityJson) {
@@ -123,7 +123,7 @@ TEST(FidelityStore, ImportStoresTheRunDirectorysFidelityJson) {
     ASSERT_TRUE(store->import_run(run_dir).ok());
     EXPECT_TRUE(store->load_fidelity()->empty());  // no fidelity.json: no row
 
-    std::ofstream(run_dir / "fidelity.json") << quant_fidelity_to_json(hand_made_fidelity()).dump(2);
+    std::ofstream(run_dir / "fidelity.json") << to_json(hand_made_fidelity()).dump(2);
     auto id = store->import_run(run_dir);
     ASSERT_TRUE(id.ok()) << id.error().message;
     ASSERT_TRUE(store->import_run(run_dir).ok());  // twice: still one row
@@ -136,7 +136,7 @@ TEST(FidelityStore, ImportStoresTheRunDirectorysFidelityJson) {
     auto bad = store->import_run(run_dir);
     ASSERT_FALSE(bad.ok());
     EXPECT_EQ(bad.error().message,
-              (run_dir / "fidelity.json").string() + ": field \"model_sha256\" missing or of the wrong type");
+              (run_dir / "fidelity.json").string() + ": field \"model_sha256\": missing (expected a string)");
 }
 
 // A store holding the fixture run, turned back into what an older biomedq wrote: `downgrade` removes

@@ -41,7 +41,7 @@ TEST_F(SweepProtocolTest, UnknownProtocolAndUnpublishedPromptsNameLineAndField) 
     const std::string file = (dir_ / "sweep.yaml").string();
     auto unknown = parse("protocol: chen2024\n");
     ASSERT_FALSE(unknown.ok());
-    EXPECT_NE(unknown.error().message.find(file + ":5: field \"protocol\": --protocol chen2024: unknown protocol"),
+    EXPECT_NE(unknown.error().message.find(file + ":5: field \"protocol\": expected one of biomedq, chen2025, got \"chen2024\""),
               std::string::npos)
         << unknown.error().message;
     auto cot = parse("protocol: chen2025\nprompts: [zero-shot, cot]\n");

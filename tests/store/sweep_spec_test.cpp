@@ -70,7 +70,7 @@ TEST_F(SweepSpecTest, KvCacheTypeIsOneOfLlamaCppsWithAHint) {
     EXPECT_EQ(parse(head + "kv_type: q8_0\n")->kv_type, "q8_0");
     EXPECT_EQ(error_of(head + "kv_type: q8\n"), (dir_ / "sweep.yaml").string() +
                                                    ":5: field \"kv_type\": expected one of f16, bf16, q8_0, q5_1, "
-                                                   "q5_0, q4_1, q4_0 (did you mean \"q8_0\"?), got \"q8\"");
+                                                   "q5_0, q4_1, q4_0, got \"q8\" (did you mean \"q8_0\"?)");
 }
 
 TEST_F(SweepSpecTest, ErrorsNameFileLineAndField) {
@@ -93,6 +93,28 @@ TEST_F(SweepSpecTest, ErrorsNameFileLineAndField) {
                   .find(file + ":5: field \"prompts[0]\":"),
               std::string::npos);
     EXPECT_NE(error_of("models: [\n").find(file + ":"), std::string::npos);  // a YAML syntax error has a line too
+}
+
+TEST_F(SweepSpecTest, EveryEvalOptionReachesEachCellsRunConfig) {
+    const std::string head = "models:\n  - {name: tiny, path: m.gguf}\nquant_types: [q8_0]\ntasks: [medqa]\n";
+    auto spec = parse(head + "mc_mode: loglik\nshot_selection: nearest\nchat: false\nmax_tokens: 7\n"
+                             "prompts: ['few-shot:2']\nseed: 9\n");
+    ASSERT_TRUE(spec.ok()) << spec.error().message;
+    SweepCell cell;
+    cell.prompt = "few-shot:2";
+    cell.model_path = dir_ / "m.gguf";
+    const RunConfig c = cell_run_config(*spec, cell);
+    EXPECT_EQ(c.mc_mode, "loglik");
+    EXPECT_EQ(c.shot_selection, "nearest");
+    EXPECT_FALSE(c.chat);
+    EXPECT_EQ(c.max_tokens, 7);
+    EXPECT_EQ(c.seed, 9u);
+    EXPECT_EQ(c.prompt, "few-shot:2");
+    EXPECT_EQ(error_of(head + "mc_mode: loglk\n"),
+              (dir_ / "sweep.yaml").string() + ":5: field \"mc_mode\": expected generate or loglik, got \"loglk\" "
+                                               "(did you mean \"loglik\"?)");
+    EXPECT_EQ(error_of(head + "max_tokens: many\n"),
+              (dir_ / "sweep.yaml").string() + ":5: field \"max_tokens\": expected a whole number >= 0, got \"many\"");
 }
 
 }  // namespace

@@ -1,4 +1,4 @@
-#include "runner/sample_log.h"
+#include "record/sample_log.h"
 
 #include <fcntl.h>
 #include <unistd.h>
@@ -7,15 +7,14 @@
 #include <cstring>
 
 #include "core/file_io.h"
-#include "runner/sample_record.h"
 
-namespace biomedq::runner {
+namespace biomedq::record {
 namespace {
 
 // Parses and checks the complete lines of `content`; returns the byte length of the complete part.
 // `line_numbers` (optional) gets each record's 1-based line.
 Result<std::size_t> parse_lines(const std::string& content, const std::filesystem::path& path,
-                                std::vector<nlohmann::json>& out, std::vector<std::size_t>* line_numbers = nullptr) {
+                                std::vector<SampleRecord>& out, std::vector<std::size_t>* line_numbers = nullptr) {
     std::size_t start = 0, line_no = 0;
     while (true) {
         const std::size_t end = content.find('\n', start);
@@ -32,12 +31,13 @@ Result<std::size_t> parse_lines(const std::string& content, const std::filesyste
             }
             // Every field is checked here, once, so no reader meets a record it would choke on (a
             // numeric "id" used to escape as an exception and abort the process).
-            if (Status valid = check_sample_record(j); !valid.ok()) {
-                return valid.error().with_context(path.string() + ": line " + std::to_string(line_no) +
-                                                  ": not a valid sample record (the run directory is damaged; "
-                                                  "fix or delete that line)");
+            auto record = sample_record_from_json(j);
+            if (!record.ok()) {
+                return record.error().with_context(path.string() + ": line " + std::to_string(line_no) +
+                                                   ": not a valid sample record (the run directory is damaged; "
+                                                   "fix or delete that line)");
             }
-            out.push_back(std::move(j));
+            out.push_back(std::move(record).value());
             if (line_numbers) line_numbers->push_back(line_no);
         }
         start = end + 1;
@@ -54,10 +54,9 @@ Result<SampleLog> SampleLog::open(const std::filesystem::path& path) {
     if (std::filesystem::exists(path, ec)) {
         BIOMEDQ_ASSIGN(content, read_file(path));
     }
-    BIOMEDQ_ASSIGN(const std::size_t complete, parse_lines(content, path, log.existing_));
-    for (const auto& r : log.existing_) {
-        log.keys_.emplace(r["task"].get<std::string>(), r["id"].get<std::string>());
-    }
+    std::vector<SampleRecord> existing;
+    BIOMEDQ_ASSIGN(const std::size_t complete, parse_lines(content, path, existing));
+    for (const auto& r : existing) log.keys_.emplace(r.task, r.id);
     // O_APPEND: every write(2) lands at the end of the file, whatever else has the file open.
     log.fd_ = ::open(path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
     if (log.fd_ < 0) {
@@ -80,7 +79,6 @@ Result<SampleLog> SampleLog::open(const std::filesystem::path& path) {
 SampleLog::SampleLog(SampleLog&& other) noexcept
     : fd_(other.fd_),
       path_(std::move(other.path_)),
-      existing_(std::move(other.existing_)),
       keys_(std::move(other.keys_)),
       n_truncated_bytes_(other.n_truncated_bytes_) {
     other.fd_ = -1;
@@ -94,8 +92,8 @@ bool SampleLog::contains(const std::string& task, const std::string& id) const {
     return keys_.count({task, id}) > 0;
 }
 
-Status SampleLog::append(const nlohmann::json& record) {
-    const std::string line = record.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
+Status SampleLog::append(const SampleRecord& record) {
+    const std::string line = to_json(record).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
     std::size_t written = 0;
     while (written < line.size()) {
         const ssize_t n = ::write(fd_, line.data() + written, line.size() - written);
@@ -113,7 +111,7 @@ Status SampleLog::append(const nlohmann::json& record) {
         }
         written += static_cast<std::size_t>(n);
     }
-    keys_.emplace(record["task"].get<std::string>(), record["id"].get<std::string>());
+    keys_.emplace(record.task, record.id);
     return Status::success();
 }
 
@@ -125,12 +123,4 @@ Result<SampleLogContent> read_sample_log_content(const std::filesystem::path& pa
     return out;
 }
 
-Result<std::vector<nlohmann::json>> read_sample_log(const std::filesystem::path& path) {
-    BIOMEDQ_ASSIGN(std::string content, read_file(path));
-    std::vector<nlohmann::json> records;
-    BIOMEDQ_ASSIGN(const std::size_t complete, parse_lines(content, path, records));
-    (void)complete;
-    return records;
-}
-
-}  // namespace biomedq::runner
+}  // namespace biomedq::record

@@ -9,13 +9,21 @@
 #include <utility>
 #include <vector>
 
-#include <nlohmann/json.hpp>
-
+#include "biomedq/record.h"
 #include "biomedq/result.h"
 
-namespace biomedq::runner {
+namespace biomedq::record {
 
-class SampleLog {
+// Where finished examples go. The runner writes through this interface so tests can put a failing
+// sink between it and the log.
+class SampleSink {
+public:
+    virtual ~SampleSink() = default;
+    // Errors: kIo (disk full, ...); the records appended before are intact.
+    virtual Status append(const SampleRecord& record) = 0;
+};
+
+class SampleLog : public SampleSink {
 public:
     // Opens (creating) `path` for appending after recovery. Errors: kIo; kParse for a damaged complete
     // line (never silently dropped).
@@ -24,12 +32,10 @@ public:
     SampleLog& operator=(SampleLog&&) = delete;
     ~SampleLog();
 
-    // The records already in the log.
-    const std::vector<nlohmann::json>& existing() const { return existing_; }
     bool contains(const std::string& task, const std::string& id) const;
 
     // Appends one record with a single write(2) of the whole line. Errors: kIo (disk full, ...).
-    Status append(const nlohmann::json& record);
+    Status append(const SampleRecord& record) override;
 
     std::size_t n_recovered_bytes() const { return n_truncated_bytes_; }
 
@@ -37,21 +43,17 @@ private:
     SampleLog() = default;
     int fd_ = -1;
     std::filesystem::path path_;
-    std::vector<nlohmann::json> existing_;
     std::set<std::pair<std::string, std::string>> keys_;
     std::size_t n_truncated_bytes_ = 0;
 };
 
-// Reads every record of a sample log (read-only; a partial last line is ignored, as on resume).
-// Every record is checked (check_sample_record): a malformed one is kParse naming file, line and field.
-Result<std::vector<nlohmann::json>> read_sample_log(const std::filesystem::path& path);
-
-// The same, with where each record was and what was left over.
+// Every record of a sample log, with where each was and what was left over (read-only; a partial
+// last line is ignored, as on resume). A malformed record is kParse naming file, line and field.
 struct SampleLogContent {
-    std::vector<nlohmann::json> records;
+    std::vector<SampleRecord> records;
     std::vector<std::size_t> lines;   // 1-based line of each record
     std::size_t n_partial_bytes = 0;  // a last line without its newline (a write cut short): ignored
 };
 Result<SampleLogContent> read_sample_log_content(const std::filesystem::path& path);
 
-}  // namespace biomedq::runner
+}  // namespace biomedq::record
