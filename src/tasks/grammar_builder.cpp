@@ -3,6 +3,7 @@
 #include <string>
 
 #include "biomedq/task.h"
+#include "tasks/parser_table.h"
 
 namespace biomedq {
 
@@ -43,7 +44,7 @@ std::string alternatives(const std::vector<std::string>& values) {
 }
 
 std::vector<std::string> choices(const TaskConfig& task, const Example& example) {
-    if (task.parser.name == "mcqa_letter" && !example.options.empty()) {
+    if (tasks::answers_option_key(task.parser) && !example.options.empty()) {
         std::vector<std::string> keys;
         for (const auto& [key, text] : example.options) keys.push_back(key);
         return keys;

@@ -6,7 +6,7 @@
 #include <cctype>
 #include <set>
 
-#include "tasks/answer_parsers.h"
+#include "tasks/parser_table.h"
 #include "tasks/answer_text.h"
 #include "tasks/label_matcher.h"
 #include "tasks/parser_options.h"

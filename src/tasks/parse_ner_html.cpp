@@ -8,7 +8,7 @@
 #include <algorithm>
 #include <cctype>
 
-#include "tasks/answer_parsers.h"
+#include "tasks/parser_table.h"
 #include "tasks/answer_text.h"
 #include "tasks/mention_spans.h"
 #include "tasks/parser_options.h"

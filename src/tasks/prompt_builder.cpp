@@ -10,6 +10,7 @@
 #include <algorithm>
 
 #include "biomedq/task.h"
+#include "tasks/parser_table.h"
 #include "tasks/prompt_template.h"
 #include "tasks/python_repr.h"
 
@@ -190,7 +191,7 @@ Result<ChoiceRequest> build_choice_request(const TaskConfig& task, const Example
     ChoiceRequest request;
     request.messages = std::move(layout.messages);
     request.raw_prompt = std::move(layout.raw_prompt);
-    if (task.parser.name == "mcqa_letter" && !example.options.empty()) {
+    if (tasks::answers_option_key(task.parser) && !example.options.empty()) {
         for (const auto& [key, text] : example.options) request.choice_labels.push_back(key);
     } else {
         request.choice_labels = task.label_names();
