@@ -178,7 +178,6 @@ public:
     static ShotSelector create(const TaskConfig& task, std::vector<Example> pool,
                                const PromptOptions& options);
     std::vector<Example> select(const Example& target) const;
-    std::size_t pool_size() const { return pool_.size(); }
 
 private:
     struct Posting {
