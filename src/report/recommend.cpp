@@ -7,6 +7,7 @@
 
 #include "biomedq/report.h"
 #include "biomedq/sweep.h"
+#include "core/text.h"
 #include "report/reference_run.h"
 
 namespace biomedq {
@@ -229,8 +230,7 @@ std::string explain(const Recommendation& rec) {
         return s;
     }
     const Candidate& c = rec.ranked.front();
-    std::string tasks;
-    for (const auto& t : c.tasks) tasks += (tasks.empty() ? "" : ", ") + t;
+    const std::string tasks = text::join(c.tasks, ", ");
     std::string s = fmt::format(
         "Deploy {} at {} with {} prompting: expected score {:.3f} (95% CI {:.3f} to {:.3f}; mean primary metric over {}). "
         "It needs {} (measured peak) of the {} budget, leaving {} headroom.",
@@ -259,8 +259,7 @@ Result<Recommendation> recommend(const std::vector<StoredRun>& all_runs, const R
     std::vector<std::string> tasks = options.tasks.empty() ? std::vector<std::string>(known.begin(), known.end()) : options.tasks;
     for (const auto& t : tasks) {
         if (!known.count(t)) {
-            std::string names;
-            for (const auto& k : known) names += (names.empty() ? "" : ", ") + k;
+            const std::string names = text::join(known, ", ");
             return make_error(ErrorCode::kInvalidArgument,
                               "--tasks: no stored run has task \"" + t + "\"; stored tasks: " + (names.empty() ? "none" : names));
         }
