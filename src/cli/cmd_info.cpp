@@ -19,7 +19,7 @@ namespace {
 
 struct InfoArgs {
     std::string model;
-    uint32_t ctx = 4096;
+    uint32_t ctx_per_sequence = 4096;
     uint32_t parallel = 1;
     int gpu_layers = -1;  // all, as eval, generate and the rest (one convention; README)
     bool no_flash_attn = false;
@@ -109,7 +109,7 @@ int run_fit(const InfoArgs& args, const ModelInfo& m, const MemoryRequest& reque
                             {"bytes_budget", *budget},
                             {"basis", basis},
                             {"device_simulated", fit->device_simulated},
-                            {"ctx_per_seq", args.ctx},
+                            {"ctx_per_seq", args.ctx_per_sequence},
                             {"n_parallel", args.parallel},
                             {"n_gpu_layers", args.gpu_layers},
                             {"fits", fit->fits},
@@ -125,10 +125,10 @@ int run_fit(const InfoArgs& args, const ModelInfo& m, const MemoryRequest& reque
     }
     std::printf("fit into %.2f MiB (%s)\n", mib(*budget), basis.c_str());
     std::printf("  requested       %u sequence(s) x %u tokens, %d GPU layer(s): %.2f MiB, %s\n", args.parallel,
-                args.ctx, args.gpu_layers, mib(fit->bytes_at_request), fit->fits ? "fits" : "does NOT fit");
+                args.ctx_per_sequence, args.gpu_layers, mib(fit->bytes_at_request), fit->fits ? "fits" : "does NOT fit");
     std::printf("  largest context %u tokens per sequence at %u sequence(s) (trained: %u)\n", fit->max_ctx_per_seq,
                 args.parallel, ctx_limit);
-    std::printf("  most sequences  %u at %u tokens each\n", fit->max_parallel, args.ctx);
+    std::printf("  most sequences  %u at %u tokens each\n", fit->max_parallel, args.ctx_per_sequence);
     if (fit->device_simulated && !fit->fits) {
         std::printf("  GPU layers      %d at the requested context\n", fit->max_gpu_layers);
     }
@@ -137,7 +137,7 @@ int run_fit(const InfoArgs& args, const ModelInfo& m, const MemoryRequest& reque
 }
 
 int run_info(const InfoArgs& args) {
-    if (args.ctx == 0 || args.parallel == 0) {
+    if (args.ctx_per_sequence == 0 || args.parallel == 0) {
         return report_error(
             make_error(ErrorCode::kInvalidArgument, "--ctx and --parallel must be > 0"));
     }
@@ -160,7 +160,7 @@ int run_info(const InfoArgs& args) {
     auto info = read_model_info(args.model);
     if (!info.ok()) return report_error(info.error());
     MemoryRequest request;
-    request.ctx_per_seq = args.ctx;
+    request.ctx_per_seq = args.ctx_per_sequence;
     request.n_parallel = args.parallel;
     request.n_gpu_layers = args.gpu_layers;
     request.flash_attn = !args.no_flash_attn;
@@ -201,7 +201,7 @@ int run_info(const InfoArgs& args) {
             {"head_dim_v", m.head_dim_v}, {"tied_embeddings", m.tied_embeddings},
             {"memory",
              {{"source", answer.simulation ? "simulation" : "estimate"}, {"source_detail", source},
-              {"ctx_per_seq", args.ctx}, {"n_parallel", args.parallel},
+              {"ctx_per_seq", args.ctx_per_sequence}, {"n_parallel", args.parallel},
               {"n_gpu_layers", args.gpu_layers}, {"flash_attn", request.flash_attn},
               {"kv_type", args.kv_type},
               {"n_ctx_total", e.n_ctx_total}, {"n_ctx_seq", e.n_ctx_seq},
@@ -233,7 +233,7 @@ int run_info(const InfoArgs& args) {
                 m.tied_embeddings ? ", tied embeddings" : "");
     std::printf("\nmemory for %u sequence(s) x %u tokens (llama.cpp n_ctx %u, %u per sequence), "
                 "%s, flash attention %s:\n",
-                args.parallel, args.ctx, e.n_ctx_total, e.n_ctx_seq,
+                args.parallel, args.ctx_per_sequence, e.n_ctx_total, e.n_ctx_seq,
                 args.gpu_layers < 0 ? "all layers on the GPU" : (std::to_string(args.gpu_layers) + " GPU layer(s)").c_str(),
                 request.flash_attn ? "auto" : "off");
     if (answer.simulation) {
@@ -269,7 +269,7 @@ void add_info_command(CLI::App& app, CommandRun& chosen) {
     CLI::App* cmd = app.add_subcommand(
         "info", "Show a GGUF's metadata and the memory a context needs, sized by llama.cpp without loading weights");
     cmd->add_option("model", args->model, "GGUF file; -m/--model FILE works too")->required();
-    cmd->add_option("--ctx", args->ctx,
+    cmd->add_option("--ctx", args->ctx_per_sequence,
                     "Tokens per sequence; biomedq creates contexts with n_ctx = ctx * parallel")
         ->capture_default_str();
     cmd->add_option("--parallel", args->parallel, "Sequences decoded together")

@@ -93,7 +93,7 @@ void add_estimates(const std::vector<StoredRun>& runs, const RecommendOptions& o
     }
     for (const auto& [model, source] : sources) {
         SweepSpec spec;
-        spec.ctx = options.ctx;
+        spec.ctx = options.ctx_per_sequence;
         spec.parallel = "1";
         for (const auto& type : options.estimate_types) {
             if (measured[model].count(type)) continue;
@@ -116,7 +116,7 @@ void add_estimates(const std::vector<StoredRun>& runs, const RecommendOptions& o
 
 std::vector<CatalogFit> catalog_fits(const RecommendOptions& options) {
     std::vector<CatalogFit> out;
-    const auto ctx = static_cast<std::uint32_t>(options.ctx);
+    const auto ctx = static_cast<std::uint32_t>(options.ctx_per_sequence);
     auto gpu_bytes = [&](const ModelInfo& info, std::uint32_t c) {
         MemoryRequest request;
         request.ctx_per_seq = c;
@@ -307,7 +307,7 @@ nlohmann::json Recommendation::to_json() const {
         return j;
     };
     nlohmann::json j = {{"bytes_gpu_budget", options.bytes_gpu_budget}, {"tasks", options.tasks},
-                        {"max_drop", options.max_drop}, {"ctx", options.ctx}, {"explanation", explanation},
+                        {"max_drop", options.max_drop}, {"ctx", options.ctx_per_sequence}, {"explanation", explanation},
                         {"ranked", nlohmann::json::array()}, {"excluded", nlohmann::json::array()},
                         {"estimated", nlohmann::json::array()}};
     for (const auto& c : ranked) j["ranked"].push_back(candidate_json(c));
@@ -315,7 +315,7 @@ nlohmann::json Recommendation::to_json() const {
     for (const auto& c : estimated) j["estimated"].push_back(candidate_json(c));
     if (options.catalog) {
         j["catalog"] = nlohmann::json::array();
-        j["catalog_ctx"] = options.ctx;
+        j["catalog_ctx"] = options.ctx_per_sequence;
         j["bytes_device_overhead"] = options.bytes_device_overhead;
         for (const auto& f : catalog) {
             nlohmann::json types = nlohmann::json::array();
@@ -373,7 +373,7 @@ std::string Recommendation::to_text() const {
             "Catalog (at ctx {}, full offload, one sequence; KV cache and compute buffer from llama.cpp's "
             "simulation of a zero-weight file where marked ~, else the formula; GPU figures include {} of "
             "device runtime overhead, measured on an H200):\n",
-            options.ctx, format_bytes(options.bytes_device_overhead));
+            options.ctx_per_sequence, format_bytes(options.bytes_device_overhead));
         out += fmt::format("  {:<20} {:<10} {:>12} {:>12} {:>10}   {}\n", "model", "best fit", "memory", "margin",
                            "max ctx", "smallest type needs");
         bool any_imatrix = false;
