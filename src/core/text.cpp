@@ -10,4 +10,21 @@ std::string to_lower(std::string_view s) {
     return out;
 }
 
+std::string replace_chars(std::string_view s, std::initializer_list<CharReplacement> replacements) {
+    std::string out;
+    out.reserve(s.size());
+    for (const char c : s) {
+        const CharReplacement* hit = nullptr;
+        for (const auto& r : replacements) {
+            if (r.c == c) hit = &r;
+        }
+        if (hit) {
+            out += hit->with;
+        } else {
+            out += c;
+        }
+    }
+    return out;
+}
+
 }  // namespace biomedq::text

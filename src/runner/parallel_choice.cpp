@@ -6,6 +6,7 @@
 #include "biomedq/engine.h"
 #include "biomedq/memory_simulation.h"
 #include "core/file_io.h"
+#include "runner/config_field.h"
 #include "runner/environment.h"
 
 namespace biomedq::runner {
@@ -156,14 +157,7 @@ Result<ParallelChoice> choose_parallel(const RunConfig& config, const ModelInfo&
 }
 
 Status record_parallel_choice(const std::filesystem::path& run_dir, const ParallelChoice& choice) {
-    const auto path = run_dir / "config.json";
-    BIOMEDQ_ASSIGN(std::string text, read_file(path));
-    auto config = nlohmann::json::parse(text, nullptr, false);
-    if (config.is_discarded() || !config.is_object()) {
-        return make_error(ErrorCode::kParse, path.string() + ": not valid JSON");
-    }
-    config["parallel_choice"] = parallel_choice_to_json(choice);
-    return write_file_atomic(path, config.dump(2) + "\n");
+    return set_config_field(run_dir, "parallel_choice", parallel_choice_to_json(choice));
 }
 
 nlohmann::json read_parallel_choice(const std::filesystem::path& run_dir) {

@@ -3,6 +3,7 @@
 #include <string>
 
 #include "biomedq/task.h"
+#include "core/text.h"
 #include "tasks/parser_table.h"
 
 namespace biomedq {
@@ -10,18 +11,9 @@ namespace biomedq {
 namespace {
 
 std::string literal(std::string_view text) {
-    std::string out = "\"";
-    for (char c : text) {
-        switch (c) {
-            case '"': out += "\\\""; break;
-            case '\\': out += "\\\\"; break;
-            case '\n': out += "\\n"; break;
-            case '\r': out += "\\r"; break;
-            case '\t': out += "\\t"; break;
-            default: out += c;
-        }
-    }
-    return out + "\"";
+    return "\"" +
+           text::replace_chars(text, {{'"', "\\\""}, {'\\', "\\\\"}, {'\n', "\\n"}, {'\r', "\\r"}, {'\t', "\\t"}}) +
+           "\"";
 }
 
 // A character inside [...]: escape what is special there.

@@ -24,6 +24,12 @@ TEST(Text, JoinPutsTheSeparatorBetweenItems) {
     EXPECT_EQ(text::join(std::set<std::string>{"b", "a"}, " "), "a b");
 }
 
+TEST(Text, ReplaceCharsReplacesOnlyListedCharacters) {
+    EXPECT_EQ(text::replace_chars("a<b>&c", {{'<', "&lt;"}, {'>', "&gt;"}}), "a&lt;b&gt;&c");
+    EXPECT_EQ(text::replace_chars("", {{'<', "&lt;"}}), "");
+    EXPECT_EQ(text::replace_chars("x\ny", {{'\n', ""}}), "xy");
+}
+
 TEST(UtcTime, TimestampIsIsoUtc) {
     EXPECT_EQ(utc_timestamp(0), "1970-01-01T00:00:00Z");
     EXPECT_EQ(utc_timestamp(1796020000), "2026-11-30T06:26:40Z");
