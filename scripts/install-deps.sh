@@ -18,6 +18,7 @@ packages=(
     libssl-dev                  # SHA-256 of model files (OpenSSL EVP)
     python3-jsonschema          # schema validation of results in tests
     clang libclang-rt-14-dev    # libFuzzer + sanitizer runtimes (fuzz/, scripts/fuzz.sh)
+    clang-format-14             # scripts/check-format.sh (the version .clang-format is checked with)
     munge slurmctld slurmd slurm-client  # single-node Slurm for `sweep --slurm` tests (scripts/start-slurm.sh)
 )
 # npm pack fetches the pinned llama.cpp (and the report's vega JS). A machine whose Node.js comes from

@@ -166,7 +166,7 @@ struct RecommendOptions {
     std::vector<std::string> tasks;  // empty: every task in the store
     double max_drop = 0.02;          // exclude configurations losing more than this vs full precision; < 0: no limit
     bool catalog = false;            // also answer for the built-in catalog of model shapes
-    int ctx = 4096;                  // context per sequence for estimates
+    int ctx_per_sequence = 4096;     // tokens per sequence for estimates
     std::vector<std::string> estimate_types = {"q8_0",   "q6_k",   "q5_k_m", "q4_k_m",
                                                "q4_k_s", "iq4_xs", "q3_k_m", "q2_k"};
     // Added to every catalog type's GPU buffers before comparing with the budget: what the device

@@ -98,7 +98,8 @@ struct TaskConfig {
     std::vector<std::string> label_names() const;
 };
 
-// Parser names a task may use: ner_mentions, ner_html_spans, single_label, multi_label, mcqa_letter.
+// Parser names a task may use: ner_mentions, ner_html_spans, single_label, multi_label, mcqa_letter
+// (the rows of src/tasks/parser_table.cpp).
 const std::vector<std::string>& known_parsers();
 
 // Reads and validates one task file. Errors (kParse / kInvalidArgument / kNotFound) name the file,
@@ -177,7 +178,6 @@ public:
     static ShotSelector create(const TaskConfig& task, std::vector<Example> pool,
                                const PromptOptions& options);
     std::vector<Example> select(const Example& target) const;
-    std::size_t pool_size() const { return pool_.size(); }
 
 private:
     struct Posting {

@@ -23,7 +23,7 @@ struct GenerateOptions {
     float temperature = 0.0f;
     int gpu_layers = -1;
     int parallel = 4;
-    int ctx = 2048;
+    int ctx_per_sequence = 2048;
     bool raw = false;
     bool json = false;
     bool verbose = false;
@@ -81,7 +81,7 @@ int run_generate(const GenerateOptions& o) {
     eo.model_path = o.model;
     eo.gpu_layers = o.gpu_layers;
     eo.parallel = o.parallel;
-    eo.ctx_per_sequence = o.ctx;
+    eo.ctx_per_sequence = o.ctx_per_sequence;
     eo.verbose = o.verbose;
     auto loaded = Engine::load(eo);
     if (!loaded.ok()) return report_error(loaded.error());
@@ -154,7 +154,7 @@ void add_generate_command(CLI::App& app, CommandRun& chosen) {
     sub->add_option("--temperature", o->temperature, "0 for greedy")->capture_default_str();
     sub->add_option("--gpu-layers", o->gpu_layers, "Layers to offload to the GPU, also -ngl (-1: all)")->capture_default_str();
     sub->add_option("--parallel", o->parallel, "Sequences decoded together")->capture_default_str()->check(CLI::PositiveNumber);
-    sub->add_option("--ctx", o->ctx, "Context tokens per sequence")->capture_default_str()->check(CLI::PositiveNumber);
+    sub->add_option("--ctx", o->ctx_per_sequence, "Context tokens per sequence")->capture_default_str()->check(CLI::PositiveNumber);
     sub->add_flag("--no-chat", o->raw, "Send the prompt as raw text, without the chat template");
     sub->add_flag("--json", o->json, "One JSON object per result");
     sub->add_flag("--verbose", o->verbose, "Show llama.cpp's log");

@@ -9,6 +9,7 @@
 #include "biomedq/task.h"
 #include "cli/command.h"
 #include "cli/progress_line.h"
+#include "core/text.h"
 
 namespace biomedq::cli {
 
@@ -41,8 +42,7 @@ int run_imatrix(ImatrixArgs args) {
                             {"t_total_ms", report->t_total_ms}};
         std::printf("%s\n", j.dump(2).c_str());
     } else {
-        std::string sources;
-        for (const auto& s : text->sources) sources += (sources.empty() ? "" : ", ") + s;
+        const std::string sources = text::join(text->sources, ", ");
         std::printf("%s: %llu weight matrices from %llu chunks (%llu tokens) of %s, %.1f s\n",
                     report->path.c_str(), static_cast<unsigned long long>(report->n_entries),
                     static_cast<unsigned long long>(report->n_chunks),

@@ -19,7 +19,7 @@ namespace {
 
 struct InfoArgs {
     std::string model;
-    uint32_t ctx = 4096;
+    uint32_t ctx_per_sequence = 4096;
     uint32_t parallel = 1;
     int gpu_layers = -1;  // all, as eval, generate and the rest (one convention; README)
     bool no_flash_attn = false;
@@ -109,7 +109,7 @@ int run_fit(const InfoArgs& args, const ModelInfo& m, const MemoryRequest& reque
                             {"bytes_budget", *budget},
                             {"basis", basis},
                             {"device_simulated", fit->device_simulated},
-                            {"ctx_per_seq", args.ctx},
+                            {"ctx_per_seq", args.ctx_per_sequence},
                             {"n_parallel", args.parallel},
                             {"n_gpu_layers", args.gpu_layers},
                             {"fits", fit->fits},
@@ -125,10 +125,10 @@ int run_fit(const InfoArgs& args, const ModelInfo& m, const MemoryRequest& reque
     }
     std::printf("fit into %.2f MiB (%s)\n", mib(*budget), basis.c_str());
     std::printf("  requested       %u sequence(s) x %u tokens, %d GPU layer(s): %.2f MiB, %s\n", args.parallel,
-                args.ctx, args.gpu_layers, mib(fit->bytes_at_request), fit->fits ? "fits" : "does NOT fit");
+                args.ctx_per_sequence, args.gpu_layers, mib(fit->bytes_at_request), fit->fits ? "fits" : "does NOT fit");
     std::printf("  largest context %u tokens per sequence at %u sequence(s) (trained: %u)\n", fit->max_ctx_per_seq,
                 args.parallel, ctx_limit);
-    std::printf("  most sequences  %u at %u tokens each\n", fit->max_parallel, args.ctx);
+    std::printf("  most sequences  %u at %u tokens each\n", fit->max_parallel, args.ctx_per_sequence);
     if (fit->device_simulated && !fit->fits) {
         std::printf("  GPU layers      %d at the requested context\n", fit->max_gpu_layers);
     }
@@ -136,88 +136,94 @@ int run_fit(const InfoArgs& args, const ModelInfo& m, const MemoryRequest& reque
     return 0;
 }
 
-int run_info(const InfoArgs& args) {
-    if (args.ctx == 0 || args.parallel == 0) {
-        return report_error(
-            make_error(ErrorCode::kInvalidArgument, "--ctx and --parallel must be > 0"));
+Status check_info_args(const InfoArgs& args) {
+    if (args.ctx_per_sequence == 0 || args.parallel == 0) {
+        return make_error(ErrorCode::kInvalidArgument, "--ctx and --parallel must be > 0");
     }
-    if (auto kv = check_kv_cache_type(args.kv_type, "--kv-type"); !kv.ok()) return report_error(kv.error());
+    BIOMEDQ_TRY(check_kv_cache_type(args.kv_type, "--kv-type"));
     if (args.no_flash_attn && args.kv_type != "f16" && args.kv_type != "bf16") {
-        return report_error(make_error(ErrorCode::kInvalidArgument,
-                                       "--kv-type " + args.kv_type +
-                                           ": llama.cpp needs flash attention for a quantized KV cache; "
-                                           "drop --no-flash-attn or use f16"));
+        return make_error(ErrorCode::kInvalidArgument,
+                          "--kv-type " + args.kv_type +
+                              ": llama.cpp needs flash attention for a quantized KV cache; "
+                              "drop --no-flash-attn or use f16");
     }
-    const std::vector<std::string>& rpc = args.rpc;
     // llama.cpp's RPC protocol is unauthenticated: the same network policy as `eval --rpc`.
-    for (const auto& server : rpc) {
-        auto hp = parse_host_port(server);
-        if (!hp.ok()) return report_error(hp.error());
-        if (auto s = check_private_host(hp->host, args.allow_remote, "--rpc " + server); !s.ok()) {
-            return report_error(s.error());
-        }
+    for (const auto& server : args.rpc) {
+        BIOMEDQ_ASSIGN(auto hp, parse_host_port(server));
+        BIOMEDQ_TRY(check_private_host(hp.host, args.allow_remote, "--rpc " + server));
     }
-    auto info = read_model_info(args.model);
-    if (!info.ok()) return report_error(info.error());
+    return Status::success();
+}
+
+MemoryRequest memory_request(const InfoArgs& args) {
     MemoryRequest request;
-    request.ctx_per_seq = args.ctx;
+    request.ctx_per_seq = args.ctx_per_sequence;
     request.n_parallel = args.parallel;
     request.n_gpu_layers = args.gpu_layers;
     request.flash_attn = !args.no_flash_attn;
     request.kv_type = args.kv_type;
-    if (args.fit) return run_fit(args, *info, request);
+    return request;
+}
+
+Result<MemoryAnswer> answer_memory(const InfoArgs& args, const ModelInfo& m, const MemoryRequest& request) {
     MemoryAnswer answer;
     if (args.estimate) {
         answer.estimate_reason = "--estimate";
     } else {
-        auto sim = simulate_memory(args.model, request, rpc);
+        auto sim = simulate_memory(args.model, request, args.rpc);
         if (sim.ok()) {
             answer.e = sim->totals;
             answer.simulation = std::move(sim).value();
-        } else if (!rpc.empty() || sim.error().code == ErrorCode::kResource) {
+        } else if (!args.rpc.empty() || sim.error().code == ErrorCode::kResource) {
             // A device the user named, or a context llama.cpp refuses: the formula would hide it.
-            return report_error(sim.error());
+            return sim.error();
         } else {
             answer.estimate_reason = "llama.cpp could not simulate: " + sim.error().message;
         }
     }
-    if (!answer.simulation) answer.e = estimate_memory(*info, request);
-    const MemoryEstimate& e = answer.e;
-    const ModelInfo& m = *info;
-    const std::string source = answer.simulation ? "llama.cpp no-alloc simulation on this host"
-                                                 : "estimate (formula from GGUF metadata)";
+    if (!answer.simulation) answer.e = estimate_memory(m, request);
+    return answer;
+}
 
-    if (args.json) {
-        nlohmann::json j = {
-            {"path", m.path.string()}, {"arch", m.arch}, {"name", m.name},
-            {"n_params", m.n_params}, {"bytes_file", m.bytes_file},
-            {"bytes_tensors", m.bytes_tensors}, {"bits_per_weight", m.bits_per_weight},
-            {"file_type", m.file_type ? nlohmann::json(*m.file_type) : nlohmann::json(nullptr)},
-            {"file_type_name", m.file_type_name}, {"dominant_tensor_type", m.dominant_tensor_type},
-            {"n_params_by_type", m.n_params_by_type}, {"has_chat_template", m.has_chat_template},
-            {"n_vocab", m.n_vocab}, {"n_ctx_train", m.n_ctx_train}, {"n_layer", m.n_layer},
-            {"n_embd", m.n_embd}, {"n_ff", m.n_ff}, {"n_head", m.n_head},
-            {"n_head_kv", m.n_head_kv}, {"head_dim_k", m.head_dim_k},
-            {"head_dim_v", m.head_dim_v}, {"tied_embeddings", m.tied_embeddings},
-            {"memory",
-             {{"source", answer.simulation ? "simulation" : "estimate"}, {"source_detail", source},
-              {"ctx_per_seq", args.ctx}, {"n_parallel", args.parallel},
-              {"n_gpu_layers", args.gpu_layers}, {"flash_attn", request.flash_attn},
-              {"kv_type", args.kv_type},
-              {"n_ctx_total", e.n_ctx_total}, {"n_ctx_seq", e.n_ctx_seq},
-              {"bytes_weights_gpu", e.bytes_weights_gpu},
-              {"bytes_weights_host", e.bytes_weights_host}, {"bytes_kv", e.bytes_kv},
-              {"bytes_kv_gpu", e.bytes_kv_gpu}, {"bytes_compute", e.bytes_compute},
-              {"bytes_compute_host", e.bytes_compute_host}, {"bytes_output", e.bytes_output},
-              {"bytes_gpu", e.bytes_gpu()}, {"bytes_total", e.bytes_total()}}}};
-        if (answer.simulation) {
-            j["memory"].update(simulation_json(*answer.simulation));
-        } else {
-            j["memory"]["estimate_reason"] = answer.estimate_reason;
-        }
-        std::printf("%s\n", j.dump(2).c_str());
-        return 0;
+std::string memory_source(const MemoryAnswer& answer) {
+    return answer.simulation ? "llama.cpp no-alloc simulation on this host" : "estimate (formula from GGUF metadata)";
+}
+
+void print_info_json(const InfoArgs& args, const ModelInfo& m, const MemoryRequest& request,
+                     const MemoryAnswer& answer) {
+    const MemoryEstimate& e = answer.e;
+    const std::string source = memory_source(answer);
+    nlohmann::json j = {
+        {"path", m.path.string()}, {"arch", m.arch}, {"name", m.name},
+        {"n_params", m.n_params}, {"bytes_file", m.bytes_file},
+        {"bytes_tensors", m.bytes_tensors}, {"bits_per_weight", m.bits_per_weight},
+        {"file_type", m.file_type ? nlohmann::json(*m.file_type) : nlohmann::json(nullptr)},
+        {"file_type_name", m.file_type_name}, {"dominant_tensor_type", m.dominant_tensor_type},
+        {"n_params_by_type", m.n_params_by_type}, {"has_chat_template", m.has_chat_template},
+        {"n_vocab", m.n_vocab}, {"n_ctx_train", m.n_ctx_train}, {"n_layer", m.n_layer},
+        {"n_embd", m.n_embd}, {"n_ff", m.n_ff}, {"n_head", m.n_head},
+        {"n_head_kv", m.n_head_kv}, {"head_dim_k", m.head_dim_k},
+        {"head_dim_v", m.head_dim_v}, {"tied_embeddings", m.tied_embeddings},
+        {"memory",
+         {{"source", answer.simulation ? "simulation" : "estimate"}, {"source_detail", source},
+          {"ctx_per_seq", args.ctx_per_sequence}, {"n_parallel", args.parallel},
+          {"n_gpu_layers", args.gpu_layers}, {"flash_attn", request.flash_attn},
+          {"kv_type", args.kv_type},
+          {"n_ctx_total", e.n_ctx_total}, {"n_ctx_seq", e.n_ctx_seq},
+          {"bytes_weights_gpu", e.bytes_weights_gpu},
+          {"bytes_weights_host", e.bytes_weights_host}, {"bytes_kv", e.bytes_kv},
+          {"bytes_kv_gpu", e.bytes_kv_gpu}, {"bytes_compute", e.bytes_compute},
+          {"bytes_compute_host", e.bytes_compute_host}, {"bytes_output", e.bytes_output},
+          {"bytes_gpu", e.bytes_gpu()}, {"bytes_total", e.bytes_total()}}}};
+    if (answer.simulation) {
+        j["memory"].update(simulation_json(*answer.simulation));
+    } else {
+        j["memory"]["estimate_reason"] = answer.estimate_reason;
     }
+    std::printf("%s\n", j.dump(2).c_str());
+}
+
+void print_model_text(const ModelInfo& m) {
     std::printf("file            %s (%.2f MiB)\n", m.path.c_str(), mib(m.bytes_file));
     std::printf("architecture    %s\n", m.arch.c_str());
     std::printf("name            %s\n", m.name.empty() ? "(none)" : m.name.c_str());
@@ -231,9 +237,14 @@ int run_info(const InfoArgs& args) {
                 "vocab %u%s\n",
                 m.n_layer, m.n_embd, m.n_ff, m.n_head, m.n_head_kv, m.head_dim_k, m.n_vocab,
                 m.tied_embeddings ? ", tied embeddings" : "");
+}
+
+void print_memory_text(const InfoArgs& args, const MemoryRequest& request, const MemoryAnswer& answer) {
+    const MemoryEstimate& e = answer.e;
+    const std::string source = memory_source(answer);
     std::printf("\nmemory for %u sequence(s) x %u tokens (llama.cpp n_ctx %u, %u per sequence), "
                 "%s, flash attention %s:\n",
-                args.parallel, args.ctx, e.n_ctx_total, e.n_ctx_seq,
+                args.parallel, args.ctx_per_sequence, e.n_ctx_total, e.n_ctx_seq,
                 args.gpu_layers < 0 ? "all layers on the GPU" : (std::to_string(args.gpu_layers) + " GPU layer(s)").c_str(),
                 request.flash_attn ? "auto" : "off");
     if (answer.simulation) {
@@ -259,6 +270,22 @@ int run_info(const InfoArgs& args) {
         }
         print_simulation(*answer.simulation);
     }
+}
+
+int run_info(const InfoArgs& args) {
+    if (auto ok = check_info_args(args); !ok.ok()) return report_error(ok.error());
+    auto info = read_model_info(args.model);
+    if (!info.ok()) return report_error(info.error());
+    const MemoryRequest request = memory_request(args);
+    if (args.fit) return run_fit(args, *info, request);
+    auto answer = answer_memory(args, *info, request);
+    if (!answer.ok()) return report_error(answer.error());
+    if (args.json) {
+        print_info_json(args, *info, request, *answer);
+    } else {
+        print_model_text(*info);
+        print_memory_text(args, request, *answer);
+    }
     return 0;
 }
 
@@ -269,7 +296,7 @@ void add_info_command(CLI::App& app, CommandRun& chosen) {
     CLI::App* cmd = app.add_subcommand(
         "info", "Show a GGUF's metadata and the memory a context needs, sized by llama.cpp without loading weights");
     cmd->add_option("model", args->model, "GGUF file; -m/--model FILE works too")->required();
-    cmd->add_option("--ctx", args->ctx,
+    cmd->add_option("--ctx", args->ctx_per_sequence,
                     "Tokens per sequence; biomedq creates contexts with n_ctx = ctx * parallel")
         ->capture_default_str();
     cmd->add_option("--parallel", args->parallel, "Sequences decoded together")

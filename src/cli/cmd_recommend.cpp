@@ -52,7 +52,7 @@ void add_recommend_command(CLI::App& app, CommandRun& chosen) {
                     "Exclude configurations losing more than this against full precision (negative: no limit)")
         ->capture_default_str();
     sub->add_flag("--catalog", args->options.catalog, "Also answer for the built-in catalog of model shapes");
-    sub->add_option("--ctx", args->options.ctx, "Context per sequence for estimates")->capture_default_str();
+    sub->add_option("--ctx", args->options.ctx_per_sequence, "Context per sequence for estimates")->capture_default_str();
     sub->add_option("--device-overhead", args->device_overhead,
                     "Device runtime memory added to each catalog estimate (the CUDA context; 612MiB measured on an "
                     "H200 with CUDA 13; 0B for none)")

@@ -12,9 +12,25 @@
 #include "cli/interrupt.h"
 #include "cli/sweep_slurm.h"
 #include "core/redact.h"
+#include "runner/eval_spec_options.h"
 
 namespace biomedq::cli {
 namespace {
+
+// The eval options a sweep takes, from the one table (runner/eval_spec_options.h), with defaults.
+std::string eval_option_keys() {
+    const EvalSpec defaults;
+    std::string out;
+    for (const auto& option : runner::spec_options()) {
+        if (option.per_cell) continue;
+        const std::string value = std::visit(
+            [&](auto member) { return nlohmann::json(defaults.*member).dump(); }, option.member);
+        out += fmt::format("  {:<20} {} (eval {}{})\n", option.key, value, option.flag,
+                           option.negated_flag ? " sets false" : "");
+    }
+    return out;
+}
+
 
 struct SweepArgs {
     std::string file;
@@ -177,21 +193,14 @@ void add_sweep_command(CLI::App& app, CommandRun& chosen) {
         "                       q2_k]; the source's own type is always a cell too (the reference)\n"
         "  tasks                required: task names (biomedq tasks)\n"
         "  prompts              [zero-shot]; also few-shot:K, cot, cot:K\n"
-        "  protocol             biomedq, or chen2025: the published prompts and metrics of Chen et al. 2025\n"
-        "                       (prompts zero-shot, few-shot:1, few-shot:5 only)\n"
         "  out                  <yaml folder>/<yaml stem>: runs/, quantized/, results.sqlite\n"
-        "  subset               sample200 (or all)\n"
-        "  limit                0: all examples of the subset, else at most this many per task\n"
-        "  seed                 1234 (few-shot selection, bootstrap)\n"
-        "  ctx                  4096 tokens per sequence\n"
         "  parallel             auto (largest that fits), or a number\n"
         "  gpu_layers           -1 (all)\n"
-        "  kv_type              f16 (bf16, q8_0, q5_1, q5_0, q4_1, q4_0)\n"
-        "  constrained          false (grammar-constrained answers)\n"
         "  bootstrap_resamples  1000 (95% CIs)\n"
         "  data_dir             the default data folder\n"
         "  tasks_dir            none: a folder of your own tasks, added to the shipped ones\n"
-        "  fidelity             {tokens: 4096, ctx: 512}, or off\n"
+        "  fidelity             {tokens: 4096, ctx: 512}, or off\n" +
+        eval_option_keys() +
         "A finished cell is never rerun, however the YAML's path is spelled: cells are matched by model hash "
         "and configuration.\n"
         "--dry-run: per cell its examples, memory and an estimated time (seconds per example measured by "

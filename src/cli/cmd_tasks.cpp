@@ -13,6 +13,7 @@
 
 #include "biomedq/task.h"
 #include "cli/command.h"
+#include "core/text.h"
 
 namespace biomedq::cli {
 
@@ -26,12 +27,6 @@ struct TasksOptions {
     std::string split = "sample200";
     std::uint64_t seed = 1234;
 };
-
-std::string join(const std::vector<std::string>& items, const char* separator) {
-    std::string out;
-    for (const auto& item : items) out += (out.empty() ? "" : separator) + item;
-    return out;
-}
 
 bool overrides_shipped(const TaskCatalog& catalog, const std::string& name) {
     return std::find(catalog.overridden.begin(), catalog.overridden.end(), name) != catalog.overridden.end();
@@ -67,7 +62,7 @@ int run_list(const TasksOptions& options) {
         out.push_back(entry);
         if (!options.json) {
             std::printf("%-14s %-10s %-62s %s%s\n", task.name.c_str(), task_kind_name(task.kind),
-                        join(task.metrics, ",").c_str(), join(counts, " ").c_str(),
+                        text::join(task.metrics, ",").c_str(), text::join(counts, " ").c_str(),
                         overrides ? ("  (" + task.source_path + " overrides the shipped task)").c_str() : "");
         }
     }
@@ -174,7 +169,7 @@ int run_check_data(const TasksOptions& options) {
             if (absent.empty()) {
                 found.push_back(split);
             } else {
-                missing.push_back(split + " (" + join(absent, ", ") + ")");
+                missing.push_back(split + " (" + text::join(absent, ", ") + ")");
             }
         }
         const bool has_test = task.data.splits.count("test") && entry["splits"]["test"]["missing"].empty();
@@ -183,8 +178,8 @@ int run_check_data(const TasksOptions& options) {
         out.push_back(entry);
         if (!options.json) {
             std::printf("%-14s %-7s found: %s%s%s\n", task.name.c_str(), has_test ? "ok" : "MISSING",
-                        found.empty() ? "-" : join(found, ", ").c_str(), missing.empty() ? "" : "; missing: ",
-                        join(missing, "; ").c_str());
+                        found.empty() ? "-" : text::join(found, ", ").c_str(), missing.empty() ? "" : "; missing: ",
+                        text::join(missing, "; ").c_str());
         }
     }
     if (options.json) std::printf("%s\n", out.dump(2).c_str());
@@ -193,7 +188,7 @@ int run_check_data(const TasksOptions& options) {
                      "biomedq: %zu of %zu tasks lack their test split under %s: %s (README \"Getting the data\" "
                      "says where to obtain them; or pass --data-dir)\n",
                      lacking_test.size(), catalog->tasks.size(), options.data_dir.c_str(),
-                     join(lacking_test, ", ").c_str());
+                     text::join(lacking_test, ", ").c_str());
         return 1;
     }
     return 0;

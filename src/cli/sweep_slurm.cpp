@@ -10,6 +10,7 @@
 #include "biomedq/store.h"
 #include "cli/command.h"
 #include "cli/interrupt.h"
+#include "core/text.h"
 
 namespace biomedq::cli {
 namespace {
@@ -61,8 +62,7 @@ int slurm_submit_command(const SweepSpec& spec, SlurmCliArgs args) {
         for (const auto& j : plan->arrays) jobs.push_back(&j);
         if (plan->final_job) jobs.push_back(&*plan->final_job);
         for (const auto* j : jobs) {
-            std::string cmd;
-            for (const auto& a : sbatch_command(*j, j->name + ".sh")) cmd += (cmd.empty() ? "" : " ") + a;
+            const std::string cmd = text::join(sbatch_command(*j, j->name + ".sh"), " ");
             std::cout << "# ---- " << j->name << ".sh  (" << cmd << ")\n" << j->script << "\n";
         }
         if (!plan->stale_final_job.empty()) std::cout << "# scancel " << plan->stale_final_job << "\n";
@@ -145,8 +145,7 @@ int sweep_finish_command(const SweepSpec& spec) {
     std::fprintf(stderr, "biomedq sweep: %zu of %zu cells in %s; report in %s\n", cells->size() - missing.size(),
                  cells->size(), store_path.c_str(), (spec.out_dir / "report").c_str());
     if (!missing.empty()) {
-        std::string names;
-        for (const auto& m : missing) names += (names.empty() ? "" : ", ") + m;
+        const std::string names = text::join(missing, ", ");
         return report_error(make_error(ErrorCode::kBackend,
                                        fmt::format("{} cell(s) not finished: {}; submit the sweep again to run them",
                                                    missing.size(), names)));

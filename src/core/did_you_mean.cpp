@@ -1,4 +1,5 @@
 #include "core/did_you_mean.h"
+#include "core/text.h"
 
 #include <algorithm>
 #include <cctype>
@@ -13,8 +14,7 @@ std::size_t edit_distance(std::string_view a, std::string_view b) {
         row[0] = i;
         for (std::size_t j = 1; j <= b.size(); ++j) {
             const std::size_t above = row[j];
-            const bool same = std::tolower(static_cast<unsigned char>(a[i - 1])) ==
-                              std::tolower(static_cast<unsigned char>(b[j - 1]));
+            const bool same = text::to_lower(a[i - 1]) == text::to_lower(b[j - 1]);
             row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (same ? 0 : 1)});
             diagonal = above;
         }
@@ -41,13 +41,6 @@ std::string did_you_mean(std::string_view word, const std::vector<std::string>& 
     return match.empty() ? std::string() : " (did you mean \"" + match + "\"?)";
 }
 
-std::string join_names(const std::vector<std::string>& names) {
-    std::string out;
-    for (const auto& name : names) {
-        if (!out.empty()) out += ", ";
-        out += name;
-    }
-    return out;
-}
+std::string join_names(const std::vector<std::string>& names) { return text::join(names, ", "); }
 
 }  // namespace biomedq

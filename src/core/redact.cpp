@@ -1,4 +1,5 @@
 #include "core/redact.h"
+#include "core/text.h"
 
 #include <algorithm>
 #include <cctype>
@@ -23,7 +24,6 @@ Registry& registry() {
     return r;
 }
 
-char lower(char c) { return static_cast<char>(std::tolower(static_cast<unsigned char>(c))); }
 
 std::string percent_decode(std::string_view s) {
     std::string out;
@@ -77,7 +77,7 @@ bool ends_query_value(char c) {
 
 bool secret_parameter(std::string_view name) {
     std::string n;
-    for (char c : name) n += lower(c);
+    for (char c : name) n += text::to_lower(c);
     for (const char* word : {"key", "token", "secret", "pass", "auth", "sig", "credential"}) {
         if (n.find(word) != std::string::npos) return true;
     }

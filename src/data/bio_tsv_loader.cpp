@@ -119,10 +119,7 @@ Result<Dataset> load_bio_tsv(const DataSource& source) {
         }
     }
     if (!sentence.empty()) flush();
-    if (dataset.examples.empty()) {
-        return make_error(ErrorCode::kParse, path + ": no sentences (the file is empty)");
-    }
-    return dataset;
+    return non_empty(std::move(dataset), "no sentences (the file is empty)");
 }
 
 }  // namespace biomedq::data

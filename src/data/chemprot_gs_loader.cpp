@@ -85,7 +85,7 @@ Status read_abstracts(const std::string& path, Abstracts& out) {
         example.id = pmid;
         example.text.reserve(fields[1].size() + 1 + fields[2].size());
         example.text.append(fields[1]).append(" ").append(fields[2]);
-        example.source = path + ":" + std::to_string(line.number);
+        example.source = line_source(path, line.number);
         out.dataset.examples.push_back(std::move(example));
         out.entity_ids.emplace_back();
         out.byte_offsets.emplace_back(out.dataset.examples.back().text);

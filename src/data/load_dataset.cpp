@@ -5,6 +5,7 @@
 
 #include "biomedq/data.h"
 #include "core/did_you_mean.h"
+#include "core/text.h"
 #include "data/loader_errors.h"
 #include "data/loaders.h"
 
@@ -41,7 +42,7 @@ Result<Dataset> load_dataset(const DataSource& source) {
     }
     std::string message = "unknown data format \"" + source.format + "\"";
     message += did_you_mean(source.format, known_data_formats());
-    message += "; known formats: " + data::join_list(known_data_formats());
+    message += "; known formats: " + text::join(known_data_formats(), ", ");
     return make_error(ErrorCode::kInvalidArgument, message);
 }
 

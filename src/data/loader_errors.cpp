@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "core/text.h"
+
 namespace biomedq::data {
 
 std::string at_line(std::string_view path, std::size_t line) {
@@ -18,13 +20,13 @@ Error line_error(std::string_view path, std::size_t line, std::string_view what)
     return make_error(ErrorCode::kParse, at_line(path, line) + ": " + std::string(what));
 }
 
-std::string join_list(const std::vector<std::string>& items) {
-    std::string out;
-    for (const auto& item : items) {
-        if (!out.empty()) out += ", ";
-        out += item;
-    }
-    return out;
+std::string line_source(std::string_view path, std::size_t line) {
+    return std::string(path) + ":" + std::to_string(line);
+}
+
+Result<Dataset> non_empty(Dataset dataset, std::string_view why) {
+    if (dataset.examples.empty()) return make_error(ErrorCode::kParse, dataset.path + ": " + std::string(why));
+    return dataset;
 }
 
 Status check_label(const std::vector<std::string>& label_set, const std::string& label,
@@ -34,7 +36,7 @@ Status check_label(const std::vector<std::string>& label_set, const std::string&
         return Status::success();
     }
     return field_error(path, line, field,
-                       "unknown label \"" + label + "\", expected one of: " + join_list(label_set));
+                       "unknown label \"" + label + "\", expected one of: " + text::join(label_set, ", "));
 }
 
 }  // namespace biomedq::data

@@ -7,6 +7,7 @@
 #include <string_view>
 #include <vector>
 
+#include "biomedq/example.h"
 #include "biomedq/result.h"
 
 namespace biomedq::data {
@@ -21,8 +22,11 @@ Error field_error(std::string_view path, std::size_t line, std::string_view fiel
 // kParse: "<path>: line <n>: <what>" for problems that are not about one field (column count).
 Error line_error(std::string_view path, std::size_t line, std::string_view what);
 
-// "a, b, c" for messages that list what was allowed.
-std::string join_list(const std::vector<std::string>& items);
+// "<path>:<n>": an Example's source.
+std::string line_source(std::string_view path, std::size_t line);
+
+// The dataset, or kParse "<path>: <why>" when it has no examples (e.g. "no rows (the file is empty)").
+Result<Dataset> non_empty(Dataset dataset, std::string_view why);
 
 // Ok when `label_set` is empty or holds `label`; otherwise a field_error listing the allowed
 // labels.

@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/file_io.h"
+#include "core/text.h"
 #include "data/loader_errors.h"
 #include "data/loaders.h"
 #include "data/text_lines.h"
@@ -51,7 +52,7 @@ Result<Example> parse_question(const json& record, const DataSource& source, std
         for (const auto& option : example.options) keys.push_back(option.first);
         return field_error(
             path, line, "answer_idx",
-            "\"" + answer + "\" is not an option key, expected one of: " + join_list(keys));
+            "\"" + answer + "\" is not an option key, expected one of: " + text::join(keys, ", "));
     }
     BIOMEDQ_TRY(check_label(source.label_set, answer, path, line, "answer_idx"));
     example.labels = {std::move(answer)};
@@ -72,13 +73,10 @@ Result<Dataset> load_medqa_jsonl(const DataSource& source) {
         }
         BIOMEDQ_ASSIGN(Example example, parse_question(record, source, line.number));
         example.id = std::to_string(dataset.examples.size());
-        example.source = source.path + ":" + std::to_string(line.number);
+        example.source = line_source(source.path, line.number);
         dataset.examples.push_back(std::move(example));
     }
-    if (dataset.examples.empty()) {
-        return make_error(ErrorCode::kParse, source.path + ": no questions (the file is empty)");
-    }
-    return dataset;
+    return non_empty(std::move(dataset), "no questions (the file is empty)");
 }
 
 }  // namespace biomedq::data

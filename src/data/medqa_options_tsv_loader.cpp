@@ -6,6 +6,7 @@
 #include <map>
 
 #include "core/file_io.h"
+#include "core/text.h"
 #include "data/loader_errors.h"
 #include "data/loaders.h"
 #include "data/python_string_list.h"
@@ -70,15 +71,14 @@ Result<Dataset> load_medqa_options_tsv(const DataSource& source) {
         }
         if (!known) {
             return field_error(path, row.line, "answer_idx",
-                               "\"" + answer + "\" is not an option key, expected one of: " + join_list(keys));
+                               "\"" + answer + "\" is not an option key, expected one of: " + text::join(keys, ", "));
         }
         BIOMEDQ_TRY(check_label(source.label_set, answer, path, row.line, "answer_idx"));
         example.labels = {answer};
-        example.source = path + ":" + std::to_string(row.line);
+        example.source = line_source(path, row.line);
         dataset.examples.push_back(std::move(example));
     }
-    if (dataset.examples.empty()) return make_error(ErrorCode::kParse, path + ": no rows after the header");
-    return dataset;
+    return non_empty(std::move(dataset), "no rows after the header");
 }
 
 }  // namespace biomedq::data

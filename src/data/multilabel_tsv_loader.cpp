@@ -12,24 +12,6 @@
 #include "data/tsv_fields.h"
 
 namespace biomedq::data {
-namespace {
-
-std::vector<std::string_view> split_semicolons(std::string_view text) {
-    std::vector<std::string_view> parts;
-    std::size_t start = 0;
-    while (true) {
-        const std::size_t semi = text.find(';', start);
-        if (semi == std::string_view::npos) {
-            parts.push_back(text.substr(start));
-            return parts;
-        }
-        parts.push_back(text.substr(start, semi - start));
-        start = semi + 1;
-    }
-}
-
-}  // namespace
-
 Result<Dataset> load_multilabel_tsv(const DataSource& source) {
     BIOMEDQ_ASSIGN(const std::string content, read_file(source.path));
     const std::string& path = source.path;
@@ -41,7 +23,7 @@ Result<Dataset> load_multilabel_tsv(const DataSource& source) {
                                                       /*may_be_empty=*/2));
         Example example;
         if (!fields[2].empty()) {
-            for (std::string_view label : split_semicolons(fields[2])) {
+            for (std::string_view label : split_on(fields[2], ';')) {
                 if (label.empty()) {
                     return field_error(path, line.number, "labels",
                                        "empty label in \"" + fields[2] + "\" (two `;` in a row?)");
@@ -53,13 +35,10 @@ Result<Dataset> load_multilabel_tsv(const DataSource& source) {
         }
         example.id = std::move(fields[0]);
         example.text = std::move(fields[1]);
-        example.source = path + ":" + std::to_string(line.number);
+        example.source = line_source(path, line.number);
         dataset.examples.push_back(std::move(example));
     }
-    if (dataset.examples.empty()) {
-        return make_error(ErrorCode::kParse, path + ": no rows (the file is empty)");
-    }
-    return dataset;
+    return non_empty(std::move(dataset), "no rows (the file is empty)");
 }
 
 }  // namespace biomedq::data

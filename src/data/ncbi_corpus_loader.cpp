@@ -74,17 +74,14 @@ Result<Dataset> load_inline(const DataSource& source, const std::string& content
         if (fields[0].empty()) return field_error(source.path, line.number, "PMID", "empty");
         Example example;
         example.id = std::string(fields[0]);
-        example.source = source.path + ":" + std::to_string(line.number);
+        example.source = line_source(source.path, line.number);
         BIOMEDQ_TRY(append_untagged(fields[1], type, example, source.path, line.number, "title"));
         example.text += ' ';
         BIOMEDQ_TRY(
             append_untagged(fields[2], type, example, source.path, line.number, "abstract"));
         dataset.examples.push_back(std::move(example));
     }
-    if (dataset.examples.empty()) {
-        return make_error(ErrorCode::kParse, source.path + ": no documents (the file is empty)");
-    }
-    return dataset;
+    return non_empty(std::move(dataset), "no documents (the file is empty)");
 }
 
 bool looks_like_pubtator(const std::string& content) {
@@ -108,15 +105,7 @@ Result<Dataset> load_ncbi_corpus(const DataSource& source) {
     Dataset dataset{"ncbi_corpus", source.path, {}, {}};
     dataset.examples.reserve(documents.size());
     for (auto& document : documents) {
-        Example example;
-        example.id = document.pmid;
-        example.text = std::move(document.text);
-        example.source = source.path + ":" + std::to_string(document.line);
-        for (const auto& mention : document.mentions) {
-            example.spans.push_back(Span{mention.begin, mention.end, type});
-        }
-        std::sort(example.spans.begin(), example.spans.end());
-        dataset.examples.push_back(std::move(example));
+        dataset.examples.push_back(pubtator_example(std::move(document), source.path, "", type));
     }
     return dataset;
 }

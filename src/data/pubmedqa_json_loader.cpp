@@ -163,10 +163,7 @@ Result<Dataset> load_pubmedqa_json(const DataSource& source) {
             dataset.examples.push_back(std::move(example));
         }
     }
-    if (dataset.examples.empty()) {
-        return make_error(ErrorCode::kParse, source.path + ": no questions (the object is empty)");
-    }
-    return dataset;
+    return non_empty(std::move(dataset), "no questions (the object is empty)");
 }
 
 }  // namespace biomedq::data

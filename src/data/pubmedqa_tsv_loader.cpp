@@ -62,13 +62,10 @@ Result<Dataset> load_pubmedqa_tsv(const DataSource& source) {
         Example example =
             make_pubmedqa_example(std::move(value["pmid"]), std::move(value["QUESTION"]), *contexts,
                                   std::move(value["final_decision"]));
-        example.source = path + ":" + std::to_string(line.number);
+        example.source = line_source(path, line.number);
         dataset.examples.push_back(std::move(example));
     }
-    if (dataset.examples.empty()) {
-        return make_error(ErrorCode::kParse, path + ": no rows after the header");
-    }
-    return dataset;
+    return non_empty(std::move(dataset), "no rows after the header");
 }
 
 }  // namespace biomedq::data

@@ -1,5 +1,6 @@
 #include "data/pubtator_documents.h"
 
+#include <algorithm>
 #include <charconv>
 #include <optional>
 #include <string_view>
@@ -154,6 +155,24 @@ Result<std::vector<PubtatorDocument>> parse_pubtator(const std::string& path,
     const auto lines = split_lines(content);
     for (const TextLine& line : lines) BIOMEDQ_TRY(parser.line(line));
     return parser.finish(lines.empty() ? 1 : lines.back().number);
+}
+
+}  // namespace biomedq::data
+
+namespace biomedq::data {
+
+Example pubtator_example(PubtatorDocument&& document, const std::string& path, const std::string& only_type,
+                         const std::string& as_type) {
+    Example example;
+    example.id = document.pmid;
+    example.text = std::move(document.text);
+    example.source = line_source(path, document.line);
+    for (const auto& mention : document.mentions) {
+        if (!only_type.empty() && mention.type != only_type) continue;
+        example.spans.push_back(Span{mention.begin, mention.end, as_type.empty() ? mention.type : as_type});
+    }
+    std::sort(example.spans.begin(), example.spans.end());
+    return example;
 }
 
 }  // namespace biomedq::data

@@ -16,16 +16,7 @@ Result<Dataset> load_pubtator(const DataSource& source) {
     Dataset dataset{"pubtator", source.path, {}, {}};
     dataset.examples.reserve(documents.size());
     for (auto& document : documents) {
-        Example example;
-        example.id = document.pmid;
-        example.text = std::move(document.text);
-        example.source = source.path + ":" + std::to_string(document.line);
-        for (const auto& mention : document.mentions) {
-            if (!source.entity_type.empty() && mention.type != source.entity_type) continue;
-            example.spans.push_back(Span{mention.begin, mention.end, mention.type});
-        }
-        std::sort(example.spans.begin(), example.spans.end());
-        dataset.examples.push_back(std::move(example));
+        dataset.examples.push_back(pubtator_example(std::move(document), source.path, source.entity_type, ""));
     }
     return dataset;
 }

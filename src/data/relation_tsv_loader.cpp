@@ -27,13 +27,10 @@ Result<Dataset> load_relation_tsv(const DataSource& source) {
         example.id = std::move(fields[0]);
         example.text = std::move(fields[1]);
         example.labels = {std::move(fields[2])};
-        example.source = path + ":" + std::to_string(line.number);
+        example.source = line_source(path, line.number);
         dataset.examples.push_back(std::move(example));
     }
-    if (dataset.examples.empty()) {
-        return make_error(ErrorCode::kParse, path + ": no rows (the file is empty)");
-    }
-    return dataset;
+    return non_empty(std::move(dataset), "no rows (the file is empty)");
 }
 
 }  // namespace biomedq::data

@@ -4,11 +4,11 @@
 
 namespace biomedq::data {
 
-std::vector<std::string_view> split_tabs(std::string_view line) {
+std::vector<std::string_view> split_on(std::string_view line, char separator) {
     std::vector<std::string_view> fields;
     std::size_t start = 0;
     while (true) {
-        const std::size_t tab = line.find('\t', start);
+        const std::size_t tab = line.find(separator, start);
         if (tab == std::string_view::npos) {
             fields.push_back(line.substr(start));
             return fields;

@@ -13,8 +13,10 @@
 
 namespace biomedq::data {
 
+// Splits on every `separator`; "a,,b" gives three fields, "" gives one empty field.
+std::vector<std::string_view> split_on(std::string_view line, char separator);
 // Splits on every TAB; "a\t\tb" gives three fields, "" gives one empty field.
-std::vector<std::string_view> split_tabs(std::string_view line);
+inline std::vector<std::string_view> split_tabs(std::string_view line) { return split_on(line, '\t'); }
 
 // A field starting with `"` must be a whole CSV-quoted field ("...", inner quotes doubled) and is
 // unquoted; any other field is returned unchanged. Error (kParse, message without location: the

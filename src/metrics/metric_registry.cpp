@@ -2,40 +2,21 @@
 
 #include <algorithm>
 #include <map>
-#include <numeric>
 
 #include "classification.h"
+#include "core/did_you_mean.h"
 #include "label_index.h"
 #include "multilabel.h"
 #include "published_metrics.h"
 #include "span_f1.h"
 
 namespace biomedq::metrics {
-namespace {
-
-std::size_t edit_distance(const std::string& a, const std::string& b) {
-    std::vector<std::size_t> row(b.size() + 1);
-    std::iota(row.begin(), row.end(), std::size_t{0});
-    for (std::size_t i = 1; i <= a.size(); ++i) {
-        std::size_t diagonal = row[0];
-        row[0] = i;
-        for (std::size_t j = 1; j <= b.size(); ++j) {
-            const std::size_t above = row[j];
-            row[j] = std::min({row[j] + 1, row[j - 1] + 1,
-                               diagonal + (a[i - 1] == b[j - 1] ? 0 : 1)});
-            diagonal = above;
-        }
-    }
-    return row[b.size()];
-}
-
-}  // namespace
 
 std::string closest_name(const std::string& name, const std::vector<std::string>& known) {
     std::string best;
     std::size_t best_distance = 0;
     for (const std::string& candidate : known) {
-        const std::size_t distance = edit_distance(name, candidate);
+        const std::size_t distance = biomedq::edit_distance(name, candidate);
         if (best.empty() || distance < best_distance) {
             best = candidate;
             best_distance = distance;

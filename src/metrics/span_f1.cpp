@@ -74,34 +74,29 @@ MetricDefinition make_span_metric(const std::string& name, SpanMatch match, Span
                                   const std::vector<Gold>& gold, const std::vector<Prediction>& pred) {
     // Slots: strict  [tp, n_pred, n_gold]
     //        lenient [pred_matched, n_pred, gold_matched, n_gold]
+    const bool strict = match == SpanMatch::kStrict;
     MetricDefinition metric;
     metric.name = name;
-    if (match == SpanMatch::kStrict) {
-        metric.stats = ExampleStats(3);
-        for (std::size_t i = 0; i < gold.size(); ++i) {
+    metric.stats = ExampleStats(strict ? 3 : 4);
+    for (std::size_t i = 0; i < gold.size(); ++i) {
+        std::vector<int> slots;
+        if (strict) {
             const StrictSpanCounts c = strict_span_counts(gold[i].spans, pred[i]);
-            if (c.tp) metric.stats.add(0, c.tp);
-            if (c.n_pred) metric.stats.add(1, c.n_pred);
-            if (c.n_gold) metric.stats.add(2, c.n_gold);
-            metric.stats.finish_example();
-        }
-        metric.reduce = [quantity](const std::vector<double>& t, std::size_t) {
-            return quantity_from(quantity, safe_ratio(t[0], t[1]), safe_ratio(t[0], t[2]));
-        };
-    } else {
-        metric.stats = ExampleStats(4);
-        for (std::size_t i = 0; i < gold.size(); ++i) {
+            slots = {c.tp, c.n_pred, c.n_gold};
+        } else {
             const LenientSpanCounts c = lenient_span_counts(gold[i].spans, pred[i]);
-            if (c.pred_matched) metric.stats.add(0, c.pred_matched);
-            if (c.n_pred) metric.stats.add(1, c.n_pred);
-            if (c.gold_matched) metric.stats.add(2, c.gold_matched);
-            if (c.n_gold) metric.stats.add(3, c.n_gold);
-            metric.stats.finish_example();
+            slots = {c.pred_matched, c.n_pred, c.gold_matched, c.n_gold};
         }
-        metric.reduce = [quantity](const std::vector<double>& t, std::size_t) {
-            return quantity_from(quantity, safe_ratio(t[0], t[1]), safe_ratio(t[2], t[3]));
-        };
+        for (std::size_t k = 0; k < slots.size(); ++k) {
+            if (slots[k]) metric.stats.add(k, slots[k]);
+        }
+        metric.stats.finish_example();
     }
+    // Precision is slot 0 / slot 1 for both; recall is tp / n_gold (strict) or gold_matched / n_gold.
+    const std::size_t recall_num = strict ? 0 : 2, recall_den = strict ? 2 : 3;
+    metric.reduce = [quantity, recall_num, recall_den](const std::vector<double>& t, std::size_t) {
+        return quantity_from(quantity, safe_ratio(t[0], t[1]), safe_ratio(t[recall_num], t[recall_den]));
+    };
     return metric;
 }
 

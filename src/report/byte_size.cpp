@@ -6,6 +6,7 @@
 #include <string>
 
 #include "biomedq/report.h"
+#include "core/text.h"
 
 namespace biomedq {
 
@@ -20,8 +21,7 @@ Result<std::uint64_t> parse_byte_size(std::string_view text, std::string_view wh
     const std::string number(text.substr(0, i));
     std::size_t j = i;
     while (j < text.size() && text[j] == ' ') ++j;
-    std::string unit(text.substr(j));
-    std::transform(unit.begin(), unit.end(), unit.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    const std::string unit = text::to_lower(text.substr(j));
     if (number.empty() || std::count(number.begin(), number.end(), '.') > 1 || number == ".") {
         return fail("no number");
     }

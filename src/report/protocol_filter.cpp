@@ -7,6 +7,7 @@
 #include <set>
 
 #include "biomedq/report.h"
+#include "core/text.h"
 
 namespace biomedq {
 
@@ -15,10 +16,8 @@ namespace {
 std::string protocols_listed(const std::vector<StoredRun>& runs, std::size_t* count = nullptr) {
     std::set<std::string> present;
     for (const auto& run : runs) present.insert(run.protocol);
-    std::string listed;
-    for (const auto& p : present) listed += (listed.empty() ? "" : ", ") + p;
     if (count) *count = present.size();
-    return listed;
+    return text::join(present, ", ");
 }
 
 }  // namespace

@@ -7,17 +7,15 @@
 #include <set>
 
 #include "biomedq/report.h"
+#include "core/text.h"
+#include "core/utc_time.h"
 
 namespace biomedq {
 namespace {
 
-std::string joined(const std::set<std::string>& values) {
-    std::string out;
-    for (const auto& v : values) {
-        if (v.empty()) continue;
-        out += (out.empty() ? "" : "; ") + v;
-    }
-    return out.empty() ? "unknown (runs imported before biomedq recorded it)" : out;
+std::string joined(std::set<std::string> values) {
+    values.erase("");
+    return values.empty() ? "unknown (runs imported before biomedq recorded it)" : text::join(values, "; ");
 }
 
 std::string text_at(const nlohmann::json& j, const char* pointer) {
@@ -66,8 +64,7 @@ std::vector<ProvenanceItem> report_provenance(const std::vector<StoredRun>& runs
             if (last.empty() || run.finished_at > last) last = run.finished_at;
         }
     }
-    const std::string generated = fmt::format(
-        "{:%Y-%m-%dT%H:%M:%SZ}", fmt::gmtime(std::chrono::system_clock::to_time_t(std::chrono::system_clock::now())));
+    const std::string generated = utc_timestamp_now();
     return {
         {"report generated", generated},
         {"runs", fmt::format("{} run{}{}", runs.size(), runs.size() == 1 ? "" : "s",

@@ -6,6 +6,7 @@
 #include <set>
 
 #include "biomedq/report.h"
+#include "core/text.h"
 #include "report/reference_run.h"
 
 namespace biomedq {
@@ -93,7 +94,7 @@ void add_estimates(const std::vector<StoredRun>& runs, const RecommendOptions& o
     for (const auto& [model, source] : sources) {
         for (const auto& type : options.estimate_types) {
             if (measured[model].count(type)) continue;
-            auto memory = options.estimate_memory(source->model_path, type, options.ctx);
+            auto memory = options.estimate_memory(source->model_path, type, options.ctx_per_sequence);
             if (!memory.ok()) continue;  // an unreadable source only loses its estimates
             Candidate c;
             c.model = model;
@@ -107,7 +108,7 @@ void add_estimates(const std::vector<StoredRun>& runs, const RecommendOptions& o
 
 std::vector<CatalogFit> catalog_fits(const RecommendOptions& options) {
     std::vector<CatalogFit> out;
-    const auto ctx = static_cast<std::uint32_t>(options.ctx);
+    const auto ctx = static_cast<std::uint32_t>(options.ctx_per_sequence);
     auto gpu_bytes = [&](const ModelInfo& info, std::uint32_t c) {
         MemoryRequest request;
         request.ctx_per_seq = c;
@@ -221,8 +222,7 @@ std::string explain(const Recommendation& rec) {
         return s;
     }
     const Candidate& c = rec.ranked.front();
-    std::string tasks;
-    for (const auto& t : c.tasks) tasks += (tasks.empty() ? "" : ", ") + t;
+    const std::string tasks = text::join(c.tasks, ", ");
     std::string s = fmt::format(
         "Deploy {} at {} with {} prompting: expected score {:.3f} (95% CI {:.3f} to {:.3f}; mean primary metric over {}). "
         "It needs {} (measured peak) of the {} budget, leaving {} headroom.",
@@ -251,8 +251,7 @@ Result<Recommendation> recommend(const std::vector<StoredRun>& all_runs, const R
     std::vector<std::string> tasks = options.tasks.empty() ? std::vector<std::string>(known.begin(), known.end()) : options.tasks;
     for (const auto& t : tasks) {
         if (!known.count(t)) {
-            std::string names;
-            for (const auto& k : known) names += (names.empty() ? "" : ", ") + k;
+            const std::string names = text::join(known, ", ");
             return make_error(ErrorCode::kInvalidArgument,
                               "--tasks: no stored run has task \"" + t + "\"; stored tasks: " + (names.empty() ? "none" : names));
         }
@@ -300,7 +299,7 @@ nlohmann::json Recommendation::to_json() const {
         return j;
     };
     nlohmann::json j = {{"bytes_gpu_budget", options.bytes_gpu_budget}, {"tasks", options.tasks},
-                        {"max_drop", options.max_drop}, {"ctx", options.ctx}, {"explanation", explanation},
+                        {"max_drop", options.max_drop}, {"ctx", options.ctx_per_sequence}, {"explanation", explanation},
                         {"ranked", nlohmann::json::array()}, {"excluded", nlohmann::json::array()},
                         {"estimated", nlohmann::json::array()}};
     for (const auto& c : ranked) j["ranked"].push_back(candidate_json(c));
@@ -308,7 +307,7 @@ nlohmann::json Recommendation::to_json() const {
     for (const auto& c : estimated) j["estimated"].push_back(candidate_json(c));
     if (options.catalog) {
         j["catalog"] = nlohmann::json::array();
-        j["catalog_ctx"] = options.ctx;
+        j["catalog_ctx"] = options.ctx_per_sequence;
         j["bytes_device_overhead"] = options.bytes_device_overhead;
         for (const auto& f : catalog) {
             nlohmann::json types = nlohmann::json::array();
@@ -366,7 +365,7 @@ std::string Recommendation::to_text() const {
             "Catalog (at ctx {}, full offload, one sequence; KV cache and compute buffer from llama.cpp's "
             "simulation of a zero-weight file where marked ~, else the formula; GPU figures include {} of "
             "device runtime overhead, measured on an H200):\n",
-            options.ctx, format_bytes(options.bytes_device_overhead));
+            options.ctx_per_sequence, format_bytes(options.bytes_device_overhead));
         out += fmt::format("  {:<20} {:<10} {:>12} {:>12} {:>10}   {}\n", "model", "best fit", "memory", "margin",
                            "max ctx", "smallest type needs");
         bool any_imatrix = false;

@@ -23,18 +23,69 @@ const QuantFidelity* fidelity_of(const std::vector<QuantFidelity>& fidelity, con
     return best;
 }
 
-}  // namespace
-
-Result<ReportData> build_report_data(const std::vector<StoredRun>& runs, const ReportOptions& options) {
-    return build_report_data(runs, {}, options);
+// A run's row for one task, without the comparison to its full-precision reference.
+ReportRow task_row(const StoredRun& run, const StoredTask* task, const std::string& task_name,
+                   const std::vector<QuantFidelity>& fidelity) {
+    ReportRow row;
+    row.task = task_name;
+    row.model = run.model_name;
+    row.quant_type = run.quant_type;
+    row.kv_type = run.kv_type;
+    row.prompt = run.prompt;
+    row.run_dir = run.run_dir;
+    row.bits_per_weight = run.bits_per_weight;
+    row.metric = task->primary_metric;
+    if (const MetricValue* m = task->primary()) {
+        row.score = m->value;
+        row.ci_low = m->ci_low;
+        row.ci_high = m->ci_high;
+    }
+    row.n_examples = task->n_examples;
+    row.test_set_note = task->test_set_note;
+    row.invalid_rate = task->invalid_rate;
+    row.bytes_weights = run.bytes_weights;
+    row.bytes_kv = run.bytes_kv;
+    row.bytes_compute = run.bytes_compute;
+    row.bytes_peak = run.bytes_peak;
+    row.examples_per_s = run.examples_per_s;
+    row.generated_tokens_per_s = run.generated_tokens_per_s;
+    if (const QuantFidelity* f = run.full_precision() ? nullptr : fidelity_of(fidelity, run.model_sha256)) {
+        row.has_fidelity = true;
+        row.kl_mean = f->kl_mean;
+        row.kl_mean_se = f->kl_mean_se;
+        row.top1_agreement = f->top1_agreement;
+        row.top1_se = f->top1_se;
+    }
+    return row;
 }
 
-Result<ReportData> build_report_data(const std::vector<StoredRun>& runs, const std::vector<QuantFidelity>& fidelity,
-                                     const ReportOptions& options) {
-    ReportData data;
-    data.fidelity = fidelity;
-    BIOMEDQ_TRY(check_single_protocol(runs));
-    if (!runs.empty()) data.protocol = runs.front().protocol;
+// The row's difference to the full-precision run of the same model and task (none for the
+// reference itself), and the memory it saves.
+Status compare_with_reference(ReportRow& row, const std::vector<StoredRun>& runs, const StoredRun& run,
+                              const StoredTask* task, const std::string& task_name, const ReportOptions& options) {
+    const StoredRun* ref = report::full_precision_reference(runs, run);
+    row.is_reference = ref == &run;
+    if (ref && !row.is_reference) {
+        if (const StoredTask* ref_task = ref->task(task_name)) {
+            BIOMEDQ_ASSIGN(auto paired, report::paired_against_reference(*ref_task, *task,
+                                                                         options.bootstrap_resamples, options.seed));
+            row.has_reference = paired.n_paired > 0;
+            row.n_paired = paired.n_paired;
+            row.difference = paired.difference.difference;
+            row.difference_ci_low = paired.difference.ci_low;
+            row.difference_ci_high = paired.difference.ci_high;
+            row.p_value = paired.difference.p_value;
+            row.significant = row.has_reference && row.p_value < options.alpha;
+        }
+        if (ref->bytes_peak > 0) {
+            row.memory_saved = 1.0 - static_cast<double>(run.bytes_peak) / static_cast<double>(ref->bytes_peak);
+        }
+    }
+    return Status::success();
+}
+
+// The task names, sorted, and each task's metric definitions and published names.
+void collect_tasks(const std::vector<StoredRun>& runs, ReportData& data) {
     std::set<std::string> tasks;
     for (const auto& run : runs) {
         for (const auto& t : run.tasks) {
@@ -48,59 +99,28 @@ Result<ReportData> build_report_data(const std::vector<StoredRun>& runs, const s
         }
     }
     data.tasks.assign(tasks.begin(), tasks.end());
+}
+
+}  // namespace
+
+Result<ReportData> build_report_data(const std::vector<StoredRun>& runs, const ReportOptions& options) {
+    return build_report_data(runs, {}, options);
+}
+
+Result<ReportData> build_report_data(const std::vector<StoredRun>& runs, const std::vector<QuantFidelity>& fidelity,
+                                     const ReportOptions& options) {
+    ReportData data;
+    data.fidelity = fidelity;
+    BIOMEDQ_TRY(check_single_protocol(runs));
+    if (!runs.empty()) data.protocol = runs.front().protocol;
+    collect_tasks(runs, data);
     for (const auto& task_name : data.tasks) {
         const std::size_t first = data.rows.size();
         for (const auto& run : runs) {
             const StoredTask* task = run.task(task_name);
             if (!task) continue;
-            ReportRow row;
-            row.task = task_name;
-            row.model = run.model_name;
-            row.quant_type = run.quant_type;
-            row.kv_type = run.kv_type;
-            row.prompt = run.prompt;
-            row.run_dir = run.run_dir;
-            row.bits_per_weight = run.bits_per_weight;
-            row.metric = task->primary_metric;
-            if (const MetricValue* m = task->primary()) {
-                row.score = m->value;
-                row.ci_low = m->ci_low;
-                row.ci_high = m->ci_high;
-            }
-            row.n_examples = task->n_examples;
-            row.test_set_note = task->test_set_note;
-            row.invalid_rate = task->invalid_rate;
-            row.bytes_weights = run.bytes_weights;
-            row.bytes_kv = run.bytes_kv;
-            row.bytes_compute = run.bytes_compute;
-            row.bytes_peak = run.bytes_peak;
-            row.examples_per_s = run.examples_per_s;
-            row.generated_tokens_per_s = run.generated_tokens_per_s;
-            if (const QuantFidelity* f = run.full_precision() ? nullptr : fidelity_of(fidelity, run.model_sha256)) {
-                row.has_fidelity = true;
-                row.kl_mean = f->kl_mean;
-                row.kl_mean_se = f->kl_mean_se;
-                row.top1_agreement = f->top1_agreement;
-                row.top1_se = f->top1_se;
-            }
-            const StoredRun* ref = report::full_precision_reference(runs, run);
-            row.is_reference = ref == &run;
-            if (ref && !row.is_reference) {
-                if (const StoredTask* ref_task = ref->task(task_name)) {
-                    BIOMEDQ_ASSIGN(auto paired, report::paired_against_reference(*ref_task, *task,
-                                                                                 options.bootstrap_resamples, options.seed));
-                    row.has_reference = paired.n_paired > 0;
-                    row.n_paired = paired.n_paired;
-                    row.difference = paired.difference.difference;
-                    row.difference_ci_low = paired.difference.ci_low;
-                    row.difference_ci_high = paired.difference.ci_high;
-                    row.p_value = paired.difference.p_value;
-                    row.significant = row.has_reference && row.p_value < options.alpha;
-                }
-                if (ref->bytes_peak > 0) {
-                    row.memory_saved = 1.0 - static_cast<double>(run.bytes_peak) / static_cast<double>(ref->bytes_peak);
-                }
-            }
+            ReportRow row = task_row(run, task, task_name, fidelity);
+            BIOMEDQ_TRY(compare_with_reference(row, runs, run, task, task_name, options));
             data.rows.push_back(std::move(row));
         }
         std::vector<ParetoPoint> points;

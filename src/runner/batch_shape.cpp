@@ -5,6 +5,7 @@
 #include <utility>
 
 #include "core/file_io.h"
+#include "runner/config_field.h"
 
 namespace biomedq::runner {
 
@@ -45,14 +46,7 @@ Result<std::optional<BatchShape>> read_batch_shape(const std::filesystem::path& 
 }
 
 Status record_batch_shape(const std::filesystem::path& run_dir, const BatchShape& shape) {
-    const auto path = run_dir / "config.json";
-    BIOMEDQ_ASSIGN(std::string text, read_file(path));
-    auto config = nlohmann::json::parse(text, nullptr, false);
-    if (config.is_discarded() || !config.is_object()) {
-        return make_error(ErrorCode::kParse, path.string() + ": not valid JSON");
-    }
-    config["batch_shape"] = batch_shape_to_json(shape);
-    return write_file_atomic(path, config.dump(2) + "\n");
+    return set_config_field(run_dir, "batch_shape", batch_shape_to_json(shape));
 }
 
 BatchShapeDecision decide_batch_shape(const std::string& parallel_flag, int threads_flag,

@@ -6,6 +6,7 @@
 
 #include "biomedq/memory_simulation.h"
 #include "core/cpu_threads.h"
+#include "core/utc_time.h"
 #include "runner/backend_factory.h"
 #include "runner/batch_shape.h"
 #include "runner/device_overhead.h"
@@ -72,7 +73,7 @@ void take_measurements(EvalSession& s, const Backend& backend) {
     // What the driver showed beyond llama.cpp's buffers, kept for `info` on this host (issue 15).
     // A cache that cannot be written only leaves `info` with its own at-load reading.
     for (const auto& o : device_overheads(out.buffers, out.devices)) {
-        if (o.bytes_buffers > 0) (void)record_device_run_growth(o.description, o.bytes_run_growth, iso_now());
+        if (o.bytes_buffers > 0) (void)record_device_run_growth(o.description, o.bytes_run_growth, utc_timestamp_now());
     }
 }
 
@@ -138,7 +139,7 @@ Result<RunOutcome> finish_session(EvalSession& s) {
     auto& m = s.measurements;
     m.t_wall_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - s.t_start).count();
     m.host_peak_rss_bytes = host_peak_rss_bytes();
-    m.finished_at = iso_now();
+    m.finished_at = utc_timestamp_now();
     const ResultsInputs inputs{s.config, s.plan, s.model.info, s.model.sha256, s.identity, m};
     BIOMEDQ_ASSIGN(const RunRecord run, build_run_record(inputs, s.out));
     BIOMEDQ_TRY(write_run_record(s.out, run));

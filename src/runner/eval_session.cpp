@@ -1,11 +1,11 @@
 // Stages 1 and 2 of an eval: the plan, then the session in the run directory (lock, identity,
 // sample log, what is still to run).
 #include <cstdio>
-#include <ctime>
 
 #include "core/file_io.h"
 #include "core/redact.h"
 #include "core/sha256.h"
+#include "core/utc_time.h"
 #include "runner/eval_session.h"
 #include "runner/planned_samples.h"
 #include "runner/run_directory.h"
@@ -60,13 +60,6 @@ void list_pending(EvalSession& s) {
 
 }  // namespace
 
-std::string iso_now() {
-    std::time_t t = std::time(nullptr);
-    char buf[32];
-    std::strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%SZ", std::gmtime(&t));
-    return buf;
-}
-
 Result<std::unique_ptr<EvalSession>> open_session(const RunConfig& config, EvalModel model,
                                                   const RunDirectoryLock* held_lock, const EvalHooks& hooks) {
     auto s = std::make_unique<EvalSession>();
@@ -91,7 +84,7 @@ Result<std::unique_ptr<EvalSession>> open_session(const RunConfig& config, EvalM
     if (hooks.wrap_sink) s->wrapped_sink = hooks.wrap_sink(*s->log);
     BIOMEDQ_TRY(check_log_against_plan(*s));
     list_pending(*s);
-    s->measurements.started_at = iso_now();
+    s->measurements.started_at = utc_timestamp_now();
     s->measurements.n_partial_line_bytes_cut = s->log->n_recovered_bytes();
     return s;
 }

@@ -85,7 +85,4 @@ Result<RunOutcome> finish_session(EvalSession& session);
 Result<RunOutcome> run_eval_with(const RunConfig& config, const EvalModel& model, Backend& backend,
                                  const std::atomic<bool>* cancel = nullptr, const EvalHooks& hooks = {});
 
-// UTC now, ISO 8601.
-std::string iso_now();
-
 }  // namespace biomedq::runner

@@ -6,6 +6,7 @@
 #include "biomedq/engine.h"
 #include "biomedq/memory_simulation.h"
 #include "core/file_io.h"
+#include "runner/config_field.h"
 #include "runner/environment.h"
 
 namespace biomedq::runner {
@@ -40,6 +41,37 @@ std::string gib(std::uint64_t bytes) {
     return fmt::format("{:.1f} MiB", static_cast<double>(bytes) / (1 << 20));
 }
 
+// --parallel N as given: a whole number from 1 to 256.
+Result<ParallelChoice> requested_parallel(const std::string& s) {
+    int p = 0;
+    auto [ptr, ec] = std::from_chars(s.data(), s.data() + s.size(), p);
+    if (ec != std::errc() || ptr != s.data() + s.size() || p < 1 || p > 256) {
+        return make_error(ErrorCode::kInvalidArgument, "--parallel " + s + ": expected a number from 1 to 256, or auto");
+    }
+    ParallelChoice choice;
+    choice.requested = s;
+    choice.parallel = p;
+    choice.method = "requested";
+    choice.reason = fmt::format("--parallel {} as given", p);
+    return choice;
+}
+
+// Why auto chose what it chose, for config.json and the log.
+std::string auto_reason(const ParallelChoice& c, int ctx, std::size_t n_pending, bool simulated) {
+    const int p = c.parallel;
+    const std::string limit =
+        p == c.cap ? (c.cap < kMaxAutoParallel ? fmt::format("; more would exceed the {} pending examples", n_pending)
+                                               : fmt::format("; {} is the most auto tries", kMaxAutoParallel))
+                   : fmt::format("; {} would not fit", p * 2);
+    return fmt::format(
+        "the largest power of two whose memory fits {:.0f}% of the free {} memory ({} of {} free): {} "
+        "sequence(s) of {} tokens need {} ({} of KV cache per sequence), sized by {}{}",
+        100 * kMemoryHeadroom, c.device, gib(c.bytes_budget), gib(c.bytes_free), p, ctx, gib(c.bytes_needed),
+        gib(c.bytes_kv_per_sequence),
+        simulated ? "llama.cpp's no-alloc simulation" : "the formula from GGUF metadata (llama.cpp could not simulate)",
+        limit);
+}
+
 }  // namespace
 
 nlohmann::json parallel_choice_to_json(const ParallelChoice& c) {
@@ -56,20 +88,9 @@ nlohmann::json parallel_choice_to_json(const ParallelChoice& c) {
 }
 
 Result<ParallelChoice> choose_parallel(const RunConfig& config, const ModelInfo& model, std::size_t n_pending) {
+    if (config.parallel != "auto") return requested_parallel(config.parallel);
     ParallelChoice choice;
     choice.requested = config.parallel;
-    if (config.parallel != "auto") {
-        int p = 0;
-        const auto& s = config.parallel;
-        auto [ptr, ec] = std::from_chars(s.data(), s.data() + s.size(), p);
-        if (ec != std::errc() || ptr != s.data() + s.size() || p < 1 || p > 256) {
-            return make_error(ErrorCode::kInvalidArgument, "--parallel " + s + ": expected a number from 1 to 256, or auto");
-        }
-        choice.parallel = p;
-        choice.method = "requested";
-        choice.reason = fmt::format("--parallel {} as given", p);
-        return choice;
-    }
     MemoryRequest base;
     base.ctx_per_seq = static_cast<uint32_t>(config.ctx);
     base.n_gpu_layers = config.gpu_layers;
@@ -131,29 +152,12 @@ Result<ParallelChoice> choose_parallel(const RunConfig& config, const ModelInfo&
                                       static_cast<double>(choice.bytes_needed) / (1 << 30),
                                       static_cast<double>(free_bytes) / (1 << 30), gpu ? "GPU" : "host"));
     }
-    const std::string limit =
-        p == cap ? (cap < kMaxAutoParallel ? fmt::format("; more would exceed the {} pending examples", n_pending)
-                                           : fmt::format("; {} is the most auto tries", kMaxAutoParallel))
-                 : fmt::format("; {} would not fit", p * 2);
-    choice.reason = fmt::format(
-        "the largest power of two whose memory fits {:.0f}% of the free {} memory ({} of {} free): {} "
-        "sequence(s) of {} tokens need {} ({} of KV cache per sequence), sized by {}{}",
-        100 * kMemoryHeadroom, choice.device, gib(budget), gib(free_bytes), p, config.ctx, gib(choice.bytes_needed),
-        gib(choice.bytes_kv_per_sequence),
-        simulated ? "llama.cpp's no-alloc simulation" : "the formula from GGUF metadata (llama.cpp could not simulate)",
-        limit);
+    choice.reason = auto_reason(choice, config.ctx, n_pending, simulated);
     return choice;
 }
 
 Status record_parallel_choice(const std::filesystem::path& run_dir, const ParallelChoice& choice) {
-    const auto path = run_dir / "config.json";
-    BIOMEDQ_ASSIGN(std::string text, read_file(path));
-    auto config = nlohmann::json::parse(text, nullptr, false);
-    if (config.is_discarded() || !config.is_object()) {
-        return make_error(ErrorCode::kParse, path.string() + ": not valid JSON");
-    }
-    config["parallel_choice"] = parallel_choice_to_json(choice);
-    return write_file_atomic(path, config.dump(2) + "\n");
+    return set_config_field(run_dir, "parallel_choice", parallel_choice_to_json(choice));
 }
 
 nlohmann::json read_parallel_choice(const std::filesystem::path& run_dir) {

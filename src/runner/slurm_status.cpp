@@ -8,6 +8,7 @@
 
 #include "biomedq/slurm.h"
 #include "core/file_io.h"
+#include "core/text.h"
 
 namespace biomedq {
 namespace {
@@ -113,8 +114,7 @@ Result<SweepStatus> slurm_sweep_status(const SweepSpec& spec, const std::vector<
         if (latest_array.count(i) && !queued.count({latest_array[i], static_cast<int>(i)})) need_history = true;
     }
     if (need_history) {
-        std::string ids;
-        for (const auto& j : array_jobs) ids += (ids.empty() ? "" : ",") + j;
+        const std::string ids = text::join(array_jobs, ",");
         auto acct = exec({"sacct", "-n", "-P", "-X", "-o", "JobID,State", "-j", ids});
         if (acct.ok() && acct->exit_code == 0) {
             auto parsed = parse_sacct(acct->out);

@@ -8,20 +8,11 @@
 
 #include "biomedq/slurm.h"
 #include "core/file_io.h"
+#include "core/text.h"
+#include "core/utc_time.h"
 
 namespace biomedq {
 namespace {
-
-std::string utc_now() {
-    return fmt::format("{:%Y-%m-%dT%H:%M:%SZ}",
-                       fmt::gmtime(std::chrono::system_clock::to_time_t(std::chrono::system_clock::now())));
-}
-
-std::string joined(const std::vector<std::string>& argv) {
-    std::string s;
-    for (const auto& a : argv) s += (s.empty() ? "" : " ") + a;
-    return s;
-}
 
 nlohmann::json submission_to_json(const SlurmSubmission& s) {
     nlohmann::json prepare = nlohmann::json::object(), arrays = nlohmann::json::object();
@@ -56,7 +47,7 @@ Result<SlurmSubmission> submit_slurm_plan(const SweepSpec& spec, const SlurmPlan
     BIOMEDQ_TRY(make_dir(spec.out_dir / "slurm" / "logs"));
 
     SlurmSubmission sub;
-    sub.submitted_at = utc_now();
+    sub.submitted_at = utc_timestamp_now();
     std::map<std::string, std::string> ids;  // job name -> id
     std::vector<std::string> submitted;
     auto cancel_submitted = [&]() {
@@ -68,7 +59,7 @@ Result<SlurmSubmission> submit_slurm_plan(const SweepSpec& spec, const SlurmPlan
         const auto argv = sbatch_command(job, path, ids);
         BIOMEDQ_ASSIGN(ExecOutput out, exec(argv));
         if (out.exit_code != 0) {
-            return make_error(ErrorCode::kBackend, joined(argv) + ": exit " + std::to_string(out.exit_code) + ": " + out.err);
+            return make_error(ErrorCode::kBackend, text::join(argv, " ") + ": exit " + std::to_string(out.exit_code) + ": " + out.err);
         }
         BIOMEDQ_ASSIGN(std::string id, parse_sbatch_job_id(out.out));
         ids[job.name] = id;

@@ -10,14 +10,10 @@
 #include "biomedq/task.h"
 #include "core/file_io.h"
 #include "core/sha256.h"
+#include "core/utc_time.h"
 
 namespace biomedq {
 namespace {
-
-std::string utc_now() {
-    return fmt::format("{:%Y-%m-%dT%H:%M:%SZ}",
-                       fmt::gmtime(std::chrono::system_clock::to_time_t(std::chrono::system_clock::now())));
-}
 
 // Characters of text read per token wanted: biomedical text averages about 4 characters per token,
 // so 8 leaves room for tokenizers with short tokens without loading a whole split for a small budget.
@@ -108,7 +104,7 @@ Result<CellFidelity> measure_cached_fidelity(const SweepSpec& spec, const SweepC
         f.top1_se = report->top1_agreement.se;
         f.ppl_ratio = report->ppl_ratio.mean;
         f.ppl_ratio_se = report->ppl_ratio.se;
-        f.measured_at = utc_now();
+        f.measured_at = utc_timestamp_now();
         BIOMEDQ_TRY(write_file_atomic(cache, to_json(f).dump(2) + "\n"));
         out.measured_now = true;
     }

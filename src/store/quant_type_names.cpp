@@ -5,14 +5,11 @@
 
 #include "biomedq/quant.h"
 #include "biomedq/store.h"
+#include "core/text.h"
 
 namespace biomedq {
 namespace {
 
-std::string lower(std::string s) {
-    std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-    return s;
-}
 
 bool known(const std::string& name) {
     return std::any_of(quant_types().begin(), quant_types().end(), [&](const QuantType& t) { return t.name == name; });
@@ -22,7 +19,7 @@ bool known(const std::string& name) {
 
 std::string quant_type_from_names(const std::string& file_type_name, const std::string& model_path) {
     // The file name is the more specific source: quantize names outputs <stem>-<TYPE>.gguf.
-    const std::string stem = lower(std::filesystem::path(model_path).stem().string());
+    const std::string stem = text::to_lower(std::filesystem::path(model_path).stem().string());
     std::string best;
     for (const auto& t : quant_types()) {
         if (stem.size() <= t.name.size() || t.name.size() <= best.size()) continue;
@@ -30,7 +27,7 @@ std::string quant_type_from_names(const std::string& file_type_name, const std::
         if (stem.ends_with(t.name) && (before == '-' || before == '_' || before == '.')) best = t.name;
     }
     if (!best.empty()) return best;
-    std::string name = lower(file_type_name);
+    std::string name = text::to_lower(file_type_name);
     for (const auto& [suffix, code] : {std::pair{" - medium", "_m"}, {" - small", "_s"}, {" - large", "_l"}}) {
         if (name.ends_with(suffix)) name = name.substr(0, name.size() - std::string(suffix).size()) + code;
     }

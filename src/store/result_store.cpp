@@ -1,11 +1,9 @@
 // ResultStore: writing and reading runs, tasks, metrics and samples (schema in store_schema.cpp).
-#include <chrono>
-#include <fmt/chrono.h>
-#include <fmt/format.h>
 #include <map>
 
 #include "biomedq/store.h"
 #include "biomedq/record.h"
+#include "core/utc_time.h"
 #include "store/column_table.h"
 #include "store/run_identity.h"
 #include "store/sqlite_db.h"
@@ -51,11 +49,6 @@ Result<ResultStore> ResultStore::open(const std::filesystem::path& path) {
 }
 
 namespace {
-
-std::string utc_now() {
-    return fmt::format("{:%Y-%m-%dT%H:%M:%SZ}",
-                       fmt::gmtime(std::chrono::system_clock::to_time_t(std::chrono::system_clock::now())));
-}
 
 using store::column;
 using store::Column;
@@ -305,7 +298,7 @@ Result<PutRunOutcome> ResultStore::put_run(const StoredRun& given) {
     auto& db = impl_->db;
     StoredRun run = given;
     run.content_sha256 = store::run_content_sha256(given);
-    if (run.imported_at.empty()) run.imported_at = utc_now();
+    if (run.imported_at.empty()) run.imported_at = utc_timestamp_now();
     BIOMEDQ_ASSIGN(store::Transaction tx, store::Transaction::begin(db));
     BIOMEDQ_ASSIGN(PutRunOutcome outcome, find_stored(db, run, run.content_sha256));
     if (outcome.change == PutRunOutcome::Change::kUnchanged) {
@@ -329,7 +322,7 @@ Result<int> ResultStore::count_runs() const {
 
 Status ResultStore::put_fidelity(const QuantFidelity& given) {
     QuantFidelity f = given;
-    if (f.measured_at.empty()) f.measured_at = utc_now();
+    if (f.measured_at.empty()) f.measured_at = utc_timestamp_now();
     BIOMEDQ_ASSIGN(store::Statement ins,
                    impl_->db.prepare(store::insert_sql("INSERT OR REPLACE INTO fidelity", {}, fidelity_columns())));
     store::bind_columns(ins, 1, fidelity_columns(), f);

@@ -21,10 +21,6 @@ Statement& Statement::bind(int i, std::string_view v) {
     sqlite3_bind_text(stmt_.get(), i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT);
     return *this;
 }
-Statement& Statement::bind_null(int i) {
-    sqlite3_bind_null(stmt_.get(), i);
-    return *this;
-}
 
 Result<bool> Statement::step() {
     const int rc = sqlite3_step(stmt_.get());

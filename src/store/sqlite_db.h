@@ -24,7 +24,6 @@ public:
     Statement& bind(int i, std::int64_t v);
     Statement& bind(int i, double v);
     Statement& bind(int i, std::string_view v);
-    Statement& bind_null(int i);
 
     // Steps once: true when a row is available, false when done.
     Result<bool> step();

@@ -7,13 +7,9 @@
 namespace biomedq::store {
 namespace {
 
-// Version 1 (kept as written: version 2 and later only add). Per-example rows (samples) carry gold and parsed answers as JSON in the shape of
-// samples.jsonl, so any metric can be recomputed and paired across runs from the store alone.
-constexpr const char* kSchemaV1 = R"sql(
-CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL);
-CREATE TABLE IF NOT EXISTS runs (
-    id INTEGER PRIMARY KEY,
-    run_dir TEXT NOT NULL UNIQUE,
+// The runs columns from model_name to imported_at as version 1 created them; version 4 rebuilds runs
+// with the same.
+constexpr const char* kRunsColumnsV1 = R"sql(
     model_name TEXT NOT NULL,
     model_path TEXT NOT NULL,
     model_sha256 TEXT NOT NULL,
@@ -38,7 +34,15 @@ CREATE TABLE IF NOT EXISTS runs (
     examples_per_s REAL NOT NULL,
     prompt_tokens_per_s REAL NOT NULL,
     generated_tokens_per_s REAL NOT NULL,
-    imported_at TEXT NOT NULL
+    imported_at TEXT NOT NULL)sql";
+
+// Version 1 (kept as written: version 2 and later only add). Per-example rows (samples) carry gold and parsed answers as JSON in the shape of
+// samples.jsonl, so any metric can be recomputed and paired across runs from the store alone.
+const std::string kSchemaV1 = std::string(R"sql(
+CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS runs (
+    id INTEGER PRIMARY KEY,
+    run_dir TEXT NOT NULL UNIQUE,)sql") + kRunsColumnsV1 + R"sql(
 );
 CREATE TABLE IF NOT EXISTS task_results (
     run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
@@ -127,35 +131,10 @@ CREATE TABLE IF NOT EXISTS run_devices (
 // last imported (highest id) stays, as a re-import under the new rule would have left it; the
 // others' tasks, metrics, samples and devices go with them. Migrated runs get an empty content
 // digest, so their next import replaces them once. task_results gains the split's caveat.
-constexpr const char* kSchemaV4 = R"sql(
+const std::string kSchemaV4 = std::string(R"sql(
 CREATE TABLE runs_v4 (
     id INTEGER PRIMARY KEY,
-    run_dir TEXT NOT NULL,
-    model_name TEXT NOT NULL,
-    model_path TEXT NOT NULL,
-    model_sha256 TEXT NOT NULL,
-    quant_type TEXT NOT NULL,
-    quant_label TEXT NOT NULL,
-    bits_per_weight REAL NOT NULL,
-    n_params INTEGER NOT NULL,
-    bytes_file INTEGER NOT NULL,
-    prompt TEXT NOT NULL,
-    subset TEXT NOT NULL,
-    limit_examples INTEGER NOT NULL,
-    seed INTEGER NOT NULL,
-    ctx INTEGER NOT NULL,
-    config_hash TEXT NOT NULL,
-    backend TEXT NOT NULL,
-    bytes_weights INTEGER NOT NULL,
-    bytes_kv INTEGER NOT NULL,
-    bytes_compute INTEGER NOT NULL,
-    bytes_total_allocated INTEGER NOT NULL,
-    bytes_peak INTEGER NOT NULL,
-    host_peak_rss_bytes INTEGER NOT NULL,
-    examples_per_s REAL NOT NULL,
-    prompt_tokens_per_s REAL NOT NULL,
-    generated_tokens_per_s REAL NOT NULL,
-    imported_at TEXT NOT NULL,
+    run_dir TEXT NOT NULL,)sql") + kRunsColumnsV1 + R"sql(,
     kv_type TEXT NOT NULL DEFAULT 'f16',
     content_sha256 TEXT NOT NULL DEFAULT ''
 );

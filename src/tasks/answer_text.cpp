@@ -1,3 +1,4 @@
+#include "core/text.h"
 #include "tasks/answer_text.h"
 
 #include <algorithm>
@@ -8,12 +9,6 @@
 namespace biomedq::tasks {
 
 namespace {
-
-std::string lower(std::string_view text) {
-    std::string out(text);
-    for (auto& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    return out;
-}
 
 bool is_word(char c) { return std::isalnum(static_cast<unsigned char>(c)) != 0; }
 
@@ -124,8 +119,8 @@ std::string strip_markdown(std::string_view text) {
 }
 
 std::optional<std::size_t> after_last_answer_cue(std::string_view text, std::string_view prefix) {
-    const std::string haystack = lower(text);
-    std::string prefix_word = lower(trim(prefix));
+    const std::string haystack = text::to_lower(text);
+    std::string prefix_word = text::to_lower(trim(prefix));
     while (!prefix_word.empty() && !is_word(prefix_word.back())) prefix_word.pop_back();
     std::optional<std::size_t> best;
     for (const std::string& word : {std::string("answer"), prefix_word}) {

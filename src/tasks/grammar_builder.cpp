@@ -3,24 +3,17 @@
 #include <string>
 
 #include "biomedq/task.h"
+#include "core/text.h"
+#include "tasks/parser_table.h"
 
 namespace biomedq {
 
 namespace {
 
 std::string literal(std::string_view text) {
-    std::string out = "\"";
-    for (char c : text) {
-        switch (c) {
-            case '"': out += "\\\""; break;
-            case '\\': out += "\\\\"; break;
-            case '\n': out += "\\n"; break;
-            case '\r': out += "\\r"; break;
-            case '\t': out += "\\t"; break;
-            default: out += c;
-        }
-    }
-    return out + "\"";
+    return "\"" +
+           text::replace_chars(text, {{'"', "\\\""}, {'\\', "\\\\"}, {'\n', "\\n"}, {'\r', "\\r"}, {'\t', "\\t"}}) +
+           "\"";
 }
 
 // A character inside [...]: escape what is special there.
@@ -43,7 +36,7 @@ std::string alternatives(const std::vector<std::string>& values) {
 }
 
 std::vector<std::string> choices(const TaskConfig& task, const Example& example) {
-    if (task.parser.name == "mcqa_letter" && !example.options.empty()) {
+    if (tasks::answers_option_key(task.parser) && !example.options.empty()) {
         std::vector<std::string> keys;
         for (const auto& [key, text] : example.options) keys.push_back(key);
         return keys;

@@ -1,3 +1,4 @@
+#include "core/text.h"
 #include "tasks/label_matcher.h"
 
 #include <algorithm>
@@ -18,7 +19,7 @@ std::string normalize_for_match(std::string_view text) {
         if (is_word_char(c)) {
             if (pending_space && !out.empty()) out += ' ';
             pending_space = false;
-            out += static_cast<char>(c < 0x80 ? std::tolower(c) : c);
+            out += text::to_lower(static_cast<char>(c));
         } else {
             pending_space = true;
         }

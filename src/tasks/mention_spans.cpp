@@ -1,3 +1,4 @@
+#include "core/text.h"
 #include "tasks/mention_spans.h"
 
 #include <algorithm>
@@ -12,7 +13,7 @@ bool is_word(char c) {
     const auto u = static_cast<unsigned char>(c);
     return std::isalnum(u) != 0 || u >= 0x80;
 }
-char fold(char c) { return static_cast<char>(std::tolower(static_cast<unsigned char>(c))); }
+char fold(char c) { return text::to_lower(c); }
 
 struct Squeezed {
     std::string chars;                // whitespace removed (and lower-cased when folded)

@@ -6,7 +6,8 @@
 #include <cctype>
 #include <set>
 
-#include "tasks/answer_parsers.h"
+#include "core/text.h"
+#include "tasks/parser_table.h"
 #include "tasks/answer_text.h"
 #include "tasks/label_matcher.h"
 #include "tasks/parser_options.h"
@@ -37,8 +38,7 @@ struct LetterHit {
 // Standalone occurrences of the option keys in `text` (keys are matched as written: upper case).
 std::vector<LetterHit> find_letters(std::string_view text, const std::vector<std::string>& keys) {
     std::vector<LetterHit> hits;
-    std::string lower(text);
-    for (auto& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    const std::string lower = text::to_lower(text);
     for (std::size_t k = 0; k < keys.size(); ++k) {
         const std::string& key = keys[k];
         std::size_t pos = 0;
@@ -105,7 +105,7 @@ Prediction parse_mcqa_letter(const TaskConfig& task, const Example& example, std
         // "answer: b" - a lone lower-case letter is unambiguous here.
         const std::string_view bare = trim(line);
         for (const auto& key : keys) {
-            const std::string lower_key(1, static_cast<char>(std::tolower(static_cast<unsigned char>(key[0]))));
+            const std::string lower_key(1, text::to_lower(key[0]));
             if (key.size() == 1 && (bare == lower_key || bare == lower_key + "." || bare == lower_key + ")")) {
                 return predict(key);
             }

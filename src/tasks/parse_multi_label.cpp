@@ -3,7 +3,7 @@
 // (comma/line separated, bullets). "None" is a valid empty answer when none_means_empty.
 #include <set>
 
-#include "tasks/answer_parsers.h"
+#include "tasks/parser_table.h"
 #include "tasks/answer_text.h"
 #include "tasks/label_matcher.h"
 #include "tasks/parser_options.h"
@@ -76,7 +76,7 @@ Prediction predict(const TaskConfig& task, const std::set<std::size_t>& labels) 
 
 }  // namespace
 
-Prediction parse_multi_label(const TaskConfig& task, std::string_view raw) {
+Prediction parse_multi_label(const TaskConfig& task, const Example& /*example*/, std::string_view raw) {
     const auto forms = label_forms(task.labels);
     const std::string text(raw);
     const auto cue = after_last_answer_cue(text, task.prompt.answer_prefix);

@@ -8,7 +8,8 @@
 #include <algorithm>
 #include <cctype>
 
-#include "tasks/answer_parsers.h"
+#include "core/text.h"
+#include "tasks/parser_table.h"
 #include "tasks/answer_text.h"
 #include "tasks/mention_spans.h"
 #include "tasks/parser_options.h"
@@ -24,7 +25,7 @@ struct TaggedText {
 bool starts_with_tag(std::string_view text, std::size_t at, std::string_view tag) {
     if (text.size() - at < tag.size()) return false;
     for (std::size_t i = 0; i < tag.size(); ++i) {
-        if (std::tolower(static_cast<unsigned char>(text[at + i])) != tag[i]) return false;
+        if (text::to_lower(text[at + i]) != tag[i]) return false;
     }
     return true;
 }

@@ -4,7 +4,7 @@
 // in the sentence becomes a span (mention_spans.h).
 #include <cctype>
 
-#include "tasks/answer_parsers.h"
+#include "tasks/parser_table.h"
 #include "tasks/answer_text.h"
 #include "tasks/label_matcher.h"
 #include "tasks/mention_spans.h"

@@ -3,7 +3,7 @@
 // ("DDI-mech"). Several different labels with none of those cues is ambiguous, hence invalid.
 #include <set>
 
-#include "tasks/answer_parsers.h"
+#include "tasks/parser_table.h"
 #include "tasks/answer_text.h"
 #include "tasks/label_matcher.h"
 #include "tasks/parser_options.h"
@@ -33,7 +33,7 @@ int truncated_label(const std::string& normalized, const std::vector<LabelForm>&
 
 }  // namespace
 
-Prediction parse_single_label(const TaskConfig& task, std::string_view raw) {
+Prediction parse_single_label(const TaskConfig& task, const Example& /*example*/, std::string_view raw) {
     const auto forms = label_forms(task.labels);
     const std::string text = strip_markdown(raw);
 

@@ -10,6 +10,8 @@
 #include <algorithm>
 
 #include "biomedq/task.h"
+#include "core/text.h"
+#include "tasks/parser_table.h"
 #include "tasks/prompt_template.h"
 #include "tasks/python_repr.h"
 
@@ -28,12 +30,11 @@ std::map<std::string, std::string> template_values(const TaskConfig& task, const
         options += (options.empty() ? "" : "\n") + key + ". " + text;
     }
     std::string labels;
-    std::string label_names;
     for (const auto& label : task.labels) {
         labels += (labels.empty() ? "- " : "\n- ") + label.name;
         if (!label.description.empty()) labels += ": " + label.description;
-        label_names += (label_names.empty() ? "" : ", ") + label.name;
     }
+    const std::string label_names = text::join(task.label_names(), ", ");
     return {{"text", example.text},   {"question", example.question},
             {"options", options},     {"labels", labels},
             {"label_names", label_names}, {"entity_type", task.data.entity_type},
@@ -190,7 +191,7 @@ Result<ChoiceRequest> build_choice_request(const TaskConfig& task, const Example
     ChoiceRequest request;
     request.messages = std::move(layout.messages);
     request.raw_prompt = std::move(layout.raw_prompt);
-    if (task.parser.name == "mcqa_letter" && !example.options.empty()) {
+    if (tasks::answers_option_key(task.parser) && !example.options.empty()) {
         for (const auto& [key, text] : example.options) request.choice_labels.push_back(key);
     } else {
         request.choice_labels = task.label_names();

@@ -2,15 +2,13 @@
 #include <cstdlib>
 
 #include "biomedq/task.h"
+#include "tasks/parser_table.h"
 
 namespace biomedq {
 
 const char* task_kind_name(TaskKind kind) {
-    switch (kind) {
-        case TaskKind::kNer: return "ner";
-        case TaskKind::kRelation: return "relation";
-        case TaskKind::kMultilabel: return "multilabel";
-        case TaskKind::kMcqa: return "mcqa";
+    for (const auto& row : tasks::kind_rows()) {
+        if (row.kind == kind) return row.name;
     }
     return "?";
 }
@@ -23,8 +21,11 @@ std::vector<std::string> TaskConfig::label_names() const {
 }
 
 const std::vector<std::string>& known_parsers() {
-    static const std::vector<std::string> names = {"ner_mentions", "ner_html_spans", "single_label",
-                                                   "multi_label", "mcqa_letter"};
+    static const std::vector<std::string> names = [] {
+        std::vector<std::string> out;
+        for (const auto& row : tasks::parser_rows()) out.emplace_back(row.name);
+        return out;
+    }();
     return names;
 }
 

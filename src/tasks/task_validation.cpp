@@ -5,6 +5,7 @@
 
 #include "tasks/did_you_mean.h"
 #include "tasks/label_matcher.h"
+#include "tasks/parser_table.h"
 #include "tasks/prompt_template.h"
 
 namespace biomedq::tasks {
@@ -23,25 +24,24 @@ std::optional<ValidationIssue> check_format(const std::string& field, const std:
                                       "; known: " + join_names(formats)};
 }
 
-// Which parser and metric families fit each kind.
+// Which parser and metric families fit each kind: the kind and parser tables say.
 bool parser_fits(TaskKind kind, const std::string& parser) {
-    switch (kind) {
-        case TaskKind::kNer: return parser == "ner_mentions" || parser == "ner_html_spans";
-        case TaskKind::kRelation: return parser == "single_label";
-        case TaskKind::kMultilabel: return parser == "multi_label";
-        case TaskKind::kMcqa: return parser == "mcqa_letter" || parser == "single_label";
-    }
-    return false;
+    const ParserRow* row = find_parser(parser);
+    return row && std::find(row->kinds.begin(), row->kinds.end(), kind) != row->kinds.end();
 }
 
 bool metric_fits(TaskKind kind, const std::string& metric) {
     const bool ner = metric.rfind("ner_", 0) == 0;
     const bool multilabel = metric.rfind("multilabel_", 0) == 0 || metric == "example_f1";
-    switch (kind) {
-        case TaskKind::kNer: return ner;
-        case TaskKind::kMultilabel: return multilabel;
-        default: return !ner && !multilabel;
+    for (const auto& row : kind_rows()) {
+        if (row.kind != kind) continue;
+        switch (row.metrics) {
+            case MetricFamily::kNer: return ner;
+            case MetricFamily::kMultilabel: return multilabel;
+            case MetricFamily::kClassification: return !ner && !multilabel;
+        }
     }
+    return false;
 }
 
 std::optional<ValidationIssue> check_labels(const TaskConfig& task) {
@@ -100,9 +100,10 @@ std::optional<ValidationIssue> check_prompt(const TaskConfig& task) {
         if (!names.ok()) return ValidationIssue{field, names.error().message};
     }
     const auto used = *template_placeholders(p.input_template);
-    if (task.parser.name == "mcqa_letter" && !contains(used, "options")) {
+    if (answers_option_key(task.parser) && !contains(used, "options")) {
         return ValidationIssue{"prompt.input_template",
-                               "the mcqa_letter parser needs {options} in the input template"};
+                               "the " + task.parser.name +
+                                   " parser needs {options} in the input template"};
     }
     if (!contains(used, "text") && !contains(used, "question")) {
         return ValidationIssue{"prompt.input_template", "must show the example: use {text} and/or "

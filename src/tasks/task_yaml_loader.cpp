@@ -10,6 +10,7 @@
 #include "biomedq/task.h"
 #include "tasks/did_you_mean.h"
 #include "tasks/parser_options.h"
+#include "tasks/parser_table.h"
 #include "tasks/task_validation.h"
 
 namespace biomedq {
@@ -105,11 +106,8 @@ public:
 
     Result<TaskKind> kind_of(const YAML::Node& map) const {
         BIOMEDQ_ASSIGN(std::string kind, required_string(map, "kind", "kind"));
-        static const std::vector<std::string> kinds = {"ner", "relation", "multilabel", "mcqa"};
-        if (kind == "ner") return TaskKind::kNer;
-        if (kind == "relation") return TaskKind::kRelation;
-        if (kind == "multilabel") return TaskKind::kMultilabel;
-        if (kind == "mcqa") return TaskKind::kMcqa;
+        if (auto known = tasks::kind_from_name(kind)) return *known;
+        const auto kinds = tasks::known_kinds();
         return error(map["kind"], "kind",
                      "unknown kind \"" + kind + "\"" + did_you_mean(kind, kinds) +
                          "; expected one of: " + join_names(kinds));

@@ -3,6 +3,7 @@
 
 #include <gtest/gtest.h>
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -24,6 +25,19 @@ inline Result<Dataset> load_fixture(const std::string& format, const std::string
     source.label_set = std::move(label_set);
     source.entity_type = std::move(entity_type);
     return load_dataset(source);
+}
+
+// Loads a fixture that must load into `const Dataset& name`; a load error fails the test here with
+// its message. A macro because only a macro can stop the calling test (ASSERT).
+#define ASSERT_LOADS(name, ...)                                        \
+    auto name##_result = ::biomedq::test::load_fixture(__VA_ARGS__);   \
+    ASSERT_TRUE(name##_result.ok()) << name##_result.error().message; \
+    const ::biomedq::Dataset& name = *name##_result
+
+// The error code of a load expected to fail; none when it loaded.
+inline std::optional<ErrorCode> code_of(const Result<Dataset>& result) {
+    if (result.ok()) return std::nullopt;
+    return result.error().code;
 }
 
 // The error message of a load expected to fail, or a marker that makes the test's EXPECT fail.

@@ -13,10 +13,9 @@ TEST(LoadDataset, KnownFormatsInDispatchOrder) {
 }
 
 TEST(LoadDataset, DatasetNamesFormatAndPath) {
-    auto dataset = load_fixture("bio_tsv", "bio_good.tsv");
-    ASSERT_TRUE(dataset.ok()) << dataset.error().message;
-    EXPECT_EQ(dataset->name, "bio_tsv");
-    EXPECT_EQ(dataset->path, data_fixture("bio_good.tsv"));
+    ASSERT_LOADS(dataset, "bio_tsv", "bio_good.tsv");
+    EXPECT_EQ(dataset.name, "bio_tsv");
+    EXPECT_EQ(dataset.path, data_fixture("bio_good.tsv"));
 }
 
 TEST(LoadDataset, UnknownFormatSuggestsNearMiss) {

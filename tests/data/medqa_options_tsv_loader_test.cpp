@@ -8,17 +8,16 @@ namespace {
 using Options = std::vector<std::pair<std::string, std::string>>;
 
 TEST(MedqaOptionsTsvLoader, ReadsQuotedMultiLineQuestionsAndPythonOptionLists) {
-    auto dataset = load_fixture("medqa_options_tsv", "medqa5_good.tsv", {"A", "B", "C", "D", "E"});
-    ASSERT_TRUE(dataset.ok()) << dataset.error().message;
-    ASSERT_EQ(dataset->examples.size(), 2u);
-    const Example& first = dataset->examples[0];
+    ASSERT_LOADS(dataset, "medqa_options_tsv", "medqa5_good.tsv", {"A", "B", "C", "D", "E"});
+    ASSERT_EQ(dataset.examples.size(), 2u);
+    const Example& first = dataset.examples[0];
     EXPECT_EQ(first.id, "0");
     EXPECT_EQ(first.question, "Which invented drug treats the invented fever?");
     EXPECT_EQ(first.options, (Options{{"A", "Aspirin"}, {"B", "Zorbex"}, {"C", "Heparin"}, {"D", "Insulin"},
                                       {"E", "Quinol"}}));
     EXPECT_EQ(first.labels, (std::vector<std::string>{"B"}));
     EXPECT_EQ(first.source, data_fixture("medqa5_good.tsv") + ":2");
-    const Example& second = dataset->examples[1];
+    const Example& second = dataset.examples[1];
     EXPECT_EQ(second.id, "7");
     // CSV quoting: the field spans three lines and doubles its inner quotes.
     EXPECT_EQ(second.question, "A patient's labs:\nSodium 140 mEq/L\nWhat is the \"best\" next step?");
@@ -27,12 +26,6 @@ TEST(MedqaOptionsTsvLoader, ReadsQuotedMultiLineQuestionsAndPythonOptionLists) {
                                        {"E", "Wait\n\""}}));
     EXPECT_EQ(second.labels, (std::vector<std::string>{"E"}));
     EXPECT_EQ(second.source, data_fixture("medqa5_good.tsv") + ":3");
-}
-
-TEST(MedqaOptionsTsvLoader, AnswerThatIsNoOptionNamesLineAndField) {
-    EXPECT_EQ(error_of(load_fixture("medqa_options_tsv", "medqa5_answer_not_option.tsv")),
-              data_fixture("medqa5_answer_not_option.tsv") +
-                  ": line 2: field \"answer_idx\": \"F\" is not an option key, expected one of: A, B");
 }
 
 TEST(MedqaOptionsTsvLoader, MalformedOptionsLiteralNamesLineAndField) {

@@ -16,16 +16,21 @@ Result<Dataset> load_json(const std::string& name, const std::string& truth = {}
     return load_dataset(source);
 }
 
-TEST(PubmedqaJsonLoader, AllRecordsInFileOrder) {
-    auto dataset = load_json("pubmedqa_pqal.json");
-    ASSERT_TRUE(dataset.ok()) << dataset.error().message;
-    ASSERT_EQ(dataset->examples.size(), 3u);
-    const Example& first = dataset->examples[0];
+// Record 101, which the JSON and the TSV fixture both hold.
+void expect_record_101(const Example& first) {
     EXPECT_EQ(first.id, "101");
     EXPECT_EQ(first.question, "Does Zorbex help?");
     EXPECT_EQ(first.text, "Zorbex was given.\nPatients improved.");
     EXPECT_EQ(first.options, kYesNoMaybe);
     EXPECT_EQ(first.labels, (std::vector<std::string>{"yes"}));
+}
+
+TEST(PubmedqaJsonLoader, AllRecordsInFileOrder) {
+    auto dataset = load_json("pubmedqa_pqal.json");
+    ASSERT_TRUE(dataset.ok()) << dataset.error().message;
+    ASSERT_EQ(dataset->examples.size(), 3u);
+    const Example& first = dataset->examples[0];
+    expect_record_101(first);
     EXPECT_EQ(first.source, data_fixture("pubmedqa_pqal.json") + ":2");
     EXPECT_EQ(dataset->examples[1].id, "102");
     EXPECT_EQ(dataset->examples[2].id, "103");
@@ -69,32 +74,15 @@ TEST(PubmedqaJsonLoader, BadJsonNamesLine) {
 }
 
 TEST(PubmedqaTsvLoader, ParsesPythonListContextsWithEscapes) {
-    auto dataset = load_fixture("pubmedqa_tsv", "pubmedqa.tsv");
-    ASSERT_TRUE(dataset.ok()) << dataset.error().message;
-    ASSERT_EQ(dataset->examples.size(), 2u);
-    const Example& first = dataset->examples[0];
-    EXPECT_EQ(first.id, "101");
-    EXPECT_EQ(first.question, "Does Zorbex help?");
-    EXPECT_EQ(first.text, "Zorbex was given.\nPatients improved.");
-    EXPECT_EQ(first.options, kYesNoMaybe);
-    EXPECT_EQ(first.labels, (std::vector<std::string>{"yes"}));
-    const Example& second = dataset->examples[1];
+    ASSERT_LOADS(dataset, "pubmedqa_tsv", "pubmedqa.tsv");
+    ASSERT_EQ(dataset.examples.size(), 2u);
+    const Example& first = dataset.examples[0];
+    expect_record_101(first);
+    const Example& second = dataset.examples[1];
     EXPECT_EQ(second.question, "Is caf\xC3\xA9 safe?");
     // \xe9 -> U+00E9, \u2013 -> U+2013 (UTF-8), and \\n is a backslash followed by n.
     EXPECT_EQ(second.text, "It's caf\xC3\xA9 \xE2\x80\x93 fine.\nLine\\n");
     EXPECT_EQ(second.labels, (std::vector<std::string>{"no"}));
-}
-
-TEST(PubmedqaTsvLoader, BadListLiteralNamesLineAndField) {
-    EXPECT_EQ(error_of(load_fixture("pubmedqa_tsv", "pubmedqa_bad_list.tsv")),
-              data_fixture("pubmedqa_bad_list.tsv") +
-                  ": line 2: field \"CONTEXTS\": Python list literal: unterminated string at "
-                  "character 16");
-}
-
-TEST(PubmedqaTsvLoader, EmptyFileIsAnError) {
-    EXPECT_EQ(error_of(load_fixture("pubmedqa_tsv", "empty.txt")),
-              data_fixture("empty.txt") + ": no header row (the file is empty)");
 }
 
 }  // namespace

@@ -6,12 +6,15 @@
 #include <chrono>
 #include <filesystem>
 #include <map>
+#include <optional>
 #include <set>
 
 #include "data_test_support.h"
 
 namespace biomedq::test {
 namespace {
+
+using Counts = std::map<std::string, std::size_t>;
 
 std::size_t count_spans(const Dataset& dataset) {
     std::size_t n = 0;
@@ -57,6 +60,18 @@ protected:
         EXPECT_TRUE(result->warnings.empty()) << result->warnings.front();
         return std::move(result).value();
     }
+
+    // A BIO file of `type` mentions, checked for its sentence, mention and (when given) token counts.
+    static Dataset load_bio(const std::string& relative, const std::string& type, std::size_t n_examples,
+                            std::size_t n_spans, std::optional<std::size_t> n_tokens = std::nullopt) {
+        Dataset dataset = load("bio_tsv", relative, {}, type);
+        EXPECT_EQ(dataset.examples.size(), n_examples) << relative;
+        EXPECT_EQ(count_spans(dataset), n_spans) << relative;
+        if (n_tokens) {
+            EXPECT_EQ(count_tokens(dataset), *n_tokens) << relative;
+        }
+        return dataset;
+    }
 };
 
 const std::vector<std::string> kChemprotLabels = {"CPR:3", "CPR:4", "CPR:5",
@@ -78,22 +93,11 @@ const std::vector<std::string> kLitcovidTopics = {
     "Case Report"};
 
 TEST_F(RealData, Bc5cdrChemicalBio) {
-    const Dataset test = load("bio_tsv", "BC5CDR-chemical/test.tsv", {}, "Chemical");
-    EXPECT_EQ(test.examples.size(), 4797u);
-    EXPECT_EQ(count_spans(test), 5385u);
-    EXPECT_EQ(count_tokens(test), 124750u);
-    const Dataset dev = load("bio_tsv", "BC5CDR-chemical/dev.tsv", {}, "Chemical");
-    EXPECT_EQ(dev.examples.size(), 4581u);
-    EXPECT_EQ(count_spans(dev), 5347u);
-    const Dataset train = load("bio_tsv", "BC5CDR-chemical/train.tsv", {}, "Chemical");
-    EXPECT_EQ(train.examples.size(), 4560u);
-    EXPECT_EQ(count_spans(train), 5203u);
+    const Dataset test = load_bio("BC5CDR-chemical/test.tsv", "Chemical", 4797, 5385, 124750);
+    load_bio("BC5CDR-chemical/dev.tsv", "Chemical", 4581, 5347);
+    load_bio("BC5CDR-chemical/train.tsv", "Chemical", 4560, 5203);
 
-    const Dataset sample =
-        load("bio_tsv", "BC5CDR-chemical/BC5CDR-chem-test-sample200.tsv", {}, "Chemical");
-    EXPECT_EQ(sample.examples.size(), 200u);
-    EXPECT_EQ(count_spans(sample), 317u);
-    EXPECT_EQ(count_tokens(sample), 5531u);
+    const Dataset sample = load_bio("BC5CDR-chemical/BC5CDR-chem-test-sample200.tsv", "Chemical", 200, 317, 5531);
     // Every sample sentence is a test sentence once the CSV-quoted `""""` token is read as `"`.
     std::set<std::string> test_texts;
     for (const auto& example : test.examples) test_texts.insert(example.text);
@@ -104,21 +108,10 @@ TEST_F(RealData, Bc5cdrChemicalBio) {
 }
 
 TEST_F(RealData, NcbiDiseaseBio) {
-    const Dataset test = load("bio_tsv", "NCBI-disease/test.tsv", {}, "Disease");
-    EXPECT_EQ(test.examples.size(), 940u);
-    EXPECT_EQ(count_spans(test), 960u);
-    EXPECT_EQ(count_tokens(test), 24497u);
-    const Dataset dev = load("bio_tsv", "NCBI-disease/dev.tsv", {}, "Disease");
-    EXPECT_EQ(dev.examples.size(), 923u);
-    EXPECT_EQ(count_spans(dev), 787u);
-    const Dataset train = load("bio_tsv", "NCBI-disease/train.tsv", {}, "Disease");
-    EXPECT_EQ(train.examples.size(), 5424u);
-    EXPECT_EQ(count_spans(train), 5134u);
-    const Dataset sample =
-        load("bio_tsv", "NCBI-disease/ncbi-disease-test-sample200.tsv", {}, "Disease");
-    EXPECT_EQ(sample.examples.size(), 200u);
-    EXPECT_EQ(count_spans(sample), 328u);
-    EXPECT_EQ(count_tokens(sample), 5466u);
+    load_bio("NCBI-disease/test.tsv", "Disease", 940, 960, 24497);
+    load_bio("NCBI-disease/dev.tsv", "Disease", 923, 787);
+    load_bio("NCBI-disease/train.tsv", "Disease", 5424, 5134);
+    load_bio("NCBI-disease/ncbi-disease-test-sample200.tsv", "Disease", 200, 328, 5466);
 }
 
 TEST_F(RealData, Bc5cdrPubtator) {
@@ -145,12 +138,7 @@ TEST_F(RealData, NcbiOriginalCorpus) {
 TEST_F(RealData, ChemprotRelationRows) {
     const Dataset sample = load("relation_tsv", "ChemProt/chemprot-sample200.tsv", kChemprotLabels);
     EXPECT_EQ(sample.examples.size(), 200u);
-    EXPECT_EQ(count_labels(sample), (std::map<std::string, std::size_t>{{"CPR:3", 45},
-                                                                        {"CPR:4", 88},
-                                                                        {"CPR:5", 11},
-                                                                        {"CPR:6", 13},
-                                                                        {"CPR:9", 23},
-                                                                        {"false", 20}}));
+    EXPECT_EQ(count_labels(sample), (Counts{{"CPR:3", 45}, {"CPR:4", 88}, {"CPR:5", 11}, {"CPR:6", 13}, {"CPR:9", 23}, {"false", 20}}));
     const Dataset dev = load("relation_tsv", "ChemProt/dev.tsv", kChemprotLabels);
     EXPECT_EQ(dev.examples.size(), 11820u);
     EXPECT_EQ(count_labels(dev)["false"], 9404u);
@@ -175,12 +163,10 @@ TEST_F(RealData, ChemprotGoldStandardFolder) {
         }
     }
     EXPECT_EQ(relations, 3458u);
-    EXPECT_EQ(entity_types, (std::map<std::string, std::size_t>{
-                                {"CHEMICAL", 10810}, {"GENE-N", 3360}, {"GENE-Y", 6658}}));
+    EXPECT_EQ(entity_types, (Counts{{"CHEMICAL", 10810}, {"GENE-N", 3360}, {"GENE-Y", 6658}}));
     EXPECT_EQ(
         classes,
-        (std::map<std::string, std::size_t>{
-            {"CPR:3", 665}, {"CPR:4", 1661}, {"CPR:5", 195}, {"CPR:6", 293}, {"CPR:9", 644}}));
+        (Counts{{"CPR:3", 665}, {"CPR:4", 1661}, {"CPR:5", 195}, {"CPR:6", 293}, {"CPR:9", 644}}));
     EXPECT_EQ(gs.examples[0].id, "10076535");
     EXPECT_EQ(gs.examples[0].labels.front(), "CPR:3|T23|T56");
 }
@@ -188,11 +174,7 @@ TEST_F(RealData, ChemprotGoldStandardFolder) {
 TEST_F(RealData, Ddi2013) {
     const Dataset test = load("relation_tsv", "DDI2013/test.tsv", kDdiLabels);
     EXPECT_EQ(test.examples.size(), 5761u);
-    EXPECT_EQ(count_labels(test), (std::map<std::string, std::size_t>{{"DDI-advise", 221},
-                                                                      {"DDI-effect", 360},
-                                                                      {"DDI-false", 4782},
-                                                                      {"DDI-int", 96},
-                                                                      {"DDI-mechanism", 302}}));
+    EXPECT_EQ(count_labels(test), (Counts{{"DDI-advise", 221}, {"DDI-effect", 360}, {"DDI-false", 4782}, {"DDI-int", 96}, {"DDI-mechanism", 302}}));
     EXPECT_EQ(test.examples.size() - count_labels(test)["DDI-false"], 979u);
     EXPECT_EQ(test.examples[0].id, "DDI-DrugBank.d572.s0.p0");
     EXPECT_FALSE(test.examples[0].labels[0].ends_with('\r'));  // the file is CRLF
@@ -220,13 +202,7 @@ TEST_F(RealData, HallmarksOfCancer) {
 TEST_F(RealData, LitCovid) {
     const Dataset test = load("multilabel_tsv", "LitCovid/test.tsv", kLitcovidTopics);
     EXPECT_EQ(test.examples.size(), 2500u);
-    EXPECT_EQ(count_labels(test), (std::map<std::string, std::size_t>{{"Case Report", 197},
-                                                                      {"Diagnosis", 722},
-                                                                      {"Epidemic Forecasting", 41},
-                                                                      {"Mechanism", 567},
-                                                                      {"Prevention", 926},
-                                                                      {"Transmission", 128},
-                                                                      {"Treatment", 1035}}));
+    EXPECT_EQ(count_labels(test), (Counts{{"Case Report", 197}, {"Diagnosis", 722}, {"Epidemic Forecasting", 41}, {"Mechanism", 567}, {"Prevention", 926}, {"Transmission", 128}, {"Treatment", 1035}}));
     EXPECT_EQ(
         load("multilabel_tsv", "LitCovid/litcovid-sample200.tsv", kLitcovidTopics).examples.size(),
         200u);
@@ -237,27 +213,27 @@ TEST_F(RealData, MedQa) {
         load("medqa_jsonl", "MedQA/phrases_no_exclude_test.jsonl", {"A", "B", "C", "D"});
     EXPECT_EQ(test.examples.size(), 1273u);
     EXPECT_EQ(count_labels(test),
-              (std::map<std::string, std::size_t>{{"A", 353}, {"B", 309}, {"C", 346}, {"D", 265}}));
+              (Counts{{"A", 353}, {"B", 309}, {"C", 346}, {"D", 265}}));
     EXPECT_TRUE(std::all_of(test.examples.begin(), test.examples.end(),
                             [](const Example& e) { return e.options.size() == 4; }));
     const Dataset dev =
         load("medqa_jsonl", "MedQA/phrases_no_exclude_dev.jsonl", {"A", "B", "C", "D"});
     EXPECT_EQ(dev.examples.size(), 1272u);
     EXPECT_EQ(count_labels(dev),
-              (std::map<std::string, std::size_t>{{"A", 330}, {"B", 316}, {"C", 352}, {"D", 274}}));
+              (Counts{{"A", 330}, {"B", 316}, {"C", 352}, {"D", 274}}));
 }
 
 TEST_F(RealData, PubMedQa) {
     const Dataset all = load("pubmedqa_json", "PubMedQA/ori_pqal.json");
     EXPECT_EQ(all.examples.size(), 1000u);
     EXPECT_EQ(count_labels(all),
-              (std::map<std::string, std::size_t>{{"maybe", 110}, {"no", 338}, {"yes", 552}}));
+              (Counts{{"maybe", 110}, {"no", 338}, {"yes", 552}}));
 
     const Dataset test =
         load("pubmedqa_json", "PubMedQA/ori_pqal.json", {}, {}, "PubMedQA/test_ground_truth.json");
     ASSERT_EQ(test.examples.size(), 500u);
     EXPECT_EQ(count_labels(test),
-              (std::map<std::string, std::size_t>{{"maybe", 55}, {"no", 169}, {"yes", 276}}));
+              (Counts{{"maybe", 55}, {"no", 169}, {"yes", 276}}));
     EXPECT_EQ(test.examples[0].id, "12377809");  // ground-truth order
 
     // The TSV holds the same 500 questions, in the same order, and reads to identical Examples.
@@ -274,7 +250,7 @@ TEST_F(RealData, PubMedQa) {
     const Dataset sample = load("pubmedqa_tsv", "PubMedQA/pubmedqa-sample200.tsv");
     EXPECT_EQ(sample.examples.size(), 200u);
     EXPECT_EQ(count_labels(sample),
-              (std::map<std::string, std::size_t>{{"maybe", 28}, {"no", 71}, {"yes", 101}}));
+              (Counts{{"maybe", 28}, {"no", 71}, {"yes", 101}}));
 }
 
 // The largest files must load well under a second (the contract for `biomedq eval` start-up).

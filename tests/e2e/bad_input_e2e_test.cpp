@@ -1,6 +1,7 @@
 // Bad input to the model commands: one clear line naming the thing and what was expected, a non-zero
 // exit code, no crash, no partial output file.
 #include "e2e/e2e_support.h"
+#include "support/temp_dir_test.h"
 
 namespace biomedq::test {
 namespace {
@@ -9,12 +10,9 @@ std::size_t count_lines_of(const std::string& text) {
     return static_cast<std::size_t>(std::count(text.begin(), text.end(), '\n'));
 }
 
-class BadInputE2E : public ::testing::Test {
+class BadInputE2E : public TempDirTest {
 protected:
-    void SetUp() override { dir_ = make_temp_dir("bad-input"); }
-    void TearDown() override { std::filesystem::remove_all(dir_); }
-    std::filesystem::path dir_;
-    std::string bin_ = biomedq_binary().string();
+    BadInputE2E() : TempDirTest("bad-input") {}
 };
 
 TEST_F(BadInputE2E, MissingModelFile) {

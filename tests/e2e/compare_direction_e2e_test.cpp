@@ -2,6 +2,7 @@
 // A (issue 18, item 1). Two runs made from one tiny-model run: B answers every example right, A
 // none.
 #include "e2e/e2e_support.h"
+#include "support/temp_dir_test.h"
 
 namespace biomedq::test {
 namespace {
@@ -21,10 +22,13 @@ std::filesystem::path rewritten(const std::filesystem::path& run, const std::fil
     return out;
 }
 
-TEST(CompareDirectionE2E, SignificantGainAndLossAreToldApart) {
-    if (!std::filesystem::exists(shared_data_dir() / "README.md"))
-        GTEST_SKIP() << "no data at " << shared_data_dir();
-    const auto dir = make_temp_dir("compare-direction");
+class CompareDirectionE2E : public SharedDataTest {
+protected:
+    CompareDirectionE2E() : SharedDataTest("compare-direction") {}
+};
+
+TEST_F(CompareDirectionE2E, SignificantGainAndLossAreToldApart) {
+    const auto& dir = dir_;
     const auto run = dir / "run";
     auto r = run_command(eval_args(run, "pubmedqa", 6));
     ASSERT_EQ(r.exit_code, 0) << r.err;

@@ -7,22 +7,16 @@
 #include <thread>
 
 #include "e2e/e2e_support.h"
+#include "support/temp_dir_test.h"
 
 namespace biomedq::test {
 namespace {
 
 const char* kAllTasks = "bc5cdr-chem,ncbi-disease,chemprot,ddi,hoc,litcovid,medqa,pubmedqa";
 
-class EvalE2E : public ::testing::Test {
+class EvalE2E : public SharedDataTest {
 protected:
-    void SetUp() override {
-        if (!std::filesystem::exists(shared_data_dir() / "README.md")) GTEST_SKIP() << "no data at " << shared_data_dir();
-        dir_ = make_temp_dir("eval-e2e");
-    }
-    void TearDown() override {
-        if (!HasFailure() && !dir_.empty()) std::filesystem::remove_all(dir_);
-    }
-    std::filesystem::path dir_;
+    EvalE2E() : SharedDataTest("eval-e2e") {}
 };
 
 TEST_F(EvalE2E, AllEightTasksConstrainedWriteAValidRun) {

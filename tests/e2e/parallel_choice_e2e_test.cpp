@@ -1,6 +1,7 @@
 // `eval --parallel auto` says which value it chose and why, and results.json keeps it, in a layout
 // the schema describes field by field (issue 18 items 8 and 9).
 #include "e2e/e2e_support.h"
+#include "support/temp_dir_test.h"
 
 namespace biomedq::test {
 namespace {
@@ -35,16 +36,9 @@ void undeclared(const nlohmann::json& doc, const nlohmann::json& schema, const n
     }
 }
 
-class ParallelChoiceE2E : public ::testing::Test {
+class ParallelChoiceE2E : public SharedDataTest {
 protected:
-    void SetUp() override {
-        if (!have_data()) GTEST_SKIP() << "no data at " << shared_data_dir();
-        dir_ = make_temp_dir("parallel-choice");
-    }
-    void TearDown() override {
-        if (!dir_.empty()) std::filesystem::remove_all(dir_);
-    }
-    std::filesystem::path dir_;
+    ParallelChoiceE2E() : SharedDataTest("parallel-choice", have_data) {}
 };
 
 TEST_F(ParallelChoiceE2E, AutoSaysWhatItChoseAndWhyAndRecordsIt) {

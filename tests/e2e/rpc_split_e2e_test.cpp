@@ -5,15 +5,20 @@
 
 #include "backends/child_process.h"  // free_loopback_port, port_accepts
 #include "e2e/e2e_support.h"
+#include "support/temp_dir_test.h"
 
 namespace biomedq::test {
 namespace {
 
-TEST(RpcSplitE2E, TwoRpcServersShareTheModelAndTheReportShowsEach) {
-    if (!std::filesystem::exists(shared_data_dir() / "README.md")) GTEST_SKIP() << "no data at " << shared_data_dir();
+class RpcSplitE2E : public SharedDataTest {
+protected:
+    RpcSplitE2E() : SharedDataTest("rpc-split") {}
+};
+
+TEST_F(RpcSplitE2E, TwoRpcServersShareTheModelAndTheReportShowsEach) {
     const std::string build = source_dir().string() + "/scripts/build-llama.sh cpu ggml-rpc-server >/dev/null";
     ASSERT_EQ(std::system(build.c_str()), 0);
-    const auto dir = make_temp_dir("rpc-split");
+    const auto& dir = dir_;
     std::vector<pid_t> servers;
     std::string rpc;
     for (int i = 0; i < 2; ++i) {

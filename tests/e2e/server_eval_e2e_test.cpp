@@ -6,6 +6,7 @@
 
 #include "backends/child_process.h"  // free_loopback_port, port_accepts
 #include "e2e/e2e_support.h"
+#include "support/temp_dir_test.h"
 
 namespace biomedq::test {
 namespace {
@@ -16,11 +17,15 @@ std::map<std::string, std::string> outputs(const std::filesystem::path& run) {
     return out;
 }
 
-TEST(ServerEvalE2E, TwoLlamaServersGiveTheInProcessGreedyAnswers) {
-    if (!std::filesystem::exists(shared_data_dir() / "README.md")) GTEST_SKIP() << "no data at " << shared_data_dir();
+class ServerEvalE2E : public SharedDataTest {
+protected:
+    ServerEvalE2E() : SharedDataTest("server-eval") {}
+};
+
+TEST_F(ServerEvalE2E, TwoLlamaServersGiveTheInProcessGreedyAnswers) {
     const std::string build = source_dir().string() + "/scripts/build-llama.sh cpu llama-server >/dev/null";
     ASSERT_EQ(std::system(build.c_str()), 0);
-    const auto dir = make_temp_dir("server-eval");
+    const auto& dir = dir_;
     std::vector<pid_t> servers;
     std::vector<std::string> endpoint_args;
     for (int i = 0; i < 2; ++i) {

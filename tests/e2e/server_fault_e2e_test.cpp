@@ -12,6 +12,7 @@
 
 #include "backends/fake_http_server.h"
 #include "e2e/e2e_support.h"
+#include "support/temp_dir_test.h"
 
 namespace biomedq::test {
 namespace {
@@ -28,15 +29,9 @@ std::string read_text(const std::filesystem::path& path) {
     return std::string((std::istreambuf_iterator<char>(in)), {});
 }
 
-class ServerFaultE2E : public ::testing::Test {
+class ServerFaultE2E : public SharedDataTest {
 protected:
-    void SetUp() override {
-        if (!std::filesystem::exists(shared_data_dir() / "README.md")) GTEST_SKIP() << "no data at " << shared_data_dir();
-        dir_ = make_temp_dir("server-fault");
-    }
-    void TearDown() override {
-        if (!HasFailure() && !dir_.empty()) std::filesystem::remove_all(dir_);
-    }
+    ServerFaultE2E() : SharedDataTest("server-fault") {}
     static std::vector<std::string> eval(const std::string& url, const std::filesystem::path& out, int limit,
                                          int concurrency = 1) {
         return {biomedq_binary().string(), "eval", "--endpoint", url, "--model-name", "fake", "--tasks", "pubmedqa",
@@ -46,7 +41,6 @@ protected:
     static std::vector<std::string> rescore(const std::filesystem::path& run) {
         return {biomedq_binary().string(), "rescore", run.string()};
     }
-    std::filesystem::path dir_;
 };
 
 TEST_F(ServerFaultE2E, EveryEndpointDyingMidRunStopsTheRunAndARerunFinishesExactlyTheRest) {

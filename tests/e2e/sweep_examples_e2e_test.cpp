@@ -4,6 +4,7 @@
 #include <regex>
 
 #include "e2e/e2e_support.h"
+#include "support/temp_dir_test.h"
 
 namespace biomedq::test {
 namespace {
@@ -22,15 +23,12 @@ std::vector<std::string> lines_starting_with(const std::string& text, const std:
     return out;
 }
 
-class SweepExamplesE2E : public ::testing::Test {
+class SweepExamplesE2E : public SharedDataTest {
 protected:
+    SweepExamplesE2E() : SharedDataTest("sweep-examples", have_data) {}
     void SetUp() override {
-        if (!have_data()) GTEST_SKIP() << "no data at " << shared_data_dir();
-        dir_ = make_temp_dir("sweep-examples");
-        std::filesystem::create_directories(dir_ / "examples");
-    }
-    void TearDown() override {
-        if (!dir_.empty()) std::filesystem::remove_all(dir_);
+        SharedDataTest::SetUp();
+        if (!IsSkipped()) std::filesystem::create_directories(dir_ / "examples");
     }
     // The shipped example, byte for byte, at the same place relative to its models.
     std::filesystem::path copy_example(const std::string& name) {
@@ -38,8 +36,6 @@ protected:
         std::filesystem::copy_file(source_dir() / "examples" / name, to);
         return to;
     }
-    std::filesystem::path dir_;
-    std::string bin_ = biomedq_binary().string();
 };
 
 TEST_F(SweepExamplesE2E, SmallExampleDryRunShowsTasksExamplesMemoryAndTimePerCell) {

@@ -5,15 +5,14 @@
 #include <signal.h>
 
 #include "e2e/e2e_support.h"
+#include "support/temp_dir_test.h"
 
 namespace biomedq::test {
 namespace {
 
-class SynthQuantizeSafetyE2E : public ::testing::Test {
+class SynthQuantizeSafetyE2E : public TempDirTest {
 protected:
-    void SetUp() override { dir_ = make_temp_dir("synth-quantize-safety"); }
-    void TearDown() override { std::filesystem::remove_all(dir_); }
-
+    SynthQuantizeSafetyE2E() : TempDirTest("synth-quantize-safety") {}
     std::vector<std::string> synth_args(const std::filesystem::path& out,
                                         std::vector<std::string> extra = {}) const {
         std::vector<std::string> args = {
@@ -47,9 +46,6 @@ protected:
         }
         return false;
     }
-
-    std::filesystem::path dir_;
-    std::string bin_ = biomedq_binary().string();
 };
 
 TEST_F(SynthQuantizeSafetyE2E, SynthRefusesToOverwriteWithoutForce) {

@@ -4,6 +4,7 @@
 #include <regex>
 
 #include "e2e/e2e_support.h"
+#include "support/temp_dir_test.h"
 
 namespace biomedq::test {
 namespace {
@@ -28,12 +29,9 @@ std::string slurp(const std::filesystem::path& path) {
 const std::vector<std::string> kShipped = {"bc5cdr-chem", "chemprot", "ddi",          "hoc",     "litcovid",
                                            "medqa",       "medqa5",   "ncbi-disease", "pubmedqa"};
 
-class TasksDataE2E : public ::testing::Test {
+class TasksDataE2E : public TempDirTest {
 protected:
-    void SetUp() override { dir_ = make_temp_dir("tasks-data"); }
-    void TearDown() override { std::filesystem::remove_all(dir_); }
-    std::filesystem::path dir_;
-    std::string bin_ = biomedq_binary().string();
+    TasksDataE2E() : TempDirTest("tasks-data") {}
 };
 
 TEST_F(TasksDataE2E, CheckDataWithEveryTestSplitPresentExitsZeroOneLinePerTask) {

@@ -2,6 +2,7 @@
 // results.json (per task), the eval summary and the report say so; sample200 runs carry no note
 // (issue 13, item 10).
 #include "e2e/e2e_support.h"
+#include "support/temp_dir_test.h"
 
 namespace biomedq::test {
 namespace {
@@ -14,10 +15,13 @@ std::size_t count(const std::string& text, const std::string& what) {
     return n;
 }
 
-TEST(TestSetNoteE2E, ReconstructedChemProtTestSetIsNamedInResultsSummaryAndReport) {
-    if (!std::filesystem::exists(shared_data_dir() / "README.md"))
-        GTEST_SKIP() << "no data at " << shared_data_dir();
-    const auto dir = make_temp_dir("test-set-note");
+class TestSetNoteE2E : public SharedDataTest {
+protected:
+    TestSetNoteE2E() : SharedDataTest("test-set-note") {}
+};
+
+TEST_F(TestSetNoteE2E, ReconstructedChemProtTestSetIsNamedInResultsSummaryAndReport) {
+    const auto& dir = dir_;
     const auto all = dir / "all";
     const auto sample = dir / "sample";
     auto r_all = run_command(eval_args(all, "chemprot,pubmedqa", 2, {"--subset", "all"}));

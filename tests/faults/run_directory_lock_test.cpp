@@ -13,6 +13,7 @@
 
 #include "faults_support.h"
 #include "runner/run_lock.h"
+#include "support/temp_dir_test.h"
 
 namespace biomedq::test {
 namespace {
@@ -67,16 +68,9 @@ std::string refusal(pid_t holder) {
     return "is in use by another biomedq process (pid " + std::to_string(holder) + ", lock file ";
 }
 
-class RunDirectoryLockFaults : public ::testing::Test {
+class RunDirectoryLockFaults : public SharedDataTest {
 protected:
-    void SetUp() override {
-        if (!have_shared_data()) GTEST_SKIP() << "no data at " << shared_data_dir();
-        dir_ = make_temp_dir("faults-run-lock");
-    }
-    void TearDown() override {
-        if (!HasFailure() && !dir_.empty()) std::filesystem::remove_all(dir_);
-    }
-    std::filesystem::path dir_;
+    RunDirectoryLockFaults() : SharedDataTest("faults-run-lock") {}
 };
 
 TEST_F(RunDirectoryLockFaults, ASecondEvalOnTheSameOutIsRefusedAtOnceAndTheFirstFinishesAValidRun) {

@@ -88,11 +88,7 @@ TEST(Classification, PerClassScoresInLabelSetOrder) {
 
 TEST(Classification, PerfectPredictionsScoreOne) {
     const CraftedRelations c;
-    std::vector<Prediction> perfect;
-    for (const Gold& g : c.gold) perfect.push_back(pred_labels(g.labels));
-    for (const char* name : {"accuracy", "macro_f1", "micro_f1_positive"}) {
-        EXPECT_DOUBLE_EQ(metric_value(name, c.gold, perfect, chemprot_options()), 1.0) << name;
-    }
+    test::expect_perfect_scores_one({"accuracy", "macro_f1", "micro_f1_positive"}, c.gold, chemprot_options());
 }
 
 // Gold: yes, yes, no. Predictions: yes, <x>, no, where <x> is either the unlisted "maybe" or a parse

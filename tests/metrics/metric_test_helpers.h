@@ -38,4 +38,12 @@ inline double metric_value(const std::string& name, const std::vector<Gold>& gol
     return values->front().value;
 }
 
+// Each metric scores exactly 1 when every prediction repeats its gold labels and spans.
+inline void expect_perfect_scores_one(const std::vector<std::string>& names, const std::vector<Gold>& gold,
+                                      const MetricOptions& options = {}) {
+    std::vector<Prediction> perfect;
+    for (const Gold& g : gold) perfect.push_back(Prediction{true, g.labels, g.spans, {}});
+    for (const auto& name : names) EXPECT_DOUBLE_EQ(metric_value(name, gold, perfect, options), 1.0) << name;
+}
+
 }  // namespace biomedq::test

@@ -63,11 +63,7 @@ TEST(MultiLabel, ExampleF1CountsEmptyVersusEmptyAsOne) {
 
 TEST(MultiLabel, PerfectPredictionsScoreOne) {
     const CraftedMultiLabel c;
-    std::vector<Prediction> perfect;
-    for (const Gold& g : c.gold) perfect.push_back(pred_labels(g.labels));
-    for (const char* name : {"multilabel_micro_f1", "multilabel_macro_f1", "example_f1"}) {
-        EXPECT_DOUBLE_EQ(metric_value(name, c.gold, perfect, hoc_options()), 1.0) << name;
-    }
+    test::expect_perfect_scores_one({"multilabel_micro_f1", "multilabel_macro_f1", "example_f1"}, c.gold, hoc_options());
 }
 
 TEST(MultiLabel, GoldLabelOutsideLabelSetIsAnError) {

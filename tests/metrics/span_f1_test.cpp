@@ -52,12 +52,9 @@ TEST(SpanF1, LenientCraftedCase) {
 
 TEST(SpanF1, PerfectPredictionsScoreOne) {
     const CraftedNer c;
-    std::vector<Prediction> perfect;
-    for (const Gold& g : c.gold) perfect.push_back(pred_spans(g.spans));
-    for (const char* name : {"ner_strict_precision", "ner_strict_recall", "ner_strict_f1",
-                             "ner_lenient_precision", "ner_lenient_recall", "ner_lenient_f1"}) {
-        EXPECT_DOUBLE_EQ(metric_value(name, c.gold, perfect), 1.0) << name;
-    }
+    test::expect_perfect_scores_one({"ner_strict_precision", "ner_strict_recall", "ner_strict_f1", "ner_lenient_precision",
+                               "ner_lenient_recall", "ner_lenient_f1"},
+                              c.gold);
 }
 
 // No spans predicted anywhere: P = 0/0 -> 0 (zero_division=0), R = 0/6, F1 = 0.

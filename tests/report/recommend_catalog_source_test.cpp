@@ -16,7 +16,7 @@ TEST(RecommendCatalogSource, SimulatedShapesTakeKvAndComputeFromTheSimulation) {
     RecommendOptions options;
     options.bytes_gpu_budget = 40ull << 30;
     options.catalog = true;
-    options.ctx = 4096;
+    options.ctx_per_sequence = 4096;
     std::vector<std::string> asked;
     options.catalog_memory = [&](const ModelShape& shape,
                                  std::uint32_t ctx) -> std::optional<MemoryEstimate> {

@@ -5,6 +5,7 @@
 #include "core/file_io.h"
 #include "report/hand_made_runs.h"
 #include "support/paths.h"
+#include "support/expect_each.h"
 
 namespace biomedq {
 namespace {
@@ -50,24 +51,29 @@ TEST(Escaping, HtmlAndJsonInScript) {
 }
 
 TEST(Escaping, MarkdownShowsTextAsWrittenNeverAsMarkup) {
-    EXPECT_EQ(markdown_escape("<img src=x onerror=alert(1)>"), "&lt;img src=x onerror=alert(1)&gt;");
-    EXPECT_EQ(markdown_escape("&lt; is already an entity"), "&amp;lt; is already an entity");
-    EXPECT_EQ(markdown_escape("**bold** [link](http://x) `code` ~~gone~~ a|b \\"),
-              "\\*\\*bold\\*\\* \\[link\\](http://x) \\`code\\` \\~\\~gone\\~\\~ a\\|b \\\\");
-    EXPECT_EQ(markdown_escape("_emphasis_ snake_case Q4_K_M"), "\\_emphasis\\_ snake_case Q4_K_M");
-    EXPECT_EQ(markdown_escape("two\nlines\r"), "two lines ");
+    test::expect_each(markdown_escape,
+                      {
+                          {"<img src=x onerror=alert(1)>", "&lt;img src=x onerror=alert(1)&gt;"},
+                          {"&lt; is already an entity", "&amp;lt; is already an entity"},
+                          {"**bold** [link](http://x) `code` ~~gone~~ a|b \\", "\\*\\*bold\\*\\* \\[link\\](http://x) \\`code\\` \\~\\~gone\\~\\~ a\\|b \\\\"},
+                          {"_emphasis_ snake_case Q4_K_M", "\\_emphasis\\_ snake_case Q4_K_M"},
+                          {"two\nlines\r", "two lines "},
+                      });
 }
 
 TEST(Escaping, CsvNeutralisesFormulasAndQuotes) {
-    EXPECT_EQ(csv_escape("=HYPERLINK(\"http://x\",\"y\")"), "\"'=HYPERLINK(\"\"http://x\"\",\"\"y\"\")\"");
-    EXPECT_EQ(csv_escape("+1"), "\"'+1\"");
-    EXPECT_EQ(csv_escape("-2+3"), "\"'-2+3\"");
-    EXPECT_EQ(csv_escape("@SUM(A1)"), "\"'@SUM(A1)\"");
-    EXPECT_EQ(csv_escape("\t=1"), "\"'\t=1\"");
-    EXPECT_EQ(csv_escape("a,b"), "\"a,b\"");
-    EXPECT_EQ(csv_escape("say \"hi\""), "\"say \"\"hi\"\"\"");
-    EXPECT_EQ(csv_escape("llama-3-8b"), "llama-3-8b");  // a '-' inside is no formula
-    EXPECT_EQ(csv_escape(""), "");
+    test::expect_each(csv_escape,
+                      {
+                          {"=HYPERLINK(\"http://x\",\"y\")", "\"'=HYPERLINK(\"\"http://x\"\",\"\"y\"\")\""},
+                          {"+1", "\"'+1\""},
+                          {"-2+3", "\"'-2+3\""},
+                          {"@SUM(A1)", "\"'@SUM(A1)\""},
+                          {"\t=1", "\"'\t=1\""},
+                          {"a,b", "\"a,b\""},
+                          {"say \"hi\"", "\"say \"\"hi\"\"\""},
+                          {"llama-3-8b", "llama-3-8b"},  // a '-' inside is no formula
+                          {"", ""},
+                      });
 }
 
 TEST(ReportRender, HostileModelNamesInMarkdownAndCsv) {

@@ -2,6 +2,7 @@
 #include <gtest/gtest.h>
 
 #include "task_test_helpers.h"
+#include "support/expect_each.h"
 
 namespace biomedq {
 namespace {
@@ -18,31 +19,38 @@ std::string parsed(const std::string& task_name, const std::string& output) {
 }
 
 TEST(ParseSingleLabel, ChemProtSpellings) {
-    EXPECT_EQ(parsed("chemprot", "CPR:4"), "CPR:4");
-    EXPECT_EQ(parsed("chemprot", "cpr 4"), "CPR:4");
-    EXPECT_EQ(parsed("chemprot", "CPR-4"), "CPR:4");
-    EXPECT_EQ(parsed("chemprot", "CPR4"), "CPR:4");
-    EXPECT_EQ(parsed("chemprot", "  false\n"), "false");
-    EXPECT_EQ(parsed("chemprot", "CPR:4 CPR:4 CPR:4"), "CPR:4");
+    test::expect_each([](const std::string& s) { return parsed("chemprot", s); },
+                      {
+                          {"CPR:4", "CPR:4"},
+                          {"cpr 4", "CPR:4"},
+                          {"CPR-4", "CPR:4"},
+                          {"CPR4", "CPR:4"},
+                          {"  false\n", "false"},
+                          {"CPR:4 CPR:4 CPR:4", "CPR:4"},
+                      });
 }
 
 TEST(ParseSingleLabel, ChemProtChatOutputs) {
-    EXPECT_EQ(parsed("chemprot", "**Answer: CPR:9**"), "CPR:9");
-    EXPECT_EQ(parsed("chemprot", "The relation is CPR:3 (upregulator)."), "CPR:3");
-    EXPECT_EQ(parsed("chemprot", "The chemical blocks the receptor, unlike CPR:5 agonists.\n\n"
-                                 "Answer: CPR:6"),
-              "CPR:6");
-    EXPECT_EQ(parsed("chemprot", "The answer is: **antagonist**"), "CPR:6");
-    EXPECT_EQ(parsed("chemprot", "<think>Could be CPR:3... no.</think>\nCPR:4"), "CPR:4");
-    EXPECT_EQ(parsed("chemprot", "CPR:3 or CPR:4"), "CPR:3");  // it starts with one
-    EXPECT_EQ(parsed("chemprot", "There is no relation between them."), "false");
+    test::expect_each([](const std::string& s) { return parsed("chemprot", s); },
+                      {
+                          {"**Answer: CPR:9**", "CPR:9"},
+                          {"The relation is CPR:3 (upregulator).", "CPR:3"},
+                          {"The chemical blocks the receptor, unlike CPR:5 agonists.\n\n" "Answer: CPR:6", "CPR:6"},
+                          {"The answer is: **antagonist**", "CPR:6"},
+                          {"<think>Could be CPR:3... no.</think>\nCPR:4", "CPR:4"},
+                          {"CPR:3 or CPR:4", "CPR:3"},  // it starts with one
+                          {"There is no relation between them.", "false"},
+                      });
 }
 
 TEST(ParseSingleLabel, ChemProtUnreadable) {
-    EXPECT_EQ(parsed("chemprot", ""), "");
-    EXPECT_EQ(parsed("chemprot", "I cannot determine the relation."), "");
-    EXPECT_EQ(parsed("chemprot", "It could be CPR:3 or CPR:4."), "");  // ambiguous
-    EXPECT_EQ(parsed("chemprot", "CPR:7"), "");
+    test::expect_each([](const std::string& s) { return parsed("chemprot", s); },
+                      {
+                          {"", ""},
+                          {"I cannot determine the relation.", ""},
+                          {"It could be CPR:3 or CPR:4.", ""},  // ambiguous
+                          {"CPR:7", ""},
+                      });
 }
 
 TEST(ParseSingleLabel, FirstLabelFallbackOption) {
@@ -54,32 +62,37 @@ TEST(ParseSingleLabel, FirstLabelFallbackOption) {
 }
 
 TEST(ParseSingleLabel, Ddi) {
-    EXPECT_EQ(parsed("ddi", "DDI effect"), "DDI-effect");
-    EXPECT_EQ(parsed("ddi", "ddi-mechanism"), "DDI-mechanism");
-    EXPECT_EQ(parsed("ddi", "DDI-mech"), "DDI-mechanism");  // cut off by max_tokens
-    EXPECT_EQ(parsed("ddi", "DDI-int"), "DDI-int");
-    EXPECT_EQ(parsed("ddi", "The interaction is described without detail: DDI_INT"), "DDI-int");
-    EXPECT_EQ(parsed("ddi", "There is no interaction between the two drugs."), "DDI-false");
-    EXPECT_EQ(parsed("ddi", "Answer: DDI-advise\nExplanation: the label warns against it."),
-              "DDI-advise");
-    EXPECT_EQ(parsed("ddi", "`DDI-effect`"), "DDI-effect");
-    EXPECT_EQ(parsed("ddi", "DDI"), "");  // a prefix of every label
-    EXPECT_EQ(parsed("ddi", "DDI-effect or DDI-mechanism, hard to say"), "DDI-effect");
+    test::expect_each([](const std::string& s) { return parsed("ddi", s); },
+                      {
+                          {"DDI effect", "DDI-effect"},
+                          {"ddi-mechanism", "DDI-mechanism"},
+                          {"DDI-mech", "DDI-mechanism"},  // cut off by max_tokens
+                          {"DDI-int", "DDI-int"},
+                          {"The interaction is described without detail: DDI_INT", "DDI-int"},
+                          {"There is no interaction between the two drugs.", "DDI-false"},
+                          {"Answer: DDI-advise\nExplanation: the label warns against it.", "DDI-advise"},
+                          {"`DDI-effect`", "DDI-effect"},
+                          {"DDI", ""},  // a prefix of every label
+                          {"DDI-effect or DDI-mechanism, hard to say", "DDI-effect"},
+                      });
 }
 
 TEST(ParseSingleLabel, PubMedQa) {
-    EXPECT_EQ(parsed("pubmedqa", "Yes."), "yes");
-    EXPECT_EQ(parsed("pubmedqa", "no"), "no");
-    EXPECT_EQ(parsed("pubmedqa", "Maybe"), "maybe");
-    EXPECT_EQ(parsed("pubmedqa", "**Answer:** No"), "no");
-    EXPECT_EQ(parsed("pubmedqa", "Based on the abstract, the answer is yes."), "yes");
-    EXPECT_EQ(parsed("pubmedqa", "The evidence is inconclusive."), "maybe");
-    EXPECT_EQ(parsed("pubmedqa", "YES, the study shows a clear benefit."), "yes");
-    EXPECT_EQ(parsed("pubmedqa", "Final answer: maybe"), "maybe");
-    EXPECT_EQ(parsed("pubmedqa", "To answer this question we look at the trial. No."), "no");
-    EXPECT_EQ(parsed("pubmedqa", "The results suggest yes, but maybe not in all patients."), "");
-    EXPECT_EQ(parsed("pubmedqa", "I don't know"), "");
-    EXPECT_EQ(parsed("pubmedqa", "Yesterday"), "");
+    test::expect_each([](const std::string& s) { return parsed("pubmedqa", s); },
+                      {
+                          {"Yes.", "yes"},
+                          {"no", "no"},
+                          {"Maybe", "maybe"},
+                          {"**Answer:** No", "no"},
+                          {"Based on the abstract, the answer is yes.", "yes"},
+                          {"The evidence is inconclusive.", "maybe"},
+                          {"YES, the study shows a clear benefit.", "yes"},
+                          {"Final answer: maybe", "maybe"},
+                          {"To answer this question we look at the trial. No.", "no"},
+                          {"The results suggest yes, but maybe not in all patients.", ""},
+                          {"I don't know", ""},
+                          {"Yesterday", ""},
+                      });
 }
 
 }  // namespace

@@ -2,6 +2,7 @@
 #include <gtest/gtest.h>
 
 #include "task_test_helpers.h"
+#include "support/expect_each.h"
 
 namespace biomedq {
 namespace {
@@ -23,21 +24,27 @@ std::string parsed(const std::string& output) {
 }
 
 TEST(ParseMcqaLetter, BareLetters) {
-    EXPECT_EQ(parsed("B"), "B");
-    EXPECT_EQ(parsed("A"), "A");
-    EXPECT_EQ(parsed("(C)"), "C");
-    EXPECT_EQ(parsed(" D.\n"), "D");
-    EXPECT_EQ(parsed("**B. Heparin**"), "B");
+    test::expect_each(parsed,
+                      {
+                          {"B", "B"},
+                          {"A", "A"},
+                          {"(C)", "C"},
+                          {" D.\n", "D"},
+                          {"**B. Heparin**", "B"},
+                      });
 }
 
 TEST(ParseMcqaLetter, Cues) {
-    EXPECT_EQ(parsed("Answer: D"), "D");
-    EXPECT_EQ(parsed("answer: b"), "B");
-    EXPECT_EQ(parsed("The correct answer is C: Warfarin."), "C");
-    EXPECT_EQ(parsed("A patient on warfarin needs bridging. The answer is (A)."), "A");
-    EXPECT_EQ(parsed("Option C is correct because it is taken orally."), "C");
-    EXPECT_EQ(parsed("<think>A or B? Heparin is injected.</think>The answer is B."), "B");
-    EXPECT_EQ(parsed("Step 1: exclude A.\nStep 2: exclude C.\nAnswer: B"), "B");
+    test::expect_each(parsed,
+                      {
+                          {"Answer: D", "D"},
+                          {"answer: b", "B"},
+                          {"The correct answer is C: Warfarin.", "C"},
+                          {"A patient on warfarin needs bridging. The answer is (A).", "A"},
+                          {"Option C is correct because it is taken orally.", "C"},
+                          {"<think>A or B? Heparin is injected.</think>The answer is B.", "B"},
+                          {"Step 1: exclude A.\nStep 2: exclude C.\nAnswer: B", "B"},
+                      });
 }
 
 TEST(ParseMcqaLetter, OptionText) {
@@ -46,11 +53,14 @@ TEST(ParseMcqaLetter, OptionText) {
 }
 
 TEST(ParseMcqaLetter, Unreadable) {
-    EXPECT_EQ(parsed(""), "");
-    EXPECT_EQ(parsed("I think it's either B or C."), "");
-    EXPECT_EQ(parsed("A patient like this needs anticoagulation."), "");
-    EXPECT_EQ(parsed("Aspirin or warfarin"), "");
-    EXPECT_EQ(parsed("E"), "");
+    test::expect_each(parsed,
+                      {
+                          {"", ""},
+                          {"I think it's either B or C.", ""},
+                          {"A patient like this needs anticoagulation.", ""},
+                          {"Aspirin or warfarin", ""},
+                          {"E", ""},
+                      });
 }
 
 TEST(ParseMcqaLetter, OptionTextCanBeTurnedOff) {

@@ -25,16 +25,8 @@ const TaskConfig& chen_bc5cdr() {
     return task;
 }
 
-using Spans = std::vector<std::pair<std::size_t, std::size_t>>;
-
-Spans spans_of(const Prediction& p) {
-    Spans out;
-    for (const auto& s : p.spans) {
-        EXPECT_EQ(s.type, "Chemical");
-        out.emplace_back(s.begin, s.end);
-    }
-    return out;
-}
+using test::Spans;
+const auto spans_of = test::chemical_spans;
 
 TEST(ParseNerHtml, TaskUsesTheHtmlParser) {
     EXPECT_EQ(chen_bc5cdr().parser.name, "ner_html_spans");

@@ -21,18 +21,13 @@ Example sentence() {
     return e;
 }
 
-using Spans = std::vector<std::pair<std::size_t, std::size_t>>;
+using test::Spans;
 
 // {{999, 999}} when invalid.
 Spans parsed(const std::string& output, const std::string& task = "bc5cdr-chem") {
     const Prediction p = parse_answer(test::shipped_task(task), sentence(), output);
     if (!p.valid) return {{999, 999}};
-    Spans spans;
-    for (const auto& s : p.spans) {
-        EXPECT_EQ(s.type, "Chemical");
-        spans.emplace_back(s.begin, s.end);
-    }
-    return spans;
+    return test::chemical_spans(p);
 }
 
 TEST(ParseNer, TextLayoutIsAsDocumented) {

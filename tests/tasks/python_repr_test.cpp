@@ -8,6 +8,7 @@
 #include "data/tsv_fields.h"
 #include "support/paths.h"
 #include "tasks/python_repr.h"
+#include "support/expect_each.h"
 
 namespace biomedq::test {
 namespace {
@@ -16,19 +17,25 @@ using tasks::python_repr;
 using tasks::python_repr_list;
 
 TEST(PythonRepr, QuotesAsPythonChoosesThem) {
-    EXPECT_EQ(python_repr("plain"), "'plain'");
-    EXPECT_EQ(python_repr("it's"), "\"it's\"");
-    EXPECT_EQ(python_repr("it's \"x\""), "'it\\'s \"x\"'");
-    EXPECT_EQ(python_repr("say \"x\""), "'say \"x\"'");
-    EXPECT_EQ(python_repr(""), "''");
+    test::expect_each(python_repr,
+                      {
+                          {"plain", "'plain'"},
+                          {"it's", "\"it's\""},
+                          {"it's \"x\"", "'it\\'s \"x\"'"},
+                          {"say \"x\"", "'say \"x\"'"},
+                          {"", "''"},
+                      });
 }
 
 TEST(PythonRepr, EscapesControlAndSeparatorCharactersKeepsOtherUnicode) {
-    EXPECT_EQ(python_repr("a\\b\tc\nd\re"), "'a\\\\b\\tc\\nd\\re'");
-    EXPECT_EQ(python_repr("caf\xC3\xA9 \xCE\xB1 \xE2\x89\xA5"), "'caf\xC3\xA9 \xCE\xB1 \xE2\x89\xA5'");  // é α ≥
-    EXPECT_EQ(python_repr("a\xC2\xA0" "b"), "'a\\xa0b'");          // no-break space
-    EXPECT_EQ(python_repr("a\xE2\x80\x89" "b"), "'a\\u2009b'");    // thin space
-    EXPECT_EQ(python_repr("a\x01" "b"), "'a\\x01b'");
+    test::expect_each(python_repr,
+                      {
+                          {"a\\b\tc\nd\re", "'a\\\\b\\tc\\nd\\re'"},
+                          {"caf\xC3\xA9 \xCE\xB1 \xE2\x89\xA5", "'caf\xC3\xA9 \xCE\xB1 \xE2\x89\xA5'"},  // é α ≥
+                          {"a\xC2\xA0" "b", "'a\\xa0b'"},  // no-break space
+                          {"a\xE2\x80\x89" "b", "'a\\u2009b'"},  // thin space
+                          {"a\x01" "b", "'a\\x01b'"},
+                      });
 }
 
 TEST(PythonRepr, ListIsCommaSpaceJoined) {

@@ -5,6 +5,8 @@
 
 #include <fstream>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "biomedq/task.h"
 #include "support/paths.h"
@@ -26,6 +28,18 @@ inline const TaskConfig& shipped_task(const std::string& name) {
     static const TaskConfig empty;
     ADD_FAILURE() << "no shipped task " << name;
     return empty;
+}
+
+using Spans = std::vector<std::pair<std::size_t, std::size_t>>;
+
+// The prediction's spans as (begin, end); each must be a Chemical mention.
+inline Spans chemical_spans(const Prediction& p) {
+    Spans out;
+    for (const auto& s : p.spans) {
+        EXPECT_EQ(s.type, "Chemical");
+        out.emplace_back(s.begin, s.end);
+    }
+    return out;
 }
 
 inline std::filesystem::path write_temp_file(const std::string& name, const std::string& content) {

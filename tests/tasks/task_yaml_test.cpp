@@ -1,6 +1,8 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <ostream>
+
 #include "task_test_helpers.h"
 
 namespace biomedq {
@@ -95,13 +97,6 @@ TEST(TaskYaml, ValidFileLoads) {
     EXPECT_EQ(task->max_tokens, 32);  // default
 }
 
-TEST(TaskYaml, UnknownTopLevelKeyHasLineAndHint) {
-    EXPECT_EQ(load_error(replace(kValid, "parser: single_label", "parsr: single_label")),
-              "line 18: field \"parsr\": unknown key (did you mean \"parser\"?); allowed: name, "
-              "description, kind, data, labels, negative_label, prompt, parser, metrics, "
-              "max_tokens, max_tokens_cot, protocol, published_metric_names");
-}
-
 TEST(TaskYaml, UnknownNestedKeyHasLineAndHint) {
     const std::string message =
         load_error(replace(kValid, "  few_shot_split: dev", "  fewshot_split: dev"));
@@ -127,52 +122,46 @@ TEST(TaskYaml, UnknownFormatHasHint) {
                                              "\"relation-tsv\" (did you mean \"relation_tsv\"?); known: "));
 }
 
-TEST(TaskYaml, UnknownKindHasHint) {
-    EXPECT_EQ(load_error(replace(kValid, "kind: relation", "kind: relations")),
-              "line 2: field \"kind\": unknown kind \"relations\" (did you mean \"relation\"?); "
-              "expected one of: ner, relation, multilabel, mcqa");
+// A valid file with one edit, and the exact message its loading gives.
+struct YamlErrorCase {
+    const char* name;
+    const char* from;  // replaced in kValid by `to`
+    const char* to;
+    const char* message;
+};
+
+void PrintTo(const YamlErrorCase& c, std::ostream* out) { *out << c.name; }
+
+const YamlErrorCase kYamlErrors[] = {
+    {"UnknownTopLevelKeyHasLineAndHint", "parser: single_label", "parsr: single_label",
+     "line 18: field \"parsr\": unknown key (did you mean \"parser\"?); allowed: name, description, kind, data, labels, negative_label, prompt, parser, metrics, max_tokens, max_tokens_cot, protocol, published_metric_names"},
+    {"UnknownKindHasHint", "kind: relation", "kind: relations",
+     "line 2: field \"kind\": unknown kind \"relations\" (did you mean \"relation\"?); expected one of: ner, relation, multilabel, mcqa"},
+    {"UnknownPlaceholderHasHint", "\"Text: {text}\"", "\"Text: {txt}\"",
+     "line 15: field \"prompt.input_template\": unknown placeholder {txt} (did you mean \"text\"?); known: text, question, options, labels, label_names, entity_type, passages_python_list"},
+    {"MissingRequiredField", "  answer_format: One label.\n", "",
+     "line 14: field \"prompt.answer_format\": missing (required)"},
+    {"NegativeLabelMustBeALabel", "negative_label: NEG", "negative_label: NGE",
+     "line 12: field \"negative_label\": \"NGE\" is not in labels (did you mean \"NEG\"?); labels: POS, NEG"},
+    {"FewShotSplitMustBeDeclared", "few_shot_split: dev", "few_shot_split: train",
+     "line 17: field \"prompt.few_shot_split\": split \"train\" is not declared in data.splits; declared: dev, test"},
+    {"SynonymClaimedByTwoLabelsIsAnError", "  - NEG", "  - name: NEG\n    synonyms: [Positive]",
+     "line 9: field \"labels\": \"positive\" names both \"POS\" and \"NEG\" (after ignoring case and punctuation)"},
+    {"MetricMustFitKind", "accuracy]", "ner_strict_f1]",
+     "line 19: field \"metrics\": metric \"ner_strict_f1\" does not fit kind relation"},
+    {"ParserOptionsAreChecked", "parser: single_label", "parser:\n  name: single_label\n  options: {first_label_fallbak: true}",
+     "line 20: field \"parser.options.first_label_fallbak\": unknown option for parser single_label (did you mean \"first_label_fallback\"?); allowed: first_label_fallback"},
+};
+
+class TaskYamlError : public ::testing::TestWithParam<YamlErrorCase> {};
+
+TEST_P(TaskYamlError, NamesLineFieldAndFix) {
+    const YamlErrorCase& c = GetParam();
+    EXPECT_EQ(load_error(replace(kValid, c.from, c.to)), c.message);
 }
 
-TEST(TaskYaml, UnknownPlaceholderHasHint) {
-    EXPECT_EQ(load_error(replace(kValid, "\"Text: {text}\"", "\"Text: {txt}\"")),
-              "line 15: field \"prompt.input_template\": unknown placeholder {txt} (did you mean "
-              "\"text\"?); known: text, question, options, labels, label_names, entity_type, passages_python_list");
-}
-
-TEST(TaskYaml, MissingRequiredField) {
-    EXPECT_EQ(load_error(replace(kValid, "  answer_format: One label.\n", "")),
-              "line 14: field \"prompt.answer_format\": missing (required)");
-}
-
-TEST(TaskYaml, NegativeLabelMustBeALabel) {
-    EXPECT_EQ(load_error(replace(kValid, "negative_label: NEG", "negative_label: NGE")),
-              "line 12: field \"negative_label\": \"NGE\" is not in labels (did you mean \"NEG\"?); "
-              "labels: POS, NEG");
-}
-
-TEST(TaskYaml, FewShotSplitMustBeDeclared) {
-    EXPECT_EQ(load_error(replace(kValid, "few_shot_split: dev", "few_shot_split: train")),
-              "line 17: field \"prompt.few_shot_split\": split \"train\" is not declared in "
-              "data.splits; declared: dev, test");
-}
-
-TEST(TaskYaml, SynonymClaimedByTwoLabelsIsAnError) {
-    EXPECT_EQ(load_error(replace(kValid, "  - NEG", "  - name: NEG\n    synonyms: [Positive]")),
-              "line 9: field \"labels\": \"positive\" names both \"POS\" and \"NEG\" (after "
-              "ignoring case and punctuation)");
-}
-
-TEST(TaskYaml, MetricMustFitKind) {
-    EXPECT_EQ(load_error(replace(kValid, "accuracy]", "ner_strict_f1]")),
-              "line 19: field \"metrics\": metric \"ner_strict_f1\" does not fit kind relation");
-}
-
-TEST(TaskYaml, ParserOptionsAreChecked) {
-    EXPECT_EQ(load_error(replace(kValid, "parser: single_label",
-                                 "parser:\n  name: single_label\n  options: {first_label_fallbak: true}")),
-              "line 20: field \"parser.options.first_label_fallbak\": unknown option for parser "
-              "single_label (did you mean \"first_label_fallback\"?); allowed: first_label_fallback");
-}
+INSTANTIATE_TEST_SUITE_P(TaskYaml, TaskYamlError, ::testing::ValuesIn(kYamlErrors),
+                         [](const ::testing::TestParamInfo<YamlErrorCase>& row) { return std::string(row.param.name); });
 
 TEST(TaskYaml, YamlSyntaxErrorHasLine) {
     const std::string message = load_error(replace(kValid, "  format: relation_tsv", "  format: [relation_tsv"));
