@@ -8,9 +8,9 @@
 #include <deque>
 
 #include "engine/engine_impl.h"
-#include "engine/llama_log_capture.h"
 #include "engine/stderr_capture.h"
 #include "engine/stop_strings.h"
+#include "llama/recent_log.h"
 
 namespace biomedq {
 namespace {
@@ -66,8 +66,8 @@ llama_token argmax(const float* x, int n) {
 //  3. the survivors are asked in logit order, top 64 then top 2048, then all of them.
 // The first allowed candidate in descending logit order is the global answer, so this is exact.
 struct TokenChooser {
-    engine::SamplerPtr grammar;  // null when unconstrained
-    engine::SamplerPtr chain;    // temperature sampling (grammar included); null for greedy
+    llama::SamplerPtr grammar;  // null when unconstrained
+    llama::SamplerPtr chain;    // temperature sampling (grammar included); null for greedy
     const Engine::Impl* tables = nullptr;  // byte tables for step 2
     std::vector<llama_token_data> candidates;
     std::vector<llama_token_data> probes;
@@ -218,7 +218,7 @@ Status Engine::generate(const std::vector<GenerationRequest>& requests,
 
     std::vector<Slot> slots(static_cast<std::size_t>(n_parallel));
     for (int i = 0; i < n_parallel; ++i) slots[static_cast<std::size_t>(i)].seq = i;
-    engine::BatchOwner batch_owner(n_batch, 1);
+    llama::BatchOwner batch_owner(n_batch, 1);
     llama_batch& batch = batch_owner.batch;
     std::size_t next_request = 0;
     int n_busy = 0;
@@ -259,7 +259,7 @@ Status Engine::generate(const std::vector<GenerationRequest>& requests,
             }
             std::unique_ptr<TokenChooser> chooser = make_chooser(im, request);
             if (!chooser) {
-                failed.error = "the grammar does not parse: " + engine::recent_llama_errors();
+                failed.error = "the grammar does not parse: " + llama::recent_llama_errors();
                 on_done(index, std::move(failed));
                 continue;
             }

@@ -82,7 +82,7 @@ Result<std::vector<LoglikResult>> Engine::loglik(const std::vector<LoglikRequest
         work.push_back(std::move(s));
     }
 
-    engine::BatchOwner batch_owner(n_batch, 1);
+    llama::BatchOwner batch_owner(n_batch, 1);
     llama_batch& batch = batch_owner.batch;
     std::size_t next = 0;
     std::vector<Scoring*> slots(static_cast<std::size_t>(im.options.parallel), nullptr);

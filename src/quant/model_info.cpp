@@ -6,7 +6,7 @@
 #include <set>
 
 #include "biomedq/quant.h"
-#include "quant/gguf_reader.h"
+#include "llama/gguf_reader.h"
 #include "quant/name_match.h"
 #include "quant/shape_tensors.h"
 
@@ -38,19 +38,19 @@ int layer_of(const std::string& name) {
 }  // namespace
 
 Status check_gguf_file(const fs::path& path) {
-    auto ctx = open_gguf_metadata(path);
+    auto ctx = llama::open_gguf_metadata(path);
     if (!ctx.ok()) return ctx.error();
     return Status::success();
 }
 
 Result<ModelInfo> read_model_info(const fs::path& path) {
-    BIOMEDQ_ASSIGN(GgufPtr ctx_ptr, open_gguf_metadata(path));
+    BIOMEDQ_ASSIGN(llama::GgufPtr ctx_ptr, llama::open_gguf_metadata(path));
     const gguf_context* ctx = ctx_ptr.get();
     const std::string where = path.string();
 
     ModelInfo info;
     info.path = path;
-    info.arch = gguf_string_or(ctx, "general.architecture", "");
+    info.arch = llama::gguf_string_or(ctx, "general.architecture", "");
     if (info.arch.empty()) {
         return make_error(ErrorCode::kParse,
                           where + ": key \"general.architecture\" missing: not a model GGUF");
@@ -62,17 +62,17 @@ Result<ModelInfo> read_model_info(const fs::path& path) {
                                                        "\" is not supported (supported: " +
                                                        join(names, ", ") + ")");
     }
-    info.name = gguf_string_or(ctx, "general.name", "");
+    info.name = llama::gguf_string_or(ctx, "general.name", "");
     std::error_code ec;
     info.bytes_file = fs::file_size(path, ec);
     if (gguf_find_key(ctx, "general.file_type") >= 0) {
-        info.file_type = static_cast<int>(gguf_uint_or(ctx, "general.file_type", 0));
+        info.file_type = static_cast<int>(llama::gguf_uint_or(ctx, "general.file_type", 0));
     }
     info.has_chat_template = gguf_find_key(ctx, "tokenizer.chat_template") >= 0;
 
     const std::string a = info.arch + ".";
     auto u32 = [&](const std::string& key, uint64_t fallback) {
-        return static_cast<uint32_t>(gguf_uint_or(ctx, a + key, fallback));
+        return static_cast<uint32_t>(llama::gguf_uint_or(ctx, a + key, fallback));
     };
     info.n_layer = u32("block_count", 0);
     info.n_embd = u32("embedding_length", 0);
