@@ -43,12 +43,11 @@ Status check_gguf_file(const fs::path& path) {
     return Status::success();
 }
 
-Result<ModelInfo> read_model_info(const fs::path& path) {
-    BIOMEDQ_ASSIGN(llama::GgufPtr ctx_ptr, llama::open_gguf_metadata(path));
-    const gguf_context* ctx = ctx_ptr.get();
-    const std::string where = path.string();
+namespace {
 
-    ModelInfo info;
+// general.* keys: architecture (checked), name, file type, chat template; the file size.
+Status read_general(const gguf_context* ctx, const fs::path& path, ModelInfo& info) {
+    const std::string where = path.string();
     info.path = path;
     info.arch = llama::gguf_string_or(ctx, "general.architecture", "");
     if (info.arch.empty()) {
@@ -69,7 +68,11 @@ Result<ModelInfo> read_model_info(const fs::path& path) {
         info.file_type = static_cast<int>(llama::gguf_uint_or(ctx, "general.file_type", 0));
     }
     info.has_chat_template = gguf_find_key(ctx, "tokenizer.chat_template") >= 0;
+    return Status::success();
+}
 
+// The architecture's hyperparameters ("<arch>.block_count", ...), checked for a damaged header.
+Status read_hyperparameters(const gguf_context* ctx, const std::string& where, ModelInfo& info) {
     const std::string a = info.arch + ".";
     auto u32 = [&](const std::string& key, uint64_t fallback) {
         return static_cast<uint32_t>(llama::gguf_uint_or(ctx, a + key, fallback));
@@ -100,7 +103,11 @@ Result<ModelInfo> read_model_info(const fs::path& path) {
         const int64_t tokens = gguf_find_key(ctx, "tokenizer.ggml.tokens");
         if (tokens >= 0) info.n_vocab = static_cast<uint32_t>(gguf_get_arr_n(ctx, tokens));
     }
+    return Status::success();
+}
 
+// Parameters and bytes per tensor type and per part of the model (layers, embeddings, output).
+void read_tensors(const gguf_context* ctx, ModelInfo& info) {
     info.bytes_layer.assign(info.n_layer, 0);
     bool has_output = false;
     for (int64_t i = 0; i < gguf_get_n_tensors(ctx); ++i) {
@@ -128,6 +135,10 @@ Result<ModelInfo> read_model_info(const fs::path& path) {
         }
     }
     info.tied_embeddings = !has_output;
+}
+
+// Bits per weight, the dominant tensor type and the file type's name.
+void summarize_types(ModelInfo& info) {
     if (info.n_params > 0) {
         info.bits_per_weight =
             8.0 * static_cast<double>(info.bytes_tensors) / static_cast<double>(info.n_params);
@@ -142,6 +153,18 @@ Result<ModelInfo> read_model_info(const fs::path& path) {
     info.file_type_name = info.file_type
                               ? llama_ftype_name(static_cast<llama_ftype>(*info.file_type))
                               : info.dominant_tensor_type;
+}
+
+}  // namespace
+
+Result<ModelInfo> read_model_info(const fs::path& path) {
+    BIOMEDQ_ASSIGN(llama::GgufPtr ctx_ptr, llama::open_gguf_metadata(path));
+    const gguf_context* ctx = ctx_ptr.get();
+    ModelInfo info;
+    BIOMEDQ_TRY(read_general(ctx, path, info));
+    BIOMEDQ_TRY(read_hyperparameters(ctx, path.string(), info));
+    read_tensors(ctx, info);
+    summarize_types(info);
     return info;
 }
 
