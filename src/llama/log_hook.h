@@ -1,11 +1,12 @@
-// llama.cpp and ggml log through one process-wide callback. biomedq installs exactly one (this file
-// is the only caller of llama_log_set) and fans each piece of text out to the sinks registered at the
-// moment it is logged, so several users (the engine's load log, a quiet quantization scope, a test)
-// can listen at once without replacing each other's callback.
+// llama.cpp and ggml log through one process-wide callback. biomedq installs exactly one
+// (log_hook.cpp is the only place that sets it) and fans each piece of text out to the sinks
+// registered at the moment it is logged, so several users (the engine's load log, a quiet
+// quantization scope, a test) can listen at once without replacing each other's callback.
 //
 // Thread safety: registration and logging may happen on any thread. Sinks are called one at a time,
 // under the hook's lock, in registration order; a sink must not log through llama.cpp or register
-// sinks from inside on_log. After a ScopedLogSink's destructor returns, its sink is never called again.
+// sinks from inside on_log. After a ScopedLogSink's destructor returns, its sink is never called
+// again.
 #pragma once
 
 #include <ggml.h>

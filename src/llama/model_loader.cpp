@@ -14,20 +14,23 @@
 namespace biomedq::llama {
 namespace {
 
-// ggml-rpc aborts the process when a server cannot be reached, so reachability is checked first with a
-// plain TCP connect, turning a typo in --rpc into an error value.
+// ggml-rpc aborts the process when a server cannot be reached, so reachability is checked first
+// with a plain TCP connect, turning a typo in --rpc into an error value.
 Status check_rpc_reachable(const std::string& endpoint) {
     const auto colon = endpoint.rfind(':');
     if (colon == std::string::npos || colon == 0) {
-        return make_error(ErrorCode::kInvalidArgument, "--rpc " + endpoint + ": expected host:port");
+        return make_error(ErrorCode::kInvalidArgument,
+                          "--rpc " + endpoint + ": expected host:port");
     }
     std::string host = endpoint.substr(0, colon);
     if (host.size() >= 2 && host.front() == '[') host = host.substr(1, host.size() - 2);
     addrinfo hints{};
     hints.ai_socktype = SOCK_STREAM;
     addrinfo* found = nullptr;
-    if (getaddrinfo(host.c_str(), endpoint.substr(colon + 1).c_str(), &hints, &found) != 0 || !found) {
-        return make_error(ErrorCode::kInvalidArgument, "--rpc " + endpoint + ": cannot resolve the host");
+    if (getaddrinfo(host.c_str(), endpoint.substr(colon + 1).c_str(), &hints, &found) != 0 ||
+        !found) {
+        return make_error(ErrorCode::kInvalidArgument,
+                          "--rpc " + endpoint + ": cannot resolve the host");
     }
     bool connected = false;
     for (const addrinfo* ai = found; ai && !connected; ai = ai->ai_next) {
@@ -38,9 +41,10 @@ Status check_rpc_reachable(const std::string& endpoint) {
     }
     freeaddrinfo(found);
     if (!connected) {
-        return make_error(ErrorCode::kBackend, "--rpc " + endpoint +
-                                                   ": no rpc-server answers there (start it with "
-                                                   "`ggml-rpc-server -H HOST -p PORT` from the same llama.cpp)");
+        return make_error(ErrorCode::kBackend,
+                          "--rpc " + endpoint +
+                              ": no rpc-server answers there (start it with "
+                              "`ggml-rpc-server -H HOST -p PORT` from the same llama.cpp)");
     }
     return Status::success();
 }
@@ -67,8 +71,9 @@ Status check_model_file(const std::string& path) {
     char magic[4] = {};
     in.read(magic, 4);
     if (!in || std::string(magic, 4) != "GGUF") {
-        return make_error(ErrorCode::kParse,
-                          path + ": not a GGUF file (expected the magic bytes \"GGUF\" at offset 0)");
+        return make_error(
+            ErrorCode::kParse,
+            path + ": not a GGUF file (expected the magic bytes \"GGUF\" at offset 0)");
     }
     return Status::success();
 }
@@ -86,18 +91,21 @@ Result<std::vector<ggml_backend_dev_t>> model_devices(const std::vector<std::str
     if (!servers.empty()) {
         ggml_backend_reg_t rpc = ggml_backend_reg_by_name("RPC");
         using AddServerFn = ggml_backend_reg_t (*)(const char*);
-        auto add_server = rpc ? reinterpret_cast<AddServerFn>(
-                                    ggml_backend_reg_get_proc_address(rpc, "ggml_backend_rpc_add_server"))
+        auto add_server = rpc ? reinterpret_cast<AddServerFn>(ggml_backend_reg_get_proc_address(
+                                    rpc, "ggml_backend_rpc_add_server"))
                               : nullptr;
         if (!add_server) {
-            return make_error(ErrorCode::kUnsupported,
-                              "--rpc: this llama.cpp build has no RPC backend (build it with GGML_RPC=ON)");
+            return make_error(
+                ErrorCode::kUnsupported,
+                "--rpc: this llama.cpp build has no RPC backend (build it with GGML_RPC=ON)");
         }
         static std::vector<std::string> registered;
         for (const auto& server : servers) {
             BIOMEDQ_TRY(check_rpc_reachable(server));
             ggml_backend_reg_t reg = add_server(server.c_str());
-            if (!reg) return make_error(ErrorCode::kBackend, "--rpc " + server + ": the server reports no devices");
+            if (!reg)
+                return make_error(ErrorCode::kBackend,
+                                  "--rpc " + server + ": the server reports no devices");
             if (std::find(registered.begin(), registered.end(), server) == registered.end()) {
                 ggml_backend_register(reg);
                 registered.push_back(server);
@@ -116,7 +124,8 @@ Result<std::vector<ggml_backend_dev_t>> model_devices(const std::vector<std::str
         ggml_backend_dev_t dev = ggml_backend_dev_get(i);
         const auto type = ggml_backend_dev_type(dev);
         if (type != GGML_BACKEND_DEVICE_TYPE_GPU && type != GGML_BACKEND_DEVICE_TYPE_IGPU) continue;
-        if (std::find(all_rpc_devices.begin(), all_rpc_devices.end(), dev) != all_rpc_devices.end()) continue;
+        if (std::find(all_rpc_devices.begin(), all_rpc_devices.end(), dev) != all_rpc_devices.end())
+            continue;
         devices.push_back(dev);
     }
     devices.push_back(nullptr);  // llama_model_params.devices is null-terminated

@@ -94,7 +94,8 @@ TEST(LogHook, ThreadsRegisteringAndLoggingAtOnceEachSeeTheirOwnLinesInOrder) {
                 Recorder sink;
                 ScopedLogSink registration(sink, t % 2 == 0 ? Echo::kKeep : Echo::kSilence);
                 for (int i = 0; i < kLines; ++i) {
-                    emit(GGML_LOG_LEVEL_INFO, ("t" + std::to_string(t) + " " + std::to_string(i) + "\n").c_str());
+                    emit(GGML_LOG_LEVEL_INFO,
+                         ("t" + std::to_string(t) + " " + std::to_string(i) + "\n").c_str());
                 }
                 if (round == 4) seen[static_cast<std::size_t>(t)] = sink.pieces();
             }
