@@ -10,7 +10,7 @@
 #include <vector>
 
 #include "biomedq/chat.h"
-#include "biomedq/engine.h"
+#include "biomedq/generation.h"
 #include "biomedq/result.h"
 
 namespace biomedq {
@@ -69,6 +69,8 @@ public:
                                                      const std::atomic<bool>* cancel) = 0;
     virtual BackendMeasurements measurements() const = 0;
 };
+
+class Engine;  // biomedq/engine.h
 
 // The in-process llama.cpp backend over a loaded Engine.
 std::unique_ptr<Backend> make_llama_backend(std::unique_ptr<Engine> engine);

@@ -1,7 +1,8 @@
 // The in-process generation engine over llama.cpp: loads a GGUF on CPU or GPU, renders the model's own
 // chat template, generates many prompts together with continuous batching (a new prompt is admitted as
 // soon as a sequence finishes; prompt processing is chunked into shared batches), and scores candidate
-// continuations by log-likelihood. Only src/engine includes llama.h.
+// continuations by log-likelihood. llama.h stays out of this header (and out of every public one):
+// only src/llama, src/engine, src/quant and src/fidelity include llama.cpp's headers.
 //
 // Thread safety: an Engine is used from one thread at a time. Callbacks run on the calling thread.
 #pragma once
@@ -14,6 +15,7 @@
 #include <vector>
 
 #include "biomedq/chat.h"
+#include "biomedq/generation.h"
 #include "biomedq/result.h"
 
 namespace biomedq {
@@ -35,65 +37,6 @@ struct EngineOptions {
     bool verbose = false;       // forward llama.cpp's own log lines to stderr
 };
 
-struct GenerationRequest {
-    std::string prompt;   // fully rendered text (see Engine::render_chat); BOS is added by the engine
-    std::string grammar;  // GBNF with a `root` rule; empty for unconstrained
-    int max_tokens = 256;
-    std::vector<std::string> stop;  // generation ends before the first occurrence of any of these
-    float temperature = 0.0f;       // 0: greedy
-    std::uint64_t seed = 0;         // used when temperature > 0
-    bool ignore_eos = false;        // benchmarks: always generate max_tokens
-};
-
-enum class FinishReason { kEndOfSequence, kStopString, kMaxTokens, kGrammarComplete, kError };
-const char* finish_reason_name(FinishReason reason);
-
-struct GenerationResult {
-    std::string text;
-    FinishReason finish = FinishReason::kMaxTokens;
-    std::string error;  // set when finish == kError (e.g. the prompt does not fit the context)
-    // With kError: the failure says nothing about the model's answer (a server that could not be
-    // reached, kept failing or sent no readable reply). Such a result is never recorded or scored; a
-    // rerun asks again. Without it, kError is a property of the request itself (a prompt longer than
-    // the context) and is scored as an invalid answer, as a rerun would fail the same way.
-    bool transient = false;
-    int n_tokens_prompt = 0;
-    int n_tokens_generated = 0;
-    double t_latency_ms = 0.0;  // admission to completion
-};
-
-// Scores log P(continuation | context): the sum over the continuation's tokens.
-struct LoglikRequest {
-    std::string context;       // rendered prompt
-    std::string continuation;  // e.g. " B"
-};
-
-struct LoglikResult {
-    double logprob = 0.0;
-    bool is_greedy = false;  // every continuation token was the argmax
-    int n_tokens_continuation = 0;
-    int n_tokens_context = 0;
-    std::string error;
-};
-
-// Memory llama.cpp reports having allocated, per buffer (device) name.
-struct BufferMemory {
-    std::string buffer;  // e.g. "CPU", "CUDA0", "CPU_Mapped"
-    std::uint64_t bytes_weights = 0;
-    std::uint64_t bytes_kv = 0;
-    std::uint64_t bytes_compute = 0;
-    std::uint64_t bytes_output = 0;
-};
-
-struct DeviceMemory {
-    std::string name;         // ggml device name
-    std::string description;  // e.g. "NVIDIA H100 80GB HBM3"
-    std::uint64_t bytes_total = 0;
-    std::uint64_t bytes_free_before_load = 0;
-    std::uint64_t bytes_free_after_load = 0;  // peak use ~= before - min(free seen)
-    std::uint64_t bytes_free_min = 0;
-};
-
 struct ModelDescription {
     std::string path;
     std::string architecture;
@@ -104,14 +47,6 @@ struct ModelDescription {
     int n_ctx_train = 0;
     int n_vocab = 0;
     bool has_chat_template = false;
-};
-
-struct EngineStats {
-    std::uint64_t n_tokens_prompt = 0;
-    std::uint64_t n_tokens_generated = 0;
-    double t_decode_ms = 0.0;  // time inside llama_decode
-    double t_load_ms = 0.0;
-    int n_decode_calls = 0;
 };
 
 class Engine {

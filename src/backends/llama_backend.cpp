@@ -2,6 +2,8 @@
 // the engine.
 #include "biomedq/backend.h"
 
+#include "biomedq/engine.h"
+
 namespace biomedq {
 namespace {
 

@@ -9,6 +9,7 @@
 #include <ctime>
 #include <cstdlib>
 #include <mutex>
+#include <optional>
 #include <sstream>
 #include <thread>
 
@@ -280,7 +281,6 @@ private:
 
     backends::Attempt attempt_one(const EndpointInfo& e, const BackendRequest& r, HttpClient& client,
                                   const std::atomic<bool>& abort) {
-        using backends::AttemptOutcome;
         const bool chat = !r.messages.empty();
         const std::string path = chat ? "/chat/completions" : "/completions";
         const std::string url = e.base + path + e.query;
@@ -289,6 +289,16 @@ private:
         const std::size_t text_cap = reply_text_cap(r.max_tokens);
         const std::size_t body_cap = text_cap * kBodyBytesPerTextByte + kBodyOverheadBytes;
         auto response = client.post_json(url, body, options_.request_timeout_s, &abort, body_cap);
+        if (auto refused = unanswered_attempt(response, shown_url, r.max_tokens, body_cap)) return *refused;
+        return read_reply(response, shown_url, r, text_cap);
+    }
+
+    // The attempt for a response that carries no reply to read (too long, a transport failure, an
+    // HTTP status other than 200); nullopt for a 200 response.
+    static std::optional<backends::Attempt> unanswered_attempt(
+        const backends::HttpResponse& response, const std::string& shown_url, int max_tokens,
+        std::size_t body_cap) {
+        using backends::AttemptOutcome;
         backends::Attempt a;
         if (response.body_too_large) {
             // Longer than any reply to this request can be: the server's answer, not a transport
@@ -296,7 +306,7 @@ private:
             a.outcome = AttemptOutcome::kDone;
             a.result.finish = FinishReason::kMaxTokens;
             a.result.error = shown_url + ": reply body longer than " + std::to_string(body_cap) +
-                             " bytes (max_tokens " + std::to_string(r.max_tokens) + "): not read";
+                             " bytes (max_tokens " + std::to_string(max_tokens) + "): not read";
             return a;
         }
         if (response.status == 0) {
@@ -308,6 +318,7 @@ private:
                             : AttemptOutcome::kEndpointDown;
             return a;
         }
+        if (response.status == 200) return std::nullopt;
         // snippet() redacts before it cuts; the URL shown is the one without secrets.
         const std::string status_text =
             shown_url + ": HTTP " + std::to_string(response.status) + ": " + snippet(response.body);
@@ -327,15 +338,20 @@ private:
             a.result.error = status_text;
             return a;
         }
-        if (response.status != 200) {
-            // 401, 403, 404, ...: the server refuses every request like it (API key, model name, URL);
-            // scoring each example as invalid would be a wrong score, retrying cannot help.
-            a.outcome = AttemptOutcome::kFatal;
-            a.error = status_text + " (the server refuses these requests: check --endpoint, --model-name and "
-                                    "the API key; nothing was recorded for the examples not yet answered)";
-            return a;
-        }
-        auto parsed = backends::parse_reply(response.body, chat, !r.grammar.empty());
+        // 401, 403, 404, ...: the server refuses every request like it (API key, model name, URL);
+        // scoring each example as invalid would be a wrong score, retrying cannot help.
+        a.outcome = AttemptOutcome::kFatal;
+        a.error = status_text + " (the server refuses these requests: check --endpoint, --model-name and "
+                                "the API key; nothing was recorded for the examples not yet answered)";
+        return a;
+    }
+
+    // The attempt for a 200 response: its reply, cut at `text_cap` bytes, counted in the stats.
+    backends::Attempt read_reply(const backends::HttpResponse& response, const std::string& shown_url,
+                                 const BackendRequest& r, std::size_t text_cap) {
+        using backends::AttemptOutcome;
+        backends::Attempt a;
+        auto parsed = backends::parse_reply(response.body, !r.messages.empty(), !r.grammar.empty());
         if (!parsed.ok()) {
             a.outcome = AttemptOutcome::kRetryServer;
             a.error = shown_url + ": " + redact(parsed.error().message);

@@ -4,6 +4,7 @@
 #include <condition_variable>
 #include <deque>
 #include <mutex>
+#include <optional>
 #include <random>
 #include <sstream>
 #include <thread>
@@ -72,95 +73,112 @@ Clock::duration outage_length(const Shared& s, Clock::time_point now) {
     return now - since;
 }
 
+// Waits (the lock released meanwhile) until `endpoint` is up and a request is due, and takes that
+// request. nullopt when it woke up without one: the caller checks for stop and asks again.
+std::optional<Pending> take_ready(Shared& s, int endpoint, std::unique_lock<std::mutex>& lock) {
+    const auto now = Clock::now();
+    // wait_until takes the deadline by reference and reads it again after waking, when other
+    // workers may have changed or freed what it points into: always wait on a local copy.
+    const Clock::time_point down_until = s.health[static_cast<std::size_t>(endpoint)].down_until;
+    if (down_until > now) {
+        s.work_cv.wait_until(lock, down_until);
+        return std::nullopt;
+    }
+    auto ready = std::find_if(s.queue.begin(), s.queue.end(),
+                              [&](const Pending& p) { return p.not_before <= now; });
+    if (ready == s.queue.end()) {
+        if (s.queue.empty()) {
+            s.work_cv.wait(lock);
+        } else {
+            // A copy, not next->not_before: the queue element may be erased while we wait
+            // (a heap-use-after-free that ASan found).
+            const Clock::time_point earliest =
+                std::min_element(s.queue.begin(), s.queue.end(), [](const Pending& a, const Pending& b) {
+                    return a.not_before < b.not_before;
+                })->not_before;
+            s.work_cv.wait_until(lock, earliest);
+        }
+        return std::nullopt;
+    }
+    Pending p = std::move(*ready);
+    s.queue.erase(ready);
+    if (!p.started) {
+        p.started = true;
+        p.t_first = now;
+    }
+    return p;
+}
+
+enum class AfterAttempt { kRequeue, kFinal, kStop };
+
+// Applies an attempt's outcome to the request and its endpoint's health (under the lock). kFinal:
+// `result` is the request's final result; kStop: a fatal error stopped the run.
+AfterAttempt apply_outcome(Shared& s, int endpoint, const SchedulerOptions& o, Pending& p, Attempt& a,
+                           GenerationResult& result) {
+    auto& h = s.health[static_cast<std::size_t>(endpoint)];
+    const auto after = Clock::now();
+    switch (a.outcome) {
+        case AttemptOutcome::kDone:
+            h.consecutive_failures = 0;
+            h.unreachable = false;
+            result = std::move(a.result);
+            result.t_latency_ms = std::chrono::duration<double, std::milli>(after - p.t_first).count();
+            return AfterAttempt::kFinal;
+        case AttemptOutcome::kRetryServer:
+            h.unreachable = false;  // it answered, if only to refuse
+            p.last_error = a.error;
+            if (a.retry_after_s >= 0) {
+                // The server said when it will take requests again: nothing goes to it before then
+                // (the request itself may move to another endpoint sooner).
+                const auto rest = std::chrono::duration_cast<Clock::duration>(
+                    std::chrono::duration<double>(std::min(a.retry_after_s, o.retry_after_max_s)));
+                h.down_until = std::max(h.down_until, after + rest);
+            }
+            if (++p.attempts >= o.max_attempts) {
+                result = transient_result(p, a.error + " (gave up after " + std::to_string(p.attempts) + " attempts)");
+                return AfterAttempt::kFinal;
+            }
+            p.not_before = after + backoff(o, p.attempts);
+            return AfterAttempt::kRequeue;
+        case AttemptOutcome::kEndpointDown:
+            // Never counted against the request: an outage is not the request's fault, and
+            // counting it turned a few minutes of downtime into permanent wrong answers. The
+            // outage as a whole is bounded instead (run_scheduled watches outage_length).
+            p.last_error = a.error;
+            s.last_unreachable = a.error;
+            if (!h.unreachable) {
+                h.unreachable = true;
+                h.unreachable_since = after;
+            }
+            h.consecutive_failures++;
+            h.down_until = after + backoff(o, h.consecutive_failures);
+            return AfterAttempt::kRequeue;
+        case AttemptOutcome::kFatal:
+            s.fatal = a.error;
+            s.stop = true;
+            s.work_cv.notify_all();
+            s.done_cv.notify_one();
+            return AfterAttempt::kStop;
+    }
+    return AfterAttempt::kRequeue;
+}
+
 void worker(Shared& s, int endpoint, const SchedulerOptions& o, const AttemptFn& attempt,
             HttpClient& client) {
     std::unique_lock lock(s.m);
     while (true) {
         if (s.stop || s.n_outstanding == 0) return;
-        const auto now = Clock::now();
-        // wait_until takes the deadline by reference and reads it again after waking, when other
-        // workers may have changed or freed what it points into: always wait on a local copy.
-        const Clock::time_point down_until = s.health[static_cast<std::size_t>(endpoint)].down_until;
-        if (down_until > now) {
-            s.work_cv.wait_until(lock, down_until);
-            continue;
-        }
-        auto ready = std::find_if(s.queue.begin(), s.queue.end(),
-                                  [&](const Pending& p) { return p.not_before <= now; });
-        if (ready == s.queue.end()) {
-            if (s.queue.empty()) {
-                s.work_cv.wait(lock);
-            } else {
-                // A copy, not next->not_before: the queue element may be erased while we wait
-                // (a heap-use-after-free that ASan found).
-                const Clock::time_point earliest =
-                    std::min_element(s.queue.begin(), s.queue.end(), [](const Pending& a, const Pending& b) {
-                        return a.not_before < b.not_before;
-                    })->not_before;
-                s.work_cv.wait_until(lock, earliest);
-            }
-            continue;
-        }
-        Pending p = std::move(*ready);
-        s.queue.erase(ready);
-        if (!p.started) {
-            p.started = true;
-            p.t_first = now;
-        }
+        std::optional<Pending> taken = take_ready(s, endpoint, lock);
+        if (!taken) continue;
+        Pending p = std::move(*taken);
         lock.unlock();
         Attempt a = attempt(endpoint, p.index, client, s.stop);
         lock.lock();
         if (s.stop) return;  // cancelled: nothing more is delivered
-        auto& h = s.health[static_cast<std::size_t>(endpoint)];
-        const auto after = Clock::now();
-        bool final = false;
         GenerationResult result;
-        switch (a.outcome) {
-            case AttemptOutcome::kDone:
-                h.consecutive_failures = 0;
-                h.unreachable = false;
-                result = std::move(a.result);
-                result.t_latency_ms = std::chrono::duration<double, std::milli>(after - p.t_first).count();
-                final = true;
-                break;
-            case AttemptOutcome::kRetryServer:
-                h.unreachable = false;  // it answered, if only to refuse
-                p.last_error = a.error;
-                if (a.retry_after_s >= 0) {
-                    // The server said when it will take requests again: nothing goes to it before then
-                    // (the request itself may move to another endpoint sooner).
-                    const auto rest = std::chrono::duration_cast<Clock::duration>(
-                        std::chrono::duration<double>(std::min(a.retry_after_s, o.retry_after_max_s)));
-                    h.down_until = std::max(h.down_until, after + rest);
-                }
-                if (++p.attempts >= o.max_attempts) {
-                    result = transient_result(p, a.error + " (gave up after " + std::to_string(p.attempts) + " attempts)");
-                    final = true;
-                } else {
-                    p.not_before = after + backoff(o, p.attempts);
-                }
-                break;
-            case AttemptOutcome::kEndpointDown:
-                // Never counted against the request: an outage is not the request's fault, and
-                // counting it turned a few minutes of downtime into permanent wrong answers. The
-                // outage as a whole is bounded instead (run_scheduled watches outage_length).
-                p.last_error = a.error;
-                s.last_unreachable = a.error;
-                if (!h.unreachable) {
-                    h.unreachable = true;
-                    h.unreachable_since = after;
-                }
-                h.consecutive_failures++;
-                h.down_until = after + backoff(o, h.consecutive_failures);
-                break;
-            case AttemptOutcome::kFatal:
-                s.fatal = a.error;
-                s.stop = true;
-                s.work_cv.notify_all();
-                s.done_cv.notify_one();
-                return;
-        }
-        if (final) {
+        const AfterAttempt next = apply_outcome(s, endpoint, o, p, a, result);
+        if (next == AfterAttempt::kStop) return;
+        if (next == AfterAttempt::kFinal) {
             s.done.emplace_back(p.index, std::move(result));
             s.n_outstanding--;
             s.done_cv.notify_one();

@@ -10,15 +10,15 @@
 #include <vector>
 
 #include "biomedq/engine.h"
-#include "engine/llama_handles.h"
+#include "llama/handles.h"
 
 namespace biomedq {
 
 struct Engine::Impl {
     EngineOptions options;
     ModelDescription description;
-    engine::ModelPtr model;
-    engine::ContextPtr context;
+    llama::ModelPtr model;
+    llama::ContextPtr context;
     const llama_vocab* vocab = nullptr;
     common_chat_templates_ptr templates;
     EngineStats stats;
@@ -56,24 +56,5 @@ inline void batch_add(llama_batch& batch, llama_token token, llama_pos pos, llam
 
 // The message llama_decode's failure codes translate to, with what the user can change.
 Error decode_error(int32_t code, const EngineOptions& options);
-
-namespace engine {
-
-// Registers each rpc-server once per process (ggml's registry is global) and returns the device list
-// for a model: the RPC devices named in `servers`, then the local GPUs. Without --rpc, RPC devices
-// registered earlier are left out. Empty when ggml's default choice is right; otherwise
-// null-terminated (llama_model_params.devices). Errors: kInvalidArgument/kBackend for an unreachable
-// server, kUnsupported without the RPC backend. Thread-safe.
-Result<std::vector<ggml_backend_dev_t>> model_devices(const std::vector<std::string>& servers);
-
-// llama_backend_init, once per process. Thread-safe.
-void init_llama_backend();
-
-// Exists and starts with the GGUF magic: kNotFound / kParse naming the file otherwise.
-Status check_model_file(const std::string& path);
-// A device of llama.cpp's RPC backend (a remote server), whose memory is not this machine's.
-bool is_rpc_device(ggml_backend_dev_t dev);
-
-}  // namespace engine
 
 }  // namespace biomedq

@@ -1,26 +1,18 @@
 // Loading a model and creating its context; model description and memory accounting.
 #include <ggml-backend.h>
-#include <netdb.h>
-#include <sys/socket.h>
-#include <unistd.h>
 
 #include <algorithm>
 #include <chrono>
-#include <filesystem>
-#include <fstream>
-#include <mutex>
-#include <thread>
 
 #include "core/cpu_threads.h"
 #include "engine/engine_impl.h"
-#include "engine/kv_cache_type.h"
-#include "engine/llama_log_capture.h"
 #include "engine/stderr_capture.h"
+#include "llama/kv_cache_type.h"
+#include "llama/model_loader.h"
+#include "llama/recent_log.h"
 
 namespace biomedq {
 namespace {
-
-std::once_flag g_backend_once;
 
 std::vector<DeviceMemory> probe_devices() {
     std::vector<DeviceMemory> out;
@@ -30,7 +22,7 @@ std::vector<DeviceMemory> probe_devices() {
         if (type != GGML_BACKEND_DEVICE_TYPE_GPU && type != GGML_BACKEND_DEVICE_TYPE_IGPU) continue;
         // RPC devices stay registered for the whole process and ggml-rpc aborts when asked about a
         // server that has gone away; their memory is the remote machine's business.
-        if (engine::is_rpc_device(dev)) continue;
+        if (llama::is_rpc_device(dev)) continue;
         size_t free = 0, total = 0;
         ggml_backend_dev_memory(dev, &free, &total);
         DeviceMemory d;
@@ -44,112 +36,6 @@ std::vector<DeviceMemory> probe_devices() {
     }
     return out;
 }
-
-// ggml-rpc aborts the process when a server cannot be reached, so reachability is checked first with a
-// plain TCP connect, turning a typo in --rpc into an error value.
-Status check_rpc_reachable(const std::string& endpoint) {
-    const auto colon = endpoint.rfind(':');
-    if (colon == std::string::npos || colon == 0) {
-        return make_error(ErrorCode::kInvalidArgument, "--rpc " + endpoint + ": expected host:port");
-    }
-    std::string host = endpoint.substr(0, colon);
-    if (host.size() >= 2 && host.front() == '[') host = host.substr(1, host.size() - 2);
-    addrinfo hints{};
-    hints.ai_socktype = SOCK_STREAM;
-    addrinfo* found = nullptr;
-    if (getaddrinfo(host.c_str(), endpoint.substr(colon + 1).c_str(), &hints, &found) != 0 || !found) {
-        return make_error(ErrorCode::kInvalidArgument, "--rpc " + endpoint + ": cannot resolve the host");
-    }
-    bool connected = false;
-    for (const addrinfo* ai = found; ai && !connected; ai = ai->ai_next) {
-        const int fd = ::socket(ai->ai_family, ai->ai_socktype | SOCK_CLOEXEC, ai->ai_protocol);
-        if (fd < 0) continue;
-        connected = ::connect(fd, ai->ai_addr, ai->ai_addrlen) == 0;
-        ::close(fd);
-    }
-    freeaddrinfo(found);
-    if (!connected) {
-        return make_error(ErrorCode::kBackend, "--rpc " + endpoint +
-                                                   ": no rpc-server answers there (start it with "
-                                                   "`ggml-rpc-server -H HOST -p PORT` from the same llama.cpp)");
-    }
-    return Status::success();
-}
-
-}  // namespace
-
-namespace engine {
-
-Status check_model_file(const std::string& path) {
-    std::error_code ec;
-    if (!std::filesystem::exists(path, ec)) {
-        return make_error(ErrorCode::kNotFound, path + ": no such model file");
-    }
-    std::ifstream in(path, std::ios::binary);
-    char magic[4] = {};
-    in.read(magic, 4);
-    if (!in || std::string(magic, 4) != "GGUF") {
-        return make_error(ErrorCode::kParse,
-                          path + ": not a GGUF file (expected the magic bytes \"GGUF\" at offset 0)");
-    }
-    return Status::success();
-}
-
-bool is_rpc_device(ggml_backend_dev_t dev) {
-    ggml_backend_reg_t reg = ggml_backend_dev_backend_reg(dev);
-    return reg && std::string(ggml_backend_reg_name(reg)).rfind("RPC", 0) == 0;
-}
-
-}  // namespace engine
-
-Result<std::vector<ggml_backend_dev_t>> engine::model_devices(const std::vector<std::string>& servers) {
-    static std::mutex mutex;
-    static std::vector<ggml_backend_dev_t> all_rpc_devices;
-    std::lock_guard lock(mutex);
-    std::vector<ggml_backend_dev_t> devices;
-    if (!servers.empty()) {
-        ggml_backend_reg_t rpc = ggml_backend_reg_by_name("RPC");
-        using AddServerFn = ggml_backend_reg_t (*)(const char*);
-        auto add_server = rpc ? reinterpret_cast<AddServerFn>(
-                                    ggml_backend_reg_get_proc_address(rpc, "ggml_backend_rpc_add_server"))
-                              : nullptr;
-        if (!add_server) {
-            return make_error(ErrorCode::kUnsupported,
-                              "--rpc: this llama.cpp build has no RPC backend (build it with GGML_RPC=ON)");
-        }
-        static std::vector<std::string> registered;
-        for (const auto& server : servers) {
-            BIOMEDQ_TRY(check_rpc_reachable(server));
-            ggml_backend_reg_t reg = add_server(server.c_str());
-            if (!reg) return make_error(ErrorCode::kBackend, "--rpc " + server + ": the server reports no devices");
-            if (std::find(registered.begin(), registered.end(), server) == registered.end()) {
-                ggml_backend_register(reg);
-                registered.push_back(server);
-                for (size_t i = 0; i < ggml_backend_reg_dev_count(reg); ++i) {
-                    all_rpc_devices.push_back(ggml_backend_reg_dev_get(reg, i));
-                }
-            }
-            for (size_t i = 0; i < ggml_backend_reg_dev_count(reg); ++i) {
-                devices.push_back(ggml_backend_reg_dev_get(reg, i));
-            }
-        }
-    } else if (all_rpc_devices.empty()) {
-        return devices;
-    }
-    for (size_t i = 0; i < ggml_backend_dev_count(); ++i) {
-        ggml_backend_dev_t dev = ggml_backend_dev_get(i);
-        const auto type = ggml_backend_dev_type(dev);
-        if (type != GGML_BACKEND_DEVICE_TYPE_GPU && type != GGML_BACKEND_DEVICE_TYPE_IGPU) continue;
-        if (std::find(all_rpc_devices.begin(), all_rpc_devices.end(), dev) != all_rpc_devices.end()) continue;
-        devices.push_back(dev);
-    }
-    devices.push_back(nullptr);  // llama_model_params.devices is null-terminated
-    return devices;
-}
-
-void engine::init_llama_backend() { std::call_once(g_backend_once, [] { llama_backend_init(); }); }
-
-namespace {
 
 std::string meta_string(const llama_model* model, const char* key) {
     char buf[512];
@@ -178,7 +64,7 @@ Error decode_error(int32_t code, const EngineOptions& options) {
                               std::to_string(options.ctx_per_sequence) +
                               " per sequence): use a smaller --parallel or a larger --ctx");
     }
-    std::string why = engine::recent_llama_errors();
+    std::string why = llama::recent_llama_errors();
     return make_error(ErrorCode::kBackend,
                       "llama_decode failed (code " + std::to_string(code) + ")" +
                           (why.empty() ? "" : ": " + why) +
@@ -187,14 +73,16 @@ Error decode_error(int32_t code, const EngineOptions& options) {
 }
 
 std::vector<DeviceMemory> list_gpu_devices() {
-    std::call_once(g_backend_once, [] { llama_backend_init(); });
+    llama::init_backend();
     return probe_devices();
 }
 
 Engine::Engine(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 Engine::~Engine() = default;
 
-Result<std::unique_ptr<Engine>> Engine::load(const EngineOptions& options) {
+namespace {
+
+Status check_load_options(const EngineOptions& options) {
     if (options.parallel < 1) {
         return make_error(ErrorCode::kInvalidArgument, "--parallel must be at least 1");
     }
@@ -202,30 +90,19 @@ Result<std::unique_ptr<Engine>> Engine::load(const EngineOptions& options) {
         return make_error(ErrorCode::kInvalidArgument, "--ctx must be at least 16 tokens");
     }
     BIOMEDQ_TRY(check_kv_cache_type(options.kv_type, "kv_type"));
-    BIOMEDQ_TRY(engine::check_model_file(options.model_path));
-    engine::install_llama_log_capture(options.verbose);
-    std::call_once(g_backend_once, [] { llama_backend_init(); });
-    engine::reset_llama_log_capture();
+    return llama::check_model_file(options.model_path);
+}
 
-    auto impl = std::make_unique<Impl>();
-    impl->options = options;
-    impl->devices = probe_devices();
-    const auto t_start = std::chrono::steady_clock::now();
-
+Result<llama::ModelPtr> load_engine_model(const EngineOptions& options) {
     llama_model_params mparams = llama_model_default_params();
     mparams.n_gpu_layers = options.gpu_layers < 0 ? 999 : options.gpu_layers;
     // llama.cpp copies the list while loading, so a local vector is enough.
-    BIOMEDQ_ASSIGN(std::vector<ggml_backend_dev_t> devices, engine::model_devices(options.rpc_servers));
+    BIOMEDQ_ASSIGN(std::vector<ggml_backend_dev_t> devices, llama::model_devices(options.rpc_servers));
     if (!devices.empty()) mparams.devices = devices.data();
-    impl->model.reset(llama_model_load_from_file(options.model_path.c_str(), mparams));
-    if (!impl->model) {
-        std::string why = engine::recent_llama_errors();
-        auto code = why.find("unknown model architecture") != std::string::npos ? ErrorCode::kUnsupported
-                                                                                 : ErrorCode::kParse;
-        return make_error(code, options.model_path + ": llama.cpp could not load the model" +
-                                    (why.empty() ? std::string() : ": " + why));
-    }
+    return llama::load_model(options.model_path, mparams);
+}
 
+llama_context_params engine_context_params(const EngineOptions& options) {
     llama_context_params cparams = llama_context_default_params();
     const auto n_ctx = static_cast<uint32_t>(options.ctx_per_sequence) * static_cast<uint32_t>(options.parallel);
     cparams.n_ctx = n_ctx;
@@ -236,32 +113,33 @@ Result<std::unique_ptr<Engine>> Engine::load(const EngineOptions& options) {
     cparams.n_threads = threads;
     cparams.n_threads_batch = threads;
     cparams.flash_attn_type = options.flash_attention ? LLAMA_FLASH_ATTN_TYPE_AUTO : LLAMA_FLASH_ATTN_TYPE_DISABLED;
-    const ggml_type kv_type = kv_cache_ggml_type(options.kv_type).value_or(GGML_TYPE_F16);  // checked above
+    // Checked by check_load_options.
+    const ggml_type kv_type = llama::kv_cache_ggml_type(options.kv_type).value_or(GGML_TYPE_F16);
     cparams.type_k = kv_type;
     cparams.type_v = kv_type;
     // Separate KV streams per sequence: each sequence really gets ctx_per_sequence cells, and the
     // attention of one sequence never spans another's cells.
     cparams.kv_unified = false;
     cparams.no_perf = true;
-    impl->context.reset(llama_init_from_model(impl->model.get(), cparams));
-    if (!impl->context) {
-        std::string why = engine::recent_llama_errors();
-        return make_error(ErrorCode::kResource,
-                          options.model_path + ": could not create a context for " +
-                              std::to_string(options.parallel) + " sequences of " +
-                              std::to_string(options.ctx_per_sequence) + " tokens" +
-                              (why.empty() ? std::string() : " (" + why + ")") +
-                              ": use a smaller --parallel or --ctx, fewer --gpu-layers, or a smaller "
-                              "quantization");
-    }
-    impl->vocab = llama_model_get_vocab(impl->model.get());
-    impl->stats.t_load_ms =
-        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t_start).count();
-    impl->buffers = engine::captured_buffer_memory();
+    return cparams;
+}
 
-    auto& d = impl->description;
-    const llama_model* model = impl->model.get();
-    d.path = options.model_path;
+Error context_error(const EngineOptions& options) {
+    const std::string why = llama::recent_llama_errors();
+    return make_error(ErrorCode::kResource,
+                      options.model_path + ": could not create a context for " +
+                          std::to_string(options.parallel) + " sequences of " +
+                          std::to_string(options.ctx_per_sequence) + " tokens" +
+                          (why.empty() ? std::string() : " (" + why + ")") +
+                          ": use a smaller --parallel or --ctx, fewer --gpu-layers, or a smaller "
+                          "quantization");
+}
+
+// Fills the description and the chat templates from the loaded model.
+Status describe_model(Engine::Impl& impl) {
+    auto& d = impl.description;
+    const llama_model* model = impl.model.get();
+    d.path = impl.options.model_path;
     d.architecture = meta_string(model, "general.architecture");
     char desc[256];
     llama_model_desc(model, desc, sizeof(desc));
@@ -270,16 +148,36 @@ Result<std::unique_ptr<Engine>> Engine::load(const EngineOptions& options) {
     d.bytes_weights = llama_model_size(model);
     d.n_layer = llama_model_n_layer(model);
     d.n_ctx_train = llama_model_n_ctx_train(model);
-    d.n_vocab = llama_vocab_n_tokens(impl->vocab);
+    d.n_vocab = llama_vocab_n_tokens(impl.vocab);
     d.has_chat_template = llama_model_chat_template(model, nullptr) != nullptr;
-    if (d.has_chat_template) {
-        try {
-            impl->templates = common_chat_templates_init(model, "");
-        } catch (const std::exception& e) {
-            return make_error(ErrorCode::kParse,
-                              options.model_path + ": the chat template does not parse: " + e.what());
-        }
+    if (!d.has_chat_template) return Status::success();
+    try {
+        impl.templates = common_chat_templates_init(model, "");
+    } catch (const std::exception& e) {
+        return make_error(ErrorCode::kParse,
+                          impl.options.model_path + ": the chat template does not parse: " + e.what());
     }
+    return Status::success();
+}
+
+}  // namespace
+
+Result<std::unique_ptr<Engine>> Engine::load(const EngineOptions& options) {
+    BIOMEDQ_TRY(check_load_options(options));
+    llama::prepare_load(options.verbose);
+
+    auto impl = std::make_unique<Impl>();
+    impl->options = options;
+    impl->devices = probe_devices();
+    const auto t_start = std::chrono::steady_clock::now();
+    BIOMEDQ_ASSIGN(impl->model, load_engine_model(options));
+    impl->context.reset(llama_init_from_model(impl->model.get(), engine_context_params(options)));
+    if (!impl->context) return context_error(options);
+    impl->vocab = llama_model_get_vocab(impl->model.get());
+    impl->stats.t_load_ms =
+        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t_start).count();
+    impl->buffers = llama::captured_buffer_memory();
+    BIOMEDQ_TRY(describe_model(*impl));
     impl->sample_device_memory();
     for (auto& dev : impl->devices) dev.bytes_free_after_load = dev.bytes_free_min;
     return std::unique_ptr<Engine>(new Engine(std::move(impl)));
@@ -346,12 +244,12 @@ std::vector<DeviceMemory> Engine::device_memory() const {
 }
 
 Status Engine::validate_grammar(const std::string& grammar) const {
-    engine::reset_llama_log_capture();
+    llama::reset_recent_log();
     engine::StderrCapture parser_output;
-    engine::SamplerPtr s(llama_sampler_init_grammar(impl_->vocab, grammar.c_str(), "root"));
+    llama::SamplerPtr s(llama_sampler_init_grammar(impl_->vocab, grammar.c_str(), "root"));
     const std::string reason = parser_output.finish();
     if (!s) {
-        std::string why = reason.empty() ? engine::recent_llama_errors() : reason;
+        std::string why = reason.empty() ? llama::recent_llama_errors() : reason;
         return make_error(ErrorCode::kParse,
                           "grammar does not parse" + (why.empty() ? std::string() : ": " + why));
     }

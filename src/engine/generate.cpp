@@ -3,20 +3,19 @@
 // processing and generation share batches and a finished slot takes the next prompt at once.
 #include <algorithm>
 #include <cmath>
-#include <memory>
 #include <chrono>
-#include <deque>
+#include <memory>
+#include <optional>
 
 #include "engine/engine_impl.h"
-#include "engine/llama_log_capture.h"
 #include "engine/stderr_capture.h"
 #include "engine/stop_strings.h"
+#include "llama/recent_log.h"
 
 namespace biomedq {
 namespace {
 
 using Clock = std::chrono::steady_clock;
-
 
 using engine::StderrCapture;
 
@@ -66,8 +65,8 @@ llama_token argmax(const float* x, int n) {
 //  3. the survivors are asked in logit order, top 64 then top 2048, then all of them.
 // The first allowed candidate in descending logit order is the global answer, so this is exact.
 struct TokenChooser {
-    engine::SamplerPtr grammar;  // null when unconstrained
-    engine::SamplerPtr chain;    // temperature sampling (grammar included); null for greedy
+    llama::SamplerPtr grammar;  // null when unconstrained
+    llama::SamplerPtr chain;    // temperature sampling (grammar included); null for greedy
     const Engine::Impl* tables = nullptr;  // byte tables for step 2
     std::vector<llama_token_data> candidates;
     std::vector<llama_token_data> probes;
@@ -205,95 +204,129 @@ void Engine::Impl::build_byte_tables() {
     }
 }
 
-Status Engine::generate(const std::vector<GenerationRequest>& requests,
-                        const std::function<void(std::size_t, GenerationResult&&)>& on_done,
-                        const std::atomic<bool>* cancel) {
-    Impl& im = *impl_;
-    const int n_parallel = im.options.parallel;
-    const int n_batch = static_cast<int>(llama_n_batch(im.context.get()));
-    const int ctx_per_seq = im.options.ctx_per_sequence;
-    llama_memory_t memory = llama_get_memory(im.context.get());
-    const llama_token bos = llama_vocab_bos(im.vocab);
-    const int n_vocab = llama_vocab_n_tokens(im.vocab);
+namespace {
 
-    std::vector<Slot> slots(static_cast<std::size_t>(n_parallel));
-    for (int i = 0; i < n_parallel; ++i) slots[static_cast<std::size_t>(i)].seq = i;
-    engine::BatchOwner batch_owner(n_batch, 1);
-    llama_batch& batch = batch_owner.batch;
-    std::size_t next_request = 0;
-    int n_busy = 0;
+using OnDone = std::function<void(std::size_t, GenerationResult&&)>;
 
-    auto finish = [&](Slot& slot, FinishReason reason) {
+// One Engine::generate call: the slots, the shared batch and the queue of requests not admitted yet.
+class GenerationRun {
+public:
+    GenerationRun(Engine::Impl& im, const std::vector<GenerationRequest>& requests, const OnDone& on_done)
+        : im_(im),
+          requests_(requests),
+          on_done_(on_done),
+          n_batch_(static_cast<int>(llama_n_batch(im.context.get()))),
+          ctx_per_seq_(im.options.ctx_per_sequence),
+          memory_(llama_get_memory(im.context.get())),
+          bos_(llama_vocab_bos(im.vocab)),
+          n_vocab_(llama_vocab_n_tokens(im.vocab)),
+          slots_(static_cast<std::size_t>(im.options.parallel)),
+          batch_owner_(n_batch_, 1) {
+        for (std::size_t i = 0; i < slots_.size(); ++i) slots_[i].seq = static_cast<llama_seq_id>(i);
+    }
+
+    Status run(const std::atomic<bool>* cancel) {
+        while (true) {
+            for (auto& slot : slots_) {
+                if (!slot.busy) admit(slot);
+            }
+            if (n_busy_ == 0) break;
+            if (cancel && cancel->load()) {
+                release_busy();
+                return make_error(ErrorCode::kCancelled, "generation interrupted");
+            }
+            fill_batch();
+            const int32_t rc = im_.decode(batch_owner_.batch);
+            if (rc != 0) {
+                release_busy();
+                return decode_error(rc, im_.options);
+            }
+            for (auto& slot : slots_) {
+                if (slot.busy && slot.batch_index >= 0) advance(slot);
+            }
+        }
+        return Status::success();
+    }
+
+private:
+    void finish(Slot& slot, FinishReason reason) {
         slot.result.finish = reason;
-        slot.result.t_latency_ms =
-            std::chrono::duration<double, std::milli>(Clock::now() - slot.t_start).count();
-        llama_memory_seq_rm(memory, slot.seq, -1, -1);
+        slot.result.t_latency_ms = std::chrono::duration<double, std::milli>(Clock::now() - slot.t_start).count();
+        llama_memory_seq_rm(memory_, slot.seq, -1, -1);
         slot.busy = false;
         slot.chooser.reset();
-        --n_busy;
-        on_done(slot.request, std::move(slot.result));
-    };
+        --n_busy_;
+        on_done_(slot.request, std::move(slot.result));
+    }
+
+    void release_busy() {
+        for (auto& slot : slots_) {
+            if (slot.busy) llama_memory_seq_rm(memory_, slot.seq, -1, -1);
+        }
+    }
+
+    // The request's prompt tokens, or the error result it gets instead (nullopt tokens).
+    std::optional<std::vector<llama_token>> prompt_tokens(std::size_t index, GenerationResult& failed) const {
+        std::vector<llama_token> prompt = im_.tokenize(requests_[index].prompt, true);
+        // A rendered chat template often starts with the BOS text itself; keep a single BOS.
+        if (prompt.size() >= 2 && prompt[0] == bos_ && prompt[1] == bos_) prompt.erase(prompt.begin());
+        if (prompt.empty()) {
+            failed.error = "the prompt is empty";
+            return std::nullopt;
+        }
+        if (static_cast<int>(prompt.size()) >= ctx_per_seq_) {
+            failed.n_tokens_prompt = static_cast<int>(prompt.size());
+            failed.error = "the prompt has " + std::to_string(prompt.size()) + " tokens but the context holds " +
+                           std::to_string(ctx_per_seq_) + " per sequence: raise --ctx or shorten the prompt";
+            return std::nullopt;
+        }
+        return prompt;
+    }
 
     // Admits the next request into `slot`; requests that cannot run are answered with an error result.
-    auto admit = [&](Slot& slot) -> bool {
-        while (next_request < requests.size()) {
-            const std::size_t index = next_request++;
-            const GenerationRequest& request = requests[index];
+    bool admit(Slot& slot) {
+        while (next_request_ < requests_.size()) {
+            const std::size_t index = next_request_++;
             GenerationResult failed;
             failed.finish = FinishReason::kError;
-            std::vector<llama_token> prompt = im.tokenize(request.prompt, true);
-            // A rendered chat template often starts with the BOS text itself; keep a single BOS.
-            if (prompt.size() >= 2 && prompt[0] == bos && prompt[1] == bos) prompt.erase(prompt.begin());
-            if (prompt.empty()) {
-                failed.error = "the prompt is empty";
-                on_done(index, std::move(failed));
+            std::optional<std::vector<llama_token>> prompt = prompt_tokens(index, failed);
+            if (!prompt) {
+                on_done_(index, std::move(failed));
                 continue;
             }
-            if (static_cast<int>(prompt.size()) >= ctx_per_seq) {
-                failed.n_tokens_prompt = static_cast<int>(prompt.size());
-                failed.error = "the prompt has " + std::to_string(prompt.size()) +
-                               " tokens but the context holds " + std::to_string(ctx_per_seq) +
-                               " per sequence: raise --ctx or shorten the prompt";
-                on_done(index, std::move(failed));
-                continue;
-            }
-            std::unique_ptr<TokenChooser> chooser = make_chooser(im, request);
+            std::unique_ptr<TokenChooser> chooser = make_chooser(im_, requests_[index]);
             if (!chooser) {
-                failed.error = "the grammar does not parse: " + engine::recent_llama_errors();
-                on_done(index, std::move(failed));
+                failed.error = "the grammar does not parse: " + llama::recent_llama_errors();
+                on_done_(index, std::move(failed));
                 continue;
             }
-            slot.request = index;
-            slot.busy = true;
-            slot.prompt = std::move(prompt);
-            slot.n_prompt_done = 0;
-            slot.pos = 0;
-            slot.chooser = std::move(chooser);
-            slot.pending = -1;
-            slot.result = GenerationResult{};
-            slot.result.n_tokens_prompt = static_cast<int>(slot.prompt.size());
-            im.stats.n_tokens_prompt += slot.prompt.size();
-            slot.t_start = Clock::now();
-            ++n_busy;
+            start(slot, index, std::move(*prompt), std::move(chooser));
             return true;
         }
         return false;
-    };
+    }
 
-    while (true) {
-        for (auto& slot : slots) {
-            if (!slot.busy) admit(slot);
-        }
-        if (n_busy == 0) break;
-        if (cancel && cancel->load()) {
-            for (auto& slot : slots) {
-                if (slot.busy) llama_memory_seq_rm(memory, slot.seq, -1, -1);
-            }
-            return make_error(ErrorCode::kCancelled, "generation interrupted");
-        }
+    void start(Slot& slot, std::size_t index, std::vector<llama_token> prompt,
+               std::unique_ptr<TokenChooser> chooser) {
+        slot.request = index;
+        slot.busy = true;
+        slot.prompt = std::move(prompt);
+        slot.n_prompt_done = 0;
+        slot.pos = 0;
+        slot.chooser = std::move(chooser);
+        slot.pending = -1;
+        slot.result = GenerationResult{};
+        slot.result.n_tokens_prompt = static_cast<int>(slot.prompt.size());
+        im_.stats.n_tokens_prompt += slot.prompt.size();
+        slot.t_start = Clock::now();
+        ++n_busy_;
+    }
 
+    // One new token per generating slot first, then prompt chunks up to n_batch tokens.
+    void fill_batch() {
+        llama_batch& batch = batch_owner_.batch;
         batch_clear(batch);
-        for (auto& slot : slots) {
+        for (auto& slot : slots_) {
             slot.batch_index = -1;
             if (slot.busy && slot.pending >= 0) {
                 slot.batch_index = batch.n_tokens;
@@ -301,12 +334,12 @@ Status Engine::generate(const std::vector<GenerationRequest>& requests,
                 slot.pending = -1;
             }
         }
-        for (auto& slot : slots) {
+        for (auto& slot : slots_) {
             if (!slot.busy || slot.n_prompt_done >= slot.prompt.size()) continue;
-            const int room = n_batch - batch.n_tokens;
+            const int room = n_batch_ - batch.n_tokens;
             if (room <= 0) break;
-            const std::size_t chunk = std::min<std::size_t>(static_cast<std::size_t>(room),
-                                                            slot.prompt.size() - slot.n_prompt_done);
+            const std::size_t chunk =
+                std::min<std::size_t>(static_cast<std::size_t>(room), slot.prompt.size() - slot.n_prompt_done);
             for (std::size_t k = 0; k < chunk; ++k) {
                 const bool last = slot.n_prompt_done + 1 == slot.prompt.size();
                 if (last) slot.batch_index = batch.n_tokens;
@@ -314,45 +347,51 @@ Status Engine::generate(const std::vector<GenerationRequest>& requests,
                 slot.n_prompt_done++;
             }
         }
-
-        const int32_t rc = im.decode(batch);
-        if (rc != 0) {
-            for (auto& slot : slots) {
-                if (slot.busy) llama_memory_seq_rm(memory, slot.seq, -1, -1);
-            }
-            return decode_error(rc, im.options);
-        }
-
-        for (auto& slot : slots) {
-            if (!slot.busy || slot.batch_index < 0) continue;
-            const GenerationRequest& request = requests[slot.request];
-            const llama_token token = slot.chooser->choose(im.context.get(), slot.batch_index, n_vocab);
-            if (token < 0) {
-                finish(slot, FinishReason::kGrammarComplete);
-                continue;
-            }
-            if (llama_vocab_is_eog(im.vocab, token) && !request.ignore_eos) {
-                finish(slot, FinishReason::kEndOfSequence);
-                continue;
-            }
-            slot.result.n_tokens_generated++;
-            im.stats.n_tokens_generated++;
-            const std::size_t before = slot.result.text.size();
-            slot.result.text += im.token_piece(token);
-            const std::size_t stop_at = engine::find_stop(slot.result.text, request.stop, before);
-            if (stop_at != std::string::npos) {
-                slot.result.text.resize(stop_at);
-                finish(slot, FinishReason::kStopString);
-                continue;
-            }
-            if (slot.result.n_tokens_generated >= request.max_tokens || slot.pos + 1 >= ctx_per_seq) {
-                finish(slot, FinishReason::kMaxTokens);
-                continue;
-            }
-            slot.pending = token;
-        }
     }
-    return Status::success();
+
+    // Chooses the slot's next token from the decoded logits and finishes the slot when it is done.
+    void advance(Slot& slot) {
+        const GenerationRequest& request = requests_[slot.request];
+        const llama_token token = slot.chooser->choose(im_.context.get(), slot.batch_index, n_vocab_);
+        if (token < 0) return finish(slot, FinishReason::kGrammarComplete);
+        if (llama_vocab_is_eog(im_.vocab, token) && !request.ignore_eos) {
+            return finish(slot, FinishReason::kEndOfSequence);
+        }
+        slot.result.n_tokens_generated++;
+        im_.stats.n_tokens_generated++;
+        const std::size_t before = slot.result.text.size();
+        slot.result.text += im_.token_piece(token);
+        const std::size_t stop_at = engine::find_stop(slot.result.text, request.stop, before);
+        if (stop_at != std::string::npos) {
+            slot.result.text.resize(stop_at);
+            return finish(slot, FinishReason::kStopString);
+        }
+        if (slot.result.n_tokens_generated >= request.max_tokens || slot.pos + 1 >= ctx_per_seq_) {
+            return finish(slot, FinishReason::kMaxTokens);
+        }
+        slot.pending = token;
+    }
+
+    Engine::Impl& im_;
+    const std::vector<GenerationRequest>& requests_;
+    const OnDone& on_done_;
+    const int n_batch_;
+    const int ctx_per_seq_;
+    llama_memory_t memory_;
+    const llama_token bos_;
+    const int n_vocab_;
+    std::vector<Slot> slots_;
+    llama::BatchOwner batch_owner_;
+    std::size_t next_request_ = 0;
+    int n_busy_ = 0;
+};
+
+}  // namespace
+
+Status Engine::generate(const std::vector<GenerationRequest>& requests,
+                        const std::function<void(std::size_t, GenerationResult&&)>& on_done,
+                        const std::atomic<bool>* cancel) {
+    return GenerationRun(*impl_, requests, on_done).run(cancel);
 }
 
 }  // namespace biomedq

@@ -35,46 +35,84 @@ std::pair<double, bool> token_logprob(const float* logits, int n_vocab, llama_to
     return {logprob, argmax == target};
 }
 
+// Tokenizes the whole text and takes the continuation as the tokens past the context's own
+// tokenization, so merges across the boundary are scored as the model would see them. A request that
+// cannot be scored comes back with result.error set.
+Scoring prepare(const Engine::Impl& im, const LoglikRequest& request, std::size_t index) {
+    const llama_token bos = llama_vocab_bos(im.vocab);
+    Scoring s;
+    s.request = index;
+    auto context = im.tokenize(request.context, true);
+    auto whole = im.tokenize(request.context + request.continuation, true);
+    if (context.size() >= 2 && context[0] == bos && context[1] == bos) context.erase(context.begin());
+    if (whole.size() >= 2 && whole[0] == bos && whole[1] == bos) whole.erase(whole.begin());
+    const bool prefix = whole.size() > context.size() && std::equal(context.begin(), context.end(), whole.begin());
+    if (!prefix) {
+        whole = context;
+        auto cont = im.tokenize(request.continuation, false);
+        whole.insert(whole.end(), cont.begin(), cont.end());
+    }
+    s.n_context = context.size();
+    s.tokens = std::move(whole);
+    s.result.n_tokens_context = static_cast<int>(s.n_context);
+    s.result.n_tokens_continuation = static_cast<int>(s.tokens.size() - s.n_context);
+    if (s.n_context == 0 || s.tokens.size() == s.n_context) {
+        s.result.error = s.n_context == 0 ? "the context is empty" : "the continuation is empty";
+    } else if (static_cast<int>(s.tokens.size()) > im.options.ctx_per_sequence) {
+        s.result.error = "context + continuation have " + std::to_string(s.tokens.size()) +
+                         " tokens but the context holds " + std::to_string(im.options.ctx_per_sequence) +
+                         " per sequence: raise --ctx";
+    }
+    return s;
+}
+
+// A token of the current batch whose logits score a continuation token.
+struct Row {
+    Scoring* scoring;
+    std::size_t position;
+    int32_t batch_index;
+};
+
+// Packs the slots' next tokens into `batch`, up to n_batch, noting the rows that score.
+void fill_batch(llama_batch& batch, int n_batch, const std::vector<Scoring*>& slots, std::vector<Row>& rows) {
+    batch_clear(batch);
+    rows.clear();
+    for (Scoring* s : slots) {
+        if (!s) continue;
+        while (s->n_done < s->tokens.size() && batch.n_tokens < n_batch) {
+            const std::size_t p = s->n_done;
+            // Position p predicts token p+1: needed for p in [n_context-1, size-2].
+            const bool want = p + 1 >= s->n_context && p + 1 < s->tokens.size();
+            if (want) rows.push_back(Row{s, p, batch.n_tokens});
+            batch_add(batch, s->tokens[p], static_cast<llama_pos>(p), s->seq, want);
+            s->n_done++;
+        }
+    }
+}
+
+void score_rows(const Engine::Impl& im, const std::vector<Row>& rows) {
+    const int n_vocab = llama_vocab_n_tokens(im.vocab);
+    for (const auto& [s, p, batch_index] : rows) {
+        const float* logits = llama_get_logits_ith(im.context.get(), batch_index);
+        auto [lp, greedy] = token_logprob(logits, n_vocab, s->tokens[p + 1]);
+        if (p + 1 == s->n_context) s->result.is_greedy = true;
+        s->result.logprob += lp;
+        s->result.is_greedy = s->result.is_greedy && greedy;
+    }
+}
+
 }  // namespace
 
 Result<std::vector<LoglikResult>> Engine::loglik(const std::vector<LoglikRequest>& requests,
                                                   const std::atomic<bool>* cancel) {
     Impl& im = *impl_;
     const int n_batch = static_cast<int>(llama_n_batch(im.context.get()));
-    const int n_vocab = llama_vocab_n_tokens(im.vocab);
-    const llama_token bos = llama_vocab_bos(im.vocab);
     llama_memory_t memory = llama_get_memory(im.context.get());
     std::vector<LoglikResult> results(requests.size());
-
-    // Tokenize the whole text and take the continuation as the tokens past the context's own
-    // tokenization, so merges across the boundary are scored as the model would see them.
     std::vector<Scoring> work;
     work.reserve(requests.size());
     for (std::size_t i = 0; i < requests.size(); ++i) {
-        Scoring s;
-        s.request = i;
-        auto context = im.tokenize(requests[i].context, true);
-        auto whole = im.tokenize(requests[i].context + requests[i].continuation, true);
-        if (context.size() >= 2 && context[0] == bos && context[1] == bos) context.erase(context.begin());
-        if (whole.size() >= 2 && whole[0] == bos && whole[1] == bos) whole.erase(whole.begin());
-        const bool prefix = whole.size() > context.size() &&
-                            std::equal(context.begin(), context.end(), whole.begin());
-        if (!prefix) {
-            whole = context;
-            auto cont = im.tokenize(requests[i].continuation, false);
-            whole.insert(whole.end(), cont.begin(), cont.end());
-        }
-        s.n_context = context.size();
-        s.tokens = std::move(whole);
-        s.result.n_tokens_context = static_cast<int>(s.n_context);
-        s.result.n_tokens_continuation = static_cast<int>(s.tokens.size() - s.n_context);
-        if (s.n_context == 0 || s.tokens.size() == s.n_context) {
-            s.result.error = s.n_context == 0 ? "the context is empty" : "the continuation is empty";
-        } else if (static_cast<int>(s.tokens.size()) > im.options.ctx_per_sequence) {
-            s.result.error = "context + continuation have " + std::to_string(s.tokens.size()) +
-                             " tokens but the context holds " +
-                             std::to_string(im.options.ctx_per_sequence) + " per sequence: raise --ctx";
-        }
+        Scoring s = prepare(im, requests[i], i);
         if (!s.result.error.empty()) {
             results[i] = s.result;
             continue;
@@ -82,18 +120,10 @@ Result<std::vector<LoglikResult>> Engine::loglik(const std::vector<LoglikRequest
         work.push_back(std::move(s));
     }
 
-    engine::BatchOwner batch_owner(n_batch, 1);
-    llama_batch& batch = batch_owner.batch;
+    llama::BatchOwner batch_owner(n_batch, 1);
     std::size_t next = 0;
     std::vector<Scoring*> slots(static_cast<std::size_t>(im.options.parallel), nullptr);
-    // Tokens of the current batch whose logits score a continuation token.
-    struct Row {
-        Scoring* scoring;
-        std::size_t position;
-        int32_t batch_index;
-    };
     std::vector<Row> rows;
-
     while (true) {
         for (std::size_t k = 0; k < slots.size(); ++k) {
             if (!slots[k] && next < work.size()) {
@@ -104,34 +134,16 @@ Result<std::vector<LoglikResult>> Engine::loglik(const std::vector<LoglikRequest
         if (std::none_of(slots.begin(), slots.end(), [](Scoring* s) { return s != nullptr; })) break;
         if (cancel && cancel->load()) return make_error(ErrorCode::kCancelled, "scoring interrupted");
 
-        batch_clear(batch);
-        rows.clear();
-        for (Scoring* s : slots) {
-            if (!s) continue;
-            while (s->n_done < s->tokens.size() && batch.n_tokens < n_batch) {
-                const std::size_t p = s->n_done;
-                // Position p predicts token p+1: needed for p in [n_context-1, size-2].
-                const bool want = p + 1 >= s->n_context && p + 1 < s->tokens.size();
-                if (want) rows.push_back(Row{s, p, batch.n_tokens});
-                batch_add(batch, s->tokens[p], static_cast<llama_pos>(p), s->seq, want);
-                s->n_done++;
-            }
-        }
-        const int32_t rc = im.decode(batch);
+        fill_batch(batch_owner.batch, n_batch, slots, rows);
+        const int32_t rc = im.decode(batch_owner.batch);
         if (rc != 0) {
             for (Scoring* s : slots) {
                 if (s) llama_memory_seq_rm(memory, s->seq, -1, -1);
             }
             return decode_error(rc, im.options);
         }
-        im.stats.n_tokens_prompt += static_cast<std::uint64_t>(batch.n_tokens);
-        for (const auto& [s, p, batch_index] : rows) {
-            const float* logits = llama_get_logits_ith(im.context.get(), batch_index);
-            auto [lp, greedy] = token_logprob(logits, n_vocab, s->tokens[p + 1]);
-            if (p + 1 == s->n_context) s->result.is_greedy = true;
-            s->result.logprob += lp;
-            s->result.is_greedy = s->result.is_greedy && greedy;
-        }
+        im.stats.n_tokens_prompt += static_cast<std::uint64_t>(batch_owner.batch.n_tokens);
+        score_rows(im, rows);
         for (auto& slot : slots) {
             if (slot && slot->n_done == slot->tokens.size()) {
                 llama_memory_seq_rm(memory, slot->seq, -1, -1);

@@ -13,10 +13,10 @@
 // llama_get_memory_breakdown (per buffer type: model, context, compute) is declared in llama.cpp's
 // staging header, which its own --fit code (common/fit.cpp) includes the same way.
 #include "../src/llama-ext.h"
-#include "engine/engine_impl.h"
-#include "engine/kv_cache_type.h"
-#include "engine/llama_handles.h"
-#include "engine/llama_log_capture.h"
+#include "llama/handles.h"
+#include "llama/kv_cache_type.h"
+#include "llama/model_loader.h"
+#include "llama/recent_log.h"
 
 namespace biomedq {
 namespace {
@@ -28,7 +28,7 @@ SimulatedDevice describe_device(ggml_backend_dev_t dev, bool host) {
     d.host = host;
     // ggml-rpc aborts when asked about a server that has gone away; the load just talked to it, but
     // its memory is the remote machine's business, so it is not asked again.
-    if (host || !engine::is_rpc_device(dev)) {
+    if (host || !llama::is_rpc_device(dev)) {
         size_t free = 0, total = 0;
         ggml_backend_dev_memory(dev, &free, &total);
         d.bytes_free = free;
@@ -47,35 +47,30 @@ std::uint64_t MemorySimulation::bytes_gpu_with_overhead() const {
     return total;
 }
 
-Result<MemorySimulation> simulate_memory(const std::string& model_path, const MemoryRequest& request,
-                                         const std::vector<std::string>& rpc_servers) {
+namespace {
+
+Status check_request(const std::string& model_path, const MemoryRequest& request) {
     if (request.ctx_per_seq == 0 || request.n_parallel == 0) {
         return make_error(ErrorCode::kInvalidArgument, "the context and the parallel sequences must be > 0");
     }
     BIOMEDQ_TRY(check_kv_cache_type(request.kv_type, "--kv-type"));
-    BIOMEDQ_TRY(engine::check_model_file(model_path));
-    engine::install_llama_log_capture(false);
-    engine::init_llama_backend();
-    engine::reset_llama_log_capture();
-    const auto t_start = std::chrono::steady_clock::now();
+    return llama::check_model_file(model_path);
+}
 
+Result<llama::ModelPtr> load_header_only(const std::string& model_path, const MemoryRequest& request,
+                                         const std::vector<std::string>& rpc_servers) {
     llama_model_params mparams = llama_model_default_params();
     mparams.n_gpu_layers = request.n_gpu_layers < 0 ? 999 : request.n_gpu_layers;
     mparams.no_alloc = true;
     // No mmap and no reading: only the header is parsed (as llama.cpp's own fitting does).
     mparams.load_mode = LLAMA_LOAD_MODE_NONE;
-    BIOMEDQ_ASSIGN(std::vector<ggml_backend_dev_t> devices, engine::model_devices(rpc_servers));
+    BIOMEDQ_ASSIGN(std::vector<ggml_backend_dev_t> devices, llama::model_devices(rpc_servers));
     if (!devices.empty()) mparams.devices = devices.data();
-    engine::ModelPtr model(llama_model_load_from_file(model_path.c_str(), mparams));
-    if (!model) {
-        const std::string why = engine::recent_llama_errors();
-        const auto code = why.find("unknown model architecture") != std::string::npos ? ErrorCode::kUnsupported
-                                                                                      : ErrorCode::kParse;
-        return make_error(code, model_path + ": llama.cpp could not read the model" +
-                                    (why.empty() ? std::string() : ": " + why));
-    }
+    return llama::load_model(model_path, mparams, "read");
+}
 
-    // The same context parameters as Engine::load.
+// The same context parameters as Engine::load.
+llama_context_params simulation_context_params(const MemoryRequest& request) {
     llama_context_params cparams = llama_context_default_params();
     const uint32_t n_ctx = request.ctx_per_seq * request.n_parallel;
     cparams.n_ctx = n_ctx;
@@ -85,81 +80,117 @@ Result<MemorySimulation> simulate_memory(const std::string& model_path, const Me
     cparams.n_threads = 1;  // sizes do not depend on it
     cparams.n_threads_batch = 1;
     cparams.flash_attn_type = request.flash_attn ? LLAMA_FLASH_ATTN_TYPE_AUTO : LLAMA_FLASH_ATTN_TYPE_DISABLED;
-    const ggml_type kv_type = kv_cache_ggml_type(request.kv_type).value_or(GGML_TYPE_F16);
+    const ggml_type kv_type = llama::kv_cache_ggml_type(request.kv_type).value_or(GGML_TYPE_F16);
     cparams.type_k = kv_type;
     cparams.type_v = kv_type;
     cparams.kv_unified = false;
     cparams.no_perf = true;
-    engine::ContextPtr ctx(llama_init_from_model(model.get(), cparams));
-    if (!ctx) {
-        const std::string why = engine::recent_llama_errors();
-        return make_error(ErrorCode::kResource, model_path + ": llama.cpp could not create a context for " +
-                                                    std::to_string(request.n_parallel) + " sequences of " +
-                                                    std::to_string(request.ctx_per_seq) + " tokens" +
-                                                    (why.empty() ? std::string() : ": " + why));
-    }
+    return cparams;
+}
 
-    MemorySimulation sim;
+Error context_error(const std::string& model_path, const MemoryRequest& request) {
+    const std::string why = llama::recent_llama_errors();
+    return make_error(ErrorCode::kResource, model_path + ": llama.cpp could not create a context for " +
+                                                std::to_string(request.n_parallel) + " sequences of " +
+                                                std::to_string(request.ctx_per_seq) + " tokens" +
+                                                (why.empty() ? std::string() : ": " + why));
+}
+
+// The host first, then the model's devices in llama.cpp's order; returns the model's devices.
+Result<std::vector<ggml_backend_dev_t>> add_devices(MemorySimulation& sim, const llama_model* model) {
     ggml_backend_dev_t cpu = ggml_backend_dev_by_type(GGML_BACKEND_DEVICE_TYPE_CPU);
     if (!cpu) return make_error(ErrorCode::kBackend, "llama.cpp has no CPU backend");
     sim.devices.push_back(describe_device(cpu, true));
-    const auto n_devices = static_cast<int>(llama_model_n_devices(model.get()));
+    const auto n_devices = static_cast<int>(llama_model_n_devices(model));
     std::vector<ggml_backend_dev_t> model_devs;
     for (int i = 0; i < n_devices; ++i) {
-        ggml_backend_dev_t dev = llama_model_get_device(model.get(), i);
+        ggml_backend_dev_t dev = llama_model_get_device(model, i);
         model_devs.push_back(dev);
         sim.devices.push_back(describe_device(dev, false));
     }
+    return model_devs;
+}
 
+// One buffer of llama.cpp's breakdown, added to its device and to the totals.
+void add_buffer(MemorySimulation& sim, const std::vector<ggml_backend_dev_t>& model_devs, SimulatedBuffer b,
+                ggml_backend_dev_t dev) {
     MemoryEstimate& e = sim.totals;
-    for (const auto& [buft, mb] : llama_get_memory_breakdown(ctx.get())) {
+    SimulatedDevice* owner = &sim.devices.front();
+    if (!b.host) {
+        const auto it = std::find(model_devs.begin(), model_devs.end(), dev);
+        if (it != model_devs.end()) owner = &sim.devices[1 + static_cast<std::size_t>(it - model_devs.begin())];
+    }
+    b.device = owner->name;
+    owner->bytes_weights += b.bytes_weights;
+    owner->bytes_kv += b.bytes_kv;
+    owner->bytes_compute += b.bytes_compute;
+    e.bytes_kv += b.bytes_kv;
+    if (owner->host) {
+        e.bytes_weights_host += b.bytes_weights;
+        e.bytes_compute_host += b.bytes_compute;
+    } else {
+        e.bytes_weights_gpu += b.bytes_weights;
+        e.bytes_kv_gpu += b.bytes_kv;
+        e.bytes_compute += b.bytes_compute;
+    }
+    sim.buffers.push_back(std::move(b));
+}
+
+void add_buffers(MemorySimulation& sim, const std::vector<ggml_backend_dev_t>& model_devs, llama_context* ctx) {
+    for (const auto& [buft, mb] : llama_get_memory_breakdown(ctx)) {
         SimulatedBuffer b;
         b.buffer_type = ggml_backend_buft_name(buft);
         b.host = ggml_backend_buft_is_host(buft);
         b.bytes_weights = mb.model;
         b.bytes_kv = mb.context;
         b.bytes_compute = mb.compute;
-        ggml_backend_dev_t dev = ggml_backend_buft_get_device(buft);
-        SimulatedDevice* owner = &sim.devices.front();
-        if (!b.host) {
-            const auto it = std::find(model_devs.begin(), model_devs.end(), dev);
-            if (it != model_devs.end()) owner = &sim.devices[1 + static_cast<std::size_t>(it - model_devs.begin())];
-        }
-        b.device = owner->name;
-        owner->bytes_weights += b.bytes_weights;
-        owner->bytes_kv += b.bytes_kv;
-        owner->bytes_compute += b.bytes_compute;
-        e.bytes_kv += b.bytes_kv;
-        if (owner->host) {
-            e.bytes_weights_host += b.bytes_weights;
-            e.bytes_compute_host += b.bytes_compute;
-        } else {
-            e.bytes_weights_gpu += b.bytes_weights;
-            e.bytes_kv_gpu += b.bytes_kv;
-            e.bytes_compute += b.bytes_compute;
-        }
-        sim.buffers.push_back(std::move(b));
+        add_buffer(sim, model_devs, std::move(b), ggml_backend_buft_get_device(buft));
     }
-    // The logits buffer is allocated outside the breakdown, in host memory: llama_context's
-    // output_reserve sizes it for max(requested rows, n_seq_max) rows of n_vocab floats.
-    const uint32_t n_seq = llama_n_seq_max(ctx.get());
+}
+
+// The logits buffer is allocated outside the breakdown, in host memory: llama_context's
+// output_reserve sizes it for max(requested rows, n_seq_max) rows of n_vocab floats.
+void add_outputs(MemorySimulation& sim, const MemoryRequest& request, const llama_model* model,
+                 const llama_context* ctx) {
+    MemoryEstimate& e = sim.totals;
+    const uint32_t n_seq = llama_n_seq_max(ctx);
     const uint32_t rows = std::max(request.n_outputs ? request.n_outputs : n_seq, n_seq);
-    const auto n_vocab = static_cast<uint64_t>(llama_vocab_n_tokens(llama_model_get_vocab(model.get())));
+    const auto n_vocab = static_cast<uint64_t>(llama_vocab_n_tokens(llama_model_get_vocab(model)));
     e.bytes_output = uint64_t{rows} * n_vocab * sizeof(float);
     sim.devices.front().bytes_output = e.bytes_output;
-    e.n_ctx_total = llama_n_ctx(ctx.get());
-    e.n_ctx_seq = llama_n_ctx_seq(ctx.get());
+    e.n_ctx_total = llama_n_ctx(ctx);
+    e.n_ctx_seq = llama_n_ctx_seq(ctx);
+}
 
+void add_device_overheads(MemorySimulation& sim, const std::vector<ggml_backend_dev_t>& model_devs) {
     for (std::size_t i = 1; i < sim.devices.size(); ++i) {
         SimulatedDevice& d = sim.devices[i];
         const bool used = d.bytes_buffers() > 0;
-        if (used && !engine::is_rpc_device(model_devs[i - 1]) && d.bytes_total > d.bytes_free) {
+        if (used && !llama::is_rpc_device(model_devs[i - 1]) && d.bytes_total > d.bytes_free) {
             d.bytes_runtime_overhead = d.bytes_total - d.bytes_free;
         }
-        if (used && !engine::is_rpc_device(model_devs[i - 1])) {
+        if (used && !llama::is_rpc_device(model_devs[i - 1])) {
             d.bytes_run_growth = recorded_device_run_growth(d.description);
         }
     }
+}
+
+}  // namespace
+
+Result<MemorySimulation> simulate_memory(const std::string& model_path, const MemoryRequest& request,
+                                         const std::vector<std::string>& rpc_servers) {
+    BIOMEDQ_TRY(check_request(model_path, request));
+    llama::prepare_load(false);
+    const auto t_start = std::chrono::steady_clock::now();
+    BIOMEDQ_ASSIGN(llama::ModelPtr model, load_header_only(model_path, request, rpc_servers));
+    llama::ContextPtr ctx(llama_init_from_model(model.get(), simulation_context_params(request)));
+    if (!ctx) return context_error(model_path, request);
+
+    MemorySimulation sim;
+    BIOMEDQ_ASSIGN(const std::vector<ggml_backend_dev_t> model_devs, add_devices(sim, model.get()));
+    add_buffers(sim, model_devs, ctx.get());
+    add_outputs(sim, request, model.get(), ctx.get());
+    add_device_overheads(sim, model_devs);
     sim.t_simulate_ms =
         std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t_start).count();
     return sim;

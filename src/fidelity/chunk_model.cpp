@@ -1,11 +1,11 @@
 #include "fidelity/chunk_model.h"
 
 #include <algorithm>
-#include <mutex>
 
 #include "biomedq/quant.h"
 #include "core/cpu_threads.h"
-#include "engine/llama_log_capture.h"
+#include "llama/model_loader.h"
+#include "llama/recent_log.h"
 
 namespace biomedq::fidelity {
 
@@ -15,21 +15,13 @@ Result<std::unique_ptr<ChunkModel>> ChunkModel::load(const ChunkModelOptions& op
                           "--ctx must be at least 16 tokens (got " + std::to_string(options.ctx) + ")");
     }
     BIOMEDQ_TRY(check_gguf_file(options.path));
-    engine::install_llama_log_capture(options.verbose);
-    static std::once_flag backend_once;
-    std::call_once(backend_once, [] { llama_backend_init(); });
-    engine::reset_llama_log_capture();
+    llama::prepare_load(options.verbose);
 
     std::unique_ptr<ChunkModel> m(new ChunkModel());
     m->options_ = options;
     llama_model_params mparams = llama_model_default_params();
     mparams.n_gpu_layers = options.gpu_layers < 0 ? 999 : options.gpu_layers;
-    m->model_.reset(llama_model_load_from_file(options.path.c_str(), mparams));
-    if (!m->model_) {
-        const std::string why = engine::recent_llama_errors();
-        return make_error(ErrorCode::kParse, options.path + ": llama.cpp could not load the model" +
-                                                 (why.empty() ? std::string() : ": " + why));
-    }
+    BIOMEDQ_ASSIGN(m->model_, llama::load_model(options.path, mparams));
     llama_context_params cparams = llama_context_default_params();
     const auto ctx = static_cast<uint32_t>(options.ctx);
     cparams.n_ctx = ctx;
@@ -44,7 +36,7 @@ Result<std::unique_ptr<ChunkModel>> ChunkModel::load(const ChunkModelOptions& op
     cparams.cb_eval_user_data = options.cb_eval_user_data;
     m->context_.reset(llama_init_from_model(m->model_.get(), cparams));
     if (!m->context_) {
-        const std::string why = engine::recent_llama_errors();
+        const std::string why = llama::recent_llama_errors();
         return make_error(ErrorCode::kResource,
                           options.path + ": could not create a context of " + std::to_string(ctx) +
                               " tokens" + (why.empty() ? std::string() : " (" + why + ")") +
@@ -81,7 +73,7 @@ Status ChunkModel::eval(const std::vector<llama_token>& tokens) {
                               std::to_string(options_.ctx));
     }
     llama_memory_clear(llama_get_memory(context_.get()), true);
-    engine::BatchOwner owner(static_cast<int32_t>(tokens.size()), 1);
+    llama::BatchOwner owner(static_cast<int32_t>(tokens.size()), 1);
     llama_batch& batch = owner.batch;
     for (std::size_t i = 0; i < tokens.size(); ++i) {
         batch.token[i] = tokens[i];
@@ -91,10 +83,10 @@ Status ChunkModel::eval(const std::vector<llama_token>& tokens) {
         batch.logits[i] = 1;
     }
     batch.n_tokens = static_cast<int32_t>(tokens.size());
-    engine::reset_llama_log_capture();
+    llama::reset_recent_log();
     const int32_t rc = llama_decode(context_.get(), batch);
     if (rc != 0) {
-        const std::string why = engine::recent_llama_errors();
+        const std::string why = llama::recent_llama_errors();
         return make_error(ErrorCode::kBackend,
                           options_.path + ": llama_decode failed (code " + std::to_string(rc) + ")" +
                               (why.empty() ? std::string() : ": " + why));

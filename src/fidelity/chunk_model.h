@@ -1,6 +1,6 @@
 // One model with a context sized for one chunk, evaluated chunk by chunk with logits for every
-// position. The only place in src/fidelity that loads a model; it reuses the engine's RAII handles
-// and log capture so llama.cpp's log goes through the one process-wide callback.
+// position. The only place in src/fidelity that loads a model; it loads through src/llama (handles,
+// model loader, recent log) like the engine, so llama.cpp's log goes through the one log hook.
 #pragma once
 
 #include <ggml-backend.h>
@@ -11,7 +11,7 @@
 #include <vector>
 
 #include "biomedq/result.h"
-#include "engine/llama_handles.h"
+#include "llama/handles.h"
 
 namespace biomedq::fidelity {
 
@@ -28,7 +28,8 @@ struct ChunkModelOptions {
 
 class ChunkModel {
 public:
-    // Errors: kNotFound / kParse (file), kInvalidArgument (ctx < 16), kResource (context).
+    // Errors: kNotFound / kParse (file), kUnsupported (architecture), kInvalidArgument (ctx < 16),
+    // kResource (context).
     static Result<std::unique_ptr<ChunkModel>> load(const ChunkModelOptions& options);
 
     int n_vocab() const { return n_vocab_; }
@@ -47,8 +48,8 @@ public:
 private:
     ChunkModel() = default;
     ChunkModelOptions options_;
-    engine::ModelPtr model_;
-    engine::ContextPtr context_;
+    llama::ModelPtr model_;
+    llama::ContextPtr context_;
     const llama_vocab* vocab_ = nullptr;
     int n_vocab_ = 0;
 };

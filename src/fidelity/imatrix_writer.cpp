@@ -5,16 +5,9 @@
 
 #include <memory>
 
-namespace biomedq::fidelity {
+#include "llama/handles.h"
 
-namespace {
-struct GgmlContextFree {
-    void operator()(ggml_context* c) const { ggml_free(c); }
-};
-struct GgufContextFree {
-    void operator()(gguf_context* c) const { gguf_free(c); }
-};
-}  // namespace
+namespace biomedq::fidelity {
 
 Status write_imatrix_gguf(const std::map<std::string, ImatrixEntry>& entries,
                           const ImatrixMetadata& metadata, const std::filesystem::path& out) {
@@ -28,8 +21,8 @@ Status write_imatrix_gguf(const std::map<std::string, ImatrixEntry>& entries,
         bytes += ggml_tensor_overhead() + sizeof(float) * e.counts.size() + GGML_MEM_ALIGN;
     }
     ggml_init_params params{bytes, nullptr, false};
-    std::unique_ptr<ggml_context, GgmlContextFree> ctx(ggml_init(params));
-    std::unique_ptr<gguf_context, GgufContextFree> gguf(gguf_init_empty());
+    llama::GgmlContextPtr ctx(ggml_init(params));
+    llama::GgufPtr gguf(gguf_init_empty());
     if (!ctx || !gguf) return make_error(ErrorCode::kResource, "cannot allocate the imatrix buffers");
 
     std::vector<const char*> datasets;

@@ -3,7 +3,7 @@
 #include <cctype>
 #include <optional>
 
-#include "quant/ggml_type_names.h"
+#include "llama/ggml_type_names.h"
 
 namespace biomedq {
 namespace {
@@ -100,7 +100,7 @@ Result<std::map<std::string, ggml_type>> parse_dry_run_types(std::string_view lo
         n_announced = std::stoul(std::string(m->n_total));
         const std::string name(m->name);
         const std::string type_name(m->final_type.empty() ? m->type : m->final_type);
-        const std::optional<ggml_type> type = ggml_type_from_name(type_name);
+        const std::optional<ggml_type> type = llama::ggml_type_from_name(type_name);
         if (!type) {
             return make_error(ErrorCode::kInternal,
                               "llama.cpp's quantization dry run gave tensor " + name + " type \"" +

@@ -7,7 +7,7 @@
 #include <algorithm>
 
 #include "biomedq/quant.h"
-#include "quant/ggml_type_names.h"
+#include "llama/ggml_type_names.h"
 
 namespace biomedq {
 
@@ -63,7 +63,7 @@ MemoryEstimate estimate_memory(const ModelInfo& model, const MemoryRequest& requ
                                                 : std::min(request.n_gpu_layers, n_layer + 1);
     const int i_gpu_start = n_layer + 1 - n_gpu;
     // One K row and one V row per cell and layer, each stored in whole blocks of the cache type.
-    const ggml_type kv_type = ggml_type_from_name(request.kv_type).value_or(GGML_TYPE_F16);
+    const ggml_type kv_type = llama::ggml_type_from_name(request.kv_type).value_or(GGML_TYPE_F16);
     const uint64_t kv_per_cell = ggml_row_size(kv_type, int64_t{model.n_head_kv} * model.head_dim_k) +
                                  ggml_row_size(kv_type, int64_t{model.n_head_kv} * model.head_dim_v);
     const uint64_t kv_per_layer = uint64_t{e.n_ctx_total} * kv_per_cell;

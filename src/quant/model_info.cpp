@@ -6,7 +6,7 @@
 #include <set>
 
 #include "biomedq/quant.h"
-#include "quant/gguf_reader.h"
+#include "llama/gguf_reader.h"
 #include "quant/name_match.h"
 #include "quant/shape_tensors.h"
 
@@ -38,19 +38,18 @@ int layer_of(const std::string& name) {
 }  // namespace
 
 Status check_gguf_file(const fs::path& path) {
-    auto ctx = open_gguf_metadata(path);
+    auto ctx = llama::open_gguf_metadata(path);
     if (!ctx.ok()) return ctx.error();
     return Status::success();
 }
 
-Result<ModelInfo> read_model_info(const fs::path& path) {
-    BIOMEDQ_ASSIGN(GgufPtr ctx_ptr, open_gguf_metadata(path));
-    const gguf_context* ctx = ctx_ptr.get();
-    const std::string where = path.string();
+namespace {
 
-    ModelInfo info;
+// general.* keys: architecture (checked), name, file type, chat template; the file size.
+Status read_general(const gguf_context* ctx, const fs::path& path, ModelInfo& info) {
+    const std::string where = path.string();
     info.path = path;
-    info.arch = gguf_string_or(ctx, "general.architecture", "");
+    info.arch = llama::gguf_string_or(ctx, "general.architecture", "");
     if (info.arch.empty()) {
         return make_error(ErrorCode::kParse,
                           where + ": key \"general.architecture\" missing: not a model GGUF");
@@ -62,17 +61,21 @@ Result<ModelInfo> read_model_info(const fs::path& path) {
                                                        "\" is not supported (supported: " +
                                                        join(names, ", ") + ")");
     }
-    info.name = gguf_string_or(ctx, "general.name", "");
+    info.name = llama::gguf_string_or(ctx, "general.name", "");
     std::error_code ec;
     info.bytes_file = fs::file_size(path, ec);
     if (gguf_find_key(ctx, "general.file_type") >= 0) {
-        info.file_type = static_cast<int>(gguf_uint_or(ctx, "general.file_type", 0));
+        info.file_type = static_cast<int>(llama::gguf_uint_or(ctx, "general.file_type", 0));
     }
     info.has_chat_template = gguf_find_key(ctx, "tokenizer.chat_template") >= 0;
+    return Status::success();
+}
 
+// The architecture's hyperparameters ("<arch>.block_count", ...), checked for a damaged header.
+Status read_hyperparameters(const gguf_context* ctx, const std::string& where, ModelInfo& info) {
     const std::string a = info.arch + ".";
     auto u32 = [&](const std::string& key, uint64_t fallback) {
-        return static_cast<uint32_t>(gguf_uint_or(ctx, a + key, fallback));
+        return static_cast<uint32_t>(llama::gguf_uint_or(ctx, a + key, fallback));
     };
     info.n_layer = u32("block_count", 0);
     info.n_embd = u32("embedding_length", 0);
@@ -100,7 +103,11 @@ Result<ModelInfo> read_model_info(const fs::path& path) {
         const int64_t tokens = gguf_find_key(ctx, "tokenizer.ggml.tokens");
         if (tokens >= 0) info.n_vocab = static_cast<uint32_t>(gguf_get_arr_n(ctx, tokens));
     }
+    return Status::success();
+}
 
+// Parameters and bytes per tensor type and per part of the model (layers, embeddings, output).
+void read_tensors(const gguf_context* ctx, ModelInfo& info) {
     info.bytes_layer.assign(info.n_layer, 0);
     bool has_output = false;
     for (int64_t i = 0; i < gguf_get_n_tensors(ctx); ++i) {
@@ -128,6 +135,10 @@ Result<ModelInfo> read_model_info(const fs::path& path) {
         }
     }
     info.tied_embeddings = !has_output;
+}
+
+// Bits per weight, the dominant tensor type and the file type's name.
+void summarize_types(ModelInfo& info) {
     if (info.n_params > 0) {
         info.bits_per_weight =
             8.0 * static_cast<double>(info.bytes_tensors) / static_cast<double>(info.n_params);
@@ -142,6 +153,18 @@ Result<ModelInfo> read_model_info(const fs::path& path) {
     info.file_type_name = info.file_type
                               ? llama_ftype_name(static_cast<llama_ftype>(*info.file_type))
                               : info.dominant_tensor_type;
+}
+
+}  // namespace
+
+Result<ModelInfo> read_model_info(const fs::path& path) {
+    BIOMEDQ_ASSIGN(llama::GgufPtr ctx_ptr, llama::open_gguf_metadata(path));
+    const gguf_context* ctx = ctx_ptr.get();
+    ModelInfo info;
+    BIOMEDQ_TRY(read_general(ctx, path, info));
+    BIOMEDQ_TRY(read_hyperparameters(ctx, path.string(), info));
+    read_tensors(ctx, info);
+    summarize_types(info);
     return info;
 }
 

@@ -2,8 +2,8 @@
 
 #include <llama.h>
 
+#include "llama/log_capture.h"
 #include "quant/dry_run_log.h"
-#include "quant/llama_log_capture.h"
 #include "quant/name_match.h"
 #include "quant/synth_gguf.h"
 #include "quant/temp_file.h"
@@ -54,7 +54,7 @@ Result<std::map<std::string, ggml_type>> llama_quant_mixture(const gguf_context*
     std::string log;
     std::string errors;
     {
-        LlamaLogCapture capture;
+        llama::LogCapture capture;
         rc = llama_model_quantize(layout.path().c_str(), dry_run_output.path().c_str(), &params);
         log = capture.all();
         errors = capture.errors_one_line();

@@ -12,7 +12,7 @@
 
 #include "biomedq/quant.h"
 #include "core/cpu_threads.h"
-#include "quant/llama_log_capture.h"
+#include "llama/log_capture.h"
 #include "quant/name_match.h"
 #include "quant/remove_on_signal.h"
 
@@ -36,7 +36,7 @@ Result<LoadedImatrix> load_imatrix(const fs::path& path) {
     }
     common_imatrix loaded;
     {
-        LlamaLogCapture capture;
+        llama::LogCapture capture;
         if (!common_imatrix_load(path.string(), loaded)) {
             const std::string log = capture.errors_one_line();
             return make_error(ErrorCode::kParse, path.string() + ": not a valid importance matrix" +
@@ -199,7 +199,7 @@ Result<QuantizeReport> quantize_model(const fs::path& src, const QuantType& type
     std::string log;
     QuantizeProgress progress(options, src_info.n_params);
     {
-        LlamaLogCapture capture;
+        llama::LogCapture capture;
         capture.set_listener([&progress](const char* text) { progress.on_text(text); });
         errno = 0;
         rc = llama_model_quantize(src.c_str(), tmp.c_str(), &params);

@@ -12,7 +12,8 @@
 
 // The quantization-rule entry points (llama_quant_*) are declared in llama.cpp's staging header.
 #include "../src/llama-ext.h"
-#include "quant/llama_log_capture.h"
+#include "llama/handles.h"
+#include "llama/log_capture.h"
 
 namespace biomedq {
 
@@ -20,12 +21,6 @@ namespace {
 
 struct QuantStateDeleter {
     void operator()(quantize_state_impl* qs) const { llama_quant_free(qs); }
-};
-struct ModelDeleter {
-    void operator()(llama_model* m) const { llama_model_free(m); }
-};
-struct GgmlDeleter {
-    void operator()(ggml_context* c) const { ggml_free(c); }
 };
 
 }  // namespace
@@ -88,8 +83,8 @@ Result<std::vector<SizedTensor>> size_shape_tensors(const ModelShape& shape, con
     }
     // llama.cpp warns about each row-length fallback (Qwen2.5-72B's n_ff 29568 is no multiple of
     // 256); the choice is the answer, the warnings are noise on a catalog of 20 shapes.
-    LlamaLogCapture quiet;
-    std::unique_ptr<llama_model, ModelDeleter> model(llama_quant_model_from_metadata(&desc));
+    llama::LogCapture quiet;
+    llama::ModelPtr model(llama_quant_model_from_metadata(&desc));
     if (!model) return make_error(ErrorCode::kBackend, shape.id + ": llama.cpp could not describe the shape");
     llama_model_quantize_params params = llama_model_quantize_default_params();
     params.ftype = static_cast<llama_ftype>(type.ftype);
@@ -97,7 +92,7 @@ Result<std::vector<SizedTensor>> size_shape_tensors(const ModelShape& shape, con
 
     // Tensor descriptors only; 2-D weights as a converter writes them (F16), norms and biases F32.
     const size_t ctx_bytes = list.size() * ggml_tensor_overhead() + 1024;
-    std::unique_ptr<ggml_context, GgmlDeleter> ctx(ggml_init(ggml_init_params{ctx_bytes, nullptr, true}));
+    llama::GgmlContextPtr ctx(ggml_init(ggml_init_params{ctx_bytes, nullptr, true}));
     std::vector<ggml_tensor*> tensors;
     for (const auto& t : list) {
         ggml_tensor* g = t.ne1 > 1 ? ggml_new_tensor_2d(ctx.get(), GGML_TYPE_F16, t.ne0, t.ne1)

@@ -81,7 +81,7 @@ Status validate_shape(const ModelShape& shape) {
 
 // Keeps only tokenizer.* keys of the vocab file and copies them into `out`.
 Result<uint32_t> copy_tokenizer(const fs::path& vocab_path, gguf_context* out) {
-    BIOMEDQ_ASSIGN(GgufPtr vocab, open_gguf_metadata(vocab_path));
+    BIOMEDQ_ASSIGN(llama::GgufPtr vocab, llama::open_gguf_metadata(vocab_path));
     const int64_t tokens_id = gguf_find_key(vocab.get(), "tokenizer.ggml.tokens");
     if (tokens_id < 0 || gguf_get_kv_type(vocab.get(), tokens_id) != GGUF_TYPE_ARRAY) {
         return make_error(ErrorCode::kParse,
@@ -99,8 +99,8 @@ Result<uint32_t> copy_tokenizer(const fs::path& vocab_path, gguf_context* out) {
     gguf_set_kv(out, vocab.get());
     if (gguf_find_key(out, "tokenizer.chat_template") < 0) {
         const std::string tmpl =
-            chat_template_for_tokenizer(gguf_string_or(out, "tokenizer.ggml.model", ""),
-                                        gguf_string_or(out, "tokenizer.ggml.pre", ""));
+            chat_template_for_tokenizer(llama::gguf_string_or(out, "tokenizer.ggml.model", ""),
+                                        llama::gguf_string_or(out, "tokenizer.ggml.pre", ""));
         gguf_set_val_str(out, "tokenizer.chat_template", tmpl.c_str());
     }
     return n_vocab;
@@ -127,10 +127,6 @@ void set_hparams(gguf_context* ctx, const ModelShape& shape, uint32_t n_vocab, u
     gguf_set_val_f32(ctx, (a + "attention.layer_norm_rms_epsilon").c_str(), shape.rms_eps);
 }
 
-struct GgmlFree {
-    void operator()(ggml_context* ctx) const { ggml_free(ctx); }
-};
-
 }  // namespace
 
 Result<SynthGguf> make_synth_gguf(const SynthOptions& options, ggml_type weight_type,
@@ -145,7 +141,7 @@ Result<SynthGguf> make_synth_gguf(const SynthOptions& options, ggml_type weight_
     // Tensor descriptors only (no_alloc); gguf_add_tensor copies name, type and shape, so the
     // context can go once they are added.
     const std::size_t ctx_bytes = ggml_tensor_overhead() * (out.plan.size() + 1);
-    std::unique_ptr<ggml_context, GgmlFree> descriptors(
+    llama::GgmlContextPtr descriptors(
         ggml_init(ggml_init_params{ctx_bytes, nullptr, /*no_alloc=*/true}));
     for (const auto& t : out.plan) {
         ggml_tensor* tensor = t.is_matrix

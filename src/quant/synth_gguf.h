@@ -10,7 +10,7 @@
 #include <vector>
 
 #include "biomedq/quant.h"
-#include "quant/gguf_reader.h"
+#include "llama/gguf_reader.h"
 
 namespace biomedq {
 
@@ -25,7 +25,7 @@ struct TensorPlan {
 };
 
 struct SynthGguf {
-    GgufPtr meta;  // KVs and tensor infos; tensor i of `meta` is plan[i]
+    llama::GgufPtr meta;  // KVs and tensor infos; tensor i of `meta` is plan[i]
     std::vector<TensorPlan> plan;
     uint32_t n_vocab = 0;
 };

@@ -1,5 +1,6 @@
 #include "runner/backend_factory.h"
 
+#include "biomedq/engine.h"
 #include "biomedq/openai_backend.h"
 
 namespace biomedq::runner {

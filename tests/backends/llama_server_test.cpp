@@ -10,6 +10,7 @@
 
 #include "backends/child_process.h"
 #include "biomedq/backend.h"
+#include "biomedq/engine.h"
 #include "biomedq/openai_backend.h"
 #include "support/paths.h"
 #include "support/tiny_model.h"

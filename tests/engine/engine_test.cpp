@@ -9,7 +9,6 @@
 #include <map>
 #include <regex>
 
-#include "engine/llama_log_capture.h"
 #include "engine/stop_strings.h"
 #include "support/paths.h"
 #include "support/tiny_model.h"
@@ -276,19 +275,6 @@ TEST(StopStrings, FindsTheEarliestStopIncludingOneStraddlingPieces) {
     EXPECT_EQ(find_stop("a END b STOP", {"STOP", "END"}, 0), 2u);
 }
 
-TEST(LlamaLogCapture, ParsesBufferSizeLines) {
-    std::vector<BufferMemory> b;
-    EXPECT_TRUE(engine::parse_buffer_line("load_tensors:   CPU_Mapped model buffer size =   100.00 MiB", b));
-    EXPECT_TRUE(engine::parse_buffer_line("llama_kv_cache:        CPU KV buffer size =    32.00 MiB", b));
-    EXPECT_TRUE(engine::parse_buffer_line("sched_reserve:      CUDA0 compute buffer size =   266.50 MiB", b));
-    EXPECT_FALSE(engine::parse_buffer_line("llama_context: n_ctx = 4096", b));
-    ASSERT_EQ(b.size(), 3u);
-    EXPECT_EQ(b[0].buffer, "CPU_Mapped");
-    EXPECT_EQ(b[0].bytes_weights, 100ull * 1024 * 1024);
-    EXPECT_EQ(b[1].bytes_kv, 32ull * 1024 * 1024);
-    EXPECT_EQ(b[2].buffer, "CUDA0");
-    EXPECT_EQ(b[2].bytes_compute, static_cast<std::uint64_t>(266.5 * 1024 * 1024));
-}
 
 }  // namespace
 }  // namespace biomedq

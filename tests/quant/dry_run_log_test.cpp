@@ -1,5 +1,4 @@
 #include "quant/dry_run_log.h"
-#include "quant/ggml_type_names.h"
 
 #include <gtest/gtest.h>
 
@@ -46,14 +45,6 @@ TEST(DryRunLog, HugeLinesAreSkippedAndTheTensorLinesStillRead) {
     EXPECT_EQ(types->size(), 4u);
     EXPECT_EQ(types->at("output.weight"), GGML_TYPE_Q6_K);
     EXPECT_EQ(types->at("blk.0.ffn_down.weight"), GGML_TYPE_Q5_0);
-}
-
-TEST(DryRunLog, TypeNamesAreGgmlsOwn) {
-    EXPECT_EQ(ggml_type_from_name("q4_K"), GGML_TYPE_Q4_K);
-    EXPECT_EQ(ggml_type_from_name("bf16"), GGML_TYPE_BF16);
-    EXPECT_EQ(ggml_type_from_name("iq3_s"), GGML_TYPE_IQ3_S);
-    EXPECT_EQ(ggml_type_from_name("q4_k"), std::nullopt);  // ggml spells K upper case
-    EXPECT_EQ(ggml_type_from_name("DEPRECATED"), std::nullopt);
 }
 
 TEST(DryRunLog, AnythingItCannotReadIsAnInternalError) {

@@ -11,6 +11,8 @@
 #include <regex>
 #include <string>
 
+#include "llama/log_capture.h"
+
 namespace biomedq::test {
 
 struct LlamaAllocation {
@@ -24,10 +26,6 @@ struct LlamaAllocation {
 };
 
 namespace detail {
-
-inline void collect_log(ggml_log_level, const char* text, void* user_data) {
-    if (text) *static_cast<std::string*>(user_data) += text;
-}
 
 inline double sum_mib(const std::string& log, const std::string& what) {
     const std::regex pattern(what + R"( buffer size =\s*([0-9.]+) MiB)");
@@ -44,10 +42,9 @@ inline double sum_mib(const std::string& log, const std::string& what) {
 inline LlamaAllocation probe_llama_allocation(const std::filesystem::path& model_path,
                                               uint32_t ctx_per_seq, uint32_t n_parallel,
                                               bool flash_attn, ggml_type kv_type = GGML_TYPE_F16) {
-    static std::mutex mutex;  // the log callback is process-global
+    static std::mutex mutex;  // the log is process-wide: one probe at a time
     std::lock_guard<std::mutex> lock(mutex);
-    std::string log;
-    llama_log_set(detail::collect_log, &log);
+    llama::LogCapture capture;
     LlamaAllocation out;
     llama_model_params mparams = llama_model_default_params();
     mparams.n_gpu_layers = 0;
@@ -70,7 +67,7 @@ inline LlamaAllocation probe_llama_allocation(const std::filesystem::path& model
         }
         llama_model_free(model);
     }
-    llama_log_set(nullptr, nullptr);
+    const std::string log = capture.all();
     out.mib_model = detail::sum_mib(log, "model");
     out.mib_kv = detail::sum_mib(log, "KV");
     out.mib_output = detail::sum_mib(log, "output");

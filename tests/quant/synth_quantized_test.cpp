@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "biomedq/quant.h"
+#include "llama/log_capture.h"
 #include "model_fixture.h"
 #include "quant/quant_mixture.h"
 #include "quant/synth_gguf.h"
@@ -184,8 +185,6 @@ TEST(SynthQuantized, Q8ValuesAreTheF16ModelsWeights) {
     }
 }
 
-void quiet_log(ggml_log_level, const char*, void*) {}
-
 struct ModelFree {
     void operator()(llama_model* m) const { llama_model_free(m); }
 };
@@ -197,7 +196,7 @@ TEST(SynthQuantized, Q4KMModelLoadsAndGenerates) {
     const fs::path out = fresh_dir("generate") / "tiny-q4_k_m.gguf";
     ASSERT_TRUE(
         synthesize_model(options_for("tiny", "ggml-vocab-llama-spm.gguf", "q4_k_m"), out).ok());
-    llama_log_set(quiet_log, nullptr);
+    const llama::LogCapture quiet;  // llama.cpp's load banners stay off the test output
     std::unique_ptr<llama_model, ModelFree> model(
         llama_model_load_from_file(out.c_str(), llama_model_default_params()));
     ASSERT_TRUE(model);
@@ -227,7 +226,6 @@ TEST(SynthQuantized, Q4KMModelLoadsAndGenerates) {
         next = static_cast<llama_token>(std::max_element(logits, logits + n_vocab) - logits);
         batch = llama_batch_get_one(&next, 1);
     }
-    llama_log_set(nullptr, nullptr);
 }
 
 TEST(SynthQuantized, SameSeedSameBytesWhateverTheThreadCount) {
@@ -265,7 +263,7 @@ TEST(SynthQuantized, ZeroWeightsGiveTheSameLayoutInASparseFileThatStillRuns) {
     ASSERT_TRUE(info.ok()) << info.error().message;
     EXPECT_NE(info->name.find("zero-weights"), std::string::npos) << info->name;
     // llama.cpp loads and decodes it: every logit is exactly 0.
-    llama_log_set(quiet_log, nullptr);
+    const llama::LogCapture quiet;  // llama.cpp's load banners stay off the test output
     std::unique_ptr<llama_model, ModelFree> model(
         llama_model_load_from_file((dir / "zero.gguf").c_str(), llama_model_default_params()));
     ASSERT_TRUE(model);
@@ -279,7 +277,6 @@ TEST(SynthQuantized, ZeroWeightsGiveTheSameLayoutInASparseFileThatStillRuns) {
     const float* logits = llama_get_logits_ith(ctx.get(), -1);
     const int n_vocab = llama_vocab_n_tokens(llama_model_get_vocab(model.get()));
     EXPECT_TRUE(std::all_of(logits, logits + n_vocab, [](float v) { return v == 0.0f; }));
-    llama_log_set(nullptr, nullptr);
 }
 
 TEST(SynthQuantized, ProgressIsReportedOnTheCallingThreadAndNeverPassesTheTotal) {

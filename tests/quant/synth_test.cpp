@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "biomedq/quant.h"
+#include "llama/log_capture.h"
 #include "model_fixture.h"
 #include "support/paths.h"
 
@@ -21,10 +22,8 @@ struct ContextFree {
     void operator()(llama_context* c) const { llama_free(c); }
 };
 
-void quiet_log(ggml_log_level, const char*, void*) {}
-
 TEST(Synth, TinyLoadsWithLlamaCppAndDecodes) {
-    llama_log_set(quiet_log, nullptr);
+    const llama::LogCapture quiet;  // llama.cpp's load banners stay off the test output
     llama_model_params mparams = llama_model_default_params();
     std::unique_ptr<llama_model, ModelFree> model(
         llama_model_load_from_file(tiny_model_path().c_str(), mparams));
@@ -70,7 +69,6 @@ TEST(Synth, TinyLoadsWithLlamaCppAndDecodes) {
     const float* logits = llama_get_logits_ith(ctx.get(), -1);
     ASSERT_NE(logits, nullptr);
     EXPECT_TRUE(std::isfinite(logits[0]));
-    llama_log_set(nullptr, nullptr);
 }
 
 TEST(Synth, SameSeedSameBytesWhateverTheThreadCount) {

@@ -11,7 +11,7 @@
 #include <string>
 #include <vector>
 
-#include "quant/gguf_reader.h"
+#include "llama/gguf_reader.h"
 #include "quant/synth_gguf.h"
 
 namespace biomedq::test {
@@ -19,7 +19,7 @@ namespace biomedq::test {
 // Writes `out`; returns false (and leaves a partial file) when `source` cannot be read.
 inline bool write_renamed_model(const std::filesystem::path& source, const std::string& name,
                                 const std::filesystem::path& out) {
-    auto meta = open_gguf_metadata(source);
+    auto meta = llama::open_gguf_metadata(source);
     if (!meta.ok()) return false;
     const auto data_offset = static_cast<std::streamoff>(gguf_get_data_offset(meta->get()));
     gguf_set_val_str(meta->get(), "general.name", name.c_str());

@@ -6,17 +6,12 @@
 #include <gguf.h>
 
 #include <filesystem>
-#include <memory>
 #include <string>
 
 #include "biomedq/result.h"
+#include "llama/handles.h"
 
-namespace biomedq {
-
-struct GgufFree {
-    void operator()(gguf_context* ctx) const { gguf_free(ctx); }
-};
-using GgufPtr = std::unique_ptr<gguf_context, GgufFree>;
+namespace biomedq::llama {
 
 // Errors: kNotFound, kParse ("not a GGUF file", "truncated or corrupt GGUF header", "truncated:
 // tensor data needs N bytes, file has M"). Messages start with the path.
@@ -27,4 +22,4 @@ std::string gguf_string_or(const gguf_context* ctx, const std::string& key, std:
 // Accepts any integer KV type; `fallback` when absent.
 uint64_t gguf_uint_or(const gguf_context* ctx, const std::string& key, uint64_t fallback);
 
-}  // namespace biomedq
+}  // namespace biomedq::llama

@@ -1,6 +1,4 @@
-#include "engine/llama_log_capture.h"
-
-#include <llama.h>
+#include "llama/recent_log.h"
 
 #include <cctype>
 #include <cstdio>
@@ -10,21 +8,10 @@
 #include <optional>
 #include <string_view>
 
-namespace biomedq::engine {
+#include "llama/log_hook.h"
+
+namespace biomedq::llama {
 namespace {
-
-struct CaptureState {
-    std::mutex mutex;
-    bool verbose = false;
-    std::string partial;  // llama.cpp may log one line in several calls
-    std::deque<std::string> errors;
-    std::vector<BufferMemory> buffers;
-};
-
-CaptureState& state() {
-    static CaptureState s;
-    return s;
-}
 
 BufferMemory& buffer_named(std::vector<BufferMemory>& buffers, const std::string& name) {
     for (auto& b : buffers) {
@@ -85,23 +72,60 @@ std::optional<BufferSize> read_buffer_size(std::string_view text, std::size_t ma
     return out;
 }
 
-void on_log(ggml_log_level level, const char* text, void* /*user*/) {
-    auto& s = state();
-    std::lock_guard lock(s.mutex);
-    if (s.verbose) std::fputs(text, stderr);
-    static ggml_log_level line_level = GGML_LOG_LEVEL_INFO;
-    if (level != GGML_LOG_LEVEL_CONT) line_level = level;
-    s.partial += text;
-    std::size_t newline;
-    while ((newline = s.partial.find('\n')) != std::string::npos) {
-        std::string line = s.partial.substr(0, newline);
-        s.partial.erase(0, newline + 1);
-        parse_buffer_line(line, s.buffers);
-        if (line_level == GGML_LOG_LEVEL_ERROR || line_level == GGML_LOG_LEVEL_WARN) {
-            s.errors.push_back(line);
-            if (s.errors.size() > 4) s.errors.pop_front();
+// Assembles lines from the pieces llama.cpp logs and keeps what the engine asks for later.
+class RecentLog : public LogSink {
+public:
+    void on_log(ggml_log_level level, const char* text) override {
+        std::lock_guard lock(mutex_);
+        if (level != GGML_LOG_LEVEL_CONT) line_level_ = level;
+        partial_ += text;
+        std::size_t newline;
+        while ((newline = partial_.find('\n')) != std::string::npos) {
+            std::string line = partial_.substr(0, newline);
+            partial_.erase(0, newline + 1);
+            parse_buffer_line(line, buffers_);
+            if (line_level_ == GGML_LOG_LEVEL_ERROR || line_level_ == GGML_LOG_LEVEL_WARN) {
+                errors_.push_back(line);
+                if (errors_.size() > 4) errors_.pop_front();
+            }
         }
     }
+    void reset() {
+        std::lock_guard lock(mutex_);
+        errors_.clear();
+        buffers_.clear();
+        partial_.clear();
+    }
+    std::string errors() const {
+        std::lock_guard lock(mutex_);
+        std::string joined;
+        for (const auto& e : errors_) {
+            std::string line = e;
+            while (!line.empty() && (line.back() == '\n' || line.back() == ' ')) line.pop_back();
+            if (line.empty()) continue;
+            if (!joined.empty()) joined += "; ";
+            joined += line;
+        }
+        return joined;
+    }
+    std::vector<BufferMemory> buffers() const {
+        std::lock_guard lock(mutex_);
+        return buffers_;
+    }
+
+private:
+    mutable std::mutex mutex_;
+    ggml_log_level line_level_ = GGML_LOG_LEVEL_INFO;
+    std::string partial_;  // llama.cpp may log one line in several calls
+    std::deque<std::string> errors_;
+    std::vector<BufferMemory> buffers_;
+};
+
+// Registered on first use and never unregistered: the record spans loads and decodes.
+RecentLog& recent_log() {
+    static RecentLog log;
+    static ScopedLogSink registration(log);
+    return log;
 }
 
 }  // namespace
@@ -129,40 +153,15 @@ bool parse_buffer_line(const std::string& line, std::vector<BufferMemory>& into)
     return false;
 }
 
-void install_llama_log_capture(bool verbose) {
-    {
-        std::lock_guard lock(state().mutex);
-        state().verbose = verbose;
-    }
-    llama_log_set(on_log, nullptr);
+void install_recent_log(bool verbose) {
+    recent_log();
+    set_log_echo(verbose);
 }
 
-void reset_llama_log_capture() {
-    auto& s = state();
-    std::lock_guard lock(s.mutex);
-    s.errors.clear();
-    s.buffers.clear();
-    s.partial.clear();
-}
+void reset_recent_log() { recent_log().reset(); }
 
-std::string recent_llama_errors() {
-    auto& s = state();
-    std::lock_guard lock(s.mutex);
-    std::string joined;
-    for (const auto& e : s.errors) {
-        std::string line = e;
-        while (!line.empty() && (line.back() == '\n' || line.back() == ' ')) line.pop_back();
-        if (line.empty()) continue;
-        if (!joined.empty()) joined += "; ";
-        joined += line;
-    }
-    return joined;
-}
+std::string recent_llama_errors() { return recent_log().errors(); }
 
-std::vector<BufferMemory> captured_buffer_memory() {
-    auto& s = state();
-    std::lock_guard lock(s.mutex);
-    return s.buffers;
-}
+std::vector<BufferMemory> captured_buffer_memory() { return recent_log().buffers(); }
 
-}  // namespace biomedq::engine
+}  // namespace biomedq::llama

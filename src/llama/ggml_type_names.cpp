@@ -1,6 +1,6 @@
-#include "quant/ggml_type_names.h"
+#include "llama/ggml_type_names.h"
 
-namespace biomedq {
+namespace biomedq::llama {
 
 std::optional<ggml_type> ggml_type_from_name(std::string_view name) {
     for (int i = 0; i < GGML_TYPE_COUNT; ++i) {
@@ -13,4 +13,4 @@ std::optional<ggml_type> ggml_type_from_name(std::string_view name) {
     return std::nullopt;
 }
 
-}  // namespace biomedq
+}  // namespace biomedq::llama

@@ -1,6 +1,6 @@
-// llama.cpp reports through one process-wide log callback. We install ours once to (a) keep its chatter
-// off the user's terminal unless asked, (b) keep the last error lines so a failed load can say why,
-// and (c) record the buffer sizes it allocates, which are the ground truth for memory reporting.
+// The engine's view of llama.cpp's log, kept for the whole process from the first load on: the last
+// error lines, so a failed load or decode can say why, and the buffer sizes llama.cpp allocates,
+// which are the ground truth for memory reporting. A sink of the one log hook (llama/log_hook.h).
 #pragma once
 
 #include <string>
@@ -8,12 +8,13 @@
 
 #include "biomedq/engine.h"
 
-namespace biomedq::engine {
+namespace biomedq::llama {
 
-void install_llama_log_capture(bool verbose);
+// Starts recording (once per process) and sets whether llama.cpp's text reaches stderr.
+void install_recent_log(bool verbose);
 
 // Clears recorded errors and buffer sizes (call before a load so the record belongs to it).
-void reset_llama_log_capture();
+void reset_recent_log();
 
 // The last few ERROR/WARN lines llama.cpp logged since the reset, joined with "; ".
 std::string recent_llama_errors();
@@ -24,4 +25,4 @@ std::vector<BufferMemory> captured_buffer_memory();
 // Parses one llama.cpp log line; returns true when it reported a buffer size (exposed for tests).
 bool parse_buffer_line(const std::string& line, std::vector<BufferMemory>& into);
 
-}  // namespace biomedq::engine
+}  // namespace biomedq::llama

@@ -1,13 +1,13 @@
-#include "quant/gguf_reader.h"
+#include "llama/gguf_reader.h"
 
 #include <algorithm>
 #include <array>
 #include <fstream>
 #include <system_error>
 
-#include "quant/llama_log_capture.h"
+#include "llama/log_capture.h"
 
-namespace biomedq {
+namespace biomedq::llama {
 
 namespace fs = std::filesystem;
 
@@ -36,7 +36,7 @@ Result<GgufPtr> open_gguf_metadata(const fs::path& path) {
     gguf_context* raw = nullptr;
     std::string log;
     {
-        LlamaLogCapture capture;  // gguf reports header problems through the log; keep them quiet
+        LogCapture capture;  // gguf reports header problems through the log; keep them quiet
         gguf_init_params params{/*no_alloc=*/true, /*ctx=*/nullptr};
         raw = gguf_init_from_file(where.c_str(), params);
         log = capture.errors_one_line();
@@ -84,4 +84,4 @@ uint64_t gguf_uint_or(const gguf_context* ctx, const std::string& key, uint64_t 
     }
 }
 
-}  // namespace biomedq
+}  // namespace biomedq::llama

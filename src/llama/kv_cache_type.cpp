@@ -1,5 +1,5 @@
 // The KV cache element types biomedq offers, and their ggml types.
-#include "engine/kv_cache_type.h"
+#include "llama/kv_cache_type.h"
 
 #include <algorithm>
 
@@ -31,13 +31,13 @@ const std::vector<std::string>& kv_cache_type_names() {
 }
 
 Status check_kv_cache_type(const std::string& name, const std::string& what) {
-    if (kv_cache_ggml_type(name)) return Status::success();
+    if (llama::kv_cache_ggml_type(name)) return Status::success();
     return make_error(ErrorCode::kInvalidArgument,
                       what + " " + name + ": not a KV cache type" + did_you_mean(name, kv_cache_type_names()) +
                           "; expected one of " + join_names(kv_cache_type_names()));
 }
 
-std::optional<ggml_type> kv_cache_ggml_type(const std::string& name) {
+std::optional<ggml_type> llama::kv_cache_ggml_type(const std::string& name) {
     const auto* it = std::find_if(std::begin(kKvTypes), std::end(kKvTypes),
                                   [&](const KvType& t) { return name == t.name; });
     if (it == std::end(kKvTypes)) return std::nullopt;

@@ -1,11 +1,13 @@
-// RAII owners for llama.cpp handles, so every exit path frees what it made.
+// RAII owners for llama.cpp, ggml and gguf handles, so every exit path frees what it made.
 #pragma once
 
+#include <ggml.h>
+#include <gguf.h>
 #include <llama.h>
 
 #include <memory>
 
-namespace biomedq::engine {
+namespace biomedq::llama {
 
 struct ModelDeleter {
     void operator()(llama_model* m) const { llama_model_free(m); }
@@ -15,6 +17,12 @@ struct ContextDeleter {
 };
 struct SamplerDeleter {
     void operator()(llama_sampler* s) const { llama_sampler_free(s); }
+};
+struct GgmlContextDeleter {
+    void operator()(ggml_context* c) const { ggml_free(c); }
+};
+struct GgufDeleter {
+    void operator()(gguf_context* c) const { gguf_free(c); }
 };
 struct BatchOwner {
     llama_batch batch{};
@@ -27,5 +35,7 @@ struct BatchOwner {
 using ModelPtr = std::unique_ptr<llama_model, ModelDeleter>;
 using ContextPtr = std::unique_ptr<llama_context, ContextDeleter>;
 using SamplerPtr = std::unique_ptr<llama_sampler, SamplerDeleter>;
+using GgmlContextPtr = std::unique_ptr<ggml_context, GgmlContextDeleter>;
+using GgufPtr = std::unique_ptr<gguf_context, GgufDeleter>;
 
-}  // namespace biomedq::engine
+}  // namespace biomedq::llama
