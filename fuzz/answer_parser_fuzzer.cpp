@@ -3,8 +3,8 @@
 // Prediction{valid=false}), and predicted NER spans must lie inside the example text.
 #include <cstddef>
 #include <cstdint>
-#include <cstdlib>
 #include <cstdio>
+#include <cstdlib>
 #include <vector>
 
 #include "biomedq/task.h"

@@ -1,5 +1,6 @@
-// One fuzzer per dataset format (BIOMEDQ_FUZZ_FORMAT is set by fuzz/CMakeLists.txt): the input is the
-// file's bytes. Loaders must return a value or an error, never crash, hang or read out of bounds.
+// One fuzzer per dataset format (BIOMEDQ_FUZZ_FORMAT is set by fuzz/CMakeLists.txt): the input is
+// the file's bytes. Loaders must return a value or an error, never crash, hang or read out of
+// bounds.
 //   chemprot_gs:   abstracts \0 entities \0 gold standard (the three files of one folder)
 //   pubmedqa_json: questions \0 ground truth (second part absent: no ground-truth file)
 #include <cstddef>

@@ -1,6 +1,6 @@
-// Helpers shared by the fuzz targets: the code under test reads files, so each input is written to a
-// per-process temporary file (libFuzzer may run several jobs in one folder), and multi-file inputs are
-// split on NUL bytes, which none of the text formats contain.
+// Helpers shared by the fuzz targets: the code under test reads files, so each input is written to
+// a per-process temporary file (libFuzzer may run several jobs in one folder), and multi-file
+// inputs are split on NUL bytes, which none of the text formats contain.
 #pragma once
 
 #include <unistd.h>
@@ -17,8 +17,8 @@ namespace biomedq::fuzz {
 
 inline std::filesystem::path scratch_dir() {
     static const std::filesystem::path dir = [] {
-        auto d = std::filesystem::temp_directory_path() /
-                 ("biomedq-fuzz-" + std::to_string(::getpid()));
+        auto d =
+            std::filesystem::temp_directory_path() / ("biomedq-fuzz-" + std::to_string(::getpid()));
         std::filesystem::create_directories(d);
         return d;
     }();
@@ -32,7 +32,8 @@ inline std::filesystem::path write_scratch(const std::string& name, std::string_
     return path;
 }
 
-// Splits on '\0' into exactly `n` parts (missing parts are empty; extra NULs stay in the last part).
+// Splits on '\0' into exactly `n` parts (missing parts are empty; extra NULs stay in the last
+// part).
 inline std::vector<std::string_view> split_parts(std::string_view input, std::size_t n) {
     std::vector<std::string_view> parts;
     while (parts.size() + 1 < n) {

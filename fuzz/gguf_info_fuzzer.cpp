@@ -7,7 +7,8 @@
 #include "fuzz_input.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
-    const auto path = biomedq::fuzz::write_scratch("model.gguf", biomedq::fuzz::as_view(data, size));
+    const auto path =
+        biomedq::fuzz::write_scratch("model.gguf", biomedq::fuzz::as_view(data, size));
     auto info = biomedq::read_model_info(path);
     (void)info;
     auto check = biomedq::check_gguf_file(path);

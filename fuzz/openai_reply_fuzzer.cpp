@@ -1,5 +1,5 @@
-// The HTTP response parser of the OpenAI-compatible backend: byte 0's low bits choose chat/completion
-// and grammar; the rest is the reply body a server sent.
+// The HTTP response parser of the OpenAI-compatible backend: byte 0's low bits choose
+// chat/completion and grammar; the rest is the reply body a server sent.
 #include <cstddef>
 #include <cstdint>
 #include <string>

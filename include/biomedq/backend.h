@@ -1,6 +1,6 @@
-// What the runner evaluates through: a model behind an interface, so the in-process llama.cpp engine
-// and OpenAI-compatible servers are interchangeable (and tests can script one). Backends never see
-// tasks: they take whole batches of requests.
+// What the runner evaluates through: a model behind an interface, so the in-process llama.cpp
+// engine and OpenAI-compatible servers are interchangeable (and tests can script one). Backends
+// never see tasks: they take whole batches of requests.
 #pragma once
 
 #include <atomic>
@@ -15,8 +15,8 @@
 
 namespace biomedq {
 
-// One generation request as the runner builds it: chat messages (rendered with the model's template by
-// the backend or the server) or a raw completion prompt.
+// One generation request as the runner builds it: chat messages (rendered with the model's template
+// by the backend or the server) or a raw completion prompt.
 struct BackendRequest {
     std::vector<ChatMessage> messages;  // chat mode when non-empty
     std::string raw_prompt;             // completion mode
@@ -30,7 +30,8 @@ struct BackendRequest {
 
 struct BackendResult {
     GenerationResult generation;
-    std::string prompt_text;  // what the model was given, as text (rendered template), for sample logs
+    std::string
+        prompt_text;  // what the model was given, as text (rendered template), for sample logs
 };
 
 struct BackendLoglikRequest {
@@ -39,7 +40,8 @@ struct BackendLoglikRequest {
     std::string continuation;
 };
 
-// What a backend measured, for results.json. Server backends fill what the server reports and say so.
+// What a backend measured, for results.json. Server backends fill what the server reports and say
+// so.
 struct BackendMeasurements {
     std::string backend;  // "llama.cpp (in-process)", "openai-compatible http://..."
     std::string model_description;
@@ -52,21 +54,22 @@ struct BackendMeasurements {
 class Backend {
 public:
     virtual ~Backend() = default;
-    // Whether constrained decoding (GBNF) is available; when false the runner refuses --constrained.
+    // Whether constrained decoding (GBNF) is available; when false the runner refuses
+    // --constrained.
     virtual Status supports_grammar() const = 0;
     // Whether log-likelihood scoring is available (Error says why not, naming the server).
     virtual Status supports_loglik() const = 0;
     virtual bool supports_chat() const = 0;
     // Generates all requests; on_done(index, result) as each finishes (any order, calling thread).
     // A per-request failure is a result with finish == kError (with `transient` set when it says
-    // nothing about the model: the runner then records nothing). The Status fails when the backend as a
-    // whole fails (an outage of every server, a decode failure) or `cancel` is set; the requests not
-    // delivered by then got no answer.
+    // nothing about the model: the runner then records nothing). The Status fails when the backend
+    // as a whole fails (an outage of every server, a decode failure) or `cancel` is set; the
+    // requests not delivered by then got no answer.
     virtual Status generate(const std::vector<BackendRequest>& requests,
                             const std::function<void(std::size_t, BackendResult&&)>& on_done,
                             const std::atomic<bool>* cancel) = 0;
-    virtual Result<std::vector<LoglikResult>> loglik(const std::vector<BackendLoglikRequest>& requests,
-                                                     const std::atomic<bool>* cancel) = 0;
+    virtual Result<std::vector<LoglikResult>> loglik(
+        const std::vector<BackendLoglikRequest>& requests, const std::atomic<bool>* cancel) = 0;
     virtual BackendMeasurements measurements() const = 0;
 };
 

@@ -40,7 +40,8 @@ namespace biomedq {
 //                  label.
 //   medqa_jsonl    MedQA JSONL: question, options{A..}, answer_idx. id = question index, question,
 //                  options sorted by key, labels = {answer_idx}.
-//   medqa_options_tsv  the 5-option MedQA TSV of Chen et al. 2025 (header row, quoted fields that may
+//   medqa_options_tsv  the 5-option MedQA TSV of Chen et al. 2025 (header row, quoted fields that
+//   may
 //                  span lines, options as a Python list of {'key','value'} dicts). id = row index
 //                  column, question, options in written order, labels = {answer_idx}.
 //   pubmedqa_json  ori_pqal.json (+ test_ground_truth.json as secondary_path to select, order and

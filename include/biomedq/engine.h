@@ -1,8 +1,9 @@
-// The in-process generation engine over llama.cpp: loads a GGUF on CPU or GPU, renders the model's own
-// chat template, generates many prompts together with continuous batching (a new prompt is admitted as
-// soon as a sequence finishes; prompt processing is chunked into shared batches), and scores candidate
-// continuations by log-likelihood. llama.h stays out of this header (and out of every public one):
-// only src/llama, src/engine, src/quant and src/fidelity include llama.cpp's headers.
+// The in-process generation engine over llama.cpp: loads a GGUF on CPU or GPU, renders the model's
+// own chat template, generates many prompts together with continuous batching (a new prompt is
+// admitted as soon as a sequence finishes; prompt processing is chunked into shared batches), and
+// scores candidate continuations by log-likelihood. llama.h stays out of this header (and out of
+// every public one): only src/llama, src/engine, src/quant and src/fidelity include llama.cpp's
+// headers.
 //
 // Thread safety: an Engine is used from one thread at a time. Callbacks run on the calling thread.
 #pragma once
@@ -22,19 +23,19 @@ namespace biomedq {
 
 struct EngineOptions {
     std::string model_path;
-    int gpu_layers = -1;        // -1: all layers on the GPU when one exists; 0: CPU only
+    int gpu_layers = -1;          // -1: all layers on the GPU when one exists; 0: CPU only
     int ctx_per_sequence = 4096;  // tokens each parallel sequence may hold (prompt + generation)
-    int parallel = 8;           // sequences decoded together
-    int n_batch = 2048;         // tokens per llama_decode call
-    int n_ubatch = 512;         // physical micro-batch
-    int threads = 0;            // 0: all hardware threads
+    int parallel = 8;             // sequences decoded together
+    int n_batch = 2048;           // tokens per llama_decode call
+    int n_ubatch = 512;           // physical micro-batch
+    int threads = 0;              // 0: all hardware threads
     bool flash_attention = true;  // llama.cpp picks per device when supported
     // Element type of the KV cache (K and V): one of kv_cache_type_names(). Quantized types shrink
     // the cache (q8_0: 0.53x of f16, q4_0: 0.28x) at some cost in accuracy; llama.cpp needs flash
     // attention for a quantized V cache.
     std::string kv_type = "f16";
     std::vector<std::string> rpc_servers;  // host:port of llama.cpp rpc-server instances
-    bool verbose = false;       // forward llama.cpp's own log lines to stderr
+    bool verbose = false;                  // forward llama.cpp's own log lines to stderr
 };
 
 struct ModelDescription {
@@ -58,8 +59,8 @@ public:
     Engine(const Engine&) = delete;
     Engine& operator=(const Engine&) = delete;
 
-    // Renders messages with the model's own chat template (Jinja, as llama.cpp renders it), ending with
-    // the assistant turn's opening. Errors: kUnsupported when the model has no chat template.
+    // Renders messages with the model's own chat template (Jinja, as llama.cpp renders it), ending
+    // with the assistant turn's opening. Errors: kUnsupported when the model has no chat template.
     Result<std::string> render_chat(const std::vector<ChatMessage>& messages) const;
 
     // Generates every request; on_done(index, result) is called as each one finishes (in completion
@@ -93,7 +94,8 @@ private:
 
 // The KV cache types llama.cpp accepts: f16 (default), bf16, q8_0, q5_1, q5_0, q4_1, q4_0.
 const std::vector<std::string>& kv_cache_type_names();
-// Errors: kInvalidArgument naming `what` (e.g. "--kv-type"), the accepted types and the closest one.
+// Errors: kInvalidArgument naming `what` (e.g. "--kv-type"), the accepted types and the closest
+// one.
 Status check_kv_cache_type(const std::string& name, const std::string& what);
 
 // The GPUs ggml can use in this build, with their current free memory (empty on a CPU-only build).

@@ -19,8 +19,8 @@ struct Span {
 };
 
 struct Example {
-    std::string id;    // stable within a dataset file: pmid, row index, "sentence-<n>", ...
-    std::string text;  // the passage the model reads: sentence, abstract, contexts joined
+    std::string id;        // stable within a dataset file: pmid, row index, "sentence-<n>", ...
+    std::string text;      // the passage the model reads: sentence, abstract, contexts joined
     std::string question;  // QA only
     // The passages `text` was joined from, when the source keeps them apart (PubMedQA's CONTEXTS):
     // the published protocol shows them as a list.

@@ -5,11 +5,11 @@
 // Both models read exactly the same token chunks: the text is tokenized once with the reference
 // model's vocabulary and split into chunks of `ctx` tokens (BOS first when the model adds one).
 // Every position of a chunk except the last predicts the next token of the chunk, and every such
-// position is scored (llama.cpp's perplexity tool scores only the second half of each chunk; numbers
-// are close but not identical to its output).
+// position is scored (llama.cpp's perplexity tool scores only the second half of each chunk;
+// numbers are close but not identical to its output).
 //
-// Thread safety: functions here load models and use llama.cpp's process-wide log callback; call them
-// from one thread at a time.
+// Thread safety: functions here load models and use llama.cpp's process-wide log callback; call
+// them from one thread at a time.
 #pragma once
 
 #include <cstdint>
@@ -47,9 +47,9 @@ struct FidelityOptions {
 };
 
 // A mean with its standard error. The standard error is cluster-robust over chunks (tokens of one
-// chunk share context, so they are not independent): se^2 = C/(C-1) * sum_c (S_c - n_c*mean)^2 / N^2
-// for C chunks with sums S_c over n_c tokens, N tokens in all. With a single chunk it falls back to
-// the i.i.d. per-token standard error.
+// chunk share context, so they are not independent): se^2 = C/(C-1) * sum_c (S_c - n_c*mean)^2 /
+// N^2 for C chunks with sums S_c over n_c tokens, N tokens in all. With a single chunk it falls
+// back to the i.i.d. per-token standard error.
 struct MeanWithError {
     double mean = 0.0;
     double se = 0.0;
@@ -58,8 +58,8 @@ struct MeanWithError {
 struct FidelityReport {
     std::string ref_path;
     std::string model_path;
-    std::string mode;           // "in_process" or "streamed" (what actually ran)
-    std::string se_method;      // "cluster_over_chunks" or "per_token" (one chunk)
+    std::string mode;       // "in_process" or "streamed" (what actually ran)
+    std::string se_method;  // "cluster_over_chunks" or "per_token" (one chunk)
     int ctx = 0;
     int n_vocab = 0;
     std::uint64_t n_chunks = 0;
@@ -95,10 +95,10 @@ Result<FidelityReport> measure_fidelity(const FidelityOptions& options, const st
 // The bytes a streamed reference file takes for `n_positions` scored positions of a vocabulary of
 // `n_vocab` tokens. Per position it stores the exact argmax token id (int32), the exact reference
 // log-prob of the actual next token (float32), the maximum log-prob (float32) and every token's
-// log-prob quantized to uint16 on [max - 24, max] (step 24/65535 = 3.7e-4 nats, error <= 1.8e-4 nats
-// per token; log-probs further than 24 nats below the max, i.e. p < 3.8e-11 * p_max, are clamped).
-// Agreement and perplexities are therefore exact; KL differs from the in-process value by the
-// effect of that rounding (tests/fidelity pin the difference at < 1e-5 nats mean).
+// log-prob quantized to uint16 on [max - 24, max] (step 24/65535 = 3.7e-4 nats, error <= 1.8e-4
+// nats per token; log-probs further than 24 nats below the max, i.e. p < 3.8e-11 * p_max, are
+// clamped). Agreement and perplexities are therefore exact; KL differs from the in-process value by
+// the effect of that rounding (tests/fidelity pin the difference at < 1e-5 nats mean).
 std::uint64_t reference_file_bytes(std::uint64_t n_positions, int n_vocab);
 
 // Whether both models (plus one chunk's logits) fit in the memory they would be loaded into: free

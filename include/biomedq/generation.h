@@ -10,7 +10,8 @@
 namespace biomedq {
 
 struct GenerationRequest {
-    std::string prompt;   // fully rendered text (see Engine::render_chat); BOS is added by the engine
+    std::string
+        prompt;  // fully rendered text (see Engine::render_chat); BOS is added by the engine
     std::string grammar;  // GBNF with a `root` rule; empty for unconstrained
     int max_tokens = 256;
     std::vector<std::string> stop;  // generation ends before the first occurrence of any of these
@@ -27,9 +28,9 @@ struct GenerationResult {
     FinishReason finish = FinishReason::kMaxTokens;
     std::string error;  // set when finish == kError (e.g. the prompt does not fit the context)
     // With kError: the failure says nothing about the model's answer (a server that could not be
-    // reached, kept failing or sent no readable reply). Such a result is never recorded or scored; a
-    // rerun asks again. Without it, kError is a property of the request itself (a prompt longer than
-    // the context) and is scored as an invalid answer, as a rerun would fail the same way.
+    // reached, kept failing or sent no readable reply). Such a result is never recorded or scored;
+    // a rerun asks again. Without it, kError is a property of the request itself (a prompt longer
+    // than the context) and is scored as an invalid answer, as a rerun would fail the same way.
     bool transient = false;
     int n_tokens_prompt = 0;
     int n_tokens_generated = 0;

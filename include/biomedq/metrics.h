@@ -30,7 +30,8 @@ struct Prediction {
     std::vector<std::string> labels;
     std::vector<Span> spans;
     // The trimmed reply when it names no class (valid == false): published scoring code that takes
-    // every distinct reply as a class of its own needs it (macro_f1_stray_classes). Empty otherwise.
+    // every distinct reply as a class of its own needs it (macro_f1_stray_classes). Empty
+    // otherwise.
     std::string unparsed;
 };
 
@@ -46,26 +47,28 @@ struct Gold {
 //   ner_lenient_{precision,recall,f1}  overlap match with the same type: precision counts predicted
 //                                      spans overlapping some gold span, recall counts gold spans
 //                                      overlapped by some prediction (each side counted on its own)
-//   micro_f1_positive                  single-label classification: micro-F1 over all classes except
+//   micro_f1_positive                  single-label classification: micro-F1 over all classes
+//   except
 //                                      the negative one (BLURB convention for ChemProt/DDI);
 //                                      needs negative_label
-//   macro_f1                           single-label: unweighted mean F1 over all classes incl. negative
-//   multilabel_micro_f1, multilabel_macro_f1, example_f1   multi-label; example_f1 of an example
+//   macro_f1                           single-label: unweighted mean F1 over all classes incl.
+//   negative multilabel_micro_f1, multilabel_macro_f1, example_f1   multi-label; example_f1 of an
+//   example
 //                                      with empty gold and empty prediction is 1.0
 //   accuracy                           single-label exact match (QA: "A".."E", yes/no/maybe)
 // and, computed the way Chen et al. 2025's scoring code does (quirks included; src/metrics/
-// published_metrics.h): ner_strict_{precision,recall,f1}_gold_sentences_only (sentences without gold
-// entities skipped), macro_f1_stray_classes and weighted_f1_stray_classes (each distinct unreadable
-// reply a class of its own).
+// published_metrics.h): ner_strict_{precision,recall,f1}_gold_sentences_only (sentences without
+// gold entities skipped), macro_f1_stray_classes and weighted_f1_stray_classes (each distinct
+// unreadable reply a class of its own).
 struct MetricOptions {
     // All classes, fixed order (macro averages over these). When empty: the sorted union of gold
     // labels and valid predicted labels. When set, a gold label outside it is an error; a predicted
     // label outside it is wrong (an FP for micro averages) but joins no macro average.
     std::vector<std::string> label_set;
-    std::string negative_label;          // excluded by micro_f1_positive
-    int bootstrap_resamples = 1000;      // 0 = no bootstrap: ci_low = ci_high = value
-    std::uint64_t seed = 1234;           // std::mt19937_64 seed; same seed -> same CI on any platform
-    double confidence = 0.95;            // percentile interval level, strictly between 0 and 1
+    std::string negative_label;      // excluded by micro_f1_positive
+    int bootstrap_resamples = 1000;  // 0 = no bootstrap: ci_low = ci_high = value
+    std::uint64_t seed = 1234;       // std::mt19937_64 seed; same seed -> same CI on any platform
+    double confidence = 0.95;        // percentile interval level, strictly between 0 and 1
 };
 
 struct MetricValue {
@@ -83,8 +86,8 @@ struct PerClassScore {
 
 // Computes each named metric (in the order given) with its percentile bootstrap CI; all metrics of
 // one call share the same resamples (examples drawn with replacement). Errors (kInvalidArgument):
-// unknown metric name (with a "did you mean"), gold/pred sizes differ or are 0, a gold label outside
-// label_set, single-label gold without exactly one label, micro_f1_positive without a
+// unknown metric name (with a "did you mean"), gold/pred sizes differ or are 0, a gold label
+// outside label_set, single-label gold without exactly one label, micro_f1_positive without a
 // negative_label among the labels, bootstrap_resamples < 0, confidence outside (0,1).
 Result<std::vector<MetricValue>> compute_metrics(const std::vector<std::string>& metric_names,
                                                  const std::vector<Gold>& gold,
@@ -120,7 +123,8 @@ struct PairedDifference {
 
 // Paired bootstrap over the same examples (same resample indices for both runs, same seed as
 // compute_metrics). Errors as compute_metrics, plus bootstrap_resamples must be >= 1.
-Result<PairedDifference> paired_bootstrap(const std::string& metric_name, const std::vector<Gold>& gold,
+Result<PairedDifference> paired_bootstrap(const std::string& metric_name,
+                                          const std::vector<Gold>& gold,
                                           const std::vector<Prediction>& pred_a,
                                           const std::vector<Prediction>& pred_b,
                                           const MetricOptions& options);

@@ -8,11 +8,10 @@
 #include <cstdint>
 #include <filesystem>
 #include <map>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "biomedq/chat.h"
 #include "biomedq/metrics.h"
@@ -21,15 +20,16 @@
 namespace biomedq {
 
 // What changes an answer: the run's identity. config.json stores it (with its hash); a resume with
-// another spec is refused. Defaults live here. Fields whose default is left out of the JSON (kv_type,
-// protocol) were added after runs existed, which keep their hash and still resume.
+// another spec is refused. Defaults live here. Fields whose default is left out of the JSON
+// (kv_type, protocol) were added after runs existed, which keep their hash and still resume.
 struct EvalSpec {
     std::vector<std::string> tasks = {"bc5cdr-chem", "ncbi-disease", "chemprot", "ddi",
                                       "hoc",         "litcovid",     "medqa",    "pubmedqa"};
-    // Benchmark protocol: "biomedq" (its own prompts and metrics) or "chen2025" (the published prompt
-    // files, parsers and metrics of Chen et al. 2025; prompt zero-shot, few-shot:1 or few-shot:5).
+    // Benchmark protocol: "biomedq" (its own prompts and metrics) or "chen2025" (the published
+    // prompt files, parsers and metrics of Chen et al. 2025; prompt zero-shot, few-shot:1 or
+    // few-shot:5).
     std::string protocol = "biomedq";
-    std::string prompt = "zero-shot";       // zero-shot | few-shot:K | cot | cot:K (K shots before CoT)
+    std::string prompt = "zero-shot";  // zero-shot | few-shot:K | cot | cot:K (K shots before CoT)
     std::string shot_selection = "random";  // random | nearest
     bool constrained = false;
     std::string subset = "sample200";  // sample200 | all (the full test split)
@@ -55,14 +55,14 @@ struct OptionScore {
 struct SampleRecord {
     std::string task;
     std::string id;
-    std::size_t index = 0;  // position in the task's selected examples (bootstrap order)
+    std::size_t index = 0;            // position in the task's selected examples (bootstrap order)
     std::optional<std::string> mode;  // "generate" | "loglik"
     Gold gold;
     Prediction parsed;
     double score = 0.0;  // 0..1
     std::optional<bool> correct;
-    std::optional<std::string> prompt;                   // the rendered prompt (generate, raw loglik)
-    std::optional<std::vector<ChatMessage>> messages;    // chat loglik: rendered by the backend
+    std::optional<std::string> prompt;                 // the rendered prompt (generate, raw loglik)
+    std::optional<std::vector<ChatMessage>> messages;  // chat loglik: rendered by the backend
     std::optional<std::string> raw_output;
     std::optional<std::string> finish;  // eos | stop | length | grammar | error
     std::optional<std::string> error;
@@ -70,8 +70,8 @@ struct SampleRecord {
     std::optional<std::uint64_t> n_tokens_prompt;
     std::optional<std::uint64_t> n_tokens_generated;
     std::optional<double> t_latency_ms;
-    // Keys this version does not know (written by a newer biomedq): kept, so a rescore that rewrites
-    // the log loses nothing.
+    // Keys this version does not know (written by a newer biomedq): kept, so a rescore that
+    // rewrites the log loses nothing.
     nlohmann::json unknown = nlohmann::json::object();
 
     // The same answer to the same example, whatever its latency (an exact repeat of a record).
@@ -91,7 +91,7 @@ struct TaskResult {
     std::map<std::string, std::string> metric_definitions;
     std::vector<MetricValue> metrics;
     std::map<std::string, std::string> published_metric_names;  // metric -> the paper's name for it
-    std::optional<std::vector<PerClassScore>> per_class;            // relation and mcqa tasks
+    std::optional<std::vector<PerClassScore>> per_class;        // relation and mcqa tasks
     std::string test_set_note;  // the evaluated split's caveat (e.g. ChemProt's reconstruction)
 
     const MetricValue* metric(const std::string& name) const;
@@ -144,7 +144,8 @@ struct SpeedRecord {
     std::size_t n_examples = 0;
     int parallel = 0;
     double t_wall_ms = 0, t_load_ms = 0;
-    double t_generate_ms = 0;  // the evaluation loop (results.json "t_eval_ms", llama.cpp's unit name)
+    double t_generate_ms =
+        0;  // the evaluation loop (results.json "t_eval_ms", llama.cpp's unit name)
     double t_decode_ms = 0;
     std::uint64_t n_decode_calls = 0, n_tokens_prompt = 0, n_tokens_generated = 0;
     double examples_per_s = 0, prompt_tokens_per_s = 0, generated_tokens_per_s = 0;
@@ -164,7 +165,9 @@ struct SampleRepairs {
     std::uint64_t n_partial_line_bytes = 0;  // cut-off last lines (writes in flight when runs died)
     std::vector<Duplicate> duplicates;
     std::vector<Foreign> foreign;
-    bool empty() const { return n_partial_line_bytes == 0 && duplicates.empty() && foreign.empty(); }
+    bool empty() const {
+        return n_partial_line_bytes == 0 && duplicates.empty() && foreign.empty();
+    }
 };
 
 struct SessionRecord {
@@ -179,12 +182,14 @@ struct RunRecord {
     int schema_version = 1;
     nlohmann::json environment = nlohmann::json::object();  // provenance (runner/environment.cpp)
     ModelRecord model;
-    // config.resolved: the spec plus how it ran (parallel, gpu_layers, threads, data and task dirs).
+    // config.resolved: the spec plus how it ran (parallel, gpu_layers, threads, data and task
+    // dirs).
     EvalSpec spec;
     nlohmann::json resolved_extra = nlohmann::json::object();
     std::string config_hash;
-    nlohmann::json batch_shape;      // config.batch_shape: the shape the run started with (or null)
-    nlohmann::json parallel_choice;  // config.parallel_choice: how --parallel auto decided (or null)
+    nlohmann::json batch_shape;  // config.batch_shape: the shape the run started with (or null)
+    nlohmann::json
+        parallel_choice;  // config.parallel_choice: how --parallel auto decided (or null)
     std::map<std::string, TaskResult> tasks;
     bool complete = false;
     SampleRepairs repairs;
@@ -200,17 +205,19 @@ struct RunRecord {
 };
 
 // Fidelity of one quantized model against its full-precision source, as cached by the sweep (JSON
-// next to the quantized file and fidelity.json in each of its run directories) and stored by the store.
+// next to the quantized file and fidelity.json in each of its run directories) and stored by the
+// store.
 struct QuantFidelity {
     std::string source_sha256;
     std::string model_sha256;
-    std::string quant_type;  // lower case
+    std::string quant_type;        // lower case
     std::string text_sha256;       // of the text given to measure_fidelity
     std::string text_description;  // e.g. "pubmedqa/sample200 + ddi/sample200, up to 4096 tokens"
     int ctx = 0;
     std::uint64_t n_tokens = 0;  // positions compared
     std::uint64_t n_chunks = 0;
-    double kl_mean = 0.0, kl_mean_se = 0.0, kl_median = 0.0, kl_p99 = 0.0, kl_max = 0.0;  // nats per token
+    double kl_mean = 0.0, kl_mean_se = 0.0, kl_median = 0.0, kl_p99 = 0.0,
+           kl_max = 0.0;                         // nats per token
     double top1_agreement = 0.0, top1_se = 0.0;  // fraction in [0, 1]
     double ppl_ratio = 0.0, ppl_ratio_se = 0.0;
     std::string measured_at;  // UTC ISO 8601
@@ -221,8 +228,8 @@ nlohmann::json to_json(const EvalSpec& spec);
 nlohmann::json to_json(const SampleRecord& record);
 nlohmann::json to_json(const TaskResult& task);
 nlohmann::json to_json(const RunRecord& run);
-nlohmann::json to_json(const Gold& gold);              // {labels, spans}
-nlohmann::json to_json(const Prediction& prediction);  // {valid, labels, spans[, unparsed]}
+nlohmann::json to_json(const Gold& gold);               // {labels, spans}
+nlohmann::json to_json(const Prediction& prediction);   // {valid, labels, spans[, unparsed]}
 nlohmann::json to_json(const QuantFidelity& fidelity);  // fidelity.json
 nlohmann::json to_json(const SampleRepairs& repairs);   // results.json "repairs"
 

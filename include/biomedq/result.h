@@ -33,7 +33,9 @@ struct Error {
     }
 };
 
-inline Error make_error(ErrorCode code, std::string message) { return Error{code, std::move(message)}; }
+inline Error make_error(ErrorCode code, std::string message) {
+    return Error{code, std::move(message)};
+}
 
 template <typename T>
 class [[nodiscard]] Result {
@@ -79,13 +81,14 @@ private:
 // Straight-line propagation: BIOMEDQ_TRY(status_expr); BIOMEDQ_ASSIGN(auto x, result_expr);
 #define BIOMEDQ_CONCAT_INNER(a, b) a##b
 #define BIOMEDQ_CONCAT(a, b) BIOMEDQ_CONCAT_INNER(a, b)
-#define BIOMEDQ_TRY(expr)                                \
-    do {                                                 \
-        auto biomedq_try_status_ = (expr);               \
+#define BIOMEDQ_TRY(expr)                                                  \
+    do {                                                                   \
+        auto biomedq_try_status_ = (expr);                                 \
         if (!biomedq_try_status_.ok()) return biomedq_try_status_.error(); \
     } while (0)
 #define BIOMEDQ_ASSIGN_IMPL(tmp, decl, expr) \
     auto tmp = (expr);                       \
     if (!tmp.ok()) return tmp.error();       \
     decl = std::move(tmp).value()
-#define BIOMEDQ_ASSIGN(decl, expr) BIOMEDQ_ASSIGN_IMPL(BIOMEDQ_CONCAT(biomedq_r_, __LINE__), decl, expr)
+#define BIOMEDQ_ASSIGN(decl, expr) \
+    BIOMEDQ_ASSIGN_IMPL(BIOMEDQ_CONCAT(biomedq_r_, __LINE__), decl, expr)

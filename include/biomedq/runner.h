@@ -8,10 +8,9 @@
 #include <atomic>
 #include <cstdint>
 #include <filesystem>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "biomedq/record.h"
 #include "biomedq/result.h"
@@ -24,9 +23,10 @@ struct BackendSpec {
     std::string model_path;
     int gpu_layers = -1;
     int threads = 0;
-    std::vector<std::string> rpc_servers;  // llama.cpp rpc-server host:port list (in-process backend)
-    // Server backends (OpenAI-compatible): when non-empty, requests go to these endpoints instead of an
-    // in-process model; model_path may then be empty.
+    std::vector<std::string>
+        rpc_servers;  // llama.cpp rpc-server host:port list (in-process backend)
+    // Server backends (OpenAI-compatible): when non-empty, requests go to these endpoints instead
+    // of an in-process model; model_path may then be empty.
     std::vector<std::string> endpoints;
     std::string model_name;        // the model name the servers expect
     int endpoint_concurrency = 8;  // requests in flight per endpoint
@@ -65,13 +65,13 @@ struct RunOutcome {
 };
 
 // Runs (or resumes) an evaluation. `cancel` (set by Ctrl-C) stops after flushing finished examples;
-// the result is then kCancelled and the run can be resumed. When examples are left without an answer
-// (servers unreachable past endpoint_outage_timeout_s, requests that kept failing, a decode failure),
-// results.json is written with "complete": false and the result is an error (kBackend, or the
-// backend's own code) saying how many are missing; nothing is recorded for them, so a rerun runs them.
-// A malformed samples.jsonl record is kParse naming file, line and field; two different records for
-// one example are kConflict; exact repeats and records of unselected examples are reported on stderr
-// and in results.json "repairs", and not scored.
+// the result is then kCancelled and the run can be resumed. When examples are left without an
+// answer (servers unreachable past endpoint_outage_timeout_s, requests that kept failing, a decode
+// failure), results.json is written with "complete": false and the result is an error (kBackend, or
+// the backend's own code) saying how many are missing; nothing is recorded for them, so a rerun
+// runs them. A malformed samples.jsonl record is kParse naming file, line and field; two different
+// records for one example are kConflict; exact repeats and records of unselected examples are
+// reported on stderr and in results.json "repairs", and not scored.
 Result<RunOutcome> run_eval(const RunConfig& config, const std::atomic<bool>* cancel = nullptr);
 
 // Re-parses and re-scores saved outputs with the current parsers and metrics, without the model,
@@ -81,14 +81,15 @@ Result<RunOutcome> run_eval(const RunConfig& config, const std::atomic<bool>* ca
 Result<RunOutcome> rescore_run(const std::filesystem::path& run_dir);
 
 // Per task: paired difference of every metric (B - A) with CI and p-value, and agreement rate, over
-// the examples both runs finished. Returns the comparison as JSON and a printable table. Each metric
-// says whether B is significantly better or worse than A (p < 0.05): "significant gain" (B - A > 0),
-// "significant loss" (B - A < 0) or "not significant" (the table prints "-").
+// the examples both runs finished. Returns the comparison as JSON and a printable table. Each
+// metric says whether B is significantly better or worse than A (p < 0.05): "significant gain" (B -
+// A > 0), "significant loss" (B - A < 0) or "not significant" (the table prints "-").
 struct Comparison {
     nlohmann::json json;
     std::string table;
 };
-Result<Comparison> compare_runs(const std::filesystem::path& run_a, const std::filesystem::path& run_b,
-                                int bootstrap_resamples = 1000, std::uint64_t seed = 1234);
+Result<Comparison> compare_runs(const std::filesystem::path& run_a,
+                                const std::filesystem::path& run_b, int bootstrap_resamples = 1000,
+                                std::uint64_t seed = 1234);
 
 }  // namespace biomedq

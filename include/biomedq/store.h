@@ -18,11 +18,10 @@
 #include <filesystem>
 #include <map>
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "biomedq/metrics.h"
 #include "biomedq/result.h"
@@ -51,10 +50,11 @@ struct StoredTask {
     double invalid_rate = 0.0;
     bool complete = false;
     std::vector<MetricValue> metrics;
-    MetricOptions metric_options;  // label set + negative label (for paired bootstrap)
+    MetricOptions metric_options;       // label set + negative label (for paired bootstrap)
     std::vector<StoredSample> samples;  // in index order; empty unless loaded with samples
-    // The evaluated split's caveat from the task config (results.json tasks.<task>.test_set_note), e.g.
-    // ChemProt's --subset all: "approximate reconstruction of the BLUE test set; report as such".
+    // The evaluated split's caveat from the task config (results.json tasks.<task>.test_set_note),
+    // e.g. ChemProt's --subset all: "approximate reconstruction of the BLUE test set; report as
+    // such".
     std::string test_set_note;
     // How each metric was computed (results.json tasks.<task>.metric_definitions; for runs written
     // before it existed, the current definition of the name) and, where the protocol names it, the
@@ -96,15 +96,17 @@ struct StoredRun {
     std::uint64_t seed = 0;
     int ctx = 0;
     std::string config_hash;
-    std::string backend;  // cpu | cuda | ...
-    std::string kv_type = "f16";  // KV cache type (eval --kv-type)
+    std::string backend;               // cpu | cuda | ...
+    std::string kv_type = "f16";       // KV cache type (eval --kv-type)
     std::string protocol = "biomedq";  // benchmark protocol (eval --protocol): biomedq | chen2025
-    // Provenance: results.json "environment" (biomedq_version, llama_cpp {tag, commit, backend}, cpu,
-    // devices, ...; {} for runs stored before schema 5) and when its last session finished (UTC ISO 8601).
+    // Provenance: results.json "environment" (biomedq_version, llama_cpp {tag, commit, backend},
+    // cpu, devices, ...; {} for runs stored before schema 5) and when its last session finished
+    // (UTC ISO 8601).
     nlohmann::json environment = nlohmann::json::object();
     std::string finished_at;
-    // Memory (results.json "memory"): llama.cpp allocations, and the measured peak. bytes_peak is the
-    // devices' peak use when a GPU was used, else bytes_total_allocated (what a full offload needs).
+    // Memory (results.json "memory"): llama.cpp allocations, and the measured peak. bytes_peak is
+    // the devices' peak use when a GPU was used, else bytes_total_allocated (what a full offload
+    // needs).
     std::uint64_t bytes_weights = 0;
     std::uint64_t bytes_kv = 0;
     std::uint64_t bytes_compute = 0;
@@ -114,11 +116,11 @@ struct StoredRun {
     double examples_per_s = 0.0;
     double prompt_tokens_per_s = 0.0;
     double generated_tokens_per_s = 0.0;
-    std::string imported_at;  // UTC ISO 8601
+    std::string imported_at;                  // UTC ISO 8601
     std::vector<StoredDeviceMemory> devices;  // by device name; "host" first
     std::vector<StoredTask> tasks;
-    // Set by the store: sha256 of everything stored for the run except its directory and import time
-    // (store/run_identity.h). Empty for runs migrated from a version-3 store.
+    // Set by the store: sha256 of everything stored for the run except its directory and import
+    // time (store/run_identity.h). Empty for runs migrated from a version-3 store.
     std::string content_sha256;
 
     bool full_precision() const;  // f32 / f16 / bf16
@@ -133,9 +135,9 @@ struct PutRunOutcome {
         kUnchanged,  // one was, with the same content: nothing was written
     };
     Change change = Change::kAdded;
-    std::int64_t id = 0;            // the stored run's id (the existing one when unchanged)
-    std::int64_t previous_id = 0;   // kReplaced / kUnchanged: the run found with the same identity
-    std::string previous_run_dir;   // ... and the directory it had been imported from
+    std::int64_t id = 0;           // the stored run's id (the existing one when unchanged)
+    std::int64_t previous_id = 0;  // kReplaced / kUnchanged: the run found with the same identity
+    std::string previous_run_dir;  // ... and the directory it had been imported from
 };
 
 // Overrides for what import reads from results.json.
@@ -150,27 +152,29 @@ std::string quant_type_from_names(const std::string& file_type_name, const std::
 
 class ResultStore {
 public:
-    // Opens or creates the database (and its folder) and its schema. Errors: kIo (cannot open), kConflict (a schema
-    // version this build does not know).
+    // Opens or creates the database (and its folder) and its schema. Errors: kIo (cannot open),
+    // kConflict (a schema version this build does not know).
     static Result<ResultStore> open(const std::filesystem::path& path);
 
     ResultStore(ResultStore&&) noexcept;
     ResultStore& operator=(ResultStore&&) noexcept;
     ~ResultStore();
 
-    // Reads <run_dir>/results.json and samples.jsonl (and the task configs named by the run, for their
-    // label sets) and stores the run with put_run. A <run_dir>/fidelity.json (written by sweeps for
-    // quantized cells) is stored with put_fidelity. Errors: kNotFound/kParse naming the file and
-    // field, kIo.
-    Result<PutRunOutcome> import_run(const std::filesystem::path& run_dir, const ImportOptions& options = {});
+    // Reads <run_dir>/results.json and samples.jsonl (and the task configs named by the run, for
+    // their label sets) and stores the run with put_run. A <run_dir>/fidelity.json (written by
+    // sweeps for quantized cells) is stored with put_fidelity. Errors: kNotFound/kParse naming the
+    // file and field, kIo.
+    Result<PutRunOutcome> import_run(const std::filesystem::path& run_dir,
+                                     const ImportOptions& options = {});
 
     // Stores a run given as values (tests, and import_run's last step) in one transaction: added,
-    // replacing the stored run with the same (config_hash, model_sha256) when its content differs, or
-    // nothing at all when the content is the same. run.content_sha256 is ignored (computed here).
+    // replacing the stored run with the same (config_hash, model_sha256) when its content differs,
+    // or nothing at all when the content is the same. run.content_sha256 is ignored (computed
+    // here).
     Result<PutRunOutcome> put_run(const StoredRun& run);
 
-    // Every stored run, ordered by model name, bits per weight (descending), prompt. Samples are read
-    // only when `with_samples`.
+    // Every stored run, ordered by model name, bits per weight (descending), prompt. Samples are
+    // read only when `with_samples`.
     Result<std::vector<StoredRun>> load_runs(bool with_samples = true) const;
 
     Result<int> count_runs() const;

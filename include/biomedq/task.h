@@ -1,11 +1,12 @@
-// Tasks as configuration (lm-evaluation-harness style): a task YAML names its data files, label set,
-// prompt wording, answer parser and metrics. This header is what the eval runner calls: load and
-// validate task files, load a task's splits, pick few-shot examples, build prompts (chat messages or a
-// plain completion prompt, plus a GBNF grammar when decoding is constrained), parse raw model output
-// into a Prediction, and turn an Example into its Gold.
+// Tasks as configuration (lm-evaluation-harness style): a task YAML names its data files, label
+// set, prompt wording, answer parser and metrics. This header is what the eval runner calls: load
+// and validate task files, load a task's splits, pick few-shot examples, build prompts (chat
+// messages or a plain completion prompt, plus a GBNF grammar when decoding is constrained), parse
+// raw model output into a Prediction, and turn an Example into its Gold.
 //
-// Thread safety: every function here is a pure function of its arguments (no global state), so calls
-// may run concurrently. ShotSelector is immutable after create() and may be shared between threads.
+// Thread safety: every function here is a pure function of its arguments (no global state), so
+// calls may run concurrently. ShotSelector is immutable after create() and may be shared between
+// threads.
 #pragma once
 
 #include <cstdint>
@@ -47,7 +48,7 @@ struct TaskData {
     // Folder under the data dir. A value starting with "./" or "../" is relative to the YAML file's
     // folder instead, so a user-defined task can ship next to its data.
     std::string dir;
-    std::string entity_type;  // NER span type given to gold and predicted spans
+    std::string entity_type;                  // NER span type given to gold and predicted spans
     std::map<std::string, SplitSpec> splits;  // test, sample200, dev, train, ...
 };
 
@@ -58,13 +59,14 @@ struct PromptSpec {
     std::string instruction;     // what to do
     std::string input_template;  // how one example is shown, e.g. "Sentence: {text}"
     std::string answer_format;   // how to answer (zero- and few-shot)
-    std::string cot_instruction; // how to answer with reasoning (cot): must ask for a final "Answer:" line
+    std::string
+        cot_instruction;  // how to answer with reasoning (cot): must ask for a final "Answer:" line
     std::string few_shot_split;  // split shots are drawn from; empty = few-shot unavailable
     std::string answer_prefix = "Answer:";  // ends a completion prompt; marks CoT's final line
     // A published protocol's own prompt files, by prompt method ("zero-shot", "few-shot:1",
     // "few-shot:5"), relative to the data dir: each is the whole prompt, shots written inline, with
-    // {Input} (or {INPUT}) where input_template's rendering of the example goes. Read at run time, never
-    // shipped. When set, system/instruction/answer_format/cot_instruction are unused.
+    // {Input} (or {INPUT}) where input_template's rendering of the example goes. Read at run time,
+    // never shipped. When set, system/instruction/answer_format/cot_instruction are unused.
     std::map<std::string, std::string> files;
     // The chosen file's text, normalized (load_published_prompt); set by the eval plan.
     std::string published_text;
@@ -89,10 +91,11 @@ struct TaskConfig {
     int max_tokens = 32;
     int max_tokens_cot = 512;
     std::string source_path;  // the YAML file it was read from ("" when built in code)
-    // The benchmark protocol the task follows: "" for biomedq's own, "chen2025" for Chen et al. 2025's
-    // published prompts, parsers and metrics (tasks/protocols/chen2025/).
+    // The benchmark protocol the task follows: "" for biomedq's own, "chen2025" for Chen et al.
+    // 2025's published prompts, parsers and metrics (tasks/protocols/chen2025/).
     std::string protocol;
-    // Metric -> the name the protocol's paper gives it (e.g. "Macro F1"), shown beside biomedq's name.
+    // Metric -> the name the protocol's paper gives it (e.g. "Macro F1"), shown beside biomedq's
+    // name.
     std::map<std::string, std::string> published_metric_names;
 
     std::vector<std::string> label_names() const;
@@ -105,45 +108,50 @@ const std::vector<std::string>& known_parsers();
 // Reads and validates one task file. Errors (kParse / kInvalidArgument / kNotFound) name the file,
 // the line and the field, with a "did you mean" hint for unknown keys and names.
 Result<TaskConfig> load_task_file(const std::filesystem::path& path);
-// Every *.yaml / *.yml in `dir`, sorted by task name; the first invalid file is the error; duplicate
-// task names are an error.
+// Every *.yaml / *.yml in `dir`, sorted by task name; the first invalid file is the error;
+// duplicate task names are an error.
 Result<std::vector<TaskConfig>> load_task_dir(const std::filesystem::path& dir);
 
-// The protocol names --protocol accepts: "biomedq" (the default; tasks have protocol "") and "chen2025".
+// The protocol names --protocol accepts: "biomedq" (the default; tasks have protocol "") and
+// "chen2025".
 const std::vector<std::string>& known_protocols();
-// The folder a protocol's task files live in: tasks_dir itself for biomedq, tasks_dir/protocols/<name>
-// otherwise. kInvalidArgument (with a did-you-mean) for an unknown protocol.
+// The folder a protocol's task files live in: tasks_dir itself for biomedq,
+// tasks_dir/protocols/<name> otherwise. kInvalidArgument (with a did-you-mean) for an unknown
+// protocol.
 Result<std::filesystem::path> protocol_tasks_dir(const std::filesystem::path& tasks_dir,
                                                  const std::string& protocol);
 
 // Reads the published prompt file of `method` (a key of task.prompt.files) from the data dir and
-// normalizes it as the publishers' Python code read it: CRLF -> LF (text mode), a UTF-8 byte order mark
-// dropped. Errors: kUnsupported naming the methods the protocol publishes; kNotFound for a missing file
-// (naming it); kParse when the file has neither {Input} nor {INPUT}.
+// normalizes it as the publishers' Python code read it: CRLF -> LF (text mode), a UTF-8 byte order
+// mark dropped. Errors: kUnsupported naming the methods the protocol publishes; kNotFound for a
+// missing file (naming it); kParse when the file has neither {Input} nor {INPUT}.
 Result<std::string> load_published_prompt(const TaskConfig& task, const std::string& method,
                                           const std::filesystem::path& data_dir);
 
 // The tasks a command sees with --tasks-dir: the shipped tasks (default_tasks_dir()) plus those in
-// `user_dir`, a user task with a shipped task's name replacing it (its name is then in `overridden`).
-// An empty `user_dir`, or one that is the shipped folder, gives the shipped tasks. Sorted by name.
-// A published protocol (`protocol` other than "biomedq") is its shipped tasks only
-// (protocol_tasks_dir(default_tasks_dir(), protocol)): a user's folder cannot change what was published.
-// Errors: those of load_task_dir, for either folder; an unknown protocol.
+// `user_dir`, a user task with a shipped task's name replacing it (its name is then in
+// `overridden`). An empty `user_dir`, or one that is the shipped folder, gives the shipped tasks.
+// Sorted by name. A published protocol (`protocol` other than "biomedq") is its shipped tasks only
+// (protocol_tasks_dir(default_tasks_dir(), protocol)): a user's folder cannot change what was
+// published. Errors: those of load_task_dir, for either folder; an unknown protocol.
 struct TaskCatalog {
     std::vector<TaskConfig> tasks;
     std::vector<std::string> overridden;  // shipped task names that `user_dir` replaces, sorted
 };
-Result<TaskCatalog> load_tasks(const std::filesystem::path& user_dir, const std::string& protocol = "biomedq");
+Result<TaskCatalog> load_tasks(const std::filesystem::path& user_dir,
+                               const std::string& protocol = "biomedq");
 
-// Defaults. Tasks: $BIOMEDQ_TASKS_DIR, else <prefix>/share/biomedq/tasks beside an installed binary,
-// else <repo>/tasks. Data: $BIOMEDQ_DATA_DIR, else <repo>/../shared/data.
+// Defaults. Tasks: $BIOMEDQ_TASKS_DIR, else <prefix>/share/biomedq/tasks beside an installed
+// binary, else <repo>/tasks. Data: $BIOMEDQ_DATA_DIR, else <repo>/../shared/data.
 std::filesystem::path default_tasks_dir();
 std::filesystem::path default_data_dir();
 
-// The files a split reads, resolved (for messages and existence checks). kNotFound for an undeclared split.
+// The files a split reads, resolved (for messages and existence checks). kNotFound for an
+// undeclared split.
 Result<DataSource> task_data_source(const TaskConfig& task, const std::string& split,
                                     const std::filesystem::path& data_dir);
-// Loads a split through load_dataset, checking gold labels against the label set and applying `limit`.
+// Loads a split through load_dataset, checking gold labels against the label set and applying
+// `limit`.
 Result<Dataset> load_task_split(const TaskConfig& task, const std::string& split,
                                 const std::filesystem::path& data_dir);
 
@@ -188,12 +196,13 @@ private:
     int k_ = 0;
     ShotSelection selection_ = ShotSelection::kRandom;
     std::vector<std::size_t> random_order_;  // pool indices, seeded shuffle
-    std::map<std::string, std::vector<Posting>> index_;  // term -> (doc, tf-idf weight), unit-normed
+    std::map<std::string, std::vector<Posting>>
+        index_;  // term -> (doc, tf-idf weight), unit-normed
     std::map<std::string, double> idf_;
 };
 
-// Builds the prompt for `example` with the given shots (already selected). Never fails: the task was
-// validated at load time.
+// Builds the prompt for `example` with the given shots (already selected). Never fails: the task
+// was validated at load time.
 BuiltPrompt build_prompt(const TaskConfig& task, const Example& example,
                          const std::vector<Example>& shots, const PromptOptions& options);
 
@@ -206,8 +215,8 @@ std::string render_answer(const TaskConfig& task, const Example& example);
 std::string answer_grammar(const TaskConfig& task, const Example& example);
 std::string cot_answer_grammar(const TaskConfig& task, const Example& example);
 
-// Log-likelihood multiple choice (mcqa and relation tasks): the prompt ends right before the answer;
-// continuation i (e.g. " B", " maybe") stands for label choice_labels[i].
+// Log-likelihood multiple choice (mcqa and relation tasks): the prompt ends right before the
+// answer; continuation i (e.g. " B", " maybe") stands for label choice_labels[i].
 struct ChoiceRequest {
     std::vector<ChatMessage> messages;  // chat mode: score continuations as the assistant's reply
     std::string raw_prompt;             // completion mode: ends with the answer prefix
@@ -222,10 +231,11 @@ Result<ChoiceRequest> build_choice_request(const TaskConfig& task, const Example
 
 // ---- answers ----
 
-// Reads a raw model output. Robust to preambles, markdown, <think> blocks, case/spacing variants and
-// synonyms, JSON in code fences; CoT outputs are read from their last "Answer:" line. An output that
-// cannot be read is Prediction{valid=false}; this never fails otherwise.
-Prediction parse_answer(const TaskConfig& task, const Example& example, std::string_view raw_output);
+// Reads a raw model output. Robust to preambles, markdown, <think> blocks, case/spacing variants
+// and synonyms, JSON in code fences; CoT outputs are read from their last "Answer:" line. An output
+// that cannot be read is Prediction{valid=false}; this never fails otherwise.
+Prediction parse_answer(const TaskConfig& task, const Example& example,
+                        std::string_view raw_output);
 
 Gold gold_of(const TaskConfig& task, const Example& example);
 MetricOptions metric_options_of(const TaskConfig& task);

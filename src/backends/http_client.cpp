@@ -42,9 +42,11 @@ size_t keep_retry_after(char* data, size_t size, size_t n, void* user) {
         }
         if (match) {
             std::string value(line.substr(kName.size()));
-            while (!value.empty() && std::isspace(static_cast<unsigned char>(value.back()))) value.pop_back();
+            while (!value.empty() && std::isspace(static_cast<unsigned char>(value.back())))
+                value.pop_back();
             std::size_t start = 0;
-            while (start < value.size() && std::isspace(static_cast<unsigned char>(value[start]))) ++start;
+            while (start < value.size() && std::isspace(static_cast<unsigned char>(value[start])))
+                ++start;
             *static_cast<std::string*>(user) = value.substr(start);
         }
     }
@@ -58,8 +60,11 @@ int check_abort(void* user, curl_off_t, curl_off_t, curl_off_t, curl_off_t) {
 
 }  // namespace
 
-HttpClient::HttpClient(std::string bearer_token, double connect_timeout_s, std::vector<std::string> pins)
-    : bearer_token_(std::move(bearer_token)), connect_timeout_s_(connect_timeout_s), pins_(std::move(pins)) {
+HttpClient::HttpClient(std::string bearer_token, double connect_timeout_s,
+                       std::vector<std::string> pins)
+    : bearer_token_(std::move(bearer_token)),
+      connect_timeout_s_(connect_timeout_s),
+      pins_(std::move(pins)) {
     std::call_once(g_curl_once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
     curl_ = curl_easy_init();
 }
@@ -68,13 +73,14 @@ HttpClient::~HttpClient() {
     if (curl_) curl_easy_cleanup(static_cast<CURL*>(curl_));
 }
 
-HttpResponse HttpClient::get(const std::string& url, double timeout_s, const std::atomic<bool>* abort,
-                             std::size_t max_body_bytes) {
+HttpResponse HttpClient::get(const std::string& url, double timeout_s,
+                             const std::atomic<bool>* abort, std::size_t max_body_bytes) {
     return perform(url, nullptr, timeout_s, abort, max_body_bytes);
 }
 
-HttpResponse HttpClient::post_json(const std::string& url, const std::string& body, double timeout_s,
-                                   const std::atomic<bool>* abort, std::size_t max_body_bytes) {
+HttpResponse HttpClient::post_json(const std::string& url, const std::string& body,
+                                   double timeout_s, const std::atomic<bool>* abort,
+                                   std::size_t max_body_bytes) {
     return perform(url, &body, timeout_s, abort, max_body_bytes);
 }
 
@@ -99,7 +105,8 @@ HttpResponse HttpClient::perform(const std::string& url, const std::string* body
     curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers);
     curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);  // worker threads: no SIGALRM for DNS timeouts
     curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, static_cast<long>(timeout_s * 1000.0));
-    curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(connect_timeout_s_ * 1000.0));
+    curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS,
+                     static_cast<long>(connect_timeout_s_ * 1000.0));
     BodySink sink{&out.body, max_body_bytes};
     curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, append_body);
     curl_easy_setopt(curl, CURLOPT_WRITEDATA, &sink);
@@ -111,7 +118,8 @@ HttpResponse HttpClient::perform(const std::string& url, const std::string* body
     if (resolve) curl_easy_setopt(curl, CURLOPT_RESOLVE, resolve);
     curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, keep_retry_after);
     curl_easy_setopt(curl, CURLOPT_HEADERDATA, &out.retry_after);
-    curl_easy_setopt(curl, CURLOPT_NOPROXY, "*");  // a proxy would defeat the loopback/private check
+    curl_easy_setopt(curl, CURLOPT_NOPROXY,
+                     "*");  // a proxy would defeat the loopback/private check
     curl_easy_setopt(curl, CURLOPT_NOPROGRESS, 0L);
     curl_easy_setopt(curl, CURLOPT_XFERINFOFUNCTION, check_abort);
     curl_easy_setopt(curl, CURLOPT_XFERINFODATA, const_cast<std::atomic<bool>*>(abort));
@@ -142,14 +150,17 @@ HttpResponse HttpClient::perform(const std::string& url, const std::string* body
     return out;
 }
 
-std::string pin_entry(const std::string& host, int port, const std::vector<std::string>& addresses) {
+std::string pin_entry(const std::string& host, int port,
+                      const std::vector<std::string>& addresses) {
     in6_addr v6{};
     in_addr v4{};
-    if (inet_pton(AF_INET, host.c_str(), &v4) == 1 || inet_pton(AF_INET6, host.c_str(), &v6) == 1) return {};
+    if (inet_pton(AF_INET, host.c_str(), &v4) == 1 || inet_pton(AF_INET6, host.c_str(), &v6) == 1)
+        return {};
     std::string entry = host + ":" + std::to_string(port) + ":";
     for (std::size_t i = 0; i < addresses.size(); ++i) {
         if (i > 0) entry += ",";
-        entry += addresses[i].find(':') != std::string::npos ? "[" + addresses[i] + "]" : addresses[i];
+        entry +=
+            addresses[i].find(':') != std::string::npos ? "[" + addresses[i] + "]" : addresses[i];
     }
     return entry;
 }
@@ -159,7 +170,8 @@ int url_port(const std::string& url) {
     int port = 0;
     if (curl_url_set(u, CURLUPART_URL, url.c_str(), 0) == CURLUE_OK) {
         char* part = nullptr;
-        if (curl_url_get(u, CURLUPART_PORT, &part, CURLU_DEFAULT_PORT) == CURLUE_OK && part) port = std::atoi(part);
+        if (curl_url_get(u, CURLUPART_PORT, &part, CURLU_DEFAULT_PORT) == CURLUE_OK && part)
+            port = std::atoi(part);
         curl_free(part);
     }
     curl_url_cleanup(u);

@@ -10,26 +10,30 @@
 namespace biomedq::backends {
 
 struct HttpResponse {
-    long status = 0;            // 0 when no HTTP response arrived
+    long status = 0;  // 0 when no HTTP response arrived
     std::string body;
-    std::string transport_error;  // curl's message when the transfer failed (refused, timeout, reset)
-    bool aborted = false;       // stopped because `abort` became true
-    std::string retry_after;    // the Retry-After header's value, when the reply had one
-    bool body_too_large = false;  // the body passed max_body_bytes: the transfer stopped, `body` is cut
+    std::string
+        transport_error;      // curl's message when the transfer failed (refused, timeout, reset)
+    bool aborted = false;     // stopped because `abort` became true
+    std::string retry_after;  // the Retry-After header's value, when the reply had one
+    bool body_too_large =
+        false;  // the body passed max_body_bytes: the transfer stopped, `body` is cut
 };
 
 class HttpClient {
 public:
     // `bearer_token` (may be empty) is sent as "Authorization: Bearer ..."; it is never logged.
-    // `pins` ("host:port:addr[,addr]", curl's resolve list; see pin_entry) are where each named host
-    // connects, on every request and retry: curl never looks those names up itself.
-    HttpClient(std::string bearer_token, double connect_timeout_s, std::vector<std::string> pins = {});
+    // `pins` ("host:port:addr[,addr]", curl's resolve list; see pin_entry) are where each named
+    // host connects, on every request and retry: curl never looks those names up itself.
+    HttpClient(std::string bearer_token, double connect_timeout_s,
+               std::vector<std::string> pins = {});
     ~HttpClient();
     HttpClient(const HttpClient&) = delete;
     HttpClient& operator=(const HttpClient&) = delete;
 
     // `max_body_bytes` (0: no limit) bounds what a reply may make us hold in memory.
-    HttpResponse get(const std::string& url, double timeout_s, const std::atomic<bool>* abort = nullptr,
+    HttpResponse get(const std::string& url, double timeout_s,
+                     const std::atomic<bool>* abort = nullptr,
                      std::size_t max_body_bytes = kDefaultMaxBodyBytes);
     HttpResponse post_json(const std::string& url, const std::string& body, double timeout_s,
                            const std::atomic<bool>* abort = nullptr,

@@ -1,7 +1,6 @@
 // The in-process backend: renders chat messages with the model's own template and hands batches to
 // the engine.
 #include "biomedq/backend.h"
-
 #include "biomedq/engine.h"
 
 namespace biomedq {
@@ -59,12 +58,14 @@ public:
         m.stats = engine_->stats();
         m.buffers = engine_->buffer_memory();
         m.devices = engine_->device_memory();
-        m.memory_source = "llama.cpp allocation log (per buffer) + driver free-memory readings + getrusage";
+        m.memory_source =
+            "llama.cpp allocation log (per buffer) + driver free-memory readings + getrusage";
         return m;
     }
 
 private:
-    Result<std::string> prompt_of(const std::vector<ChatMessage>& messages, const std::string& raw) {
+    Result<std::string> prompt_of(const std::vector<ChatMessage>& messages,
+                                  const std::string& raw) {
         if (messages.empty()) return raw;
         return engine_->render_chat(messages);
     }

@@ -1,6 +1,6 @@
 // Where clinical text may be sent: loopback and private networks only, unless the user opts in.
-// Host names are resolved so "db.example.org" cannot hide a public address, once: callers connect to
-// the addresses that were checked (a second lookup could answer differently).
+// Host names are resolved so "db.example.org" cannot hide a public address, once: callers connect
+// to the addresses that were checked (a second lookup could answer differently).
 #include <arpa/inet.h>
 #include <netdb.h>
 #include <netinet/in.h>
@@ -39,7 +39,8 @@ std::string address_text(const sockaddr* sa) {
     if (sa->sa_family == AF_INET) {
         inet_ntop(AF_INET, &reinterpret_cast<const sockaddr_in*>(sa)->sin_addr, buf, sizeof(buf));
     } else {
-        inet_ntop(AF_INET6, &reinterpret_cast<const sockaddr_in6*>(sa)->sin6_addr, buf, sizeof(buf));
+        inet_ntop(AF_INET6, &reinterpret_cast<const sockaddr_in6*>(sa)->sin6_addr, buf,
+                  sizeof(buf));
     }
     return buf;
 }
@@ -51,13 +52,15 @@ Result<std::vector<std::string>> system_resolve(const std::string& host) {
     addrinfo* found = nullptr;
     const int rc = getaddrinfo(host.c_str(), nullptr, &hints, &found);
     if (rc != 0) {
-        return make_error(ErrorCode::kInvalidArgument, "cannot resolve host \"" + host + "\": " + gai_strerror(rc));
+        return make_error(ErrorCode::kInvalidArgument,
+                          "cannot resolve host \"" + host + "\": " + gai_strerror(rc));
     }
     std::vector<std::string> addresses;
     for (const addrinfo* ai = found; ai; ai = ai->ai_next) {
         if (ai->ai_family != AF_INET && ai->ai_family != AF_INET6) continue;
         std::string a = address_text(ai->ai_addr);
-        if (std::find(addresses.begin(), addresses.end(), a) == addresses.end()) addresses.push_back(std::move(a));
+        if (std::find(addresses.begin(), addresses.end(), a) == addresses.end())
+            addresses.push_back(std::move(a));
     }
     freeaddrinfo(found);
     return addresses;
@@ -75,9 +78,11 @@ std::optional<bool> private_address(const std::string& address) {
 }  // namespace
 
 Result<std::vector<std::string>> resolve_checked_host(const std::string& host_in, bool allow_remote,
-                                                      const std::string& what, const HostResolver& resolve) {
+                                                      const std::string& what,
+                                                      const HostResolver& resolve) {
     std::string host = host_in;
-    if (host.size() >= 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
+    if (host.size() >= 2 && host.front() == '[' && host.back() == ']')
+        host = host.substr(1, host.size() - 2);
     if (host.empty()) return make_error(ErrorCode::kInvalidArgument, what + ": no host name");
     std::vector<std::string> addresses;
     if (private_address(host)) {
@@ -86,23 +91,27 @@ Result<std::vector<std::string>> resolve_checked_host(const std::string& host_in
         addresses = {"127.0.0.1", "::1"};
     } else {
         auto found = resolve ? resolve(host) : system_resolve(host);
-        if (!found.ok()) return make_error(ErrorCode::kInvalidArgument, what + ": " + found.error().message);
+        if (!found.ok())
+            return make_error(ErrorCode::kInvalidArgument, what + ": " + found.error().message);
         addresses = std::move(found).value();
         if (addresses.empty()) {
-            return make_error(ErrorCode::kInvalidArgument, what + ": host \"" + host + "\" has no address");
+            return make_error(ErrorCode::kInvalidArgument,
+                              what + ": host \"" + host + "\" has no address");
         }
     }
     for (const auto& a : addresses) {
         const auto ok = private_address(a);
         if (!ok) {
-            return make_error(ErrorCode::kInvalidArgument,
-                              what + ": host \"" + host + "\" resolved to \"" + a + "\", not an IP address");
+            return make_error(
+                ErrorCode::kInvalidArgument,
+                what + ": host \"" + host + "\" resolved to \"" + a + "\", not an IP address");
         }
         if (!*ok && !allow_remote) {
-            return make_error(ErrorCode::kUnsupported,
-                              what + ": host \"" + host + "\" resolves to " + a +
-                                  ", outside loopback and private networks; clinical text must not leave the "
-                                  "site by accident: pass --allow-remote if this server is yours");
+            return make_error(
+                ErrorCode::kUnsupported,
+                what + ": host \"" + host + "\" resolves to " + a +
+                    ", outside loopback and private networks; clinical text must not leave the "
+                    "site by accident: pass --allow-remote if this server is yours");
         }
     }
     return addresses;
@@ -110,18 +119,21 @@ Result<std::vector<std::string>> resolve_checked_host(const std::string& host_in
 
 Status check_private_host(const std::string& host, bool allow_remote, const std::string& what) {
     std::string bare = host;
-    if (bare.size() >= 2 && bare.front() == '[' && bare.back() == ']') bare = bare.substr(1, bare.size() - 2);
-    // Nothing to resolve or pin when anything goes: kept from before pinning, so --allow-remote never
-    // needs a resolvable name here.
+    if (bare.size() >= 2 && bare.front() == '[' && bare.back() == ']')
+        bare = bare.substr(1, bare.size() - 2);
+    // Nothing to resolve or pin when anything goes: kept from before pinning, so --allow-remote
+    // never needs a resolvable name here.
     if (allow_remote && !bare.empty()) return Status::success();
     auto checked = resolve_checked_host(host, allow_remote, what);
     if (!checked.ok()) return checked.error();
     return Status::success();
 }
 
-Result<std::string> pinned_rpc_endpoint(const std::string& server, bool allow_remote, const HostResolver& resolve) {
+Result<std::string> pinned_rpc_endpoint(const std::string& server, bool allow_remote,
+                                        const HostResolver& resolve) {
     BIOMEDQ_ASSIGN(HostPort hp, parse_host_port(server));
-    BIOMEDQ_ASSIGN(auto addresses, resolve_checked_host(hp.host, allow_remote, "--rpc " + server, resolve));
+    BIOMEDQ_ASSIGN(auto addresses,
+                   resolve_checked_host(hp.host, allow_remote, "--rpc " + server, resolve));
     std::string chosen = addresses.front();
     for (const auto& a : addresses) {
         if (a.find(':') == std::string::npos) {
@@ -142,8 +154,9 @@ Result<HostPort> parse_host_port(const std::string& address) {
     HostPort hp;
     hp.host = address.substr(0, colon);
     if (hp.host.find(':') != std::string::npos && hp.host.front() != '[') {
-        return make_error(ErrorCode::kInvalidArgument,
-                          "\"" + address + "\": write IPv6 addresses in brackets, e.g. [::1]:50052");
+        return make_error(
+            ErrorCode::kInvalidArgument,
+            "\"" + address + "\": write IPv6 addresses in brackets, e.g. [::1]:50052");
     }
     const std::string port = address.substr(colon + 1);
     if (port.find_first_not_of("0123456789") != std::string::npos || port.size() > 5 ||

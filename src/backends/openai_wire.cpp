@@ -2,7 +2,6 @@
 
 #include <cmath>
 #include <limits>
-
 #include <nlohmann/json.hpp>
 
 #include "core/redact.h"
@@ -17,7 +16,8 @@ Result<int> token_count(const nlohmann::json& object, const char* parent, const 
     const auto& v = object[key];
     constexpr double kMax = std::numeric_limits<int>::max();
     if (v.is_number_unsigned()) {
-        if (v.get<std::uint64_t>() <= static_cast<std::uint64_t>(kMax)) return static_cast<int>(v.get<std::uint64_t>());
+        if (v.get<std::uint64_t>() <= static_cast<std::uint64_t>(kMax))
+            return static_cast<int>(v.get<std::uint64_t>());
     } else if (v.is_number_integer()) {
         const auto n = v.get<std::int64_t>();
         if (n >= 0 && n <= static_cast<std::int64_t>(kMax)) return static_cast<int>(n);
@@ -27,27 +27,32 @@ Result<int> token_count(const nlohmann::json& object, const char* parent, const 
     }
     return make_error(ErrorCode::kParse, std::string("reply field \"") + parent + "." + key +
                                              "\" is not a token count (expected an integer 0.." +
-                                             std::to_string(std::numeric_limits<int>::max()) + ", got " +
-                                             redact_cut(v.dump(), 80) + ")");
+                                             std::to_string(std::numeric_limits<int>::max()) +
+                                             ", got " + redact_cut(v.dump(), 80) + ")");
 }
 
 }  // namespace
 
 const char* server_kind_name(ServerKind kind) {
     switch (kind) {
-        case ServerKind::kLlamaServer: return "llama-server";
-        case ServerKind::kVllm: return "vLLM";
-        case ServerKind::kUnknown: return "OpenAI-compatible server";
+        case ServerKind::kLlamaServer:
+            return "llama-server";
+        case ServerKind::kVllm:
+            return "vLLM";
+        case ServerKind::kUnknown:
+            return "OpenAI-compatible server";
     }
     return "server";
 }
 
-std::string build_request_body(const BackendRequest& r, const std::string& model_name, ServerKind kind) {
+std::string build_request_body(const BackendRequest& r, const std::string& model_name,
+                               ServerKind kind) {
     nlohmann::json body;
     body["model"] = model_name;
     if (!r.messages.empty()) {
         nlohmann::json messages = nlohmann::json::array();
-        for (const auto& m : r.messages) messages.push_back({{"role", m.role}, {"content", m.content}});
+        for (const auto& m : r.messages)
+            messages.push_back({{"role", m.role}, {"content", m.content}});
         body["messages"] = std::move(messages);
     } else {
         body["prompt"] = r.raw_prompt;
@@ -70,8 +75,10 @@ std::string build_request_body(const BackendRequest& r, const std::string& model
 Result<ParsedReply> parse_reply(const std::string& body, bool chat, bool had_grammar) {
     const auto j = nlohmann::json::parse(body, nullptr, false);
     if (j.is_discarded() || !j.is_object()) {
-        // Redacted before the cut: an echoed key crossing it would leave a prefix that no longer matches.
-        return make_error(ErrorCode::kParse, "reply is not a JSON object: \"" + redact_cut(body, 120) + "\"");
+        // Redacted before the cut: an echoed key crossing it would leave a prefix that no longer
+        // matches.
+        return make_error(ErrorCode::kParse,
+                          "reply is not a JSON object: \"" + redact_cut(body, 120) + "\"");
     }
     try {
         if (!j.contains("choices") || !j["choices"].is_array() || j["choices"].empty()) {
@@ -81,7 +88,8 @@ Result<ParsedReply> parse_reply(const std::string& body, bool chat, bool had_gra
         ParsedReply out;
         if (chat) {
             if (!choice.contains("message") || !choice["message"].contains("content")) {
-                return make_error(ErrorCode::kParse, "reply field \"choices[0].message.content\" missing");
+                return make_error(ErrorCode::kParse,
+                                  "reply field \"choices[0].message.content\" missing");
             }
             const auto& content = choice["message"]["content"];
             out.text = content.is_string() ? content.get<std::string>() : std::string();
@@ -97,12 +105,14 @@ Result<ParsedReply> parse_reply(const std::string& body, bool chat, bool had_gra
         } else if (had_grammar) {
             out.finish = FinishReason::kGrammarComplete;
         } else {
-            // OpenAI's "stop" covers both end-of-sequence and a stop string; the API does not say which.
+            // OpenAI's "stop" covers both end-of-sequence and a stop string; the API does not say
+            // which.
             out.finish = FinishReason::kEndOfSequence;
         }
         if (j.contains("usage") && j["usage"].is_object()) {
             BIOMEDQ_ASSIGN(out.n_tokens_prompt, token_count(j["usage"], "usage", "prompt_tokens"));
-            BIOMEDQ_ASSIGN(out.n_tokens_generated, token_count(j["usage"], "usage", "completion_tokens"));
+            BIOMEDQ_ASSIGN(out.n_tokens_generated,
+                           token_count(j["usage"], "usage", "completion_tokens"));
         }
         if (j.contains("timings") && j["timings"].is_object()) {
             const auto& t = j["timings"];
@@ -113,7 +123,8 @@ Result<ParsedReply> parse_reply(const std::string& body, bool chat, bool had_gra
         }
         return out;
     } catch (const nlohmann::json::exception& e) {
-        return make_error(ErrorCode::kParse, std::string("reply has a field of the wrong type: ") + e.what());
+        return make_error(ErrorCode::kParse,
+                          std::string("reply has a field of the wrong type: ") + e.what());
     }
 }
 

@@ -14,8 +14,8 @@ const char* server_kind_name(ServerKind kind);
 
 // What the server reported about the work, for server-reported measurements.
 struct ServerTimings {
-    int n_prompt = 0;       // llama-server timings.prompt_n (tokens evaluated, cache hits excluded)
-    int n_predicted = 0;    // timings.predicted_n
+    int n_prompt = 0;     // llama-server timings.prompt_n (tokens evaluated, cache hits excluded)
+    int n_predicted = 0;  // timings.predicted_n
     double t_prompt_ms = 0;
     double t_predicted_ms = 0;
 };
@@ -29,9 +29,11 @@ struct ParsedReply {
 };
 
 // The body for /v1/chat/completions (request.messages non-empty) or /v1/completions.
-std::string build_request_body(const BackendRequest& request, const std::string& model_name, ServerKind kind);
+std::string build_request_body(const BackendRequest& request, const std::string& model_name,
+                               ServerKind kind);
 
-// Errors: kParse naming what is missing ("reply is not JSON", "choices[0].message.content missing").
+// Errors: kParse naming what is missing ("reply is not JSON", "choices[0].message.content
+// missing").
 Result<ParsedReply> parse_reply(const std::string& body, bool chat, bool had_grammar);
 
 }  // namespace biomedq::backends

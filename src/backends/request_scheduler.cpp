@@ -93,9 +93,10 @@ std::optional<Pending> take_ready(Shared& s, int endpoint, std::unique_lock<std:
             // A copy, not next->not_before: the queue element may be erased while we wait
             // (a heap-use-after-free that ASan found).
             const Clock::time_point earliest =
-                std::min_element(s.queue.begin(), s.queue.end(), [](const Pending& a, const Pending& b) {
-                    return a.not_before < b.not_before;
-                })->not_before;
+                std::min_element(
+                    s.queue.begin(), s.queue.end(),
+                    [](const Pending& a, const Pending& b) { return a.not_before < b.not_before; })
+                    ->not_before;
             s.work_cv.wait_until(lock, earliest);
         }
         return std::nullopt;
@@ -113,8 +114,8 @@ enum class AfterAttempt { kRequeue, kFinal, kStop };
 
 // Applies an attempt's outcome to the request and its endpoint's health (under the lock). kFinal:
 // `result` is the request's final result; kStop: a fatal error stopped the run.
-AfterAttempt apply_outcome(Shared& s, int endpoint, const SchedulerOptions& o, Pending& p, Attempt& a,
-                           GenerationResult& result) {
+AfterAttempt apply_outcome(Shared& s, int endpoint, const SchedulerOptions& o, Pending& p,
+                           Attempt& a, GenerationResult& result) {
     auto& h = s.health[static_cast<std::size_t>(endpoint)];
     const auto after = Clock::now();
     switch (a.outcome) {
@@ -122,7 +123,8 @@ AfterAttempt apply_outcome(Shared& s, int endpoint, const SchedulerOptions& o, P
             h.consecutive_failures = 0;
             h.unreachable = false;
             result = std::move(a.result);
-            result.t_latency_ms = std::chrono::duration<double, std::milli>(after - p.t_first).count();
+            result.t_latency_ms =
+                std::chrono::duration<double, std::milli>(after - p.t_first).count();
             return AfterAttempt::kFinal;
         case AttemptOutcome::kRetryServer:
             h.unreachable = false;  // it answered, if only to refuse
@@ -135,7 +137,8 @@ AfterAttempt apply_outcome(Shared& s, int endpoint, const SchedulerOptions& o, P
                 h.down_until = std::max(h.down_until, after + rest);
             }
             if (++p.attempts >= o.max_attempts) {
-                result = transient_result(p, a.error + " (gave up after " + std::to_string(p.attempts) + " attempts)");
+                result = transient_result(
+                    p, a.error + " (gave up after " + std::to_string(p.attempts) + " attempts)");
                 return AfterAttempt::kFinal;
             }
             p.not_before = after + backoff(o, p.attempts);
@@ -199,7 +202,8 @@ Status run_scheduled(std::size_t n_requests, const SchedulerOptions& o, const At
     Shared s;
     s.health.resize(static_cast<std::size_t>(o.n_endpoints));
     s.n_outstanding = n_requests;
-    for (std::size_t i = 0; i < n_requests; ++i) s.queue.push_back(Pending{i, 0, {}, {}, false, {}});
+    for (std::size_t i = 0; i < n_requests; ++i)
+        s.queue.push_back(Pending{i, 0, {}, {}, false, {}});
 
     const std::size_t n_workers_per = static_cast<std::size_t>(
         std::max(1, std::min<int>(o.concurrency_per_endpoint, static_cast<int>(n_requests))));
@@ -228,10 +232,12 @@ Status run_scheduled(std::size_t n_requests, const SchedulerOptions& o, const At
         std::string fatal, outage;
         {
             std::unique_lock lock(s.m);
-            s.done_cv.wait_for(lock, std::chrono::milliseconds(100), [&] { return !s.done.empty() || s.stop; });
+            s.done_cv.wait_for(lock, std::chrono::milliseconds(100),
+                               [&] { return !s.done.empty() || s.stop; });
             ready.swap(s.done);
             fatal = s.fatal;
-            if (outage_length(s, Clock::now()) >= std::chrono::duration<double>(o.outage_timeout_s)) {
+            if (outage_length(s, Clock::now()) >=
+                std::chrono::duration<double>(o.outage_timeout_s)) {
                 outage = s.last_unreachable;
             }
         }
@@ -247,8 +253,9 @@ Status run_scheduled(std::size_t n_requests, const SchedulerOptions& o, const At
         } else if (!outage.empty()) {
             std::ostringstream seconds;
             seconds << o.outage_timeout_s;
-            stopped = make_error(ErrorCode::kBackend, "no endpoint has been reachable for " + seconds.str() +
-                                                          " s (--endpoint-outage-timeout); last error: " + outage);
+            stopped = make_error(ErrorCode::kBackend,
+                                 "no endpoint has been reachable for " + seconds.str() +
+                                     " s (--endpoint-outage-timeout); last error: " + outage);
         }
         if (!stopped.ok()) break;
     }

@@ -1,19 +1,19 @@
 // One CLI convention for every subcommand (issue 18 item 5), following llama.cpp and
-// lm-evaluation-harness: -m/--model, -o/--output, -ngl/--gpu-layers, --tasks, --limit. Older spellings
-// keep working as hidden aliases (rewritten before parsing), and usage errors get a "did you mean" and
-// the documented exit code 2.
+// lm-evaluation-harness: -m/--model, -o/--output, -ngl/--gpu-layers, --tasks, --limit. Older
+// spellings keep working as hidden aliases (rewritten before parsing), and usage errors get a "did
+// you mean" and the documented exit code 2.
 #pragma once
 
 #include <CLI/CLI.hpp>
-
 #include <string>
 #include <vector>
 
 namespace biomedq::cli {
 
 // argv with the hidden aliases rewritten to the documented spelling for the subcommand they follow:
-// --out / --output-dir -> --output; -ngl -> --gpu-layers; -m -> --model; and for the subcommands that
-// take the model file as their first positional (info, generate, quantize) "-m FILE" / "--model FILE"
+// --out / --output-dir -> --output; -ngl -> --gpu-layers; -m -> --model; and for the subcommands
+// that take the model file as their first positional (info, generate, quantize) "-m FILE" /
+// "--model FILE"
 // -> "FILE". Everything after "--" is left alone.
 std::vector<std::string> normalized_arguments(int argc, char** argv);
 

@@ -6,9 +6,9 @@
 #include "biomedq/engine.h"
 #include "biomedq/runner.h"
 #include "cli/command.h"
+#include "cli/interrupt.h"
 #include "cli/spec_flags.h"
 #include "core/did_you_mean.h"
-#include "cli/interrupt.h"
 #include "core/file_io.h"
 
 namespace biomedq::cli {
@@ -32,15 +32,19 @@ int run_eval_command(RunConfig config, const std::string& tasks) {
     auto outcome = run_eval(config, cancel);
     if (!outcome.ok()) {
         if (outcome.error().code == ErrorCode::kCancelled) {
-            std::fprintf(stderr, "biomedq: interrupted; finished examples are in %s/samples.jsonl — rerun the same "
-                                 "command to resume\n", config.out_dir.c_str());
+            std::fprintf(
+                stderr,
+                "biomedq: interrupted; finished examples are in %s/samples.jsonl — rerun the same "
+                "command to resume\n",
+                config.out_dir.c_str());
             return interrupted_exit_code();
         }
         return report_error(outcome.error());
     }
     std::cout << outcome->summary_table;
-    std::fprintf(stderr, "biomedq: %zu examples (%zu resumed, %zu run); results in %s\n", outcome->n_examples_total,
-                 outcome->n_examples_resumed, outcome->n_examples_run, outcome->results_path.c_str());
+    std::fprintf(stderr, "biomedq: %zu examples (%zu resumed, %zu run); results in %s\n",
+                 outcome->n_examples_total, outcome->n_examples_resumed, outcome->n_examples_run,
+                 outcome->results_path.c_str());
     return 0;
 }
 
@@ -51,35 +55,53 @@ void add_eval_command(CLI::App& app, CommandRun& chosen) {
     auto tasks = std::make_shared<std::string>();
     CLI::App* sub = app.add_subcommand("eval", "Evaluate a model on biomedical tasks (resumable)");
     sub->add_option("-m,--model", c->model_path, "Model file (GGUF); not needed with --endpoint");
-    sub->add_option("--tasks", *tasks, "Comma-separated task names (see `biomedq tasks`), or all: the 8 benchmarks")
+    sub->add_option("--tasks", *tasks,
+                    "Comma-separated task names (see `biomedq tasks`), or all: the 8 benchmarks")
         ->default_str("all");
     add_spec_flags(*sub, *c);
-    sub->add_option("--gpu-layers", c->gpu_layers, "Layers on the GPU, also -ngl (-1: all)")->capture_default_str();
-    sub->add_option("--parallel", c->parallel, "Sequences decoded together, or auto (largest that fits)")->capture_default_str();
-    sub->add_option("--threads", c->threads, "CPU threads (0: every CPU this process may use; BIOMEDQ_THREADS overrides)")->capture_default_str();
-    sub->add_option("--bootstrap", c->bootstrap_resamples, "Bootstrap resamples for CIs")->capture_default_str();
-    sub->add_option("--data-dir", c->data_dir, "Data sets folder (default: ../shared/data or $BIOMEDQ_DATA_DIR)");
-    sub->add_option("--tasks-dir", c->tasks_dir, "Task definitions folder (default: the shipped tasks/)");
-    sub->add_option("-o,--output", c->out_dir, "Run directory (rerun to resume; --out is accepted too)")->required();
-    sub->add_option("--endpoint", c->endpoints,
-                    "OpenAI-compatible server URL, e.g. http://127.0.0.1:8080/v1 (repeat to spread requests over "
-                    "several servers); replaces --model");
-    sub->add_option("--model-name", c->model_name, "Model name the servers expect (default: the first in /v1/models)");
-    sub->add_option("--endpoint-concurrency", c->endpoint_concurrency, "Requests in flight per endpoint")
+    sub->add_option("--gpu-layers", c->gpu_layers, "Layers on the GPU, also -ngl (-1: all)")
         ->capture_default_str();
-    sub->add_option("--timeout", c->request_timeout_s, "Seconds per HTTP request attempt")->capture_default_str();
+    sub->add_option("--parallel", c->parallel,
+                    "Sequences decoded together, or auto (largest that fits)")
+        ->capture_default_str();
+    sub->add_option("--threads", c->threads,
+                    "CPU threads (0: every CPU this process may use; BIOMEDQ_THREADS overrides)")
+        ->capture_default_str();
+    sub->add_option("--bootstrap", c->bootstrap_resamples, "Bootstrap resamples for CIs")
+        ->capture_default_str();
+    sub->add_option("--data-dir", c->data_dir,
+                    "Data sets folder (default: ../shared/data or $BIOMEDQ_DATA_DIR)");
+    sub->add_option("--tasks-dir", c->tasks_dir,
+                    "Task definitions folder (default: the shipped tasks/)");
+    sub->add_option("-o,--output", c->out_dir,
+                    "Run directory (rerun to resume; --out is accepted too)")
+        ->required();
+    sub->add_option("--endpoint", c->endpoints,
+                    "OpenAI-compatible server URL, e.g. http://127.0.0.1:8080/v1 (repeat to spread "
+                    "requests over "
+                    "several servers); replaces --model");
+    sub->add_option("--model-name", c->model_name,
+                    "Model name the servers expect (default: the first in /v1/models)");
+    sub->add_option("--endpoint-concurrency", c->endpoint_concurrency,
+                    "Requests in flight per endpoint")
+        ->capture_default_str();
+    sub->add_option("--timeout", c->request_timeout_s, "Seconds per HTTP request attempt")
+        ->capture_default_str();
     sub->add_option("--endpoint-outage-timeout", c->endpoint_outage_timeout_s,
-                    "Seconds every endpoint may stay unreachable before the run stops (non-zero exit, results.json "
+                    "Seconds every endpoint may stay unreachable before the run stops (non-zero "
+                    "exit, results.json "
                     "incomplete; rerun to finish)")
         ->capture_default_str()
         ->check(CLI::PositiveNumber);
     sub->add_flag("--allow-remote", c->allow_remote,
-                  "Allow endpoints / RPC servers outside loopback and private networks (the API key comes from "
+                  "Allow endpoints / RPC servers outside loopback and private networks (the API "
+                  "key comes from "
                   "$BIOMEDQ_API_KEY or $OPENAI_API_KEY)");
     auto rpc = std::make_shared<std::string>();
-    sub->add_option("--rpc", *rpc,
-                    "Comma-separated host:port of llama.cpp rpc-server instances to offload layers to "
-                    "(unauthenticated protocol: trusted networks only)");
+    sub->add_option(
+        "--rpc", *rpc,
+        "Comma-separated host:port of llama.cpp rpc-server instances to offload layers to "
+        "(unauthenticated protocol: trusted networks only)");
     auto quiet = std::make_shared<bool>(false);
     sub->add_flag("--quiet", *quiet, "No progress on stderr");
     sub->add_flag("--verbose", c->verbose, "Show llama.cpp's log");
@@ -98,15 +120,16 @@ void add_eval_command(CLI::App& app, CommandRun& chosen) {
 
 void add_rescore_command(CLI::App& app, CommandRun& chosen) {
     auto dir = std::make_shared<std::string>();
-    CLI::App* sub = app.add_subcommand("rescore", "Re-parse and re-score a run's saved outputs (no model needed)");
+    CLI::App* sub = app.add_subcommand(
+        "rescore", "Re-parse and re-score a run's saved outputs (no model needed)");
     sub->add_option("run_dir", *dir, "Run directory")->required();
     sub->callback([dir, &chosen] {
         chosen = [dir] {
             auto outcome = rescore_run(*dir);
             if (!outcome.ok()) return report_error(outcome.error());
             std::cout << outcome->summary_table;
-            std::fprintf(stderr, "biomedq: %zu examples rescored; results in %s\n", outcome->n_examples_total,
-                         outcome->results_path.c_str());
+            std::fprintf(stderr, "biomedq: %zu examples rescored; results in %s\n",
+                         outcome->n_examples_total, outcome->results_path.c_str());
             return 0;
         };
     });
@@ -117,8 +140,10 @@ void add_compare_command(CLI::App& app, CommandRun& chosen) {
     auto b = std::make_shared<std::string>();
     auto json = std::make_shared<bool>(false);
     auto resamples = std::make_shared<int>(1000);
-    CLI::App* sub = app.add_subcommand("compare", "Paired comparison of two runs on the same examples (B - A)");
-    sub->add_option("run_a", *a, "Baseline run directory (e.g. the full-precision model)")->required();
+    CLI::App* sub =
+        app.add_subcommand("compare", "Paired comparison of two runs on the same examples (B - A)");
+    sub->add_option("run_a", *a, "Baseline run directory (e.g. the full-precision model)")
+        ->required();
     sub->add_option("run_b", *b, "Run to compare (e.g. a quantized model)")->required();
     sub->add_option("--bootstrap", *resamples, "Paired bootstrap resamples")->capture_default_str();
     sub->add_flag("--json", *json, "Print the comparison as JSON");

@@ -53,11 +53,14 @@ Result<std::vector<PromptLine>> read_prompts_file(const std::string& path) {
         }
         PromptLine p;
         p.text = j["prompt"].get<std::string>();
-        p.id = j.contains("id") ? (j["id"].is_string() ? j["id"].get<std::string>() : j["id"].dump())
-                                : std::to_string(prompts.size());
+        p.id = j.contains("id")
+                   ? (j["id"].is_string() ? j["id"].get<std::string>() : j["id"].dump())
+                   : std::to_string(prompts.size());
         prompts.push_back(std::move(p));
     }
-    if (prompts.empty()) return make_error(ErrorCode::kParse, path + ": no prompts (expected JSONL lines {\"prompt\": ...})");
+    if (prompts.empty())
+        return make_error(ErrorCode::kParse,
+                          path + ": no prompts (expected JSONL lines {\"prompt\": ...})");
     return prompts;
 }
 
@@ -117,7 +120,8 @@ int run_generate(const GenerateOptions& o) {
     auto status = engine.generate(requests, [&](std::size_t i, GenerationResult&& result) {
         if (result.finish == FinishReason::kError) {
             ++failures;
-            std::fprintf(stderr, "biomedq: error: prompt %s: %s\n", prompts[i].id.c_str(), result.error.c_str());
+            std::fprintf(stderr, "biomedq: error: prompt %s: %s\n", prompts[i].id.c_str(),
+                         result.error.c_str());
             return;
         }
         if (o.json) {
@@ -145,16 +149,26 @@ void add_generate_command(CLI::App& app, CommandRun& chosen) {
     CLI::App* sub = app.add_subcommand("generate", "Generate text from prompts with a GGUF model");
     sub->add_option("model", o->model, "Model file (GGUF); -m/--model FILE works too")->required();
     auto* prompt = sub->add_option("--prompt", o->prompt, "One prompt");
-    auto* file = sub->add_option("--file", o->prompts_file, "JSONL file of {\"id\":..., \"prompt\":...} lines");
+    auto* file = sub->add_option("--file", o->prompts_file,
+                                 "JSONL file of {\"id\":..., \"prompt\":...} lines");
     prompt->excludes(file);
     sub->add_option("--grammar", o->grammar_file, "GBNF grammar file constraining the output");
     sub->add_option("--system", o->system, "System message (chat models)");
-    sub->add_option("--max-tokens", o->max_tokens, "Tokens to generate at most")->capture_default_str()->check(CLI::PositiveNumber);
-    sub->add_option("--seed", o->seed, "Sampling seed (with --temperature > 0)")->capture_default_str();
+    sub->add_option("--max-tokens", o->max_tokens, "Tokens to generate at most")
+        ->capture_default_str()
+        ->check(CLI::PositiveNumber);
+    sub->add_option("--seed", o->seed, "Sampling seed (with --temperature > 0)")
+        ->capture_default_str();
     sub->add_option("--temperature", o->temperature, "0 for greedy")->capture_default_str();
-    sub->add_option("--gpu-layers", o->gpu_layers, "Layers to offload to the GPU, also -ngl (-1: all)")->capture_default_str();
-    sub->add_option("--parallel", o->parallel, "Sequences decoded together")->capture_default_str()->check(CLI::PositiveNumber);
-    sub->add_option("--ctx", o->ctx_per_sequence, "Context tokens per sequence")->capture_default_str()->check(CLI::PositiveNumber);
+    sub->add_option("--gpu-layers", o->gpu_layers,
+                    "Layers to offload to the GPU, also -ngl (-1: all)")
+        ->capture_default_str();
+    sub->add_option("--parallel", o->parallel, "Sequences decoded together")
+        ->capture_default_str()
+        ->check(CLI::PositiveNumber);
+    sub->add_option("--ctx", o->ctx_per_sequence, "Context tokens per sequence")
+        ->capture_default_str()
+        ->check(CLI::PositiveNumber);
     sub->add_flag("--no-chat", o->raw, "Send the prompt as raw text, without the chat template");
     sub->add_flag("--json", o->json, "One JSON object per result");
     sub->add_flag("--verbose", o->verbose, "Show llama.cpp's log");

@@ -1,9 +1,8 @@
 // biomedq imatrix: an importance matrix from the tasks' train/dev text (biomedical calibration),
 // for `biomedq quantize --imatrix`.
-#include <nlohmann/json.hpp>
-
 #include <cstdio>
 #include <memory>
+#include <nlohmann/json.hpp>
 
 #include "biomedq/fidelity.h"
 #include "biomedq/task.h"
@@ -25,8 +24,10 @@ struct ImatrixArgs {
 };
 
 int run_imatrix(ImatrixArgs args) {
-    const auto tasks_dir = args.tasks_dir.empty() ? default_tasks_dir() : std::filesystem::path(args.tasks_dir);
-    const auto data_dir = args.data_dir.empty() ? default_data_dir() : std::filesystem::path(args.data_dir);
+    const auto tasks_dir =
+        args.tasks_dir.empty() ? default_tasks_dir() : std::filesystem::path(args.tasks_dir);
+    const auto data_dir =
+        args.data_dir.empty() ? default_data_dir() : std::filesystem::path(args.data_dir);
     auto text = calibration_text(args.tasks, tasks_dir, data_dir);
     if (!text.ok()) return report_error(text.error());
     args.options.datasets = text->sources;
@@ -34,12 +35,9 @@ int run_imatrix(ImatrixArgs args) {
     auto report = compute_imatrix(args.options, text->text, args.out);
     if (!report.ok()) return report_error(report.error());
     if (args.json) {
-        nlohmann::json j = {{"path", report->path.string()},
-                            {"datasets", text->sources},
-                            {"n_chunks", report->n_chunks},
-                            {"n_tokens", report->n_tokens},
-                            {"n_entries", report->n_entries},
-                            {"t_total_ms", report->t_total_ms}};
+        nlohmann::json j = {{"path", report->path.string()},  {"datasets", text->sources},
+                            {"n_chunks", report->n_chunks},   {"n_tokens", report->n_tokens},
+                            {"n_entries", report->n_entries}, {"t_total_ms", report->t_total_ms}};
         std::printf("%s\n", j.dump(2).c_str());
     } else {
         const std::string sources = text::join(text->sources, ", ");
@@ -63,13 +61,18 @@ void add_imatrix_command(CLI::App& app, CommandRun& chosen) {
     cmd->add_option("--task", args->tasks, "Task(s) whose train and dev text calibrate")
         ->required();
     cmd->add_option("--data-dir", args->data_dir, "Data directory (default: ../shared/data)");
-    cmd->add_option("--tasks-dir", args->tasks_dir, "Task definitions (default: the shipped tasks/)");
-    cmd->add_option("--chunks", args->options.max_chunks, "Chunks used at most (0 = all full chunks)")
+    cmd->add_option("--tasks-dir", args->tasks_dir,
+                    "Task definitions (default: the shipped tasks/)");
+    cmd->add_option("--chunks", args->options.max_chunks,
+                    "Chunks used at most (0 = all full chunks)")
         ->capture_default_str();
     cmd->add_option("--ctx", args->options.ctx, "Tokens per chunk")->capture_default_str();
-    cmd->add_option("--gpu-layers", args->options.gpu_layers, "Layers on the GPU, also -ngl (-1 = all)")
+    cmd->add_option("--gpu-layers", args->options.gpu_layers,
+                    "Layers on the GPU, also -ngl (-1 = all)")
         ->capture_default_str();
-    cmd->add_option("--threads", args->options.threads, "Threads (0: every CPU this process may use; BIOMEDQ_THREADS overrides)")->capture_default_str();
+    cmd->add_option("--threads", args->options.threads,
+                    "Threads (0: every CPU this process may use; BIOMEDQ_THREADS overrides)")
+        ->capture_default_str();
     cmd->add_option("-o,--output", args->out, "Output imatrix file (GGUF format)")->required();
     cmd->add_flag("--verbose", args->options.verbose, "Show llama.cpp's log");
     cmd->add_flag("--json", args->json, "Print the report as JSON");

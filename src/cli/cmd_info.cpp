@@ -1,8 +1,7 @@
 // biomedq info: what a GGUF is (from metadata only) and how much memory it needs for a context.
-#include <nlohmann/json.hpp>
-
 #include <cstdio>
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <optional>
 
 #include "biomedq/engine.h"
@@ -44,21 +43,31 @@ struct MemoryAnswer {
 nlohmann::json simulation_json(const MemorySimulation& sim) {
     nlohmann::json buffers = nlohmann::json::array();
     for (const auto& b : sim.buffers) {
-        buffers.push_back({{"buffer_type", b.buffer_type}, {"device", b.device}, {"host", b.host},
-                           {"bytes_weights", b.bytes_weights}, {"bytes_kv", b.bytes_kv},
+        buffers.push_back({{"buffer_type", b.buffer_type},
+                           {"device", b.device},
+                           {"host", b.host},
+                           {"bytes_weights", b.bytes_weights},
+                           {"bytes_kv", b.bytes_kv},
                            {"bytes_compute", b.bytes_compute}});
     }
     nlohmann::json devices = nlohmann::json::array();
     for (const auto& d : sim.devices) {
-        devices.push_back({{"name", d.name}, {"description", d.description}, {"host", d.host},
-                           {"bytes_weights", d.bytes_weights}, {"bytes_kv", d.bytes_kv},
-                           {"bytes_compute", d.bytes_compute}, {"bytes_output", d.bytes_output},
+        devices.push_back({{"name", d.name},
+                           {"description", d.description},
+                           {"host", d.host},
+                           {"bytes_weights", d.bytes_weights},
+                           {"bytes_kv", d.bytes_kv},
+                           {"bytes_compute", d.bytes_compute},
+                           {"bytes_output", d.bytes_output},
                            {"bytes_buffers", d.bytes_buffers()},
                            {"bytes_runtime_overhead", d.bytes_runtime_overhead},
                            {"bytes_run_growth", d.bytes_run_growth},
-                           {"bytes_free", d.bytes_free}, {"bytes_total", d.bytes_total}});
+                           {"bytes_free", d.bytes_free},
+                           {"bytes_total", d.bytes_total}});
     }
-    return {{"buffers", buffers}, {"devices", devices}, {"t_simulate_ms", sim.t_simulate_ms},
+    return {{"buffers", buffers},
+            {"devices", devices},
+            {"t_simulate_ms", sim.t_simulate_ms},
             {"bytes_gpu_with_overhead", sim.bytes_gpu_with_overhead()}};
 }
 
@@ -75,13 +84,16 @@ void print_simulation(const MemorySimulation& sim) {
     for (const auto& d : sim.devices) {
         std::printf("  %-22s %10.2f MiB", d.name.c_str(), mib(d.bytes_buffers()));
         if (!d.host && d.bytes_overhead() > 0) {
-            std::printf(" + %.2f MiB runtime overhead (in use on the device before loading: CUDA "
-                        "context and other processes)",
-                        mib(d.bytes_runtime_overhead));
+            std::printf(
+                " + %.2f MiB runtime overhead (in use on the device before loading: CUDA "
+                "context and other processes)",
+                mib(d.bytes_runtime_overhead));
             if (d.bytes_run_growth > 0) {
-                std::printf(" + %.2f MiB run growth (scratch pool, library workspaces: measured by the last "
-                            "eval on this device model)",
-                            mib(d.bytes_run_growth));
+                std::printf(
+                    " + %.2f MiB run growth (scratch pool, library workspaces: measured by the "
+                    "last "
+                    "eval on this device model)",
+                    mib(d.bytes_run_growth));
             }
             std::printf(" = %.2f MiB", mib(d.bytes_buffers() + d.bytes_overhead()));
         }
@@ -93,17 +105,19 @@ void print_simulation(const MemorySimulation& sim) {
 // `--fit --gpu-memory B`: the largest context, parallel count and GPU layers within B.
 int run_fit(const InfoArgs& args, const ModelInfo& m, const MemoryRequest& request) {
     if (args.gpu_memory.empty()) {
-        return report_error(make_error(ErrorCode::kInvalidArgument, "--fit needs --gpu-memory, e.g. 24GiB"));
+        return report_error(
+            make_error(ErrorCode::kInvalidArgument, "--fit needs --gpu-memory, e.g. 24GiB"));
     }
     auto budget = parse_byte_size(args.gpu_memory, "--gpu-memory");
     if (!budget.ok()) return report_error(budget.error());
     const uint32_t ctx_limit = m.n_ctx_train ? m.n_ctx_train : 131072;
     auto fit = fit_memory(args.model, request, *budget, ctx_limit, args.rpc);
     if (!fit.ok()) return report_error(fit.error());
-    const std::string basis = fit->device_simulated
-                                  ? "GPU/RPC buffers + runtime overhead, simulated by llama.cpp on this host's devices"
-                                  : "no GPU on this host: every buffer, as if all of it were offloaded (llama.cpp's "
-                                    "CPU sizes; a GPU's compute buffer and runtime overhead differ)";
+    const std::string basis =
+        fit->device_simulated
+            ? "GPU/RPC buffers + runtime overhead, simulated by llama.cpp on this host's devices"
+            : "no GPU on this host: every buffer, as if all of it were offloaded (llama.cpp's "
+              "CPU sizes; a GPU's compute buffer and runtime overhead differ)";
     if (args.json) {
         nlohmann::json j = {{"path", m.path.string()},
                             {"bytes_budget", *budget},
@@ -124,11 +138,13 @@ int run_fit(const InfoArgs& args, const ModelInfo& m, const MemoryRequest& reque
         return 0;
     }
     std::printf("fit into %.2f MiB (%s)\n", mib(*budget), basis.c_str());
-    std::printf("  requested       %u sequence(s) x %u tokens, %d GPU layer(s): %.2f MiB, %s\n", args.parallel,
-                args.ctx_per_sequence, args.gpu_layers, mib(fit->bytes_at_request), fit->fits ? "fits" : "does NOT fit");
-    std::printf("  largest context %u tokens per sequence at %u sequence(s) (trained: %u)\n", fit->max_ctx_per_seq,
-                args.parallel, ctx_limit);
-    std::printf("  most sequences  %u at %u tokens each\n", fit->max_parallel, args.ctx_per_sequence);
+    std::printf("  requested       %u sequence(s) x %u tokens, %d GPU layer(s): %.2f MiB, %s\n",
+                args.parallel, args.ctx_per_sequence, args.gpu_layers, mib(fit->bytes_at_request),
+                fit->fits ? "fits" : "does NOT fit");
+    std::printf("  largest context %u tokens per sequence at %u sequence(s) (trained: %u)\n",
+                fit->max_ctx_per_seq, args.parallel, ctx_limit);
+    std::printf("  most sequences  %u at %u tokens each\n", fit->max_parallel,
+                args.ctx_per_sequence);
     if (fit->device_simulated && !fit->fits) {
         std::printf("  GPU layers      %d at the requested context\n", fit->max_gpu_layers);
     }
@@ -165,7 +181,8 @@ MemoryRequest memory_request(const InfoArgs& args) {
     return request;
 }
 
-Result<MemoryAnswer> answer_memory(const InfoArgs& args, const ModelInfo& m, const MemoryRequest& request) {
+Result<MemoryAnswer> answer_memory(const InfoArgs& args, const ModelInfo& m,
+                                   const MemoryRequest& request) {
     MemoryAnswer answer;
     if (args.estimate) {
         answer.estimate_reason = "--estimate";
@@ -186,7 +203,8 @@ Result<MemoryAnswer> answer_memory(const InfoArgs& args, const ModelInfo& m, con
 }
 
 std::string memory_source(const MemoryAnswer& answer) {
-    return answer.simulation ? "llama.cpp no-alloc simulation on this host" : "estimate (formula from GGUF metadata)";
+    return answer.simulation ? "llama.cpp no-alloc simulation on this host"
+                             : "estimate (formula from GGUF metadata)";
 }
 
 void print_info_json(const InfoArgs& args, const ModelInfo& m, const MemoryRequest& request,
@@ -194,27 +212,47 @@ void print_info_json(const InfoArgs& args, const ModelInfo& m, const MemoryReque
     const MemoryEstimate& e = answer.e;
     const std::string source = memory_source(answer);
     nlohmann::json j = {
-        {"path", m.path.string()}, {"arch", m.arch}, {"name", m.name},
-        {"n_params", m.n_params}, {"bytes_file", m.bytes_file},
-        {"bytes_tensors", m.bytes_tensors}, {"bits_per_weight", m.bits_per_weight},
+        {"path", m.path.string()},
+        {"arch", m.arch},
+        {"name", m.name},
+        {"n_params", m.n_params},
+        {"bytes_file", m.bytes_file},
+        {"bytes_tensors", m.bytes_tensors},
+        {"bits_per_weight", m.bits_per_weight},
         {"file_type", m.file_type ? nlohmann::json(*m.file_type) : nlohmann::json(nullptr)},
-        {"file_type_name", m.file_type_name}, {"dominant_tensor_type", m.dominant_tensor_type},
-        {"n_params_by_type", m.n_params_by_type}, {"has_chat_template", m.has_chat_template},
-        {"n_vocab", m.n_vocab}, {"n_ctx_train", m.n_ctx_train}, {"n_layer", m.n_layer},
-        {"n_embd", m.n_embd}, {"n_ff", m.n_ff}, {"n_head", m.n_head},
-        {"n_head_kv", m.n_head_kv}, {"head_dim_k", m.head_dim_k},
-        {"head_dim_v", m.head_dim_v}, {"tied_embeddings", m.tied_embeddings},
+        {"file_type_name", m.file_type_name},
+        {"dominant_tensor_type", m.dominant_tensor_type},
+        {"n_params_by_type", m.n_params_by_type},
+        {"has_chat_template", m.has_chat_template},
+        {"n_vocab", m.n_vocab},
+        {"n_ctx_train", m.n_ctx_train},
+        {"n_layer", m.n_layer},
+        {"n_embd", m.n_embd},
+        {"n_ff", m.n_ff},
+        {"n_head", m.n_head},
+        {"n_head_kv", m.n_head_kv},
+        {"head_dim_k", m.head_dim_k},
+        {"head_dim_v", m.head_dim_v},
+        {"tied_embeddings", m.tied_embeddings},
         {"memory",
-         {{"source", answer.simulation ? "simulation" : "estimate"}, {"source_detail", source},
-          {"ctx_per_seq", args.ctx_per_sequence}, {"n_parallel", args.parallel},
-          {"n_gpu_layers", args.gpu_layers}, {"flash_attn", request.flash_attn},
+         {{"source", answer.simulation ? "simulation" : "estimate"},
+          {"source_detail", source},
+          {"ctx_per_seq", args.ctx_per_sequence},
+          {"n_parallel", args.parallel},
+          {"n_gpu_layers", args.gpu_layers},
+          {"flash_attn", request.flash_attn},
           {"kv_type", args.kv_type},
-          {"n_ctx_total", e.n_ctx_total}, {"n_ctx_seq", e.n_ctx_seq},
+          {"n_ctx_total", e.n_ctx_total},
+          {"n_ctx_seq", e.n_ctx_seq},
           {"bytes_weights_gpu", e.bytes_weights_gpu},
-          {"bytes_weights_host", e.bytes_weights_host}, {"bytes_kv", e.bytes_kv},
-          {"bytes_kv_gpu", e.bytes_kv_gpu}, {"bytes_compute", e.bytes_compute},
-          {"bytes_compute_host", e.bytes_compute_host}, {"bytes_output", e.bytes_output},
-          {"bytes_gpu", e.bytes_gpu()}, {"bytes_total", e.bytes_total()}}}};
+          {"bytes_weights_host", e.bytes_weights_host},
+          {"bytes_kv", e.bytes_kv},
+          {"bytes_kv_gpu", e.bytes_kv_gpu},
+          {"bytes_compute", e.bytes_compute},
+          {"bytes_compute_host", e.bytes_compute_host},
+          {"bytes_output", e.bytes_output},
+          {"bytes_gpu", e.bytes_gpu()},
+          {"bytes_total", e.bytes_total()}}}};
     if (answer.simulation) {
         j["memory"].update(simulation_json(*answer.simulation));
     } else {
@@ -233,30 +271,35 @@ void print_model_text(const ModelInfo& m) {
                 m.file_type_name.c_str(), m.dominant_tensor_type.c_str(), m.bits_per_weight);
     std::printf("chat template   %s\n", m.has_chat_template ? "present" : "absent");
     std::printf("context train   %u\n", m.n_ctx_train);
-    std::printf("layers          %u, n_embd %u, n_ff %u, heads %u, kv heads %u, head dim %u, "
-                "vocab %u%s\n",
-                m.n_layer, m.n_embd, m.n_ff, m.n_head, m.n_head_kv, m.head_dim_k, m.n_vocab,
-                m.tied_embeddings ? ", tied embeddings" : "");
+    std::printf(
+        "layers          %u, n_embd %u, n_ff %u, heads %u, kv heads %u, head dim %u, "
+        "vocab %u%s\n",
+        m.n_layer, m.n_embd, m.n_ff, m.n_head, m.n_head_kv, m.head_dim_k, m.n_vocab,
+        m.tied_embeddings ? ", tied embeddings" : "");
 }
 
-void print_memory_text(const InfoArgs& args, const MemoryRequest& request, const MemoryAnswer& answer) {
+void print_memory_text(const InfoArgs& args, const MemoryRequest& request,
+                       const MemoryAnswer& answer) {
     const MemoryEstimate& e = answer.e;
     const std::string source = memory_source(answer);
-    std::printf("\nmemory for %u sequence(s) x %u tokens (llama.cpp n_ctx %u, %u per sequence), "
-                "%s, flash attention %s:\n",
-                args.parallel, args.ctx_per_sequence, e.n_ctx_total, e.n_ctx_seq,
-                args.gpu_layers < 0 ? "all layers on the GPU" : (std::to_string(args.gpu_layers) + " GPU layer(s)").c_str(),
-                request.flash_attn ? "auto" : "off");
+    std::printf(
+        "\nmemory for %u sequence(s) x %u tokens (llama.cpp n_ctx %u, %u per sequence), "
+        "%s, flash attention %s:\n",
+        args.parallel, args.ctx_per_sequence, e.n_ctx_total, e.n_ctx_seq,
+        args.gpu_layers < 0 ? "all layers on the GPU"
+                            : (std::to_string(args.gpu_layers) + " GPU layer(s)").c_str(),
+        request.flash_attn ? "auto" : "off");
     if (answer.simulation) {
         std::printf("  source: %s (%.0f ms, no weights read)\n", source.c_str(),
                     answer.simulation->t_simulate_ms);
     } else {
-        std::printf("  source: %s -- ESTIMATE, %s\n", source.c_str(), answer.estimate_reason.c_str());
+        std::printf("  source: %s -- ESTIMATE, %s\n", source.c_str(),
+                    answer.estimate_reason.c_str());
     }
     std::printf("  weights GPU   %10.2f MiB\n", mib(e.bytes_weights_gpu));
     std::printf("  weights host  %10.2f MiB\n", mib(e.bytes_weights_host));
-    std::printf("  KV cache      %10.2f MiB (GPU %.2f MiB), %s\n", mib(e.bytes_kv), mib(e.bytes_kv_gpu),
-                args.kv_type.c_str());
+    std::printf("  KV cache      %10.2f MiB (GPU %.2f MiB), %s\n", mib(e.bytes_kv),
+                mib(e.bytes_kv_gpu), args.kv_type.c_str());
     std::printf("  compute       %10.2f MiB (+ host %.2f MiB)\n", mib(e.bytes_compute),
                 mib(e.bytes_compute_host));
     std::printf("  output        %10.2f MiB\n", mib(e.bytes_output));
@@ -293,31 +336,36 @@ int run_info(const InfoArgs& args) {
 
 void add_info_command(CLI::App& app, CommandRun& chosen) {
     auto args = std::make_shared<InfoArgs>();
-    CLI::App* cmd = app.add_subcommand(
-        "info", "Show a GGUF's metadata and the memory a context needs, sized by llama.cpp without loading weights");
+    CLI::App* cmd = app.add_subcommand("info",
+                                       "Show a GGUF's metadata and the memory a context needs, "
+                                       "sized by llama.cpp without loading weights");
     cmd->add_option("model", args->model, "GGUF file; -m/--model FILE works too")->required();
     cmd->add_option("--ctx", args->ctx_per_sequence,
                     "Tokens per sequence; biomedq creates contexts with n_ctx = ctx * parallel")
         ->capture_default_str();
     cmd->add_option("--parallel", args->parallel, "Sequences decoded together")
         ->capture_default_str();
-    cmd->add_option("--gpu-layers", args->gpu_layers,
-                    "llama.cpp n_gpu_layers, also -ngl (the output head counts as the last layer; -1 = all)")
+    cmd->add_option(
+           "--gpu-layers", args->gpu_layers,
+           "llama.cpp n_gpu_layers, also -ngl (the output head counts as the last layer; -1 = all)")
         ->capture_default_str();
     cmd->add_flag("--no-flash-attn", args->no_flash_attn, "Estimate without flash attention");
-    cmd->add_option("--kv-type", args->kv_type, "KV cache type: " + join_names(kv_cache_type_names()))
+    cmd->add_option("--kv-type", args->kv_type,
+                    "KV cache type: " + join_names(kv_cache_type_names()))
         ->capture_default_str();
-    cmd->add_option("--rpc", args->rpc,
-                    "Comma-separated host:port of llama.cpp rpc-server instances the layers would be "
-                    "offloaded to (as eval --rpc)")
+    cmd->add_option(
+           "--rpc", args->rpc,
+           "Comma-separated host:port of llama.cpp rpc-server instances the layers would be "
+           "offloaded to (as eval --rpc)")
         ->delimiter(',');
     cmd->add_flag("--allow-remote", args->allow_remote,
                   "Allow RPC servers outside loopback and private networks");
     cmd->add_flag("--estimate", args->estimate,
                   "Answer with the formula from GGUF metadata instead of asking llama.cpp");
-    cmd->add_flag("--fit", args->fit,
-                  "Find the largest context, parallel count and GPU layers within --gpu-memory (llama.cpp "
-                  "simulates each candidate)");
+    cmd->add_flag(
+        "--fit", args->fit,
+        "Find the largest context, parallel count and GPU layers within --gpu-memory (llama.cpp "
+        "simulates each candidate)");
     cmd->add_option("--gpu-memory", args->gpu_memory, "Memory budget for --fit, e.g. 24GiB");
     cmd->add_flag("--json", args->json, "Print as JSON");
     cmd->callback([args, &chosen] { chosen = [args] { return run_info(*args); }; });

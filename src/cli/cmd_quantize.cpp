@@ -1,9 +1,8 @@
 // biomedq quantize: one source GGUF into several llama.cpp quantization types.
-#include <nlohmann/json.hpp>
-
 #include <chrono>
 #include <cstdio>
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <optional>
 
 #include "biomedq/quant.h"
@@ -31,10 +30,10 @@ int run_quantize(const QuantizeArgs& args) {
     if (args.imatrix.empty()) {
         for (const auto& type : *types) {
             if (type.needs_imatrix) {
-                return report_error(make_error(
-                    ErrorCode::kInvalidArgument,
-                    "quantization type " + type.name +
-                        " needs an importance matrix: pass --imatrix FILE (made by llama-imatrix)"));
+                return report_error(make_error(ErrorCode::kInvalidArgument,
+                                               "quantization type " + type.name +
+                                                   " needs an importance matrix: pass --imatrix "
+                                                   "FILE (made by llama-imatrix)"));
             }
         }
     }
@@ -46,17 +45,17 @@ int run_quantize(const QuantizeArgs& args) {
             const auto out = quantized_output_path(args.src, args.out_dir, type);
             std::error_code exists_ec;
             if (std::filesystem::exists(std::filesystem::symlink_status(out, exists_ec))) {
-                return report_error(make_error(ErrorCode::kConflict, out.string() +
-                                                                         ": already exists; pass --force to "
-                                                                         "overwrite it"));
+                return report_error(make_error(ErrorCode::kConflict,
+                                               out.string() + ": already exists; pass --force to "
+                                                              "overwrite it"));
             }
         }
     }
     std::error_code ec;
     std::filesystem::create_directories(args.out_dir, ec);
     if (ec) {
-        return report_error(
-            make_error(ErrorCode::kIo, args.out_dir + ": cannot create directory: " + ec.message()));
+        return report_error(make_error(
+            ErrorCode::kIo, args.out_dir + ": cannot create directory: " + ec.message()));
     }
 
     QuantizeOptions options;
@@ -64,19 +63,24 @@ int run_quantize(const QuantizeArgs& args) {
     options.n_threads = args.threads;
     install_remove_on_signal_handler();
     nlohmann::json results = nlohmann::json::array();
-    if (!args.json) std::printf("%-8s %12s %8s %9s  %s\n", "type", "size_MiB", "bpw", "time_s", "file");
+    if (!args.json)
+        std::printf("%-8s %12s %8s %9s  %s\n", "type", "size_MiB", "bpw", "time_s", "file");
     for (const auto& type : *types) {
         const auto out = quantized_output_path(args.src, args.out_dir, type);
         const auto t_start = std::chrono::steady_clock::now();
         // On stderr, like synth's: the table (or JSON) on stdout stays clean for scripts.
-        options.on_progress = [&type, t_start](uint64_t done, uint64_t total, int n_tensors_done, int n_tensors) {
+        options.on_progress = [&type, t_start](uint64_t done, uint64_t total, int n_tensors_done,
+                                               int n_tensors) {
             const double elapsed =
                 std::chrono::duration<double>(std::chrono::steady_clock::now() - t_start).count();
-            const double fraction = total ? static_cast<double>(done) / static_cast<double>(total) : 0.0;
+            const double fraction =
+                total ? static_cast<double>(done) / static_cast<double>(total) : 0.0;
             const double eta = fraction > 0 ? elapsed * (1.0 - fraction) / fraction : 0.0;
-            std::fprintf(stderr, "quantize: %s: %.0f%% of %.2fB weights (%d/%d tensors), %.0f s elapsed, ETA %.0f s\n",
-                         type.name.c_str(), 100.0 * fraction, static_cast<double>(total) / 1e9, n_tensors_done,
-                         n_tensors, elapsed, eta);
+            std::fprintf(stderr,
+                         "quantize: %s: %.0f%% of %.2fB weights (%d/%d tensors), %.0f s elapsed, "
+                         "ETA %.0f s\n",
+                         type.name.c_str(), 100.0 * fraction, static_cast<double>(total) / 1e9,
+                         n_tensors_done, n_tensors, elapsed, eta);
         };
         auto report = quantize_model(args.src, type, out, options);
         if (!report.ok()) return report_error(report.error());
@@ -105,18 +109,23 @@ int run_quantize(const QuantizeArgs& args) {
 void add_quantize_command(CLI::App& app, CommandRun& chosen) {
     auto args = std::make_shared<QuantizeArgs>();
     CLI::App* cmd = app.add_subcommand("quantize", "Quantize a GGUF into several llama.cpp types");
-    cmd->add_option("src", args->src, "Source GGUF (f16/bf16/f32); -m/--model FILE works too")->required();
+    cmd->add_option("src", args->src, "Source GGUF (f16/bf16/f32); -m/--model FILE works too")
+        ->required();
     cmd->add_option("--types", args->types,
                     "Comma-separated types, e.g. q8_0,q6_k,q5_k_m,q4_k_m,iq4_xs,q3_k_m,q2_k")
         ->required();
     cmd->add_option("-o,--output", args->out_dir,
                     "Output directory; files are named <stem>-<TYPE>.gguf")
         ->required();
-    cmd->add_option("--imatrix", args->imatrix,
-                    "Importance matrix (llama-imatrix output); required for iq1/iq2/iq3_xxs/iq3_xs/q2_k_s");
-    cmd->add_option("--threads", args->threads, "Threads (0: every CPU this process may use; BIOMEDQ_THREADS overrides)")->capture_default_str();
+    cmd->add_option(
+        "--imatrix", args->imatrix,
+        "Importance matrix (llama-imatrix output); required for iq1/iq2/iq3_xxs/iq3_xs/q2_k_s");
+    cmd->add_option("--threads", args->threads,
+                    "Threads (0: every CPU this process may use; BIOMEDQ_THREADS overrides)")
+        ->capture_default_str();
     cmd->add_flag("--json", args->json, "Print the results as JSON");
-    cmd->add_flag("--force", args->force, "Overwrite output files that already exist (refused otherwise)");
+    cmd->add_flag("--force", args->force,
+                  "Overwrite output files that already exist (refused otherwise)");
     cmd->callback([args, &chosen] { chosen = [args] { return run_quantize(*args); }; });
 }
 

@@ -14,13 +14,16 @@ void add_report_command(CLI::App& app, CommandRun& chosen) {
         ReportOptions options;
     };
     auto args = std::make_shared<Args>();
-    CLI::App* sub = app.add_subcommand("report", "Write report.md, results.csv and report.html from a result store");
+    CLI::App* sub = app.add_subcommand(
+        "report", "Write report.md, results.csv and report.html from a result store");
     sub->add_option("store", args->store, "Result store (results.sqlite)")->required();
     sub->add_option("-o,--output", args->out, "Output folder")->capture_default_str();
     sub->add_option("--protocol", args->options.protocol,
-                    "Report the runs of this benchmark protocol (biomedq | chen2025); needed when the store holds "
+                    "Report the runs of this benchmark protocol (biomedq | chen2025); needed when "
+                    "the store holds "
                     "both, whose scores are not comparable");
-    sub->add_option("--bootstrap", args->options.bootstrap_resamples, "Paired bootstrap resamples")->capture_default_str();
+    sub->add_option("--bootstrap", args->options.bootstrap_resamples, "Paired bootstrap resamples")
+        ->capture_default_str();
     sub->add_option("--seed", args->options.seed, "Bootstrap seed")->capture_default_str();
     sub->callback([args, &chosen] {
         chosen = [args] {

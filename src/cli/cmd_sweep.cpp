@@ -1,7 +1,9 @@
-// `biomedq sweep sweep.yaml`: every model x quantization x prompt cell through eval, into results.sqlite.
+// `biomedq sweep sweep.yaml`: every model x quantization x prompt cell through eval, into
+// results.sqlite.
+#include <fmt/format.h>
+
 #include <cmath>
 #include <cstdio>
-#include <fmt/format.h>
 #include <iostream>
 #include <memory>
 
@@ -31,7 +33,6 @@ std::string eval_option_keys() {
     return out;
 }
 
-
 struct SweepArgs {
     std::string file;
     bool dry_run = false;
@@ -52,8 +53,8 @@ std::string format_duration(double seconds) {
     return fmt::format("{}h{:02}m", s / 3600, (s % 3600) / 60);
 }
 
-// One row per cell: examples, memory, estimated time, status, then its tasks with their example counts
-// (last, as the one column of variable width).
+// One row per cell: examples, memory, estimated time, status, then its tasks with their example
+// counts (last, as the one column of variable width).
 int dry_run(const SweepSpec& spec, const SweepArgs& args) {
     std::uint64_t budget = 0;
     if (!args.gpu_memory.empty()) {
@@ -75,9 +76,10 @@ int dry_run(const SweepSpec& spec, const SweepArgs& args) {
         if (!t.missing.empty()) missing.push_back(t.task + ": " + t.missing);
     }
     const bool show_auto = budget && spec.parallel == "auto";
-    std::cout << fmt::format("{:<36} {:>8} {:>11} {:>11} {:>11} {:>11} {:>10} {:>5} {:>9}  {:<24} {}\n", "cell", "examples",
-                             "weights", "KV", "compute", "GPU total", "source", show_auto ? "auto" : "", "est. time",
-                             budget ? "fits " + format_bytes(budget) + "?" : "status", "tasks (examples)");
+    std::cout << fmt::format(
+        "{:<36} {:>8} {:>11} {:>11} {:>11} {:>11} {:>10} {:>5} {:>9}  {:<24} {}\n", "cell",
+        "examples", "weights", "KV", "compute", "GPU total", "source", show_auto ? "auto" : "",
+        "est. time", budget ? "fits " + format_bytes(budget) + "?" : "status", "tasks (examples)");
     int n_over = 0, n_estimated = 0;
     double total_seconds = 0;
     int n_timed = 0;
@@ -96,35 +98,46 @@ int dry_run(const SweepSpec& spec, const SweepArgs& args) {
             parallel = std::to_string(*p);
         }
         std::string status = budget ? (fits ? "fits" : "DOES NOT FIT") : "";
-        if (memory->estimated_from_source) status += status.empty() ? "not quantized yet" : ", not quantized yet";
+        if (memory->estimated_from_source)
+            status += status.empty() ? "not quantized yet" : ", not quantized yet";
         if (cell_finished(spec, cell)) status += status.empty() ? "done" : ", done";
         const CellTimeEstimate time = estimate_cell_time(spec, *cells, i, n_examples);
         if (time.seconds >= 0) {
             total_seconds += time.seconds;
             ++n_timed;
         }
-        std::cout << fmt::format("{:<36} {:>8} {:>11} {:>11} {:>11} {:>11} {:>10} {:>5} {:>9}  {:<24} {}\n", cell.name(),
-                                 n_examples, format_bytes(e.bytes_weights_gpu + e.bytes_weights_host),
-                                 format_bytes(e.bytes_kv), format_bytes(e.bytes_compute + e.bytes_compute_host),
-                                 format_bytes(memory->bytes_gpu_budgeted()), memory->source, parallel,
-                                 format_duration(time.seconds), status, tasks_column);
+        std::cout << fmt::format(
+            "{:<36} {:>8} {:>11} {:>11} {:>11} {:>11} {:>10} {:>5} {:>9}  {:<24} {}\n", cell.name(),
+            n_examples, format_bytes(e.bytes_weights_gpu + e.bytes_weights_host),
+            format_bytes(e.bytes_kv), format_bytes(e.bytes_compute + e.bytes_compute_host),
+            format_bytes(memory->bytes_gpu_budgeted()), memory->source, parallel,
+            format_duration(time.seconds), status, tasks_column);
     }
-    std::cout << fmt::format("{} cells into {}; memory at ctx {} with {} sequence(s), full offload{}\n", cells->size(),
-                             spec.out_dir.string(), spec.ctx, spec.parallel == "auto" ? std::string("1") : spec.parallel,
-                             budget ? fmt::format("; {} do not fit", n_over) : "");
-    std::cout << "source: simulation = llama.cpp's no-alloc load of the cell's file on this host (no GPU here: "
-                 "every buffer but token_embd and the logits counted as GPU memory; GPU total includes the "
-                 "measured device overhead where a GPU holds the buffers); estimate = formula from GGUF metadata ("
+    std::cout << fmt::format(
+        "{} cells into {}; memory at ctx {} with {} sequence(s), full offload{}\n", cells->size(),
+        spec.out_dir.string(), spec.ctx, spec.parallel == "auto" ? std::string("1") : spec.parallel,
+        budget ? fmt::format("; {} do not fit", n_over) : "");
+    std::cout << "source: simulation = llama.cpp's no-alloc load of the cell's file on this host "
+                 "(no GPU here: "
+                 "every buffer but token_embd and the logits counted as GPU memory; GPU total "
+                 "includes the "
+                 "measured device overhead where a GPU holds the buffers); estimate = formula from "
+                 "GGUF metadata ("
               << n_estimated << " cell(s): not quantized yet, or llama.cpp could not read the file)"
-              << (show_auto ? "; auto = the --parallel auto eval would choose on a GPU of that size" : "") << "\n";
+              << (show_auto ? "; auto = the --parallel auto eval would choose on a GPU of that size"
+                            : "")
+              << "\n";
     if (n_timed == 0) {
-        std::cout << "est. time: none yet; it is measured, not guessed: run one cell (biomedq sweep FILE --cell 0, or "
-                     "the whole sweep and stop it) and --dry-run estimates every cell from its seconds per example\n";
+        std::cout << "est. time: none yet; it is measured, not guessed: run one cell (biomedq "
+                     "sweep FILE --cell 0, or "
+                     "the whole sweep and stop it) and --dry-run estimates every cell from its "
+                     "seconds per example\n";
     } else {
-        std::cout << fmt::format("est. time: {} for the {} cell(s) estimated; seconds per example of runs in {} (the "
-                                 "cell's own, else the nearest cell with the same prompt, scaled by weight bytes), "
-                                 "times the cell's examples; model loading and quantizing not included\n",
-                                 format_duration(total_seconds), n_timed, (spec.out_dir / "runs").string());
+        std::cout << fmt::format(
+            "est. time: {} for the {} cell(s) estimated; seconds per example of runs in {} (the "
+            "cell's own, else the nearest cell with the same prompt, scaled by weight bytes), "
+            "times the cell's examples; model loading and quantizing not included\n",
+            format_duration(total_seconds), n_timed, (spec.out_dir / "runs").string());
     }
     for (const auto& m : missing) std::cout << "missing data: " << m << "\n";
     return 0;
@@ -132,9 +145,11 @@ int dry_run(const SweepSpec& spec, const SweepArgs& args) {
 
 int run_sweep_command(const SweepArgs& args) {
     const bool job_mode = args.slurm || args.cell >= 0 || args.prepare_cell >= 0 || args.finish;
-    // Jobs run elsewhere and later: every path they see (models, run directories) is absolute, and the
-    // same for the submitter, the jobs and --status, so a cell is the same cell wherever it is checked.
-    auto spec = load_sweep_file(job_mode ? std::filesystem::absolute(args.file) : std::filesystem::path(args.file));
+    // Jobs run elsewhere and later: every path they see (models, run directories) is absolute, and
+    // the same for the submitter, the jobs and --status, so a cell is the same cell wherever it is
+    // checked.
+    auto spec = load_sweep_file(job_mode ? std::filesystem::absolute(args.file)
+                                         : std::filesystem::path(args.file));
     if (!spec.ok()) return report_error(spec.error());
     spec->progress = !args.quiet;
     if (args.cell >= 0) return sweep_cell_command(*spec, args.cell, false);
@@ -154,7 +169,9 @@ int run_sweep_command(const SweepArgs& args) {
     auto store = ResultStore::open(store_path);
     if (!store.ok()) return report_error(store.error());
     SweepCallbacks callbacks;
-    callbacks.log = [](const std::string& line) { std::fprintf(stderr, "biomedq sweep: %s\n", line.c_str()); };
+    callbacks.log = [](const std::string& line) {
+        std::fprintf(stderr, "biomedq sweep: %s\n", line.c_str());
+    };
     callbacks.on_cell_finished = [&](const SweepCell& cell) -> Status {
         ImportOptions options;
         options.model_name = cell.model_name;
@@ -166,14 +183,18 @@ int run_sweep_command(const SweepArgs& args) {
     auto outcome = run_sweep(*spec, callbacks, install_interrupt_handler());
     if (!outcome.ok()) {
         if (outcome.error().code == ErrorCode::kCancelled) {
-            std::fprintf(stderr, "biomedq: sweep interrupted; rerun the same command to resume (%s)\n",
+            std::fprintf(stderr,
+                         "biomedq: sweep interrupted; rerun the same command to resume (%s)\n",
                          redact(outcome.error().message).c_str());
             return interrupted_exit_code();
         }
         return report_error(outcome.error());
     }
-    std::fprintf(stderr, "biomedq sweep: %d cells (%d run, %d finished earlier, %d models quantized); results in %s\n",
-                 outcome->n_cells, outcome->n_run, outcome->n_skipped, outcome->n_quantized, store_path.c_str());
+    std::fprintf(stderr,
+                 "biomedq sweep: %d cells (%d run, %d finished earlier, %d models quantized); "
+                 "results in %s\n",
+                 outcome->n_cells, outcome->n_run, outcome->n_skipped, outcome->n_quantized,
+                 store_path.c_str());
     return 0;
 }
 
@@ -181,15 +202,19 @@ int run_sweep_command(const SweepArgs& args) {
 
 void add_sweep_command(CLI::App& app, CommandRun& chosen) {
     auto args = std::make_shared<SweepArgs>();
-    CLI::App* sub = app.add_subcommand("sweep", "Evaluate a grid of models x quantization types x prompts (resumable)");
+    CLI::App* sub = app.add_subcommand(
+        "sweep", "Evaluate a grid of models x quantization types x prompts (resumable)");
     sub->add_option("sweep_yaml", args->file, "Sweep definition (YAML)")->required();
     // The keys are the YAML's, not options, so CLI11 cannot list them: kept beside the parser's
     // defaults (SweepSpec) and tested against examples/sweep.yaml, which comments each one.
     sub->footer(
-        "sweep.yaml keys (relative paths are relative to the YAML file; examples/sweep.yaml comments each, "
+        "sweep.yaml keys (relative paths are relative to the YAML file; examples/sweep.yaml "
+        "comments each, "
         "examples/sweep-small.yaml runs in minutes on the tiny model):\n"
-        "  models               required: list of {name, path}, full-precision GGUF sources (f16/bf16/f32)\n"
-        "  quant_types          required: llama.cpp types, e.g. [q8_0, q6_k, q5_k_m, q4_k_m, iq4_xs, q3_k_m,\n"
+        "  models               required: list of {name, path}, full-precision GGUF sources "
+        "(f16/bf16/f32)\n"
+        "  quant_types          required: llama.cpp types, e.g. [q8_0, q6_k, q5_k_m, q4_k_m, "
+        "iq4_xs, q3_k_m,\n"
         "                       q2_k]; the source's own type is always a cell too (the reference)\n"
         "  tasks                required: task names (biomedq tasks)\n"
         "  prompts              [zero-shot]; also few-shot:K, cot, cot:K\n"
@@ -201,43 +226,57 @@ void add_sweep_command(CLI::App& app, CommandRun& chosen) {
         "  tasks_dir            none: a folder of your own tasks, added to the shipped ones\n"
         "  fidelity             {tokens: 4096, ctx: 512}, or off\n" +
         eval_option_keys() +
-        "A finished cell is never rerun, however the YAML's path is spelled: cells are matched by model hash "
+        "A finished cell is never rerun, however the YAML's path is spelled: cells are matched by "
+        "model hash "
         "and configuration.\n"
-        "--dry-run: per cell its examples, memory and an estimated time (seconds per example measured by "
+        "--dry-run: per cell its examples, memory and an estimated time (seconds per example "
+        "measured by "
         "cells already run, scaled by weight bytes).");
     sub->add_flag("--dry-run", args->dry_run,
-                  "List the cells with their tasks, examples, memory (llama.cpp's simulation where the file exists) "
+                  "List the cells with their tasks, examples, memory (llama.cpp's simulation where "
+                  "the file exists) "
                   "and estimated time; run nothing");
     sub->add_option("--gpu-memory", args->gpu_memory,
-                    "With --dry-run: mark cells that do not fit, e.g. 24GiB; with --slurm: the memory of one GPU");
+                    "With --dry-run: mark cells that do not fit, e.g. 24GiB; with --slurm: the "
+                    "memory of one GPU");
     sub->add_flag("--quiet", args->quiet, "No per-example progress on stderr");
-    auto* slurm = sub->add_flag("--slurm", args->slurm,
-                                "Submit to Slurm: a job per model to quantize, the cells as a job array, a final job "
-                                "that fills results.sqlite and report/ (with --dry-run: print the sbatch scripts)");
+    auto* slurm = sub->add_flag(
+        "--slurm", args->slurm,
+        "Submit to Slurm: a job per model to quantize, the cells as a job array, a final job "
+        "that fills results.sqlite and report/ (with --dry-run: print the sbatch scripts)");
     auto& o = args->slurm_args.options;
-    sub->add_flag("--status", args->slurm_args.status, "With --slurm: cells done / running / pending / failed")
+    sub->add_flag("--status", args->slurm_args.status,
+                  "With --slurm: cells done / running / pending / failed")
         ->needs(slurm);
-    sub->add_option("--partition", o.partition, "With --slurm: partition (default: the cluster's default)")->needs(slurm);
+    sub->add_option("--partition", o.partition,
+                    "With --slurm: partition (default: the cluster's default)")
+        ->needs(slurm);
     sub->add_option("--account", o.account, "With --slurm: account to charge")->needs(slurm);
-    sub->add_option("--gpus-per-cell", o.gpus_per_cell,
-                    "With --slurm: GPUs per cell, or auto (the fewest of --gpu-memory that hold the cell)")
+    sub->add_option(
+           "--gpus-per-cell", o.gpus_per_cell,
+           "With --slurm: GPUs per cell, or auto (the fewest of --gpu-memory that hold the cell)")
         ->capture_default_str()
         ->needs(slurm);
     sub->add_option("--cpus-per-cell", o.cpus_per_cell, "With --slurm: CPUs (and threads) per cell")
         ->capture_default_str()
         ->needs(slurm);
-    sub->add_option("--time", o.time_limit, "With --slurm: time limit per job, e.g. 04:00:00")->needs(slurm);
-    sub->add_option("--max-concurrent", o.max_concurrent, "With --slurm: array tasks running at once (0: no limit)")
+    sub->add_option("--time", o.time_limit, "With --slurm: time limit per job, e.g. 04:00:00")
+        ->needs(slurm);
+    sub->add_option("--max-concurrent", o.max_concurrent,
+                    "With --slurm: array tasks running at once (0: no limit)")
         ->capture_default_str()
         ->needs(slurm);
     sub->add_option("--sbatch-line", o.sbatch_lines,
                     "With --slurm: an extra #SBATCH line for every job, e.g. qos=high (repeatable)")
         ->needs(slurm);
-    sub->add_option("--cell", args->cell, "Run only cell N of the plan, no store (what a Slurm array task runs)");
-    sub->add_option("--prepare-cell", args->prepare_cell,
-                    "Quantize cell N's model and measure its fidelity (what a Slurm preparation job runs)");
+    sub->add_option("--cell", args->cell,
+                    "Run only cell N of the plan, no store (what a Slurm array task runs)");
+    sub->add_option(
+        "--prepare-cell", args->prepare_cell,
+        "Quantize cell N's model and measure its fidelity (what a Slurm preparation job runs)");
     sub->add_flag("--finish", args->finish,
-                  "Import every finished cell into results.sqlite and write report/ (what the final Slurm job runs)");
+                  "Import every finished cell into results.sqlite and write report/ (what the "
+                  "final Slurm job runs)");
     sub->callback([args, &chosen] { chosen = [args] { return run_sweep_command(*args); }; });
 }
 

@@ -32,8 +32,8 @@ struct SynthArgs {
 int run_synth(const SynthArgs& args) {
     std::error_code ec;
     if (!args.force && std::filesystem::exists(std::filesystem::symlink_status(args.out, ec))) {
-        return report_error(make_error(ErrorCode::kConflict,
-                                       args.out + ": already exists; pass --force to overwrite it"));
+        return report_error(make_error(
+            ErrorCode::kConflict, args.out + ": already exists; pass --force to overwrite it"));
     }
     auto shape = find_model_shape(args.shape);
     if (!shape.ok()) return report_error(shape.error());
@@ -56,11 +56,13 @@ int run_synth(const SynthArgs& args) {
     options.zero_weights = args.zero_weights;
     const auto t_start = std::chrono::steady_clock::now();
     options.on_progress = [t_start](uint64_t done, uint64_t total) {
-        const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - t_start).count();
-        const double fraction = total ? static_cast<double>(done) / static_cast<double>(total) : 0.0;
+        const double elapsed =
+            std::chrono::duration<double>(std::chrono::steady_clock::now() - t_start).count();
+        const double fraction =
+            total ? static_cast<double>(done) / static_cast<double>(total) : 0.0;
         const double eta = fraction > 0 ? elapsed * (1.0 - fraction) / fraction : 0.0;
-        std::fprintf(stderr, "synth: %.0f%% of %.2fB weights, %.0f s elapsed, ETA %.0f s\n", 100.0 * fraction,
-                     static_cast<double>(total) / 1e9, elapsed, eta);
+        std::fprintf(stderr, "synth: %.0f%% of %.2fB weights, %.0f s elapsed, ETA %.0f s\n",
+                     100.0 * fraction, static_cast<double>(total) / 1e9, elapsed, eta);
     };
     install_remove_on_signal_handler();
     auto report = synthesize_model(options, args.out);
@@ -92,23 +94,28 @@ std::string type_help() {
 void add_synth_command(CLI::App& app, CommandRun& chosen) {
     auto args = std::make_shared<SynthArgs>();
     CLI::App* cmd = app.add_subcommand(
-        "synth", "Write a GGUF with a real tokenizer (copied from a vocab GGUF) and random weights");
+        "synth",
+        "Write a GGUF with a real tokenizer (copied from a vocab GGUF) and random weights");
     cmd->add_option("--shape", args->shape,
                     "Model shape: tiny, small, llama-3-8b, llama-3-70b, mistral-7b, qwen2.5-7b, or "
                     "any llama/qwen2 catalog entry")
         ->capture_default_str();
-    cmd->add_option("--vocab", args->vocab,
-                    "Vocab GGUF whose tokenizer.* keys are copied (llama.cpp models/ggml-vocab-*.gguf)")
+    cmd->add_option(
+           "--vocab", args->vocab,
+           "Vocab GGUF whose tokenizer.* keys are copied (llama.cpp models/ggml-vocab-*.gguf)")
         ->required();
     cmd->add_option("--type", args->type, type_help())->capture_default_str();
     cmd->add_option("-o,--output", args->out, "Output GGUF path")->required();
-    cmd->add_flag("--force", args->force, "Overwrite the output file if it exists (refused otherwise)");
+    cmd->add_flag("--force", args->force,
+                  "Overwrite the output file if it exists (refused otherwise)");
     cmd->add_option("--seed", args->seed, "Random seed")->capture_default_str();
-    cmd->add_option("--threads", args->threads, "Worker threads (0: every CPU this process may use; BIOMEDQ_THREADS overrides)")
+    cmd->add_option("--threads", args->threads,
+                    "Worker threads (0: every CPU this process may use; BIOMEDQ_THREADS overrides)")
         ->capture_default_str();
-    cmd->add_flag("--zero-weights", args->zero_weights,
-                  "All weights zero, written as a sparse file (no disk space, no time): same memory and "
-                  "arithmetic as random weights, for memory/speed work only (every output is the same)");
+    cmd->add_flag(
+        "--zero-weights", args->zero_weights,
+        "All weights zero, written as a sparse file (no disk space, no time): same memory and "
+        "arithmetic as random weights, for memory/speed work only (every output is the same)");
     cmd->add_option("--arch", args->arch, "Override the architecture (llama or qwen2)");
     cmd->add_option("--n-layer", args->n_layer, "Override the number of layers");
     cmd->add_option("--n-embd", args->n_embd, "Override the embedding width");

@@ -1,15 +1,14 @@
-// `biomedq tasks`: list the task definitions with their example counts; `tasks validate FILE` checks
-// a task file (and its data) without a model; `tasks selfcheck` scores gold-as-prediction (must be
-// 1.0 everywhere) and a seeded derangement of the golds for every task; `tasks check-data` says which
-// data files are found and which are missing (README "Getting the data"). --tasks-dir adds to the
-// shipped tasks (load_tasks).
+// `biomedq tasks`: list the task definitions with their example counts; `tasks validate FILE`
+// checks a task file (and its data) without a model; `tasks selfcheck` scores gold-as-prediction
+// (must be 1.0 everywhere) and a seeded derangement of the golds for every task; `tasks check-data`
+// says which data files are found and which are missing (README "Getting the data"). --tasks-dir
+// adds to the shipped tasks (load_tasks).
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <memory>
-#include <set>
-
 #include <nlohmann/json.hpp>
+#include <set>
 
 #include "biomedq/task.h"
 #include "cli/command.h"
@@ -29,7 +28,8 @@ struct TasksOptions {
 };
 
 bool overrides_shipped(const TaskCatalog& catalog, const std::string& name) {
-    return std::find(catalog.overridden.begin(), catalog.overridden.end(), name) != catalog.overridden.end();
+    return std::find(catalog.overridden.begin(), catalog.overridden.end(), name) !=
+           catalog.overridden.end();
 }
 
 int run_list(const TasksOptions& options) {
@@ -63,7 +63,9 @@ int run_list(const TasksOptions& options) {
         if (!options.json) {
             std::printf("%-14s %-10s %-62s %s%s\n", task.name.c_str(), task_kind_name(task.kind),
                         text::join(task.metrics, ",").c_str(), text::join(counts, " ").c_str(),
-                        overrides ? ("  (" + task.source_path + " overrides the shipped task)").c_str() : "");
+                        overrides
+                            ? ("  (" + task.source_path + " overrides the shipped task)").c_str()
+                            : "");
         }
     }
     if (options.json) std::printf("%s\n", out.dump(2).c_str());
@@ -111,8 +113,8 @@ std::string format_metrics(const std::vector<MetricValue>& metrics) {
     std::string out;
     for (const auto& metric : metrics) {
         char buffer[96];
-        std::snprintf(buffer, sizeof buffer, "%s%s=%.4f", out.empty() ? "" : " ", metric.name.c_str(),
-                      metric.value);
+        std::snprintf(buffer, sizeof buffer, "%s%s=%.4f", out.empty() ? "" : " ",
+                      metric.name.c_str(), metric.value);
         out += buffer;
     }
     return out;
@@ -145,8 +147,9 @@ int run_selfcheck(const TasksOptions& options) {
     return 0;
 }
 
-// One line per task: each declared split found (with its file) or missing (with the path looked at).
-// Exit 0 when every task's test split is there, 1 otherwise: what a script checks before a run.
+// One line per task: each declared split found (with its file) or missing (with the path looked
+// at). Exit 0 when every task's test split is there, 1 otherwise: what a script checks before a
+// run.
 int run_check_data(const TasksOptions& options) {
     auto catalog = load_tasks(options.tasks_dir);
     if (!catalog.ok()) return report_error(catalog.error());
@@ -172,20 +175,23 @@ int run_check_data(const TasksOptions& options) {
                 missing.push_back(split + " (" + text::join(absent, ", ") + ")");
             }
         }
-        const bool has_test = task.data.splits.count("test") && entry["splits"]["test"]["missing"].empty();
+        const bool has_test =
+            task.data.splits.count("test") && entry["splits"]["test"]["missing"].empty();
         if (!has_test) lacking_test.push_back(task.name);
         entry["test_present"] = has_test;
         out.push_back(entry);
         if (!options.json) {
-            std::printf("%-14s %-7s found: %s%s%s\n", task.name.c_str(), has_test ? "ok" : "MISSING",
-                        found.empty() ? "-" : text::join(found, ", ").c_str(), missing.empty() ? "" : "; missing: ",
-                        text::join(missing, "; ").c_str());
+            std::printf("%-14s %-7s found: %s%s%s\n", task.name.c_str(),
+                        has_test ? "ok" : "MISSING",
+                        found.empty() ? "-" : text::join(found, ", ").c_str(),
+                        missing.empty() ? "" : "; missing: ", text::join(missing, "; ").c_str());
         }
     }
     if (options.json) std::printf("%s\n", out.dump(2).c_str());
     if (!lacking_test.empty()) {
         std::fprintf(stderr,
-                     "biomedq: %zu of %zu tasks lack their test split under %s: %s (README \"Getting the data\" "
+                     "biomedq: %zu of %zu tasks lack their test split under %s: %s (README "
+                     "\"Getting the data\" "
                      "says where to obtain them; or pass --data-dir)\n",
                      lacking_test.size(), catalog->tasks.size(), options.data_dir.c_str(),
                      text::join(lacking_test, ", ").c_str());
@@ -199,9 +205,9 @@ int run_check_data(const TasksOptions& options) {
 void add_tasks_command(CLI::App& app, CommandRun& chosen) {
     auto options = std::make_shared<TasksOptions>();
     CLI::App* tasks = app.add_subcommand("tasks", "List the task definitions and their data");
-    const std::string tasks_dir_help = "Folder of your own task YAML files, added to the shipped ones (" +
-                                       default_tasks_dir().string() +
-                                       "); a task named like a shipped one replaces it";
+    const std::string tasks_dir_help =
+        "Folder of your own task YAML files, added to the shipped ones (" +
+        default_tasks_dir().string() + "); a task named like a shipped one replaces it";
     tasks->add_option("--tasks-dir", options->tasks_dir, tasks_dir_help);
     tasks->add_option("--data-dir", options->data_dir, "Folder holding the data sets")
         ->capture_default_str();
@@ -220,11 +226,13 @@ void add_tasks_command(CLI::App& app, CommandRun& chosen) {
     selfcheck->add_option("--tasks-dir", options->tasks_dir, tasks_dir_help);
     selfcheck->add_option("--split", options->split, "Split to check (test if a task lacks it)")
         ->capture_default_str();
-    selfcheck->add_option("--seed", options->seed, "Seed of the derangement")->capture_default_str();
+    selfcheck->add_option("--seed", options->seed, "Seed of the derangement")
+        ->capture_default_str();
 
-    CLI::App* check_data = tasks->add_subcommand(
-        "check-data",
-        "Per task and split, which data files are found and which are missing (exit 1 when a test split is)");
+    CLI::App* check_data =
+        tasks->add_subcommand("check-data",
+                              "Per task and split, which data files are found and which are "
+                              "missing (exit 1 when a test split is)");
     check_data->add_option("--data-dir", options->data_dir, "Folder holding the data sets")
         ->capture_default_str();
     check_data->add_option("--tasks-dir", options->tasks_dir, tasks_dir_help);

@@ -1,10 +1,10 @@
-// How subcommands plug into main: each src/cli/cmd_<name>.cpp declares its options once (CLI11 builds
-// --help from them) and, when chosen, leaves the work to run in `chosen`. main runs it after parsing,
-// so parsing errors and run errors are reported the same way.
+// How subcommands plug into main: each src/cli/cmd_<name>.cpp declares its options once (CLI11
+// builds
+// --help from them) and, when chosen, leaves the work to run in `chosen`. main runs it after
+// parsing, so parsing errors and run errors are reported the same way.
 #pragma once
 
 #include <CLI/CLI.hpp>
-
 #include <functional>
 
 #include "biomedq/result.h"
@@ -13,12 +13,12 @@ namespace biomedq::cli {
 
 using CommandRun = std::function<int()>;
 
-// Prints "biomedq: error: <message>" on stderr (secrets redacted) and returns the exit code for that
-// error kind.
+// Prints "biomedq: error: <message>" on stderr (secrets redacted) and returns the exit code for
+// that error kind.
 int report_error(const Error& error);
 
-// Exit codes: 0 ok, 1 runtime failure, 2 bad usage or input, 130 interrupted by Ctrl-C (SIGINT), 143
-// by SIGTERM.
+// Exit codes: 0 ok, 1 runtime failure, 2 bad usage or input, 130 interrupted by Ctrl-C (SIGINT),
+// 143 by SIGTERM.
 int exit_code_for(ErrorCode code);
 
 void add_synth_command(CLI::App& app, CommandRun& chosen);
@@ -36,6 +36,5 @@ void add_report_command(CLI::App& app, CommandRun& chosen);
 void add_recommend_command(CLI::App& app, CommandRun& chosen);
 void add_fidelity_command(CLI::App& app, CommandRun& chosen);
 void add_imatrix_command(CLI::App& app, CommandRun& chosen);
-
 
 }  // namespace biomedq::cli

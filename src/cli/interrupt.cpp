@@ -1,7 +1,8 @@
 #include "cli/interrupt.h"
 
-#include <csignal>
 #include <unistd.h>
+
+#include <csignal>
 
 namespace biomedq::cli {
 namespace {
@@ -13,7 +14,8 @@ extern "C" void on_interrupt(int signal) {
     int none = 0;
     g_signal.compare_exchange_strong(none, signal);
     if (g_interrupted.exchange(true)) _exit(128 + signal);
-    const char msg[] = "\nbiomedq: stopping after the examples in flight (Ctrl-C again to quit now)\n";
+    const char msg[] =
+        "\nbiomedq: stopping after the examples in flight (Ctrl-C again to quit now)\n";
     (void)!write(STDERR_FILENO, msg, sizeof(msg) - 1);
 }
 

@@ -36,12 +36,14 @@ int report_error(const Error& error) {
 int main(int argc, char** argv) {
     using namespace biomedq;
     // Before anything touches llama.cpp: its CPU backend is built for the build machine's CPU.
-    if (Status cpu = check_cpu_runs_llama_backend(); !cpu.ok()) return cli::report_error(cpu.error());
-    CLI::App app{"biomedq: which LLM, at which quantization, fits your GPU, and what it costs in "
-                 "accuracy on biomedical NLP",
-                 "biomedq"};
-    app.set_version_flag("--version", std::string("biomedq ") + build_info::kVersion + " (llama.cpp " +
-                                          build_info::kLlamaCppTag + ", " +
+    if (Status cpu = check_cpu_runs_llama_backend(); !cpu.ok())
+        return cli::report_error(cpu.error());
+    CLI::App app{
+        "biomedq: which LLM, at which quantization, fits your GPU, and what it costs in "
+        "accuracy on biomedical NLP",
+        "biomedq"};
+    app.set_version_flag("--version", std::string("biomedq ") + build_info::kVersion +
+                                          " (llama.cpp " + build_info::kLlamaCppTag + ", " +
                                           build_info::kLlamaBackend + ")");
     app.require_subcommand(1);
 
@@ -77,15 +79,16 @@ int main(int argc, char** argv) {
             std::fputs(message.c_str(), stderr);
             return 0;  // --help, --version
         }
-        // Usage errors exit 2 like every other bad input (README "Exit codes"), with a suggestion where
-        // a word is close to a known subcommand or option.
+        // Usage errors exit 2 like every other bad input (README "Exit codes"), with a suggestion
+        // where a word is close to a known subcommand or option.
         const std::string hint = cli::usage_hint(app, args);
         if (hint.starts_with("unknown subcommand")) {
             message = hint + "\nRun biomedq --help for the subcommands.\n";
         } else if (!hint.empty()) {
             while (!message.empty() && message.back() == '\n') message.pop_back();
             const auto first_line_end = message.find('\n');
-            message.insert(first_line_end == std::string::npos ? message.size() : first_line_end, hint);
+            message.insert(first_line_end == std::string::npos ? message.size() : first_line_end,
+                           hint);
             message += "\n";
         }
         std::fputs(("biomedq: error: " + message).c_str(), stderr);

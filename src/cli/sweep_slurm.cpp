@@ -17,7 +17,9 @@ namespace {
 
 SweepCallbacks stderr_log() {
     SweepCallbacks callbacks;
-    callbacks.log = [](const std::string& line) { std::fprintf(stderr, "biomedq sweep: %s\n", line.c_str()); };
+    callbacks.log = [](const std::string& line) {
+        std::fprintf(stderr, "biomedq sweep: %s\n", line.c_str());
+    };
     return callbacks;
 }
 
@@ -33,7 +35,9 @@ int slurm_submit_command(const SweepSpec& spec, SlurmCliArgs args) {
     }
     std::error_code ec;
     args.options.binary = std::filesystem::read_symlink("/proc/self/exe", ec);
-    if (ec) return report_error(make_error(ErrorCode::kIo, "cannot find this biomedq binary: " + ec.message()));
+    if (ec)
+        return report_error(
+            make_error(ErrorCode::kIo, "cannot find this biomedq binary: " + ec.message()));
     args.options.sweep_file = spec.file;
     args.options.workdir = std::filesystem::current_path();
     const SlurmExec exec = system_slurm_exec();
@@ -49,7 +53,8 @@ int slurm_submit_command(const SweepSpec& spec, SlurmCliArgs args) {
 
     std::size_t n_new = 0;
     for (const auto& a : plan->arrays) n_new += a.cells.size();
-    std::fprintf(stderr, "biomedq sweep: %zu cells: %zu finished, %zu queued or running, %zu to submit\n",
+    std::fprintf(stderr,
+                 "biomedq sweep: %zu cells: %zu finished, %zu queued or running, %zu to submit\n",
                  cells->size(), plan->skipped_done.size(), plan->skipped_queued.size(), n_new);
     if (plan->arrays.empty() && plan->prepare.empty() && !plan->final_job) {
         std::fprintf(stderr, "biomedq sweep: nothing to submit; the final job %s is queued\n",
@@ -65,19 +70,23 @@ int slurm_submit_command(const SweepSpec& spec, SlurmCliArgs args) {
             const std::string cmd = text::join(sbatch_command(*j, j->name + ".sh"), " ");
             std::cout << "# ---- " << j->name << ".sh  (" << cmd << ")\n" << j->script << "\n";
         }
-        if (!plan->stale_final_job.empty()) std::cout << "# scancel " << plan->stale_final_job << "\n";
+        if (!plan->stale_final_job.empty())
+            std::cout << "# scancel " << plan->stale_final_job << "\n";
         return 0;
     }
     auto submitted = submit_slurm_plan(spec, *plan, exec);
     if (!submitted.ok()) return report_error(submitted.error());
     for (const auto& [job, cell] : submitted->prepare_jobs) {
-        std::fprintf(stderr, "biomedq sweep: job %s prepares %s\n", job.c_str(), (*cells)[cell].model_path.c_str());
+        std::fprintf(stderr, "biomedq sweep: job %s prepares %s\n", job.c_str(),
+                     (*cells)[cell].model_path.c_str());
     }
     for (const auto& [job, ids] : submitted->arrays) {
-        std::fprintf(stderr, "biomedq sweep: array job %s runs cells %s\n", job.c_str(), cell_list(ids).c_str());
+        std::fprintf(stderr, "biomedq sweep: array job %s runs cells %s\n", job.c_str(),
+                     cell_list(ids).c_str());
     }
-    std::fprintf(stderr, "biomedq sweep: final job %s imports into %s and writes %s\n", submitted->final_job.c_str(),
-                 (spec.out_dir / "results.sqlite").c_str(), (spec.out_dir / "report").c_str());
+    std::fprintf(stderr, "biomedq sweep: final job %s imports into %s and writes %s\n",
+                 submitted->final_job.c_str(), (spec.out_dir / "results.sqlite").c_str(),
+                 (spec.out_dir / "report").c_str());
     std::printf("%s\n", submitted->final_job.c_str());  // for scripts: wait on this job
     return 0;
 }
@@ -88,31 +97,40 @@ int slurm_status_command(const SweepSpec& spec) {
     auto status = slurm_sweep_status(spec, *cells, system_slurm_exec());
     if (!status.ok()) return report_error(status.error());
     std::map<CellState, int> counts;
-    std::cout << fmt::format("{:>4}  {:<40} {:<14} {:<12} {:>8}  {}\n", "cell", "name", "state", "job", "samples", "");
+    std::cout << fmt::format("{:>4}  {:<40} {:<14} {:<12} {:>8}  {}\n", "cell", "name", "state",
+                             "job", "samples", "");
     for (const auto& c : status->cells) {
         ++counts[c.state];
-        std::cout << fmt::format("{:>4}  {:<40} {:<14} {:<12} {:>8}  {}\n", c.index, c.name, cell_state_name(c.state),
-                                 c.job.empty() ? "-" : c.job, c.n_samples, c.detail);
+        std::cout << fmt::format("{:>4}  {:<40} {:<14} {:<12} {:>8}  {}\n", c.index, c.name,
+                                 cell_state_name(c.state), c.job.empty() ? "-" : c.job, c.n_samples,
+                                 c.detail);
     }
-    std::cout << fmt::format("{} cells: {} done, {} running, {} pending, {} failed, {} not submitted{}\n",
-                             status->cells.size(), counts[CellState::kDone], counts[CellState::kRunning],
-                             counts[CellState::kPending], counts[CellState::kFailed], counts[CellState::kNotSubmitted],
-                             status->queued_final.empty() ? "" : "; final job " + status->queued_final + " queued");
+    std::cout << fmt::format(
+        "{} cells: {} done, {} running, {} pending, {} failed, {} not submitted{}\n",
+        status->cells.size(), counts[CellState::kDone], counts[CellState::kRunning],
+        counts[CellState::kPending], counts[CellState::kFailed], counts[CellState::kNotSubmitted],
+        status->queued_final.empty() ? "" : "; final job " + status->queued_final + " queued");
     if (counts[CellState::kFailed] + counts[CellState::kNotSubmitted] > 0) {
         std::cout << "submit again (biomedq sweep " << spec.file.string()
-                  << " --slurm ...) to run the failed and unsubmitted cells; they resume from their sample logs\n";
+                  << " --slurm ...) to run the failed and unsubmitted cells; they resume from "
+                     "their sample logs\n";
     }
     return 0;
 }
 
 int sweep_cell_command(const SweepSpec& spec, long long index, bool prepare_only) {
-    if (index < 0) return report_error(make_error(ErrorCode::kInvalidArgument, "cell index must be >= 0"));
+    if (index < 0)
+        return report_error(make_error(ErrorCode::kInvalidArgument, "cell index must be >= 0"));
     const auto i = static_cast<std::size_t>(index);
-    auto outcome = prepare_only ? prepare_sweep_cell_model(spec, i, stderr_log())
-                                : run_sweep_cell(spec, i, stderr_log(), install_interrupt_handler());
+    auto outcome = prepare_only
+                       ? prepare_sweep_cell_model(spec, i, stderr_log())
+                       : run_sweep_cell(spec, i, stderr_log(), install_interrupt_handler());
     if (!outcome.ok()) {
         if (outcome.error().code == ErrorCode::kCancelled) {
-            std::fprintf(stderr, "biomedq: cell %zu interrupted; its sample log is kept and a resubmit resumes it\n", i);
+            std::fprintf(
+                stderr,
+                "biomedq: cell %zu interrupted; its sample log is kept and a resubmit resumes it\n",
+                i);
             return 130;
         }
         return report_error(outcome.error());
@@ -142,13 +160,15 @@ int sweep_finish_command(const SweepSpec& spec) {
     }
     auto written = write_report(store_path, spec.out_dir / "report");
     if (!written.ok()) return report_error(written.error());
-    std::fprintf(stderr, "biomedq sweep: %zu of %zu cells in %s; report in %s\n", cells->size() - missing.size(),
-                 cells->size(), store_path.c_str(), (spec.out_dir / "report").c_str());
+    std::fprintf(stderr, "biomedq sweep: %zu of %zu cells in %s; report in %s\n",
+                 cells->size() - missing.size(), cells->size(), store_path.c_str(),
+                 (spec.out_dir / "report").c_str());
     if (!missing.empty()) {
         const std::string names = text::join(missing, ", ");
-        return report_error(make_error(ErrorCode::kBackend,
-                                       fmt::format("{} cell(s) not finished: {}; submit the sweep again to run them",
-                                                   missing.size(), names)));
+        return report_error(make_error(
+            ErrorCode::kBackend,
+            fmt::format("{} cell(s) not finished: {}; submit the sweep again to run them",
+                        missing.size(), names)));
     }
     return 0;
 }

@@ -1,5 +1,6 @@
-// The Slurm side of `biomedq sweep`: submit (--slurm), watch (--slurm --status), and the commands the
-// jobs themselves run (--prepare-cell, --cell, --finish). include/biomedq/slurm.h has the design.
+// The Slurm side of `biomedq sweep`: submit (--slurm), watch (--slurm --status), and the commands
+// the jobs themselves run (--prepare-cell, --cell, --finish). include/biomedq/slurm.h has the
+// design.
 #pragma once
 
 #include <string>

@@ -4,7 +4,6 @@
 #include <cstdlib>
 #include <sstream>
 
-
 #if defined(__x86_64__) || defined(__i386__)
 #include <cpuid.h>
 #define BIOMEDQ_X86 1
@@ -65,8 +64,8 @@ bool cpuid_bit(unsigned leaf, unsigned subleaf, Reg reg, unsigned bit) {
     return (regs[reg] >> bit) & 1u;
 }
 
-// The register state the OS saves on a context switch (XCR0); without it the instructions fault even
-// where CPUID lists them.
+// The register state the OS saves on a context switch (XCR0); without it the instructions fault
+// even where CPUID lists them.
 uint64_t os_saved_state() {
     if (!cpuid_bit(1, 0, kEcx, 27)) return 0;  // OSXSAVE: XGETBV is usable
     uint32_t lo = 0, hi = 0;
@@ -77,11 +76,14 @@ uint64_t os_saved_state() {
 bool os_supports(OsState state) {
     constexpr uint64_t kSseAvx = 0x6, kAvx512 = 0xe0, kAmxTiles = 0x60000;
     switch (state) {
-        case OsState::kNone: return true;
-        case OsState::kAvx: return (os_saved_state() & kSseAvx) == kSseAvx;
+        case OsState::kNone:
+            return true;
+        case OsState::kAvx:
+            return (os_saved_state() & kSseAvx) == kSseAvx;
         case OsState::kAvx512:
             return (os_saved_state() & (kSseAvx | kAvx512)) == (kSseAvx | kAvx512);
-        case OsState::kAmx: return (os_saved_state() & kAmxTiles) == kAmxTiles;
+        case OsState::kAmx:
+            return (os_saved_state() & kAmxTiles) == kAmxTiles;
     }
     return false;
 }
@@ -102,7 +104,8 @@ std::optional<bool> cpu_supports(std::string_view feature) {
     return std::nullopt;
 }
 
-std::vector<std::string> missing_cpu_features(std::string_view required, const FeatureProbe& supports) {
+std::vector<std::string> missing_cpu_features(std::string_view required,
+                                              const FeatureProbe& supports) {
     std::vector<std::string> missing;
     std::istringstream words{std::string(required)};
     for (std::string name; words >> name;) {
@@ -124,8 +127,7 @@ Status check_cpu_has(std::string_view required, const std::string& what_needs_th
     std::string names;
     for (const std::string& m : missing) names += (names.empty() ? "" : ", ") + m;
     return make_error(ErrorCode::kUnsupported,
-                      "this CPU lacks " + names +
-                          ", which " + what_needs_them +
+                      "this CPU lacks " + names + ", which " + what_needs_them +
                           " was compiled for (-march=native on the machine that built it). Build "
                           "biomedq on this machine (bash scripts/build.sh) instead of copying the "
                           "binary or its llama.cpp cache.");

@@ -26,7 +26,9 @@ std::optional<int> positive_int(const char* text) {
     return static_cast<int>(value);
 }
 
-int ceil_div(long long quota, long long period) { return static_cast<int>((quota + period - 1) / period); }
+int ceil_div(long long quota, long long period) {
+    return static_cast<int>((quota + period - 1) / period);
+}
 
 }  // namespace
 

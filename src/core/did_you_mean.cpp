@@ -1,8 +1,9 @@
 #include "core/did_you_mean.h"
-#include "core/text.h"
 
 #include <algorithm>
 #include <cctype>
+
+#include "core/text.h"
 
 namespace biomedq {
 

@@ -32,7 +32,8 @@ Status write_file_atomic(const std::filesystem::path& path, const std::string& c
     const auto tmp = path.string() + ".tmp." + std::to_string(::getpid());
     const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
     if (fd < 0) {
-        return make_error(ErrorCode::kIo, path.string() + ": cannot create: " + std::strerror(errno));
+        return make_error(ErrorCode::kIo,
+                          path.string() + ": cannot create: " + std::strerror(errno));
     }
     std::size_t written = 0;
     while (written < content.size()) {

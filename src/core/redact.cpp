@@ -1,10 +1,11 @@
 #include "core/redact.h"
-#include "core/text.h"
 
 #include <algorithm>
 #include <cctype>
 #include <mutex>
 #include <vector>
+
+#include "core/text.h"
 
 namespace biomedq {
 namespace {
@@ -24,12 +25,12 @@ Registry& registry() {
     return r;
 }
 
-
 std::string percent_decode(std::string_view s) {
     std::string out;
     out.reserve(s.size());
     for (std::size_t i = 0; i < s.size(); ++i) {
-        if (s[i] == '%' && i + 2 < s.size() && std::isxdigit(static_cast<unsigned char>(s[i + 1])) &&
+        if (s[i] == '%' && i + 2 < s.size() &&
+            std::isxdigit(static_cast<unsigned char>(s[i + 1])) &&
             std::isxdigit(static_cast<unsigned char>(s[i + 2]))) {
             out += static_cast<char>(std::stoi(std::string(s.substr(i + 1, 2)), nullptr, 16));
             i += 2;
@@ -47,7 +48,8 @@ std::string base64(std::string_view in) {
     std::size_t i = 0;
     for (; i + 2 < in.size(); i += 3) {
         const unsigned v = (static_cast<unsigned char>(in[i]) << 16) |
-                           (static_cast<unsigned char>(in[i + 1]) << 8) | static_cast<unsigned char>(in[i + 2]);
+                           (static_cast<unsigned char>(in[i + 1]) << 8) |
+                           static_cast<unsigned char>(in[i + 2]);
         out += kAlphabet[(v >> 18) & 63];
         out += kAlphabet[(v >> 12) & 63];
         out += kAlphabet[(v >> 6) & 63];
@@ -66,13 +68,14 @@ std::string base64(std::string_view in) {
 
 // Where a URL's authority (or a query value) ends.
 bool ends_url_part(char c) {
-    return std::isspace(static_cast<unsigned char>(c)) || c == '/' || c == '?' || c == '#' || c == '"' ||
-           c == '\'' || c == '<' || c == '>' || c == '`';
+    return std::isspace(static_cast<unsigned char>(c)) || c == '/' || c == '?' || c == '#' ||
+           c == '"' || c == '\'' || c == '<' || c == '>' || c == '`';
 }
 
 bool ends_query_value(char c) {
-    return std::isspace(static_cast<unsigned char>(c)) || c == '&' || c == '#' || c == ';' || c == '"' ||
-           c == '\'' || c == '<' || c == '>' || c == '`' || c == ')' || c == ']' || c == '}' || c == ',';
+    return std::isspace(static_cast<unsigned char>(c)) || c == '&' || c == '#' || c == ';' ||
+           c == '"' || c == '\'' || c == '<' || c == '>' || c == '`' || c == ')' || c == ']' ||
+           c == '}' || c == ',';
 }
 
 bool secret_parameter(std::string_view name) {
@@ -84,7 +87,8 @@ bool secret_parameter(std::string_view name) {
     return false;
 }
 
-// The userinfo of one "scheme://userinfo@host" at `scheme_end` (the offset of "://"), as [begin, end).
+// The userinfo of one "scheme://userinfo@host" at `scheme_end` (the offset of "://"), as [begin,
+// end).
 std::pair<std::size_t, std::size_t> userinfo_at(std::string_view text, std::size_t scheme_end) {
     const std::size_t begin = scheme_end + 3;
     std::size_t end = begin;
@@ -99,7 +103,8 @@ std::pair<std::size_t, std::size_t> userinfo_at(std::string_view text, std::size
 // Query parameters "?name=value" / "&name=value" whose name says secret: the value's [begin, end).
 template <typename Visit>
 void for_each_secret_parameter(std::string_view text, Visit visit) {
-    for (std::size_t eq = text.find('='); eq != std::string_view::npos; eq = text.find('=', eq + 1)) {
+    for (std::size_t eq = text.find('='); eq != std::string_view::npos;
+         eq = text.find('=', eq + 1)) {
         std::size_t name_begin = eq;
         while (name_begin > 0 && (std::isalnum(static_cast<unsigned char>(text[name_begin - 1])) ||
                                   text[name_begin - 1] == '_' || text[name_begin - 1] == '-' ||
@@ -119,7 +124,8 @@ void for_each_secret_parameter(std::string_view text, Visit visit) {
 std::string replace_secret(std::string text, const std::string& secret) {
     std::string out;
     std::size_t from = 0;
-    for (std::size_t pos = text.find(secret); pos != std::string::npos; pos = text.find(secret, from)) {
+    for (std::size_t pos = text.find(secret); pos != std::string::npos;
+         pos = text.find(secret, from)) {
         out.append(text, from, pos - from);
         out += kRedacted;
         from = pos + secret.size();
@@ -188,7 +194,8 @@ std::string redact(std::string_view text_in) {
     std::vector<std::pair<std::size_t, std::size_t>> spans;
     for (std::size_t s = text.find("://"); s != std::string::npos; s = text.find("://", s + 3)) {
         const auto span = userinfo_at(text, s);
-        if (span.second > span.first && text.compare(span.first, span.second - span.first, kRedacted) != 0) {
+        if (span.second > span.first &&
+            text.compare(span.first, span.second - span.first, kRedacted) != 0) {
             spans.push_back(span);
         }
     }

@@ -1,8 +1,8 @@
-// Secrets never leave the process: the API key, and passwords and tokens written into endpoint URLs.
-// Every text that may carry one on its way to a file or the terminal (server replies and error
-// bodies, error messages, endpoint URLs in configurations) passes through redact(), and is cut to
-// length only after (redact_cut): a cut first can leave a prefix of a secret that no longer matches.
-// Thread-safe: the registry of secrets is process-wide, as the process's exits are.
+// Secrets never leave the process: the API key, and passwords and tokens written into endpoint
+// URLs. Every text that may carry one on its way to a file or the terminal (server replies and
+// error bodies, error messages, endpoint URLs in configurations) passes through redact(), and is
+// cut to length only after (redact_cut): a cut first can leave a prefix of a secret that no longer
+// matches. Thread-safe: the registry of secrets is process-wide, as the process's exits are.
 #pragma once
 
 #include <cstddef>
@@ -14,9 +14,9 @@ namespace biomedq {
 // What stands where a secret was.
 inline constexpr std::string_view kRedacted = "[redacted]";
 
-// Remembers `secret` for every later redact() in this process. Secrets shorter than 8 characters are
-// ignored: they cannot be told apart from ordinary words in a model's answer (their URL forms are
-// still redacted by shape).
+// Remembers `secret` for every later redact() in this process. Secrets shorter than 8 characters
+// are ignored: they cannot be told apart from ordinary words in a model's answer (their URL forms
+// are still redacted by shape).
 void register_secret(std::string_view secret);
 
 // Remembers the secrets an endpoint URL carries: the userinfo password (as written and

@@ -37,7 +37,8 @@ struct DigestContext {
 std::filesystem::path cache_file() {
     const char* xdg = std::getenv("XDG_CACHE_HOME");
     const char* home = std::getenv("HOME");
-    std::filesystem::path base = xdg && *xdg ? xdg : (home ? std::filesystem::path(home) / ".cache" : "/tmp");
+    std::filesystem::path base =
+        xdg && *xdg ? xdg : (home ? std::filesystem::path(home) / ".cache" : "/tmp");
     return base / "biomedq" / "sha256.json";
 }
 
@@ -84,7 +85,8 @@ Result<std::string> sha256_file_cached(const std::filesystem::path& path) {
     BIOMEDQ_ASSIGN(std::string hash, sha256_file(path));
     std::filesystem::create_directories(cache.parent_path(), ec);
     entries[key] = hash;
-    (void)write_file_atomic(cache, entries.dump(1));  // a cache that cannot be written costs only time
+    (void)write_file_atomic(cache,
+                            entries.dump(1));  // a cache that cannot be written costs only time
     return hash;
 }
 

@@ -16,11 +16,16 @@ using Loader = Result<Dataset> (*)(const DataSource&);
 
 const std::vector<std::pair<std::string, Loader>>& loader_table() {
     static const std::vector<std::pair<std::string, Loader>> kLoaders = {
-        {"bio_tsv", data::load_bio_tsv},           {"pubtator", data::load_pubtator},
-        {"ncbi_corpus", data::load_ncbi_corpus},   {"relation_tsv", data::load_relation_tsv},
-        {"chemprot_gs", data::load_chemprot_gs},   {"multilabel_tsv", data::load_multilabel_tsv},
-        {"medqa_jsonl", data::load_medqa_jsonl},   {"pubmedqa_json", data::load_pubmedqa_json},
-        {"pubmedqa_tsv", data::load_pubmedqa_tsv}, {"medqa_options_tsv", data::load_medqa_options_tsv},
+        {"bio_tsv", data::load_bio_tsv},
+        {"pubtator", data::load_pubtator},
+        {"ncbi_corpus", data::load_ncbi_corpus},
+        {"relation_tsv", data::load_relation_tsv},
+        {"chemprot_gs", data::load_chemprot_gs},
+        {"multilabel_tsv", data::load_multilabel_tsv},
+        {"medqa_jsonl", data::load_medqa_jsonl},
+        {"pubmedqa_json", data::load_pubmedqa_json},
+        {"pubmedqa_tsv", data::load_pubmedqa_tsv},
+        {"medqa_options_tsv", data::load_medqa_options_tsv},
     };
     return kLoaders;
 }

@@ -25,7 +25,8 @@ std::string line_source(std::string_view path, std::size_t line) {
 }
 
 Result<Dataset> non_empty(Dataset dataset, std::string_view why) {
-    if (dataset.examples.empty()) return make_error(ErrorCode::kParse, dataset.path + ": " + std::string(why));
+    if (dataset.examples.empty())
+        return make_error(ErrorCode::kParse, dataset.path + ": " + std::string(why));
     return dataset;
 }
 
@@ -35,8 +36,9 @@ Status check_label(const std::vector<std::string>& label_set, const std::string&
         std::find(label_set.begin(), label_set.end(), label) != label_set.end()) {
         return Status::success();
     }
-    return field_error(path, line, field,
-                       "unknown label \"" + label + "\", expected one of: " + text::join(label_set, ", "));
+    return field_error(
+        path, line, field,
+        "unknown label \"" + label + "\", expected one of: " + text::join(label_set, ", "));
 }
 
 }  // namespace biomedq::data

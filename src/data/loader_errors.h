@@ -25,7 +25,8 @@ Error line_error(std::string_view path, std::size_t line, std::string_view what)
 // "<path>:<n>": an Example's source.
 std::string line_source(std::string_view path, std::size_t line);
 
-// The dataset, or kParse "<path>: <why>" when it has no examples (e.g. "no rows (the file is empty)").
+// The dataset, or kParse "<path>: <why>" when it has no examples (e.g. "no rows (the file is
+// empty)").
 Result<Dataset> non_empty(Dataset dataset, std::string_view why);
 
 // Ok when `label_set` is empty or holds `label`; otherwise a field_error listing the allowed

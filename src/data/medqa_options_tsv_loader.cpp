@@ -1,8 +1,8 @@
-// MedQA with 5 options as Chen et al. 2025 evaluated it (their repository's test.tsv/dev.tsv): a header
-// row (an unnamed row-index column, meta_info, question, answer_idx, answer, options), CSV-quoted fields
-// that may span lines, and `options` as a Python list literal of {'key': 'A', 'value': text} dicts.
-// One Example per row: id = the row index column, question, options in written order, labels =
-// {answer_idx}. Columns are found by name, so a reordered file still loads.
+// MedQA with 5 options as Chen et al. 2025 evaluated it (their repository's test.tsv/dev.tsv): a
+// header row (an unnamed row-index column, meta_info, question, answer_idx, answer, options),
+// CSV-quoted fields that may span lines, and `options` as a Python list literal of {'key': 'A',
+// 'value': text} dicts. One Example per row: id = the row index column, question, options in
+// written order, labels = {answer_idx}. Columns are found by name, so a reordered file still loads.
 #include <map>
 
 #include "core/file_io.h"
@@ -16,8 +16,8 @@ namespace biomedq::data {
 namespace {
 
 Result<std::vector<std::pair<std::string, std::string>>> options_of(const std::string& literal,
-                                                                     const std::string& path,
-                                                                     std::size_t line) {
+                                                                    const std::string& path,
+                                                                    std::size_t line) {
     auto dicts = parse_python_dict_list(literal);
     if (!dicts.ok()) return field_error(path, line, "options", dicts.error().message);
     std::vector<std::pair<std::string, std::string>> options;
@@ -29,7 +29,8 @@ Result<std::vector<std::pair<std::string, std::string>>> options_of(const std::s
         }
         options.emplace_back(fields["key"], fields["value"]);
     }
-    if (options.empty()) return field_error(path, line, "options", "empty list; expected the options A-E");
+    if (options.empty())
+        return field_error(path, line, "options", "empty list; expected the options A-E");
     return options;
 }
 
@@ -39,12 +40,14 @@ Result<Dataset> load_medqa_options_tsv(const DataSource& source) {
     const std::string& path = source.path;
     BIOMEDQ_ASSIGN(const std::string content, read_file(path));
     BIOMEDQ_ASSIGN(const auto rows, read_quoted_tsv(content, path));
-    if (rows.empty()) return make_error(ErrorCode::kParse, path + ": no header row (the file is empty)");
+    if (rows.empty())
+        return make_error(ErrorCode::kParse, path + ": no header row (the file is empty)");
     std::map<std::string, std::size_t> column;
     for (std::size_t i = 0; i < rows[0].fields.size(); ++i) column.emplace(rows[0].fields[i], i);
     for (const char* name : {"", "question", "answer_idx", "options"}) {
         if (!column.contains(name)) {
-            return field_error(path, 1, *name ? name : "(row index)", "column missing from the header row");
+            return field_error(path, 1, *name ? name : "(row index)",
+                               "column missing from the header row");
         }
     }
     Dataset dataset{"medqa_options_tsv", path, {}, {}};
@@ -71,7 +74,8 @@ Result<Dataset> load_medqa_options_tsv(const DataSource& source) {
         }
         if (!known) {
             return field_error(path, row.line, "answer_idx",
-                               "\"" + answer + "\" is not an option key, expected one of: " + text::join(keys, ", "));
+                               "\"" + answer + "\" is not an option key, expected one of: " +
+                                   text::join(keys, ", "));
         }
         BIOMEDQ_TRY(check_label(source.label_set, answer, path, row.line, "answer_idx"));
         example.labels = {answer};

@@ -19,8 +19,9 @@ Result<Dataset> load_multilabel_tsv(const DataSource& source) {
     for (const TextLine& line : split_lines(content)) {
         const auto raw = split_tabs(line.text);
         if (line.number == 1 && raw.size() == 3 && raw[1] == "text" && raw[2] == "labels") continue;
-        BIOMEDQ_ASSIGN(auto fields, read_three_fields(path, line.number, line.text, {"id", "text", "labels"},
-                                                      /*may_be_empty=*/2));
+        BIOMEDQ_ASSIGN(auto fields,
+                       read_three_fields(path, line.number, line.text, {"id", "text", "labels"},
+                                         /*may_be_empty=*/2));
         Example example;
         if (!fields[2].empty()) {
             for (std::string_view label : split_on(fields[2], ';')) {

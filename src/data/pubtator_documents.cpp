@@ -161,15 +161,16 @@ Result<std::vector<PubtatorDocument>> parse_pubtator(const std::string& path,
 
 namespace biomedq::data {
 
-Example pubtator_example(PubtatorDocument&& document, const std::string& path, const std::string& only_type,
-                         const std::string& as_type) {
+Example pubtator_example(PubtatorDocument&& document, const std::string& path,
+                         const std::string& only_type, const std::string& as_type) {
     Example example;
     example.id = document.pmid;
     example.text = std::move(document.text);
     example.source = line_source(path, document.line);
     for (const auto& mention : document.mentions) {
         if (!only_type.empty() && mention.type != only_type) continue;
-        example.spans.push_back(Span{mention.begin, mention.end, as_type.empty() ? mention.type : as_type});
+        example.spans.push_back(
+            Span{mention.begin, mention.end, as_type.empty() ? mention.type : as_type});
     }
     std::sort(example.spans.begin(), example.spans.end());
     return example;

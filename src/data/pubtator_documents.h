@@ -41,7 +41,7 @@ Result<std::vector<PubtatorDocument>> parse_pubtator(const std::string& path,
 // The NER example of a document: id = PMID, source = "<path>:<title line>", spans sorted. Only
 // mentions of `only_type` are kept when it is not empty; every span is labelled `as_type` when that
 // is not empty, else with its mention's type.
-Example pubtator_example(PubtatorDocument&& document, const std::string& path, const std::string& only_type,
-                         const std::string& as_type);
+Example pubtator_example(PubtatorDocument&& document, const std::string& path,
+                         const std::string& only_type, const std::string& as_type);
 
 }  // namespace biomedq::data

@@ -16,7 +16,8 @@ Result<Dataset> load_pubtator(const DataSource& source) {
     Dataset dataset{"pubtator", source.path, {}, {}};
     dataset.examples.reserve(documents.size());
     for (auto& document : documents) {
-        dataset.examples.push_back(pubtator_example(std::move(document), source.path, source.entity_type, ""));
+        dataset.examples.push_back(
+            pubtator_example(std::move(document), source.path, source.entity_type, ""));
     }
     return dataset;
 }

@@ -1,5 +1,5 @@
-// Reads Python list literals (of strings, or of dicts of strings) as Python's repr() writes it, e.g. ['a', "it's",
-// 'caf\xe9']. The PubMedQA TSVs store CONTEXTS and LABELS this way.
+// Reads Python list literals (of strings, or of dicts of strings) as Python's repr() writes it,
+// e.g. ['a', "it's", 'caf\xe9']. The PubMedQA TSVs store CONTEXTS and LABELS this way.
 #pragma once
 
 #include <string>

@@ -7,7 +7,8 @@ namespace {
 
 class QuotedTsvReader {
 public:
-    QuotedTsvReader(std::string_view content, std::string_view path) : text_(content), path_(path) {}
+    QuotedTsvReader(std::string_view content, std::string_view path)
+        : text_(content), path_(path) {}
 
     Result<std::vector<QuotedTsvRow>> read() {
         std::vector<QuotedTsvRow> rows;
@@ -66,7 +67,8 @@ private:
                 ++pos_;
                 continue;
             }
-            if (pos_ < text_.size() && text_[pos_] != '\t' && text_[pos_] != '\n' && text_[pos_] != '\r') {
+            if (pos_ < text_.size() && text_[pos_] != '\t' && text_[pos_] != '\n' &&
+                text_[pos_] != '\r') {
                 return line_error(path_, line_, "a quoted field has text after its closing quote");
             }
             return out;

@@ -50,8 +50,9 @@ Result<std::array<std::string, 3>> read_three_fields(std::string_view path, std:
     const auto raw = split_tabs(line);
     if (raw.size() != 3) {
         return line_error(path, line_number,
-                          std::string("expected 3 TAB-separated fields (") + names[0] + ", " + names[1] + ", " +
-                              names[2] + "), found " + std::to_string(raw.size()));
+                          std::string("expected 3 TAB-separated fields (") + names[0] + ", " +
+                              names[1] + ", " + names[2] + "), found " +
+                              std::to_string(raw.size()));
     }
     std::array<std::string, 3> fields;
     for (std::size_t i = 0; i < 3; ++i) {

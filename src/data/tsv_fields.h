@@ -16,7 +16,9 @@ namespace biomedq::data {
 // Splits on every `separator`; "a,,b" gives three fields, "" gives one empty field.
 std::vector<std::string_view> split_on(std::string_view line, char separator);
 // Splits on every TAB; "a\t\tb" gives three fields, "" gives one empty field.
-inline std::vector<std::string_view> split_tabs(std::string_view line) { return split_on(line, '\t'); }
+inline std::vector<std::string_view> split_tabs(std::string_view line) {
+    return split_on(line, '\t');
+}
 
 // A field starting with `"` must be a whole CSV-quoted field ("...", inner quotes doubled) and is
 // unquoted; any other field is returned unchanged. Error (kParse, message without location: the
@@ -24,9 +26,9 @@ inline std::vector<std::string_view> split_tabs(std::string_view line) { return 
 // quote. Quoted fields spanning lines are not supported: none of the shipped files has one.
 Result<std::string> unquote_csv_field(std::string_view field);
 
-// One `a<TAB>b<TAB>c` row of a three-column file, each field unquoted: the shape ChemProt, DDI, HoC and
-// LitCovid share. Errors name the file, line and field (`names`); an empty field is an error unless
-// its index is `may_be_empty`.
+// One `a<TAB>b<TAB>c` row of a three-column file, each field unquoted: the shape ChemProt, DDI, HoC
+// and LitCovid share. Errors name the file, line and field (`names`); an empty field is an error
+// unless its index is `may_be_empty`.
 Result<std::array<std::string, 3>> read_three_fields(std::string_view path, std::size_t line_number,
                                                      std::string_view line,
                                                      const std::array<const char*, 3>& names,

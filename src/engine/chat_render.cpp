@@ -1,5 +1,5 @@
-// Rendering chat messages with the model's own template through llama.cpp's Jinja engine (common/chat),
-// so prompts are exactly what llama-server would build for the same model.
+// Rendering chat messages with the model's own template through llama.cpp's Jinja engine
+// (common/chat), so prompts are exactly what llama-server would build for the same model.
 #include "engine/engine_impl.h"
 
 namespace biomedq {
@@ -24,8 +24,9 @@ Result<std::string> Engine::render_chat(const std::vector<ChatMessage>& messages
     try {
         return common_chat_templates_apply(impl_->templates.get(), inputs).prompt;
     } catch (const std::exception& e) {
-        return make_error(ErrorCode::kParse,
-                          impl_->options.model_path + ": rendering the chat template failed: " + e.what());
+        return make_error(
+            ErrorCode::kParse,
+            impl_->options.model_path + ": rendering the chat template failed: " + e.what());
     }
 }
 

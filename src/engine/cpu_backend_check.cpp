@@ -21,7 +21,8 @@ Status check_cpu_runs_llama_backend() {
     const std::filesystem::path library = loaded_llama_cpu_library();
     if (library.empty()) return Status::success();
     const std::filesystem::path record =
-        std::filesystem::weakly_canonical(library).parent_path().parent_path() / "biomedq-cpu-features.txt";
+        std::filesystem::weakly_canonical(library).parent_path().parent_path() /
+        "biomedq-cpu-features.txt";
     std::ifstream in(record);
     std::string required;
     if (!in || !std::getline(in, required)) return Status::success();

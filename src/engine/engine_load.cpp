@@ -40,18 +40,24 @@ std::vector<DeviceMemory> probe_devices() {
 std::string meta_string(const llama_model* model, const char* key) {
     char buf[512];
     const int32_t n = llama_model_meta_val_str(model, key, buf, sizeof(buf));
-    return n < 0 ? std::string() : std::string(buf, std::min<size_t>(static_cast<size_t>(n), sizeof(buf) - 1));
+    return n < 0 ? std::string()
+                 : std::string(buf, std::min<size_t>(static_cast<size_t>(n), sizeof(buf) - 1));
 }
 
 }  // namespace
 
 const char* finish_reason_name(FinishReason reason) {
     switch (reason) {
-        case FinishReason::kEndOfSequence: return "eos";
-        case FinishReason::kStopString: return "stop";
-        case FinishReason::kMaxTokens: return "length";
-        case FinishReason::kGrammarComplete: return "grammar";
-        case FinishReason::kError: return "error";
+        case FinishReason::kEndOfSequence:
+            return "eos";
+        case FinishReason::kStopString:
+            return "stop";
+        case FinishReason::kMaxTokens:
+            return "length";
+        case FinishReason::kGrammarComplete:
+            return "grammar";
+        case FinishReason::kError:
+            return "error";
     }
     return "unknown";
 }
@@ -97,14 +103,16 @@ Result<llama::ModelPtr> load_engine_model(const EngineOptions& options) {
     llama_model_params mparams = llama_model_default_params();
     mparams.n_gpu_layers = options.gpu_layers < 0 ? 999 : options.gpu_layers;
     // llama.cpp copies the list while loading, so a local vector is enough.
-    BIOMEDQ_ASSIGN(std::vector<ggml_backend_dev_t> devices, llama::model_devices(options.rpc_servers));
+    BIOMEDQ_ASSIGN(std::vector<ggml_backend_dev_t> devices,
+                   llama::model_devices(options.rpc_servers));
     if (!devices.empty()) mparams.devices = devices.data();
     return llama::load_model(options.model_path, mparams);
 }
 
 llama_context_params engine_context_params(const EngineOptions& options) {
     llama_context_params cparams = llama_context_default_params();
-    const auto n_ctx = static_cast<uint32_t>(options.ctx_per_sequence) * static_cast<uint32_t>(options.parallel);
+    const auto n_ctx =
+        static_cast<uint32_t>(options.ctx_per_sequence) * static_cast<uint32_t>(options.parallel);
     cparams.n_ctx = n_ctx;
     cparams.n_seq_max = static_cast<uint32_t>(options.parallel);
     cparams.n_batch = std::min<uint32_t>(static_cast<uint32_t>(options.n_batch), n_ctx);
@@ -112,7 +120,8 @@ llama_context_params engine_context_params(const EngineOptions& options) {
     const int threads = options.threads > 0 ? options.threads : default_thread_count();
     cparams.n_threads = threads;
     cparams.n_threads_batch = threads;
-    cparams.flash_attn_type = options.flash_attention ? LLAMA_FLASH_ATTN_TYPE_AUTO : LLAMA_FLASH_ATTN_TYPE_DISABLED;
+    cparams.flash_attn_type =
+        options.flash_attention ? LLAMA_FLASH_ATTN_TYPE_AUTO : LLAMA_FLASH_ATTN_TYPE_DISABLED;
     // Checked by check_load_options.
     const ggml_type kv_type = llama::kv_cache_ggml_type(options.kv_type).value_or(GGML_TYPE_F16);
     cparams.type_k = kv_type;
@@ -154,8 +163,8 @@ Status describe_model(Engine::Impl& impl) {
     try {
         impl.templates = common_chat_templates_init(model, "");
     } catch (const std::exception& e) {
-        return make_error(ErrorCode::kParse,
-                          impl.options.model_path + ": the chat template does not parse: " + e.what());
+        return make_error(ErrorCode::kParse, impl.options.model_path +
+                                                 ": the chat template does not parse: " + e.what());
     }
     return Status::success();
 }
@@ -175,7 +184,8 @@ Result<std::unique_ptr<Engine>> Engine::load(const EngineOptions& options) {
     if (!impl->context) return context_error(options);
     impl->vocab = llama_model_get_vocab(impl->model.get());
     impl->stats.t_load_ms =
-        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t_start).count();
+        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t_start)
+            .count();
     impl->buffers = llama::captured_buffer_memory();
     BIOMEDQ_TRY(describe_model(*impl));
     impl->sample_device_memory();
@@ -190,7 +200,8 @@ void Engine::Impl::sample_device_memory() {
         if (devices[i_dev].name != ggml_backend_dev_name(dev)) continue;
         size_t free = 0, total = 0;
         ggml_backend_dev_memory(dev, &free, &total);
-        devices[i_dev].bytes_free_min = std::min<std::uint64_t>(devices[i_dev].bytes_free_min, free);
+        devices[i_dev].bytes_free_min =
+            std::min<std::uint64_t>(devices[i_dev].bytes_free_min, free);
         ++i_dev;
     }
 }
@@ -198,12 +209,13 @@ void Engine::Impl::sample_device_memory() {
 std::vector<llama_token> Engine::Impl::tokenize(const std::string& text, bool add_special) const {
     const auto len = static_cast<int32_t>(text.size());
     std::vector<llama_token> tokens(text.size() + 8);
-    int32_t n = llama_tokenize(vocab, text.data(), len, tokens.data(), static_cast<int32_t>(tokens.size()),
-                               add_special, /*parse_special=*/true);
+    int32_t n =
+        llama_tokenize(vocab, text.data(), len, tokens.data(), static_cast<int32_t>(tokens.size()),
+                       add_special, /*parse_special=*/true);
     if (n < 0) {
         tokens.resize(static_cast<size_t>(-n));
-        n = llama_tokenize(vocab, text.data(), len, tokens.data(), static_cast<int32_t>(tokens.size()),
-                           add_special, true);
+        n = llama_tokenize(vocab, text.data(), len, tokens.data(),
+                           static_cast<int32_t>(tokens.size()), add_special, true);
     }
     tokens.resize(static_cast<size_t>(std::max(n, 0)));
     return tokens;
@@ -214,7 +226,8 @@ std::string Engine::Impl::token_piece(llama_token token) const {
     int32_t n = llama_token_to_piece(vocab, token, buf, sizeof(buf), 0, /*special=*/false);
     if (n < 0) {
         std::string big(static_cast<size_t>(-n), '\0');
-        n = llama_token_to_piece(vocab, token, big.data(), static_cast<int32_t>(big.size()), 0, false);
+        n = llama_token_to_piece(vocab, token, big.data(), static_cast<int32_t>(big.size()), 0,
+                                 false);
         big.resize(static_cast<size_t>(std::max(n, 0)));
         return big;
     }
@@ -225,7 +238,8 @@ int32_t Engine::Impl::decode(const llama_batch& batch) {
     const auto t0 = std::chrono::steady_clock::now();
     const int32_t rc = llama_decode(context.get(), batch);
     llama_synchronize(context.get());
-    stats.t_decode_ms += std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+    stats.t_decode_ms +=
+        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
     stats.n_decode_calls++;
     if (!devices.empty() && (stats.n_decode_calls % 16) == 1) sample_device_memory();
     return rc;

@@ -1,9 +1,9 @@
-// Continuous batching: `parallel` slots, each holding one sequence. Every decode call carries one new
-// token for each generating slot plus chunks of pending prompts up to n_batch tokens, so prompt
+// Continuous batching: `parallel` slots, each holding one sequence. Every decode call carries one
+// new token for each generating slot plus chunks of pending prompts up to n_batch tokens, so prompt
 // processing and generation share batches and a finished slot takes the next prompt at once.
 #include <algorithm>
-#include <cmath>
 #include <chrono>
+#include <cmath>
 #include <memory>
 #include <optional>
 
@@ -20,8 +20,8 @@ using Clock = std::chrono::steady_clock;
 using engine::StderrCapture;
 
 // Index of the largest logit (the first one on ties, like std::max_element), in one pass with 16
-// independent (max, index) lanes that the compiler turns into vector compares and blends. It runs once
-// per generated token over the whole vocabulary, on the critical path between decode calls.
+// independent (max, index) lanes that the compiler turns into vector compares and blends. It runs
+// once per generated token over the whole vocabulary, on the critical path between decode calls.
 llama_token argmax(const float* x, int n) {
     constexpr int kLanes = 16;
     if (n < kLanes) return static_cast<llama_token>(std::max_element(x, x + n) - x);
@@ -56,12 +56,12 @@ llama_token argmax(const float* x, int n) {
     return best_index;
 }
 
-// Greedy decoding under a grammar wants the highest-logit token the grammar allows. Asking the grammar
-// about the whole vocabulary costs milliseconds per token, so:
+// Greedy decoding under a grammar wants the highest-logit token the grammar allows. Asking the
+// grammar about the whole vocabulary costs milliseconds per token, so:
 //  1. the argmax alone is asked first (a trained model usually writes what the grammar wants);
 //  2. otherwise the grammar is asked which ASCII bytes may come next, through one single-byte probe
-//     token per byte, and tokens starting with a refused byte are dropped (a token is accepted only if
-//     its first character is), leaving tokens with non-ASCII or empty first characters in;
+//     token per byte, and tokens starting with a refused byte are dropped (a token is accepted only
+//     if its first character is), leaving tokens with non-ASCII or empty first characters in;
 //  3. the survivors are asked in logit order, top 64 then top 2048, then all of them.
 // The first allowed candidate in descending logit order is the global answer, so this is exact.
 struct TokenChooser {
@@ -74,7 +74,8 @@ struct TokenChooser {
     // The best allowed token among the first `k` candidates (sorted by logit, descending), or -1.
     llama_token best_allowed(std::size_t k) {
         llama_token_data_array head{candidates.data(), k, -1, true};
-        std::vector<llama_token_data> saved(candidates.begin(), candidates.begin() + static_cast<std::ptrdiff_t>(k));
+        std::vector<llama_token_data> saved(candidates.begin(),
+                                            candidates.begin() + static_cast<std::ptrdiff_t>(k));
         llama_sampler_apply(grammar.get(), &head);
         for (std::size_t i = 0; i < k; ++i) {
             if (!std::isinf(candidates[i].logit)) return candidates[i].id;
@@ -97,7 +98,8 @@ struct TokenChooser {
             probes.clear();
             for (int b = 0; b < 128; ++b) {
                 if (tables->probe_token[static_cast<std::size_t>(b)] >= 0) {
-                    probes.push_back({tables->probe_token[static_cast<std::size_t>(b)], 0.0f, 0.0f});
+                    probes.push_back(
+                        {tables->probe_token[static_cast<std::size_t>(b)], 0.0f, 0.0f});
                 }
             }
             llama_token_data_array probe_array{probes.data(), probes.size(), -1, false};
@@ -108,7 +110,8 @@ struct TokenChooser {
             candidates.clear();
             for (llama_token t = 0; t < n_vocab; ++t) {
                 const uint8_t first = tables->first_byte[static_cast<std::size_t>(t)];
-                if (first == Engine::Impl::kAnyByte || allowed_byte[first]) candidates.push_back({t, logits[t], 0.0f});
+                if (first == Engine::Impl::kAnyByte || allowed_byte[first])
+                    candidates.push_back({t, logits[t], 0.0f});
             }
             if (candidates.empty()) return -1;
             const auto by_logit = [](const llama_token_data& a, const llama_token_data& b) {
@@ -119,7 +122,8 @@ struct TokenChooser {
             for (std::size_t k : {std::size_t{64}, std::size_t{2048}}) {
                 k = std::min(k, candidates.size());
                 std::partial_sort(candidates.begin() + static_cast<std::ptrdiff_t>(sorted),
-                                  candidates.begin() + static_cast<std::ptrdiff_t>(k), candidates.end(), by_logit);
+                                  candidates.begin() + static_cast<std::ptrdiff_t>(k),
+                                  candidates.end(), by_logit);
                 sorted = k;
                 best = best_allowed(k);
                 if (best >= 0) break;
@@ -177,7 +181,8 @@ std::unique_ptr<TokenChooser> make_chooser(Engine::Impl& im, const GenerationReq
             llama_sampler_chain_add(chooser->chain.get(), g);
         }
         llama_sampler_chain_add(chooser->chain.get(), llama_sampler_init_temp(request.temperature));
-        llama_sampler_chain_add(chooser->chain.get(), llama_sampler_init_dist(static_cast<uint32_t>(request.seed)));
+        llama_sampler_chain_add(chooser->chain.get(),
+                                llama_sampler_init_dist(static_cast<uint32_t>(request.seed)));
     } else if (!request.grammar.empty()) {
         chooser->grammar.reset(grammar_sampler());
         if (!chooser->grammar) return nullptr;
@@ -208,10 +213,12 @@ namespace {
 
 using OnDone = std::function<void(std::size_t, GenerationResult&&)>;
 
-// One Engine::generate call: the slots, the shared batch and the queue of requests not admitted yet.
+// One Engine::generate call: the slots, the shared batch and the queue of requests not admitted
+// yet.
 class GenerationRun {
 public:
-    GenerationRun(Engine::Impl& im, const std::vector<GenerationRequest>& requests, const OnDone& on_done)
+    GenerationRun(Engine::Impl& im, const std::vector<GenerationRequest>& requests,
+                  const OnDone& on_done)
         : im_(im),
           requests_(requests),
           on_done_(on_done),
@@ -222,7 +229,8 @@ public:
           n_vocab_(llama_vocab_n_tokens(im.vocab)),
           slots_(static_cast<std::size_t>(im.options.parallel)),
           batch_owner_(n_batch_, 1) {
-        for (std::size_t i = 0; i < slots_.size(); ++i) slots_[i].seq = static_cast<llama_seq_id>(i);
+        for (std::size_t i = 0; i < slots_.size(); ++i)
+            slots_[i].seq = static_cast<llama_seq_id>(i);
     }
 
     Status run(const std::atomic<bool>* cancel) {
@@ -251,7 +259,8 @@ public:
 private:
     void finish(Slot& slot, FinishReason reason) {
         slot.result.finish = reason;
-        slot.result.t_latency_ms = std::chrono::duration<double, std::milli>(Clock::now() - slot.t_start).count();
+        slot.result.t_latency_ms =
+            std::chrono::duration<double, std::milli>(Clock::now() - slot.t_start).count();
         llama_memory_seq_rm(memory_, slot.seq, -1, -1);
         slot.busy = false;
         slot.chooser.reset();
@@ -266,24 +275,28 @@ private:
     }
 
     // The request's prompt tokens, or the error result it gets instead (nullopt tokens).
-    std::optional<std::vector<llama_token>> prompt_tokens(std::size_t index, GenerationResult& failed) const {
+    std::optional<std::vector<llama_token>> prompt_tokens(std::size_t index,
+                                                          GenerationResult& failed) const {
         std::vector<llama_token> prompt = im_.tokenize(requests_[index].prompt, true);
         // A rendered chat template often starts with the BOS text itself; keep a single BOS.
-        if (prompt.size() >= 2 && prompt[0] == bos_ && prompt[1] == bos_) prompt.erase(prompt.begin());
+        if (prompt.size() >= 2 && prompt[0] == bos_ && prompt[1] == bos_)
+            prompt.erase(prompt.begin());
         if (prompt.empty()) {
             failed.error = "the prompt is empty";
             return std::nullopt;
         }
         if (static_cast<int>(prompt.size()) >= ctx_per_seq_) {
             failed.n_tokens_prompt = static_cast<int>(prompt.size());
-            failed.error = "the prompt has " + std::to_string(prompt.size()) + " tokens but the context holds " +
-                           std::to_string(ctx_per_seq_) + " per sequence: raise --ctx or shorten the prompt";
+            failed.error = "the prompt has " + std::to_string(prompt.size()) +
+                           " tokens but the context holds " + std::to_string(ctx_per_seq_) +
+                           " per sequence: raise --ctx or shorten the prompt";
             return std::nullopt;
         }
         return prompt;
     }
 
-    // Admits the next request into `slot`; requests that cannot run are answered with an error result.
+    // Admits the next request into `slot`; requests that cannot run are answered with an error
+    // result.
     bool admit(Slot& slot) {
         while (next_request_ < requests_.size()) {
             const std::size_t index = next_request_++;
@@ -338,8 +351,8 @@ private:
             if (!slot.busy || slot.n_prompt_done >= slot.prompt.size()) continue;
             const int room = n_batch_ - batch.n_tokens;
             if (room <= 0) break;
-            const std::size_t chunk =
-                std::min<std::size_t>(static_cast<std::size_t>(room), slot.prompt.size() - slot.n_prompt_done);
+            const std::size_t chunk = std::min<std::size_t>(
+                static_cast<std::size_t>(room), slot.prompt.size() - slot.n_prompt_done);
             for (std::size_t k = 0; k < chunk; ++k) {
                 const bool last = slot.n_prompt_done + 1 == slot.prompt.size();
                 if (last) slot.batch_index = batch.n_tokens;
@@ -352,7 +365,8 @@ private:
     // Chooses the slot's next token from the decoded logits and finishes the slot when it is done.
     void advance(Slot& slot) {
         const GenerationRequest& request = requests_[slot.request];
-        const llama_token token = slot.chooser->choose(im_.context.get(), slot.batch_index, n_vocab_);
+        const llama_token token =
+            slot.chooser->choose(im_.context.get(), slot.batch_index, n_vocab_);
         if (token < 0) return finish(slot, FinishReason::kGrammarComplete);
         if (llama_vocab_is_eog(im_.vocab, token) && !request.ignore_eos) {
             return finish(slot, FinishReason::kEndOfSequence);

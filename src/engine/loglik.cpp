@@ -13,7 +13,7 @@ struct Scoring {
     std::size_t request = 0;
     std::vector<llama_token> tokens;  // context + continuation
     std::size_t n_context = 0;
-    std::size_t n_done = 0;           // tokens already decoded
+    std::size_t n_done = 0;  // tokens already decoded
     llama_seq_id seq = 0;
     LoglikResult result;
     bool active = false;
@@ -36,17 +36,19 @@ std::pair<double, bool> token_logprob(const float* logits, int n_vocab, llama_to
 }
 
 // Tokenizes the whole text and takes the continuation as the tokens past the context's own
-// tokenization, so merges across the boundary are scored as the model would see them. A request that
-// cannot be scored comes back with result.error set.
+// tokenization, so merges across the boundary are scored as the model would see them. A request
+// that cannot be scored comes back with result.error set.
 Scoring prepare(const Engine::Impl& im, const LoglikRequest& request, std::size_t index) {
     const llama_token bos = llama_vocab_bos(im.vocab);
     Scoring s;
     s.request = index;
     auto context = im.tokenize(request.context, true);
     auto whole = im.tokenize(request.context + request.continuation, true);
-    if (context.size() >= 2 && context[0] == bos && context[1] == bos) context.erase(context.begin());
+    if (context.size() >= 2 && context[0] == bos && context[1] == bos)
+        context.erase(context.begin());
     if (whole.size() >= 2 && whole[0] == bos && whole[1] == bos) whole.erase(whole.begin());
-    const bool prefix = whole.size() > context.size() && std::equal(context.begin(), context.end(), whole.begin());
+    const bool prefix =
+        whole.size() > context.size() && std::equal(context.begin(), context.end(), whole.begin());
     if (!prefix) {
         whole = context;
         auto cont = im.tokenize(request.continuation, false);
@@ -60,8 +62,8 @@ Scoring prepare(const Engine::Impl& im, const LoglikRequest& request, std::size_
         s.result.error = s.n_context == 0 ? "the context is empty" : "the continuation is empty";
     } else if (static_cast<int>(s.tokens.size()) > im.options.ctx_per_sequence) {
         s.result.error = "context + continuation have " + std::to_string(s.tokens.size()) +
-                         " tokens but the context holds " + std::to_string(im.options.ctx_per_sequence) +
-                         " per sequence: raise --ctx";
+                         " tokens but the context holds " +
+                         std::to_string(im.options.ctx_per_sequence) + " per sequence: raise --ctx";
     }
     return s;
 }
@@ -74,7 +76,8 @@ struct Row {
 };
 
 // Packs the slots' next tokens into `batch`, up to n_batch, noting the rows that score.
-void fill_batch(llama_batch& batch, int n_batch, const std::vector<Scoring*>& slots, std::vector<Row>& rows) {
+void fill_batch(llama_batch& batch, int n_batch, const std::vector<Scoring*>& slots,
+                std::vector<Row>& rows) {
     batch_clear(batch);
     rows.clear();
     for (Scoring* s : slots) {
@@ -104,7 +107,7 @@ void score_rows(const Engine::Impl& im, const std::vector<Row>& rows) {
 }  // namespace
 
 Result<std::vector<LoglikResult>> Engine::loglik(const std::vector<LoglikRequest>& requests,
-                                                  const std::atomic<bool>* cancel) {
+                                                 const std::atomic<bool>* cancel) {
     Impl& im = *impl_;
     const int n_batch = static_cast<int>(llama_n_batch(im.context.get()));
     llama_memory_t memory = llama_get_memory(im.context.get());
@@ -131,8 +134,10 @@ Result<std::vector<LoglikResult>> Engine::loglik(const std::vector<LoglikRequest
                 slots[k]->seq = static_cast<llama_seq_id>(k);
             }
         }
-        if (std::none_of(slots.begin(), slots.end(), [](Scoring* s) { return s != nullptr; })) break;
-        if (cancel && cancel->load()) return make_error(ErrorCode::kCancelled, "scoring interrupted");
+        if (std::none_of(slots.begin(), slots.end(), [](Scoring* s) { return s != nullptr; }))
+            break;
+        if (cancel && cancel->load())
+            return make_error(ErrorCode::kCancelled, "scoring interrupted");
 
         fill_batch(batch_owner.batch, n_batch, slots, rows);
         const int32_t rc = im.decode(batch_owner.batch);

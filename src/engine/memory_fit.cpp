@@ -16,8 +16,9 @@ std::uint64_t bytes_against_budget(const MemorySimulation& sim, bool& device_sim
     return device_simulated ? sim.bytes_gpu_with_overhead() : sim.totals.bytes_total();
 }
 
-Result<MemoryFit> fit_memory(const std::string& model_path, const MemoryRequest& request, std::uint64_t budget_bytes,
-                             uint32_t ctx_limit, const std::vector<std::string>& rpc_servers) {
+Result<MemoryFit> fit_memory(const std::string& model_path, const MemoryRequest& request,
+                             std::uint64_t budget_bytes, uint32_t ctx_limit,
+                             const std::vector<std::string>& rpc_servers) {
     const auto t_start = std::chrono::steady_clock::now();
     MemoryFit fit;
     BIOMEDQ_ASSIGN(MemorySimulation at_request, simulate_memory(model_path, request, rpc_servers));
@@ -72,7 +73,9 @@ Result<MemoryFit> fit_memory(const std::string& model_path, const MemoryRequest&
         }
         fit.max_gpu_layers = good;
     }
-    fit.t_fit_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t_start).count();
+    fit.t_fit_ms =
+        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t_start)
+            .count();
     return fit;
 }
 

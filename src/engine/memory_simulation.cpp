@@ -51,13 +51,15 @@ namespace {
 
 Status check_request(const std::string& model_path, const MemoryRequest& request) {
     if (request.ctx_per_seq == 0 || request.n_parallel == 0) {
-        return make_error(ErrorCode::kInvalidArgument, "the context and the parallel sequences must be > 0");
+        return make_error(ErrorCode::kInvalidArgument,
+                          "the context and the parallel sequences must be > 0");
     }
     BIOMEDQ_TRY(check_kv_cache_type(request.kv_type, "--kv-type"));
     return llama::check_model_file(model_path);
 }
 
-Result<llama::ModelPtr> load_header_only(const std::string& model_path, const MemoryRequest& request,
+Result<llama::ModelPtr> load_header_only(const std::string& model_path,
+                                         const MemoryRequest& request,
                                          const std::vector<std::string>& rpc_servers) {
     llama_model_params mparams = llama_model_default_params();
     mparams.n_gpu_layers = request.n_gpu_layers < 0 ? 999 : request.n_gpu_layers;
@@ -79,7 +81,8 @@ llama_context_params simulation_context_params(const MemoryRequest& request) {
     cparams.n_ubatch = std::min(request.n_ubatch, cparams.n_batch);
     cparams.n_threads = 1;  // sizes do not depend on it
     cparams.n_threads_batch = 1;
-    cparams.flash_attn_type = request.flash_attn ? LLAMA_FLASH_ATTN_TYPE_AUTO : LLAMA_FLASH_ATTN_TYPE_DISABLED;
+    cparams.flash_attn_type =
+        request.flash_attn ? LLAMA_FLASH_ATTN_TYPE_AUTO : LLAMA_FLASH_ATTN_TYPE_DISABLED;
     const ggml_type kv_type = llama::kv_cache_ggml_type(request.kv_type).value_or(GGML_TYPE_F16);
     cparams.type_k = kv_type;
     cparams.type_v = kv_type;
@@ -90,14 +93,16 @@ llama_context_params simulation_context_params(const MemoryRequest& request) {
 
 Error context_error(const std::string& model_path, const MemoryRequest& request) {
     const std::string why = llama::recent_llama_errors();
-    return make_error(ErrorCode::kResource, model_path + ": llama.cpp could not create a context for " +
-                                                std::to_string(request.n_parallel) + " sequences of " +
-                                                std::to_string(request.ctx_per_seq) + " tokens" +
-                                                (why.empty() ? std::string() : ": " + why));
+    return make_error(ErrorCode::kResource,
+                      model_path + ": llama.cpp could not create a context for " +
+                          std::to_string(request.n_parallel) + " sequences of " +
+                          std::to_string(request.ctx_per_seq) + " tokens" +
+                          (why.empty() ? std::string() : ": " + why));
 }
 
 // The host first, then the model's devices in llama.cpp's order; returns the model's devices.
-Result<std::vector<ggml_backend_dev_t>> add_devices(MemorySimulation& sim, const llama_model* model) {
+Result<std::vector<ggml_backend_dev_t>> add_devices(MemorySimulation& sim,
+                                                    const llama_model* model) {
     ggml_backend_dev_t cpu = ggml_backend_dev_by_type(GGML_BACKEND_DEVICE_TYPE_CPU);
     if (!cpu) return make_error(ErrorCode::kBackend, "llama.cpp has no CPU backend");
     sim.devices.push_back(describe_device(cpu, true));
@@ -112,13 +117,14 @@ Result<std::vector<ggml_backend_dev_t>> add_devices(MemorySimulation& sim, const
 }
 
 // One buffer of llama.cpp's breakdown, added to its device and to the totals.
-void add_buffer(MemorySimulation& sim, const std::vector<ggml_backend_dev_t>& model_devs, SimulatedBuffer b,
-                ggml_backend_dev_t dev) {
+void add_buffer(MemorySimulation& sim, const std::vector<ggml_backend_dev_t>& model_devs,
+                SimulatedBuffer b, ggml_backend_dev_t dev) {
     MemoryEstimate& e = sim.totals;
     SimulatedDevice* owner = &sim.devices.front();
     if (!b.host) {
         const auto it = std::find(model_devs.begin(), model_devs.end(), dev);
-        if (it != model_devs.end()) owner = &sim.devices[1 + static_cast<std::size_t>(it - model_devs.begin())];
+        if (it != model_devs.end())
+            owner = &sim.devices[1 + static_cast<std::size_t>(it - model_devs.begin())];
     }
     b.device = owner->name;
     owner->bytes_weights += b.bytes_weights;
@@ -136,7 +142,8 @@ void add_buffer(MemorySimulation& sim, const std::vector<ggml_backend_dev_t>& mo
     sim.buffers.push_back(std::move(b));
 }
 
-void add_buffers(MemorySimulation& sim, const std::vector<ggml_backend_dev_t>& model_devs, llama_context* ctx) {
+void add_buffers(MemorySimulation& sim, const std::vector<ggml_backend_dev_t>& model_devs,
+                 llama_context* ctx) {
     for (const auto& [buft, mb] : llama_get_memory_breakdown(ctx)) {
         SimulatedBuffer b;
         b.buffer_type = ggml_backend_buft_name(buft);
@@ -162,7 +169,8 @@ void add_outputs(MemorySimulation& sim, const MemoryRequest& request, const llam
     e.n_ctx_seq = llama_n_ctx_seq(ctx);
 }
 
-void add_device_overheads(MemorySimulation& sim, const std::vector<ggml_backend_dev_t>& model_devs) {
+void add_device_overheads(MemorySimulation& sim,
+                          const std::vector<ggml_backend_dev_t>& model_devs) {
     for (std::size_t i = 1; i < sim.devices.size(); ++i) {
         SimulatedDevice& d = sim.devices[i];
         const bool used = d.bytes_buffers() > 0;
@@ -177,7 +185,8 @@ void add_device_overheads(MemorySimulation& sim, const std::vector<ggml_backend_
 
 }  // namespace
 
-Result<MemorySimulation> simulate_memory(const std::string& model_path, const MemoryRequest& request,
+Result<MemorySimulation> simulate_memory(const std::string& model_path,
+                                         const MemoryRequest& request,
                                          const std::vector<std::string>& rpc_servers) {
     BIOMEDQ_TRY(check_request(model_path, request));
     llama::prepare_load(false);
@@ -192,7 +201,8 @@ Result<MemorySimulation> simulate_memory(const std::string& model_path, const Me
     add_outputs(sim, request, model.get(), ctx.get());
     add_device_overheads(sim, model_devs);
     sim.t_simulate_ms =
-        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t_start).count();
+        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t_start)
+            .count();
     return sim;
 }
 

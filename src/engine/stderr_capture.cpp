@@ -32,7 +32,8 @@ std::string StderrCapture::finish() {
     char buf[4096];
     ssize_t n;
     std::string all;
-    while ((n = ::read(capture_fd_, buf, sizeof(buf))) > 0 && all.size() < 65536) all.append(buf, static_cast<std::size_t>(n));
+    while ((n = ::read(capture_fd_, buf, sizeof(buf))) > 0 && all.size() < 65536)
+        all.append(buf, static_cast<std::size_t>(n));
     ::close(capture_fd_);
     // "parse: error parsing grammar: expecting ')' at <source>" -> keep the reason.
     const auto marker = all.find("error parsing grammar: ");

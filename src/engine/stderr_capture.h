@@ -1,6 +1,6 @@
 // llama.cpp's grammar parser prints its diagnostics straight to stderr (not through the log
-// callback). We capture them while a grammar is parsed, so a bad grammar becomes one error line that
-// carries the parser's reason instead of a multi-line dump on the terminal.
+// callback). We capture them while a grammar is parsed, so a bad grammar becomes one error line
+// that carries the parser's reason instead of a multi-line dump on the terminal.
 #pragma once
 
 #include <string>

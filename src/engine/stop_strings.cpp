@@ -10,7 +10,8 @@ std::size_t find_stop(const std::string& text, const std::vector<std::string>& s
     for (const auto& stop : stops) {
         if (stop.empty()) continue;
         // A stop string may straddle the previous text and the new piece.
-        const std::size_t from = new_text_begin >= stop.size() - 1 ? new_text_begin - (stop.size() - 1) : 0;
+        const std::size_t from =
+            new_text_begin >= stop.size() - 1 ? new_text_begin - (stop.size() - 1) : 0;
         const std::size_t at = text.find(stop, from);
         if (at != std::string::npos) best = std::min(best, at);
     }

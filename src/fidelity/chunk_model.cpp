@@ -11,8 +11,8 @@ namespace biomedq::fidelity {
 
 Result<std::unique_ptr<ChunkModel>> ChunkModel::load(const ChunkModelOptions& options) {
     if (options.ctx < 16) {
-        return make_error(ErrorCode::kInvalidArgument,
-                          "--ctx must be at least 16 tokens (got " + std::to_string(options.ctx) + ")");
+        return make_error(ErrorCode::kInvalidArgument, "--ctx must be at least 16 tokens (got " +
+                                                           std::to_string(options.ctx) + ")");
     }
     BIOMEDQ_TRY(check_gguf_file(options.path));
     llama::prepare_load(options.verbose);
@@ -68,9 +68,9 @@ std::vector<llama_token> ChunkModel::tokenize(const std::string& text) const {
 
 Status ChunkModel::eval(const std::vector<llama_token>& tokens) {
     if (tokens.empty() || static_cast<int>(tokens.size()) > options_.ctx) {
-        return make_error(ErrorCode::kInvalidArgument,
-                          "chunk of " + std::to_string(tokens.size()) + " tokens for a context of " +
-                              std::to_string(options_.ctx));
+        return make_error(ErrorCode::kInvalidArgument, "chunk of " + std::to_string(tokens.size()) +
+                                                           " tokens for a context of " +
+                                                           std::to_string(options_.ctx));
     }
     llama_memory_clear(llama_get_memory(context_.get()), true);
     llama::BatchOwner owner(static_cast<int32_t>(tokens.size()), 1);
@@ -87,9 +87,9 @@ Status ChunkModel::eval(const std::vector<llama_token>& tokens) {
     const int32_t rc = llama_decode(context_.get(), batch);
     if (rc != 0) {
         const std::string why = llama::recent_llama_errors();
-        return make_error(ErrorCode::kBackend,
-                          options_.path + ": llama_decode failed (code " + std::to_string(rc) + ")" +
-                              (why.empty() ? std::string() : ": " + why));
+        return make_error(ErrorCode::kBackend, options_.path + ": llama_decode failed (code " +
+                                                   std::to_string(rc) + ")" +
+                                                   (why.empty() ? std::string() : ": " + why));
     }
     llama_synchronize(context_.get());
     return Status::success();

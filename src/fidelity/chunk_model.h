@@ -40,8 +40,8 @@ public:
     std::vector<llama_token> tokenize(const std::string& text) const;
 
     // Evaluates `tokens` from position 0 on a cleared context. On success, logits(i) points to the
-    // n_vocab logits after token i, valid until the next eval. Errors: kInvalidArgument (more tokens
-    // than ctx), kBackend (llama_decode failed).
+    // n_vocab logits after token i, valid until the next eval. Errors: kInvalidArgument (more
+    // tokens than ctx), kBackend (llama_decode failed).
     Status eval(const std::vector<llama_token>& tokens);
     const float* logits(int i) const;
 

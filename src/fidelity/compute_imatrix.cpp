@@ -31,10 +31,11 @@ Result<ImatrixReport> compute_imatrix(const ImatrixOptions& options, const std::
     const auto tokens = model->tokenize(text);
     auto chunks = fidelity::split_into_chunks(tokens, options.ctx, model->bos_or_none(), 0, true);
     if (chunks.empty()) {
-        return make_error(ErrorCode::kInvalidArgument,
-                          "the calibration text is " + std::to_string(tokens.size()) +
-                              " tokens long: an importance matrix needs at least one full chunk of " +
-                              std::to_string(options.ctx) + " tokens (use a smaller --ctx or more text)");
+        return make_error(
+            ErrorCode::kInvalidArgument,
+            "the calibration text is " + std::to_string(tokens.size()) +
+                " tokens long: an importance matrix needs at least one full chunk of " +
+                std::to_string(options.ctx) + " tokens (use a smaller --ctx or more text)");
     }
     if (options.max_chunks > 0 && chunks.size() > static_cast<std::size_t>(options.max_chunks)) {
         chunks.resize(static_cast<std::size_t>(options.max_chunks));
@@ -48,7 +49,8 @@ Result<ImatrixReport> compute_imatrix(const ImatrixOptions& options, const std::
         }
         report.n_tokens += chunk.size();
         if (options.on_progress) {
-            options.on_progress("chunks", static_cast<std::size_t>(&chunk - chunks.data()) + 1, chunks.size());
+            options.on_progress("chunks", static_cast<std::size_t>(&chunk - chunks.data()) + 1,
+                                chunks.size());
         }
     }
     report.n_chunks = chunks.size();
@@ -59,9 +61,9 @@ Result<ImatrixReport> compute_imatrix(const ImatrixOptions& options, const std::
     BIOMEDQ_TRY(fidelity::write_imatrix_gguf(collector.entries(), metadata, out));
     report.path = out;
     report.n_entries = collector.entries().size();
-    report.t_total_ms = std::chrono::duration<double, std::milli>(
-                            std::chrono::steady_clock::now() - t_start)
-                            .count();
+    report.t_total_ms =
+        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t_start)
+            .count();
     return report;
 }
 

@@ -36,7 +36,8 @@ double percentile_nearest_rank(std::vector<double> values, double q) {
     if (values.empty()) return 0.0;
     const auto rank = static_cast<std::size_t>(std::ceil(q * static_cast<double>(values.size())));
     const std::size_t index = std::clamp<std::size_t>(rank, 1, values.size()) - 1;
-    std::nth_element(values.begin(), values.begin() + static_cast<std::ptrdiff_t>(index), values.end());
+    std::nth_element(values.begin(), values.begin() + static_cast<std::ptrdiff_t>(index),
+                     values.end());
     return values[index];
 }
 
@@ -88,7 +89,8 @@ void FidelityAccumulator::finish(FidelityReport& report) const {
     report.kl = stat(&Sums::kl, &Sums::kl2);
     report.kl_median = median(kl_values_);
     report.kl_p99 = percentile_nearest_rank(kl_values_, 0.99);
-    report.kl_max = kl_values_.empty() ? 0.0 : *std::max_element(kl_values_.begin(), kl_values_.end());
+    report.kl_max =
+        kl_values_.empty() ? 0.0 : *std::max_element(kl_values_.begin(), kl_values_.end());
     report.top1_agreement = stat(&Sums::agree, &Sums::agree2);
     const MeanWithError nll_ref = stat(&Sums::nll_ref, &Sums::nll_ref2);
     const MeanWithError nll_model = stat(&Sums::nll_model, &Sums::nll_model2);

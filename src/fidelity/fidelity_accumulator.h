@@ -13,7 +13,8 @@ class FidelityAccumulator {
 public:
     void begin_chunk();
     void add(const PositionScore& score);
-    // Fills the statistics fields of `report` (n_chunks, n_tokens_scored, kl*, top1, ppl*, se_method).
+    // Fills the statistics fields of `report` (n_chunks, n_tokens_scored, kl*, top1, ppl*,
+    // se_method).
     void finish(FidelityReport& report) const;
 
 private:

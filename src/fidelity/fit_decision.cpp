@@ -1,6 +1,6 @@
 // Whether the reference and the quantized model fit side by side (in-process mode) or must run one
-// after the other (streamed mode). Uses the metadata memory estimate, not a trial load: a failed load
-// of a 70B model would cost minutes.
+// after the other (streamed mode). Uses the metadata memory estimate, not a trial load: a failed
+// load of a 70B model would cost minutes.
 #include <fstream>
 #include <sstream>
 
@@ -39,8 +39,8 @@ Result<FitDecision> decide_both_fit(const FidelityOptions& options) {
     request.n_batch = static_cast<uint32_t>(options.ctx);
     request.n_ubatch = std::min<uint32_t>(512, static_cast<uint32_t>(options.ctx));
     request.n_outputs = static_cast<uint32_t>(options.ctx);
-    const std::vector<DeviceMemory> gpus = options.gpu_layers == 0 ? std::vector<DeviceMemory>{}
-                                                                   : list_gpu_devices();
+    const std::vector<DeviceMemory> gpus =
+        options.gpu_layers == 0 ? std::vector<DeviceMemory>{} : list_gpu_devices();
     request.n_gpu_layers = gpus.empty() ? 0 : options.gpu_layers;
 
     std::uint64_t need_gpu = 0, need_host = 0;
@@ -65,8 +65,8 @@ Result<FitDecision> decide_both_fit(const FidelityOptions& options) {
     FitDecision d;
     const std::uint64_t host_free = host_bytes_available();
     d.both_fit = need_host * 10 <= host_free * 9;  // keep 10% headroom
-    d.reason = "both models need " + gib(need_host) + " of host memory, " + gib(host_free) +
-               " available";
+    d.reason =
+        "both models need " + gib(need_host) + " of host memory, " + gib(host_free) + " available";
     if (!gpus.empty()) {
         std::uint64_t gpu_free = 0;
         for (const auto& g : gpus) gpu_free += g.bytes_free_before_load;

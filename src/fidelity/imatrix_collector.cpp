@@ -22,14 +22,15 @@ bool ImatrixCollector::wants(const ggml_tensor* t) {
     if (name.rfind("blk.", 0) != 0) return false;  // the LM head is left as llama-imatrix leaves it
     if (t->op == GGML_OP_MUL_MAT_ID) {
         if (unsupported_.empty()) {
-            unsupported_ = name + ": mixture-of-experts multiplication (MUL_MAT_ID) is not supported";
+            unsupported_ =
+                name + ": mixture-of-experts multiplication (MUL_MAT_ID) is not supported";
         }
         return false;
     }
     if (input->type != GGML_TYPE_F32) {
         if (unsupported_.empty()) {
-            unsupported_ = name + ": input activations are " + ggml_type_name(input->type) +
-                           ", expected f32";
+            unsupported_ =
+                name + ": input activations are " + ggml_type_name(input->type) + ", expected f32";
         }
         return false;
     }

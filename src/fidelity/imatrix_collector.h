@@ -1,5 +1,6 @@
-// Accumulates importance-matrix statistics from ggml's eval callback: for each matrix multiplication
-// with a blk.* weight, the sum of squared input activations per input column and the rows seen.
+// Accumulates importance-matrix statistics from ggml's eval callback: for each matrix
+// multiplication with a blk.* weight, the sum of squared input activations per input column and the
+// rows seen.
 #pragma once
 
 #include <ggml.h>
@@ -12,7 +13,7 @@
 namespace biomedq::fidelity {
 
 struct ImatrixEntry {
-    std::vector<double> sums;  // n_cols * n_mat, column-major per matrix
+    std::vector<double> sums;          // n_cols * n_mat, column-major per matrix
     std::vector<std::int64_t> counts;  // rows per matrix (one for a dense 2-D weight)
 };
 

@@ -12,8 +12,9 @@ namespace biomedq::fidelity {
 Status write_imatrix_gguf(const std::map<std::string, ImatrixEntry>& entries,
                           const ImatrixMetadata& metadata, const std::filesystem::path& out) {
     if (entries.empty()) {
-        return make_error(ErrorCode::kInvalidArgument,
-                          out.string() + ": no matrix multiplications were observed; nothing to write");
+        return make_error(
+            ErrorCode::kInvalidArgument,
+            out.string() + ": no matrix multiplications were observed; nothing to write");
     }
     std::size_t bytes = 0;
     for (const auto& [name, e] : entries) {
@@ -23,7 +24,8 @@ Status write_imatrix_gguf(const std::map<std::string, ImatrixEntry>& entries,
     ggml_init_params params{bytes, nullptr, false};
     llama::GgmlContextPtr ctx(ggml_init(params));
     llama::GgufPtr gguf(gguf_init_empty());
-    if (!ctx || !gguf) return make_error(ErrorCode::kResource, "cannot allocate the imatrix buffers");
+    if (!ctx || !gguf)
+        return make_error(ErrorCode::kResource, "cannot allocate the imatrix buffers");
 
     std::vector<const char*> datasets;
     for (const auto& d : metadata.datasets) datasets.push_back(d.c_str());

@@ -1,5 +1,6 @@
-// The fidelity measurement: in-process (both models loaded, one chunk of reference logits at a time)
-// or streamed (reference run into a reference file, then the quantized model compares against it).
+// The fidelity measurement: in-process (both models loaded, one chunk of reference logits at a
+// time) or streamed (reference run into a reference file, then the quantized model compares against
+// it).
 #include <unistd.h>
 
 #include <algorithm>
@@ -19,9 +20,12 @@ using fidelity::TokenId;
 
 const char* fidelity_mode_name(FidelityMode mode) {
     switch (mode) {
-        case FidelityMode::kAuto: return "auto";
-        case FidelityMode::kInProcess: return "in_process";
-        case FidelityMode::kStreamed: return "streamed";
+        case FidelityMode::kAuto:
+            return "auto";
+        case FidelityMode::kInProcess:
+            return "in_process";
+        case FidelityMode::kStreamed:
+            return "streamed";
     }
     return "unknown";
 }
@@ -32,7 +36,8 @@ std::uint64_t reference_file_bytes(std::uint64_t n_positions, int n_vocab) {
 
 namespace {
 
-fidelity::ChunkModelOptions chunk_options(const FidelityOptions& o, const std::filesystem::path& p) {
+fidelity::ChunkModelOptions chunk_options(const FidelityOptions& o,
+                                          const std::filesystem::path& p) {
     fidelity::ChunkModelOptions c;
     c.path = p.string();
     c.ctx = o.ctx;
@@ -51,7 +56,8 @@ Result<std::unique_ptr<ChunkModel>> load(const FidelityOptions& o, const std::fi
 Result<std::vector<std::vector<TokenId>>> chunks_of(const FidelityOptions& o, const ChunkModel& ref,
                                                     const std::string& text) {
     const std::vector<TokenId> tokens = ref.tokenize(text);
-    auto chunks = fidelity::split_into_chunks(tokens, o.ctx, ref.bos_or_none(), o.max_tokens, false);
+    auto chunks =
+        fidelity::split_into_chunks(tokens, o.ctx, ref.bos_or_none(), o.max_tokens, false);
     if (chunks.empty()) {
         return make_error(ErrorCode::kInvalidArgument,
                           "the text is " + std::to_string(tokens.size()) +
@@ -60,8 +66,8 @@ Result<std::vector<std::vector<TokenId>>> chunks_of(const FidelityOptions& o, co
     return chunks;
 }
 
-Status check_same_vocabulary(const ChunkModel& ref, const ChunkModel& model, const std::string& text,
-                             int max_tokens) {
+Status check_same_vocabulary(const ChunkModel& ref, const ChunkModel& model,
+                             const std::string& text, int max_tokens) {
     if (ref.n_vocab() != model.n_vocab()) {
         return make_error(ErrorCode::kConflict,
                           model.path() + ": vocabulary of " + std::to_string(model.n_vocab()) +
@@ -101,7 +107,8 @@ Status run_in_process(const FidelityOptions& o, const std::string& text, Fidelit
     for (const auto& chunk : chunks) {
         BIOMEDQ_TRY(ref->eval(chunk));
         const auto n_positions = static_cast<int>(chunk.size()) - 1;
-        ref_logits.resize(static_cast<std::size_t>(n_positions) * static_cast<std::size_t>(n_vocab));
+        ref_logits.resize(static_cast<std::size_t>(n_positions) *
+                          static_cast<std::size_t>(n_vocab));
         for (int i = 0; i < n_positions; ++i) {
             std::copy_n(ref->logits(i), n_vocab,
                         ref_logits.begin() + static_cast<std::ptrdiff_t>(i) * n_vocab);
@@ -109,11 +116,12 @@ Status run_in_process(const FidelityOptions& o, const std::string& text, Fidelit
         BIOMEDQ_TRY(model->eval(chunk));
         acc.begin_chunk();
         for (int i = 0; i < n_positions; ++i) {
-            acc.add(fidelity::score_logits(ref_logits.data() + static_cast<std::ptrdiff_t>(i) * n_vocab,
-                                           model->logits(i), n_vocab,
-                                           chunk[static_cast<std::size_t>(i) + 1]));
+            acc.add(fidelity::score_logits(
+                ref_logits.data() + static_cast<std::ptrdiff_t>(i) * n_vocab, model->logits(i),
+                n_vocab, chunk[static_cast<std::size_t>(i) + 1]));
         }
-        progress(o, "both models", static_cast<std::size_t>(&chunk - chunks.data()) + 1, chunks.size());
+        progress(o, "both models", static_cast<std::size_t>(&chunk - chunks.data()) + 1,
+                 chunks.size());
     }
     acc.finish(report);
     return Status::success();
@@ -123,8 +131,9 @@ Status write_reference(const FidelityOptions& o, const std::string& text,
                        const std::filesystem::path& file) {
     BIOMEDQ_ASSIGN(auto ref, load(o, o.ref_path));
     BIOMEDQ_ASSIGN(const auto chunks, chunks_of(o, *ref, text));
-    BIOMEDQ_ASSIGN(auto writer, fidelity::ReferenceFileWriter::create(
-                                    file, ref->n_vocab(), o.ctx, static_cast<std::uint32_t>(chunks.size())));
+    BIOMEDQ_ASSIGN(auto writer,
+                   fidelity::ReferenceFileWriter::create(
+                       file, ref->n_vocab(), o.ctx, static_cast<std::uint32_t>(chunks.size())));
     for (const auto& chunk : chunks) {
         BIOMEDQ_TRY(ref->eval(chunk));
         BIOMEDQ_TRY(writer.begin_chunk(chunk));
@@ -132,7 +141,8 @@ Status write_reference(const FidelityOptions& o, const std::string& text,
             BIOMEDQ_TRY(writer.add_position(fidelity::quantize_reference(
                 ref->logits(static_cast<int>(i)), ref->n_vocab(), chunk[i + 1])));
         }
-        progress(o, "reference", static_cast<std::size_t>(&chunk - chunks.data()) + 1, chunks.size());
+        progress(o, "reference", static_cast<std::size_t>(&chunk - chunks.data()) + 1,
+                 chunks.size());
     }
     return writer.close();
 }
@@ -144,9 +154,9 @@ Status compare_with_reference(const FidelityOptions& o, const std::string& text,
     const int n_vocab = reader.n_vocab();
     if (n_vocab != model->n_vocab()) {
         return make_error(ErrorCode::kConflict,
-                          o.model_path.string() + ": vocabulary of " + std::to_string(model->n_vocab()) +
-                              " tokens, but the reference " + o.ref_path.string() + " has " +
-                              std::to_string(n_vocab) +
+                          o.model_path.string() + ": vocabulary of " +
+                              std::to_string(model->n_vocab()) + " tokens, but the reference " +
+                              o.ref_path.string() + " has " + std::to_string(n_vocab) +
                               ": fidelity compares a quantization with its own source model");
     }
     // The file holds the reference's tokens; the model must read the text the same way.
@@ -207,8 +217,8 @@ Status run_streamed(const FidelityOptions& o, const std::string& text, FidelityR
 Result<FidelityReport> measure_fidelity(const FidelityOptions& options, const std::string& text) {
     const auto t_start = std::chrono::steady_clock::now();
     if (options.ctx < 16) {
-        return make_error(ErrorCode::kInvalidArgument,
-                          "--ctx must be at least 16 tokens (got " + std::to_string(options.ctx) + ")");
+        return make_error(ErrorCode::kInvalidArgument, "--ctx must be at least 16 tokens (got " +
+                                                           std::to_string(options.ctx) + ")");
     }
     BIOMEDQ_TRY(check_gguf_file(options.ref_path));
     BIOMEDQ_TRY(check_gguf_file(options.model_path));
@@ -227,9 +237,9 @@ Result<FidelityReport> measure_fidelity(const FidelityOptions& options, const st
     } else {
         BIOMEDQ_TRY(run_streamed(options, text, report));
     }
-    report.t_total_ms = std::chrono::duration<double, std::milli>(
-                            std::chrono::steady_clock::now() - t_start)
-                            .count();
+    report.t_total_ms =
+        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t_start)
+            .count();
     return report;
 }
 

@@ -63,7 +63,8 @@ PositionScore score_quantized(const QuantizedReference& ref, const float* model_
     // of probabilities off 1 by up to ~1.8e-4 relative).
     double sum = 0.0;
     for (int i = 0; i < n_vocab; ++i) {
-        sum += std::exp(floor + ref.codes[static_cast<std::size_t>(i)] * static_cast<double>(kLogProbStep));
+        sum += std::exp(floor +
+                        ref.codes[static_cast<std::size_t>(i)] * static_cast<double>(kLogProbStep));
     }
     const double log_norm = std::log(sum);
     const double lse_model = log_sum_exp(model_logits, n_vocab);

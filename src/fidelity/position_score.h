@@ -9,7 +9,7 @@
 namespace biomedq::fidelity {
 
 struct PositionScore {
-    double kl = 0.0;         // KL(P_ref || P_model), nats
+    double kl = 0.0;  // KL(P_ref || P_model), nats
     bool top1_agree = false;
     double nll_ref = 0.0;    // -log P_ref(next token)
     double nll_model = 0.0;  // -log P_model(next token)
@@ -29,8 +29,8 @@ inline constexpr float kLogProbStep = kLogProbRange / 65535.0f;
 
 struct QuantizedReference {
     std::int32_t argmax = 0;
-    float logprob_next = 0.0f;  // exact
-    float logprob_max = 0.0f;   // exact
+    float logprob_next = 0.0f;         // exact
+    float logprob_max = 0.0f;          // exact
     std::vector<std::uint16_t> codes;  // n_vocab codes: logprob = max - range + code * step
 };
 

@@ -17,8 +17,8 @@ Result<ReferenceFileWriter> ReferenceFileWriter::create(const std::filesystem::p
     w.path_ = path;
     w.file_.reset(std::fopen(path.c_str(), "wb"));
     if (!w.file_) {
-        return make_error(ErrorCode::kIo,
-                          path.string() + ": cannot create the reference file: " + std::strerror(errno));
+        return make_error(ErrorCode::kIo, path.string() + ": cannot create the reference file: " +
+                                              std::strerror(errno));
     }
     const float range = kLogProbRange;
     BIOMEDQ_TRY(w.write(kMagic, sizeof(kMagic)));
@@ -64,26 +64,29 @@ Result<ReferenceFileReader> ReferenceFileReader::open(const std::filesystem::pat
     r.path_ = path;
     r.file_.reset(std::fopen(path.c_str(), "rb"));
     if (!r.file_) {
-        return make_error(ErrorCode::kNotFound, path.string() + ": cannot open the reference file: " +
-                                                    std::strerror(errno));
+        return make_error(
+            ErrorCode::kNotFound,
+            path.string() + ": cannot open the reference file: " + std::strerror(errno));
     }
     char magic[16] = {};
     float range = 0;
     BIOMEDQ_TRY(r.read(magic, sizeof(magic), "magic"));
     if (std::memcmp(magic, kMagic, sizeof(kMagic)) != 0) {
         return make_error(ErrorCode::kParse,
-                          path.string() + ": not a biomedq fidelity reference file (expected the "
-                                          "magic \"BMQFIDREF1\" at offset 0)");
+                          path.string() +
+                              ": not a biomedq fidelity reference file (expected the "
+                              "magic \"BMQFIDREF1\" at offset 0)");
     }
     BIOMEDQ_TRY(r.read(&r.n_vocab_, sizeof(r.n_vocab_), "n_vocab"));
     BIOMEDQ_TRY(r.read(&r.ctx_, sizeof(r.ctx_), "ctx"));
     BIOMEDQ_TRY(r.read(&r.n_chunks_, sizeof(r.n_chunks_), "n_chunks"));
     BIOMEDQ_TRY(r.read(&range, sizeof(range), "range"));
     if (r.n_vocab_ <= 0 || r.ctx_ < 2 || range != kLogProbRange) {
-        return make_error(ErrorCode::kParse,
-                          path.string() + ": header: n_vocab " + std::to_string(r.n_vocab_) + ", ctx " +
-                              std::to_string(r.ctx_) + ", range " + std::to_string(range) +
-                              " (expected n_vocab > 0, ctx >= 2, range 24)");
+        return make_error(ErrorCode::kParse, path.string() + ": header: n_vocab " +
+                                                 std::to_string(r.n_vocab_) + ", ctx " +
+                                                 std::to_string(r.ctx_) + ", range " +
+                                                 std::to_string(range) +
+                                                 " (expected n_vocab > 0, ctx >= 2, range 24)");
     }
     return r;
 }
@@ -91,8 +94,8 @@ Result<ReferenceFileReader> ReferenceFileReader::open(const std::filesystem::pat
 Status ReferenceFileReader::read(void* data, std::size_t bytes, const char* what) {
     if (std::fread(data, 1, bytes, file_.get()) != bytes) {
         return make_error(ErrorCode::kParse, path_.string() + ": truncated while reading " + what +
-                                                 " (at byte " + std::to_string(std::ftell(file_.get())) +
-                                                 ")");
+                                                 " (at byte " +
+                                                 std::to_string(std::ftell(file_.get())) + ")");
     }
     return Status::success();
 }
@@ -102,7 +105,8 @@ Result<std::vector<TokenId>> ReferenceFileReader::next_chunk() {
     BIOMEDQ_TRY(read(&n, sizeof(n), "a chunk's token count"));
     if (n < 2 || n > static_cast<std::uint32_t>(ctx_)) {
         return make_error(ErrorCode::kParse, path_.string() + ": chunk of " + std::to_string(n) +
-                                                 " tokens (expected 2.." + std::to_string(ctx_) + ")");
+                                                 " tokens (expected 2.." + std::to_string(ctx_) +
+                                                 ")");
     }
     std::vector<TokenId> tokens(n);
     BIOMEDQ_TRY(read(tokens.data(), n * sizeof(TokenId), "a chunk's tokens"));

@@ -32,8 +32,8 @@ using FilePtr = std::unique_ptr<std::FILE, FileCloser>;
 class ReferenceFileWriter {
 public:
     // Errors: kIo naming the path.
-    static Result<ReferenceFileWriter> create(const std::filesystem::path& path, int n_vocab, int ctx,
-                                              std::uint32_t n_chunks);
+    static Result<ReferenceFileWriter> create(const std::filesystem::path& path, int n_vocab,
+                                              int ctx, std::uint32_t n_chunks);
     Status begin_chunk(const std::vector<TokenId>& tokens);
     Status add_position(const QuantizedReference& position);
     Status close();  // flushes; errors: kIo (disk full)

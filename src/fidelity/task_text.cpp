@@ -1,4 +1,5 @@
-// Biomedical text from the task definitions: the test split for fidelity, train/dev for calibration.
+// Biomedical text from the task definitions: the test split for fidelity, train/dev for
+// calibration.
 #include <algorithm>
 
 #include "biomedq/fidelity.h"
@@ -16,8 +17,8 @@ Result<TaskConfig> find_task(const std::string& name, const std::filesystem::pat
         if (t.name == name) return t;
         known += (known.empty() ? "" : ", ") + t.name;
     }
-    return make_error(ErrorCode::kNotFound, "unknown task \"" + name + "\" in " + tasks_dir.string() +
-                                                " (known: " + known + ")");
+    return make_error(ErrorCode::kNotFound, "unknown task \"" + name + "\" in " +
+                                                tasks_dir.string() + " (known: " + known + ")");
 }
 
 void append_example_text(const Example& e, std::string& out) {
@@ -55,8 +56,8 @@ Result<std::string> task_split_text(const std::string& task_name, const std::str
     if (!task.data.splits.count(split)) {
         std::string have;
         for (const auto& [name, spec] : task.data.splits) have += (have.empty() ? "" : ", ") + name;
-        return make_error(ErrorCode::kNotFound, task.name + ": no split \"" + split +
-                                                    "\" (declared: " + have + ")");
+        return make_error(ErrorCode::kNotFound,
+                          task.name + ": no split \"" + split + "\" (declared: " + have + ")");
     }
     return split_text(task, split, data_dir);
 }
@@ -81,7 +82,8 @@ Result<CalibrationText> calibration_text(const std::vector<std::string>& task_na
         }
         if (!any) {
             std::string have;
-            for (const auto& [split, spec] : task.data.splits) have += (have.empty() ? "" : ", ") + split;
+            for (const auto& [split, spec] : task.data.splits)
+                have += (have.empty() ? "" : ", ") + split;
             return make_error(ErrorCode::kInvalidArgument,
                               task.name + ": declares no train or dev split (declared: " + have +
                                   "); calibrating on test text would tune the quantization to the "

@@ -4,12 +4,14 @@
 
 namespace biomedq::fidelity {
 
-std::vector<std::vector<TokenId>> split_into_chunks(const std::vector<TokenId>& text_tokens, int ctx,
-                                                    TokenId bos, int max_tokens, bool full_only) {
+std::vector<std::vector<TokenId>> split_into_chunks(const std::vector<TokenId>& text_tokens,
+                                                    int ctx, TokenId bos, int max_tokens,
+                                                    bool full_only) {
     std::vector<std::vector<TokenId>> chunks;
     const std::size_t per_chunk = static_cast<std::size_t>(ctx) - (bos >= 0 ? 1 : 0);
     std::size_t n_text = text_tokens.size();
-    if (max_tokens > 0) n_text = std::min<std::size_t>(n_text, static_cast<std::size_t>(max_tokens));
+    if (max_tokens > 0)
+        n_text = std::min<std::size_t>(n_text, static_cast<std::size_t>(max_tokens));
     if (per_chunk == 0) return chunks;
     for (std::size_t begin = 0; begin < n_text; begin += per_chunk) {
         const std::size_t end = std::min(n_text, begin + per_chunk);

@@ -50,14 +50,15 @@ Result<GgufPtr> open_gguf_metadata(const fs::path& path) {
     uint64_t bytes_needed = gguf_get_data_offset(ctx.get());
     const int64_t n_tensors = gguf_get_n_tensors(ctx.get());
     for (int64_t i = 0; i < n_tensors; ++i) {
-        const uint64_t end = gguf_get_data_offset(ctx.get()) + gguf_get_tensor_offset(ctx.get(), i) +
+        const uint64_t end = gguf_get_data_offset(ctx.get()) +
+                             gguf_get_tensor_offset(ctx.get(), i) +
                              gguf_get_tensor_size(ctx.get(), i);
         bytes_needed = std::max(bytes_needed, end);
     }
     if (n_tensors > 0 && bytes_file < bytes_needed) {
         return make_error(ErrorCode::kParse, where + ": truncated: tensor data needs " +
-                                                 std::to_string(bytes_needed) + " bytes, file has " +
-                                                 std::to_string(bytes_file));
+                                                 std::to_string(bytes_needed) +
+                                                 " bytes, file has " + std::to_string(bytes_file));
     }
     return ctx;
 }
@@ -72,15 +73,24 @@ uint64_t gguf_uint_or(const gguf_context* ctx, const std::string& key, uint64_t 
     const int64_t id = gguf_find_key(ctx, key.c_str());
     if (id < 0) return fallback;
     switch (gguf_get_kv_type(ctx, id)) {
-        case GGUF_TYPE_UINT8: return gguf_get_val_u8(ctx, id);
-        case GGUF_TYPE_UINT16: return gguf_get_val_u16(ctx, id);
-        case GGUF_TYPE_UINT32: return gguf_get_val_u32(ctx, id);
-        case GGUF_TYPE_UINT64: return gguf_get_val_u64(ctx, id);
-        case GGUF_TYPE_INT8: return static_cast<uint64_t>(std::max<int8_t>(0, gguf_get_val_i8(ctx, id)));
-        case GGUF_TYPE_INT16: return static_cast<uint64_t>(std::max<int16_t>(0, gguf_get_val_i16(ctx, id)));
-        case GGUF_TYPE_INT32: return static_cast<uint64_t>(std::max(0, gguf_get_val_i32(ctx, id)));
-        case GGUF_TYPE_INT64: return static_cast<uint64_t>(std::max<int64_t>(0, gguf_get_val_i64(ctx, id)));
-        default: return fallback;
+        case GGUF_TYPE_UINT8:
+            return gguf_get_val_u8(ctx, id);
+        case GGUF_TYPE_UINT16:
+            return gguf_get_val_u16(ctx, id);
+        case GGUF_TYPE_UINT32:
+            return gguf_get_val_u32(ctx, id);
+        case GGUF_TYPE_UINT64:
+            return gguf_get_val_u64(ctx, id);
+        case GGUF_TYPE_INT8:
+            return static_cast<uint64_t>(std::max<int8_t>(0, gguf_get_val_i8(ctx, id)));
+        case GGUF_TYPE_INT16:
+            return static_cast<uint64_t>(std::max<int16_t>(0, gguf_get_val_i16(ctx, id)));
+        case GGUF_TYPE_INT32:
+            return static_cast<uint64_t>(std::max(0, gguf_get_val_i32(ctx, id)));
+        case GGUF_TYPE_INT64:
+            return static_cast<uint64_t>(std::max<int64_t>(0, gguf_get_val_i64(ctx, id)));
+        default:
+            return fallback;
     }
 }
 

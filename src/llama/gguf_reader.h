@@ -1,6 +1,6 @@
-// Opens GGUF files for metadata only, after checking what gguf itself reports badly: a missing file,
-// a file that is not GGUF, and tensor data cut short (gguf does not read the data, so it cannot see
-// truncation there).
+// Opens GGUF files for metadata only, after checking what gguf itself reports badly: a missing
+// file, a file that is not GGUF, and tensor data cut short (gguf does not read the data, so it
+// cannot see truncation there).
 #pragma once
 
 #include <gguf.h>

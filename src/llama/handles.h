@@ -26,7 +26,8 @@ struct GgufDeleter {
 };
 struct BatchOwner {
     llama_batch batch{};
-    BatchOwner(int32_t n_tokens, int32_t n_seq_max) : batch(llama_batch_init(n_tokens, 0, n_seq_max)) {}
+    BatchOwner(int32_t n_tokens, int32_t n_seq_max)
+        : batch(llama_batch_init(n_tokens, 0, n_seq_max)) {}
     ~BatchOwner() { llama_batch_free(batch); }
     BatchOwner(const BatchOwner&) = delete;
     BatchOwner& operator=(const BatchOwner&) = delete;

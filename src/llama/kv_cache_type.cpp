@@ -13,10 +13,12 @@ struct KvType {
     ggml_type type;
 };
 
-// The types llama.cpp's CPU and CUDA backends implement for K and V (llama-server's --cache-type-k).
+// The types llama.cpp's CPU and CUDA backends implement for K and V (llama-server's
+// --cache-type-k).
 constexpr KvType kKvTypes[] = {
-    {"f16", GGML_TYPE_F16},   {"bf16", GGML_TYPE_BF16}, {"q8_0", GGML_TYPE_Q8_0}, {"q5_1", GGML_TYPE_Q5_1},
-    {"q5_0", GGML_TYPE_Q5_0}, {"q4_1", GGML_TYPE_Q4_1}, {"q4_0", GGML_TYPE_Q4_0},
+    {"f16", GGML_TYPE_F16},   {"bf16", GGML_TYPE_BF16}, {"q8_0", GGML_TYPE_Q8_0},
+    {"q5_1", GGML_TYPE_Q5_1}, {"q5_0", GGML_TYPE_Q5_0}, {"q4_1", GGML_TYPE_Q4_1},
+    {"q4_0", GGML_TYPE_Q4_0},
 };
 
 }  // namespace
@@ -32,9 +34,10 @@ const std::vector<std::string>& kv_cache_type_names() {
 
 Status check_kv_cache_type(const std::string& name, const std::string& what) {
     if (llama::kv_cache_ggml_type(name)) return Status::success();
-    return make_error(ErrorCode::kInvalidArgument,
-                      what + " " + name + ": not a KV cache type" + did_you_mean(name, kv_cache_type_names()) +
-                          "; expected one of " + join_names(kv_cache_type_names()));
+    return make_error(ErrorCode::kInvalidArgument, what + " " + name + ": not a KV cache type" +
+                                                       did_you_mean(name, kv_cache_type_names()) +
+                                                       "; expected one of " +
+                                                       join_names(kv_cache_type_names()));
 }
 
 std::optional<ggml_type> llama::kv_cache_ggml_type(const std::string& name) {

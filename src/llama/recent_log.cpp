@@ -60,7 +60,8 @@ std::optional<BufferSize> read_buffer_size(std::string_view text, std::size_t ma
     ++i;
     while (i < text.size() && is_space(text[i])) ++i;
     const std::size_t number_begin = i;
-    while (i < text.size() && (std::isdigit(static_cast<unsigned char>(text[i])) || text[i] == '.')) ++i;
+    while (i < text.size() && (std::isdigit(static_cast<unsigned char>(text[i])) || text[i] == '.'))
+        ++i;
     if (i == number_begin) return std::nullopt;
     const std::string number(text.substr(number_begin, i - number_begin));
     char* end = nullptr;
@@ -143,10 +144,14 @@ bool parse_buffer_line(const std::string& line, std::vector<BufferMemory>& into)
          at = text.find(kMarker, at + 1)) {
         if (auto parsed = read_buffer_size(text, at)) {
             auto& b = buffer_named(into, std::string(parsed->name));
-            if (parsed->kind == "model") b.bytes_weights += parsed->bytes;
-            else if (parsed->kind == "KV") b.bytes_kv += parsed->bytes;
-            else if (parsed->kind == "compute") b.bytes_compute += parsed->bytes;
-            else b.bytes_output += parsed->bytes;
+            if (parsed->kind == "model")
+                b.bytes_weights += parsed->bytes;
+            else if (parsed->kind == "KV")
+                b.bytes_kv += parsed->bytes;
+            else if (parsed->kind == "compute")
+                b.bytes_compute += parsed->bytes;
+            else
+                b.bytes_output += parsed->bytes;
             return true;
         }
     }

@@ -20,7 +20,8 @@ double quantile_of_sorted(const std::vector<double>& sorted, double q) {
 Status validate_bootstrap_options(const MetricOptions& options) {
     if (options.bootstrap_resamples < 0) {
         return make_error(ErrorCode::kInvalidArgument,
-                          "bootstrap_resamples: got " + std::to_string(options.bootstrap_resamples) +
+                          "bootstrap_resamples: got " +
+                              std::to_string(options.bootstrap_resamples) +
                               "; expected >= 0 (0 disables the confidence interval)");
     }
     if (!(options.confidence > 0.0 && options.confidence < 1.0)) {

@@ -32,7 +32,8 @@ inline double macro_f1_over_classes(const std::vector<double>& t, std::size_t n_
     return safe_ratio(sum, n_scored);
 }
 
-// Micro P/R/F1 from counts summed over classes [0, K] (outside bucket included), skipping `excluded`.
+// Micro P/R/F1 from counts summed over classes [0, K] (outside bucket included), skipping
+// `excluded`.
 inline Prf micro_prf_over_classes(const std::vector<double>& t, std::size_t n_classes,
                                   std::optional<std::size_t> excluded = std::nullopt) {
     double tp = 0.0, fp = 0.0, fn = 0.0;

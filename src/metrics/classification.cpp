@@ -9,7 +9,6 @@ namespace {
 // Slots: class_counts.h, then correct = first_free_slot(K).
 std::size_t correct_slot(std::size_t n_classes) { return first_free_slot(n_classes); }
 
-
 struct ConfusionCounts {
     LabelIndex index;
     ExampleStats stats;
@@ -82,8 +81,9 @@ Result<MetricDefinition> make_single_label_metric(const std::string& name, Singl
         case SingleLabelMetric::kMicroF1Positive: {
             if (options.negative_label.empty()) {
                 return make_error(ErrorCode::kInvalidArgument,
-                                  name + ": negative_label is empty; expected the task's negative "
-                                         "class (e.g. \"false\" for ChemProt)");
+                                  name +
+                                      ": negative_label is empty; expected the task's negative "
+                                      "class (e.g. \"false\" for ChemProt)");
             }
             if (!counts.index.contains(options.negative_label)) {
                 return make_error(ErrorCode::kInvalidArgument,

@@ -10,7 +10,8 @@
 //   macro_f1           unweighted mean of per-class F1 over label_set, negative class included.
 //                      A class with no gold support and no predictions (tp+fp+fn == 0) is left out
 //                      of the mean (its F1 is undefined, not 0); any other class whose P or R has a
-//                      zero denominator scores 0 there (sklearn zero_division=0). No class left -> 0.
+//                      zero denominator scores 0 there (sklearn zero_division=0). No class left ->
+//                      0.
 //   micro_f1_positive  micro P/R/F1 summed over every class except options.negative_label (BLURB
 //                      ChemProt/DDI convention): gold negative + predicted positive is an FP, gold
 //                      positive + predicted negative is an FN, a confusion between two positive
@@ -31,7 +32,8 @@ namespace biomedq::metrics {
 
 enum class SingleLabelMetric { kAccuracy, kMacroF1, kMicroF1Positive };
 
-// kInvalidArgument naming metric `name` and the example when a gold example has not exactly one label.
+// kInvalidArgument naming metric `name` and the example when a gold example has not exactly one
+// label.
 Status check_single_gold_label(const std::string& name, const std::vector<Gold>& gold);
 
 // The class a prediction names, or nullopt when it predicts nothing (see above).

@@ -28,10 +28,10 @@ private:
     std::unordered_map<std::string, std::size_t> index_;
 };
 
-// options.label_set when given (its order kept, duplicates are an error); otherwise the sorted union
-// of every gold label and every label of a valid prediction. With an explicit label set, a gold
-// label outside it is kInvalidArgument naming the metric and the example index: it means the task
-// config and the data disagree, which must not be scored silently.
+// options.label_set when given (its order kept, duplicates are an error); otherwise the sorted
+// union of every gold label and every label of a valid prediction. With an explicit label set, a
+// gold label outside it is kInvalidArgument naming the metric and the example index: it means the
+// task config and the data disagree, which must not be scored silently.
 Result<LabelIndex> build_label_index(const std::string& metric_name, const std::vector<Gold>& gold,
                                      const std::vector<Prediction>& pred,
                                      const MetricOptions& options);

@@ -44,10 +44,12 @@ Result<MetricDefinition> make_metric(const std::string& name, const std::vector<
                                      const MetricOptions& options) {
     using enum SpanMatch;
     using enum SpanQuantity;
-    if (name == "ner_strict_precision") return make_span_metric(name, kStrict, kPrecision, gold, pred);
+    if (name == "ner_strict_precision")
+        return make_span_metric(name, kStrict, kPrecision, gold, pred);
     if (name == "ner_strict_recall") return make_span_metric(name, kStrict, kRecall, gold, pred);
     if (name == "ner_strict_f1") return make_span_metric(name, kStrict, kF1, gold, pred);
-    if (name == "ner_lenient_precision") return make_span_metric(name, kLenient, kPrecision, gold, pred);
+    if (name == "ner_lenient_precision")
+        return make_span_metric(name, kLenient, kPrecision, gold, pred);
     if (name == "ner_lenient_recall") return make_span_metric(name, kLenient, kRecall, gold, pred);
     if (name == "ner_lenient_f1") return make_span_metric(name, kLenient, kF1, gold, pred);
     if (name == "accuracy") {
@@ -86,8 +88,8 @@ Result<MetricDefinition> make_metric(const std::string& name, const std::vector<
     }
     return make_error(ErrorCode::kInvalidArgument,
                       "unknown metric \"" + name + "\" (did you mean \"" +
-                          closest_name(name, known_metrics()) + "\"?); known metrics: " +
-                          join_labels(known_metrics()));
+                          closest_name(name, known_metrics()) +
+                          "\"?); known metrics: " + join_labels(known_metrics()));
 }
 
 }  // namespace biomedq::metrics
@@ -96,45 +98,66 @@ namespace biomedq {
 
 const std::vector<std::string>& known_metrics() {
     static const std::vector<std::string> names = {
-        "ner_strict_precision", "ner_strict_recall",   "ner_strict_f1",
-        "ner_lenient_precision", "ner_lenient_recall", "ner_lenient_f1",
-        "accuracy",              "macro_f1",           "micro_f1_positive",
-        "multilabel_micro_f1",   "multilabel_macro_f1", "example_f1",
+        "ner_strict_precision",
+        "ner_strict_recall",
+        "ner_strict_f1",
+        "ner_lenient_precision",
+        "ner_lenient_recall",
+        "ner_lenient_f1",
+        "accuracy",
+        "macro_f1",
+        "micro_f1_positive",
+        "multilabel_micro_f1",
+        "multilabel_macro_f1",
+        "example_f1",
         // As published scoring code computes them (published_metrics.h).
-        "ner_strict_precision_gold_sentences_only", "ner_strict_recall_gold_sentences_only",
-        "ner_strict_f1_gold_sentences_only", "macro_f1_stray_classes", "weighted_f1_stray_classes",
+        "ner_strict_precision_gold_sentences_only",
+        "ner_strict_recall_gold_sentences_only",
+        "ner_strict_f1_gold_sentences_only",
+        "macro_f1_stray_classes",
+        "weighted_f1_stray_classes",
     };
     return names;
 }
 
 std::string metric_definition(const std::string& name) {
     static const std::map<std::string, std::string> kDefinitions = {
-        {"ner_strict_precision", "strict (begin, end, type) span match, micro over all mentions of all sentences"},
-        {"ner_strict_recall", "strict (begin, end, type) span match, micro over all mentions of all sentences"},
-        {"ner_strict_f1", "strict (begin, end, type) span match, micro over all mentions of all sentences"},
+        {"ner_strict_precision",
+         "strict (begin, end, type) span match, micro over all mentions of all sentences"},
+        {"ner_strict_recall",
+         "strict (begin, end, type) span match, micro over all mentions of all sentences"},
+        {"ner_strict_f1",
+         "strict (begin, end, type) span match, micro over all mentions of all sentences"},
         {"ner_lenient_precision", "overlap match with the same type, micro over all sentences"},
         {"ner_lenient_recall", "overlap match with the same type, micro over all sentences"},
         {"ner_lenient_f1", "overlap match with the same type, micro over all sentences"},
         {"accuracy", "share of examples whose one predicted class is the gold class"},
-        {"macro_f1", "unweighted mean F1 over the task's classes incl. the negative one; an unreadable reply "
-                     "predicts no class"},
-        {"micro_f1_positive", "micro F1 over every class except the negative one (BLURB convention)"},
+        {"macro_f1",
+         "unweighted mean F1 over the task's classes incl. the negative one; an unreadable reply "
+         "predicts no class"},
+        {"micro_f1_positive",
+         "micro F1 over every class except the negative one (BLURB convention)"},
         {"multilabel_micro_f1", "micro F1 over (example, label) decisions"},
         {"multilabel_macro_f1", "unweighted mean over labels of each label's F1 across examples"},
         {"example_f1", "mean over examples of the F1 between predicted and gold label sets"},
         {"ner_strict_precision_gold_sentences_only",
-         "as published (Chen et al. 2025): strict span precision counted only in sentences with gold "
+         "as published (Chen et al. 2025): strict span precision counted only in sentences with "
+         "gold "
          "entities; predictions in other sentences are never counted"},
         {"ner_strict_recall_gold_sentences_only",
-         "as published (Chen et al. 2025): strict span recall counted only in sentences with gold entities"},
+         "as published (Chen et al. 2025): strict span recall counted only in sentences with gold "
+         "entities"},
         {"ner_strict_f1_gold_sentences_only",
-         "as published (Chen et al. 2025): strict span F1 counted only in sentences with gold entities; "
+         "as published (Chen et al. 2025): strict span F1 counted only in sentences with gold "
+         "entities; "
          "predictions in sentences without gold entities are never counted"},
         {"macro_f1_stray_classes",
-         "as published (Chen et al. 2025, sklearn without a label list): macro F1 over gold classes incl. the "
+         "as published (Chen et al. 2025, sklearn without a label list): macro F1 over gold "
+         "classes incl. the "
          "negative one plus one extra class (F1 0) per distinct unreadable reply"},
         {"weighted_f1_stray_classes",
-         "as published (Chen et al. 2025, the table's \"Micro F1\"): support-weighted F1 over the same classes"},
+         "as published (Chen et al. 2025, the table's \"Micro F1\"): support-weighted F1 over the "
+         "same classes"},
     };
     const auto it = kDefinitions.find(name);
     return it == kDefinitions.end() ? std::string() : it->second;

@@ -10,8 +10,8 @@
 
 namespace biomedq::metrics {
 
-// Errors: kInvalidArgument for an unknown name (with the closest known name as a hint), a gold label
-// outside label_set, a single-label gold without exactly one label, a missing negative_label.
+// Errors: kInvalidArgument for an unknown name (with the closest known name as a hint), a gold
+// label outside label_set, a single-label gold without exactly one label, a missing negative_label.
 Result<MetricDefinition> make_metric(const std::string& name, const std::vector<Gold>& gold,
                                      const std::vector<Prediction>& pred,
                                      const MetricOptions& options);

@@ -31,8 +31,8 @@ double example_multilabel_f1(const Gold& gold, const Prediction& pred) {
     const std::vector<std::string> g = as_set(gold.labels);
     const std::vector<std::string> p = predicted_set(pred);
     if (g.empty() && p.empty()) return 1.0;
-    const auto overlap = std::count_if(p.begin(), p.end(),
-                                       [&](const std::string& label) { return contains(g, label); });
+    const auto overlap = std::count_if(
+        p.begin(), p.end(), [&](const std::string& label) { return contains(g, label); });
     return safe_ratio(2.0 * static_cast<double>(overlap), static_cast<double>(g.size() + p.size()));
 }
 
@@ -47,9 +47,9 @@ Result<MetricDefinition> make_multilabel_metric(const std::string& name, MultiLa
         const std::vector<std::string> g = as_set(gold[i].labels);
         const std::vector<std::string> p = predicted_set(pred[i]);
         for (const std::string& label : p) {
-            stats.add(contains(g, label) ? tp_slot(index.slot_of(label))
-                                         : fp_slot(index.slot_of(label)),
-                      1.0);
+            stats.add(
+                contains(g, label) ? tp_slot(index.slot_of(label)) : fp_slot(index.slot_of(label)),
+                1.0);
         }
         for (const std::string& label : g) {
             if (!contains(p, label)) stats.add(fn_slot(index.slot_of(label)), 1.0);

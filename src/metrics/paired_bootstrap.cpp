@@ -2,10 +2,10 @@
 //
 // Both runs are scored on the SAME resampled index sets (one draw, two reductions), so per-example
 // difficulty cancels out and only the runs' disagreement drives the spread. On each resample r we
-// take d_r = metric_b - metric_a. The CI is the percentile interval of d_r. The two-sided p-value is
-// the percentile (sign) test: the fraction of resampled differences on the far side of zero from
-// the bulk, doubled, with the usual +1 correction (Davison & Hinkley 1997) so finite resamples never
-// claim p = 0:
+// take d_r = metric_b - metric_a. The CI is the percentile interval of d_r. The two-sided p-value
+// is the percentile (sign) test: the fraction of resampled differences on the far side of zero from
+// the bulk, doubled, with the usual +1 correction (Davison & Hinkley 1997) so finite resamples
+// never claim p = 0:
 //   p = min(1, 2 * (1 + min(#{d_r <= 0}, #{d_r >= 0})) / (R + 1)).
 // Chosen over the shifted-null test because it needs no centring assumption and gives exactly 1 for
 // identical runs (d_r = 0 everywhere, both counts are R); a run worse on every resample gets

@@ -38,13 +38,17 @@ Result<MetricDefinition> make_stray_class_metric(const std::string& name, StrayC
         metric.stats.finish_example();
     }
     if (average == StrayClassAverage::kMacro) {
-        metric.reduce = [k](const std::vector<double>& t, std::size_t) { return macro_f1_over_classes(t, k); };
+        metric.reduce = [k](const std::vector<double>& t, std::size_t) {
+            return macro_f1_over_classes(t, k);
+        };
     } else {
         metric.reduce = [k](const std::vector<double>& t, std::size_t n) {
             double sum = 0.0;
             for (std::size_t c = 0; c < k; ++c) {
                 const double support = t[tp_slot(c)] + t[fn_slot(c)];
-                if (support > 0) sum += support * prf_from_counts(t[tp_slot(c)], t[fp_slot(c)], t[fn_slot(c)]).f1;
+                if (support > 0)
+                    sum +=
+                        support * prf_from_counts(t[tp_slot(c)], t[fp_slot(c)], t[fn_slot(c)]).f1;
             }
             return safe_ratio(sum, static_cast<double>(n));
         };
@@ -69,9 +73,12 @@ MetricDefinition make_gold_sentences_span_metric(const std::string& name, SpanQu
         const double precision = safe_ratio(t[0], t[1]);
         const double recall = safe_ratio(t[0], t[2]);
         switch (quantity) {
-            case SpanQuantity::kPrecision: return precision;
-            case SpanQuantity::kRecall: return recall;
-            case SpanQuantity::kF1: break;
+            case SpanQuantity::kPrecision:
+                return precision;
+            case SpanQuantity::kRecall:
+                return recall;
+            case SpanQuantity::kF1:
+                break;
         }
         return f1_from_precision_recall(precision, recall);
     };

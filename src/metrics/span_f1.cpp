@@ -28,9 +28,12 @@ bool overlaps_any(const Span& span, const std::vector<Span>& others) {
 
 double quantity_from(SpanQuantity quantity, double precision, double recall) {
     switch (quantity) {
-        case SpanQuantity::kPrecision: return precision;
-        case SpanQuantity::kRecall: return recall;
-        case SpanQuantity::kF1: return f1_from_precision_recall(precision, recall);
+        case SpanQuantity::kPrecision:
+            return precision;
+        case SpanQuantity::kRecall:
+            return recall;
+        case SpanQuantity::kF1:
+            return f1_from_precision_recall(precision, recall);
     }
     return 0.0;
 }
@@ -71,7 +74,8 @@ double example_strict_span_f1(const std::vector<Span>& gold, const Prediction& p
 }
 
 MetricDefinition make_span_metric(const std::string& name, SpanMatch match, SpanQuantity quantity,
-                                  const std::vector<Gold>& gold, const std::vector<Prediction>& pred) {
+                                  const std::vector<Gold>& gold,
+                                  const std::vector<Prediction>& pred) {
     // Slots: strict  [tp, n_pred, n_gold]
     //        lenient [pred_matched, n_pred, gold_matched, n_gold]
     const bool strict = match == SpanMatch::kStrict;
@@ -92,10 +96,12 @@ MetricDefinition make_span_metric(const std::string& name, SpanMatch match, Span
         }
         metric.stats.finish_example();
     }
-    // Precision is slot 0 / slot 1 for both; recall is tp / n_gold (strict) or gold_matched / n_gold.
+    // Precision is slot 0 / slot 1 for both; recall is tp / n_gold (strict) or gold_matched /
+    // n_gold.
     const std::size_t recall_num = strict ? 0 : 2, recall_den = strict ? 2 : 3;
     metric.reduce = [quantity, recall_num, recall_den](const std::vector<double>& t, std::size_t) {
-        return quantity_from(quantity, safe_ratio(t[0], t[1]), safe_ratio(t[recall_num], t[recall_den]));
+        return quantity_from(quantity, safe_ratio(t[0], t[1]),
+                             safe_ratio(t[recall_num], t[recall_den]));
     };
     return metric;
 }

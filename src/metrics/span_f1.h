@@ -5,8 +5,8 @@
 //   strict:  a predicted span is a TP iff an identical (begin, end, type) gold span exists.
 //            P = TP / #pred, R = TP / #gold.
 //   lenient: a predicted span is correct iff it overlaps ([b1,e1) and [b2,e2) share a byte) some
-//            gold span of the same type; a gold span is found iff some predicted span of the same type
-//            overlaps it. P = #correct pred / #pred, R = #found gold / #gold, F1 = 2PR/(P+R).
+//            gold span of the same type; a gold span is found iff some predicted span of the same
+//            type overlaps it. P = #correct pred / #pred, R = #found gold / #gold, F1 = 2PR/(P+R).
 //            Counting each side separately (rather than one-to-one matching) is the conventional
 //            "overlap" relaxation; one long prediction covering two gold mentions finds both.
 // An invalid prediction predicts no spans. Zero denominators give 0 (zero_division=0).
@@ -38,6 +38,7 @@ enum class SpanMatch { kStrict, kLenient };
 enum class SpanQuantity { kPrecision, kRecall, kF1 };
 
 MetricDefinition make_span_metric(const std::string& name, SpanMatch match, SpanQuantity quantity,
-                                  const std::vector<Gold>& gold, const std::vector<Prediction>& pred);
+                                  const std::vector<Gold>& gold,
+                                  const std::vector<Prediction>& pred);
 
 }  // namespace biomedq::metrics

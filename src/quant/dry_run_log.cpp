@@ -55,24 +55,29 @@ std::optional<TensorLine> read_tensor_line(std::string_view text, std::size_t at
     if (c.run(is_digit).empty() || !c.literal("/")) return std::nullopt;
     c.spaces();
     out.n_total = c.run(is_digit);
-    if (out.n_total.empty() || out.n_total.size() > 9 || !c.literal("]") || c.spaces() == 0) return std::nullopt;
+    if (out.n_total.empty() || out.n_total.size() > 9 || !c.literal("]") || c.spaces() == 0)
+        return std::nullopt;
     out.name = c.run([](char ch) { return !is_space(ch); });
-    if (out.name.empty() || c.spaces() == 0 || !c.literal("-") || c.spaces() == 0) return std::nullopt;
+    if (out.name.empty() || c.spaces() == 0 || !c.literal("-") || c.spaces() == 0)
+        return std::nullopt;
     if (!c.literal("[")) return std::nullopt;
     c.run([](char ch) { return is_digit(ch) || ch == ',' || is_space(ch); });
-    if (!c.literal("],") || c.spaces() == 0 || !c.literal("type") || c.spaces() == 0 || !c.literal("=") ||
-        c.spaces() == 0) {
+    if (!c.literal("],") || c.spaces() == 0 || !c.literal("type") || c.spaces() == 0 ||
+        !c.literal("=") || c.spaces() == 0) {
         return std::nullopt;
     }
     out.type = c.run([](char ch) { return !is_space(ch) && ch != ','; });
-    if (out.type.empty() || !c.literal(",") || c.spaces() == 0 || !c.literal("size") || c.spaces() == 0 ||
-        !c.literal("=") || c.spaces() == 0 || c.run(number).empty() || c.spaces() == 0 || !c.literal("MiB")) {
+    if (out.type.empty() || !c.literal(",") || c.spaces() == 0 || !c.literal("size") ||
+        c.spaces() == 0 || !c.literal("=") || c.spaces() == 0 || c.run(number).empty() ||
+        c.spaces() == 0 || !c.literal("MiB")) {
         return std::nullopt;
     }
-    // The "-> N MiB (type)" part is optional: a line without it (or with it garbled) keeps its type.
+    // The "-> N MiB (type)" part is optional: a line without it (or with it garbled) keeps its
+    // type.
     Cursor arrow = c;
-    if (arrow.spaces() > 0 && arrow.literal("->") && arrow.spaces() > 0 && !arrow.run(number).empty() &&
-        arrow.spaces() > 0 && arrow.literal("MiB") && arrow.spaces() > 0 && arrow.literal("(")) {
+    if (arrow.spaces() > 0 && arrow.literal("->") && arrow.spaces() > 0 &&
+        !arrow.run(number).empty() && arrow.spaces() > 0 && arrow.literal("MiB") &&
+        arrow.spaces() > 0 && arrow.literal("(")) {
         const auto final_type = arrow.run([](char ch) { return !is_space(ch) && ch != ')'; });
         if (!final_type.empty() && arrow.literal(")")) out.final_type = final_type;
     }
@@ -93,7 +98,8 @@ Result<std::map<std::string, ggml_type>> parse_dry_run_types(std::string_view lo
         const std::string_view line = log.substr(begin, end - begin);
         begin = end + 1;
         std::optional<TensorLine> m;
-        for (std::size_t at = line.find('['); at != std::string_view::npos && !m; at = line.find('[', at + 1)) {
+        for (std::size_t at = line.find('['); at != std::string_view::npos && !m;
+             at = line.find('[', at + 1)) {
             m = read_tensor_line(line, at);
         }
         if (!m) continue;

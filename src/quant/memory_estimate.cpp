@@ -25,10 +25,11 @@ void context_sizes(const MemoryRequest& request, uint32_t& n_ctx_total, uint32_t
     n_ctx_total = n_ctx_seq * n_seq;
 }
 
-// The graph allocator's peak for one ubatch of a llama-style decoder. Calibrated against llama.cpp's
-// no-alloc simulation on the CPU (tests/quant/memory_formula_test.cpp, within 3% of the total): the peak is the larger of the
-// LM head (logits for every token of the reserve ubatch plus the normed hidden state) and one
-// layer's working set (FFN gate/up activations, attention scores or the flash-attention mask).
+// The graph allocator's peak for one ubatch of a llama-style decoder. Calibrated against
+// llama.cpp's no-alloc simulation on the CPU (tests/quant/memory_formula_test.cpp, within 3% of the
+// total): the peak is the larger of the LM head (logits for every token of the reserve ubatch plus
+// the normed hidden state) and one layer's working set (FFN gate/up activations, attention scores
+// or the flash-attention mask).
 uint64_t compute_bytes(const ModelInfo& m, uint32_t n_tokens, uint32_t n_kv, uint32_t n_outputs,
                        bool flash_attn) {
     const uint64_t t = n_tokens;
@@ -48,7 +49,9 @@ uint64_t compute_bytes(const ModelInfo& m, uint32_t n_tokens, uint32_t n_kv, uin
 
 }  // namespace
 
-uint64_t MemoryEstimate::bytes_gpu() const { return bytes_weights_gpu + bytes_kv_gpu + bytes_compute; }
+uint64_t MemoryEstimate::bytes_gpu() const {
+    return bytes_weights_gpu + bytes_kv_gpu + bytes_compute;
+}
 
 MemoryEstimate estimate_memory(const ModelInfo& model, const MemoryRequest& request) {
     MemoryEstimate e;
@@ -59,13 +62,14 @@ MemoryEstimate estimate_memory(const ModelInfo& model, const MemoryRequest& requ
     // "layers" go to the GPU, where the last one is the output head (so n_gpu_layers = 1 offloads
     // only the head); token_embd always stays on the host.
     const int n_layer = static_cast<int>(model.n_layer);
-    const int n_gpu = request.n_gpu_layers < 0 ? n_layer + 1
-                                                : std::min(request.n_gpu_layers, n_layer + 1);
+    const int n_gpu =
+        request.n_gpu_layers < 0 ? n_layer + 1 : std::min(request.n_gpu_layers, n_layer + 1);
     const int i_gpu_start = n_layer + 1 - n_gpu;
     // One K row and one V row per cell and layer, each stored in whole blocks of the cache type.
     const ggml_type kv_type = llama::ggml_type_from_name(request.kv_type).value_or(GGML_TYPE_F16);
-    const uint64_t kv_per_cell = ggml_row_size(kv_type, int64_t{model.n_head_kv} * model.head_dim_k) +
-                                 ggml_row_size(kv_type, int64_t{model.n_head_kv} * model.head_dim_v);
+    const uint64_t kv_per_cell =
+        ggml_row_size(kv_type, int64_t{model.n_head_kv} * model.head_dim_k) +
+        ggml_row_size(kv_type, int64_t{model.n_head_kv} * model.head_dim_v);
     const uint64_t kv_per_layer = uint64_t{e.n_ctx_total} * kv_per_cell;
     e.bytes_weights_host = model.bytes_token_embd + model.bytes_other;
     for (int il = 0; il < n_layer; ++il) {

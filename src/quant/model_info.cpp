@@ -18,8 +18,8 @@ namespace {
 
 // Architectures whose KV cache and graph follow the plain transformer the estimate models.
 const std::set<std::string>& supported_architectures() {
-    static const std::set<std::string> archs = {"llama", "qwen2", "qwen3", "gemma", "gemma2",
-                                                "gemma3", "phi3", "mistral3"};
+    static const std::set<std::string> archs = {"llama",  "qwen2",  "qwen3", "gemma",
+                                                "gemma2", "gemma3", "phi3",  "mistral3"};
     return archs;
 }
 
@@ -57,9 +57,9 @@ Status read_general(const gguf_context* ctx, const fs::path& path, ModelInfo& in
     if (!supported_architectures().contains(info.arch)) {
         std::vector<std::string> names(supported_architectures().begin(),
                                        supported_architectures().end());
-        return make_error(ErrorCode::kUnsupported, where + ": architecture \"" + info.arch +
-                                                       "\" is not supported (supported: " +
-                                                       join(names, ", ") + ")");
+        return make_error(ErrorCode::kUnsupported,
+                          where + ": architecture \"" + info.arch +
+                              "\" is not supported (supported: " + join(names, ", ") + ")");
     }
     info.name = llama::gguf_string_or(ctx, "general.name", "");
     std::error_code ec;
@@ -84,17 +84,17 @@ Status read_hyperparameters(const gguf_context* ctx, const std::string& where, M
     info.n_head_kv = u32("attention.head_count_kv", info.n_head);
     info.n_ctx_train = u32("context_length", 0);
     if (info.n_layer == 0 || info.n_embd == 0 || info.n_head == 0) {
-        return make_error(ErrorCode::kParse,
-                          where + ": keys \"" + a + "block_count\", \"" + a +
-                              "embedding_length\" and \"" + a +
-                              "attention.head_count\" must be present and > 0");
+        return make_error(ErrorCode::kParse, where + ": keys \"" + a + "block_count\", \"" + a +
+                                                 "embedding_length\" and \"" + a +
+                                                 "attention.head_count\" must be present and > 0");
     }
     // Every layer has tensors of its own, so a block count above the tensor count is a damaged
     // header; checked before bytes_layer is sized by it (found by fuzz_gguf_info: 4e9 layers).
     if (static_cast<int64_t>(info.n_layer) > gguf_get_n_tensors(ctx)) {
-        return make_error(ErrorCode::kParse, where + ": key \"" + a + "block_count\" is " +
-                                                 std::to_string(info.n_layer) + " but the file has only " +
-                                                 std::to_string(gguf_get_n_tensors(ctx)) + " tensors");
+        return make_error(ErrorCode::kParse,
+                          where + ": key \"" + a + "block_count\" is " +
+                              std::to_string(info.n_layer) + " but the file has only " +
+                              std::to_string(gguf_get_n_tensors(ctx)) + " tensors");
     }
     info.head_dim_k = u32("attention.key_length", info.n_embd / info.n_head);
     info.head_dim_v = u32("attention.value_length", info.n_embd / info.n_head);
@@ -232,8 +232,8 @@ ModelInfo model_info_for_shape(const ModelShape& shape, const QuantType& type) {
         info.n_params_by_type[type.name] = n_total;
     }
     info.bytes_file = info.bytes_tensors;
-    info.bits_per_weight =
-        8.0 * static_cast<double>(info.bytes_tensors) / static_cast<double>(std::max<uint64_t>(1, info.n_params));
+    info.bits_per_weight = 8.0 * static_cast<double>(info.bytes_tensors) /
+                           static_cast<double>(std::max<uint64_t>(1, info.n_params));
     return info;
 }
 

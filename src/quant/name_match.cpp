@@ -19,7 +19,9 @@ std::string to_upper(std::string_view text) {
     return out;
 }
 
-bool equals_ignore_case(std::string_view a, std::string_view b) { return to_lower(a) == to_lower(b); }
+bool equals_ignore_case(std::string_view a, std::string_view b) {
+    return to_lower(a) == to_lower(b);
+}
 
 std::string did_you_mean_suffix(std::string_view name, const std::vector<std::string>& candidates) {
     return did_you_mean(name, candidates);

@@ -54,9 +54,9 @@ Result<QuantType> find_quant_type(std::string_view name) {
         if (equals_ignore_case(type.name, name)) return type;
         names.push_back(type.name);
     }
-    return make_error(ErrorCode::kUnsupported,
-                      "unknown quantization type \"" + std::string(name) + "\"" +
-                          did_you_mean_suffix(name, names) + "; known types: " + join(names, ", "));
+    return make_error(ErrorCode::kUnsupported, "unknown quantization type \"" + std::string(name) +
+                                                   "\"" + did_you_mean_suffix(name, names) +
+                                                   "; known types: " + join(names, ", "));
 }
 
 Result<std::vector<QuantType>> parse_quant_type_list(std::string_view comma_separated) {

@@ -1,6 +1,5 @@
 #include <imatrix-loader.h>
 #include <llama.h>
-
 #include <sys/statvfs.h>
 
 #include <algorithm>
@@ -84,7 +83,8 @@ public:
 
     void on_text(const char* text) {
         int index = 0, total = 0, consumed = 0;
-        if (text[0] != '[' || std::sscanf(text, "[%d/%d]%n", &index, &total, &consumed) != 2) return;
+        if (text[0] != '[' || std::sscanf(text, "[%d/%d]%n", &index, &total, &consumed) != 2)
+            return;
         // The tensor named on this line starts now: the ones before it are done.
         n_done_ += pending_;
         pending_ = elements_of(text + consumed);
@@ -120,7 +120,9 @@ private:
     void report(int n_tensors_done, bool last) {
         if (!options_.on_progress) return;
         const auto now = std::chrono::steady_clock::now();
-        if (!last && std::chrono::duration<double>(now - last_).count() < options_.progress_interval_s) return;
+        if (!last &&
+            std::chrono::duration<double>(now - last_).count() < options_.progress_interval_s)
+            return;
         last_ = now;
         const uint64_t total = std::max(n_weights_, n_done_);
         options_.on_progress(std::min(n_done_, total), total, n_tensors_done, n_tensors_);
@@ -150,18 +152,20 @@ std::string write_failure_reason(int saved_errno, const fs::path& out) {
     }
     struct statvfs fs_stats {};
     const fs::path dir = out.has_parent_path() ? out.parent_path() : fs::path(".");
-    if (::statvfs(dir.c_str(), &fs_stats) == 0 && fs_stats.f_bavail == 0) return std::strerror(ENOSPC);
+    if (::statvfs(dir.c_str(), &fs_stats) == 0 && fs_stats.f_bavail == 0)
+        return std::strerror(ENOSPC);
     return "";
 }
 
 }  // namespace
 
-fs::path quantized_output_path(const fs::path& src, const fs::path& out_dir, const QuantType& type) {
+fs::path quantized_output_path(const fs::path& src, const fs::path& out_dir,
+                               const QuantType& type) {
     return out_dir / (src.stem().string() + "-" + to_upper(type.name) + ".gguf");
 }
 
-Result<QuantizeReport> quantize_model(const fs::path& src, const QuantType& type, const fs::path& out,
-                                      const QuantizeOptions& options) {
+Result<QuantizeReport> quantize_model(const fs::path& src, const QuantType& type,
+                                      const fs::path& out, const QuantizeOptions& options) {
     // Everything that can be checked is checked before llama.cpp reads a byte of tensor data.
     BIOMEDQ_ASSIGN(const ModelInfo src_info, read_model_info(src));
     if (type.needs_imatrix && !options.imatrix_path) {
@@ -178,14 +182,13 @@ Result<QuantizeReport> quantize_model(const fs::path& src, const QuantType& type
     }
     std::error_code ec;
     if (out.has_parent_path() && !fs::is_directory(out.parent_path(), ec)) {
-        return make_error(ErrorCode::kNotFound, out.parent_path().string() +
-                                                    ": output directory does not exist");
+        return make_error(ErrorCode::kNotFound,
+                          out.parent_path().string() + ": output directory does not exist");
     }
 
     llama_model_quantize_params params = llama_model_quantize_default_params();
     params.ftype = static_cast<llama_ftype>(type.ftype);
-    params.nthread = options.n_threads > 0 ? options.n_threads
-                                           : default_thread_count();
+    params.nthread = options.n_threads > 0 ? options.n_threads : default_thread_count();
     // Requantizing (a q8_0 source) loses more than quantizing from f16; llama-quantize allows it
     // behind a flag, biomedq allows it and the info of the source shows what it was.
     params.allow_requantize = true;
@@ -207,12 +210,14 @@ Result<QuantizeReport> quantize_model(const fs::path& src, const QuantType& type
         log = capture.errors_one_line();
     }
     const double t_ms =
-        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t_start).count();
+        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t_start)
+            .count();
     if (rc != 0) {
         fs::remove(tmp, ec);
         if (log.find("iostream error") != std::string::npos) {
             const std::string reason = write_failure_reason(saved_errno, out);
-            return make_error(ErrorCode::kIo, out.string() + ": cannot write the quantized model (" +
+            return make_error(ErrorCode::kIo, out.string() +
+                                                  ": cannot write the quantized model (" +
                                                   (reason.empty() ? "write failed" : reason) +
                                                   "); nothing was kept");
         }

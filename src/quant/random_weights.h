@@ -1,5 +1,6 @@
-// Seeded pseudo-random weights, fast enough to fill an 8B model on 16 cores in well under 2 minutes.
-// A chunk's values depend only on (seed, tensor index, chunk index), never on which thread fills it.
+// Seeded pseudo-random weights, fast enough to fill an 8B model on 16 cores in well under 2
+// minutes. A chunk's values depend only on (seed, tensor index, chunk index), never on which thread
+// fills it.
 #pragma once
 
 #include <cstdint>

@@ -1,8 +1,8 @@
 // A catalog shape's tensors quantized as a type, sized without a file: the tensor list of the
 // architecture (names and dimensions as llama.cpp's converter writes them), each tensor's type
 // chosen by llama.cpp's own quantization rules (llama_quant_compute_types on a model built from the
-// shape's metadata), each size from ggml's row size of that type. So Q4_K_M gets its Q6_K output and
-// attn_v/ffn_down layers, and IQ4_XS its exceptions, as a real llama-quantize run would.
+// shape's metadata), each size from ggml's row size of that type. So Q4_K_M gets its Q6_K output
+// and attn_v/ffn_down layers, and IQ4_XS its exceptions, as a real llama-quantize run would.
 #include "quant/shape_tensors.h"
 
 #include <ggml.h>
@@ -65,7 +65,8 @@ std::vector<ShapeTensor> shape_tensor_list(const ModelShape& shape) {
     return t;
 }
 
-Result<std::vector<SizedTensor>> size_shape_tensors(const ModelShape& shape, const QuantType& type) {
+Result<std::vector<SizedTensor>> size_shape_tensors(const ModelShape& shape,
+                                                    const QuantType& type) {
     const std::vector<ShapeTensor> list = shape_tensor_list(shape);
     const int64_t hd = shape.head_dim_or_default();
     llama_quant_model_desc desc{};
@@ -85,10 +86,13 @@ Result<std::vector<SizedTensor>> size_shape_tensors(const ModelShape& shape, con
     // 256); the choice is the answer, the warnings are noise on a catalog of 20 shapes.
     llama::LogCapture quiet;
     llama::ModelPtr model(llama_quant_model_from_metadata(&desc));
-    if (!model) return make_error(ErrorCode::kBackend, shape.id + ": llama.cpp could not describe the shape");
+    if (!model)
+        return make_error(ErrorCode::kBackend,
+                          shape.id + ": llama.cpp could not describe the shape");
     llama_model_quantize_params params = llama_model_quantize_default_params();
     params.ftype = static_cast<llama_ftype>(type.ftype);
-    std::unique_ptr<quantize_state_impl, QuantStateDeleter> qs(llama_quant_init(model.get(), &params));
+    std::unique_ptr<quantize_state_impl, QuantStateDeleter> qs(
+        llama_quant_init(model.get(), &params));
 
     // Tensor descriptors only; 2-D weights as a converter writes them (F16), norms and biases F32.
     const size_t ctx_bytes = list.size() * ggml_tensor_overhead() + 1024;
@@ -105,14 +109,17 @@ Result<std::vector<SizedTensor>> size_shape_tensors(const ModelShape& shape, con
         if (llama_quant_tensor_allows_quantization(qs.get(), g)) quantizable.push_back(g);
     }
     std::vector<ggml_type> chosen(quantizable.size(), GGML_TYPE_COUNT);
-    llama_quant_compute_types(qs.get(), params.ftype, quantizable.data(), chosen.data(), quantizable.size());
+    llama_quant_compute_types(qs.get(), params.ftype, quantizable.data(), chosen.data(),
+                              quantizable.size());
     for (std::size_t i = 0; i < quantizable.size(); ++i) quantizable[i]->type = chosen[i];
 
     std::vector<SizedTensor> out;
     for (std::size_t i = 0; i < list.size(); ++i) {
         const ggml_type ty = tensors[i]->type;
-        if (ty >= GGML_TYPE_COUNT || ggml_blck_size(ty) <= 0 || list[i].ne0 % ggml_blck_size(ty) != 0) {
-            return make_error(ErrorCode::kInternal, shape.id + ": llama.cpp chose no usable type for " + list[i].name);
+        if (ty >= GGML_TYPE_COUNT || ggml_blck_size(ty) <= 0 ||
+            list[i].ne0 % ggml_blck_size(ty) != 0) {
+            return make_error(ErrorCode::kInternal,
+                              shape.id + ": llama.cpp chose no usable type for " + list[i].name);
         }
         SizedTensor s;
         s.tensor = list[i];

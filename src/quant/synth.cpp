@@ -218,7 +218,8 @@ Status write_tensors(const SynthGguf& gguf, const SynthOptions& options, unsigne
         --running;
     };
     // Every worker on its own thread; the calling thread only reports progress.
-    const auto n_workers = static_cast<unsigned>(std::max<std::size_t>(1, std::min<std::size_t>(n_threads, chunks.size())));
+    const auto n_workers = static_cast<unsigned>(
+        std::max<std::size_t>(1, std::min<std::size_t>(n_threads, chunks.size())));
     running = n_workers;
     std::vector<std::thread> threads;
     for (unsigned t = 0; t < n_workers; ++t) threads.emplace_back(worker);
@@ -226,7 +227,8 @@ Status write_tensors(const SynthGguf& gguf, const SynthOptions& options, unsigne
     while (running > 0) {
         std::this_thread::sleep_for(std::chrono::milliseconds(50));
         const auto now = std::chrono::steady_clock::now();
-        if (options.on_progress && std::chrono::duration<double>(now - last_report).count() >= options.progress_interval_s) {
+        if (options.on_progress && std::chrono::duration<double>(now - last_report).count() >=
+                                       options.progress_interval_s) {
             options.on_progress(done.load(), total);
             last_report = now;
         }

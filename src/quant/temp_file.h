@@ -14,7 +14,8 @@ namespace biomedq {
 
 class TempFile {
 public:
-    explicit TempFile(std::filesystem::path path) : path_(std::move(path)), remove_on_signal_(path_) {}
+    explicit TempFile(std::filesystem::path path)
+        : path_(std::move(path)), remove_on_signal_(path_) {}
     // Closes the file and removes `path()` unless commit_as() succeeded. Also removes a file at
     // that path when open() was never called, so an unopened TempFile guards a path someone else
     // may write.

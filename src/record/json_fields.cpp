@@ -17,9 +17,9 @@ std::string join_path(const std::string& path, const std::string& key) {
 FieldReader::FieldReader(const nlohmann::json& object, std::string path)
     : object_(object), path_(std::move(path)) {
     if (!object_.is_object()) {
-        error_ = make_error(ErrorCode::kParse, (path_.empty() ? std::string("record")
-                                                               : "field \"" + path_ + "\"") +
-                                                   ": expected a JSON object, got " + shown(object_));
+        error_ = make_error(ErrorCode::kParse,
+                            (path_.empty() ? std::string("record") : "field \"" + path_ + "\"") +
+                                ": expected a JSON object, got " + shown(object_));
     }
 }
 
@@ -41,9 +41,10 @@ void FieldReader::fail(Error error) {
 void FieldReader::fail(const char* key, const std::string& expected) {
     if (error_) return;
     const std::string field = "field \"" + path_of(key) + "\": ";
-    error_ = make_error(ErrorCode::kParse, has(key) ? field + "expected " + expected + ", got " +
-                                                          shown(object_.at(key))
-                                                    : field + "missing (expected " + expected + ")");
+    error_ =
+        make_error(ErrorCode::kParse,
+                   has(key) ? field + "expected " + expected + ", got " + shown(object_.at(key))
+                            : field + "missing (expected " + expected + ")");
 }
 
 Status FieldReader::status() const {
@@ -71,9 +72,10 @@ void FieldReader::get(const char* key, int& out) {
 
 void FieldReader::get(const char* key, std::uint64_t& out) {
     if (!ok()) return;
-    const bool count = has(key) && (object_.at(key).is_number_unsigned() ||
-                                    (object_.at(key).is_number_integer() &&
-                                     object_.at(key).get<std::int64_t>() >= 0));
+    const bool count =
+        has(key) &&
+        (object_.at(key).is_number_unsigned() ||
+         (object_.at(key).is_number_integer() && object_.at(key).get<std::int64_t>() >= 0));
     if (!count) return fail(key, "an integer >= 0");
     out = object_.at(key).get<std::uint64_t>();
 }
@@ -87,7 +89,8 @@ void FieldReader::get_if_present(const char* key, std::size_t& out) {
 
 void FieldReader::get(const char* key, double& out) {
     if (!ok()) return;
-    if (!has(key) || !object_.at(key).is_number() || !std::isfinite(object_.at(key).get<double>())) {
+    if (!has(key) || !object_.at(key).is_number() ||
+        !std::isfinite(object_.at(key).get<double>())) {
         return fail(key, "a finite number");
     }
     out = object_.at(key).get<double>();

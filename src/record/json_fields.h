@@ -1,14 +1,13 @@
 // Reading typed fields out of a JSON object with messages that name the field: the codec's one way
-// to read, so every record error says `field "tasks.ddi.metrics.0.value": expected a number, got "x"`
-// instead of a library exception.
+// to read, so every record error says `field "tasks.ddi.metrics.0.value": expected a number, got
+// "x"` instead of a library exception.
 #pragma once
 
 #include <cstdint>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "biomedq/result.h"
 

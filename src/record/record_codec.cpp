@@ -60,7 +60,8 @@ json write_fields(const Record& record, Fields&& fields) {
 
 // Reads `j` (at dotted `path`) into `record`; the error, if any, goes to `parent`.
 template <typename Record, typename Fields>
-void read_fields(FieldReader& parent, const json& j, const std::string& path, Record& record, Fields&& fields) {
+void read_fields(FieldReader& parent, const json& j, const std::string& path, Record& record,
+                 Fields&& fields) {
     if (!parent.ok()) return;
     FieldReader in(j, path);
     JsonReader reader{in};
@@ -75,11 +76,13 @@ Result<std::vector<Span>> spans_from_json(const json& j) {
     if (j.is_null()) return spans;
     if (!j.is_array()) return make_error(ErrorCode::kParse, "field \"spans\": expected an array");
     for (const auto& s : j) {
-        if (!s.is_array() || s.size() != 3 || !s[0].is_number_unsigned() || !s[1].is_number_unsigned() ||
-            !s[2].is_string()) {
-            return make_error(ErrorCode::kParse, "field \"spans\": expected [begin, end, type] items");
+        if (!s.is_array() || s.size() != 3 || !s[0].is_number_unsigned() ||
+            !s[1].is_number_unsigned() || !s[2].is_string()) {
+            return make_error(ErrorCode::kParse,
+                              "field \"spans\": expected [begin, end, type] items");
         }
-        spans.push_back(Span{s[0].get<std::size_t>(), s[1].get<std::size_t>(), s[2].get<std::string>()});
+        spans.push_back(
+            Span{s[0].get<std::size_t>(), s[1].get<std::size_t>(), s[2].get<std::string>()});
     }
     return spans;
 }
@@ -87,9 +90,11 @@ Result<std::vector<Span>> spans_from_json(const json& j) {
 Result<std::vector<std::string>> labels_from_json(const json& j) {
     std::vector<std::string> labels;
     if (j.is_null()) return labels;
-    if (!j.is_array()) return make_error(ErrorCode::kParse, "field \"labels\": expected an array of strings");
+    if (!j.is_array())
+        return make_error(ErrorCode::kParse, "field \"labels\": expected an array of strings");
     for (const auto& l : j) {
-        if (!l.is_string()) return make_error(ErrorCode::kParse, "field \"labels\": expected strings");
+        if (!l.is_string())
+            return make_error(ErrorCode::kParse, "field \"labels\": expected strings");
         labels.push_back(l.get<std::string>());
     }
     return labels;
@@ -129,7 +134,8 @@ Result<Prediction> prediction_from_json(const json& j) {
 }
 
 Result<Gold> gold_from_json(const json& j) {
-    if (!j.is_object()) return make_error(ErrorCode::kParse, "field \"gold\": expected {labels, spans}");
+    if (!j.is_object())
+        return make_error(ErrorCode::kParse, "field \"gold\": expected {labels, spans}");
     Gold g;
     BIOMEDQ_ASSIGN(g.labels, labels_from_json(j.value("labels", json())));
     BIOMEDQ_ASSIGN(g.spans, spans_from_json(j.value("spans", json())));
@@ -182,8 +188,8 @@ Result<QuantFidelity> quant_fidelity_from_json(const json& j, const std::string&
 
 namespace {
 
-// The run identity's fields. `added_later` fields are left out of the JSON at their default, so runs
-// made before they existed keep their hash and still resume.
+// The run identity's fields. `added_later` fields are left out of the JSON at their default, so
+// runs made before they existed keep their hash and still resume.
 template <typename R, typename V>
 void spec_fields(R& s, V& v) {
     v.optional("tasks", s.tasks);
@@ -270,7 +276,8 @@ json to_json(const SampleRecord& s) {
     if (s.prompt) j["prompt"] = *s.prompt;
     if (s.messages) {
         j["messages"] = json::array();
-        for (const auto& m : *s.messages) j["messages"].push_back({{"role", m.role}, {"content", m.content}});
+        for (const auto& m : *s.messages)
+            j["messages"].push_back({{"role", m.role}, {"content", m.content}});
     }
     if (s.raw_output) j["raw_output"] = *s.raw_output;
     if (s.finish) j["finish"] = *s.finish;
@@ -292,10 +299,23 @@ json to_json(const SampleRecord& s) {
 
 namespace {
 
-const char* const kSampleKeys[] = {"task",   "id",     "index",      "gold",     "parsed",
-                                   "score",  "mode",   "correct",    "prompt",   "messages",
-                                   "raw_output", "finish", "error",  "options",  "n_tokens_prompt",
-                                   "n_tokens_generated", "t_latency_ms"};
+const char* const kSampleKeys[] = {"task",
+                                   "id",
+                                   "index",
+                                   "gold",
+                                   "parsed",
+                                   "score",
+                                   "mode",
+                                   "correct",
+                                   "prompt",
+                                   "messages",
+                                   "raw_output",
+                                   "finish",
+                                   "error",
+                                   "options",
+                                   "n_tokens_prompt",
+                                   "n_tokens_generated",
+                                   "t_latency_ms"};
 
 bool one_of(const json& v, std::initializer_list<const char*> names) {
     for (const char* n : names) {
@@ -316,7 +336,8 @@ void read_sample_identity(FieldReader& r, const json& j, SampleRecord& s) {
     std::uint64_t index = 0;
     r.get("index", index);
     s.index = static_cast<std::size_t>(index);
-    if (r.has("mode") && !one_of(j["mode"], {"generate", "loglik"})) r.fail("mode", "\"generate\" or \"loglik\"");
+    if (r.has("mode") && !one_of(j["mode"], {"generate", "loglik"}))
+        r.fail("mode", "\"generate\" or \"loglik\"");
     r.get_if_present("mode", s.mode);
 }
 
@@ -330,7 +351,8 @@ void read_sample_answer(FieldReader& r, const json& j, SampleRecord& s) {
     auto parsed = prediction_from_json(j["parsed"]);
     if (!parsed.ok()) return r.fail(parsed.error().with_context("field \"parsed\""));
     s.parsed = std::move(parsed).value();
-    const bool score_ok = r.has("score") && j["score"].is_number() && std::isfinite(j["score"].get<double>()) &&
+    const bool score_ok = r.has("score") && j["score"].is_number() &&
+                          std::isfinite(j["score"].get<double>()) &&
                           j["score"].get<double>() >= 0 && j["score"].get<double>() <= 1;
     if (!score_ok) return r.fail("score", "a number from 0 to 1");
     s.score = j["score"].get<double>();
@@ -359,14 +381,16 @@ void read_sample_options(FieldReader& r, const json& j, SampleRecord& s) {
 void read_sample_output(FieldReader& r, const json& j, SampleRecord& s) {
     if (!r.ok()) return;
     for (const char* key : {"n_tokens_prompt", "n_tokens_generated"}) {
-        if (r.has(key) && !(j[key].is_number_unsigned() || (j[key].is_number_integer() && j[key].get<std::int64_t>() >= 0))) {
+        if (r.has(key) && !(j[key].is_number_unsigned() ||
+                            (j[key].is_number_integer() && j[key].get<std::int64_t>() >= 0))) {
             return r.fail(key, "an integer >= 0");
         }
     }
     r.get_if_present("n_tokens_prompt", s.n_tokens_prompt);
     r.get_if_present("n_tokens_generated", s.n_tokens_generated);
-    if (r.has("t_latency_ms") && !(j["t_latency_ms"].is_number() && std::isfinite(j["t_latency_ms"].get<double>()) &&
-                                   j["t_latency_ms"].get<double>() >= 0)) {
+    if (r.has("t_latency_ms") &&
+        !(j["t_latency_ms"].is_number() && std::isfinite(j["t_latency_ms"].get<double>()) &&
+          j["t_latency_ms"].get<double>() >= 0)) {
         return r.fail("t_latency_ms", "a number >= 0");
     }
     r.get_if_present("t_latency_ms", s.t_latency_ms);
@@ -382,7 +406,8 @@ void read_sample_output(FieldReader& r, const json& j, SampleRecord& s) {
         if (!j["messages"].is_array()) return r.fail("messages", "an array of {role, content}");
         std::vector<ChatMessage> messages;
         for (const auto& m : j["messages"]) {
-            if (!m.is_object() || !m.value("role", json()).is_string() || !m.value("content", json()).is_string()) {
+            if (!m.is_object() || !m.value("role", json()).is_string() ||
+                !m.value("content", json()).is_string()) {
                 return r.fail("messages", "an array of {role, content}");
             }
             messages.push_back({m["role"].get<std::string>(), m["content"].get<std::string>()});
@@ -402,7 +427,8 @@ Result<SampleRecord> sample_record_from_json(const json& j) {
     read_sample_output(r, j, s);
     BIOMEDQ_TRY(r.status());
     for (const auto& [key, value] : j.items()) {
-        if (std::find(std::begin(kSampleKeys), std::end(kSampleKeys), key) == std::end(kSampleKeys)) {
+        if (std::find(std::begin(kSampleKeys), std::end(kSampleKeys), key) ==
+            std::end(kSampleKeys)) {
             s.unknown[key] = value;
         }
     }
@@ -430,7 +456,8 @@ json to_json(const TaskResult& t) {
               {"metric_definitions", t.metric_definitions},
               {"metrics", json::array()}};
     for (const auto& m : t.metrics) {
-        json metric = {{"name", m.name}, {"value", m.value}, {"ci_low", m.ci_low}, {"ci_high", m.ci_high}};
+        json metric = {
+            {"name", m.name}, {"value", m.value}, {"ci_low", m.ci_low}, {"ci_high", m.ci_high}};
         if (auto it = t.published_metric_names.find(m.name); it != t.published_metric_names.end()) {
             metric["published_name"] = it->second;
         }
@@ -439,8 +466,11 @@ json to_json(const TaskResult& t) {
     if (t.per_class) {
         j["per_class"] = json::array();
         for (const auto& c : *t.per_class) {
-            j["per_class"].push_back({{"label", c.label}, {"precision", c.precision}, {"recall", c.recall},
-                                      {"f1", c.f1}, {"support", c.support}});
+            j["per_class"].push_back({{"label", c.label},
+                                      {"precision", c.precision},
+                                      {"recall", c.recall},
+                                      {"f1", c.f1},
+                                      {"support", c.support}});
         }
     }
     if (!t.test_set_note.empty()) j["test_set_note"] = t.test_set_note;
@@ -449,7 +479,8 @@ json to_json(const TaskResult& t) {
 
 namespace {
 
-void read_task_metrics(FieldReader& r, const json& metrics, const std::string& path, TaskResult& t) {
+void read_task_metrics(FieldReader& r, const json& metrics, const std::string& path,
+                       TaskResult& t) {
     if (!r.ok() || metrics.is_null()) return;
     if (!metrics.is_array()) return r.fail("metrics", "an array");
     for (std::size_t i = 0; i < metrics.size(); ++i) {
@@ -736,7 +767,8 @@ json to_json(const RunRecord& run) {
     resolved["kv_type"] = run.spec.kv_type;
     json doc = {{"schema_version", run.schema_version},
                 {"environment", run.environment},
-                {"model", write_fields(run.model, [](const ModelRecord& m, JsonWriter& w) { model_fields(m, w); })},
+                {"model", write_fields(run.model, [](const ModelRecord& m,
+                                                     JsonWriter& w) { model_fields(m, w); })},
                 {"config", {{"resolved", resolved}, {"hash", run.config_hash}}},
                 {"seed", run.spec.seed},
                 {"protocol", run.spec.protocol},
@@ -759,7 +791,8 @@ Result<RunRecord> run_record_from_json(const json& j) {
     r.get_if_present("schema_version", run.schema_version);
     if (r.has("environment") && j["environment"].is_object()) run.environment = j["environment"];
     if (!r.has("model")) r.fail("model", "an object");
-    read_fields(r, r.child("model"), "model", run.model, [](auto& m, auto& v) { model_fields(m, v); });
+    read_fields(r, r.child("model"), "model", run.model,
+                [](auto& m, auto& v) { model_fields(m, v); });
     if (!r.has("config")) r.fail("config", "an object");
     read_config(r, r.child("config"), run);
     // The top-level seed and protocol repeat the spec's; older files have only these.

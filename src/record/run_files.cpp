@@ -9,7 +9,8 @@ Result<RunRecord> read_run_record(const std::filesystem::path& run_dir) {
     BIOMEDQ_ASSIGN(std::string text, read_file(path));
     const auto j = nlohmann::json::parse(text, nullptr, false);
     if (j.is_discarded() || !j.is_object()) {
-        return make_error(ErrorCode::kParse, path.string() + ": not valid JSON (expected a results.json object)");
+        return make_error(ErrorCode::kParse,
+                          path.string() + ": not valid JSON (expected a results.json object)");
     }
     auto run = run_record_from_json(j);
     if (!run.ok()) return run.error().with_context(path.string());

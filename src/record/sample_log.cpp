@@ -14,7 +14,8 @@ namespace {
 // Parses and checks the complete lines of `content`; returns the byte length of the complete part.
 // `line_numbers` (optional) gets each record's 1-based line.
 Result<std::size_t> parse_lines(const std::string& content, const std::filesystem::path& path,
-                                std::vector<SampleRecord>& out, std::vector<std::size_t>* line_numbers = nullptr) {
+                                std::vector<SampleRecord>& out,
+                                std::vector<std::size_t>* line_numbers = nullptr) {
     std::size_t start = 0, line_no = 0;
     while (true) {
         const std::size_t end = content.find('\n', start);
@@ -24,18 +25,20 @@ Result<std::size_t> parse_lines(const std::string& content, const std::filesyste
         if (!line.empty()) {
             auto j = nlohmann::json::parse(line, nullptr, false);
             if (j.is_discarded() || !j.is_object()) {
-                return make_error(ErrorCode::kParse,
-                                  path.string() + ": line " + std::to_string(line_no) +
-                                      ": not a sample record (expected a JSON object with \"task\" and "
-                                      "\"id\"); the run directory is damaged");
+                return make_error(
+                    ErrorCode::kParse,
+                    path.string() + ": line " + std::to_string(line_no) +
+                        ": not a sample record (expected a JSON object with \"task\" and "
+                        "\"id\"); the run directory is damaged");
             }
             // Every field is checked here, once, so no reader meets a record it would choke on (a
             // numeric "id" used to escape as an exception and abort the process).
             auto record = sample_record_from_json(j);
             if (!record.ok()) {
-                return record.error().with_context(path.string() + ": line " + std::to_string(line_no) +
-                                                   ": not a valid sample record (the run directory is damaged; "
-                                                   "fix or delete that line)");
+                return record.error().with_context(
+                    path.string() + ": line " + std::to_string(line_no) +
+                    ": not a valid sample record (the run directory is damaged; "
+                    "fix or delete that line)");
             }
             out.push_back(std::move(record).value());
             if (line_numbers) line_numbers->push_back(line_no);
@@ -60,14 +63,16 @@ Result<SampleLog> SampleLog::open(const std::filesystem::path& path) {
     // O_APPEND: every write(2) lands at the end of the file, whatever else has the file open.
     log.fd_ = ::open(path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
     if (log.fd_ < 0) {
-        return make_error(ErrorCode::kIo, path.string() + ": cannot open for writing: " + std::strerror(errno));
+        return make_error(ErrorCode::kIo,
+                          path.string() + ": cannot open for writing: " + std::strerror(errno));
     }
     if (complete < content.size()) {
         // The line being written when the process died: drop it, it will be rerun.
         log.n_truncated_bytes_ = content.size() - complete;
         if (::ftruncate(log.fd_, static_cast<off_t>(complete)) != 0) {
-            return make_error(ErrorCode::kIo, path.string() + ": cannot cut the partial last line: " +
-                                                  std::strerror(errno));
+            return make_error(
+                ErrorCode::kIo,
+                path.string() + ": cannot cut the partial last line: " + std::strerror(errno));
         }
     }
     if (::lseek(log.fd_, 0, SEEK_END) < 0) {
@@ -93,7 +98,8 @@ bool SampleLog::contains(const std::string& task, const std::string& id) const {
 }
 
 Status SampleLog::append(const SampleRecord& record) {
-    const std::string line = to_json(record).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
+    const std::string line =
+        to_json(record).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
     std::size_t written = 0;
     while (written < line.size()) {
         const ssize_t n = ::write(fd_, line.data() + written, line.size() - written);
@@ -106,7 +112,8 @@ Status SampleLog::append(const SampleRecord& record) {
                 (void)::ftruncate(fd_, end - static_cast<off_t>(written));
                 (void)::lseek(fd_, 0, SEEK_END);
             }
-            return make_error(ErrorCode::kIo, path_.string() + ": writing a sample failed: " + reason +
+            return make_error(ErrorCode::kIo, path_.string() +
+                                                  ": writing a sample failed: " + reason +
                                                   "; the samples written before are intact");
         }
         written += static_cast<std::size_t>(n);

@@ -1,6 +1,7 @@
 // samples.jsonl: one JSON object per finished example, appended (O_APPEND, one write(2) per record)
-// and flushed as each finishes, never rewritten; the caller holds the run directory's lock. Opening an existing log recovers from a kill: a last line without its newline (the
-// write in flight) is cut off, so the file always ends on a complete record.
+// and flushed as each finishes, never rewritten; the caller holds the run directory's lock. Opening
+// an existing log recovers from a kill: a last line without its newline (the write in flight) is
+// cut off, so the file always ends on a complete record.
 #pragma once
 
 #include <filesystem>
@@ -25,8 +26,8 @@ public:
 
 class SampleLog : public SampleSink {
 public:
-    // Opens (creating) `path` for appending after recovery. Errors: kIo; kParse for a damaged complete
-    // line (never silently dropped).
+    // Opens (creating) `path` for appending after recovery. Errors: kIo; kParse for a damaged
+    // complete line (never silently dropped).
     static Result<SampleLog> open(const std::filesystem::path& path);
     SampleLog(SampleLog&& other) noexcept;
     SampleLog& operator=(SampleLog&&) = delete;
@@ -51,8 +52,9 @@ private:
 // last line is ignored, as on resume). A malformed record is kParse naming file, line and field.
 struct SampleLogContent {
     std::vector<SampleRecord> records;
-    std::vector<std::size_t> lines;   // 1-based line of each record
-    std::size_t n_partial_bytes = 0;  // a last line without its newline (a write cut short): ignored
+    std::vector<std::size_t> lines;  // 1-based line of each record
+    std::size_t n_partial_bytes =
+        0;  // a last line without its newline (a write cut short): ignored
 };
 Result<SampleLogContent> read_sample_log_content(const std::filesystem::path& path);
 

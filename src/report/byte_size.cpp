@@ -1,8 +1,9 @@
 // Memory sizes as people write them (--gpu-memory 24GiB) and as reports print them.
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cctype>
 #include <cmath>
-#include <fmt/format.h>
 #include <string>
 
 #include "biomedq/report.h"
@@ -11,13 +12,16 @@
 namespace biomedq {
 
 Result<std::uint64_t> parse_byte_size(std::string_view text, std::string_view what) {
-    const std::string accepted = "a number and a unit (B, KB, MB, GB, TB, KiB, MiB, GiB, TiB), e.g. 24GiB or 24000MiB";
+    const std::string accepted =
+        "a number and a unit (B, KB, MB, GB, TB, KiB, MiB, GiB, TiB), e.g. 24GiB or 24000MiB";
     auto fail = [&](const std::string& why) {
-        return make_error(ErrorCode::kInvalidArgument,
-                          std::string(what) + " \"" + std::string(text) + "\": " + why + "; expected " + accepted);
+        return make_error(ErrorCode::kInvalidArgument, std::string(what) + " \"" +
+                                                           std::string(text) + "\": " + why +
+                                                           "; expected " + accepted);
     };
     std::size_t i = 0;
-    while (i < text.size() && (std::isdigit(static_cast<unsigned char>(text[i])) || text[i] == '.')) ++i;
+    while (i < text.size() && (std::isdigit(static_cast<unsigned char>(text[i])) || text[i] == '.'))
+        ++i;
     const std::string number(text.substr(0, i));
     std::size_t j = i;
     while (j < text.size() && text[j] == ' ') ++j;
@@ -27,8 +31,9 @@ Result<std::uint64_t> parse_byte_size(std::string_view text, std::string_view wh
     }
     if (unit.empty()) return fail("no unit (GB and GiB differ by 7%)");
     static const std::pair<const char*, double> kUnits[] = {
-        {"b", 1.0},         {"kb", 1e3},       {"mb", 1e6},       {"gb", 1e9},       {"tb", 1e12},
-        {"kib", 1024.0},    {"mib", 1048576.0}, {"gib", 1073741824.0}, {"tib", 1099511627776.0}};
+        {"b", 1.0},         {"kb", 1e3},           {"mb", 1e6},
+        {"gb", 1e9},        {"tb", 1e12},          {"kib", 1024.0},
+        {"mib", 1048576.0}, {"gib", 1073741824.0}, {"tib", 1099511627776.0}};
     double scale = 0.0;
     for (const auto& [name, factor] : kUnits) {
         if (unit == name) scale = factor;

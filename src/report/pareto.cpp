@@ -14,11 +14,13 @@ std::vector<std::size_t> pareto_frontier(const std::vector<ParetoPoint>& points)
         for (std::size_t j = 0; j < points.size() && !dominated; ++j) {
             const auto& a = points[j];
             const auto& b = points[i];
-            dominated = a.cost <= b.cost && a.score >= b.score && (a.cost < b.cost || a.score > b.score);
+            dominated =
+                a.cost <= b.cost && a.score >= b.score && (a.cost < b.cost || a.score > b.score);
         }
         if (!dominated) out.push_back(i);
     }
-    std::stable_sort(out.begin(), out.end(), [&](std::size_t a, std::size_t b) { return points[a].cost < points[b].cost; });
+    std::stable_sort(out.begin(), out.end(),
+                     [&](std::size_t a, std::size_t b) { return points[a].cost < points[b].cost; });
     return out;
 }
 

@@ -1,5 +1,5 @@
-// The report's provenance header: what a reader needs to reproduce or cite its numbers (issue 18 item
-// 4). Each line lists the distinct values over the reported runs, so a mixed store says so.
+// The report's provenance header: what a reader needs to reproduce or cite its numbers (issue 18
+// item 4). Each line lists the distinct values over the reported runs, so a mixed store says so.
 #include <fmt/chrono.h>
 #include <fmt/format.h>
 
@@ -15,7 +15,8 @@ namespace {
 
 std::string joined(std::set<std::string> values) {
     values.erase("");
-    return values.empty() ? "unknown (runs imported before biomedq recorded it)" : text::join(values, "; ");
+    return values.empty() ? "unknown (runs imported before biomedq recorded it)"
+                          : text::join(values, "; ");
 }
 
 std::string text_at(const nlohmann::json& j, const char* pointer) {
@@ -28,7 +29,8 @@ std::string llama_cpp_of(const nlohmann::json& env) {
     const std::string commit = text_at(env, "/llama_cpp/commit");
     const std::string backend = text_at(env, "/llama_cpp/backend");
     if (tag.empty() && commit.empty()) return "";
-    return fmt::format("{} (commit {}, {} backend)", tag, commit.substr(0, 12), backend.empty() ? "?" : backend);
+    return fmt::format("{} (commit {}, {} backend)", tag, commit.substr(0, 12),
+                       backend.empty() ? "?" : backend);
 }
 
 std::string hardware_of(const nlohmann::json& env) {
@@ -38,7 +40,8 @@ std::string hardware_of(const nlohmann::json& env) {
     }
     if (env.contains("devices") && env["devices"].is_array()) {
         for (const auto& d : env["devices"]) {
-            const std::string name = d.is_object() ? d.value("description", d.value("name", std::string())) : "";
+            const std::string name =
+                d.is_object() ? d.value("description", d.value("name", std::string())) : "";
             if (!name.empty()) out += (out.empty() ? "" : ", ") + name;
         }
     }
@@ -47,14 +50,16 @@ std::string hardware_of(const nlohmann::json& env) {
 
 }  // namespace
 
-std::vector<ProvenanceItem> report_provenance(const std::vector<StoredRun>& runs, const std::string& protocol) {
+std::vector<ProvenanceItem> report_provenance(const std::vector<StoredRun>& runs,
+                                              const std::string& protocol) {
     std::set<std::string> versions, llama, hardware, subsets, seeds, prompts, contexts, kv_types;
     std::string first, last;
     for (const auto& run : runs) {
         versions.insert(text_at(run.environment, "/biomedq_version"));
         llama.insert(llama_cpp_of(run.environment));
         hardware.insert(hardware_of(run.environment));
-        subsets.insert(run.limit > 0 ? fmt::format("{}, first {} per task", run.subset, run.limit) : run.subset);
+        subsets.insert(run.limit > 0 ? fmt::format("{}, first {} per task", run.subset, run.limit)
+                                     : run.subset);
         seeds.insert(std::to_string(run.seed));
         prompts.insert(run.prompt);
         contexts.insert(std::to_string(run.ctx));
@@ -68,8 +73,9 @@ std::vector<ProvenanceItem> report_provenance(const std::vector<StoredRun>& runs
     return {
         {"report generated", generated},
         {"runs", fmt::format("{} run{}{}", runs.size(), runs.size() == 1 ? "" : "s",
-                             first.empty() ? "" : first == last ? ", finished " + first
-                                                                : ", finished " + first + " to " + last)},
+                             first.empty()   ? ""
+                             : first == last ? ", finished " + first
+                                             : ", finished " + first + " to " + last)},
         {"protocol", protocol},
         {"biomedq", joined(versions)},
         {"llama.cpp", joined(llama)},

@@ -5,16 +5,20 @@
 
 namespace biomedq::report {
 
-const StoredRun* full_precision_reference(const std::vector<StoredRun>& runs, const StoredRun& run) {
+const StoredRun* full_precision_reference(const std::vector<StoredRun>& runs,
+                                          const StoredRun& run) {
     // The reference uses the same KV cache type when the store has one (the difference is then the
     // weights' alone), else the plain f16 cache; among those, the most bits per weight.
     auto rank = [&](const StoredRun& r) {
-        return std::make_pair(r.kv_type == run.kv_type ? 2 : r.kv_type == "f16" ? 1 : 0, r.bits_per_weight);
+        return std::make_pair(r.kv_type == run.kv_type ? 2
+                              : r.kv_type == "f16"     ? 1
+                                                       : 0,
+                              r.bits_per_weight);
     };
     const StoredRun* best = nullptr;
     for (const auto& r : runs) {
-        if (!r.full_precision() || r.model_name != run.model_name || r.prompt != run.prompt || r.subset != run.subset ||
-            r.seed != run.seed || r.limit != run.limit) {
+        if (!r.full_precision() || r.model_name != run.model_name || r.prompt != run.prompt ||
+            r.subset != run.subset || r.seed != run.seed || r.limit != run.limit) {
             continue;
         }
         if (!best || rank(r) > rank(*best)) best = &r;
@@ -23,8 +27,8 @@ const StoredRun* full_precision_reference(const std::vector<StoredRun>& runs, co
     return best;
 }
 
-Result<PairedResult> paired_against_reference(const StoredTask& reference, const StoredTask& task, int resamples,
-                                              std::uint64_t seed) {
+Result<PairedResult> paired_against_reference(const StoredTask& reference, const StoredTask& task,
+                                              int resamples, std::uint64_t seed) {
     std::map<std::string, const StoredSample*> in_reference;
     for (const auto& s : reference.samples) in_reference[s.example_id] = &s;
     std::vector<Gold> gold;

@@ -20,7 +20,7 @@ struct PairedResult {
 
 // Paired bootstrap on the examples both tasks finished (by example id, in the run's index order).
 // A task pair with no shared example gives n_paired 0 and a zero difference.
-Result<PairedResult> paired_against_reference(const StoredTask& reference, const StoredTask& task, int resamples,
-                                              std::uint64_t seed);
+Result<PairedResult> paired_against_reference(const StoredTask& reference, const StoredTask& task,
+                                              int resamples, std::uint64_t seed);
 
 }  // namespace biomedq::report

@@ -11,12 +11,14 @@ namespace biomedq {
 namespace {
 
 // The fidelity row of a model file: the one measured over the most tokens (then the latest).
-const QuantFidelity* fidelity_of(const std::vector<QuantFidelity>& fidelity, const std::string& model_sha256) {
+const QuantFidelity* fidelity_of(const std::vector<QuantFidelity>& fidelity,
+                                 const std::string& model_sha256) {
     if (model_sha256.empty()) return nullptr;
     const QuantFidelity* best = nullptr;
     for (const auto& f : fidelity) {
         if (f.model_sha256 != model_sha256) continue;
-        if (!best || f.n_tokens > best->n_tokens || (f.n_tokens == best->n_tokens && f.measured_at > best->measured_at)) {
+        if (!best || f.n_tokens > best->n_tokens ||
+            (f.n_tokens == best->n_tokens && f.measured_at > best->measured_at)) {
             best = &f;
         }
     }
@@ -49,7 +51,8 @@ ReportRow task_row(const StoredRun& run, const StoredTask* task, const std::stri
     row.bytes_peak = run.bytes_peak;
     row.examples_per_s = run.examples_per_s;
     row.generated_tokens_per_s = run.generated_tokens_per_s;
-    if (const QuantFidelity* f = run.full_precision() ? nullptr : fidelity_of(fidelity, run.model_sha256)) {
+    if (const QuantFidelity* f =
+            run.full_precision() ? nullptr : fidelity_of(fidelity, run.model_sha256)) {
         row.has_fidelity = true;
         row.kl_mean = f->kl_mean;
         row.kl_mean_se = f->kl_mean_se;
@@ -61,14 +64,16 @@ ReportRow task_row(const StoredRun& run, const StoredTask* task, const std::stri
 
 // The row's difference to the full-precision run of the same model and task (none for the
 // reference itself), and the memory it saves.
-Status compare_with_reference(ReportRow& row, const std::vector<StoredRun>& runs, const StoredRun& run,
-                              const StoredTask* task, const std::string& task_name, const ReportOptions& options) {
+Status compare_with_reference(ReportRow& row, const std::vector<StoredRun>& runs,
+                              const StoredRun& run, const StoredTask* task,
+                              const std::string& task_name, const ReportOptions& options) {
     const StoredRun* ref = report::full_precision_reference(runs, run);
     row.is_reference = ref == &run;
     if (ref && !row.is_reference) {
         if (const StoredTask* ref_task = ref->task(task_name)) {
-            BIOMEDQ_ASSIGN(auto paired, report::paired_against_reference(*ref_task, *task,
-                                                                         options.bootstrap_resamples, options.seed));
+            BIOMEDQ_ASSIGN(auto paired,
+                           report::paired_against_reference(
+                               *ref_task, *task, options.bootstrap_resamples, options.seed));
             row.has_reference = paired.n_paired > 0;
             row.n_paired = paired.n_paired;
             row.difference = paired.difference.difference;
@@ -78,7 +83,8 @@ Status compare_with_reference(ReportRow& row, const std::vector<StoredRun>& runs
             row.significant = row.has_reference && row.p_value < options.alpha;
         }
         if (ref->bytes_peak > 0) {
-            row.memory_saved = 1.0 - static_cast<double>(run.bytes_peak) / static_cast<double>(ref->bytes_peak);
+            row.memory_saved =
+                1.0 - static_cast<double>(run.bytes_peak) / static_cast<double>(ref->bytes_peak);
         }
     }
     return Status::success();
@@ -103,11 +109,13 @@ void collect_tasks(const std::vector<StoredRun>& runs, ReportData& data) {
 
 }  // namespace
 
-Result<ReportData> build_report_data(const std::vector<StoredRun>& runs, const ReportOptions& options) {
+Result<ReportData> build_report_data(const std::vector<StoredRun>& runs,
+                                     const ReportOptions& options) {
     return build_report_data(runs, {}, options);
 }
 
-Result<ReportData> build_report_data(const std::vector<StoredRun>& runs, const std::vector<QuantFidelity>& fidelity,
+Result<ReportData> build_report_data(const std::vector<StoredRun>& runs,
+                                     const std::vector<QuantFidelity>& fidelity,
                                      const ReportOptions& options) {
     ReportData data;
     data.fidelity = fidelity;

@@ -21,8 +21,8 @@ std::string protocol_description(const std::string& protocol);
 // "Metric: <name> (<published name>): <definition>." for the task's primary metric.
 std::string metric_line(const ReportData& data, const std::string& task);
 
-// One line of the summary table per run (the paper's "score vs memory per model and type"): its memory
-// and fidelity once, then its primary score on each task.
+// One line of the summary table per run (the paper's "score vs memory per model and type"): its
+// memory and fidelity once, then its primary score on each task.
 struct SummaryLine {
     std::string model, quant, prompt;
     double bits_per_weight = 0.0;

@@ -23,7 +23,8 @@ std::vector<std::string> task_test_set_notes(const ReportData& data, const std::
     std::vector<std::string> notes;
     for (const auto& r : data.rows) {
         if (r.task != task || r.test_set_note.empty()) continue;
-        if (std::find(notes.begin(), notes.end(), r.test_set_note) == notes.end()) notes.push_back(r.test_set_note);
+        if (std::find(notes.begin(), notes.end(), r.test_set_note) == notes.end())
+            notes.push_back(r.test_set_note);
     }
     return notes;
 }
@@ -33,8 +34,8 @@ std::string difference_text(const ReportRow& r) {
     if (r.is_reference) return "reference";
     if (!r.has_reference) return "no full-precision run";
     const std::string label = significance_label(r.difference, r.significant);
-    return fmt::format("{:+.3f} [{:+.3f}, {:+.3f}]{}", r.difference, r.difference_ci_low, r.difference_ci_high,
-                       label.empty() ? "" : " " + label);
+    return fmt::format("{:+.3f} [{:+.3f}, {:+.3f}]{}", r.difference, r.difference_ci_low,
+                       r.difference_ci_high, label.empty() ? "" : " " + label);
 }
 
 // Shared with report_html.cpp: what a test-set note says under a task's heading.
@@ -42,19 +43,20 @@ std::string test_set_note_text(const std::string& task, const std::string& note)
     return fmt::format("† {} test set: {}.", task, note);
 }
 
-
 // Shared with report_html.cpp: what the protocol means for the numbers.
 std::string protocol_description(const std::string& protocol) {
     if (protocol == "chen2025") {
-        return "the published prompts, reply formats and metrics of Chen et al. 2025; scores are comparable with "
+        return "the published prompts, reply formats and metrics of Chen et al. 2025; scores are "
+               "comparable with "
                "that paper's tables, not with biomedq-protocol runs";
     }
-    return "biomedq's own prompts and metrics; see README \"Comparing with published numbers\" before putting a "
+    return "biomedq's own prompts and metrics; see README \"Comparing with published numbers\" "
+           "before putting a "
            "score next to a paper's";
 }
 
-// Shared with report_html.cpp: "Metric: <name> (<published name>): <definition>." for the task's primary
-// metric as stored with its runs.
+// Shared with report_html.cpp: "Metric: <name> (<published name>): <definition>." for the task's
+// primary metric as stored with its runs.
 std::string metric_line(const ReportData& data, const std::string& task) {
     std::string metric;
     for (const auto& r : data.rows) {
@@ -63,7 +65,8 @@ std::string metric_line(const ReportData& data, const std::string& task) {
     if (metric.empty()) return "";
     std::string published, definition;
     if (auto t = data.published_metric_names.find(task); t != data.published_metric_names.end()) {
-        if (auto m = t->second.find(metric); m != t->second.end()) published = " (" + m->second + ")";
+        if (auto m = t->second.find(metric); m != t->second.end())
+            published = " (" + m->second + ")";
     }
     if (auto t = data.metric_definitions.find(task); t != data.metric_definitions.end()) {
         if (auto m = t->second.find(metric); m != t->second.end()) definition = ": " + m->second;
@@ -72,13 +75,22 @@ std::string metric_line(const ReportData& data, const std::string& task) {
     return "Metric: " + metric + published + definition + ".";
 }
 
-// Shared with report_html.cpp: one line of the summary table per run (the paper's "score vs memory per
-// model and type"): its memory and fidelity once, then its primary score on each task.
+// Shared with report_html.cpp: one line of the summary table per run (the paper's "score vs memory
+// per model and type"): its memory and fidelity once, then its primary score on each task.
 std::vector<SummaryLine> summary_lines(const ReportData& data) {
     std::vector<SummaryLine> lines;
     for (const auto& run : data.runs) {
-        SummaryLine line{run.model_name, quant_display(run.quant_type, run.kv_type), run.prompt, run.bits_per_weight,
-                         format_bytes(run.bytes_peak), "-", "-", "-", false, {}, {}};
+        SummaryLine line{run.model_name,
+                         quant_display(run.quant_type, run.kv_type),
+                         run.prompt,
+                         run.bits_per_weight,
+                         format_bytes(run.bytes_peak),
+                         "-",
+                         "-",
+                         "-",
+                         false,
+                         {},
+                         {}};
         for (const auto& task : data.tasks) {
             const ReportRow* row = nullptr;
             for (const auto& r : data.rows) {
@@ -93,9 +105,11 @@ std::vector<SummaryLine> summary_lines(const ReportData& data) {
             if (row->has_reference) line.saved = fmt::format("{:.1f}%", 100.0 * row->memory_saved);
             line.kl = kl_text(*row);
             line.top1 = top1_text(*row);
-            line.task_cells.push_back(fmt::format("{:.3f} [{:.3f}, {:.3f}]{}", row->score, row->ci_low, row->ci_high,
+            line.task_cells.push_back(fmt::format("{:.3f} [{:.3f}, {:.3f}]{}", row->score,
+                                                  row->ci_low, row->ci_high,
                                                   row->test_set_note.empty() ? "" : kNoteMark));
-            line.task_marks.push_back(significance_label(row->difference, row->significant && row->has_reference));
+            line.task_marks.push_back(
+                significance_label(row->difference, row->significant && row->has_reference));
         }
         lines.push_back(std::move(line));
     }
@@ -107,25 +121,38 @@ std::string kl_text(const ReportRow& r) {
     return r.has_fidelity ? fmt::format("{:.4f} ± {:.4f}", r.kl_mean, r.kl_mean_se) : "-";
 }
 std::string top1_text(const ReportRow& r) {
-    return r.has_fidelity ? fmt::format("{:.1f}% ± {:.1f}", 100.0 * r.top1_agreement, 100.0 * r.top1_se) : "-";
+    return r.has_fidelity
+               ? fmt::format("{:.1f}% ± {:.1f}", 100.0 * r.top1_agreement, 100.0 * r.top1_se)
+               : "-";
 }
 
 std::string render_markdown(const ReportData& data) {
     std::string out = "# biomedq report\n\n";
-    out += fmt::format("Protocol: {} ({}).\n\n", md_cell(data.protocol), protocol_description(data.protocol));
+    out += fmt::format("Protocol: {} ({}).\n\n", md_cell(data.protocol),
+                       protocol_description(data.protocol));
     out += "| provenance | |\n|---|---|\n";
-    for (const auto& item : data.provenance) out += fmt::format("| {} | {} |\n", md_cell(item.label), md_cell(item.value));
+    for (const auto& item : data.provenance)
+        out += fmt::format("| {} | {} |\n", md_cell(item.label), md_cell(item.value));
     out += "\n";
-    out += "Scores are the task's primary metric with a 95% bootstrap CI. Δ is the paired-bootstrap difference to "
-           "the same model's full-precision run (same prompt, subset and seed) on the examples both finished; "
-           "a significant gain (better than full precision) or significant loss (worse) has p < 0.05. Scores marked "
-           "† were measured on a test set with a caveat, named under the task's heading. Memory is the measured "
-           "peak (device peak on GPU, llama.cpp allocations on CPU). KL is "
-           "the mean per-token KL divergence (nats, ± standard error) of the quantized model's next-token "
-           "distribution from its full-precision source on the sweep's task text; top-1 is how often their most "
-           "likely tokens agree.\n";
-    out += "\n## Summary: score and memory per model and type\n\n| model | quant | prompt | bpw | peak memory | saved | "
-           "KL (nats) | top-1 |";
+    out +=
+        "Scores are the task's primary metric with a 95% bootstrap CI. Δ is the paired-bootstrap "
+        "difference to "
+        "the same model's full-precision run (same prompt, subset and seed) on the examples both "
+        "finished; "
+        "a significant gain (better than full precision) or significant loss (worse) has p < 0.05. "
+        "Scores marked "
+        "† were measured on a test set with a caveat, named under the task's heading. Memory is "
+        "the measured "
+        "peak (device peak on GPU, llama.cpp allocations on CPU). KL is "
+        "the mean per-token KL divergence (nats, ± standard error) of the quantized model's "
+        "next-token "
+        "distribution from its full-precision source on the sweep's task text; top-1 is how often "
+        "their most "
+        "likely tokens agree.\n";
+    out +=
+        "\n## Summary: score and memory per model and type\n\n| model | quant | prompt | bpw | "
+        "peak memory | saved | "
+        "KL (nats) | top-1 |";
     std::string align = "|---|---|---|---:|---:|---:|---:|---:|";
     for (const auto& task : data.tasks) {
         out += " " + md_cell(task) + " |";
@@ -133,54 +160,69 @@ std::string render_markdown(const ReportData& data) {
     }
     out += "\n" + align + "\n";
     for (const auto& line : summary_lines(data)) {
-        out += fmt::format("| {} | {} | {} | {:.2f} | {} | {} | {} | {} |", md_cell(line.model), md_cell(line.quant),
-                           md_cell(line.prompt), line.bits_per_weight, line.peak, line.is_reference ? "reference" : line.saved,
-                           line.kl, line.top1);
+        out +=
+            fmt::format("| {} | {} | {} | {:.2f} | {} | {} | {} | {} |", md_cell(line.model),
+                        md_cell(line.quant), md_cell(line.prompt), line.bits_per_weight, line.peak,
+                        line.is_reference ? "reference" : line.saved, line.kl, line.top1);
         for (std::size_t t = 0; t < line.task_cells.size(); ++t) {
-            out += " " + line.task_cells[t] + (line.task_marks[t].empty() ? "" : " " + line.task_marks[t]) + " |";
+            out += " " + line.task_cells[t] +
+                   (line.task_marks[t].empty() ? "" : " " + line.task_marks[t]) + " |";
         }
         out += "\n";
     }
     for (const auto& task : data.tasks) {
         out += fmt::format("\n## {}\n\n", md_cell(task));
-        for (const auto& note : task_test_set_notes(data, task)) out += md_cell(test_set_note_text(task, note)) + "\n\n";
+        for (const auto& note : task_test_set_notes(data, task))
+            out += md_cell(test_set_note_text(task, note)) + "\n\n";
         out += md_cell(metric_line(data, task)) + "\n\n";
-        out += "| model | quant | prompt | bpw | score [95% CI] | Δ vs full precision [95% CI] | p | n | invalid |\n"
-               "|---|---|---|---:|---|---|---:|---:|---:|\n";
+        out +=
+            "| model | quant | prompt | bpw | score [95% CI] | Δ vs full precision [95% CI] | p | "
+            "n | invalid |\n"
+            "|---|---|---|---:|---|---|---:|---:|---:|\n";
         for (const auto& r : data.rows) {
             if (r.task != task) continue;
-            out += fmt::format("| {} | {} | {} | {:.2f} | {:.3f} [{:.3f}, {:.3f}]{} | {} | {} | {} | {:.1f}% |\n",
-                               md_cell(r.model), md_cell(quant_display(r.quant_type, r.kv_type)), md_cell(r.prompt),
-                               r.bits_per_weight, r.score, r.ci_low, r.ci_high,
-                               r.test_set_note.empty() ? "" : kNoteMark, difference_text(r),
-                               r.has_reference ? fmt::format("{:.4f}", r.p_value) : "-", r.n_examples,
-                               100.0 * r.invalid_rate);
+            out += fmt::format(
+                "| {} | {} | {} | {:.2f} | {:.3f} [{:.3f}, {:.3f}]{} | {} | {} | {} | {:.1f}% |\n",
+                md_cell(r.model), md_cell(quant_display(r.quant_type, r.kv_type)),
+                md_cell(r.prompt), r.bits_per_weight, r.score, r.ci_low, r.ci_high,
+                r.test_set_note.empty() ? "" : kNoteMark, difference_text(r),
+                r.has_reference ? fmt::format("{:.4f}", r.p_value) : "-", r.n_examples,
+                100.0 * r.invalid_rate);
         }
     }
-    out += "\n## Memory and speed\n\n| model | quant | prompt | weights | KV | compute | peak | examples/s | generated "
-           "tokens/s |\n|---|---|---|---:|---:|---:|---:|---:|---:|\n";
+    out +=
+        "\n## Memory and speed\n\n| model | quant | prompt | weights | KV | compute | peak | "
+        "examples/s | generated "
+        "tokens/s |\n|---|---|---|---:|---:|---:|---:|---:|---:|\n";
     for (const auto& run : data.runs) {
-        out += fmt::format("| {} | {} | {} | {} | {} | {} | {} | {:.2f} | {:.1f} |\n", md_cell(run.model_name),
-                           md_cell(quant_display(run.quant_type, run.kv_type)), md_cell(run.prompt), format_bytes(run.bytes_weights),
-                           format_bytes(run.bytes_kv), format_bytes(run.bytes_compute), format_bytes(run.bytes_peak),
+        out += fmt::format("| {} | {} | {} | {} | {} | {} | {} | {:.2f} | {:.1f} |\n",
+                           md_cell(run.model_name),
+                           md_cell(quant_display(run.quant_type, run.kv_type)), md_cell(run.prompt),
+                           format_bytes(run.bytes_weights), format_bytes(run.bytes_kv),
+                           format_bytes(run.bytes_compute), format_bytes(run.bytes_peak),
                            run.examples_per_s, run.generated_tokens_per_s);
     }
     bool any_split = false;
     for (const auto& run : data.runs) any_split = any_split || split_over_devices(run);
     if (any_split) {
-        out += "\n## Memory per device (models split over several devices)\n\nWeights, KV cache and compute are "
-               "llama.cpp's buffers on each device; peak is the driver's reading (`-` where there is none: host, "
-               "RPC).\n\n| model | quant | prompt | device | weights | KV | compute | peak | capacity |\n"
-               "|---|---|---|---|---:|---:|---:|---:|---:|\n";
+        out +=
+            "\n## Memory per device (models split over several devices)\n\nWeights, KV cache and "
+            "compute are "
+            "llama.cpp's buffers on each device; peak is the driver's reading (`-` where there is "
+            "none: host, "
+            "RPC).\n\n| model | quant | prompt | device | weights | KV | compute | peak | capacity "
+            "|\n"
+            "|---|---|---|---|---:|---:|---:|---:|---:|\n";
         for (const auto& run : data.runs) {
             if (!split_over_devices(run)) continue;
             for (const auto& d : run.devices) {
-                out += fmt::format("| {} | {} | {} | {} | {} | {} | {} | {} | {} |\n", md_cell(run.model_name),
-                                   md_cell(quant_display(run.quant_type, run.kv_type)), md_cell(run.prompt), md_cell(d.device),
-                                   format_bytes(d.bytes_weights), format_bytes(d.bytes_kv),
-                                   format_bytes(d.bytes_compute),
-                                   d.bytes_peak_used ? format_bytes(d.bytes_peak_used) : "-",
-                                   d.bytes_total ? format_bytes(d.bytes_total) : "-");
+                out += fmt::format(
+                    "| {} | {} | {} | {} | {} | {} | {} | {} | {} |\n", md_cell(run.model_name),
+                    md_cell(quant_display(run.quant_type, run.kv_type)), md_cell(run.prompt),
+                    md_cell(d.device), format_bytes(d.bytes_weights), format_bytes(d.bytes_kv),
+                    format_bytes(d.bytes_compute),
+                    d.bytes_peak_used ? format_bytes(d.bytes_peak_used) : "-",
+                    d.bytes_total ? format_bytes(d.bytes_total) : "-");
             }
         }
     }
@@ -189,24 +231,31 @@ std::string render_markdown(const ReportData& data) {
 
 std::string render_csv(const ReportData& data) {
     std::string out =
-        "task,model,quant_type,prompt,bits_per_weight,metric,score,ci_low,ci_high,n_examples,invalid_rate,is_reference,"
-        "difference,difference_ci_low,difference_ci_high,p_value,n_paired,significant,bytes_weights,bytes_kv,"
-        "bytes_compute,bytes_peak,memory_saved,examples_per_s,generated_tokens_per_s,on_frontier,kl_mean,kl_mean_se,"
+        "task,model,quant_type,prompt,bits_per_weight,metric,score,ci_low,ci_high,n_examples,"
+        "invalid_rate,is_reference,"
+        "difference,difference_ci_low,difference_ci_high,p_value,n_paired,significant,bytes_"
+        "weights,bytes_kv,"
+        "bytes_compute,bytes_peak,memory_saved,examples_per_s,generated_tokens_per_s,on_frontier,"
+        "kl_mean,kl_mean_se,"
         "top1_agreement,top1_se,run_dir,kv_type,test_set_note,protocol\n";
     for (const auto& r : data.rows) {
         const bool diff = r.has_reference;
-        out += fmt::format("{},{},{},{},{:.4f},{},{:.6f},{:.6f},{:.6f},{},{:.6f},{},{},{},{},{},{},{},{},{},{},{},{:.6f},{:.4f},{:.4f},{},{},{},{},{},{}\n",
-                           csv_escape(r.task), csv_escape(r.model), csv_escape(r.quant_type), csv_escape(r.prompt),
-                           r.bits_per_weight, csv_escape(r.metric), r.score, r.ci_low, r.ci_high, r.n_examples, r.invalid_rate, r.is_reference ? 1 : 0,
-                           diff ? fmt::format("{:.6f}", r.difference) : "", diff ? fmt::format("{:.6f}", r.difference_ci_low) : "",
-                           diff ? fmt::format("{:.6f}", r.difference_ci_high) : "", diff ? fmt::format("{:.6f}", r.p_value) : "",
-                           r.n_paired, r.significant ? 1 : 0, r.bytes_weights, r.bytes_kv, r.bytes_compute, r.bytes_peak,
-                           r.memory_saved, r.examples_per_s, r.generated_tokens_per_s, r.on_frontier ? 1 : 0,
-                           r.has_fidelity ? fmt::format("{:.6f},{:.6f},{:.6f},{:.6f}", r.kl_mean, r.kl_mean_se,
-                                                        r.top1_agreement, r.top1_se)
-                                          : std::string(",,,"),
-                           csv_escape(r.run_dir), csv_escape(r.kv_type), csv_escape(r.test_set_note),
-                           csv_escape(data.protocol));
+        out += fmt::format(
+            "{},{},{},{},{:.4f},{},{:.6f},{:.6f},{:.6f},{},{:.6f},{},{},{},{},{},{},{},{},{},{},{},"
+            "{:.6f},{:.4f},{:.4f},{},{},{},{},{},{}\n",
+            csv_escape(r.task), csv_escape(r.model), csv_escape(r.quant_type), csv_escape(r.prompt),
+            r.bits_per_weight, csv_escape(r.metric), r.score, r.ci_low, r.ci_high, r.n_examples,
+            r.invalid_rate, r.is_reference ? 1 : 0, diff ? fmt::format("{:.6f}", r.difference) : "",
+            diff ? fmt::format("{:.6f}", r.difference_ci_low) : "",
+            diff ? fmt::format("{:.6f}", r.difference_ci_high) : "",
+            diff ? fmt::format("{:.6f}", r.p_value) : "", r.n_paired, r.significant ? 1 : 0,
+            r.bytes_weights, r.bytes_kv, r.bytes_compute, r.bytes_peak, r.memory_saved,
+            r.examples_per_s, r.generated_tokens_per_s, r.on_frontier ? 1 : 0,
+            r.has_fidelity ? fmt::format("{:.6f},{:.6f},{:.6f},{:.6f}", r.kl_mean, r.kl_mean_se,
+                                         r.top1_agreement, r.top1_se)
+                           : std::string(",,,"),
+            csv_escape(r.run_dir), csv_escape(r.kv_type), csv_escape(r.test_set_note),
+            csv_escape(data.protocol));
     }
     return out;
 }

@@ -1,6 +1,6 @@
 // The vega, vega-lite and vega-embed JavaScript inlined into report.html. The definitions are
-// generated at build time (cmake/vega.cmake -> scripts/embed-vega.cmake) from the npm packages pinned
-// in scripts/fetch-vega.sh.
+// generated at build time (cmake/vega.cmake -> scripts/embed-vega.cmake) from the npm packages
+// pinned in scripts/fetch-vega.sh.
 #pragma once
 
 #include <string>

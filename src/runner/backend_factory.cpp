@@ -8,9 +8,10 @@ namespace biomedq::runner {
 Result<std::unique_ptr<Backend>> make_backend(const RunConfig& config, const BatchShape& shape) {
     if (!config.endpoints.empty()) {
         if (!config.rpc_servers.empty()) {
-            return make_error(ErrorCode::kInvalidArgument,
-                              "--rpc applies to the in-process backend (--model), not to --endpoint servers; "
-                              "start llama-server with its own --rpc instead");
+            return make_error(
+                ErrorCode::kInvalidArgument,
+                "--rpc applies to the in-process backend (--model), not to --endpoint servers; "
+                "start llama-server with its own --rpc instead");
         }
         OpenAiBackendOptions o;
         o.endpoints = config.endpoints;
@@ -21,9 +22,9 @@ Result<std::unique_ptr<Backend>> make_backend(const RunConfig& config, const Bat
         o.allow_remote = config.allow_remote;
         return make_openai_backend(o);
     }
-    // llama.cpp's RPC protocol is unauthenticated: weights and activations (clinical text) cross the
-    // wire in the clear, so the same privacy policy as for endpoints applies, and llama.cpp is given
-    // the checked address, not the name to look up again.
+    // llama.cpp's RPC protocol is unauthenticated: weights and activations (clinical text) cross
+    // the wire in the clear, so the same privacy policy as for endpoints applies, and llama.cpp is
+    // given the checked address, not the name to look up again.
     std::vector<std::string> rpc_addresses;
     for (const auto& server : config.rpc_servers) {
         BIOMEDQ_ASSIGN(std::string address, pinned_rpc_endpoint(server, config.allow_remote));

@@ -57,24 +57,27 @@ BatchShapeDecision decide_batch_shape(const std::string& parallel_flag, int thre
     auto warn = [&d](const std::string& w) { d.warning += (d.warning.empty() ? "" : "; ") + w; };
     if (parallel_flag != "auto" && fresh.parallel != recorded->parallel) {
         d.shape.parallel = fresh.parallel;
-        warn(fmt::format("--parallel {}: this run started with --parallel {} (config.json "
-                         "batch_shape); the remaining examples are batched differently, so greedy "
-                         "answers may differ from an uninterrupted run (rerun with --parallel auto "
-                         "or {} to keep the recorded shape)",
-                         fresh.parallel, recorded->parallel, recorded->parallel));
+        warn(
+            fmt::format("--parallel {}: this run started with --parallel {} (config.json "
+                        "batch_shape); the remaining examples are batched differently, so greedy "
+                        "answers may differ from an uninterrupted run (rerun with --parallel auto "
+                        "or {} to keep the recorded shape)",
+                        fresh.parallel, recorded->parallel, recorded->parallel));
     }
     if (threads_flag > 0 && fresh.threads != recorded->threads) {
         d.shape.threads = fresh.threads;
-        warn(fmt::format("--threads {}: this run started with {} threads (config.json "
-                         "batch_shape); greedy answers may differ from an uninterrupted run (rerun "
-                         "with --threads 0 or {} to keep them)",
-                         fresh.threads, recorded->threads, recorded->threads));
+        warn(
+            fmt::format("--threads {}: this run started with {} threads (config.json "
+                        "batch_shape); greedy answers may differ from an uninterrupted run (rerun "
+                        "with --threads 0 or {} to keep them)",
+                        fresh.threads, recorded->threads, recorded->threads));
     } else if (threads_flag <= 0 && fresh.threads < recorded->threads) {
         d.shape.threads = fresh.threads;
-        warn(fmt::format("this run started with {} threads (config.json batch_shape) but only {} "
-                         "CPUs are available here, so it continues with {}; greedy answers may "
-                         "differ from an uninterrupted run",
-                         recorded->threads, fresh.threads, fresh.threads));
+        warn(
+            fmt::format("this run started with {} threads (config.json batch_shape) but only {} "
+                        "CPUs are available here, so it continues with {}; greedy answers may "
+                        "differ from an uninterrupted run",
+                        recorded->threads, fresh.threads, fresh.threads));
     }
     return d;
 }

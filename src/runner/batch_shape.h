@@ -1,19 +1,18 @@
-// The batch shape a run started with: how many sequences llama.cpp decodes together (--parallel, with
-// `auto` resolved), its batch sizes and the CPU thread count. Which sequences share a llama_decode
-// call changes the CPU kernels a row goes through (ggml's matrix product takes another path for one
-// row than for several; flash attention another for one query, splitting the cache over the
-// threads), and so the last bits of its logits, which can flip a near-tied greedy choice (README
-// "Greedy determinism"). config.json therefore records the shape before the first example runs, and
-// a resume uses it: `--parallel auto` and `--threads 0` reuse the recorded values instead of choosing
-// anew; an explicit different value is obeyed with a warning, and results.json names each session's
-// shape. Server runs (--endpoint) record none: the servers batch.
+// The batch shape a run started with: how many sequences llama.cpp decodes together (--parallel,
+// with `auto` resolved), its batch sizes and the CPU thread count. Which sequences share a
+// llama_decode call changes the CPU kernels a row goes through (ggml's matrix product takes another
+// path for one row than for several; flash attention another for one query, splitting the cache
+// over the threads), and so the last bits of its logits, which can flip a near-tied greedy choice
+// (README "Greedy determinism"). config.json therefore records the shape before the first example
+// runs, and a resume uses it: `--parallel auto` and `--threads 0` reuse the recorded values instead
+// of choosing anew; an explicit different value is obeyed with a warning, and results.json names
+// each session's shape. Server runs (--endpoint) record none: the servers batch.
 #pragma once
 
 #include <filesystem>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
-
-#include <nlohmann/json.hpp>
 
 #include "biomedq/result.h"
 
@@ -44,8 +43,8 @@ struct BatchShapeDecision {
     std::string warning;  // non-empty when this invocation departs from the recorded shape
 };
 
-// `fresh` is the shape this invocation would use on its own (--parallel and --threads resolved; with
-// `threads_flag` 0 its threads are the CPUs available). Without a record it is used. With one,
+// `fresh` is the shape this invocation would use on its own (--parallel and --threads resolved;
+// with `threads_flag` 0 its threads are the CPUs available). Without a record it is used. With one,
 // `--parallel auto` reuses the recorded parallel and any other number is used with a warning;
 // `--threads 0` reuses the recorded threads unless fewer CPUs are available now (then those, with a
 // warning: oversubscribed llama.cpp threads run many times slower), and a different explicit number

@@ -4,7 +4,8 @@
 
 namespace biomedq::runner {
 
-Status set_config_field(const std::filesystem::path& run_dir, const std::string& key, const nlohmann::json& value) {
+Status set_config_field(const std::filesystem::path& run_dir, const std::string& key,
+                        const nlohmann::json& value) {
     const auto path = run_dir / "config.json";
     BIOMEDQ_ASSIGN(std::string text, read_file(path));
     auto config = nlohmann::json::parse(text, nullptr, false);

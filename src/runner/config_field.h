@@ -3,9 +3,8 @@
 #pragma once
 
 #include <filesystem>
-#include <string>
-
 #include <nlohmann/json.hpp>
+#include <string>
 
 #include "biomedq/result.h"
 
@@ -13,6 +12,7 @@ namespace biomedq::runner {
 
 // Sets `key` in <run_dir>/config.json to `value`. Errors: those of reading and writing the file;
 // kParse when it does not hold a JSON object.
-Status set_config_field(const std::filesystem::path& run_dir, const std::string& key, const nlohmann::json& value);
+Status set_config_field(const std::filesystem::path& run_dir, const std::string& key,
+                        const nlohmann::json& value);
 
 }  // namespace biomedq::runner

@@ -29,8 +29,8 @@ nlohmann::json describe_environment(const std::vector<DeviceMemory>& devices) {
                         {"commit", build_info::kLlamaCppCommit},
                         {"node_llama_cpp", build_info::kNodeLlamaCppVersion},
                         {"backend", build_info::kLlamaBackend}};
-    // The libraries found at run time may be another build of the same pinned llama.cpp (e.g. the CUDA
-    // build on a GPU machine); the devices ggml reports are the truth.
+    // The libraries found at run time may be another build of the same pinned llama.cpp (e.g. the
+    // CUDA build on a GPU machine); the devices ggml reports are the truth.
     if (!devices.empty()) env["llama_cpp"]["backend"] = "gpu: " + devices.front().name;
     char host[256] = {};
     ::gethostname(host, sizeof(host) - 1);
@@ -41,7 +41,8 @@ nlohmann::json describe_environment(const std::vector<DeviceMemory>& devices) {
     env["cpu_threads"] = static_cast<int>(::sysconf(_SC_NPROCESSORS_ONLN));
     env["devices"] = nlohmann::json::array();
     for (const auto& d : devices) {
-        env["devices"].push_back({{"name", d.name}, {"description", d.description}, {"bytes_total", d.bytes_total}});
+        env["devices"].push_back(
+            {{"name", d.name}, {"description", d.description}, {"bytes_total", d.bytes_total}});
     }
     const std::string driver = first_line_with("/proc/driver/nvidia/version", "NVRM");
     env["gpu_driver"] = driver.empty() ? nlohmann::json() : nlohmann::json(driver);

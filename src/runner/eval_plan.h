@@ -12,7 +12,7 @@ namespace biomedq::runner {
 
 struct TaskPlan {
     TaskConfig task;
-    std::vector<Example> examples;  // the selected examples, in index order
+    std::vector<Example> examples;        // the selected examples, in index order
     std::unique_ptr<ShotSelector> shots;  // null for zero-shot
     bool loglik = false;                  // scored by option log-likelihood
 };

@@ -1,12 +1,13 @@
 // Stages 1 and 2 of an eval: the plan, then the session in the run directory (lock, identity,
 // sample log, what is still to run).
+#include "runner/eval_session.h"
+
 #include <cstdio>
 
 #include "core/file_io.h"
 #include "core/redact.h"
 #include "core/sha256.h"
 #include "core/utc_time.h"
-#include "runner/eval_session.h"
 #include "runner/planned_samples.h"
 #include "runner/run_directory.h"
 
@@ -18,11 +19,13 @@ namespace {
 nlohmann::json identity_of(const EvalSession& s) {
     nlohmann::json identity = to_json(static_cast<const EvalSpec&>(s.config));
     if (!s.config.endpoints.empty()) {
-        // Endpoint URLs may carry a password or token (core/redact.h): the identity keeps them redacted.
+        // Endpoint URLs may carry a password or token (core/redact.h): the identity keeps them
+        // redacted.
         std::vector<std::string> endpoints;
         for (const auto& url : s.config.endpoints) endpoints.push_back(redact(url));
-        identity["server_model"] = s.config.model_name.empty() ? nlohmann::json(endpoints)
-                                                               : nlohmann::json(s.config.model_name);
+        identity["server_model"] = s.config.model_name.empty()
+                                       ? nlohmann::json(endpoints)
+                                       : nlohmann::json(s.config.model_name);
     } else {
         identity["model_sha256"] = s.model.sha256;
     }
@@ -41,7 +44,8 @@ Status check_log_against_plan(const EvalSession& s) {
     const auto path = s.out / "samples.jsonl";
     BIOMEDQ_ASSIGN(PlannedSamples existing, load_planned_samples(path, s.plan));
     existing.repairs.n_partial_line_bytes += s.log->n_recovered_bytes();
-    for (const auto& note : repair_notes(existing.repairs, path)) std::fprintf(stderr, "biomedq: note: %s\n", note.c_str());
+    for (const auto& note : repair_notes(existing.repairs, path))
+        std::fprintf(stderr, "biomedq: note: %s\n", note.c_str());
     return Status::success();
 }
 
@@ -61,7 +65,8 @@ void list_pending(EvalSession& s) {
 }  // namespace
 
 Result<std::unique_ptr<EvalSession>> open_session(const RunConfig& config, EvalModel model,
-                                                  const RunDirectoryLock* held_lock, const EvalHooks& hooks) {
+                                                  const RunDirectoryLock* held_lock,
+                                                  const EvalHooks& hooks) {
     auto s = std::make_unique<EvalSession>();
     s->config = config;
     s->model = std::move(model);

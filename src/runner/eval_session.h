@@ -1,8 +1,10 @@
 // run_eval in named stages over an injected Backend:
 //   plan (tasks, examples) -> session (lock, claim the directory, open the log, what is pending)
-//   -> generate / log-likelihood (each finished example appended as it finishes) -> finish (results.json).
+//   -> generate / log-likelihood (each finished example appended as it finishes) -> finish
+//   (results.json).
 // run_eval builds the in-process or server backend itself; run_eval_with takes one, so tests script
-// the model and the runner's own logic (resume, repairs, ties, write failures) runs in milliseconds.
+// the model and the runner's own logic (resume, repairs, ties, write failures) runs in
+// milliseconds.
 #pragma once
 
 #include <atomic>
@@ -56,8 +58,9 @@ struct EvalSession {
     std::vector<PendingExample> pending;
     std::size_t n_total = 0, n_already = 0;
     SessionMeasurements measurements;
-    // Set when the backend stopped short (every server unreachable, a decode failure): what finished
-    // is kept and results.json is written, marked incomplete, before the error is returned.
+    // Set when the backend stopped short (every server unreachable, a decode failure): what
+    // finished is kept and results.json is written, marked incomplete, before the error is
+    // returned.
     Status stopped = Status::success();
     std::string last_unanswered;  // the last transport failure, for the message
 
@@ -67,11 +70,14 @@ struct EvalSession {
 // Stage 1+2: plans, locks (unless `held_lock`), hashes the model, claims the directory, opens the
 // log (recovering a cut last line), checks it against the plan and lists what is pending.
 Result<std::unique_ptr<EvalSession>> open_session(const RunConfig& config, EvalModel model,
-                                                  const RunDirectoryLock* held_lock, const EvalHooks& hooks);
+                                                  const RunDirectoryLock* held_lock,
+                                                  const EvalHooks& hooks);
 
 // Stage 3: runs the pending examples through `backend`, appending each as it finishes; sets
-// session.stopped when the backend stops short. Errors: kCancelled, a sample that cannot be written.
-Status run_pending(EvalSession& session, Backend& backend, int parallel, const std::atomic<bool>* cancel);
+// session.stopped when the backend stops short. Errors: kCancelled, a sample that cannot be
+// written.
+Status run_pending(EvalSession& session, Backend& backend, int parallel,
+                   const std::atomic<bool>* cancel);
 Status run_generation(EvalSession& session, Backend& backend, Progress& progress,
                       const std::atomic<bool>* cancel);
 Status run_loglik(EvalSession& session, Backend& backend, int parallel, Progress& progress,
@@ -83,6 +89,7 @@ Result<RunOutcome> finish_session(EvalSession& session);
 
 // The whole run over a given backend (the directory must not be locked by this process).
 Result<RunOutcome> run_eval_with(const RunConfig& config, const EvalModel& model, Backend& backend,
-                                 const std::atomic<bool>* cancel = nullptr, const EvalHooks& hooks = {});
+                                 const std::atomic<bool>* cancel = nullptr,
+                                 const EvalHooks& hooks = {});
 
 }  // namespace biomedq::runner

@@ -1,7 +1,8 @@
 // The options of an evaluation's spec (biomedq/record.h EvalSpec), one row each: the key sweep.yaml
 // and config.json use, eval's CLI flag, the help text and the check of a value. `biomedq eval`
 // declares its flags from this table and a sweep reads its keys from it, so an option added to
-// EvalSpec (field, codec line, row here) reaches eval, sweeps, config.json and results.json at once.
+// EvalSpec (field, codec line, row here) reaches eval, sweeps, config.json and results.json at
+// once.
 #pragma once
 
 #include <cstdint>
@@ -18,7 +19,9 @@ struct SpecOption {
     std::string key;   // sweep.yaml / config.json key
     std::string flag;  // eval's flag, e.g. "--mc-mode"
     std::string help;
-    std::variant<std::string EvalSpec::*, int EvalSpec::*, std::uint64_t EvalSpec::*, bool EvalSpec::*> member;
+    std::variant<std::string EvalSpec::*, int EvalSpec::*, std::uint64_t EvalSpec::*,
+                 bool EvalSpec::*>
+        member;
     std::string expected;  // what a valid value is, for messages ("generate or loglik")
     // Empty when the spec's value is valid, else what is wrong with it (after `expected`).
     std::function<std::string(const EvalSpec&)> check;

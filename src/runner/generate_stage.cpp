@@ -29,7 +29,8 @@ Answer answer_of(const PendingExample& p, BackendResult&& backend_result) {
     const GenerationResult& result = backend_result.generation;
     Answer a;
     a.mode = "generate";
-    if (result.finish != FinishReason::kError) a.parsed = parse_answer(p.plan->task, p.example(), result.text);
+    if (result.finish != FinishReason::kError)
+        a.parsed = parse_answer(p.plan->task, p.example(), result.text);
     a.prompt = std::move(backend_result.prompt_text);
     a.raw_output = result.text;
     a.finish = finish_reason_name(result.finish);
@@ -42,7 +43,8 @@ Answer answer_of(const PendingExample& p, BackendResult&& backend_result) {
 
 }  // namespace
 
-Status run_generation(EvalSession& s, Backend& backend, Progress& progress, const std::atomic<bool>* cancel) {
+Status run_generation(EvalSession& s, Backend& backend, Progress& progress,
+                      const std::atomic<bool>* cancel) {
     std::vector<BackendRequest> requests;
     std::vector<const PendingExample*> owner;
     for (const auto& p : s.pending) {
@@ -55,14 +57,15 @@ Status run_generation(EvalSession& s, Backend& backend, Progress& progress, cons
     const auto on_done = [&](std::size_t i, BackendResult&& result) {
         if (!write_status.ok()) return;
         if (result.generation.transient) {
-            // Not an answer: recording it would score an outage as the model's mistake, and a resume
-            // would take it as done. Left out of the log, the example runs again next time.
+            // Not an answer: recording it would score an outage as the model's mistake, and a
+            // resume would take it as done. Left out of the log, the example runs again next time.
             s.measurements.n_examples_unanswered++;
             s.last_unanswered = result.generation.error;
             return;
         }
         const PendingExample& p = *owner[i];
-        const SampleRecord record = make_sample_record(*p.plan, p.index, answer_of(p, std::move(result)));
+        const SampleRecord record =
+            make_sample_record(*p.plan, p.index, answer_of(p, std::move(result)));
         write_status = s.sink().append(record);
         if (write_status.ok()) {
             s.measurements.n_examples++;

@@ -1,7 +1,8 @@
 #include "runner/parallel_choice.h"
 
-#include <charconv>
 #include <fmt/format.h>
+
+#include <charconv>
 
 #include "biomedq/engine.h"
 #include "biomedq/memory_simulation.h"
@@ -11,8 +12,8 @@
 
 namespace biomedq::runner {
 
-int largest_fitting_parallel(const std::function<std::uint64_t(int)>& bytes_for, std::uint64_t budget_bytes,
-                             int max_parallel) {
+int largest_fitting_parallel(const std::function<std::uint64_t(int)>& bytes_for,
+                             std::uint64_t budget_bytes, int max_parallel) {
     int best = 0;
     for (int p = 1; p <= max_parallel; p *= 2) {
         if (bytes_for(p) > budget_bytes) break;
@@ -21,8 +22,8 @@ int largest_fitting_parallel(const std::function<std::uint64_t(int)>& bytes_for,
     return best;
 }
 
-int largest_fitting_parallel(const ModelInfo& model, const MemoryRequest& base, std::uint64_t budget_bytes,
-                             bool gpu, int max_parallel) {
+int largest_fitting_parallel(const ModelInfo& model, const MemoryRequest& base,
+                             std::uint64_t budget_bytes, bool gpu, int max_parallel) {
     return largest_fitting_parallel(
         [&](int p) {
             MemoryRequest r = base;
@@ -37,7 +38,8 @@ namespace {
 
 // GiB for models, MiB for a small model's per-sequence KV cache (0.00 GiB would say nothing).
 std::string gib(std::uint64_t bytes) {
-    if (bytes >= (std::uint64_t{1} << 30)) return fmt::format("{:.2f} GiB", static_cast<double>(bytes) / (1 << 30));
+    if (bytes >= (std::uint64_t{1} << 30))
+        return fmt::format("{:.2f} GiB", static_cast<double>(bytes) / (1 << 30));
     return fmt::format("{:.1f} MiB", static_cast<double>(bytes) / (1 << 20));
 }
 
@@ -46,7 +48,8 @@ Result<ParallelChoice> requested_parallel(const std::string& s) {
     int p = 0;
     auto [ptr, ec] = std::from_chars(s.data(), s.data() + s.size(), p);
     if (ec != std::errc() || ptr != s.data() + s.size() || p < 1 || p > 256) {
-        return make_error(ErrorCode::kInvalidArgument, "--parallel " + s + ": expected a number from 1 to 256, or auto");
+        return make_error(ErrorCode::kInvalidArgument,
+                          "--parallel " + s + ": expected a number from 1 to 256, or auto");
     }
     ParallelChoice choice;
     choice.requested = s;
@@ -60,22 +63,28 @@ Result<ParallelChoice> requested_parallel(const std::string& s) {
 std::string auto_reason(const ParallelChoice& c, int ctx, std::size_t n_pending, bool simulated) {
     const int p = c.parallel;
     const std::string limit =
-        p == c.cap ? (c.cap < kMaxAutoParallel ? fmt::format("; more would exceed the {} pending examples", n_pending)
-                                               : fmt::format("; {} is the most auto tries", kMaxAutoParallel))
+        p == c.cap ? (c.cap < kMaxAutoParallel
+                          ? fmt::format("; more would exceed the {} pending examples", n_pending)
+                          : fmt::format("; {} is the most auto tries", kMaxAutoParallel))
                    : fmt::format("; {} would not fit", p * 2);
     return fmt::format(
-        "the largest power of two whose memory fits {:.0f}% of the free {} memory ({} of {} free): {} "
+        "the largest power of two whose memory fits {:.0f}% of the free {} memory ({} of {} free): "
+        "{} "
         "sequence(s) of {} tokens need {} ({} of KV cache per sequence), sized by {}{}",
-        100 * kMemoryHeadroom, c.device, gib(c.bytes_budget), gib(c.bytes_free), p, ctx, gib(c.bytes_needed),
-        gib(c.bytes_kv_per_sequence),
-        simulated ? "llama.cpp's no-alloc simulation" : "the formula from GGUF metadata (llama.cpp could not simulate)",
+        100 * kMemoryHeadroom, c.device, gib(c.bytes_budget), gib(c.bytes_free), p, ctx,
+        gib(c.bytes_needed), gib(c.bytes_kv_per_sequence),
+        simulated ? "llama.cpp's no-alloc simulation"
+                  : "the formula from GGUF metadata (llama.cpp could not simulate)",
         limit);
 }
 
 }  // namespace
 
 nlohmann::json parallel_choice_to_json(const ParallelChoice& c) {
-    nlohmann::json j = {{"requested", c.requested}, {"chosen", c.parallel}, {"method", c.method}, {"reason", c.reason}};
+    nlohmann::json j = {{"requested", c.requested},
+                        {"chosen", c.parallel},
+                        {"method", c.method},
+                        {"reason", c.reason}};
     if (c.method != "requested") {
         j["device"] = c.device;
         j["bytes_free"] = c.bytes_free;
@@ -87,7 +96,8 @@ nlohmann::json parallel_choice_to_json(const ParallelChoice& c) {
     return j;
 }
 
-Result<ParallelChoice> choose_parallel(const RunConfig& config, const ModelInfo& model, std::size_t n_pending) {
+Result<ParallelChoice> choose_parallel(const RunConfig& config, const ModelInfo& model,
+                                       std::size_t n_pending) {
     if (config.parallel != "auto") return requested_parallel(config.parallel);
     ParallelChoice choice;
     choice.requested = config.parallel;
@@ -103,14 +113,15 @@ Result<ParallelChoice> choose_parallel(const RunConfig& config, const ModelInfo&
     } else {
         free_bytes = host_available_bytes();
     }
-    const auto budget = static_cast<std::uint64_t>(static_cast<double>(free_bytes) * kMemoryHeadroom);
+    const auto budget =
+        static_cast<std::uint64_t>(static_cast<double>(free_bytes) * kMemoryHeadroom);
     // More sequences than examples only costs memory.
     int cap = kMaxAutoParallel;
     while (cap > 1 && static_cast<std::size_t>(cap / 2) >= n_pending) cap /= 2;
-    // llama.cpp sizes each candidate itself (no-alloc load, no weights read); the formula answers only
-    // where it cannot. The free memory was read with this process's CUDA context in place; what a run
-    // adds beyond its buffers (scratch pool, workspaces: the growth the last run on this device model
-    // recorded) has to fit too.
+    // llama.cpp sizes each candidate itself (no-alloc load, no weights read); the formula answers
+    // only where it cannot. The free memory was read with this process's CUDA context in place;
+    // what a run adds beyond its buffers (scratch pool, workspaces: the growth the last run on this
+    // device model recorded) has to fit too.
     bool simulated = true;
     struct Sized {
         MemoryEstimate estimate;
@@ -133,7 +144,8 @@ Result<ParallelChoice> choose_parallel(const RunConfig& config, const ModelInfo&
     auto bytes_of = [gpu](const Sized& s) {
         return gpu ? s.estimate.bytes_gpu() + s.bytes_run_growth : s.estimate.bytes_total();
     };
-    const int p = largest_fitting_parallel([&](int n) { return bytes_of(memory_for(n)); }, budget, cap);
+    const int p =
+        largest_fitting_parallel([&](int n) { return bytes_of(memory_for(n)); }, budget, cap);
     const Sized at_choice = memory_for(std::max(p, 1));
     choice.parallel = p;
     choice.method = simulated ? "simulation" : "estimate";
@@ -141,16 +153,18 @@ Result<ParallelChoice> choose_parallel(const RunConfig& config, const ModelInfo&
     choice.bytes_free = free_bytes;
     choice.bytes_budget = budget;
     choice.bytes_needed = bytes_of(at_choice);
-    choice.bytes_kv_per_sequence = at_choice.estimate.bytes_kv / static_cast<std::uint64_t>(std::max(p, 1));
+    choice.bytes_kv_per_sequence =
+        at_choice.estimate.bytes_kv / static_cast<std::uint64_t>(std::max(p, 1));
     choice.cap = cap;
     if (p == 0) {
-        return make_error(ErrorCode::kResource,
-                          fmt::format("{}: one sequence of {} tokens needs about {:.2f} GiB but {:.2f} GiB "
-                                      "is free on the {}: use a smaller quantization, a smaller --ctx, or "
-                                      "fewer --gpu-layers",
-                                      config.model_path, config.ctx,
-                                      static_cast<double>(choice.bytes_needed) / (1 << 30),
-                                      static_cast<double>(free_bytes) / (1 << 30), gpu ? "GPU" : "host"));
+        return make_error(
+            ErrorCode::kResource,
+            fmt::format("{}: one sequence of {} tokens needs about {:.2f} GiB but {:.2f} GiB "
+                        "is free on the {}: use a smaller quantization, a smaller --ctx, or "
+                        "fewer --gpu-layers",
+                        config.model_path, config.ctx,
+                        static_cast<double>(choice.bytes_needed) / (1 << 30),
+                        static_cast<double>(free_bytes) / (1 << 30), gpu ? "GPU" : "host"));
     }
     choice.reason = auto_reason(choice, config.ctx, n_pending, simulated);
     return choice;
@@ -164,7 +178,8 @@ nlohmann::json read_parallel_choice(const std::filesystem::path& run_dir) {
     auto text = read_file(run_dir / "config.json");
     if (!text.ok()) return nullptr;
     const auto config = nlohmann::json::parse(text.value(), nullptr, false);
-    if (config.is_discarded() || !config.is_object() || !config.contains("parallel_choice")) return nullptr;
+    if (config.is_discarded() || !config.is_object() || !config.contains("parallel_choice"))
+        return nullptr;
     const auto& choice = config["parallel_choice"];
     return choice.is_object() ? choice : nlohmann::json(nullptr);
 }

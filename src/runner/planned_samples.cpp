@@ -19,7 +19,8 @@ std::string listed(const std::vector<std::string>& items) {
 
 }  // namespace
 
-Result<PlannedSamples> load_planned_samples(const std::filesystem::path& path, const EvalPlan& plan) {
+Result<PlannedSamples> load_planned_samples(const std::filesystem::path& path,
+                                            const EvalPlan& plan) {
     record::SampleLogContent content;
     std::error_code ec;
     if (std::filesystem::exists(path, ec)) {
@@ -45,11 +46,13 @@ Result<PlannedSamples> load_planned_samples(const std::filesystem::path& path, c
         if (inserted) continue;
         const std::size_t first_line = content.lines[it->second];
         if (!content.records[it->second].same_answer(r)) {
-            return make_error(ErrorCode::kConflict,
-                              path.string() + ": lines " + std::to_string(first_line) + " and " +
-                                  std::to_string(line) + " are two different records for " + key.first + "/" +
-                                  key.second + "; an example is scored once, so delete the wrong line (or both, to "
-                                  "run it again) and rerun");
+            return make_error(
+                ErrorCode::kConflict,
+                path.string() + ": lines " + std::to_string(first_line) + " and " +
+                    std::to_string(line) + " are two different records for " + key.first + "/" +
+                    key.second +
+                    "; an example is scored once, so delete the wrong line (or both, to "
+                    "run it again) and rerun");
         }
         out.repairs.duplicates.push_back({key.first, key.second, line, first_line});
     }
@@ -58,26 +61,31 @@ Result<PlannedSamples> load_planned_samples(const std::filesystem::path& path, c
     return out;
 }
 
-std::vector<std::string> repair_notes(const SampleRepairs& repairs, const std::filesystem::path& path) {
+std::vector<std::string> repair_notes(const SampleRepairs& repairs,
+                                      const std::filesystem::path& path) {
     std::vector<std::string> notes;
     if (repairs.n_partial_line_bytes > 0) {
-        notes.push_back(fmt::format("{}: dropped a partial last line ({} bytes: a record cut off when a run "
-                                    "stopped mid-write); its example is not scored until it runs again",
-                                    path.string(), repairs.n_partial_line_bytes));
+        notes.push_back(
+            fmt::format("{}: dropped a partial last line ({} bytes: a record cut off when a run "
+                        "stopped mid-write); its example is not scored until it runs again",
+                        path.string(), repairs.n_partial_line_bytes));
     }
     if (!repairs.duplicates.empty()) {
         std::vector<std::string> items;
         for (const auto& d : repairs.duplicates) {
-            items.push_back(fmt::format("{}/{} (line {} repeats line {})", d.task, d.id, d.line, d.kept_line));
+            items.push_back(
+                fmt::format("{}/{} (line {} repeats line {})", d.task, d.id, d.line, d.kept_line));
         }
-        notes.push_back(fmt::format("{}: {} duplicate record{} not scored again: {}", path.string(), items.size(),
-                                    items.size() == 1 ? "" : "s", listed(items)));
+        notes.push_back(fmt::format("{}: {} duplicate record{} not scored again: {}", path.string(),
+                                    items.size(), items.size() == 1 ? "" : "s", listed(items)));
     }
     if (!repairs.foreign.empty()) {
         std::vector<std::string> items;
-        for (const auto& f : repairs.foreign) items.push_back(fmt::format("{}/{} (line {})", f.task, f.id, f.line));
-        notes.push_back(fmt::format("{}: {} record{} for examples this run does not select, not scored: {}",
-                                    path.string(), items.size(), items.size() == 1 ? "" : "s", listed(items)));
+        for (const auto& f : repairs.foreign)
+            items.push_back(fmt::format("{}/{} (line {})", f.task, f.id, f.line));
+        notes.push_back(
+            fmt::format("{}: {} record{} for examples this run does not select, not scored: {}",
+                        path.string(), items.size(), items.size() == 1 ? "" : "s", listed(items)));
     }
     return notes;
 }

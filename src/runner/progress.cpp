@@ -1,9 +1,9 @@
 #include "runner/progress.h"
 
+#include <fmt/format.h>
 #include <unistd.h>
 
 #include <cstdio>
-#include <fmt/format.h>
 
 namespace biomedq::runner {
 
@@ -28,17 +28,22 @@ std::string Progress::render_line() const {
     const double elapsed =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
     const double rate = elapsed > 0 ? static_cast<double>(done_this_run_) / elapsed : 0.0;
-    const double eta = rate > 0 ? static_cast<double>(total_ - std::min(done_, total_)) / rate : 0.0;
+    const double eta =
+        rate > 0 ? static_cast<double>(total_ - std::min(done_, total_)) / rate : 0.0;
     std::string line;
     if (tty_) {
         const int width = 24;
-        const int filled = total_ ? static_cast<int>(width * static_cast<double>(done_) / static_cast<double>(total_)) : width;
+        const int filled =
+            total_
+                ? static_cast<int>(width * static_cast<double>(done_) / static_cast<double>(total_))
+                : width;
         line += "[" + std::string(static_cast<std::size_t>(filled), '#') +
                 std::string(static_cast<std::size_t>(width - filled), '.') + "] ";
     }
     line += fmt::format("{}/{} examples, {:.2f}/s, ETA {:.0f}s", done_, total_, rate, eta);
     for (const auto& [task, t] : tasks_) {
-        line += fmt::format(" | {} {:.3f}", task, t.n ? t.score_sum / static_cast<double>(t.n) : 0.0);
+        line +=
+            fmt::format(" | {} {:.3f}", task, t.n ? t.score_sum / static_cast<double>(t.n) : 0.0);
     }
     return line;
 }

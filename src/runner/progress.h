@@ -1,5 +1,5 @@
-// Progress on stderr: on a terminal, a redrawn bar with done/total, rate, ETA and the running score per
-// task; otherwise a plain line every few seconds (logs stay readable).
+// Progress on stderr: on a terminal, a redrawn bar with done/total, rate, ETA and the running score
+// per task; otherwise a plain line every few seconds (logs stay readable).
 #pragma once
 
 #include <chrono>

@@ -27,7 +27,8 @@ RunConfig config_of_run(const RunRecord& run, const std::filesystem::path& run_d
 
 namespace {
 
-using ExampleIndex = std::map<std::pair<std::string, std::string>, std::pair<const TaskConfig*, const Example*>>;
+using ExampleIndex =
+    std::map<std::pair<std::string, std::string>, std::pair<const TaskConfig*, const Example*>>;
 
 // A generated answer parsed again with today's parser; the gold refreshed from the data.
 void rescore_record(SampleRecord& r, const ExampleIndex& examples) {
@@ -49,12 +50,14 @@ void rescore_record(SampleRecord& r, const ExampleIndex& examples) {
 
 Result<RunOutcome> rescore_run(const std::filesystem::path& run_dir) {
     // Rescore rewrites samples.jsonl and results.json: not while an eval is appending to them.
-    BIOMEDQ_ASSIGN(const auto lock, runner::RunDirectoryLock::acquire(run_dir, /*create_directory=*/false));
+    BIOMEDQ_ASSIGN(const auto lock,
+                   runner::RunDirectoryLock::acquire(run_dir, /*create_directory=*/false));
     BIOMEDQ_ASSIGN(RunRecord run, read_run_record(run_dir));
     BIOMEDQ_ASSIGN(runner::EvalPlan plan, runner::plan_eval(runner::config_of_run(run, run_dir)));
     const auto log_path = run_dir / "samples.jsonl";
     BIOMEDQ_ASSIGN(record::SampleLogContent content, record::read_sample_log_content(log_path));
-    // The same reading as a resume: a conflict is an error, repeats and foreign records are reported.
+    // The same reading as a resume: a conflict is an error, repeats and foreign records are
+    // reported.
     BIOMEDQ_ASSIGN(runner::PlannedSamples planned, runner::load_planned_samples(log_path, plan));
     for (const auto& note : runner::repair_notes(planned.repairs, log_path)) {
         std::fprintf(stderr, "biomedq: note: %s\n", note.c_str());
@@ -66,7 +69,8 @@ Result<RunOutcome> rescore_run(const std::filesystem::path& run_dir) {
     std::string rewritten;
     for (auto& r : content.records) {
         runner::rescore_record(r, examples);
-        rewritten += to_json(r).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
+        rewritten +=
+            to_json(r).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
     }
     // The rewrite leaves out a partial last line: the run's repairs record it.
     BIOMEDQ_TRY(write_file_atomic(log_path, rewritten));

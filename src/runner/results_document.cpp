@@ -15,7 +15,8 @@ namespace {
 MemoryRecord memory_of(const SessionMeasurements& s) {
     MemoryRecord m;
     for (const auto& b : s.buffers) {
-        m.buffers.push_back({b.buffer, b.bytes_weights, b.bytes_kv, b.bytes_compute, b.bytes_output});
+        m.buffers.push_back(
+            {b.buffer, b.bytes_weights, b.bytes_kv, b.bytes_compute, b.bytes_output});
         m.bytes_weights += b.bytes_weights;
         m.bytes_kv += b.bytes_kv;
         m.bytes_compute += b.bytes_compute;
@@ -30,7 +31,9 @@ MemoryRecord memory_of(const SessionMeasurements& s) {
         device.name = d.name;
         device.description = d.description;
         device.bytes_total = d.bytes_total;
-        device.bytes_peak_used = d.bytes_free_before_load > d.bytes_free_min ? d.bytes_free_before_load - d.bytes_free_min : 0;
+        device.bytes_peak_used = d.bytes_free_before_load > d.bytes_free_min
+                                     ? d.bytes_free_before_load - d.bytes_free_min
+                                     : 0;
         device.bytes_buffers = o.bytes_buffers;
         device.bytes_in_use_at_load = o.bytes_in_use_at_load;
         device.bytes_device_overhead = o.bytes_device_overhead;
@@ -69,30 +72,32 @@ SpeedRecord speed_of(const SessionMeasurements& s) {
     return speed;
 }
 
-// The evaluated split's caveat from the task config, e.g. ChemProt's --subset all: its test set is a
-// reconstruction, which whoever reads the score must know.
+// The evaluated split's caveat from the task config, e.g. ChemProt's --subset all: its test set is
+// a reconstruction, which whoever reads the score must know.
 std::string test_set_note(const TaskConfig& task, const std::string& subset) {
     const auto split = task.data.splits.find(split_of_subset(task, subset));
     return split == task.data.splits.end() ? std::string() : split->second.note;
 }
 
 // Each planned example is scored from its one record (planned_samples.h), so n_examples can never
-// exceed n_selected and "complete" means every selected example has an answer. Sets the run's tasks,
-// completeness and repairs (adding this time's repairs to what earlier sessions recorded).
-Status score_tasks(RunRecord& run, const EvalPlan& plan, const std::filesystem::path& run_dir, int resamples,
-                   std::uint64_t partial_line_bytes) {
+// exceed n_selected and "complete" means every selected example has an answer. Sets the run's
+// tasks, completeness and repairs (adding this time's repairs to what earlier sessions recorded).
+Status score_tasks(RunRecord& run, const EvalPlan& plan, const std::filesystem::path& run_dir,
+                   int resamples, std::uint64_t partial_line_bytes) {
     BIOMEDQ_ASSIGN(PlannedSamples samples, load_planned_samples(run_dir / "samples.jsonl", plan));
     run.tasks.clear();
     run.complete = true;
     for (const auto& tp : plan.tasks) {
-        BIOMEDQ_ASSIGN(TaskResult t, score_task(tp.task, samples.by_task[tp.task.name], resamples, run.spec.seed));
+        BIOMEDQ_ASSIGN(TaskResult t, score_task(tp.task, samples.by_task[tp.task.name], resamples,
+                                                run.spec.seed));
         t.n_selected = tp.examples.size();
         t.complete = t.n_examples == tp.examples.size();
         t.test_set_note = test_set_note(tp.task, run.spec.subset);
         run.complete = run.complete && t.complete;
         run.tasks[tp.task.name] = std::move(t);
     }
-    // Partial lines cut by earlier sessions are gone from the log: only results.json remembers them.
+    // Partial lines cut by earlier sessions are gone from the log: only results.json remembers
+    // them.
     const std::uint64_t before = run.repairs.n_partial_line_bytes;
     run.repairs = std::move(samples.repairs);
     run.repairs.n_partial_line_bytes += before + partial_line_bytes;
@@ -144,7 +149,8 @@ Result<RunRecord> build_run_record(const ResultsInputs& in, const std::filesyste
     if (run_shape) run.batch_shape = batch_shape_to_json(*run_shape);
     run.parallel_choice = read_parallel_choice(run_dir);
     if (previous.ok()) run.repairs.n_partial_line_bytes = previous->repairs.n_partial_line_bytes;
-    BIOMEDQ_TRY(score_tasks(run, in.plan, run_dir, in.config.bootstrap_resamples, in.session.n_partial_line_bytes_cut));
+    BIOMEDQ_TRY(score_tasks(run, in.plan, run_dir, in.config.bootstrap_resamples,
+                            in.session.n_partial_line_bytes_cut));
     if (in.session.n_examples == 0 && previous.ok() && previous->memory) {
         run.memory = previous->memory;
         run.speed = previous->speed;
@@ -160,9 +166,11 @@ Result<RunRecord> build_run_record(const ResultsInputs& in, const std::filesyste
     return run;
 }
 
-Status rescore_run_record(RunRecord& run, const EvalPlan& plan, const std::filesystem::path& run_dir,
+Status rescore_run_record(RunRecord& run, const EvalPlan& plan,
+                          const std::filesystem::path& run_dir,
                           std::uint64_t partial_line_bytes_dropped) {
-    return score_tasks(run, plan, run_dir, run.resolved_int("bootstrap_resamples", 1000), partial_line_bytes_dropped);
+    return score_tasks(run, plan, run_dir, run.resolved_int("bootstrap_resamples", 1000),
+                       partial_line_bytes_dropped);
 }
 
 namespace {
@@ -173,18 +181,21 @@ std::string score_with_ci(const MetricValue& metric) {
 }
 
 // What to read beside the primary metric. The metrics a paper reports under its own name (e.g.
-// PubMedQA accuracy in biomedq's protocol, whose primary metric is macro-F1); and when the primary metric
-// is itself a published one (--protocol chen2025), biomedq's sound metric that follows it in the task's
-// list, so a published quirk is never read alone.
+// PubMedQA accuracy in biomedq's protocol, whose primary metric is macro-F1); and when the primary
+// metric is itself a published one (--protocol chen2025), biomedq's sound metric that follows it in
+// the task's list, so a published quirk is never read alone.
 std::string beside_column(const TaskResult& task) {
     std::string out;
     const auto add = [&](const std::string& label, const MetricValue& m) {
         out += fmt::format("{}{} {:.3f}", out.empty() ? "" : "; ", label, m.value);
     };
-    const auto published = [&](const MetricValue& m) { return task.published_metric_names.count(m.name) > 0; };
+    const auto published = [&](const MetricValue& m) {
+        return task.published_metric_names.count(m.name) > 0;
+    };
     const bool primary_published = task.published_metric_names.count(task.primary_metric) > 0;
     for (const auto& m : task.metrics) {
-        if (m.name != task.primary_metric && published(m)) add(task.published_metric_names.at(m.name), m);
+        if (m.name != task.primary_metric && published(m))
+            add(task.published_metric_names.at(m.name), m);
     }
     if (primary_published) {
         for (const auto& m : task.metrics) {
@@ -201,10 +212,11 @@ std::string beside_column(const TaskResult& task) {
 std::string summary_table(const RunRecord& run) {
     const std::string& protocol = run.protocol();
     std::string out = fmt::format("protocol: {}{}\n", protocol,
-                                  protocol == "chen2025" ? " (the published prompts and metrics of Chen et al. 2025)"
-                                                         : " (biomedq's own prompts and metrics)");
-    out += fmt::format("{:<14} {:>8}  {:<34} {:>26} {:>8}  {}\n", "task", "examples", "metric", "score [95% CI]",
-                       "invalid", "beside it");
+                                  protocol == "chen2025"
+                                      ? " (the published prompts and metrics of Chen et al. 2025)"
+                                      : " (biomedq's own prompts and metrics)");
+    out += fmt::format("{:<14} {:>8}  {:<34} {:>26} {:>8}  {}\n", "task", "examples", "metric",
+                       "score [95% CI]", "invalid", "beside it");
     for (const auto& [name, t] : run.tasks) {
         std::string metric = "-", score = "-";
         if (const MetricValue* m = t.primary()) {
@@ -212,11 +224,12 @@ std::string summary_table(const RunRecord& run) {
             metric = published != t.published_metric_names.end() ? published->second : m->name;
             score = score_with_ci(*m);
         }
-        out += fmt::format("{:<14} {:>8}  {:<34} {:>26} {:>7.1f}%  {}\n", name, t.n_examples, metric, score,
-                           100.0 * t.invalid_rate, beside_column(t));
+        out += fmt::format("{:<14} {:>8}  {:<34} {:>26} {:>7.1f}%  {}\n", name, t.n_examples,
+                           metric, score, 100.0 * t.invalid_rate, beside_column(t));
     }
     for (const auto& [name, t] : run.tasks) {
-        if (!t.test_set_note.empty()) out += fmt::format("note: {} test set: {}\n", name, t.test_set_note);
+        if (!t.test_set_note.empty())
+            out += fmt::format("note: {} test set: {}\n", name, t.test_set_note);
     }
     return out;
 }

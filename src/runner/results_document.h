@@ -23,8 +23,10 @@ struct SessionMeasurements {
     std::string started_at, finished_at;
     int parallel = 0;
     std::size_t n_examples = 0;  // examples run in this invocation
-    std::size_t n_examples_unanswered = 0;  // sent, but no answer came (transport failures): not recorded
-    std::uint64_t n_partial_line_bytes_cut = 0;  // a partial last line the sample log cut when it opened
+    std::size_t n_examples_unanswered =
+        0;  // sent, but no answer came (transport failures): not recorded
+    std::uint64_t n_partial_line_bytes_cut =
+        0;  // a partial last line the sample log cut when it opened
     double t_wall_ms = 0.0;
     double t_generate_ms = 0.0;  // generation + scoring loop, excluding model load
     std::uint64_t host_peak_rss_bytes = 0;
@@ -33,7 +35,8 @@ struct SessionMeasurements {
     std::vector<DeviceMemory> devices;
     std::string model_description;
     std::string backend = "llama.cpp (in-process)";
-    std::string memory_source = "llama.cpp allocation log (per buffer) + driver free-memory readings + getrusage";
+    std::string memory_source =
+        "llama.cpp allocation log (per buffer) + driver free-memory readings + getrusage";
     std::optional<BatchShape> batch_shape;  // in-process runs that ran examples in this session
 };
 
@@ -51,11 +54,13 @@ struct ResultsInputs {
 // the log (cut partial line, duplicates, foreign records). When this session ran no example, memory
 // and speed are carried over from an existing results.json. The batch shape the run started with
 // comes from config.json (config.batch_shape; each session names its own).
-Result<RunRecord> build_run_record(const ResultsInputs& inputs, const std::filesystem::path& run_dir);
+Result<RunRecord> build_run_record(const ResultsInputs& inputs,
+                                   const std::filesystem::path& run_dir);
 
 // Replaces the tasks, completeness and repairs of `run` by rescoring the samples (rescore);
 // `partial_line_bytes_dropped`: a partial last line the rescore left out of the log.
-Status rescore_run_record(RunRecord& run, const EvalPlan& plan, const std::filesystem::path& run_dir,
+Status rescore_run_record(RunRecord& run, const EvalPlan& plan,
+                          const std::filesystem::path& run_dir,
                           std::uint64_t partial_line_bytes_dropped = 0);
 
 // Task | examples | primary metric [95% CI] | invalid — for the end of a run.

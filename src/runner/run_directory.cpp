@@ -13,15 +13,19 @@ std::string identity_hash(const nlohmann::json& identity) {
 Status claim_run_directory(const std::filesystem::path& dir, const nlohmann::json& identity) {
     std::error_code ec;
     std::filesystem::create_directories(dir, ec);
-    if (ec) return make_error(ErrorCode::kIo, dir.string() + ": cannot create the run directory: " + ec.message());
+    if (ec)
+        return make_error(ErrorCode::kIo,
+                          dir.string() + ": cannot create the run directory: " + ec.message());
     const auto config_path = dir / "config.json";
     const std::string hash = identity_hash(identity);
     if (std::filesystem::exists(config_path, ec)) {
         BIOMEDQ_ASSIGN(std::string text, read_file(config_path));
         auto existing = nlohmann::json::parse(text, nullptr, false);
-        if (existing.is_discarded() || !existing.contains("identity") || !existing.contains("hash")) {
-            return make_error(ErrorCode::kConflict,
-                              config_path.string() + ": not a biomedq run configuration; use another --out");
+        if (existing.is_discarded() || !existing.contains("identity") ||
+            !existing.contains("hash")) {
+            return make_error(
+                ErrorCode::kConflict,
+                config_path.string() + ": not a biomedq run configuration; use another --out");
         }
         if (existing["hash"] == hash) return Status::success();
         std::string changed;
@@ -29,7 +33,8 @@ Status claim_run_directory(const std::filesystem::path& dir, const nlohmann::jso
         for (const auto& [key, value] : identity.items()) {
             if (!old_identity.contains(key) || old_identity[key] != value) {
                 if (!changed.empty()) changed += ", ";
-                changed += key + " (was " + (old_identity.contains(key) ? old_identity[key].dump() : "unset") +
+                changed += key + " (was " +
+                           (old_identity.contains(key) ? old_identity[key].dump() : "unset") +
                            ", now " + value.dump() + ")";
             }
         }

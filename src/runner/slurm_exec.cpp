@@ -1,5 +1,5 @@
-// The Slurm client commands (sbatch, squeue, sinfo, sacct, scontrol, scancel) as child processes with
-// captured output and a deadline.
+// The Slurm client commands (sbatch, squeue, sinfo, sacct, scontrol, scancel) as child processes
+// with captured output and a deadline.
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
@@ -64,7 +64,8 @@ Result<ExecOutput> run_process(const std::vector<std::string>& argv, int timeout
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(timeout_s);
     bool timed_out = false;
     while (out.fd[0] >= 0 || err.fd[0] >= 0) {
-        const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+        const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+            deadline - std::chrono::steady_clock::now());
         if (left.count() <= 0) {
             timed_out = true;
             break;
@@ -74,8 +75,10 @@ Result<ExecOutput> run_process(const std::vector<std::string>& argv, int timeout
         int at_out = -1, at_err = -1;
         if (out.fd[0] >= 0) fds[at_out = n++] = {out.fd[0], POLLIN, 0};
         if (err.fd[0] >= 0) fds[at_err = n++] = {err.fd[0], POLLIN, 0};
-        const int ready = ::poll(fds, static_cast<nfds_t>(n), static_cast<int>(std::min<long long>(left.count(), 1000)));
-        if (ready < 0 && errno != EINTR) return make_error(ErrorCode::kIo, std::string("poll: ") + std::strerror(errno));
+        const int ready = ::poll(fds, static_cast<nfds_t>(n),
+                                 static_cast<int>(std::min<long long>(left.count(), 1000)));
+        if (ready < 0 && errno != EINTR)
+            return make_error(ErrorCode::kIo, std::string("poll: ") + std::strerror(errno));
         if (ready <= 0) continue;
         char buf[4096];
         auto drain = [&](int at, Pipe& p, std::string& into) {
@@ -95,7 +98,8 @@ Result<ExecOutput> run_process(const std::vector<std::string>& argv, int timeout
     while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
     }
     if (timed_out) {
-        return make_error(ErrorCode::kBackend, argv[0] + " did not answer within " + std::to_string(timeout_s) +
+        return make_error(ErrorCode::kBackend, argv[0] + " did not answer within " +
+                                                   std::to_string(timeout_s) +
                                                    " s (is slurmctld up? `scontrol ping`)");
     }
     result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
@@ -105,8 +109,8 @@ Result<ExecOutput> run_process(const std::vector<std::string>& argv, int timeout
 }  // namespace
 
 SlurmExec system_slurm_exec(int timeout_s) {
-    return [timeout_s](const std::vector<std::string>& argv) { return run_process(argv, timeout_s);
-    };
+    return
+        [timeout_s](const std::vector<std::string>& argv) { return run_process(argv, timeout_s); };
 }
 
 }  // namespace biomedq

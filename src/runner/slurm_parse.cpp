@@ -49,16 +49,19 @@ bool parse_number(const std::string& s, T& out) {
     return ec == std::errc() && ptr == end;
 }
 
-Error line_error(const char* command, std::size_t line_no, const std::string& line, const std::string& what) {
-    return make_error(ErrorCode::kParse,
-                      std::string(command) + " output line " + std::to_string(line_no) + ": " + what + ": \"" + line + "\"");
+Error line_error(const char* command, std::size_t line_no, const std::string& line,
+                 const std::string& what) {
+    return make_error(ErrorCode::kParse, std::string(command) + " output line " +
+                                             std::to_string(line_no) + ": " + what + ": \"" + line +
+                                             "\"");
 }
 
 // "gpu:h100:8", "gpu:8(S:0-1)", "gpu:a100:4,mps:400", "(null)" -> GPUs.
 int gpus_of_gres(const std::string& gres) {
     int total = 0;
     for (auto item : split(gres, ',')) {
-        if (const auto paren = item.find('('); paren != std::string::npos) item = item.substr(0, paren);
+        if (const auto paren = item.find('('); paren != std::string::npos)
+            item = item.substr(0, paren);
         const auto parts = split(item, ':');
         if (parts.size() < 2 || parts[0] != "gpu") continue;
         int n = 0;
@@ -79,7 +82,8 @@ std::vector<int> array_task_ids(std::string expr) {
         if (dash == std::string::npos) {
             if (!parse_number(part, lo)) return {};
             hi = lo;
-        } else if (!parse_number(part.substr(0, dash), lo) || !parse_number(part.substr(dash + 1), hi) || hi < lo) {
+        } else if (!parse_number(part.substr(0, dash), lo) ||
+                   !parse_number(part.substr(dash + 1), hi) || hi < lo) {
             return {};
         }
         for (int i = lo; i <= hi; ++i) out.push_back(i);
@@ -89,14 +93,17 @@ std::vector<int> array_task_ids(std::string expr) {
 
 }  // namespace
 
-Result<std::vector<SlurmNode>> parse_sinfo_nodes(const std::string& text, const std::string& partition) {
+Result<std::vector<SlurmNode>> parse_sinfo_nodes(const std::string& text,
+                                                 const std::string& partition) {
     std::vector<SlurmNode> nodes;
     std::vector<std::string> partitions;
     std::size_t line_no = 0;
     for (const auto& line : lines_of(text)) {
         ++line_no;
         const auto f = split(line, '|');
-        if (f.size() != 6) return line_error("sinfo", line_no, line, "expected 6 fields NODE|CPUS|MEMORY|GRES|STATE|PARTITION");
+        if (f.size() != 6)
+            return line_error("sinfo", line_no, line,
+                              "expected 6 fields NODE|CPUS|MEMORY|GRES|STATE|PARTITION");
         std::string part = f[5];
         const bool is_default = !part.empty() && part.back() == '*';
         if (is_default) part.pop_back();
@@ -107,8 +114,10 @@ Result<std::vector<SlurmNode>> parse_sinfo_nodes(const std::string& text, const 
         std::string memory = f[2];
         if (!memory.empty() && memory.back() == '+') memory.pop_back();
         std::uint64_t mib = 0;
-        if (!parse_number(f[1], node.cpus)) return line_error("sinfo", line_no, line, "field CPUS is not a number");
-        if (!parse_number(memory, mib)) return line_error("sinfo", line_no, line, "field MEMORY is not a number of MB");
+        if (!parse_number(f[1], node.cpus))
+            return line_error("sinfo", line_no, line, "field CPUS is not a number");
+        if (!parse_number(memory, mib))
+            return line_error("sinfo", line_no, line, "field MEMORY is not a number of MB");
         node.bytes_memory = mib << 20;  // Slurm's MB are MiB
         node.gpus = gpus_of_gres(f[3]);
         node.state = f[4];
@@ -119,10 +128,12 @@ Result<std::vector<SlurmNode>> parse_sinfo_nodes(const std::string& text, const 
         for (const auto& p : partitions) {
             if (known.find(p) == std::string::npos) known += (known.empty() ? "" : ", ") + p;
         }
-        return make_error(ErrorCode::kNotFound,
-                          (partition.empty() ? std::string("no default partition") : "partition \"" + partition + "\" has no nodes") +
-                              (known.empty() ? "; sinfo lists no partitions (is Slurm up? scripts/start-slurm.sh)"
-                                             : "; partitions: " + known));
+        return make_error(
+            ErrorCode::kNotFound,
+            (partition.empty() ? std::string("no default partition")
+                               : "partition \"" + partition + "\" has no nodes") +
+                (known.empty() ? "; sinfo lists no partitions (is Slurm up? scripts/start-slurm.sh)"
+                               : "; partitions: " + known));
     }
     return nodes;
 }
@@ -133,7 +144,8 @@ Result<std::string> parse_sbatch_job_id(const std::string& text) {
     if (const auto semi = id.find(';'); semi != std::string::npos) id = id.substr(0, semi);
     std::uint64_t n = 0;
     if (!parse_number(id, n)) {
-        return make_error(ErrorCode::kParse, "sbatch --parsable printed \"" + trim(text) + "\", not a job id");
+        return make_error(ErrorCode::kParse,
+                          "sbatch --parsable printed \"" + trim(text) + "\", not a job id");
     }
     return id;
 }
@@ -144,13 +156,16 @@ Result<std::vector<SlurmJobState>> parse_squeue(const std::string& text) {
     for (const auto& line : lines_of(text)) {
         ++line_no;
         const auto f = split(line, '|');
-        if (f.size() != 3) return line_error("squeue", line_no, line, "expected 3 fields ARRAY_JOB_ID|ARRAY_TASK_ID|STATE");
+        if (f.size() != 3)
+            return line_error("squeue", line_no, line,
+                              "expected 3 fields ARRAY_JOB_ID|ARRAY_TASK_ID|STATE");
         SlurmJobState s;
         s.job_id = f[0];
         s.state = f[2];
         if (f[1] != "N/A") {
             const auto ids = array_task_ids(f[1]);
-            if (ids.empty()) return line_error("squeue", line_no, line, "field ARRAY_TASK_ID is not a task id");
+            if (ids.empty())
+                return line_error("squeue", line_no, line, "field ARRAY_TASK_ID is not a task id");
             for (int id : ids) {
                 s.array_task = id;
                 out.push_back(s);
@@ -179,7 +194,8 @@ Result<std::vector<SlurmJobState>> parse_sacct(const std::string& text) {
         }
         s.job_id = f[0].substr(0, us);
         const auto ids = array_task_ids(f[0].substr(us + 1));
-        if (ids.empty()) return line_error("sacct", line_no, line, "field JOBID has no array task id");
+        if (ids.empty())
+            return line_error("sacct", line_no, line, "field JOBID has no array task id");
         for (int id : ids) {
             s.array_task = id;
             out.push_back(s);
@@ -201,7 +217,8 @@ Result<std::vector<SlurmJobState>> parse_scontrol_jobs(const std::string& text) 
             if (eq != std::string::npos) kv.emplace(word.substr(0, eq), word.substr(eq + 1));
         }
         if (!kv.count("JobId") || !kv.count("JobState")) {
-            return line_error("scontrol show job", line_no, line.substr(0, 80), "no JobId or JobState");
+            return line_error("scontrol show job", line_no, line.substr(0, 80),
+                              "no JobId or JobState");
         }
         SlurmJobState s;
         s.state = kv["JobState"];
@@ -212,7 +229,8 @@ Result<std::vector<SlurmJobState>> parse_scontrol_jobs(const std::string& text) 
         }
         s.job_id = kv["ArrayJobId"];
         const auto ids = array_task_ids(kv["ArrayTaskId"]);
-        if (ids.empty()) return line_error("scontrol show job", line_no, line.substr(0, 80), "bad ArrayTaskId");
+        if (ids.empty())
+            return line_error("scontrol show job", line_no, line.substr(0, 80), "bad ArrayTaskId");
         for (int id : ids) {
             s.array_task = id;
             out.push_back(s);

@@ -1,10 +1,9 @@
 // Where the cells of a Slurm sweep stand: the run directories say what is finished; jobs.json says
-// which job each cell was last submitted in; squeue says what is still queued; sacct (or scontrol on a
-// cluster without accounting) says how the others ended.
+// which job each cell was last submitted in; squeue says what is still queued; sacct (or scontrol
+// on a cluster without accounting) says how the others ended.
 #include <fstream>
-#include <set>
-
 #include <nlohmann/json.hpp>
+#include <set>
 
 #include "biomedq/slurm.h"
 #include "core/file_io.h"
@@ -24,7 +23,8 @@ std::size_t count_sample_lines(const std::filesystem::path& file) {
 }
 
 bool is_running_state(const std::string& s) {
-    return s == "RUNNING" || s == "COMPLETING" || s == "SUSPENDED" || s == "STAGE_OUT" || s == "SIGNALING";
+    return s == "RUNNING" || s == "COMPLETING" || s == "SUSPENDED" || s == "STAGE_OUT" ||
+           s == "SIGNALING";
 }
 
 using TaskKey = std::pair<std::string, int>;  // (job id, array task or -1)
@@ -37,7 +37,9 @@ std::map<TaskKey, std::string> by_task(const std::vector<SlurmJobState>& states)
 
 }  // namespace
 
-std::filesystem::path slurm_jobs_path(const SweepSpec& spec) { return spec.out_dir / "slurm" / "jobs.json"; }
+std::filesystem::path slurm_jobs_path(const SweepSpec& spec) {
+    return spec.out_dir / "slurm" / "jobs.json";
+}
 
 Result<std::vector<SlurmSubmission>> load_slurm_submissions(const SweepSpec& spec) {
     const auto path = slurm_jobs_path(spec);
@@ -54,24 +56,32 @@ Result<std::vector<SlurmSubmission>> load_slurm_submissions(const SweepSpec& spe
             const auto& j = subs.at(i);
             SlurmSubmission s;
             s.submitted_at = j.at("submitted_at").get<std::string>();
-            for (const auto& [job, cell] : j.at("prepare").items()) s.prepare_jobs[job] = cell.get<std::size_t>();
-            for (const auto& [job, cells] : j.at("arrays").items()) s.arrays[job] = cells.get<std::vector<std::size_t>>();
+            for (const auto& [job, cell] : j.at("prepare").items())
+                s.prepare_jobs[job] = cell.get<std::size_t>();
+            for (const auto& [job, cells] : j.at("arrays").items())
+                s.arrays[job] = cells.get<std::vector<std::size_t>>();
             s.final_job = j.at("final").get<std::string>();
             out.push_back(std::move(s));
         }
     } catch (const nlohmann::json::exception&) {
-        return make_error(ErrorCode::kParse, path.string() + ": field \"" + at + "\" missing or of the wrong type");
+        return make_error(ErrorCode::kParse,
+                          path.string() + ": field \"" + at + "\" missing or of the wrong type");
     }
     return out;
 }
 
 const char* cell_state_name(CellState state) {
     switch (state) {
-        case CellState::kDone: return "done";
-        case CellState::kRunning: return "running";
-        case CellState::kPending: return "pending";
-        case CellState::kFailed: return "failed";
-        case CellState::kNotSubmitted: return "not submitted";
+        case CellState::kDone:
+            return "done";
+        case CellState::kRunning:
+            return "running";
+        case CellState::kPending:
+            return "pending";
+        case CellState::kFailed:
+            return "failed";
+        case CellState::kNotSubmitted:
+            return "not submitted";
     }
     return "?";
 }
@@ -92,10 +102,12 @@ Result<SweepStatus> slurm_sweep_status(const SweepSpec& spec, const std::vector<
     }
     std::map<TaskKey, std::string> queued;
     if (!submissions.empty()) {
-        // Own jobs only (--me), every array task on its own line (-r): "<array job>|<task>|<state>".
+        // Own jobs only (--me), every array task on its own line (-r): "<array
+        // job>|<task>|<state>".
         BIOMEDQ_ASSIGN(ExecOutput q, exec({"squeue", "--me", "-h", "-r", "-o", "%F|%K|%T"}));
         if (q.exit_code != 0) {
-            return make_error(ErrorCode::kBackend, "squeue failed (exit " + std::to_string(q.exit_code) + "): " + q.err);
+            return make_error(ErrorCode::kBackend,
+                              "squeue failed (exit " + std::to_string(q.exit_code) + "): " + q.err);
         }
         BIOMEDQ_ASSIGN(auto states, parse_squeue(q.out));
         queued = by_task(states);
@@ -111,7 +123,8 @@ Result<SweepStatus> slurm_sweep_status(const SweepSpec& spec, const std::vector<
     std::map<TaskKey, std::string> ended;
     bool need_history = false;
     for (std::size_t i = 0; i < cells.size(); ++i) {
-        if (latest_array.count(i) && !queued.count({latest_array[i], static_cast<int>(i)})) need_history = true;
+        if (latest_array.count(i) && !queued.count({latest_array[i], static_cast<int>(i)}))
+            need_history = true;
     }
     if (need_history) {
         const std::string ids = text::join(array_jobs, ",");
@@ -141,7 +154,8 @@ Result<SweepStatus> slurm_sweep_status(const SweepSpec& spec, const std::vector<
         c.name = cells[i].name();
         c.n_samples = count_sample_lines(cells[i].run_dir / "samples.jsonl");
         const bool submitted = latest_array.count(i) > 0;
-        const TaskKey key = submitted ? TaskKey{latest_array[i], static_cast<int>(i)} : TaskKey{"", -1};
+        const TaskKey key =
+            submitted ? TaskKey{latest_array[i], static_cast<int>(i)} : TaskKey{"", -1};
         if (submitted) c.job = latest_array[i] + "_" + std::to_string(i);
         if (cell_finished(spec, cells[i])) {
             c.state = CellState::kDone;

@@ -1,9 +1,9 @@
 // Submitting a planned Slurm sweep: scripts written under <out>/slurm/scripts/<n>/, sbatch in
 // dependency order, the submission appended to <out>/slurm/jobs.json.
-#include <chrono>
 #include <fmt/chrono.h>
 #include <fmt/format.h>
 
+#include <chrono>
 #include <nlohmann/json.hpp>
 
 #include "biomedq/slurm.h"
@@ -18,7 +18,10 @@ nlohmann::json submission_to_json(const SlurmSubmission& s) {
     nlohmann::json prepare = nlohmann::json::object(), arrays = nlohmann::json::object();
     for (const auto& [job, cell] : s.prepare_jobs) prepare[job] = cell;
     for (const auto& [job, cells] : s.arrays) arrays[job] = cells;
-    return {{"submitted_at", s.submitted_at}, {"prepare", prepare}, {"arrays", arrays}, {"final", s.final_job}};
+    return {{"submitted_at", s.submitted_at},
+            {"prepare", prepare},
+            {"arrays", arrays},
+            {"final", s.final_job}};
 }
 
 Status make_dir(const std::filesystem::path& dir) {
@@ -30,19 +33,23 @@ Status make_dir(const std::filesystem::path& dir) {
 
 }  // namespace
 
-Result<std::vector<SlurmNode>> query_partition_nodes(const std::string& partition, const SlurmExec& exec) {
+Result<std::vector<SlurmNode>> query_partition_nodes(const std::string& partition,
+                                                     const SlurmExec& exec) {
     // Every partition's nodes, so an unknown partition can be answered with the known ones.
     BIOMEDQ_ASSIGN(ExecOutput out, exec({"sinfo", "-h", "-N", "-o", "%N|%c|%m|%G|%T|%P"}));
     if (out.exit_code != 0) {
-        return make_error(ErrorCode::kBackend, "sinfo failed (exit " + std::to_string(out.exit_code) + "): " + out.err +
-                                                   (out.exit_code == 127 ? " (is slurm-client installed?)" : ""));
+        return make_error(ErrorCode::kBackend,
+                          "sinfo failed (exit " + std::to_string(out.exit_code) + "): " + out.err +
+                              (out.exit_code == 127 ? " (is slurm-client installed?)" : ""));
     }
     return parse_sinfo_nodes(out.out, partition);
 }
 
-Result<SlurmSubmission> submit_slurm_plan(const SweepSpec& spec, const SlurmPlan& plan, const SlurmExec& exec) {
+Result<SlurmSubmission> submit_slurm_plan(const SweepSpec& spec, const SlurmPlan& plan,
+                                          const SlurmExec& exec) {
     BIOMEDQ_ASSIGN(auto earlier, load_slurm_submissions(spec));
-    const auto scripts_dir = spec.out_dir / "slurm" / "scripts" / std::to_string(earlier.size() + 1);
+    const auto scripts_dir =
+        spec.out_dir / "slurm" / "scripts" / std::to_string(earlier.size() + 1);
     BIOMEDQ_TRY(make_dir(scripts_dir));
     BIOMEDQ_TRY(make_dir(spec.out_dir / "slurm" / "logs"));
 
@@ -59,7 +66,9 @@ Result<SlurmSubmission> submit_slurm_plan(const SweepSpec& spec, const SlurmPlan
         const auto argv = sbatch_command(job, path, ids);
         BIOMEDQ_ASSIGN(ExecOutput out, exec(argv));
         if (out.exit_code != 0) {
-            return make_error(ErrorCode::kBackend, text::join(argv, " ") + ": exit " + std::to_string(out.exit_code) + ": " + out.err);
+            return make_error(
+                ErrorCode::kBackend,
+                text::join(argv, " ") + ": exit " + std::to_string(out.exit_code) + ": " + out.err);
         }
         BIOMEDQ_ASSIGN(std::string id, parse_sbatch_job_id(out.out));
         ids[job.name] = id;
@@ -95,7 +104,8 @@ Result<SlurmSubmission> submit_slurm_plan(const SweepSpec& spec, const SlurmPlan
     nlohmann::json all = nlohmann::json::array();
     for (const auto& s : earlier) all.push_back(submission_to_json(s));
     all.push_back(submission_to_json(sub));
-    auto written = write_file_atomic(slurm_jobs_path(spec), nlohmann::json{{"submissions", all}}.dump(2) + "\n");
+    auto written = write_file_atomic(slurm_jobs_path(spec),
+                                     nlohmann::json{{"submissions", all}}.dump(2) + "\n");
     if (!written.ok()) {
         // Jobs nobody knows about would run twice on the next submit: take them back.
         cancel_submitted();

@@ -1,5 +1,5 @@
-// The fidelity step of a sweep: the task text quantized models are compared on, and the measured (or
-// cached) fidelity of one quantized cell against its source.
+// The fidelity step of a sweep: the task text quantized models are compared on, and the measured
+// (or cached) fidelity of one quantized cell against its source.
 #pragma once
 
 #include <functional>
@@ -12,7 +12,7 @@ namespace biomedq::runner {
 
 struct FidelityText {
     std::string text;
-    std::string sha256;       // of text, tokens and ctx: a different budget is a different measurement
+    std::string sha256;  // of text, tokens and ctx: a different budget is a different measurement
     std::string description;  // "pubmedqa/sample200 + ddi/sample200, up to 4096 tokens (ctx 512)"
 };
 
@@ -26,13 +26,16 @@ struct CellFidelity {
 };
 
 // For a quantized cell whose model file exists: the cached fidelity for this text, or a new
-// measurement (written to the cache). Errors: those of measure_fidelity (with the models named), kIo.
-Result<CellFidelity> measure_cached_fidelity(const SweepSpec& spec, const SweepCell& cell, const FidelityText& text);
+// measurement (written to the cache). Errors: those of measure_fidelity (with the models named),
+// kIo.
+Result<CellFidelity> measure_cached_fidelity(const SweepSpec& spec, const SweepCell& cell,
+                                             const FidelityText& text);
 
 // As measure_cached_fidelity; then copies it to <run_dir>/fidelity.json for the store's import.
 // For a quantized cell whose model file exists: the cached fidelity for this text, or a new
 // measurement (written to the cache). Then copies it to <run_dir>/fidelity.json for the store's
 // import. Errors: those of measure_fidelity (with the cell's models named), kIo.
-Result<CellFidelity> ensure_cell_fidelity(const SweepSpec& spec, const SweepCell& cell, const FidelityText& text);
+Result<CellFidelity> ensure_cell_fidelity(const SweepSpec& spec, const SweepCell& cell,
+                                          const FidelityText& text);
 
 }  // namespace biomedq::runner

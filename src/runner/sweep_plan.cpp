@@ -11,7 +11,8 @@ namespace biomedq {
 namespace {
 
 std::string upper(std::string s) {
-    std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
+    std::transform(s.begin(), s.end(), s.begin(),
+                   [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
     return s;
 }
 
@@ -23,11 +24,13 @@ Result<std::string> source_type(const ModelInfo& info, const std::filesystem::pa
             if (t.ftype == *info.file_type) found = t.name;
         }
     }
-    if (found.empty()) found = info.dominant_tensor_type;  // "f16" / "bf16" / "f32" for unlabelled files
+    if (found.empty())
+        found = info.dominant_tensor_type;  // "f16" / "bf16" / "f32" for unlabelled files
     if (found != "f32" && found != "f16" && found != "bf16") {
-        return make_error(ErrorCode::kInvalidArgument,
-                          path.string() + ": is " + (info.file_type_name.empty() ? found : info.file_type_name) +
-                              "; a sweep quantizes from a full-precision source (f16, bf16 or f32)");
+        return make_error(
+            ErrorCode::kInvalidArgument,
+            path.string() + ": is " + (info.file_type_name.empty() ? found : info.file_type_name) +
+                "; a sweep quantizes from a full-precision source (f16, bf16 or f32)");
     }
     return found;
 }
@@ -62,7 +65,8 @@ Result<std::vector<SweepCell>> plan_sweep(const SweepSpec& spec) {
                 cell.prompt = prompt;
                 cell.model_path = cell.from_source
                                       ? model.path
-                                      : spec.out_dir / "quantized" / (sha.substr(0, 12) + "-" + upper(type) + ".gguf");
+                                      : spec.out_dir / "quantized" /
+                                            (sha.substr(0, 12) + "-" + upper(type) + ".gguf");
                 cell.run_dir = spec.out_dir / "runs" / cell.name();
                 cells.push_back(std::move(cell));
             }
@@ -99,7 +103,8 @@ Result<CellMemory> cell_memory_at(const SweepCell& cell, const MemoryRequest& re
         // The file exists: llama.cpp sizes it (header only, no weight read).
         auto sim = simulate_memory(cell.model_path.string(), request);
         if (sim.ok()) {
-            auto view = offloaded_view(*sim, request, info.n_layer, info.bytes_token_embd, out.device_simulated);
+            auto view = offloaded_view(*sim, request, info.n_layer, info.bytes_token_embd,
+                                       out.device_simulated);
             if (view) {
                 out.estimate = *view;
                 out.source = "simulation";
@@ -116,7 +121,8 @@ Result<CellMemory> cell_memory_at(const SweepCell& cell, const MemoryRequest& re
         // Not quantized yet: scale the source's tensor sizes to the type's nominal bits per weight.
         BIOMEDQ_ASSIGN(info, read_model_info(cell.source_path));
         BIOMEDQ_ASSIGN(QuantType type, find_quant_type(cell.quant_type));
-        const double factor = info.bits_per_weight > 0 ? type.bits_per_weight / info.bits_per_weight : 1.0;
+        const double factor =
+            info.bits_per_weight > 0 ? type.bits_per_weight / info.bits_per_weight : 1.0;
         auto scale = [factor](std::uint64_t bytes) {
             return static_cast<std::uint64_t>(static_cast<double>(bytes) * factor);
         };
@@ -127,13 +133,15 @@ Result<CellMemory> cell_memory_at(const SweepCell& cell, const MemoryRequest& re
         info.bytes_tensors = scale(info.bytes_tensors);
         info.bits_per_weight = type.bits_per_weight;
         out.estimated_from_source = true;
-        out.estimate_reason = "not quantized yet: the source's shape at " + cell.quant_type + "'s nominal bits per weight";
+        out.estimate_reason = "not quantized yet: the source's shape at " + cell.quant_type +
+                              "'s nominal bits per weight";
     }
     out.estimate = estimate_memory(info, request);
     return out;
 }
 
-Result<int> cell_parallel_within(const SweepSpec& spec, const SweepCell& cell, std::uint64_t budget_bytes) {
+Result<int> cell_parallel_within(const SweepSpec& spec, const SweepCell& cell,
+                                 std::uint64_t budget_bytes) {
     MemoryRequest base = cell_memory_request(spec);
     Status failed = Status::success();
     const int p = runner::largest_fitting_parallel(
@@ -172,9 +180,9 @@ namespace {
 
 // The run's model is the cell's by content: the hash results.json recorded against the file's (the
 // source's hash is known; a quantized file's is cached per path, size and mtime). Paths are no
-// evidence: the same sweep reached as ./sweep.yaml and /abs/sweep.yaml, or through a symlink, spells
-// them differently. A quantized file deleted after its cells finished can only be matched by where it
-// was, its name carrying the source's hash and the type.
+// evidence: the same sweep reached as ./sweep.yaml and /abs/sweep.yaml, or through a symlink,
+// spells them differently. A quantized file deleted after its cells finished can only be matched by
+// where it was, its name carrying the source's hash and the type.
 bool same_model(const ModelRecord& model, const SweepCell& cell) {
     const std::string& recorded_sha = model.sha256;
     if (cell.from_source) return !recorded_sha.empty() && recorded_sha == cell.source_sha256;

@@ -1,10 +1,9 @@
 // run_sweep: quantize (cached) and evaluate every cell, skipping finished ones.
-#include "biomedq/sweep.h"
-
 #include <fmt/format.h>
 
 #include <optional>
 
+#include "biomedq/sweep.h"
 #include "runner/locked_eval.h"
 #include "runner/run_lock.h"
 #include "runner/sweep_fidelity.h"
@@ -15,21 +14,25 @@ namespace {
 // Quantizes the cell's model unless a complete file is already cached.
 Result<bool> ensure_quantized(const SweepCell& cell) {
     if (cell.from_source) return false;
-    if (std::filesystem::exists(cell.model_path) && check_gguf_file(cell.model_path).ok()) return false;
+    if (std::filesystem::exists(cell.model_path) && check_gguf_file(cell.model_path).ok())
+        return false;
     BIOMEDQ_ASSIGN(QuantType type, find_quant_type(cell.quant_type));
     std::error_code ec;
     std::filesystem::create_directories(cell.model_path.parent_path(), ec);
     if (ec) {
-        return make_error(ErrorCode::kIo, cell.model_path.parent_path().string() + ": cannot create: " + ec.message());
+        return make_error(ErrorCode::kIo, cell.model_path.parent_path().string() +
+                                              ": cannot create: " + ec.message());
     }
     auto report = quantize_model(cell.source_path, type, cell.model_path);
-    if (!report.ok()) return report.error().with_context("quantizing " + cell.source_path.string() + " to " + type.name);
+    if (!report.ok())
+        return report.error().with_context("quantizing " + cell.source_path.string() + " to " +
+                                           type.name);
     return true;
 }
 
-// One cell, as every path runs it (in-process sweep, a Slurm array task): quantize when missing, eval
-// (resuming a half cell), fidelity (from the cache when there), then the caller's on_cell_finished.
-// `text` is read on first need and kept for the next cell.
+// One cell, as every path runs it (in-process sweep, a Slurm array task): quantize when missing,
+// eval (resuming a half cell), fidelity (from the cache when there), then the caller's
+// on_cell_finished. `text` is read on first need and kept for the next cell.
 Status run_one_cell(const SweepSpec& spec, const SweepCell& cell, const std::string& tag,
                     const SweepCallbacks& callbacks, const std::atomic<bool>* cancel,
                     std::optional<runner::FidelityText>& text, SweepOutcome& outcome) {
@@ -59,7 +62,8 @@ Status run_one_cell(const SweepSpec& spec, const SweepCell& cell, const std::str
             BIOMEDQ_ASSIGN(runner::FidelityText t, runner::sweep_fidelity_text(spec));
             text = std::move(t);
         }
-        // A finished cell whose quantized file was deleted needs it again only when nothing is cached.
+        // A finished cell whose quantized file was deleted needs it again only when nothing is
+        // cached.
         if (!std::filesystem::exists(fidelity_cache_path(cell, text->sha256))) {
             BIOMEDQ_ASSIGN(bool quantized, ensure_quantized(cell));
             if (quantized) ++outcome.n_quantized;
@@ -68,7 +72,8 @@ Status run_one_cell(const SweepSpec& spec, const SweepCell& cell, const std::str
         if (!fidelity.ok()) return fidelity.error().with_context(cell.name());
         if (fidelity->measured_now) {
             ++outcome.n_fidelity_measured;
-            log(tag + fmt::format(": fidelity KL {:.4f} nats, top-1 {:.1f}%", fidelity->fidelity.kl_mean,
+            log(tag + fmt::format(": fidelity KL {:.4f} nats, top-1 {:.1f}%",
+                                  fidelity->fidelity.kl_mean,
                                   100.0 * fidelity->fidelity.top1_agreement));
         }
     }
@@ -87,15 +92,16 @@ Result<std::vector<SweepCell>> plan_with_index(const SweepSpec& spec, std::size_
     BIOMEDQ_ASSIGN(auto cells, plan_sweep(spec));
     if (index >= cells.size()) {
         return make_error(ErrorCode::kInvalidArgument,
-                          fmt::format("{}: cell {} does not exist; the sweep has cells 0 to {}", spec.file.string(),
-                                      index, cells.size() - 1));
+                          fmt::format("{}: cell {} does not exist; the sweep has cells 0 to {}",
+                                      spec.file.string(), index, cells.size() - 1));
     }
     return cells;
 }
 
 }  // namespace
 
-Result<SweepOutcome> run_sweep(const SweepSpec& spec, const SweepCallbacks& callbacks, const std::atomic<bool>* cancel) {
+Result<SweepOutcome> run_sweep(const SweepSpec& spec, const SweepCallbacks& callbacks,
+                               const std::atomic<bool>* cancel) {
     BIOMEDQ_ASSIGN(auto cells, plan_sweep(spec));
     SweepOutcome outcome;
     outcome.n_cells = static_cast<int>(cells.size());
@@ -103,21 +109,24 @@ Result<SweepOutcome> run_sweep(const SweepSpec& spec, const SweepCallbacks& call
     for (std::size_t i = 0; i < cells.size(); ++i) {
         const auto& cell = cells[i];
         if (cancel && cancel->load()) {
-            return make_error(ErrorCode::kCancelled, "sweep interrupted before " + cell.name() + "; rerun to resume");
+            return make_error(ErrorCode::kCancelled,
+                              "sweep interrupted before " + cell.name() + "; rerun to resume");
         }
-        BIOMEDQ_TRY(run_one_cell(spec, cell, cell_tag(i, cells.size(), cell), callbacks, cancel, text, outcome));
+        BIOMEDQ_TRY(run_one_cell(spec, cell, cell_tag(i, cells.size(), cell), callbacks, cancel,
+                                 text, outcome));
     }
     return outcome;
 }
 
-Result<SweepOutcome> run_sweep_cell(const SweepSpec& spec, std::size_t index, const SweepCallbacks& callbacks,
+Result<SweepOutcome> run_sweep_cell(const SweepSpec& spec, std::size_t index,
+                                    const SweepCallbacks& callbacks,
                                     const std::atomic<bool>* cancel) {
     BIOMEDQ_ASSIGN(auto cells, plan_with_index(spec, index));
     SweepOutcome outcome;
     outcome.n_cells = 1;
     std::optional<runner::FidelityText> text;
-    BIOMEDQ_TRY(run_one_cell(spec, cells[index], cell_tag(index, cells.size(), cells[index]), callbacks, cancel, text,
-                             outcome));
+    BIOMEDQ_TRY(run_one_cell(spec, cells[index], cell_tag(index, cells.size(), cells[index]),
+                             callbacks, cancel, text, outcome));
     return outcome;
 }
 
@@ -141,7 +150,8 @@ Result<SweepOutcome> prepare_sweep_cell_model(const SweepSpec& spec, std::size_t
             auto fidelity = runner::measure_cached_fidelity(spec, cell, text);
             if (!fidelity.ok()) return fidelity.error().with_context(cell.name());
             if (fidelity->measured_now) ++outcome.n_fidelity_measured;
-            log(tag + fmt::format(": fidelity KL {:.4f} nats, top-1 {:.1f}%", fidelity->fidelity.kl_mean,
+            log(tag + fmt::format(": fidelity KL {:.4f} nats, top-1 {:.1f}%",
+                                  fidelity->fidelity.kl_mean,
                                   100.0 * fidelity->fidelity.top1_agreement));
         }
     }

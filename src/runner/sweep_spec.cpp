@@ -1,4 +1,5 @@
-// sweep.yaml -> SweepSpec. Every error names the file, the line (yaml-cpp Mark, 1-based) and the field.
+// sweep.yaml -> SweepSpec. Every error names the file, the line (yaml-cpp Mark, 1-based) and the
+// field.
 #include <yaml-cpp/yaml.h>
 
 #include <set>
@@ -17,12 +18,13 @@ namespace {
 using tasks::did_you_mean;
 using tasks::join_names;
 
-// The sweep's own keys, then every eval option but the per-cell prompt (runner/eval_spec_options.h).
+// The sweep's own keys, then every eval option but the per-cell prompt
+// (runner/eval_spec_options.h).
 const std::vector<std::string>& known_keys() {
     static const std::vector<std::string> keys = [] {
-        std::vector<std::string> k = {"out",           "models",   "quant_types", "tasks",    "prompts",
-                                      "parallel",      "gpu_layers", "bootstrap_resamples", "data_dir",
-                                      "tasks_dir",     "fidelity"};
+        std::vector<std::string> k = {"out",      "models",    "quant_types", "tasks",
+                                      "prompts",  "parallel",  "gpu_layers",  "bootstrap_resamples",
+                                      "data_dir", "tasks_dir", "fidelity"};
         for (const auto& o : runner::spec_options()) {
             if (!o.per_cell) k.push_back(o.key);
         }
@@ -37,8 +39,8 @@ public:
 
     Error error(const YAML::Node& node, const std::string& field, const std::string& what) const {
         const int line = node.Mark().line >= 0 ? node.Mark().line + 1 : 0;
-        return make_error(ErrorCode::kInvalidArgument,
-                          file_.string() + ":" + std::to_string(line) + ": field \"" + field + "\": " + what);
+        return make_error(ErrorCode::kInvalidArgument, file_.string() + ":" + std::to_string(line) +
+                                                           ": field \"" + field + "\": " + what);
     }
 
     template <typename T>
@@ -47,19 +49,24 @@ public:
         try {
             return node.as<T>();
         } catch (const YAML::Exception&) {
-            return error(node, field, std::string("expected ") + expected + ", got \"" + node.Scalar() + "\"");
+            return error(node, field,
+                         std::string("expected ") + expected + ", got \"" + node.Scalar() + "\"");
         }
     }
 
-    Result<std::vector<std::string>> string_list(const YAML::Node& node, const std::string& field) const {
+    Result<std::vector<std::string>> string_list(const YAML::Node& node,
+                                                 const std::string& field) const {
         if (node.IsScalar()) {
-            BIOMEDQ_ASSIGN(auto one, scalar<std::string>(node, field, "a string or a list of strings"));
+            BIOMEDQ_ASSIGN(auto one,
+                           scalar<std::string>(node, field, "a string or a list of strings"));
             return std::vector<std::string>{one};
         }
-        if (!node.IsSequence() || node.size() == 0) return error(node, field, "expected a non-empty list of strings");
+        if (!node.IsSequence() || node.size() == 0)
+            return error(node, field, "expected a non-empty list of strings");
         std::vector<std::string> out;
         for (std::size_t i = 0; i < node.size(); ++i) {
-            BIOMEDQ_ASSIGN(auto s, scalar<std::string>(node[i], field + "[" + std::to_string(i) + "]", "a string"));
+            BIOMEDQ_ASSIGN(auto s, scalar<std::string>(
+                                       node[i], field + "[" + std::to_string(i) + "]", "a string"));
             out.push_back(s);
         }
         return out;
@@ -86,7 +93,8 @@ Status read_models(const SpecReader& r, const YAML::Node& node, SweepSpec& spec)
         for (const auto& kv : m) {
             const auto key = kv.first.as<std::string>();
             if (key != "name" && key != "path") {
-                return r.error(kv.first, field + "." + key, "unknown key; expected \"name\" or \"path\"");
+                return r.error(kv.first, field + "." + key,
+                               "unknown key; expected \"name\" or \"path\"");
             }
         }
         if (!m["path"]) return r.error(m, field + ".path", "missing (a full-precision GGUF file)");
@@ -94,16 +102,21 @@ Status read_models(const SpecReader& r, const YAML::Node& node, SweepSpec& spec)
         SweepModel model;
         model.path = r.resolve(path);
         if (m["name"]) {
-            BIOMEDQ_ASSIGN(model.name, r.scalar<std::string>(m["name"], field + ".name", "a string"));
+            BIOMEDQ_ASSIGN(model.name,
+                           r.scalar<std::string>(m["name"], field + ".name", "a string"));
         } else {
             model.name = model.path.stem().string();
         }
         const bool safe = !model.name.empty() &&
-                          model.name.find_first_of("/\\") == std::string::npos && model.name != "." && model.name != "..";
-        if (!safe) return r.error(m, field + ".name", "expected a name usable in a folder name (no '/')");
-        if (!names.insert(model.name).second) return r.error(m, field + ".name", "\"" + model.name + "\" is used twice");
+                          model.name.find_first_of("/\\") == std::string::npos &&
+                          model.name != "." && model.name != "..";
+        if (!safe)
+            return r.error(m, field + ".name", "expected a name usable in a folder name (no '/')");
+        if (!names.insert(model.name).second)
+            return r.error(m, field + ".name", "\"" + model.name + "\" is used twice");
         if (!std::filesystem::exists(model.path)) {
-            return r.error(m["path"], field + ".path", "file " + model.path.string() + " does not exist");
+            return r.error(m["path"], field + ".path",
+                           "file " + model.path.string() + " does not exist");
         }
         spec.models.push_back(std::move(model));
     }
@@ -119,30 +132,40 @@ Status read_fidelity(const SpecReader& r, const YAML::Node& node, SweepSpec& spe
             return Status::success();
         }
         if (v == "on" || v == "true" || v == "yes") return Status::success();
-        return r.error(node, "fidelity", "expected off, on, or a map {tokens: N, ctx: N}, got \"" + v + "\"");
+        return r.error(node, "fidelity",
+                       "expected off, on, or a map {tokens: N, ctx: N}, got \"" + v + "\"");
     }
-    if (!node.IsMap()) return r.error(node, "fidelity", "expected off, on, or a map {tokens: N, ctx: N}");
+    if (!node.IsMap())
+        return r.error(node, "fidelity", "expected off, on, or a map {tokens: N, ctx: N}");
     for (const auto& kv : node) {
         const auto key = kv.first.as<std::string>();
         if (key != "tokens" && key != "ctx") {
-            return r.error(kv.first, "fidelity." + key, "unknown key; expected \"tokens\" or \"ctx\"");
+            return r.error(kv.first, "fidelity." + key,
+                           "unknown key; expected \"tokens\" or \"ctx\"");
         }
     }
     if (node["tokens"]) {
-        BIOMEDQ_ASSIGN(spec.fidelity_tokens, r.scalar<int>(node["tokens"], "fidelity.tokens", "a whole number of tokens"));
+        BIOMEDQ_ASSIGN(spec.fidelity_tokens, r.scalar<int>(node["tokens"], "fidelity.tokens",
+                                                           "a whole number of tokens"));
         if (spec.fidelity_tokens == 0) spec.fidelity = false;
-        if (spec.fidelity_tokens < 0) return r.error(node["tokens"], "fidelity.tokens", "expected a whole number >= 0 (0 = off)");
+        if (spec.fidelity_tokens < 0)
+            return r.error(node["tokens"], "fidelity.tokens",
+                           "expected a whole number >= 0 (0 = off)");
     }
     if (node["ctx"]) {
-        BIOMEDQ_ASSIGN(spec.fidelity_ctx, r.scalar<int>(node["ctx"], "fidelity.ctx", "a whole number of tokens"));
-        if (spec.fidelity_ctx < 16) return r.error(node["ctx"], "fidelity.ctx", "expected at least 16 tokens");
+        BIOMEDQ_ASSIGN(spec.fidelity_ctx,
+                       r.scalar<int>(node["ctx"], "fidelity.ctx", "a whole number of tokens"));
+        if (spec.fidelity_ctx < 16)
+            return r.error(node["ctx"], "fidelity.ctx", "expected at least 16 tokens");
     }
     return Status::success();
 }
 
 // The named tasks' configurations, in spec.tasks order.
-Result<std::vector<TaskConfig>> check_tasks(const SpecReader& r, const YAML::Node& node, const SweepSpec& spec) {
-    const std::filesystem::path dir = spec.tasks_dir.empty() ? default_tasks_dir() : std::filesystem::path(spec.tasks_dir);
+Result<std::vector<TaskConfig>> check_tasks(const SpecReader& r, const YAML::Node& node,
+                                            const SweepSpec& spec) {
+    const std::filesystem::path dir =
+        spec.tasks_dir.empty() ? default_tasks_dir() : std::filesystem::path(spec.tasks_dir);
     BIOMEDQ_ASSIGN(auto catalog, load_tasks(dir, spec.protocol));
     const auto& configs = catalog.tasks;
     std::vector<std::string> names;
@@ -151,13 +174,15 @@ Result<std::vector<TaskConfig>> check_tasks(const SpecReader& r, const YAML::Nod
         if (std::find(names.begin(), names.end(), spec.tasks[i]) == names.end()) {
             const YAML::Node& at = node.IsSequence() ? node[i] : node;
             return r.error(at, "tasks[" + std::to_string(i) + "]",
-                           "unknown task \"" + spec.tasks[i] + "\"" + did_you_mean(spec.tasks[i], names) +
+                           "unknown task \"" + spec.tasks[i] + "\"" +
+                               did_you_mean(spec.tasks[i], names) +
                                "; known: " + join_names(names));
         }
     }
     std::vector<TaskConfig> selected;
     for (const auto& name : spec.tasks) {
-        selected.push_back(*std::find_if(configs.begin(), configs.end(), [&](const TaskConfig& c) { return c.name == name; }));
+        selected.push_back(*std::find_if(configs.begin(), configs.end(),
+                                         [&](const TaskConfig& c) { return c.name == name; }));
     }
     return selected;
 }
@@ -180,8 +205,8 @@ Status check_prompts(const SpecReader& r, const YAML::Node& node, const SweepSpe
             for (const auto& [method, file] : task.prompt.files) published.push_back(method);
             const YAML::Node& at = node.IsSequence() ? node[i] : node;
             return r.error(at, "prompts[" + std::to_string(i) + "]",
-                           task.name + ": protocol " + task.protocol + " publishes no \"" + p + "\" prompt; published: " +
-                               join_names(published));
+                           task.name + ": protocol " + task.protocol + " publishes no \"" + p +
+                               "\" prompt; published: " + join_names(published));
         }
     }
     return Status::success();
@@ -196,7 +221,8 @@ Status read_spec_options(const SpecReader& r, const YAML::Node& root, SweepSpec&
         Status read = std::visit(
             [&](auto member) -> Status {
                 using T = std::remove_reference_t<decltype(spec.*member)>;
-                BIOMEDQ_ASSIGN(spec.*member, r.scalar<T>(node, option.key, option.expected.c_str()));
+                BIOMEDQ_ASSIGN(spec.*member,
+                               r.scalar<T>(node, option.key, option.expected.c_str()));
                 return Status::success();
             },
             option.member);
@@ -216,7 +242,8 @@ Result<SweepSpec> parse_sweep_yaml(const std::string& text, const std::filesyste
     try {
         root = YAML::Load(text);
     } catch (const YAML::ParserException& e) {
-        return make_error(ErrorCode::kParse, file.string() + ":" + std::to_string(e.mark.line + 1) + ": " + e.msg);
+        return make_error(ErrorCode::kParse,
+                          file.string() + ":" + std::to_string(e.mark.line + 1) + ": " + e.msg);
     }
     SpecReader r(file);
     if (!root.IsMap()) return r.error(root, "(top level)", "expected a map of sweep settings");
@@ -226,8 +253,9 @@ Result<SweepSpec> parse_sweep_yaml(const std::string& text, const std::filesyste
     for (const auto& kv : root) {
         const auto key = kv.first.as<std::string>();
         if (std::find(known_keys().begin(), known_keys().end(), key) == known_keys().end()) {
-            return r.error(kv.first, key, "unknown key" + did_you_mean(key, known_keys()) +
-                                              "; known keys: " + join_names(known_keys()));
+            return r.error(kv.first, key,
+                           "unknown key" + did_you_mean(key, known_keys()) +
+                               "; known keys: " + join_names(known_keys()));
         }
     }
     try {
@@ -239,34 +267,45 @@ Result<SweepSpec> parse_sweep_yaml(const std::string& text, const std::filesyste
         // A sweep's cells also measure fidelity and memory at this context: shorter is no use.
         if (spec.ctx < 256) return r.error(root["ctx"], "ctx", "expected at least 256 tokens");
         if (root["parallel"]) {
-            BIOMEDQ_ASSIGN(spec.parallel, r.scalar<std::string>(root["parallel"], "parallel", "a number or auto"));
+            BIOMEDQ_ASSIGN(spec.parallel,
+                           r.scalar<std::string>(root["parallel"], "parallel", "a number or auto"));
         }
         if (root["gpu_layers"]) {
-            BIOMEDQ_ASSIGN(spec.gpu_layers, r.scalar<int>(root["gpu_layers"], "gpu_layers", "a whole number (-1 = all)"));
+            BIOMEDQ_ASSIGN(spec.gpu_layers, r.scalar<int>(root["gpu_layers"], "gpu_layers",
+                                                          "a whole number (-1 = all)"));
         }
         if (root["bootstrap_resamples"]) {
-            BIOMEDQ_ASSIGN(spec.bootstrap_resamples, r.scalar<int>(root["bootstrap_resamples"], "bootstrap_resamples", "a whole number >= 0"));
+            BIOMEDQ_ASSIGN(spec.bootstrap_resamples,
+                           r.scalar<int>(root["bootstrap_resamples"], "bootstrap_resamples",
+                                         "a whole number >= 0"));
         }
         if (root["data_dir"]) {
-            BIOMEDQ_ASSIGN(auto d, r.scalar<std::string>(root["data_dir"], "data_dir", "a folder path"));
+            BIOMEDQ_ASSIGN(auto d,
+                           r.scalar<std::string>(root["data_dir"], "data_dir", "a folder path"));
             spec.data_dir = r.resolve(d).string();
         }
         if (root["tasks_dir"]) {
-            BIOMEDQ_ASSIGN(auto d, r.scalar<std::string>(root["tasks_dir"], "tasks_dir", "a folder path"));
+            BIOMEDQ_ASSIGN(auto d,
+                           r.scalar<std::string>(root["tasks_dir"], "tasks_dir", "a folder path"));
             spec.tasks_dir = r.resolve(d).string();
         }
         if (root["fidelity"]) BIOMEDQ_TRY(read_fidelity(r, root["fidelity"], spec));
-        if (!root["models"]) return r.error(root, "models", "missing (a list of {name, path} full-precision GGUF files)");
+        if (!root["models"])
+            return r.error(root, "models",
+                           "missing (a list of {name, path} full-precision GGUF files)");
         BIOMEDQ_TRY(read_models(r, root["models"], spec));
-        if (!root["quant_types"]) return r.error(root, "quant_types", "missing (e.g. [q8_0, q4_k_m])");
+        if (!root["quant_types"])
+            return r.error(root, "quant_types", "missing (e.g. [q8_0, q4_k_m])");
         BIOMEDQ_ASSIGN(auto types, r.string_list(root["quant_types"], "quant_types"));
         for (std::size_t i = 0; i < types.size(); ++i) {
             auto type = find_quant_type(types[i]);
             if (!type.ok()) {
-                const YAML::Node& at = root["quant_types"].IsSequence() ? root["quant_types"][i] : root["quant_types"];
+                const YAML::Node& at =
+                    root["quant_types"].IsSequence() ? root["quant_types"][i] : root["quant_types"];
                 return r.error(at, "quant_types[" + std::to_string(i) + "]", type.error().message);
             }
-            if (std::find(spec.quant_types.begin(), spec.quant_types.end(), type->name) == spec.quant_types.end()) {
+            if (std::find(spec.quant_types.begin(), spec.quant_types.end(), type->name) ==
+                spec.quant_types.end()) {
                 spec.quant_types.push_back(type->name);
             }
         }
@@ -278,7 +317,8 @@ Result<SweepSpec> parse_sweep_yaml(const std::string& text, const std::filesyste
             BIOMEDQ_TRY(check_prompts(r, root["prompts"], spec, task_configs));
         }
     } catch (const YAML::Exception& e) {
-        return make_error(ErrorCode::kParse, file.string() + ":" + std::to_string(e.mark.line + 1) + ": " + e.msg);
+        return make_error(ErrorCode::kParse,
+                          file.string() + ":" + std::to_string(e.mark.line + 1) + ": " + e.msg);
     }
     return spec;
 }

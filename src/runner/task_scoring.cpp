@@ -9,7 +9,8 @@ TaskResult empty_result(const TaskConfig& task, std::size_t n_examples, std::siz
     TaskResult out;
     out.n_examples = n_examples;
     out.n_invalid = n_invalid;
-    out.invalid_rate = n_examples == 0 ? 0.0 : static_cast<double>(n_invalid) / static_cast<double>(n_examples);
+    out.invalid_rate =
+        n_examples == 0 ? 0.0 : static_cast<double>(n_invalid) / static_cast<double>(n_examples);
     out.primary_metric = task.metrics.empty() ? "" : task.metrics.front();
     out.kind = task_kind_name(task.kind);
     out.protocol = task.protocol.empty() ? "biomedq" : task.protocol;
@@ -19,8 +20,8 @@ TaskResult empty_result(const TaskConfig& task, std::size_t n_examples, std::siz
 
 }  // namespace
 
-Result<TaskResult> score_task(const TaskConfig& task, std::vector<SampleRecord> records, int bootstrap_resamples,
-                              std::uint64_t seed) {
+Result<TaskResult> score_task(const TaskConfig& task, std::vector<SampleRecord> records,
+                              int bootstrap_resamples, std::uint64_t seed) {
     std::sort(records.begin(), records.end(),
               [](const SampleRecord& a, const SampleRecord& b) { return a.index < b.index; });
     std::vector<Gold> gold;
@@ -39,7 +40,8 @@ Result<TaskResult> score_task(const TaskConfig& task, std::vector<SampleRecord> 
     options.seed = seed;
     BIOMEDQ_ASSIGN(out.metrics, compute_metrics(task.metrics, gold, pred, options));
     for (const auto& m : out.metrics) {
-        if (const auto it = task.published_metric_names.find(m.name); it != task.published_metric_names.end()) {
+        if (const auto it = task.published_metric_names.find(m.name);
+            it != task.published_metric_names.end()) {
             out.published_metric_names[m.name] = it->second;
         }
     }

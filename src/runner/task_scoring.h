@@ -12,7 +12,7 @@ namespace biomedq::runner {
 
 // `records` are one task's samples; they are scored in their index order (the order examples were
 // selected), which makes the bootstrap reproducible whatever order examples finished in.
-Result<TaskResult> score_task(const TaskConfig& task, std::vector<SampleRecord> records, int bootstrap_resamples,
-                              std::uint64_t seed);
+Result<TaskResult> score_task(const TaskConfig& task, std::vector<SampleRecord> records,
+                              int bootstrap_resamples, std::uint64_t seed);
 
 }  // namespace biomedq::runner

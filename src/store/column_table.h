@@ -1,13 +1,13 @@
-// One table per stored type: each column named once beside the member it holds, so INSERT and SELECT
-// are built from the same list and a new field is one line (no positional binds to keep in step).
+// One table per stored type: each column named once beside the member it holds, so INSERT and
+// SELECT are built from the same list and a new field is one line (no positional binds to keep in
+// step).
 #pragma once
 
 #include <cstdint>
 #include <functional>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "biomedq/result.h"
 #include "store/sqlite_db.h"
@@ -85,13 +85,16 @@ std::string insert_sql(const std::string& verb_and_table, const std::vector<std:
 
 // Binds every column from parameter `first` on (1-based).
 template <typename Row>
-void bind_columns(Statement& s, int first, const std::vector<Column<Row>>& columns, const Row& row) {
-    for (std::size_t i = 0; i < columns.size(); ++i) columns[i].bind(s, first + static_cast<int>(i), row);
+void bind_columns(Statement& s, int first, const std::vector<Column<Row>>& columns,
+                  const Row& row) {
+    for (std::size_t i = 0; i < columns.size(); ++i)
+        columns[i].bind(s, first + static_cast<int>(i), row);
 }
 
 // Reads every column from result column `first` on (0-based); errors name the column.
 template <typename Row>
-Status read_columns(const Statement& s, int first, const std::vector<Column<Row>>& columns, Row& row) {
+Status read_columns(const Statement& s, int first, const std::vector<Column<Row>>& columns,
+                    Row& row) {
     for (std::size_t i = 0; i < columns.size(); ++i) {
         Status read = columns[i].read(s, first + static_cast<int>(i), row);
         if (!read.ok()) return read.error().with_context("column " + columns[i].name);

@@ -1,8 +1,8 @@
-// Groups a run's llama.cpp buffers by the device that holds them, for the store's run_devices table.
+// Groups a run's llama.cpp buffers by the device that holds them, for the store's run_devices
+// table.
 #pragma once
 
 #include <nlohmann/json.hpp>
-
 #include <string>
 #include <vector>
 

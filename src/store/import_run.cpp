@@ -3,10 +3,10 @@
 #include <map>
 #include <optional>
 
+#include "biomedq/record.h"
 #include "biomedq/store.h"
 #include "biomedq/task.h"
 #include "core/file_io.h"
-#include "biomedq/record.h"
 #include "record/sample_log.h"
 #include "store/device_memory.h"
 
@@ -28,10 +28,12 @@ Result<std::map<std::string, TaskConfig>> task_configs_of_run(const RunRecord& r
 
 // Runs written before results.json carried test_set_note: --subset all evaluates the test split, so
 // its note in the task config applies (e.g. ChemProt's reconstructed test set).
-std::string test_set_note_of(const TaskResult& task, const std::string& subset, const TaskConfig* config) {
+std::string test_set_note_of(const TaskResult& task, const std::string& subset,
+                             const TaskConfig* config) {
     std::string note = task.test_set_note;
     if (note.empty() && config && subset == "all") {
-        if (auto split = config->data.splits.find("test"); split != config->data.splits.end()) note = split->second.note;
+        if (auto split = config->data.splits.find("test"); split != config->data.splits.end())
+            note = split->second.note;
     }
     return note;
 }
@@ -79,12 +81,16 @@ Result<StoredRun> stored_run_of(const RunRecord& results, const std::filesystem:
     run.bytes_file = results.model.bytes_file;
     run.model_name = options.model_name;
     if (run.model_name.empty()) run.model_name = results.model.name;
-    if (run.model_name.empty()) run.model_name = std::filesystem::path(run.model_path).stem().string();
-    run.quant_type = options.quant_type.empty() ? quant_type_from_names(run.quant_label, run.model_path)
-                                                : options.quant_type;
+    if (run.model_name.empty())
+        run.model_name = std::filesystem::path(run.model_path).stem().string();
+    run.quant_type = options.quant_type.empty()
+                         ? quant_type_from_names(run.quant_label, run.model_path)
+                         : options.quant_type;
     if (run.quant_type.empty()) {
-        return make_error(ErrorCode::kParse, (dir / "results.json").string() + ": field \"model.quant_type\" (\"" +
-                                                 run.quant_label + "\") names no known quantization type; "
+        return make_error(ErrorCode::kParse, (dir / "results.json").string() +
+                                                 ": field \"model.quant_type\" (\"" +
+                                                 run.quant_label +
+                                                 "\") names no known quantization type; "
                                                  "pass the type explicitly");
     }
     run.prompt = results.spec.prompt;
@@ -93,7 +99,8 @@ Result<StoredRun> stored_run_of(const RunRecord& results, const std::filesystem:
     run.seed = results.spec.seed;
     run.ctx = results.spec.ctx;
     run.config_hash = results.config_hash;
-    run.backend = results.environment.value("llama_cpp", nlohmann::json::object()).value("backend", std::string());
+    run.backend = results.environment.value("llama_cpp", nlohmann::json::object())
+                      .value("backend", std::string());
     run.kv_type = results.spec.kv_type;
     run.protocol = results.protocol();
     run.environment = results.environment;
@@ -103,12 +110,13 @@ Result<StoredRun> stored_run_of(const RunRecord& results, const std::filesystem:
 }
 
 // Samples per task, in the log's order. Errors: those of the sample log (file, line, field).
-Result<std::map<std::string, std::vector<StoredSample>>> samples_by_task(const std::filesystem::path& path) {
+Result<std::map<std::string, std::vector<StoredSample>>> samples_by_task(
+    const std::filesystem::path& path) {
     BIOMEDQ_ASSIGN(record::SampleLogContent content, record::read_sample_log_content(path));
     std::map<std::string, std::vector<StoredSample>> out;
     for (auto& r : content.records) {
-        out[r.task].push_back(StoredSample{r.id, static_cast<int>(r.index), r.score, std::move(r.gold),
-                                           std::move(r.parsed)});
+        out[r.task].push_back(StoredSample{r.id, static_cast<int>(r.index), r.score,
+                                           std::move(r.gold), std::move(r.parsed)});
     }
     return out;
 }
@@ -127,7 +135,8 @@ StoredTask stored_task_of(const std::string& name, const TaskResult& t, const st
     task.published_metric_names = t.published_metric_names;
     for (const auto& m : t.metrics) {
         const auto it = t.metric_definitions.find(m.name);
-        task.metric_definitions[m.name] = it != t.metric_definitions.end() ? it->second : metric_definition(m.name);
+        task.metric_definitions[m.name] =
+            it != t.metric_definitions.end() ? it->second : metric_definition(m.name);
     }
     if (config) task.metric_options = metric_options_of(*config);
     task.test_set_note = test_set_note_of(t, subset, config);
@@ -147,7 +156,8 @@ Result<std::optional<QuantFidelity>> fidelity_of_run(const std::filesystem::path
 
 }  // namespace
 
-Result<PutRunOutcome> ResultStore::import_run(const std::filesystem::path& run_dir, const ImportOptions& options) {
+Result<PutRunOutcome> ResultStore::import_run(const std::filesystem::path& run_dir,
+                                              const ImportOptions& options) {
     const auto dir = resolved_run_dir(run_dir);
     BIOMEDQ_ASSIGN(const RunRecord results, read_run_record(dir));
     BIOMEDQ_ASSIGN(StoredRun run, stored_run_of(results, dir, options));
@@ -155,7 +165,8 @@ Result<PutRunOutcome> ResultStore::import_run(const std::filesystem::path& run_d
     BIOMEDQ_ASSIGN(auto samples, samples_by_task(dir / "samples.jsonl"));
     for (const auto& [name, t] : results.tasks) {
         const auto config = configs_by_task.find(name);
-        StoredTask task = stored_task_of(name, t, run.subset, config != configs_by_task.end() ? &config->second : nullptr);
+        StoredTask task = stored_task_of(
+            name, t, run.subset, config != configs_by_task.end() ? &config->second : nullptr);
         task.samples = std::move(samples[name]);
         std::sort(task.samples.begin(), task.samples.end(),
                   [](const StoredSample& a, const StoredSample& b) { return a.index < b.index; });

@@ -1,8 +1,8 @@
 // ResultStore: writing and reading runs, tasks, metrics and samples (schema in store_schema.cpp).
 #include <map>
 
-#include "biomedq/store.h"
 #include "biomedq/record.h"
+#include "biomedq/store.h"
 #include "core/utc_time.h"
 #include "store/column_table.h"
 #include "store/run_identity.h"
@@ -22,7 +22,9 @@ const MetricValue* StoredTask::metric(const std::string& name) const {
     return nullptr;
 }
 
-bool StoredRun::full_precision() const { return quant_type == "f32" || quant_type == "f16" || quant_type == "bf16"; }
+bool StoredRun::full_precision() const {
+    return quant_type == "f32" || quant_type == "f16" || quant_type == "bf16";
+}
 
 const StoredTask* StoredRun::task(const std::string& name) const {
     for (const auto& t : tasks) {
@@ -41,7 +43,9 @@ Result<ResultStore> ResultStore::open(const std::filesystem::path& path) {
     if (path.has_parent_path()) {
         std::error_code ec;
         std::filesystem::create_directories(path.parent_path(), ec);
-        if (ec) return make_error(ErrorCode::kIo, path.parent_path().string() + ": cannot create: " + ec.message());
+        if (ec)
+            return make_error(ErrorCode::kIo,
+                              path.parent_path().string() + ": cannot create: " + ec.message());
     }
     BIOMEDQ_ASSIGN(store::Database db, store::Database::open(path));
     BIOMEDQ_TRY(store::ensure_schema(db));
@@ -108,8 +112,10 @@ const std::vector<Column<StoredDeviceMemory>>& device_columns() {
 // {"<metric>": {"definition": ..., "published_name": ...}}: one column for both maps.
 nlohmann::json metric_definitions_to_json(const StoredTask& t) {
     nlohmann::json out = nlohmann::json::object();
-    for (const auto& [name, definition] : t.metric_definitions) out[name]["definition"] = definition;
-    for (const auto& [name, published] : t.published_metric_names) out[name]["published_name"] = published;
+    for (const auto& [name, definition] : t.metric_definitions)
+        out[name]["definition"] = definition;
+    for (const auto& [name, published] : t.published_metric_names)
+        out[name]["published_name"] = published;
     return out;
 }
 
@@ -130,7 +136,8 @@ void metric_definitions_from_json(const nlohmann::json& j, StoredTask& t) {
 template <typename Row>
 Column<Row> json_column(std::string name, std::function<nlohmann::json(const Row&)> to,
                         std::function<Status(const nlohmann::json&, Row&)> from) {
-    return {std::move(name), [to](store::Statement& s, int i, const Row& row) { s.bind(i, to(row).dump()); },
+    return {std::move(name),
+            [to](store::Statement& s, int i, const Row& row) { s.bind(i, to(row).dump()); },
             [from](const store::Statement& s, int i, Row& row) -> Status {
                 nlohmann::json j;
                 BIOMEDQ_TRY(store::from_sql(s, i, j));
@@ -148,7 +155,8 @@ const std::vector<Column<StoredTask>>& task_columns() {
         column("invalid_rate", &StoredTask::invalid_rate),
         column("complete", &StoredTask::complete),
         json_column<StoredTask>(
-            "label_set", [](const StoredTask& t) { return nlohmann::json(t.metric_options.label_set); },
+            "label_set",
+            [](const StoredTask& t) { return nlohmann::json(t.metric_options.label_set); },
             [](const nlohmann::json& j, StoredTask& t) {
                 for (const auto& l : j.is_array() ? j : nlohmann::json::array()) {
                     if (l.is_string()) t.metric_options.label_set.push_back(l.get<std::string>());
@@ -156,7 +164,9 @@ const std::vector<Column<StoredTask>>& task_columns() {
                 return Status::success();
             }),
         {"negative_label",
-         [](store::Statement& s, int i, const StoredTask& t) { s.bind(i, t.metric_options.negative_label); },
+         [](store::Statement& s, int i, const StoredTask& t) {
+             s.bind(i, t.metric_options.negative_label);
+         },
          [](const store::Statement& s, int i, StoredTask& t) {
              return store::from_sql(s, i, t.metric_options.negative_label);
          }},
@@ -227,11 +237,13 @@ const std::vector<Column<QuantFidelity>>& fidelity_columns() {
 
 // Inserts `rows` into `table` after the key columns (run_id[, task]).
 template <typename Row>
-Status insert_rows(store::Database& db, const std::string& table, const std::vector<Column<Row>>& columns,
-                   const std::vector<Row>& rows, std::int64_t run_id, const std::string* task = nullptr) {
-    const std::vector<std::string> keys = task ? std::vector<std::string>{"run_id", "task"}
-                                               : std::vector<std::string>{"run_id"};
-    BIOMEDQ_ASSIGN(store::Statement ins, db.prepare(store::insert_sql("INSERT INTO " + table, keys, columns)));
+Status insert_rows(store::Database& db, const std::string& table,
+                   const std::vector<Column<Row>>& columns, const std::vector<Row>& rows,
+                   std::int64_t run_id, const std::string* task = nullptr) {
+    const std::vector<std::string> keys =
+        task ? std::vector<std::string>{"run_id", "task"} : std::vector<std::string>{"run_id"};
+    BIOMEDQ_ASSIGN(store::Statement ins,
+                   db.prepare(store::insert_sql("INSERT INTO " + table, keys, columns)));
     for (const auto& row : rows) {
         ins.bind(1, run_id);
         if (task) ins.bind(2, *task);
@@ -243,14 +255,14 @@ Status insert_rows(store::Database& db, const std::string& table, const std::vec
 
 // Reads every row of `table` (key columns first), handing each to `place` with its keys.
 template <typename Row>
-Status read_rows(store::Database& db, const std::string& table, const std::vector<Column<Row>>& columns,
-                 bool with_task, const std::string& order,
+Status read_rows(store::Database& db, const std::string& table,
+                 const std::vector<Column<Row>>& columns, bool with_task, const std::string& order,
                  const std::function<void(std::int64_t, const std::string&, Row&&)>& place,
                  const std::string& where) {
     const std::string keys = with_task ? "run_id, task" : "run_id";
-    BIOMEDQ_ASSIGN(store::Statement s, db.prepare(
-                                           "SELECT " + keys + ", " + store::column_list(columns) + " FROM " + table +
-                                           " ORDER BY " + order));
+    BIOMEDQ_ASSIGN(store::Statement s,
+                   db.prepare("SELECT " + keys + ", " + store::column_list(columns) + " FROM " +
+                              table + " ORDER BY " + order));
     const int first = with_task ? 2 : 1;
     while (true) {
         BIOMEDQ_ASSIGN(bool row, s.step());
@@ -263,7 +275,8 @@ Status read_rows(store::Database& db, const std::string& table, const std::vecto
     return Status::success();
 }
 
-Result<PutRunOutcome> find_stored(store::Database& db, const StoredRun& run, const std::string& content) {
+Result<PutRunOutcome> find_stored(store::Database& db, const StoredRun& run,
+                                  const std::string& content) {
     PutRunOutcome outcome;
     BIOMEDQ_ASSIGN(store::Statement find, db.prepare("SELECT id, run_dir, content_sha256 FROM runs "
                                                      "WHERE config_hash = ? AND model_sha256 = ?"));
@@ -279,12 +292,14 @@ Result<PutRunOutcome> find_stored(store::Database& db, const StoredRun& run, con
 }
 
 Result<std::int64_t> insert_run(store::Database& db, const StoredRun& run) {
-    BIOMEDQ_ASSIGN(store::Statement ins, db.prepare(store::insert_sql("INSERT INTO runs", {}, run_columns())));
+    BIOMEDQ_ASSIGN(store::Statement ins,
+                   db.prepare(store::insert_sql("INSERT INTO runs", {}, run_columns())));
     store::bind_columns(ins, 1, run_columns(), run);
     BIOMEDQ_TRY(ins.run());
     const std::int64_t id = db.last_insert_id();
     for (const auto& t : run.tasks) {
-        BIOMEDQ_TRY(insert_rows(db, "task_results", task_columns(), std::vector<StoredTask>{t}, id));
+        BIOMEDQ_TRY(
+            insert_rows(db, "task_results", task_columns(), std::vector<StoredTask>{t}, id));
         BIOMEDQ_TRY(insert_rows(db, "metrics", metric_columns(), t.metrics, id, &t.task));
         BIOMEDQ_TRY(insert_rows(db, "samples", sample_columns(), t.samples, id, &t.task));
     }
@@ -306,8 +321,10 @@ Result<PutRunOutcome> ResultStore::put_run(const StoredRun& given) {
         BIOMEDQ_TRY(tx.commit());
         return outcome;
     }
-    // Replacing = deleting the old run; its tasks, metrics and samples go with it (ON DELETE CASCADE).
-    BIOMEDQ_ASSIGN(store::Statement del, db.prepare("DELETE FROM runs WHERE config_hash = ? AND model_sha256 = ?"));
+    // Replacing = deleting the old run; its tasks, metrics and samples go with it (ON DELETE
+    // CASCADE).
+    BIOMEDQ_ASSIGN(store::Statement del,
+                   db.prepare("DELETE FROM runs WHERE config_hash = ? AND model_sha256 = ?"));
     BIOMEDQ_TRY(del.bind(1, run.config_hash).bind(2, run.model_sha256).run());
     BIOMEDQ_ASSIGN(outcome.id, insert_run(db, run));
     BIOMEDQ_TRY(tx.commit());
@@ -324,15 +341,17 @@ Status ResultStore::put_fidelity(const QuantFidelity& given) {
     QuantFidelity f = given;
     if (f.measured_at.empty()) f.measured_at = utc_timestamp_now();
     BIOMEDQ_ASSIGN(store::Statement ins,
-                   impl_->db.prepare(store::insert_sql("INSERT OR REPLACE INTO fidelity", {}, fidelity_columns())));
+                   impl_->db.prepare(store::insert_sql("INSERT OR REPLACE INTO fidelity", {},
+                                                       fidelity_columns())));
     store::bind_columns(ins, 1, fidelity_columns(), f);
     return ins.run();
 }
 
 Result<std::vector<QuantFidelity>> ResultStore::load_fidelity() const {
-    BIOMEDQ_ASSIGN(store::Statement s, impl_->db.prepare("SELECT " + store::column_list(fidelity_columns()) +
-                                                         " FROM fidelity ORDER BY source_sha256, quant_type, "
-                                                         "text_sha256"));
+    BIOMEDQ_ASSIGN(store::Statement s,
+                   impl_->db.prepare("SELECT " + store::column_list(fidelity_columns()) +
+                                     " FROM fidelity ORDER BY source_sha256, quant_type, "
+                                     "text_sha256"));
     std::vector<QuantFidelity> out;
     while (true) {
         BIOMEDQ_ASSIGN(bool row, s.step());
@@ -346,11 +365,13 @@ Result<std::vector<QuantFidelity>> ResultStore::load_fidelity() const {
 
 namespace {
 
-Result<std::vector<StoredRun>> read_runs(store::Database& db, std::map<std::int64_t, std::size_t>& by_id,
+Result<std::vector<StoredRun>> read_runs(store::Database& db,
+                                         std::map<std::int64_t, std::size_t>& by_id,
                                          const std::string& where) {
-    BIOMEDQ_ASSIGN(store::Statement s, db.prepare("SELECT id, " + store::column_list(run_columns()) +
-                                                  " FROM runs ORDER BY model_name, bits_per_weight DESC, "
-                                                  "quant_type, prompt, run_dir"));
+    BIOMEDQ_ASSIGN(store::Statement s,
+                   db.prepare("SELECT id, " + store::column_list(run_columns()) +
+                              " FROM runs ORDER BY model_name, bits_per_weight DESC, "
+                              "quant_type, prompt, run_dir"));
     std::vector<StoredRun> runs;
     while (true) {
         BIOMEDQ_ASSIGN(bool row, s.step());
@@ -365,8 +386,9 @@ Result<std::vector<StoredRun>> read_runs(store::Database& db, std::map<std::int6
     return runs;
 }
 
-StoredTask* find_task(std::vector<StoredRun>& runs, const std::map<std::int64_t, std::size_t>& by_id,
-                      std::int64_t run_id, const std::string& task) {
+StoredTask* find_task(std::vector<StoredRun>& runs,
+                      const std::map<std::int64_t, std::size_t>& by_id, std::int64_t run_id,
+                      const std::string& task) {
     const auto run = by_id.find(run_id);
     if (run == by_id.end()) return nullptr;
     for (auto& t : runs[run->second].tasks) {
@@ -386,26 +408,30 @@ Result<std::vector<StoredRun>> ResultStore::load_runs(bool with_samples) const {
     BIOMEDQ_TRY(read_rows<StoredDeviceMemory>(
         db, "run_devices", device_columns(), false, "run_id, device != 'host', device",
         [&](std::int64_t id, const std::string&, StoredDeviceMemory&& d) {
-            if (auto it = by_id.find(id); it != by_id.end()) runs[it->second].devices.push_back(std::move(d));
+            if (auto it = by_id.find(id); it != by_id.end())
+                runs[it->second].devices.push_back(std::move(d));
         },
         where));
     BIOMEDQ_TRY(read_rows<StoredTask>(
         db, "task_results", task_columns(), false, "run_id, task",
         [&](std::int64_t id, const std::string&, StoredTask&& t) {
-            if (auto it = by_id.find(id); it != by_id.end()) runs[it->second].tasks.push_back(std::move(t));
+            if (auto it = by_id.find(id); it != by_id.end())
+                runs[it->second].tasks.push_back(std::move(t));
         },
         where));
     BIOMEDQ_TRY(read_rows<MetricValue>(
         db, "metrics", metric_columns(), true, "run_id, task, rowid",
         [&](std::int64_t id, const std::string& task, MetricValue&& m) {
-            if (StoredTask* t = find_task(runs, by_id, id, task)) t->metrics.push_back(std::move(m));
+            if (StoredTask* t = find_task(runs, by_id, id, task))
+                t->metrics.push_back(std::move(m));
         },
         where));
     if (!with_samples) return runs;
     BIOMEDQ_TRY(read_rows<StoredSample>(
         db, "samples", sample_columns(), true, "run_id, task, example_index",
         [&](std::int64_t id, const std::string& task, StoredSample&& s) {
-            if (StoredTask* t = find_task(runs, by_id, id, task)) t->samples.push_back(std::move(s));
+            if (StoredTask* t = find_task(runs, by_id, id, task))
+                t->samples.push_back(std::move(s));
         },
         where));
     return runs;

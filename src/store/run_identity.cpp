@@ -2,8 +2,8 @@
 
 #include <nlohmann/json.hpp>
 
-#include "core/sha256.h"
 #include "biomedq/record.h"
+#include "core/sha256.h"
 
 namespace biomedq::store {
 
@@ -61,8 +61,8 @@ std::string run_content_sha256(const StoredRun& run) {
         for (const auto& m : t.metrics)
             task["metrics"].push_back({m.name, m.value, m.ci_low, m.ci_high});
         for (const auto& s : t.samples) {
-            task["samples"].push_back({s.example_id, s.index, s.score, to_json(s.gold),
-                                       to_json(s.parsed)});
+            task["samples"].push_back(
+                {s.example_id, s.index, s.score, to_json(s.gold), to_json(s.parsed)});
         }
         doc["tasks"].push_back(std::move(task));
     }

@@ -16,7 +16,8 @@ namespace biomedq::store {
 
 class Statement {
 public:
-    Statement(sqlite3_stmt* stmt, std::string context) : stmt_(stmt), context_(std::move(context)) {}
+    Statement(sqlite3_stmt* stmt, std::string context)
+        : stmt_(stmt), context_(std::move(context)) {}
     Statement(Statement&&) noexcept = default;
     Statement& operator=(Statement&&) noexcept = default;
 

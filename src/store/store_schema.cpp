@@ -7,8 +7,8 @@
 namespace biomedq::store {
 namespace {
 
-// The runs columns from model_name to imported_at as version 1 created them; version 4 rebuilds runs
-// with the same.
+// The runs columns from model_name to imported_at as version 1 created them; version 4 rebuilds
+// runs with the same.
 constexpr const char* kRunsColumnsV1 = R"sql(
     model_name TEXT NOT NULL,
     model_path TEXT NOT NULL,
@@ -36,13 +36,15 @@ constexpr const char* kRunsColumnsV1 = R"sql(
     generated_tokens_per_s REAL NOT NULL,
     imported_at TEXT NOT NULL)sql";
 
-// Version 1 (kept as written: version 2 and later only add). Per-example rows (samples) carry gold and parsed answers as JSON in the shape of
-// samples.jsonl, so any metric can be recomputed and paired across runs from the store alone.
+// Version 1 (kept as written: version 2 and later only add). Per-example rows (samples) carry gold
+// and parsed answers as JSON in the shape of samples.jsonl, so any metric can be recomputed and
+// paired across runs from the store alone.
 const std::string kSchemaV1 = std::string(R"sql(
 CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL);
 CREATE TABLE IF NOT EXISTS runs (
     id INTEGER PRIMARY KEY,
-    run_dir TEXT NOT NULL UNIQUE,)sql") + kRunsColumnsV1 + R"sql(
+    run_dir TEXT NOT NULL UNIQUE,)sql") +
+                              kRunsColumnsV1 + R"sql(
 );
 CREATE TABLE IF NOT EXISTS task_results (
     run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
@@ -81,7 +83,8 @@ CREATE TABLE IF NOT EXISTS samples (
 )sql";
 
 // Version 2 adds fidelity: one row per quantized model file (model_sha256) and comparison text, not
-// per run, because every prompt's run of that file shares it. Runs find theirs by runs.model_sha256.
+// per run, because every prompt's run of that file shares it. Runs find theirs by
+// runs.model_sha256.
 constexpr const char* kSchemaV2 = R"sql(
 CREATE TABLE IF NOT EXISTS fidelity (
     source_sha256 TEXT NOT NULL,
@@ -134,7 +137,8 @@ CREATE TABLE IF NOT EXISTS run_devices (
 const std::string kSchemaV4 = std::string(R"sql(
 CREATE TABLE runs_v4 (
     id INTEGER PRIMARY KEY,
-    run_dir TEXT NOT NULL,)sql") + kRunsColumnsV1 + R"sql(,
+    run_dir TEXT NOT NULL,)sql") +
+                              kRunsColumnsV1 + R"sql(,
     kv_type TEXT NOT NULL DEFAULT 'f16',
     content_sha256 TEXT NOT NULL DEFAULT ''
 );
@@ -181,8 +185,10 @@ Status set_version(Database& db, int version) {
 // SQLite sees a possible deadlock.
 Result<int> stored_version(Database& db) {
     {
-        BIOMEDQ_ASSIGN(Statement has_table,
-                       db.prepare("SELECT count(*) FROM sqlite_master WHERE type='table' AND name='schema_version'"));
+        BIOMEDQ_ASSIGN(
+            Statement has_table,
+            db.prepare(
+                "SELECT count(*) FROM sqlite_master WHERE type='table' AND name='schema_version'"));
         BIOMEDQ_TRY(has_table.step());
         if (has_table.column_int(0) == 0) return 0;
     }
@@ -192,8 +198,9 @@ Result<int> stored_version(Database& db) {
 }
 
 Status newer_version_error(Database& db, int found) {
-    return make_error(ErrorCode::kConflict, db.path().string() + ": store schema version " + std::to_string(found) +
-                                                ", this biomedq reads version " + std::to_string(kStoreSchemaVersion));
+    return make_error(ErrorCode::kConflict,
+                      db.path().string() + ": store schema version " + std::to_string(found) +
+                          ", this biomedq reads version " + std::to_string(kStoreSchemaVersion));
 }
 
 // Creates or migrates under the write lock. The version is read again there: another process may
@@ -213,10 +220,11 @@ Status create_or_migrate(Database& db) {
         BIOMEDQ_ASSIGN(Statement check, db.prepare("PRAGMA foreign_key_check"));
         BIOMEDQ_ASSIGN(const bool violation, check.step());
         if (violation) {
-            return make_error(ErrorCode::kConflict, db.path().string() + ": migrating to store schema version " +
-                                                        std::to_string(kStoreSchemaVersion) +
-                                                        " left rows without their run (table " +
-                                                        check.column_text(0) + "); the store was not changed");
+            return make_error(ErrorCode::kConflict,
+                              db.path().string() + ": migrating to store schema version " +
+                                  std::to_string(kStoreSchemaVersion) +
+                                  " left rows without their run (table " + check.column_text(0) +
+                                  "); the store was not changed");
         }
     }
     BIOMEDQ_TRY(set_version(db, kStoreSchemaVersion));
@@ -230,7 +238,8 @@ Status ensure_schema(Database& db) {
     if (found == kStoreSchemaVersion) return Status::success();
     if (found > kStoreSchemaVersion) return newer_version_error(db, found);
     // Rebuilding runs drops the old table: with foreign keys on, that would first delete every
-    // task, metric and sample through ON DELETE CASCADE. The pragma only works outside a transaction.
+    // task, metric and sample through ON DELETE CASCADE. The pragma only works outside a
+    // transaction.
     BIOMEDQ_TRY(db.exec("PRAGMA foreign_keys = OFF"));
     const Status migrated = create_or_migrate(db);
     const Status restored = db.exec("PRAGMA foreign_keys = ON");

@@ -1,10 +1,11 @@
-#include "core/text.h"
 #include "tasks/answer_text.h"
 
 #include <algorithm>
 #include <cctype>
 #include <string>
 #include <vector>
+
+#include "core/text.h"
 
 namespace biomedq::tasks {
 
@@ -24,9 +25,10 @@ struct BracketRun {
 };
 
 // Every balanced [...] or {...} run in one left-to-right pass, nested at most kMaxJsonDepth deep.
-// With `honour_strings`, brackets inside a JSON string (a quote opened within brackets) do not count;
-// without it, quotes are plain text, which recovers a run that follows a stray quote.
-void collect_bracket_runs(std::string_view text, bool honour_strings, std::vector<BracketRun>& out) {
+// With `honour_strings`, brackets inside a JSON string (a quote opened within brackets) do not
+// count; without it, quotes are plain text, which recovers a run that follows a stray quote.
+void collect_bracket_runs(std::string_view text, bool honour_strings,
+                          std::vector<BracketRun>& out) {
     struct Open {
         std::size_t pos;
         int depth_inside;  // deepest nesting closed inside so far
@@ -36,8 +38,10 @@ void collect_bracket_runs(std::string_view text, bool honour_strings, std::vecto
     for (std::size_t i = 0; i < text.size(); ++i) {
         const char c = text[i];
         if (in_string) {
-            if (c == '\\') ++i;
-            else if (c == '"') in_string = false;
+            if (c == '\\')
+                ++i;
+            else if (c == '"')
+                in_string = false;
             continue;
         }
         if (c == '"') {
@@ -48,7 +52,8 @@ void collect_bracket_runs(std::string_view text, bool honour_strings, std::vecto
             const Open o = open.back();
             open.pop_back();
             const int depth = o.depth_inside + 1;
-            if (depth <= kMaxJsonDepth) out.push_back(BracketRun{o.pos, i + 1, honour_strings ? 0 : 1});
+            if (depth <= kMaxJsonDepth)
+                out.push_back(BracketRun{o.pos, i + 1, honour_strings ? 0 : 1});
             if (!open.empty()) open.back().depth_inside = std::max(open.back().depth_inside, depth);
         }
     }
@@ -61,13 +66,18 @@ int nesting_depth(std::string_view text, int limit) {
     for (std::size_t i = 0; i < text.size() && deepest <= limit; ++i) {
         const char c = text[i];
         if (in_string) {
-            if (c == '\\') ++i;
-            else if (c == '"') in_string = false;
+            if (c == '\\')
+                ++i;
+            else if (c == '"')
+                in_string = false;
             continue;
         }
-        if (c == '"') in_string = true;
-        else if (c == '[' || c == '{') deepest = std::max(deepest, ++depth);
-        else if ((c == ']' || c == '}') && depth > 0) --depth;
+        if (c == '"')
+            in_string = true;
+        else if (c == '[' || c == '{')
+            deepest = std::max(deepest, ++depth);
+        else if ((c == ']' || c == '}') && depth > 0)
+            --depth;
     }
     return deepest;
 }
@@ -82,8 +92,10 @@ std::optional<nlohmann::json> parse_json(std::string_view text, const JsonFilter
 }  // namespace
 
 std::string_view trim(std::string_view text) {
-    while (!text.empty() && std::isspace(static_cast<unsigned char>(text.front()))) text.remove_prefix(1);
-    while (!text.empty() && std::isspace(static_cast<unsigned char>(text.back()))) text.remove_suffix(1);
+    while (!text.empty() && std::isspace(static_cast<unsigned char>(text.front())))
+        text.remove_prefix(1);
+    while (!text.empty() && std::isspace(static_cast<unsigned char>(text.back())))
+        text.remove_suffix(1);
     return text;
 }
 
@@ -101,7 +113,8 @@ std::string strip_markdown(std::string_view text) {
         if (c == '*' || c == '`' || c == '#') continue;
         if (c == '<') {
             // <b>, </b>, <strong>, </strong>, <u>, </u>: emphasis only.
-            static const char* const tags[] = {"<b>", "</b>", "<strong>", "</strong>", "<u>", "</u>"};
+            static const char* const tags[] = {"<b>",       "</b>", "<strong>",
+                                               "</strong>", "<u>",  "</u>"};
             bool skipped = false;
             for (const char* tag : tags) {
                 const std::string_view t(tag);
@@ -140,7 +153,8 @@ std::optional<std::size_t> after_last_answer_cue(std::string_view text, std::str
             };
             skip();
             bool separated = false;
-            for (const char* sep : {":", "-", "=", "is:", "is ", "would be ", "should be ", "is\n"}) {
+            for (const char* sep :
+                 {":", "-", "=", "is:", "is ", "would be ", "should be ", "is\n"}) {
                 const std::string_view s(sep);
                 if (haystack.compare(i, s.size(), s) == 0) {
                     i += s.size();

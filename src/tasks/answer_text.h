@@ -3,11 +3,10 @@
 #pragma once
 
 #include <functional>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <string_view>
-
-#include <nlohmann/json.hpp>
 
 namespace biomedq::tasks {
 
@@ -27,9 +26,10 @@ std::optional<std::size_t> after_last_answer_cue(std::string_view text, std::str
 std::string cue_line(std::string_view text, std::size_t offset);
 
 // The first JSON array or object in `text`: a ```json fenced block first, then the first balanced
-// [...] or {...} that parses and that `accept` (when set) accepts - a "[1]" citation is not an answer.
-// JSON nested more than 32 deep is never an answer and is skipped; that bound keeps the search
-// linear in the length of `text` (a reply of a million "[" is one pass, not one scan per bracket).
+// [...] or {...} that parses and that `accept` (when set) accepts - a "[1]" citation is not an
+// answer. JSON nested more than 32 deep is never an answer and is skipped; that bound keeps the
+// search linear in the length of `text` (a reply of a million "[" is one pass, not one scan per
+// bracket).
 using JsonFilter = std::function<bool(const nlohmann::json&)>;
 std::optional<nlohmann::json> extract_json(std::string_view text, const JsonFilter& accept = {});
 

@@ -1,5 +1,6 @@
-// GBNF grammars (llama.cpp grammars/README.md) that make a model's answer parseable by construction.
-// Every grammar allows one leading space, which a completion prompt ending in "Answer:" needs.
+// GBNF grammars (llama.cpp grammars/README.md) that make a model's answer parseable by
+// construction. Every grammar allows one leading space, which a completion prompt ending in
+// "Answer:" needs.
 #include <string>
 
 #include "biomedq/task.h"
@@ -12,20 +13,28 @@ namespace {
 
 std::string literal(std::string_view text) {
     return "\"" +
-           text::replace_chars(text, {{'"', "\\\""}, {'\\', "\\\\"}, {'\n', "\\n"}, {'\r', "\\r"}, {'\t', "\\t"}}) +
+           text::replace_chars(
+               text, {{'"', "\\\""}, {'\\', "\\\\"}, {'\n', "\\n"}, {'\r', "\\r"}, {'\t', "\\t"}}) +
            "\"";
 }
 
 // A character inside [...]: escape what is special there.
 std::string class_char(char c) {
     switch (c) {
-        case ']': return "\\]";
-        case '[': return "\\[";
-        case '^': return "\\^";
-        case '-': return "\\-";
-        case '\\': return "\\\\";
-        case '\n': return "\\n";
-        default: return std::string(1, c);
+        case ']':
+            return "\\]";
+        case '[':
+            return "\\[";
+        case '^':
+            return "\\^";
+        case '-':
+            return "\\-";
+        case '\\':
+            return "\\\\";
+        case '\n':
+            return "\\n";
+        default:
+            return std::string(1, c);
     }
 }
 

@@ -1,9 +1,10 @@
-#include "core/text.h"
 #include "tasks/label_matcher.h"
 
 #include <algorithm>
 #include <cctype>
 #include <set>
+
+#include "core/text.h"
 
 namespace biomedq::tasks {
 
@@ -50,7 +51,8 @@ std::vector<LabelForm> label_forms(const std::vector<LabelSpec>& labels) {
     return forms;
 }
 
-std::vector<LabelHit> find_labels(std::string_view normalized, const std::vector<LabelForm>& forms) {
+std::vector<LabelHit> find_labels(std::string_view normalized,
+                                  const std::vector<LabelForm>& forms) {
     std::vector<LabelHit> all;
     for (const auto& form : forms) {
         std::size_t pos = 0;

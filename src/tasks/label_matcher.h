@@ -1,7 +1,7 @@
 // Finds label mentions in model output regardless of case, punctuation and spacing: "CPR:4",
 // "cpr 4", "CPR-4" and "CPR4" all name the label CPR:4. Matching happens on a normalized copy of
-// the text (lower case, every run of non-alphanumerics one space) at word boundaries, so "int" never
-// matches inside "interaction".
+// the text (lower case, every run of non-alphanumerics one space) at word boundaries, so "int"
+// never matches inside "interaction".
 #pragma once
 
 #include <string>
@@ -12,8 +12,8 @@
 
 namespace biomedq::tasks {
 
-// Lower-cases ASCII, turns each run of characters that are not letters/digits into one space, trims.
-// Bytes >= 0x80 count as letters so UTF-8 words stay whole.
+// Lower-cases ASCII, turns each run of characters that are not letters/digits into one space,
+// trims. Bytes >= 0x80 count as letters so UTF-8 words stay whole.
 std::string normalize_for_match(std::string_view text);
 
 struct LabelForm {

@@ -1,8 +1,9 @@
-#include "core/text.h"
 #include "tasks/mention_spans.h"
 
 #include <algorithm>
 #include <cctype>
+
+#include "core/text.h"
 
 namespace biomedq::tasks {
 
@@ -44,8 +45,9 @@ bool boundary_after(const std::string& text, std::size_t end, bool tokenized) {
 
 // The occurrences of `needle` in `hay` whose ends fall on boundaries, appended to `spans`.
 // Returns how many were found.
-std::size_t find_occurrences(const std::string& text, const Squeezed& hay, const std::string& needle, bool tokenized,
-                             const std::string& type, std::vector<Span>& spans) {
+std::size_t find_occurrences(const std::string& text, const Squeezed& hay,
+                             const std::string& needle, bool tokenized, const std::string& type,
+                             std::vector<Span>& spans) {
     std::size_t found = 0;
     if (needle.empty()) return found;
     std::size_t pos = 0;
@@ -73,7 +75,9 @@ std::vector<Span> mention_spans(const Example& example, const std::vector<std::s
     for (const auto& mention : mentions) {
         // Case first: "E" (vitamin E) must not also claim the "e" of "s . e . mean". Only a mention
         // written nowhere in that case is matched ignoring it ("cisplatin" for "Cisplatin").
-        if (find_occurrences(text, exact, squeeze(mention, false).chars, tokenized, type, spans) > 0) continue;
+        if (find_occurrences(text, exact, squeeze(mention, false).chars, tokenized, type, spans) >
+            0)
+            continue;
         find_occurrences(text, folded, squeeze(mention, true).chars, tokenized, type, spans);
     }
     std::sort(spans.begin(), spans.end());

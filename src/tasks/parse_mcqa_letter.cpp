@@ -7,10 +7,10 @@
 #include <set>
 
 #include "core/text.h"
-#include "tasks/parser_table.h"
 #include "tasks/answer_text.h"
 #include "tasks/label_matcher.h"
 #include "tasks/parser_options.h"
+#include "tasks/parser_table.h"
 
 namespace biomedq::tasks {
 
@@ -23,7 +23,9 @@ std::vector<std::string> option_keys(const TaskConfig& task, const Example& exam
     return keys;
 }
 
-bool opens(char c) { return c == ' ' || c == '(' || c == '[' || c == '"' || c == '\'' || c == '\n' || c == '\t'; }
+bool opens(char c) {
+    return c == ' ' || c == '(' || c == '[' || c == '"' || c == '\'' || c == '\n' || c == '\t';
+}
 bool closes(char c) {
     return c == ' ' || c == '.' || c == ')' || c == ']' || c == ':' || c == ',' || c == '"' ||
            c == '\'' || c == '\n' || c == '\t' || c == ';' || c == '!';
@@ -47,7 +49,8 @@ std::vector<LetterHit> find_letters(std::string_view text, const std::vector<std
             const bool before = pos == 0 || opens(text[pos - 1]);
             const bool after = end == text.size() || closes(text[end]);
             if (before && after) {
-                const bool paren = (pos > 0 && text[pos - 1] == '(') || (end < text.size() && text[end] == ')');
+                const bool paren =
+                    (pos > 0 && text[pos - 1] == '(') || (end < text.size() && text[end] == ')');
                 const std::string_view lead = std::string_view(lower).substr(0, pos);
                 const bool worded = lead.ends_with("option ") || lead.ends_with("choice ");
                 hits.push_back({k, pos, paren || worded});
@@ -55,7 +58,8 @@ std::vector<LetterHit> find_letters(std::string_view text, const std::vector<std
             pos = end;
         }
     }
-    std::sort(hits.begin(), hits.end(), [](const LetterHit& a, const LetterHit& b) { return a.pos < b.pos; });
+    std::sort(hits.begin(), hits.end(),
+              [](const LetterHit& a, const LetterHit& b) { return a.pos < b.pos; });
     return hits;
 }
 
@@ -67,15 +71,18 @@ int quoted_option(std::string_view text, const Example& example) {
         const std::string needle = normalize_for_match(example.options[i].second);
         if (!needle.empty() && hay.find(" " + needle + " ") != std::string::npos) found.insert(i);
     }
-    // One option's text may contain another's ("Aspirin" in "Aspirin and heparin"): keep the longest.
+    // One option's text may contain another's ("Aspirin" in "Aspirin and heparin"): keep the
+    // longest.
     if (found.size() > 1) {
         std::size_t longest = *found.begin();
         for (std::size_t i : found) {
-            if (example.options[i].second.size() > example.options[longest].second.size()) longest = i;
+            if (example.options[i].second.size() > example.options[longest].second.size())
+                longest = i;
         }
         const std::string big = " " + normalize_for_match(example.options[longest].second) + " ";
         for (std::size_t i : found) {
-            if (big.find(" " + normalize_for_match(example.options[i].second) + " ") == std::string::npos) {
+            if (big.find(" " + normalize_for_match(example.options[i].second) + " ") ==
+                std::string::npos) {
                 return -1;
             }
         }
@@ -106,7 +113,8 @@ Prediction parse_mcqa_letter(const TaskConfig& task, const Example& example, std
         const std::string_view bare = trim(line);
         for (const auto& key : keys) {
             const std::string lower_key(1, text::to_lower(key[0]));
-            if (key.size() == 1 && (bare == lower_key || bare == lower_key + "." || bare == lower_key + ")")) {
+            if (key.size() == 1 &&
+                (bare == lower_key || bare == lower_key + "." || bare == lower_key + ")")) {
                 return predict(key);
             }
         }
@@ -122,8 +130,10 @@ Prediction parse_mcqa_letter(const TaskConfig& task, const Example& example, std
     if (!hits.empty()) {
         const auto& first = hits.front();
         const std::size_t end = first.pos + keys[first.key].size();
-        const bool at_start = first.pos == 0 || (first.pos == 1 && (body[0] == '(' || body[0] == '['));
-        // "A 45-year-old..." starts with the word "a", not an answer: require punctuation or the end.
+        const bool at_start =
+            first.pos == 0 || (first.pos == 1 && (body[0] == '(' || body[0] == '['));
+        // "A 45-year-old..." starts with the word "a", not an answer: require punctuation or the
+        // end.
         const bool closed = end == body.size() || body[end] != ' ';
         if (at_start && closed) return predict(keys[first.key]);
         if (body.size() == keys[first.key].size()) return predict(keys[first.key]);

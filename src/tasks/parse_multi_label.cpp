@@ -3,10 +3,10 @@
 // (comma/line separated, bullets). "None" is a valid empty answer when none_means_empty.
 #include <set>
 
-#include "tasks/parser_table.h"
 #include "tasks/answer_text.h"
 #include "tasks/label_matcher.h"
 #include "tasks/parser_options.h"
+#include "tasks/parser_table.h"
 
 namespace biomedq::tasks {
 
@@ -25,7 +25,8 @@ bool truthy(const json& value) {
 }
 
 // Labels named by one JSON item (a string naming exactly one label).
-void add_item(const std::string& item, const std::vector<LabelForm>& forms, std::set<std::size_t>& out) {
+void add_item(const std::string& item, const std::vector<LabelForm>& forms,
+              std::set<std::size_t>& out) {
     if (int label = exact_label(item, forms); label >= 0) {
         out.insert(static_cast<std::size_t>(label));
         return;
@@ -58,8 +59,9 @@ bool read_json(const json& value, const std::vector<LabelForm>& forms, std::set<
 }
 
 bool says_none(const std::string& normalized) {
-    static const char* const kNone[] = {"none", "no labels", "no label", "no topics", "no topic",
-                                        "no hallmarks", "n a", "nothing", "not applicable"};
+    static const char* const kNone[] = {"none",      "no labels", "no label",
+                                        "no topics", "no topic",  "no hallmarks",
+                                        "n a",       "nothing",   "not applicable"};
     for (const char* marker : kNone) {
         const std::string m(marker);
         if (normalized == m || normalized.rfind(m + " ", 0) == 0) return true;
@@ -76,7 +78,8 @@ Prediction predict(const TaskConfig& task, const std::set<std::size_t>& labels) 
 
 }  // namespace
 
-Prediction parse_multi_label(const TaskConfig& task, const Example& /*example*/, std::string_view raw) {
+Prediction parse_multi_label(const TaskConfig& task, const Example& /*example*/,
+                             std::string_view raw) {
     const auto forms = label_forms(task.labels);
     const std::string text(raw);
     const auto cue = after_last_answer_cue(text, task.prompt.answer_prefix);

@@ -1,24 +1,24 @@
 // NER replies in the published protocol's format (Chen et al. 2025): the sentence again, with
 // <span> ... </span> around every entity. When the reply without its tags is the sentence (ignoring
-// whitespace, which models and the tokenized gold text space differently), each tagged stretch maps to
-// the same characters of Example::text: only the occurrence the model marked counts, as in the
-// publishers' token-level scoring. When the model rewrote the sentence, the tagged strings are looked
-// up instead (every occurrence, as ner_mentions does). A reply with no tags that reproduces the
-// sentence predicts no entity; an empty reply is invalid.
+// whitespace, which models and the tokenized gold text space differently), each tagged stretch maps
+// to the same characters of Example::text: only the occurrence the model marked counts, as in the
+// publishers' token-level scoring. When the model rewrote the sentence, the tagged strings are
+// looked up instead (every occurrence, as ner_mentions does). A reply with no tags that reproduces
+// the sentence predicts no entity; an empty reply is invalid.
 #include <algorithm>
 #include <cctype>
 
 #include "core/text.h"
-#include "tasks/parser_table.h"
 #include "tasks/answer_text.h"
 #include "tasks/mention_spans.h"
 #include "tasks/parser_options.h"
+#include "tasks/parser_table.h"
 
 namespace biomedq::tasks {
 namespace {
 
 struct TaggedText {
-    std::string plain;                                      // the reply without tags
+    std::string plain;                                        // the reply without tags
     std::vector<std::pair<std::size_t, std::size_t>> tagged;  // [begin, end) in plain
 };
 
@@ -65,8 +65,8 @@ std::vector<std::size_t> non_space_offsets(std::string_view text) {
     return offsets;
 }
 
-bool same_non_space_text(std::string_view a, const std::vector<std::size_t>& a_offsets, std::string_view b,
-                         const std::vector<std::size_t>& b_offsets) {
+bool same_non_space_text(std::string_view a, const std::vector<std::size_t>& a_offsets,
+                         std::string_view b, const std::vector<std::size_t>& b_offsets) {
     if (a_offsets.size() != b_offsets.size()) return false;
     for (std::size_t i = 0; i < a_offsets.size(); ++i) {
         if (a[a_offsets[i]] != b[b_offsets[i]]) return false;
@@ -75,8 +75,10 @@ bool same_non_space_text(std::string_view a, const std::vector<std::size_t>& a_o
 }
 
 // The tagged stretches carried over to Example::text through the shared non-space characters.
-std::vector<Span> aligned_spans(const TaggedText& reply, const std::vector<std::size_t>& reply_offsets,
-                                const std::vector<std::size_t>& text_offsets, const std::string& type) {
+std::vector<Span> aligned_spans(const TaggedText& reply,
+                                const std::vector<std::size_t>& reply_offsets,
+                                const std::vector<std::size_t>& text_offsets,
+                                const std::string& type) {
     std::vector<Span> spans;
     std::size_t k = 0;  // index into reply_offsets
     for (const auto& [begin, end] : reply.tagged) {
@@ -93,7 +95,8 @@ std::vector<Span> aligned_spans(const TaggedText& reply, const std::vector<std::
 
 }  // namespace
 
-Prediction parse_ner_html_spans(const TaskConfig& task, const Example& example, std::string_view text) {
+Prediction parse_ner_html_spans(const TaskConfig& task, const Example& example,
+                                std::string_view text) {
     Prediction pred;
     if (trim(text).empty()) return pred;
     pred.valid = true;
@@ -106,7 +109,8 @@ Prediction parse_ner_html_spans(const TaskConfig& task, const Example& example, 
     }
     std::vector<std::string> mentions;
     for (const auto& [begin, end] : reply.tagged) {
-        const std::string_view mention = trim(std::string_view(reply.plain).substr(begin, end - begin));
+        const std::string_view mention =
+            trim(std::string_view(reply.plain).substr(begin, end - begin));
         if (!mention.empty()) mentions.emplace_back(mention);
     }
     pred.spans = mention_spans(example, mentions, task.data.entity_type, /*drop_nested=*/true);

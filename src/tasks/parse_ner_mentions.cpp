@@ -1,14 +1,14 @@
 // Entity mentions as strings (the model never sees offsets): a JSON list (of strings or of objects
 // with a "text"/"entity"/"mention"/"name" field), HTML highlights (<span ...>x</span>, <mark>), or
-// plain text with one mention per line or separated by ", " / "; ". Every occurrence of each mention
-// in the sentence becomes a span (mention_spans.h).
+// plain text with one mention per line or separated by ", " / "; ". Every occurrence of each
+// mention in the sentence becomes a span (mention_spans.h).
 #include <cctype>
 
-#include "tasks/parser_table.h"
 #include "tasks/answer_text.h"
 #include "tasks/label_matcher.h"
 #include "tasks/mention_spans.h"
 #include "tasks/parser_options.h"
+#include "tasks/parser_table.h"
 
 namespace biomedq::tasks {
 
@@ -78,8 +78,10 @@ std::string clean_item(std::string_view item) {
         item.remove_prefix(digits + 2);
     }
     item = trim(item);
-    while (!item.empty() && (item.back() == '.' || item.back() == ',' || item.back() == ';')) item.remove_suffix(1);
-    if (item.size() >= 2 && (item.front() == '"' || item.front() == '\'') && item.back() == item.front()) {
+    while (!item.empty() && (item.back() == '.' || item.back() == ',' || item.back() == ';'))
+        item.remove_suffix(1);
+    if (item.size() >= 2 && (item.front() == '"' || item.front() == '\'') &&
+        item.back() == item.front()) {
         item = item.substr(1, item.size() - 2);
     }
     return std::string(trim(item));
@@ -87,8 +89,9 @@ std::string clean_item(std::string_view item) {
 
 bool says_none(std::string_view text) {
     const std::string n = normalize_for_match(text);
-    for (const char* marker : {"none", "no entities", "no entity", "n a", "no chemical", "no chemicals",
-                               "no disease", "no diseases", "there are no", "no mentions", "nothing"}) {
+    for (const char* marker :
+         {"none", "no entities", "no entity", "n a", "no chemical", "no chemicals", "no disease",
+          "no diseases", "there are no", "no mentions", "nothing"}) {
         const std::string m(marker);
         if (n == m || n.rfind(m + " ", 0) == 0) return true;
     }
@@ -111,7 +114,8 @@ std::vector<std::string> read_lines(std::string_view text) {
         std::size_t from = 0;
         while (from <= line.size()) {
             if (next_comma < from) next_comma = std::min(line.find(", ", from), line.size());
-            if (next_semicolon < from) next_semicolon = std::min(line.find("; ", from), line.size());
+            if (next_semicolon < from)
+                next_semicolon = std::min(line.find("; ", from), line.size());
             const std::size_t cut = std::min(next_comma, next_semicolon);
             std::string item = clean_item(line.substr(from, cut - from));
             if (!item.empty()) mentions.push_back(std::move(item));
@@ -121,7 +125,8 @@ std::vector<std::string> read_lines(std::string_view text) {
     return mentions;
 }
 
-Prediction predict(const TaskConfig& task, const Example& example, const std::vector<std::string>& mentions) {
+Prediction predict(const TaskConfig& task, const Example& example,
+                   const std::vector<std::string>& mentions) {
     Prediction p;
     p.valid = true;
     p.spans = mention_spans(example, mentions, task.data.entity_type,
@@ -131,7 +136,8 @@ Prediction predict(const TaskConfig& task, const Example& example, const std::ve
 
 }  // namespace
 
-Prediction parse_ner_mentions(const TaskConfig& task, const Example& example, std::string_view raw) {
+Prediction parse_ner_mentions(const TaskConfig& task, const Example& example,
+                              std::string_view raw) {
     const std::string text(raw);
     const auto cue = after_last_answer_cue(text, task.prompt.answer_prefix);
     const std::string tail = cue ? text.substr(*cue) : text;

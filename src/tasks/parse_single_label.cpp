@@ -1,12 +1,13 @@
-// One label out of a closed set (relation classes, yes/no/maybe). Order of evidence: the label after
-// the last answer cue; a label the output starts with; the only label mentioned; a truncated label
+// One label out of a closed set (relation classes, yes/no/maybe). Order of evidence: the label
+// after the last answer cue; a label the output starts with; the only label mentioned; a truncated
+// label
 // ("DDI-mech"). Several different labels with none of those cues is ambiguous, hence invalid.
 #include <set>
 
-#include "tasks/parser_table.h"
 #include "tasks/answer_text.h"
 #include "tasks/label_matcher.h"
 #include "tasks/parser_options.h"
+#include "tasks/parser_table.h"
 
 namespace biomedq::tasks {
 
@@ -24,7 +25,8 @@ int truncated_label(const std::string& normalized, const std::vector<LabelForm>&
     if (normalized.size() < 3) return -1;
     std::set<std::size_t> candidates;
     for (const auto& form : forms) {
-        if (form.form.size() > normalized.size() && form.form.compare(0, normalized.size(), normalized) == 0) {
+        if (form.form.size() > normalized.size() &&
+            form.form.compare(0, normalized.size(), normalized) == 0) {
             candidates.insert(form.label);
         }
     }
@@ -33,7 +35,8 @@ int truncated_label(const std::string& normalized, const std::vector<LabelForm>&
 
 }  // namespace
 
-Prediction parse_single_label(const TaskConfig& task, const Example& /*example*/, std::string_view raw) {
+Prediction parse_single_label(const TaskConfig& task, const Example& /*example*/,
+                              std::string_view raw) {
     const auto forms = label_forms(task.labels);
     const std::string text = strip_markdown(raw);
 
@@ -41,7 +44,8 @@ Prediction parse_single_label(const TaskConfig& task, const Example& /*example*/
         const std::string line = normalize_for_match(cue_line(text, *cue));
         const auto hits = find_labels(line, forms);
         if (!hits.empty()) return predict(task, hits.front().label);
-        if (int label = truncated_label(line, forms); label >= 0) return predict(task, static_cast<std::size_t>(label));
+        if (int label = truncated_label(line, forms); label >= 0)
+            return predict(task, static_cast<std::size_t>(label));
     }
 
     const std::string normalized = normalize_for_match(text);
@@ -51,7 +55,8 @@ Prediction parse_single_label(const TaskConfig& task, const Example& /*example*/
     for (const auto& hit : hits) distinct.insert(hit.label);
     if (distinct.size() == 1) return predict(task, hits.front().label);
     if (distinct.size() > 1) {
-        if (parser_option(task.parser, "first_label_fallback")) return predict(task, hits.front().label);
+        if (parser_option(task.parser, "first_label_fallback"))
+            return predict(task, hits.front().label);
         return Prediction{};
     }
     if (int label = truncated_label(normalized, forms); label >= 0) {

@@ -13,7 +13,8 @@ std::vector<std::string> parser_option_names(const std::string& parser) {
 }
 
 bool parser_option(const ParserSpec& parser, const std::string& name) {
-    if (auto it = parser.options.find(name); it != parser.options.end()) return it->second == "true";
+    if (auto it = parser.options.find(name); it != parser.options.end())
+        return it->second == "true";
     if (const ParserRow* row = find_parser(parser.name)) {
         for (const auto& option : row->options) {
             if (name == option.name) return option.default_value;

@@ -1,5 +1,5 @@
-// The options each named parser accepts (all booleans); their defaults and meanings are the parser's
-// row in parser_table.cpp.
+// The options each named parser accepts (all booleans); their defaults and meanings are the
+// parser's row in parser_table.cpp.
 #pragma once
 
 #include <string>

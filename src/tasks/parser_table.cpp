@@ -3,11 +3,14 @@
 namespace biomedq::tasks {
 
 // The parsers, each defined in its own parse_<name>.cpp.
-Prediction parse_single_label(const TaskConfig& task, const Example& example, std::string_view text);
+Prediction parse_single_label(const TaskConfig& task, const Example& example,
+                              std::string_view text);
 Prediction parse_multi_label(const TaskConfig& task, const Example& example, std::string_view text);
 Prediction parse_mcqa_letter(const TaskConfig& task, const Example& example, std::string_view text);
-Prediction parse_ner_mentions(const TaskConfig& task, const Example& example, std::string_view text);
-Prediction parse_ner_html_spans(const TaskConfig& task, const Example& example, std::string_view text);
+Prediction parse_ner_mentions(const TaskConfig& task, const Example& example,
+                              std::string_view text);
+Prediction parse_ner_html_spans(const TaskConfig& task, const Example& example,
+                                std::string_view text);
 
 const std::vector<ParserRow>& parser_rows() {
     static const std::vector<ParserRow> rows = {

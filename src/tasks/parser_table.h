@@ -18,7 +18,8 @@
 
 namespace biomedq::tasks {
 
-using ParseFn = Prediction (*)(const TaskConfig& task, const Example& example, std::string_view text);
+using ParseFn = Prediction (*)(const TaskConfig& task, const Example& example,
+                               std::string_view text);
 
 // A parser option: all are booleans written "true"/"false" in the task file.
 struct ParserOption {

@@ -5,9 +5,8 @@
 //   completion: the same texts as one string, shots as "<input>\n<prefix> <answer>" blocks, ending
 //               with "<input>\n<prefix>" (or "<input>\n" for CoT, which must reason first).
 // CoT demonstrations show only the final "Answer:" line: the data sets carry no gold rationales.
-#include <nlohmann/json.hpp>
-
 #include <algorithm>
+#include <nlohmann/json.hpp>
 
 #include "biomedq/task.h"
 #include "core/text.h"
@@ -35,9 +34,12 @@ std::map<std::string, std::string> template_values(const TaskConfig& task, const
         if (!label.description.empty()) labels += ": " + label.description;
     }
     const std::string label_names = text::join(task.label_names(), ", ");
-    return {{"text", example.text},   {"question", example.question},
-            {"options", options},     {"labels", labels},
-            {"label_names", label_names}, {"entity_type", task.data.entity_type},
+    return {{"text", example.text},
+            {"question", example.question},
+            {"options", options},
+            {"labels", labels},
+            {"label_names", label_names},
+            {"entity_type", task.data.entity_type},
             {"passages_python_list", tasks::python_repr_list(example.passages)}};
 }
 
@@ -55,12 +57,14 @@ std::string header(const TaskConfig& task, const Example& example, bool cot) {
     const PromptSpec& p = task.prompt;
     std::string how;
     if (cot) {
-        how = p.cot_instruction.empty() ? fill_template(p.answer_format, values) + "\n" + kDefaultCot
-                                        : fill_template(p.cot_instruction, values);
+        how = p.cot_instruction.empty()
+                  ? fill_template(p.answer_format, values) + "\n" + kDefaultCot
+                  : fill_template(p.cot_instruction, values);
     } else {
         how = fill_template(p.answer_format, values);
     }
-    return join_blocks({fill_template(p.system, values), fill_template(p.instruction, values), how});
+    return join_blocks(
+        {fill_template(p.system, values), fill_template(p.instruction, values), how});
 }
 
 std::string input_of(const TaskConfig& task, const Example& example) {
@@ -108,13 +112,15 @@ std::string json_list(const std::vector<std::string>& items) {
 // A published prompt: the file as its authors wrote it (shots inline), the example where {Input} or
 // {INPUT} stands, sent as one user message (chat) or as the whole completion prompt. Replaced
 // literally, as the publishers' code did (str.replace: the prompts hold JSON braces).
-BuiltPrompt published_prompt(const TaskConfig& task, const Example& example, const PromptOptions& options) {
+BuiltPrompt published_prompt(const TaskConfig& task, const Example& example,
+                             const PromptOptions& options) {
     std::string text = task.prompt.published_text;
     const std::string input = input_of(task, example);
-    // Each file uses one spelling (load_published_prompt checked there is one); the input itself may
-    // hold either, and is never searched again.
+    // Each file uses one spelling (load_published_prompt checked there is one); the input itself
+    // may hold either, and is never searched again.
     const std::string marker = text.find("{Input}") != std::string::npos ? "{Input}" : "{INPUT}";
-    for (std::size_t at = text.find(marker); at != std::string::npos; at = text.find(marker, at + input.size())) {
+    for (std::size_t at = text.find(marker); at != std::string::npos;
+         at = text.find(marker, at + input.size())) {
         text.replace(at, marker.size(), input);
     }
     BuiltPrompt prompt;
@@ -142,8 +148,10 @@ std::string render_answer(const TaskConfig& task, const Example& example) {
         }
         case TaskKind::kMultilabel: {
             std::vector<std::string> labels;
-            for (const auto& name : task.label_names()) {  // label-set order, stable across examples
-                if (std::find(example.labels.begin(), example.labels.end(), name) != example.labels.end()) {
+            for (const auto& name :
+                 task.label_names()) {  // label-set order, stable across examples
+                if (std::find(example.labels.begin(), example.labels.end(), name) !=
+                    example.labels.end()) {
                     labels.push_back(name);
                 }
             }
@@ -179,8 +187,10 @@ Result<ChoiceRequest> build_choice_request(const TaskConfig& task, const Example
                                            const PromptOptions& options) {
     if (task.kind == TaskKind::kNer || task.kind == TaskKind::kMultilabel) {
         return make_error(ErrorCode::kUnsupported,
-                          task.name + ": log-likelihood scoring needs a single-answer task (mcqa or "
-                                      "relation), not " + task_kind_name(task.kind));
+                          task.name +
+                              ": log-likelihood scoring needs a single-answer task (mcqa or "
+                              "relation), not " +
+                              task_kind_name(task.kind));
     }
     if (options.method == PromptMethod::kCot) {
         return make_error(ErrorCode::kUnsupported,

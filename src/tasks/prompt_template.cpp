@@ -5,16 +5,20 @@
 namespace biomedq::tasks {
 
 const std::vector<std::string>& known_placeholders() {
-    static const std::vector<std::string> names = {"text",   "question",    "options",
-                                                   "labels", "label_names", "entity_type",
+    static const std::vector<std::string> names = {"text",
+                                                   "question",
+                                                   "options",
+                                                   "labels",
+                                                   "label_names",
+                                                   "entity_type",
                                                    "passages_python_list"};
     return names;
 }
 
 namespace {
 
-// Walks `text`, calling on_literal for plain text and on_name for each {name}. Returns the offset of
-// an unclosed "{" or npos.
+// Walks `text`, calling on_literal for plain text and on_name for each {name}. Returns the offset
+// of an unclosed "{" or npos.
 template <typename Literal, typename Name>
 std::size_t walk_template(std::string_view text, Literal on_literal, Name on_name) {
     std::size_t i = 0;
@@ -55,14 +59,15 @@ Result<std::vector<std::string>> template_placeholders(std::string_view text) {
             names.push_back(std::move(n));
         });
     if (unclosed != std::string_view::npos) {
-        return make_error(ErrorCode::kParse, "unclosed \"{\" at offset " + std::to_string(unclosed) +
+        return make_error(ErrorCode::kParse, "unclosed \"{\" at offset " +
+                                                 std::to_string(unclosed) +
                                                  " (write {{ for a literal brace)");
     }
     if (!unknown.empty()) {
         return make_error(ErrorCode::kInvalidArgument,
                           "unknown placeholder {" + unknown + "}" +
-                              did_you_mean(unknown, known_placeholders()) + "; known: " +
-                              join_names(known_placeholders()));
+                              did_you_mean(unknown, known_placeholders()) +
+                              "; known: " + join_names(known_placeholders()));
     }
     return names;
 }

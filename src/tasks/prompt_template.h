@@ -1,5 +1,5 @@
-// {placeholder} substitution for prompt texts. Placeholders are a fixed set so a typo in a task file
-// is caught at load time rather than sent to a model.
+// {placeholder} substitution for prompt texts. Placeholders are a fixed set so a typo in a task
+// file is caught at load time rather than sent to a model.
 #pragma once
 
 #include <map>
@@ -11,8 +11,9 @@
 
 namespace biomedq::tasks {
 
-// text, question, options, labels, label_names, entity_type, passages_python_list (Example::passages
-// as Python's str(list) writes them; a protocol's prompts show PubMedQA's contexts that way)
+// text, question, options, labels, label_names, entity_type, passages_python_list
+// (Example::passages as Python's str(list) writes them; a protocol's prompts show PubMedQA's
+// contexts that way)
 const std::vector<std::string>& known_placeholders();
 
 // The placeholder names used in `text`, in order; an Error for an unclosed "{" or an unknown name

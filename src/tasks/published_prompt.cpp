@@ -1,5 +1,5 @@
-// A published protocol's prompt files (tasks/protocols/<name>/*.yaml point at them under the data dir):
-// reading them as their authors' code read them, and putting one example into them.
+// A published protocol's prompt files (tasks/protocols/<name>/*.yaml point at them under the data
+// dir): reading them as their authors' code read them, and putting one example into them.
 #include <algorithm>
 
 #include "biomedq/task.h"
@@ -17,7 +17,8 @@ Result<std::filesystem::path> protocol_tasks_dir(const std::filesystem::path& ta
                                                  const std::string& protocol) {
     const auto& known = known_protocols();
     if (protocol == known.front()) return tasks_dir;
-    if (std::find(known.begin(), known.end(), protocol) != known.end()) return tasks_dir / "protocols" / protocol;
+    if (std::find(known.begin(), known.end(), protocol) != known.end())
+        return tasks_dir / "protocols" / protocol;
     return make_error(ErrorCode::kInvalidArgument,
                       "--protocol " + protocol + ": unknown protocol" +
                           tasks::did_you_mean(protocol, known_protocols()) +
@@ -26,8 +27,8 @@ Result<std::filesystem::path> protocol_tasks_dir(const std::filesystem::path& ta
 
 namespace {
 
-// Python's text mode turns CRLF into LF; its utf-8 codec would keep a byte order mark as U+FEFF, which
-// no model should be asked to read, so it goes (the protocol's notes say so).
+// Python's text mode turns CRLF into LF; its utf-8 codec would keep a byte order mark as U+FEFF,
+// which no model should be asked to read, so it goes (the protocol's notes say so).
 std::string normalize_published_text(std::string text) {
     if (text.rfind("\xEF\xBB\xBF", 0) == 0) text.erase(0, 3);
     std::string out;
@@ -58,16 +59,18 @@ Result<std::string> load_published_prompt(const TaskConfig& task, const std::str
     std::error_code ec;
     if (!std::filesystem::is_regular_file(file, ec)) {
         return make_error(ErrorCode::kNotFound,
-                          task.name + ": published prompt " + file.string() + " not found (protocol " +
-                              task.protocol + " reads its authors' prompt files from the data dir; set "
-                                              "--data-dir)");
+                          task.name + ": published prompt " + file.string() +
+                              " not found (protocol " + task.protocol +
+                              " reads its authors' prompt files from the data dir; set "
+                              "--data-dir)");
     }
     BIOMEDQ_ASSIGN(std::string text, read_file(file));
     text = normalize_published_text(std::move(text));
     if (text.find("{Input}") == std::string::npos && text.find("{INPUT}") == std::string::npos) {
-        return make_error(ErrorCode::kParse, file.string() +
-                                                 ": no {Input} or {INPUT} placeholder; expected the "
-                                                 "published prompt with the place of the input marked");
+        return make_error(ErrorCode::kParse,
+                          file.string() +
+                              ": no {Input} or {INPUT} placeholder; expected the "
+                              "published prompt with the place of the input marked");
     }
     return text;
 }

@@ -1,5 +1,5 @@
-// Portable seeded randomness: std::shuffle and std::uniform_int_distribution differ between standard
-// libraries, and few-shot shots and derangements must be identical on every machine.
+// Portable seeded randomness: std::shuffle and std::uniform_int_distribution differ between
+// standard libraries, and few-shot shots and derangements must be identical on every machine.
 #pragma once
 
 #include <cstdint>

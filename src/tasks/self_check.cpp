@@ -28,7 +28,8 @@ Result<SelfCheckResult> self_check(const TaskConfig& task, const std::vector<Exa
     SelfCheckResult result;
     result.task = task.name;
     result.n_examples = examples.size();
-    BIOMEDQ_ASSIGN(result.gold_as_prediction, compute_metrics(task.metrics, gold, as_prediction, options));
+    BIOMEDQ_ASSIGN(result.gold_as_prediction,
+                   compute_metrics(task.metrics, gold, as_prediction, options));
     BIOMEDQ_ASSIGN(result.deranged, compute_metrics(task.metrics, gold, deranged, options));
     return result;
 }

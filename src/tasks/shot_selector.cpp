@@ -13,7 +13,8 @@ namespace {
 
 std::map<std::string, int> term_counts(const Example& example) {
     std::map<std::string, int> counts;
-    const std::string normalized = tasks::normalize_for_match(example.text + " " + example.question);
+    const std::string normalized =
+        tasks::normalize_for_match(example.text + " " + example.question);
     std::size_t start = 0;
     while (start < normalized.size()) {
         std::size_t end = normalized.find(' ', start);
@@ -67,8 +68,8 @@ ShotSelector ShotSelector::create(const TaskConfig& task, std::vector<Example> p
         }
         for (std::size_t doc = 0; doc < counts.size(); ++doc) {
             for (const auto& [term, weight] : tfidf(counts[doc], selector.idf_)) {
-                selector.index_[term].push_back({static_cast<std::uint32_t>(doc),
-                                                 static_cast<float>(weight)});
+                selector.index_[term].push_back(
+                    {static_cast<std::uint32_t>(doc), static_cast<float>(weight)});
             }
         }
     }

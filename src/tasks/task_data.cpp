@@ -27,16 +27,19 @@ Result<DataSource> task_data_source(const TaskConfig& task, const std::string& s
     const auto it = task.data.splits.find(split);
     if (it == task.data.splits.end()) {
         std::string declared;
-        for (const auto& [name, spec] : task.data.splits) declared += (declared.empty() ? "" : ", ") + name;
-        return make_error(ErrorCode::kNotFound, task.name + ": split \"" + split +
-                                                    "\" is not declared (declared: " + declared + ")");
+        for (const auto& [name, spec] : task.data.splits)
+            declared += (declared.empty() ? "" : ", ") + name;
+        return make_error(
+            ErrorCode::kNotFound,
+            task.name + ": split \"" + split + "\" is not declared (declared: " + declared + ")");
     }
     const SplitSpec& spec = it->second;
     const auto base = split_base(task, data_dir);
     DataSource source;
     source.format = spec.format.empty() ? task.data.format : spec.format;
     source.path = resolve(base, spec.file).string();
-    if (!spec.secondary_file.empty()) source.secondary_path = resolve(base, spec.secondary_file).string();
+    if (!spec.secondary_file.empty())
+        source.secondary_path = resolve(base, spec.secondary_file).string();
     source.label_set = task.label_names();
     source.entity_type = task.data.entity_type;
     return source;
@@ -47,8 +50,9 @@ Result<Dataset> load_task_split(const TaskConfig& task, const std::string& split
     BIOMEDQ_ASSIGN(DataSource source, task_data_source(task, split, data_dir));
     std::error_code ec;
     if (!std::filesystem::exists(source.path, ec)) {
-        return make_error(ErrorCode::kNotFound, task.name + ": split \"" + split + "\": data file " +
-                                                    source.path + " not found (set --data-dir)");
+        return make_error(ErrorCode::kNotFound, task.name + ": split \"" + split +
+                                                    "\": data file " + source.path +
+                                                    " not found (set --data-dir)");
     }
     auto loaded = load_dataset(source);
     if (!loaded.ok()) return loaded.error().with_context(task.name + ": split \"" + split + "\"");
@@ -64,7 +68,8 @@ Gold gold_of(const TaskConfig& task, const Example& example) {
     Gold gold;
     gold.labels = example.labels;
     gold.spans = example.spans;
-    // Predicted spans carry the task's entity type; gold from a loader that left it empty must match.
+    // Predicted spans carry the task's entity type; gold from a loader that left it empty must
+    // match.
     for (auto& span : gold.spans) {
         if (span.type.empty()) span.type = task.data.entity_type;
     }

@@ -36,9 +36,12 @@ bool metric_fits(TaskKind kind, const std::string& metric) {
     for (const auto& row : kind_rows()) {
         if (row.kind != kind) continue;
         switch (row.metrics) {
-            case MetricFamily::kNer: return ner;
-            case MetricFamily::kMultilabel: return multilabel;
-            case MetricFamily::kClassification: return !ner && !multilabel;
+            case MetricFamily::kNer:
+                return ner;
+            case MetricFamily::kMultilabel:
+                return multilabel;
+            case MetricFamily::kClassification:
+                return !ner && !multilabel;
         }
     }
     return false;
@@ -63,7 +66,8 @@ std::optional<ValidationIssue> check_labels(const TaskConfig& task) {
     for (std::size_t i = 0; i < task.labels.size(); ++i) {
         for (std::size_t j = 0; j < i; ++j) {
             if (task.labels[j].name == task.labels[i].name) {
-                return ValidationIssue{"labels", "label \"" + task.labels[i].name + "\" listed twice"};
+                return ValidationIssue{"labels",
+                                       "label \"" + task.labels[i].name + "\" listed twice"};
             }
         }
     }
@@ -101,18 +105,20 @@ std::optional<ValidationIssue> check_prompt(const TaskConfig& task) {
     }
     const auto used = *template_placeholders(p.input_template);
     if (answers_option_key(task.parser) && !contains(used, "options")) {
-        return ValidationIssue{"prompt.input_template",
-                               "the " + task.parser.name +
-                                   " parser needs {options} in the input template"};
+        return ValidationIssue{
+            "prompt.input_template",
+            "the " + task.parser.name + " parser needs {options} in the input template"};
     }
     if (!contains(used, "text") && !contains(used, "question")) {
-        return ValidationIssue{"prompt.input_template", "must show the example: use {text} and/or "
-                                                        "{question}"};
+        return ValidationIssue{"prompt.input_template",
+                               "must show the example: use {text} and/or "
+                               "{question}"};
     }
     if (p.answer_prefix.empty()) {
         return ValidationIssue{"prompt.answer_prefix", "must not be empty (default \"Answer:\")"};
     }
-    if (!p.cot_instruction.empty() && p.cot_instruction.find(p.answer_prefix) == std::string::npos) {
+    if (!p.cot_instruction.empty() &&
+        p.cot_instruction.find(p.answer_prefix) == std::string::npos) {
         return ValidationIssue{"prompt.cot_instruction",
                                "must ask for a final line starting with \"" + p.answer_prefix +
                                    "\" (the CoT parser reads that line)"};
@@ -122,14 +128,17 @@ std::optional<ValidationIssue> check_prompt(const TaskConfig& task) {
             return ValidationIssue{"prompt.files." + method,
                                    "expected a prompt method as key: zero-shot or few-shot:K"};
         }
-        if (file.empty()) return ValidationIssue{"prompt.files." + method, "file must not be empty"};
+        if (file.empty())
+            return ValidationIssue{"prompt.files." + method, "file must not be empty"};
     }
     if (!p.files.empty() && task.protocol.empty()) {
-        return ValidationIssue{"protocol", "prompt.files are a published protocol's prompts: name the "
-                                           "protocol (e.g. protocol: chen2025)"};
+        return ValidationIssue{"protocol",
+                               "prompt.files are a published protocol's prompts: name the "
+                               "protocol (e.g. protocol: chen2025)"};
     }
     // A task of biomedq's own protocol leaves the field out; only published protocols are named.
-    const std::vector<std::string> published(known_protocols().begin() + 1, known_protocols().end());
+    const std::vector<std::string> published(known_protocols().begin() + 1,
+                                             known_protocols().end());
     if (!task.protocol.empty() && !contains(published, task.protocol)) {
         return ValidationIssue{"protocol", "unknown protocol \"" + task.protocol + "\"" +
                                                did_you_mean(task.protocol, published) +
@@ -137,16 +146,17 @@ std::optional<ValidationIssue> check_prompt(const TaskConfig& task) {
     }
     for (const auto& [metric, name] : task.published_metric_names) {
         if (!contains(task.metrics, metric)) {
-            return ValidationIssue{"published_metric_names." + metric, "not among the task's metrics"};
+            return ValidationIssue{"published_metric_names." + metric,
+                                   "not among the task's metrics"};
         }
     }
     if (!p.few_shot_split.empty() && !task.data.splits.count(p.few_shot_split)) {
         std::vector<std::string> splits;
         for (const auto& [name, split] : task.data.splits) splits.push_back(name);
-        return ValidationIssue{"prompt.few_shot_split",
-                               "split \"" + p.few_shot_split + "\" is not declared in data.splits" +
-                                   did_you_mean(p.few_shot_split, splits) +
-                                   "; declared: " + join_names(splits)};
+        return ValidationIssue{"prompt.few_shot_split", "split \"" + p.few_shot_split +
+                                                            "\" is not declared in data.splits" +
+                                                            did_you_mean(p.few_shot_split, splits) +
+                                                            "; declared: " + join_names(splits)};
     }
     return std::nullopt;
 }

@@ -40,9 +40,9 @@ public:
             const std::string key = it->first.as<std::string>();
             if (std::find(allowed.begin(), allowed.end(), key) != allowed.end()) continue;
             const std::string field = path.empty() ? key : path + "." + key;
-            return error(it->first, field,
-                         "unknown key" + did_you_mean(key, allowed) + "; allowed: " +
-                             join_names(allowed));
+            return error(
+                it->first, field,
+                "unknown key" + did_you_mean(key, allowed) + "; allowed: " + join_names(allowed));
         }
         return Status::success();
     }
@@ -52,7 +52,8 @@ public:
         return node.as<std::string>();
     }
 
-    Result<std::optional<std::string>> optional_string(const YAML::Node& map, const std::string& key,
+    Result<std::optional<std::string>> optional_string(const YAML::Node& map,
+                                                       const std::string& key,
                                                        const std::string& field) const {
         const YAML::Node node = map[key];
         if (!node.IsDefined() || node.IsNull()) return std::optional<std::string>();
@@ -122,7 +123,8 @@ public:
         if (!node.IsMap()) return error(node, field, "expected a file name or a map with \"file\"");
         BIOMEDQ_TRY(check_keys(node, field, {"file", "secondary_file", "format", "limit", "note"}));
         BIOMEDQ_ASSIGN(split.file, required_string(node, "file", field + ".file"));
-        BIOMEDQ_ASSIGN(auto secondary, optional_string(node, "secondary_file", field + ".secondary_file"));
+        BIOMEDQ_ASSIGN(auto secondary,
+                       optional_string(node, "secondary_file", field + ".secondary_file"));
         split.secondary_file = secondary.value_or("");
         BIOMEDQ_ASSIGN(auto format, optional_string(node, "format", field + ".format"));
         split.format = format.value_or("");
@@ -195,7 +197,8 @@ public:
         PromptSpec prompt;
         if (node["files"].IsDefined()) {
             BIOMEDQ_ASSIGN(prompt.files, string_map(node["files"], "prompt.files"));
-            if (prompt.files.empty()) return error(node["files"], "prompt.files", "expected at least one file");
+            if (prompt.files.empty())
+                return error(node["files"], "prompt.files", "expected at least one file");
         }
         // A published prompt file holds the instruction and answer format itself.
         const bool published = !prompt.files.empty();
@@ -209,7 +212,8 @@ public:
             BIOMEDQ_TRY(read("instruction", prompt.instruction));
             BIOMEDQ_TRY(read("answer_format", prompt.answer_format));
         } else {
-            BIOMEDQ_ASSIGN(prompt.instruction, required_string(node, "instruction", "prompt.instruction"));
+            BIOMEDQ_ASSIGN(prompt.instruction,
+                           required_string(node, "instruction", "prompt.instruction"));
             BIOMEDQ_ASSIGN(prompt.answer_format,
                            required_string(node, "answer_format", "prompt.answer_format"));
         }
@@ -245,14 +249,15 @@ public:
         const auto& known = known_parsers();
         if (std::find(known.begin(), known.end(), parser.name) == known.end()) {
             return error(name_node, "parser",
-                         "unknown parser \"" + parser.name + "\"" + did_you_mean(parser.name, known) +
-                             "; known: " + join_names(known));
+                         "unknown parser \"" + parser.name + "\"" +
+                             did_you_mean(parser.name, known) + "; known: " + join_names(known));
         }
         const auto allowed = tasks::parser_option_names(parser.name);
         for (const auto& [key, value] : parser.options) {
             if (std::find(allowed.begin(), allowed.end(), key) == allowed.end()) {
                 return error(node["options"], "parser.options." + key,
-                             "unknown option for parser " + parser.name + did_you_mean(key, allowed) +
+                             "unknown option for parser " + parser.name +
+                                 did_you_mean(key, allowed) +
                                  "; allowed: " + (allowed.empty() ? "none" : join_names(allowed)));
             }
             if (value != "true" && value != "false") {
@@ -264,10 +269,10 @@ public:
 
     Result<TaskConfig> task_of(const YAML::Node& root) const {
         if (!root.IsMap()) return error(root, "(top level)", "expected a map of task fields");
-        BIOMEDQ_TRY(check_keys(root, "",
-                               {"name", "description", "kind", "data", "labels", "negative_label",
-                                "prompt", "parser", "metrics", "max_tokens", "max_tokens_cot",
-                                "protocol", "published_metric_names"}));
+        BIOMEDQ_TRY(check_keys(
+            root, "",
+            {"name", "description", "kind", "data", "labels", "negative_label", "prompt", "parser",
+             "metrics", "max_tokens", "max_tokens_cot", "protocol", "published_metric_names"}));
         TaskConfig task;
         task.source_path = file_;
         BIOMEDQ_ASSIGN(task.name, required_string(root, "name", "name"));
@@ -298,7 +303,8 @@ public:
             BIOMEDQ_ASSIGN(task.max_tokens, positive_int(root["max_tokens"], "max_tokens"));
         }
         if (root["max_tokens_cot"].IsDefined()) {
-            BIOMEDQ_ASSIGN(task.max_tokens_cot, positive_int(root["max_tokens_cot"], "max_tokens_cot"));
+            BIOMEDQ_ASSIGN(task.max_tokens_cot,
+                           positive_int(root["max_tokens_cot"], "max_tokens_cot"));
         }
         // Semantic checks get the node of the field they concern, for the line number.
         auto locate = [&](const std::string& field) -> YAML::Node {
@@ -354,7 +360,8 @@ Result<std::vector<TaskConfig>> load_task_dir(const std::filesystem::path& dir) 
     std::vector<std::filesystem::path> files;
     for (const auto& entry : std::filesystem::directory_iterator(dir, ec)) {
         const auto ext = entry.path().extension();
-        if (entry.is_regular_file() && (ext == ".yaml" || ext == ".yml")) files.push_back(entry.path());
+        if (entry.is_regular_file() && (ext == ".yaml" || ext == ".yml"))
+            files.push_back(entry.path());
     }
     if (ec) return make_error(ErrorCode::kIo, dir.string() + ": " + ec.message());
     std::sort(files.begin(), files.end());

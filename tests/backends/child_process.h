@@ -46,8 +46,8 @@ inline bool port_accepts(int port) {
     return ok;
 }
 
-// Builds (once per machine; cached) the named llama.cpp tools with scripts/build-llama.sh, as CI on a
-// fresh machine needs. Returns false when the script fails.
+// Builds (once per machine; cached) the named llama.cpp tools with scripts/build-llama.sh, as CI on
+// a fresh machine needs. Returns false when the script fails.
 inline bool ensure_llama_tools(const std::vector<std::string>& targets) {
     std::string cmd = source_dir().string() + "/scripts/build-llama.sh cpu";
     for (const auto& t : targets) cmd += " " + t;

@@ -33,8 +33,9 @@ struct FakeReply {
         : status(status_in), body(std::move(body_in)), headers(std::move(headers_in)) {}
     int status = 200;
     std::string body;
-    std::string headers;               // extra header lines, each ending in "\r\n" (e.g. Retry-After)
-    bool close_without_reply = false;  // hang up instead of answering (a server that dies mid-request)
+    std::string headers;  // extra header lines, each ending in "\r\n" (e.g. Retry-After)
+    bool close_without_reply =
+        false;  // hang up instead of answering (a server that dies mid-request)
 };
 
 class FakeHttpServer {
@@ -112,10 +113,12 @@ private:
                 header_end = data.find("\r\n\r\n");
                 if (header_end != std::string::npos) {
                     const auto cl = data.find("Content-Length: ");
-                    if (cl != std::string::npos && cl < header_end) content_length = std::stoul(data.substr(cl + 16));
+                    if (cl != std::string::npos && cl < header_end)
+                        content_length = std::stoul(data.substr(cl + 16));
                 }
             }
-            if (header_end != std::string::npos && data.size() >= header_end + 4 + content_length) break;
+            if (header_end != std::string::npos && data.size() >= header_end + 4 + content_length)
+                break;
         }
         FakeRequest req;
         const auto sp1 = data.find(' ');
@@ -131,8 +134,9 @@ private:
         }
         const FakeReply reply = handler_(req);
         if (reply.close_without_reply) return;
-        const std::string out = "HTTP/1.1 " + std::to_string(reply.status) + " X\r\nContent-Type: application/json\r\n" +
-                                reply.headers + "Content-Length: " + std::to_string(reply.body.size()) +
+        const std::string out = "HTTP/1.1 " + std::to_string(reply.status) +
+                                " X\r\nContent-Type: application/json\r\n" + reply.headers +
+                                "Content-Length: " + std::to_string(reply.body.size()) +
                                 "\r\nConnection: close\r\n\r\n" + reply.body;
         (void)::send(fd, out.data(), out.size(), MSG_NOSIGNAL);
     }

@@ -1,9 +1,8 @@
 // The OpenAI backend against two real llama-server processes on loopback, checked against the
 // in-process engine on the same tiny model: same greedy outputs, requests spread over both servers,
 // and a server killed mid-run loses nothing.
-#include <gtest/gtest.h>
-
 #include <curl/curl.h>
+#include <gtest/gtest.h>
 
 #include <map>
 #include <memory>
@@ -26,10 +25,11 @@ std::string http_get(const std::string& url, long* status) {
     curl_easy_setopt(c, CURLOPT_URL, url.c_str());
     curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, 2000L);
     curl_easy_setopt(c, CURLOPT_NOPROXY, "*");
-    curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, +[](char* d, size_t s, size_t n, void* u) {
-        static_cast<std::string*>(u)->append(d, s * n);
-        return s * n;
-    });
+    curl_easy_setopt(
+        c, CURLOPT_WRITEFUNCTION, +[](char* d, size_t s, size_t n, void* u) {
+            static_cast<std::string*>(u)->append(d, s * n);
+            return s * n;
+        });
     curl_easy_setopt(c, CURLOPT_WRITEDATA, &body);
     *status = curl_easy_perform(c) == CURLE_OK ? 0 : -1;
     if (*status == 0) curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, status);
@@ -61,8 +61,9 @@ protected:
         s.port = test::free_loopback_port();
         const auto bin = (test::llama_bin_dir() / "llama-server").string();
         s.process = std::make_unique<ChildProcess>(
-            std::vector<std::string>{bin, "-m", model_->string(), "-c", "512", "-np", "1", "-t", "1", "--host",
-                                     "127.0.0.1", "--port", std::to_string(s.port), "--metrics"},
+            std::vector<std::string>{bin, "-m", model_->string(), "-c", "512", "-np", "1", "-t",
+                                     "1", "--host", "127.0.0.1", "--port", std::to_string(s.port),
+                                     "--metrics"},
             *logs_ / (name + ".log"));
         return s;
     }
@@ -80,10 +81,12 @@ protected:
 
     static std::vector<BackendRequest> requests(int n, int max_tokens) {
         std::vector<BackendRequest> out;
-        const char* words[] = {"aspirin", "fever", "kidney", "insulin", "protein", "tumor", "enzyme", "virus"};
+        const char* words[] = {"aspirin", "fever", "kidney", "insulin",
+                               "protein", "tumor", "enzyme", "virus"};
         for (int i = 0; i < n; ++i) {
             BackendRequest r;
-            r.raw_prompt = std::string("Patient ") + std::to_string(i) + " takes " + words[i % 8] + " for";
+            r.raw_prompt =
+                std::string("Patient ") + std::to_string(i) + " takes " + words[i % 8] + " for";
             r.max_tokens = max_tokens;
             r.ignore_eos = true;  // random weights: fixed lengths keep timing predictable
             out.push_back(r);
@@ -91,13 +94,15 @@ protected:
         return out;
     }
 
-    static std::map<std::size_t, GenerationResult> in_process(const std::vector<BackendRequest>& reqs) {
+    static std::map<std::size_t, GenerationResult> in_process(
+        const std::vector<BackendRequest>& reqs) {
         EngineOptions eo;
         eo.model_path = model_->string();
         eo.ctx_per_sequence = 512;
-        // One sequence at a time here and one slot per server: every request is decoded alone on both
-        // sides, so both compute exactly the same thing. Batches of different composition may round
-        // differently on some CPUs (AVX-512 FP16 hosts did) and flip a near-tied greedy choice.
+        // One sequence at a time here and one slot per server: every request is decoded alone on
+        // both sides, so both compute exactly the same thing. Batches of different composition may
+        // round differently on some CPUs (AVX-512 FP16 hosts did) and flip a near-tied greedy
+        // choice.
         eo.parallel = 1;
         eo.threads = 1;
         eo.gpu_layers = 0;
@@ -105,17 +110,19 @@ protected:
         EXPECT_TRUE(engine.ok()) << engine.error().message;
         auto backend = make_llama_backend(std::move(*engine));
         std::map<std::size_t, GenerationResult> out;
-        auto st = backend->generate(reqs, [&](std::size_t i, BackendResult&& r) { out[i] = r.generation; }, nullptr);
+        auto st = backend->generate(
+            reqs, [&](std::size_t i, BackendResult&& r) { out[i] = r.generation; }, nullptr);
         EXPECT_TRUE(st.ok());
         return out;
     }
 
-    // The greedy texts one server gives when it gets the requests one at a time. Each server has one
-    // slot, so every request is decoded alone there, whichever endpoint serves it: texts through two
-    // servers must equal these on any CPU. (The in-process engine agrees on tokenization; its greedy
-    // text may differ where kernels round differently, as on AVX-512 FP16 hosts.)
-    static std::map<std::size_t, std::string> one_at_a_time(const std::string& url,
-                                                           const std::vector<BackendRequest>& reqs) {
+    // The greedy texts one server gives when it gets the requests one at a time. Each server has
+    // one slot, so every request is decoded alone there, whichever endpoint serves it: texts
+    // through two servers must equal these on any CPU. (The in-process engine agrees on
+    // tokenization; its greedy text may differ where kernels round differently, as on AVX-512 FP16
+    // hosts.)
+    static std::map<std::size_t, std::string> one_at_a_time(
+        const std::string& url, const std::vector<BackendRequest>& reqs) {
         OpenAiBackendOptions o;
         o.endpoints = {url};
         o.model_name = "tiny";
@@ -166,7 +173,8 @@ TEST_F(LlamaServerTest, TwoServersGiveTheInProcessGreedyOutputsAndBothServe) {
     std::map<std::size_t, int> deliveries;
     std::map<std::size_t, BackendResult> got;
     auto st = (*backend)->generate(
-        reqs, [&](std::size_t i, BackendResult&& r) { deliveries[i]++, got[i] = std::move(r); }, nullptr);
+        reqs, [&](std::size_t i, BackendResult&& r) { deliveries[i]++, got[i] = std::move(r); },
+        nullptr);
     ASSERT_TRUE(st.ok()) << st.error().message;
     ASSERT_EQ(got.size(), reqs.size());
     for (std::size_t i = 0; i < reqs.size(); ++i) {
@@ -182,7 +190,8 @@ TEST_F(LlamaServerTest, TwoServersGiveTheInProcessGreedyOutputsAndBothServe) {
     // Each server really did part of the work.
     for (const auto* s : {&a, &b}) {
         long status = 0;
-        const auto text = http_get("http://127.0.0.1:" + std::to_string(s->port) + "/metrics", &status);
+        const auto text =
+            http_get("http://127.0.0.1:" + std::to_string(s->port) + "/metrics", &status);
         ASSERT_EQ(status, 200);
         EXPECT_GT(metric(text, "llamacpp:tokens_predicted_total"), 0.0) << text;
     }
@@ -193,8 +202,12 @@ TEST_F(LlamaServerTest, TwoServersGiveTheInProcessGreedyOutputsAndBothServe) {
     g.grammar = "root ::= \"yes\" | \"no\"";
     g.max_tokens = 8;
     std::string constrained;
-    ASSERT_TRUE((*backend)->generate({g}, [&](std::size_t, BackendResult&& r) { constrained = r.generation.text; },
-                                     nullptr).ok());
+    ASSERT_TRUE((*backend)
+                    ->generate(
+                        {g},
+                        [&](std::size_t, BackendResult&& r) { constrained = r.generation.text; },
+                        nullptr)
+                    .ok());
     EXPECT_TRUE(constrained == "yes" || constrained == "no") << constrained;
 }
 

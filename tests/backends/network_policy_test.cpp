@@ -6,19 +6,21 @@
 namespace biomedq {
 namespace {
 
-bool allowed(const std::string& host) { return check_private_host(host, false, "--endpoint x").ok(); }
+bool allowed(const std::string& host) {
+    return check_private_host(host, false, "--endpoint x").ok();
+}
 
 TEST(NetworkPolicy, LoopbackAndPrivateRangesAreAllowed) {
-    for (const char* h : {"127.0.0.1", "127.255.0.9", "localhost", "10.0.0.1", "10.255.255.255", "172.16.0.1",
-                          "172.31.255.254", "192.168.0.1", "::1", "[::1]", "fc00::1", "fd12:3456::7",
-                          "::ffff:192.168.1.1"}) {
+    for (const char* h : {"127.0.0.1", "127.255.0.9", "localhost", "10.0.0.1", "10.255.255.255",
+                          "172.16.0.1", "172.31.255.254", "192.168.0.1", "::1", "[::1]", "fc00::1",
+                          "fd12:3456::7", "::ffff:192.168.1.1"}) {
         EXPECT_TRUE(allowed(h)) << h;
     }
 }
 
 TEST(NetworkPolicy, PublicAddressesAreRefusedUnlessAllowed) {
-    for (const char* h : {"8.8.8.8", "172.15.255.255", "172.32.0.1", "192.169.0.1", "11.0.0.1", "2001:4860::8888",
-                          "fe80::1", "::ffff:8.8.8.8"}) {
+    for (const char* h : {"8.8.8.8", "172.15.255.255", "172.32.0.1", "192.169.0.1", "11.0.0.1",
+                          "2001:4860::8888", "fe80::1", "::ffff:8.8.8.8"}) {
         EXPECT_FALSE(allowed(h)) << h;
         EXPECT_TRUE(check_private_host(h, true, "--endpoint x").ok()) << h;
     }
@@ -26,8 +28,10 @@ TEST(NetworkPolicy, PublicAddressesAreRefusedUnlessAllowed) {
     ASSERT_FALSE(s.ok());
     EXPECT_EQ(s.error().code, ErrorCode::kUnsupported);
     EXPECT_EQ(s.error().message,
-              "--endpoint http://8.8.8.8/v1: host \"8.8.8.8\" resolves to 8.8.8.8, outside loopback and private "
-              "networks; clinical text must not leave the site by accident: pass --allow-remote if this server "
+              "--endpoint http://8.8.8.8/v1: host \"8.8.8.8\" resolves to 8.8.8.8, outside "
+              "loopback and private "
+              "networks; clinical text must not leave the site by accident: pass --allow-remote if "
+              "this server "
               "is yours");
 }
 
@@ -42,7 +46,8 @@ TEST(NetworkPolicy, PublicEndpointIsRefusedBeforeAnyConnection) {
     o.endpoints = {"ftp://127.0.0.1/v1"};
     b = make_openai_backend(o);
     ASSERT_FALSE(b.ok());
-    EXPECT_EQ(b.error().message, "--endpoint ftp://127.0.0.1/v1: scheme \"ftp\" is not http or https");
+    EXPECT_EQ(b.error().message,
+              "--endpoint ftp://127.0.0.1/v1: scheme \"ftp\" is not http or https");
 }
 
 TEST(NetworkPolicy, ParsesRpcHostPort) {
@@ -58,7 +63,8 @@ TEST(NetworkPolicy, ParsesRpcHostPort) {
     EXPECT_FALSE(parse_host_port("host:0").ok());
     EXPECT_FALSE(parse_host_port("host:99999").ok());
     EXPECT_FALSE(parse_host_port("::1:80").ok());
-    EXPECT_EQ(parse_host_port("h:x1").error().message, "\"h:x1\": port \"x1\" is not a number in 1..65535");
+    EXPECT_EQ(parse_host_port("h:x1").error().message,
+              "\"h:x1\": port \"x1\" is not a number in 1..65535");
 }
 
 // A resolver that answers from a script and records every question.
@@ -90,7 +96,8 @@ TEST(NetworkPolicy, AHostIsResolvedOnceAndTheCheckedAddressesAreReturned) {
     ScriptedResolver odd{{{"evil.example"}}};
     auto refused = resolve_checked_host("db.lab", false, "--rpc db.lab:1", odd.fn());
     ASSERT_FALSE(refused.ok());
-    EXPECT_EQ(refused.error().message, "--rpc db.lab:1: host \"db.lab\" resolved to \"evil.example\", not an IP address");
+    EXPECT_EQ(refused.error().message,
+              "--rpc db.lab:1: host \"db.lab\" resolved to \"evil.example\", not an IP address");
 }
 
 TEST(NetworkPolicy, RpcServersAreHandedToLlamaCppAsTheirCheckedAddress) {
@@ -105,7 +112,8 @@ TEST(NetworkPolicy, RpcServersAreHandedToLlamaCppAsTheirCheckedAddress) {
     auto refused = pinned_rpc_endpoint("gpu-box.lab:50052", false, public_answer.fn());
     ASSERT_FALSE(refused.ok());
     EXPECT_EQ(refused.error().code, ErrorCode::kUnsupported);
-    EXPECT_NE(refused.error().message.find("--rpc gpu-box.lab:50052: host \"gpu-box.lab\" resolves to 203.0.113.9"),
+    EXPECT_NE(refused.error().message.find(
+                  "--rpc gpu-box.lab:50052: host \"gpu-box.lab\" resolves to 203.0.113.9"),
               std::string::npos);
     // With --allow-remote it is still pinned (one lookup), not passed on as a name.
     ScriptedResolver allowed{{{"203.0.113.9"}}};

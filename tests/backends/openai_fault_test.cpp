@@ -1,14 +1,14 @@
-// The OpenAI backend against scripted servers: retries on 500 and garbage, no retry on 400, failover
-// between endpoints, exactly-once delivery, and the API key kept out of every result.
+// The OpenAI backend against scripted servers: retries on 500 and garbage, no retry on 400,
+// failover between endpoints, exactly-once delivery, and the API key kept out of every result.
 #include <gtest/gtest.h>
 
 #include <atomic>
 #include <chrono>
 #include <cstdlib>
 #include <ctime>
-#include <thread>
 #include <map>
 #include <nlohmann/json.hpp>
+#include <thread>
 
 #include "backends/fake_http_server.h"
 #include "biomedq/openai_backend.h"
@@ -24,13 +24,19 @@ using test::FakeRequest;
 FakeReply completion_reply(const FakeRequest& req) {
     const auto body = nlohmann::json::parse(req.body);
     nlohmann::json reply = {
-        {"choices", {{{"text", "echo:" + body["prompt"].get<std::string>()}, {"index", 0}, {"finish_reason", "stop"}}}},
+        {"choices",
+         {{{"text", "echo:" + body["prompt"].get<std::string>()},
+           {"index", 0},
+           {"finish_reason", "stop"}}}},
         {"usage", {{"prompt_tokens", 7}, {"completion_tokens", 3}}},
-        {"timings", {{"prompt_n", 7}, {"predicted_n", 3}, {"prompt_ms", 1.5}, {"predicted_ms", 2.5}}}};
+        {"timings",
+         {{"prompt_n", 7}, {"predicted_n", 3}, {"prompt_ms", 1.5}, {"predicted_ms", 2.5}}}};
     return {200, reply.dump()};
 }
 
-FakeReply llama_props() { return {200, R"({"build_info":"b0-fake","default_generation_settings":{}})"}; }
+FakeReply llama_props() {
+    return {200, R"({"build_info":"b0-fake","default_generation_settings":{}})"};
+}
 
 OpenAiBackendOptions fast_options(std::vector<std::string> endpoints) {
     OpenAiBackendOptions o;
@@ -55,7 +61,8 @@ std::vector<BackendRequest> completion_requests(int n) {
     return out;
 }
 
-std::map<std::size_t, BackendResult> run_all(Backend& backend, const std::vector<BackendRequest>& requests,
+std::map<std::size_t, BackendResult> run_all(Backend& backend,
+                                             const std::vector<BackendRequest>& requests,
                                              int* n_deliveries) {
     std::map<std::size_t, BackendResult> results;
     *n_deliveries = 0;
@@ -119,7 +126,8 @@ TEST(OpenAiFault, PersistentFailureIsReportedAsAnErrorResultAfterBoundedAttempts
         EXPECT_EQ(r.generation.finish, FinishReason::kError);
         // Not an answer: the runner must not record it, and a rerun asks again (issue 13, item 1).
         EXPECT_TRUE(r.generation.transient);
-        EXPECT_NE(r.generation.error.find("gave up after 3 attempts"), std::string::npos) << r.generation.error;
+        EXPECT_NE(r.generation.error.find("gave up after 3 attempts"), std::string::npos)
+            << r.generation.error;
         EXPECT_NE(r.generation.error.find(server.url() + "/completions"), std::string::npos);
     }
 }
@@ -135,7 +143,8 @@ TEST(OpenAiFault, ClientErrorIsNotRetried) {
     auto results = run_all(**backend, completion_requests(1), &deliveries);
     EXPECT_EQ(server.count("/v1/completions"), 1);
     EXPECT_EQ(results[0].generation.finish, FinishReason::kError);
-    EXPECT_FALSE(results[0].generation.transient) << "a request the server rejects is this configuration's answer";
+    EXPECT_FALSE(results[0].generation.transient)
+        << "a request the server rejects is this configuration's answer";
     EXPECT_NE(results[0].generation.error.find("HTTP 400"), std::string::npos);
     EXPECT_NE(results[0].generation.error.find("exceeds the context size"), std::string::npos);
 }
@@ -189,9 +198,9 @@ TEST(OpenAiFault, RequestsMoveToTheLiveEndpointWhenOneIsUnreachable) {
     EXPECT_EQ(live.count("/v1/completions"), 20);
 }
 
-// Issue 13, item 1: an outage used to use up each request's attempts within seconds and come back as
-// error results, which the runner then scored as wrong answers. Now nothing is delivered and the run
-// stops after the outage timeout.
+// Issue 13, item 1: an outage used to use up each request's attempts within seconds and come back
+// as error results, which the runner then scored as wrong answers. Now nothing is delivered and the
+// run stops after the outage timeout.
 TEST(OpenAiFault, AllEndpointsDownPastTheOutageTimeoutStopsWithNoAnswers) {
     auto dead = std::make_unique<FakeHttpServer>([&](const FakeRequest& req) -> FakeReply {
         if (req.path == "/props") return llama_props();
@@ -204,14 +213,17 @@ TEST(OpenAiFault, AllEndpointsDownPastTheOutageTimeoutStopsWithNoAnswers) {
     dead.reset();
     int deliveries = 0;
     const auto start = std::chrono::steady_clock::now();
-    auto status = (*backend)->generate(completion_requests(3), [&](std::size_t, BackendResult&&) { ++deliveries; },
-                                       nullptr);
-    const double waited_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    auto status = (*backend)->generate(
+        completion_requests(3), [&](std::size_t, BackendResult&&) { ++deliveries; }, nullptr);
+    const double waited_s =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     EXPECT_EQ(deliveries, 0);
     ASSERT_FALSE(status.ok());
     EXPECT_EQ(status.error().code, ErrorCode::kBackend);
-    EXPECT_NE(status.error().message.find("no endpoint has been reachable for 1 s (--endpoint-outage-timeout); last "
-                                          "error: " + o.endpoints[0] + "/completions: "),
+    EXPECT_NE(status.error().message.find(
+                  "no endpoint has been reachable for 1 s (--endpoint-outage-timeout); last "
+                  "error: " +
+                  o.endpoints[0] + "/completions: "),
               std::string::npos)
         << status.error().message;
     EXPECT_GE(waited_s, 1.0);
@@ -324,12 +336,13 @@ TEST(OpenAiFault, ARefusalOfEveryRequestStopsWithNoAnswers) {
     auto backend = make_openai_backend(fast_options({server.url()}));
     ASSERT_TRUE(backend.ok());
     int deliveries = 0;
-    auto status = (*backend)->generate(completion_requests(3), [&](std::size_t, BackendResult&&) { ++deliveries; },
-                                       nullptr);
+    auto status = (*backend)->generate(
+        completion_requests(3), [&](std::size_t, BackendResult&&) { ++deliveries; }, nullptr);
     EXPECT_EQ(deliveries, 0);
     ASSERT_FALSE(status.ok());
     EXPECT_EQ(status.error().code, ErrorCode::kBackend);
-    EXPECT_NE(status.error().message.find(server.url() + "/completions: HTTP 401: {\"error\":\"invalid api key\"} "
+    EXPECT_NE(status.error().message.find(server.url() +
+                                          "/completions: HTTP 401: {\"error\":\"invalid api key\"} "
                                           "(the server refuses these requests: check --endpoint"),
               std::string::npos)
         << status.error().message;
@@ -349,7 +362,8 @@ TEST(OpenAiFault, ServerKindDecidesGrammarAndLoglikSupport) {
     auto grammar = (*backend)->supports_grammar();
     ASSERT_FALSE(grammar.ok());
     EXPECT_EQ(grammar.error().code, ErrorCode::kUnsupported);
-    EXPECT_NE(grammar.error().message.find("constrained decoding is unavailable on the vLLM at " + vllm.url()),
+    EXPECT_NE(grammar.error().message.find("constrained decoding is unavailable on the vLLM at " +
+                                           vllm.url()),
               std::string::npos)
         << grammar.error().message;
     EXPECT_FALSE((*backend)->supports_loglik().ok());
@@ -373,13 +387,15 @@ TEST(OpenAiFault, AServerStillLoadingItsModelIsWaitedForThenUsed) {
     // llama-server answers 503 "Loading model" to everything until its model is in memory.
     const auto ready_at = std::chrono::steady_clock::now() + std::chrono::milliseconds(600);
     FakeHttpServer server([&](const FakeRequest& req) -> FakeReply {
-        if (std::chrono::steady_clock::now() < ready_at) return {503, R"({"error":{"message":"Loading model"}})"};
+        if (std::chrono::steady_clock::now() < ready_at)
+            return {503, R"({"error":{"message":"Loading model"}})"};
         if (req.path == "/props") return llama_props();
         return completion_reply(req);
     });
     auto backend = make_openai_backend(fast_options({server.url()}));
     ASSERT_TRUE(backend.ok()) << backend.error().message;
-    EXPECT_TRUE((*backend)->supports_grammar().ok()) << "detected as llama-server once it was ready";
+    EXPECT_TRUE((*backend)->supports_grammar().ok())
+        << "detected as llama-server once it was ready";
 }
 
 TEST(OpenAiFault, AServerThatNeverFinishesLoadingIsReportedAfterTheWait) {
@@ -390,7 +406,9 @@ TEST(OpenAiFault, AServerThatNeverFinishesLoadingIsReportedAfterTheWait) {
     auto backend = make_openai_backend(o);
     ASSERT_FALSE(backend.ok());
     EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(8));
-    EXPECT_NE(backend.error().message.find("HTTP 503 (still unavailable after waiting 0.5 s for it to load)"), std::string::npos)
+    EXPECT_NE(backend.error().message.find(
+                  "HTTP 503 (still unavailable after waiting 0.5 s for it to load)"),
+              std::string::npos)
         << backend.error().message;
 }
 
@@ -409,7 +427,8 @@ TEST(OpenAiFault, CancelStopsAndReportsCancelled) {
         std::this_thread::sleep_for(std::chrono::milliseconds(300));
         cancel = true;
     });
-    auto status = (*backend)->generate(completion_requests(2), [](std::size_t, BackendResult&&) {}, &cancel);
+    auto status = (*backend)->generate(
+        completion_requests(2), [](std::size_t, BackendResult&&) {}, &cancel);
     canceller.join();
     ASSERT_FALSE(status.ok());
     EXPECT_EQ(status.error().code, ErrorCode::kCancelled);

@@ -1,7 +1,8 @@
-// Hostile and broken servers (issue 13): an echoed API key never reaches a result, whole or in part;
-// a reply longer than max_tokens allows is cut and says so; a body past the cap is not read; endpoint
-// URL passwords and tokens are used but never shown; the endpoint's host is resolved once and every
-// connection, retries included, goes to the address that was checked. All servers are on 127.0.0.1.
+// Hostile and broken servers (issue 13): an echoed API key never reaches a result, whole or in
+// part; a reply longer than max_tokens allows is cut and says so; a body past the cap is not read;
+// endpoint URL passwords and tokens are used but never shown; the endpoint's host is resolved once
+// and every connection, retries included, goes to the address that was checked. All servers are on
+// 127.0.0.1.
 #include <gtest/gtest.h>
 
 #include <atomic>
@@ -22,11 +23,14 @@ using test::FakeRequest;
 
 const std::string kKey = "sk-hostile-0123456789-abcdefghij-KLMNOP";
 
-FakeReply llama_props() { return {200, R"({"build_info":"b0-fake","default_generation_settings":{}})"}; }
+FakeReply llama_props() {
+    return {200, R"({"build_info":"b0-fake","default_generation_settings":{}})"};
+}
 
 FakeReply completion(const std::string& text) {
-    nlohmann::json reply = {{"choices", {{{"text", text}, {"index", 0}, {"finish_reason", "stop"}}}},
-                            {"usage", {{"prompt_tokens", 7}, {"completion_tokens", 3}}}};
+    nlohmann::json reply = {
+        {"choices", {{{"text", text}, {"index", 0}, {"finish_reason", "stop"}}}},
+        {"usage", {{"prompt_tokens", 7}, {"completion_tokens", 3}}}};
     return {200, reply.dump()};
 }
 
@@ -63,7 +67,8 @@ std::vector<BackendRequest> requests(int n, int max_tokens = 4) {
     return out;
 }
 
-std::map<std::size_t, BackendResult> run_all(Backend& backend, const std::vector<BackendRequest>& reqs) {
+std::map<std::size_t, BackendResult> run_all(Backend& backend,
+                                             const std::vector<BackendRequest>& reqs) {
     std::map<std::size_t, BackendResult> results;
     auto status = backend.generate(
         reqs, [&](std::size_t i, BackendResult&& r) { results[i] = std::move(r); }, nullptr);
@@ -83,8 +88,10 @@ TEST(OpenAiHostile, AnEchoedKeyIsRedactedInAnswersAndInErrorBodiesCutMidKey) {
     FakeHttpServer server([&](const FakeRequest& req) -> FakeReply {
         if (path_of(req) == "/props") return llama_props();
         const auto body = nlohmann::json::parse(req.body);
-        if (body["prompt"] == "p0") return completion("You sent " + authorization(req) + ". Answer: yes");
-        // 400 with the key starting 13 bytes before the 200-byte snippet cut ("HTTP 400: " excluded).
+        if (body["prompt"] == "p0")
+            return completion("You sent " + authorization(req) + ". Answer: yes");
+        // 400 with the key starting 13 bytes before the 200-byte snippet cut ("HTTP 400: "
+        // excluded).
         const std::string pad(200 - 13 - std::string("Authorization: Bearer ").size(), 'x');
         return {400, pad + authorization(req) + " is not welcome"};
     });
@@ -95,7 +102,8 @@ TEST(OpenAiHostile, AnEchoedKeyIsRedactedInAnswersAndInErrorBodiesCutMidKey) {
     EXPECT_EQ(results[0].generation.text, "You sent Authorization: Bearer [redacted]. Answer: yes");
     EXPECT_EQ(results[1].generation.finish, FinishReason::kError);
     EXPECT_EQ(leaked(results[1].generation.error, kKey), "") << results[1].generation.error;
-    EXPECT_NE(results[1].generation.error.find("HTTP 400: xxx"), std::string::npos) << results[1].generation.error;
+    EXPECT_NE(results[1].generation.error.find("HTTP 400: xxx"), std::string::npos)
+        << results[1].generation.error;
     // The key was really sent.
     EXPECT_EQ(authorization(server.requests().back()), "Authorization: Bearer " + kKey);
 }
@@ -129,8 +137,10 @@ TEST(OpenAiHostile, ABodyPastItsCapIsNotReadAndCountsAsCut) {
     const auto& g = results[0].generation;
     EXPECT_EQ(g.text, "");
     EXPECT_EQ(g.finish, FinishReason::kMaxTokens);
-    EXPECT_EQ(g.error, server.url() + "/completions: reply body longer than 90112 bytes (max_tokens 4): not read");
-    EXPECT_EQ(server.count("/completions"), 0);  // the path seen is /v1/completions
+    EXPECT_EQ(
+        g.error,
+        server.url() + "/completions: reply body longer than 90112 bytes (max_tokens 4): not read");
+    EXPECT_EQ(server.count("/completions"), 0);     // the path seen is /v1/completions
     EXPECT_EQ(server.count("/v1/completions"), 1);  // not retried
 }
 
@@ -138,12 +148,13 @@ TEST(OpenAiHostile, UrlPasswordAndQueryTokenAreSentButNeverShown) {
     const std::string password = "pw-very-secret-31415";
     const std::string token = "tok-query-secret-27182";
     FakeHttpServer server([&](const FakeRequest& req) -> FakeReply {
-        if (path_of(req) == "/props") return {500, "no props; you sent " + req.path + " " + authorization(req)};
+        if (path_of(req) == "/props")
+            return {500, "no props; you sent " + req.path + " " + authorization(req)};
         if (path_of(req) == "/v1/models") return {200, R"({"data":[{"id":"served-model"}]})"};
         return {500, "echo " + req.path + " " + authorization(req)};
     });
-    const std::string url = "http://alice:" + password + "@127.0.0.1:" + std::to_string(server.port()) +
-                            "/v1?token=" + token;
+    const std::string url = "http://alice:" + password +
+                            "@127.0.0.1:" + std::to_string(server.port()) + "/v1?token=" + token;
     auto o = options(url);
     o.api_key.clear();  // the URL's credentials only: curl sends Basic auth
     ::unsetenv("BIOMEDQ_API_KEY");
@@ -156,11 +167,14 @@ TEST(OpenAiHostile, UrlPasswordAndQueryTokenAreSentButNeverShown) {
     const auto reqs = server.requests();
     ASSERT_FALSE(reqs.empty());
     EXPECT_EQ(reqs.back().path, "/v1/completions?token=" + token);
-    EXPECT_EQ(authorization(reqs.back()), "Authorization: Basic YWxpY2U6cHctdmVyeS1zZWNyZXQtMzE0MTU=");
+    EXPECT_EQ(authorization(reqs.back()),
+              "Authorization: Basic YWxpY2U6cHctdmVyeS1zZWNyZXQtMzE0MTU=");
     // Never shown.
     const auto m = (*backend)->measurements();
-    const std::string shown = results[0].generation.error + "\n" + m.backend + "\n" + m.model_description;
-    for (const std::string& secret : {password, token, std::string("YWxpY2U6cHctdmVyeS1zZWNyZXQtMzE0MTU=")}) {
+    const std::string shown =
+        results[0].generation.error + "\n" + m.backend + "\n" + m.model_description;
+    for (const std::string& secret :
+         {password, token, std::string("YWxpY2U6cHctdmVyeS1zZWNyZXQtMzE0MTU=")}) {
         EXPECT_EQ(leaked(shown, secret), "") << shown;
     }
     EXPECT_EQ(results[0].generation.error.substr(0, results[0].generation.error.find(": HTTP")),
@@ -189,17 +203,20 @@ TEST(OpenAiHostile, TheHostIsResolvedOnceAndEveryConnectionGoesToTheCheckedAddre
     ASSERT_TRUE(backend.ok()) << backend.error().message;
     auto results = run_all(**backend, requests(3));
     ASSERT_EQ(results.size(), 3u);
-    for (const auto& [i, r] : results) EXPECT_EQ(r.generation.text, "ok") << i << ": " << r.generation.error;
+    for (const auto& [i, r] : results)
+        EXPECT_EQ(r.generation.text, "ok") << i << ": " << r.generation.error;
     EXPECT_EQ(asked, std::vector<std::string>{"model-server.invalid"});
     EXPECT_EQ(posts.load(), 4);  // 3 answers + 1 retry, all at 127.0.0.1
     for (const auto& req : server.requests()) {
-        EXPECT_NE(req.headers.find("Host: model-server.invalid:" + std::to_string(server.port())), std::string::npos)
+        EXPECT_NE(req.headers.find("Host: model-server.invalid:" + std::to_string(server.port())),
+                  std::string::npos)
             << req.headers;
     }
 }
 
 TEST(OpenAiHostile, CurlIsToldTheCheckedAddressesForTheName) {
-    EXPECT_EQ(backends::pin_entry("db.lab", 8080, {"10.0.0.7", "fd00::7"}), "db.lab:8080:10.0.0.7,[fd00::7]");
+    EXPECT_EQ(backends::pin_entry("db.lab", 8080, {"10.0.0.7", "fd00::7"}),
+              "db.lab:8080:10.0.0.7,[fd00::7]");
     EXPECT_EQ(backends::pin_entry("127.0.0.1", 80, {"127.0.0.1"}), "");  // an address needs no pin
     EXPECT_EQ(backends::pin_entry("::1", 80, {"::1"}), "");
     EXPECT_EQ(backends::url_port("http://db.lab/v1"), 80);
@@ -216,8 +233,10 @@ TEST(OpenAiHostile, APublicAnswerFromTheResolverIsRefusedBeforeAnyConnection) {
     ASSERT_FALSE(backend.ok());
     EXPECT_EQ(backend.error().code, ErrorCode::kUnsupported);
     EXPECT_EQ(backend.error().message,
-              "--endpoint http://rebinding.invalid:8080/v1: host \"rebinding.invalid\" resolves to 203.0.113.7, "
-              "outside loopback and private networks; clinical text must not leave the site by accident: pass "
+              "--endpoint http://rebinding.invalid:8080/v1: host \"rebinding.invalid\" resolves to "
+              "203.0.113.7, "
+              "outside loopback and private networks; clinical text must not leave the site by "
+              "accident: pass "
               "--allow-remote if this server is yours");
 }
 

@@ -20,12 +20,17 @@ TEST(OpenAiWireFuzzRegression, AHugeTokenCountIsAnErrorNotUndefinedBehaviour) {
 }
 
 TEST(OpenAiWireFuzzRegression, TokenCountsOutOfIntRangeOrNegativeAreRejectedInRangeAccepted) {
-    auto big = parse_reply(R"({"choices":[{"text":"a"}],"timings":{"prompt_n":2147483648}})", false, false);
+    auto big = parse_reply(R"({"choices":[{"text":"a"}],"timings":{"prompt_n":2147483648}})", false,
+                           false);
     ASSERT_FALSE(big.ok());
-    EXPECT_NE(big.error().message.find("\"timings.prompt_n\""), std::string::npos) << big.error().message;
-    EXPECT_FALSE(parse_reply(R"({"choices":[{"text":"a"}],"usage":{"prompt_tokens":-1}})", false, false).ok());
-    auto ok = parse_reply(R"({"choices":[{"text":"a"}],"usage":{"prompt_tokens":2147483647,"completion_tokens":3}})",
-                          false, false);
+    EXPECT_NE(big.error().message.find("\"timings.prompt_n\""), std::string::npos)
+        << big.error().message;
+    EXPECT_FALSE(
+        parse_reply(R"({"choices":[{"text":"a"}],"usage":{"prompt_tokens":-1}})", false, false)
+            .ok());
+    auto ok = parse_reply(
+        R"({"choices":[{"text":"a"}],"usage":{"prompt_tokens":2147483647,"completion_tokens":3}})",
+        false, false);
     ASSERT_TRUE(ok.ok()) << ok.error().message;
     EXPECT_EQ(ok->n_tokens_prompt, 2147483647);
     EXPECT_EQ(ok->n_tokens_generated, 3);

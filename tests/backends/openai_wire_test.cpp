@@ -1,9 +1,9 @@
 // Request bodies and reply parsing for the OpenAI-compatible wire format, with exact fields.
+#include "backends/openai_wire.h"
+
 #include <gtest/gtest.h>
 
 #include <nlohmann/json.hpp>
-
-#include "backends/openai_wire.h"
 
 namespace biomedq::backends {
 namespace {
@@ -16,16 +16,17 @@ TEST(OpenAiWire, ChatBodyForLlamaServerCarriesGrammarAndDisablesPromptCache) {
     r.stop = {"\n"};
     r.seed = 7;
     const auto body = nlohmann::json::parse(build_request_body(r, "m", ServerKind::kLlamaServer));
-    const nlohmann::json expected = {
-        {"model", "m"},
-        {"messages", {{{"role", "system"}, {"content", "Be brief."}}, {{"role", "user"}, {"content", "Is aspirin an NSAID?"}}}},
-        {"max_tokens", 5},
-        {"temperature", 0.0},
-        {"seed", 7},
-        {"stream", false},
-        {"stop", {"\n"}},
-        {"grammar", "root ::= \"yes\" | \"no\""},
-        {"cache_prompt", false}};
+    const nlohmann::json expected = {{"model", "m"},
+                                     {"messages",
+                                      {{{"role", "system"}, {"content", "Be brief."}},
+                                       {{"role", "user"}, {"content", "Is aspirin an NSAID?"}}}},
+                                     {"max_tokens", 5},
+                                     {"temperature", 0.0},
+                                     {"seed", 7},
+                                     {"stream", false},
+                                     {"stop", {"\n"}},
+                                     {"grammar", "root ::= \"yes\" | \"no\""},
+                                     {"cache_prompt", false}};
     EXPECT_EQ(body, expected);
 }
 
@@ -44,7 +45,8 @@ TEST(OpenAiWire, CompletionBodyForOtherServersHasNoLlamaExtensions) {
 }
 
 TEST(OpenAiWire, ParsesChatReplyWithTimings) {
-    const std::string body = R"({"choices":[{"finish_reason":"length","index":0,"message":{"role":"assistant",
+    const std::string body =
+        R"({"choices":[{"finish_reason":"length","index":0,"message":{"role":"assistant",
         "content":"B"}}],"usage":{"completion_tokens":8,"prompt_tokens":11},
         "timings":{"prompt_n":11,"prompt_ms":3.5,"predicted_n":8,"predicted_ms":17.25}})";
     auto r = parse_reply(body, true, false);
@@ -68,13 +70,18 @@ TEST(OpenAiWire, FinishReasonStopMapsByGrammar) {
 TEST(OpenAiWire, MalformedRepliesNameWhatIsMissing) {
     EXPECT_EQ(parse_reply("<html>502</html>", false, false).error().message,
               "reply is not a JSON object: \"<html>502</html>\"");
-    EXPECT_EQ(parse_reply(R"({"choices":[]})", false, false).error().message, "reply has no \"choices\" array");
+    EXPECT_EQ(parse_reply(R"({"choices":[]})", false, false).error().message,
+              "reply has no \"choices\" array");
     EXPECT_EQ(parse_reply(R"({"choices":[{"text":"a"}]})", true, false).error().message,
               "reply field \"choices[0].message.content\" missing");
-    EXPECT_EQ(parse_reply(R"({"choices":[{"message":{"content":"a"}}]})", false, false).error().message,
-              "reply field \"choices[0].text\" missing");
-    EXPECT_EQ(parse_reply(R"({"choices":[{"text":"a"}],"usage":{"prompt_tokens":"x"}})", false, false).error().code,
-              ErrorCode::kParse);
+    EXPECT_EQ(
+        parse_reply(R"({"choices":[{"message":{"content":"a"}}]})", false, false).error().message,
+        "reply field \"choices[0].text\" missing");
+    EXPECT_EQ(
+        parse_reply(R"({"choices":[{"text":"a"}],"usage":{"prompt_tokens":"x"}})", false, false)
+            .error()
+            .code,
+        ErrorCode::kParse);
 }
 
 }  // namespace

@@ -1,6 +1,7 @@
 // The request scheduler under many workers retrying at once: every request gets exactly one final
 // result. Under the sanitizer build (CI stage 2) this is also the regression test for a
-// heap-use-after-free: workers waited on a deadline inside a queue element that another worker erased.
+// heap-use-after-free: workers waited on a deadline inside a queue element that another worker
+// erased.
 #include "backends/request_scheduler.h"
 
 #include <gtest/gtest.h>
@@ -103,7 +104,8 @@ TEST(RequestScheduler, AnOutageShorterThanTheTimeoutUsesNoAttempts) {
     o.backoff_max_s = 0.02;
     o.outage_timeout_s = 30;
     const auto back_at = std::chrono::steady_clock::now() + std::chrono::milliseconds(300);
-    const AttemptFn attempt = [&](int endpoint, std::size_t index, HttpClient&, const std::atomic<bool>&) {
+    const AttemptFn attempt = [&](int endpoint, std::size_t index, HttpClient&,
+                                  const std::atomic<bool>&) {
         Attempt a;
         if (endpoint == 0 || std::chrono::steady_clock::now() < back_at) {
             a.outcome = AttemptOutcome::kEndpointDown;
@@ -142,14 +144,17 @@ TEST(RequestScheduler, AnOutageLongerThanTheTimeoutStopsWithNothingDelivered) {
     const ClientFactory make_client = [] { return std::make_unique<HttpClient>("", 1.0); };
     int delivered = 0;
     const auto start = std::chrono::steady_clock::now();
-    auto status = run_scheduled(5, o, attempt, make_client, [&](std::size_t, GenerationResult&&) { ++delivered; },
-                                nullptr);
-    const double waited_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    auto status = run_scheduled(
+        5, o, attempt, make_client, [&](std::size_t, GenerationResult&&) { ++delivered; }, nullptr);
+    const double waited_s =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     ASSERT_FALSE(status.ok());
     EXPECT_EQ(status.error().code, ErrorCode::kBackend);
-    EXPECT_NE(status.error().message.find("no endpoint has been reachable for 0.3 s"), std::string::npos)
+    EXPECT_NE(status.error().message.find("no endpoint has been reachable for 0.3 s"),
+              std::string::npos)
         << status.error().message;
-    EXPECT_NE(status.error().message.find(": Connection refused"), std::string::npos) << status.error().message;
+    EXPECT_NE(status.error().message.find(": Connection refused"), std::string::npos)
+        << status.error().message;
     EXPECT_EQ(delivered, 0);
     EXPECT_GE(waited_s, 0.3);
     EXPECT_LT(waited_s, 5.0);

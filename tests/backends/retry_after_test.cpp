@@ -29,7 +29,8 @@ TEST(RetryAfter, ADateInThePastMeansNow) {
 }
 
 TEST(RetryAfter, AnythingElseIsNotARetryAfter) {
-    for (const char* value : {"", "soon", "-5", "1.5", "8 seconds please", "Blursday, 99 Foo 1994"}) {
+    for (const char* value :
+         {"", "soon", "-5", "1.5", "8 seconds please", "Blursday, 99 Foo 1994"}) {
         EXPECT_FALSE(parse_retry_after(value, kNow).has_value()) << value;
     }
 }

@@ -1,5 +1,5 @@
-// llama.cpp RPC: an in-process Engine whose layers live on a loopback rpc-server gives the same greedy
-// output as the purely local engine; a missing server is an error value, not an abort.
+// llama.cpp RPC: an in-process Engine whose layers live on a loopback rpc-server gives the same
+// greedy output as the purely local engine; a missing server is an error value, not an abort.
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -12,7 +12,8 @@
 namespace biomedq {
 namespace {
 
-std::vector<GenerationResult> generate_all(const EngineOptions& eo, std::vector<std::string>* buffers = nullptr) {
+std::vector<GenerationResult> generate_all(const EngineOptions& eo,
+                                           std::vector<std::string>* buffers = nullptr) {
     auto engine = Engine::load(eo);
     EXPECT_TRUE(engine.ok()) << engine.error().message;
     if (!engine.ok()) return {};
@@ -30,7 +31,8 @@ std::vector<GenerationResult> generate_all(const EngineOptions& eo, std::vector<
         reqs.push_back(r);
     }
     std::vector<GenerationResult> out(reqs.size());
-    auto st = (*engine)->generate(reqs, [&](std::size_t i, GenerationResult&& r) { out[i] = std::move(r); });
+    auto st = (*engine)->generate(
+        reqs, [&](std::size_t i, GenerationResult&& r) { out[i] = std::move(r); });
     EXPECT_TRUE(st.ok());
     return out;
 }
@@ -39,8 +41,8 @@ TEST(Rpc, RpcServerGivesTheLocalGreedyOutput) {
     ASSERT_TRUE(test::ensure_llama_tools({"ggml-rpc-server"}));
     const int port = test::free_loopback_port();
     const auto logs = test::make_temp_dir("rpc");
-    test::ChildProcess server({(test::llama_bin_dir() / "ggml-rpc-server").string(), "-H", "127.0.0.1", "-p",
-                               std::to_string(port), "-t", "1"},
+    test::ChildProcess server({(test::llama_bin_dir() / "ggml-rpc-server").string(), "-H",
+                               "127.0.0.1", "-p", std::to_string(port), "-t", "1"},
                               logs / "rpc-server.log");
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
     while (!test::port_accepts(port) && std::chrono::steady_clock::now() < deadline) {
@@ -62,9 +64,9 @@ TEST(Rpc, RpcServerGivesTheLocalGreedyOutput) {
     std::vector<std::string> weight_buffers;
     const auto got = generate_all(remote, &weight_buffers);
     // The weights really live on the RPC device (llama.cpp names its buffers after the device).
-    EXPECT_TRUE(std::any_of(weight_buffers.begin(), weight_buffers.end(),
-                            [](const std::string& b) { return b.rfind("RPC", 0) == 0; }))
-        << ::testing::PrintToString(weight_buffers);
+    EXPECT_TRUE(std::any_of(weight_buffers.begin(), weight_buffers.end(), [](const std::string& b) {
+        return b.rfind("RPC", 0) == 0;
+    })) << ::testing::PrintToString(weight_buffers);
     ASSERT_EQ(got.size(), expected.size());
     for (std::size_t i = 0; i < got.size(); ++i) {
         EXPECT_EQ(got[i].text, expected[i].text) << "request " << i;

@@ -1,10 +1,10 @@
 // Secrets in any text that leaves the process: the whole secret, a secret cut mid-way, URL userinfo
 // and token query parameters, and the HTTP Basic credential derived from a URL password.
+#include "core/redact.h"
+
 #include <gtest/gtest.h>
 
 #include <string>
-
-#include "core/redact.h"
 
 namespace biomedq {
 namespace {
@@ -42,7 +42,8 @@ TEST(Redact, CutComesAfterRedactionSoNoPrefixSurvives) {
 TEST(Redact, TextEndingInTheStartOfASecretLosesThatTail) {
     register_secret(kKey);
     EXPECT_EQ(redact("body cut at " + kKey.substr(0, 11)), "body cut at [redacted]");
-    EXPECT_EQ(redact("ends in sk-redac"), "ends in [redacted]");  // 8 characters: the shortest tail taken
+    EXPECT_EQ(redact("ends in sk-redac"),
+              "ends in [redacted]");  // 8 characters: the shortest tail taken
     EXPECT_EQ(redact("ends in sk-reda"), "ends in sk-reda");
 }
 
@@ -52,20 +53,24 @@ TEST(Redact, UrlUserinfoAndTokenParametersWithoutRegistration) {
     EXPECT_EQ(redact("https://tok_abcdef@gw.lab/v1"), "https://[redacted]@gw.lab/v1");
     EXPECT_EQ(redact("http://h:1/v1?api_key=abc123&model=x&token=t0k3n#frag"),
               "http://h:1/v1?api_key=[redacted]&model=x&token=[redacted]#frag");
-    EXPECT_EQ(redact("GET /v1/models?access_token=zzz9 HTTP/1.1"), "GET /v1/models?access_token=[redacted] HTTP/1.1");
+    EXPECT_EQ(redact("GET /v1/models?access_token=zzz9 HTTP/1.1"),
+              "GET /v1/models?access_token=[redacted] HTTP/1.1");
     // Not secrets: an e-mail address, an "@" in a path, a plain query.
     EXPECT_EQ(redact("mail a@b.org; see http://h/v1/x@y?model=tiny&n=2"),
               "mail a@b.org; see http://h/v1/x@y?model=tiny&n=2");
     // Idempotent on its own output.
-    EXPECT_EQ(redact("http://[redacted]@h/v1?token=[redacted]"), "http://[redacted]@h/v1?token=[redacted]");
+    EXPECT_EQ(redact("http://[redacted]@h/v1?token=[redacted]"),
+              "http://[redacted]@h/v1?token=[redacted]");
 }
 
 TEST(Redact, UrlSecretsAreRegisteredInEveryFormCurlSends) {
     register_url_secrets("http://bob:p%40ss-w0rd-42@127.0.0.1:9/v1?token=query-tok-777");
     // The password as written and decoded, wherever it appears afterwards.
-    EXPECT_EQ(redact("server said p@ss-w0rd-42 and p%40ss-w0rd-42"), "server said [redacted] and [redacted]");
+    EXPECT_EQ(redact("server said p@ss-w0rd-42 and p%40ss-w0rd-42"),
+              "server said [redacted] and [redacted]");
     // curl sends "Authorization: Basic base64(bob:p@ss-w0rd-42)"; an echo of it is redacted.
-    EXPECT_EQ(redact("Authorization: Basic Ym9iOnBAc3MtdzByZC00Mg=="), "Authorization: Basic [redacted]");
+    EXPECT_EQ(redact("Authorization: Basic Ym9iOnBAc3MtdzByZC00Mg=="),
+              "Authorization: Basic [redacted]");
     EXPECT_EQ(redact("token query-tok-777 echoed"), "token [redacted] echoed");
 }
 

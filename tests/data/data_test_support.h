@@ -29,8 +29,8 @@ inline Result<Dataset> load_fixture(const std::string& format, const std::string
 
 // Loads a fixture that must load into `const Dataset& name`; a load error fails the test here with
 // its message. A macro because only a macro can stop the calling test (ASSERT).
-#define ASSERT_LOADS(name, ...)                                        \
-    auto name##_result = ::biomedq::test::load_fixture(__VA_ARGS__);   \
+#define ASSERT_LOADS(name, ...)                                       \
+    auto name##_result = ::biomedq::test::load_fixture(__VA_ARGS__);  \
     ASSERT_TRUE(name##_result.ok()) << name##_result.error().message; \
     const ::biomedq::Dataset& name = *name##_result
 

@@ -61,9 +61,11 @@ protected:
         return std::move(result).value();
     }
 
-    // A BIO file of `type` mentions, checked for its sentence, mention and (when given) token counts.
-    static Dataset load_bio(const std::string& relative, const std::string& type, std::size_t n_examples,
-                            std::size_t n_spans, std::optional<std::size_t> n_tokens = std::nullopt) {
+    // A BIO file of `type` mentions, checked for its sentence, mention and (when given) token
+    // counts.
+    static Dataset load_bio(const std::string& relative, const std::string& type,
+                            std::size_t n_examples, std::size_t n_spans,
+                            std::optional<std::size_t> n_tokens = std::nullopt) {
         Dataset dataset = load("bio_tsv", relative, {}, type);
         EXPECT_EQ(dataset.examples.size(), n_examples) << relative;
         EXPECT_EQ(count_spans(dataset), n_spans) << relative;
@@ -97,7 +99,8 @@ TEST_F(RealData, Bc5cdrChemicalBio) {
     load_bio("BC5CDR-chemical/dev.tsv", "Chemical", 4581, 5347);
     load_bio("BC5CDR-chemical/train.tsv", "Chemical", 4560, 5203);
 
-    const Dataset sample = load_bio("BC5CDR-chemical/BC5CDR-chem-test-sample200.tsv", "Chemical", 200, 317, 5531);
+    const Dataset sample =
+        load_bio("BC5CDR-chemical/BC5CDR-chem-test-sample200.tsv", "Chemical", 200, 317, 5531);
     // Every sample sentence is a test sentence once the CSV-quoted `""""` token is read as `"`.
     std::set<std::string> test_texts;
     for (const auto& example : test.examples) test_texts.insert(example.text);
@@ -138,7 +141,12 @@ TEST_F(RealData, NcbiOriginalCorpus) {
 TEST_F(RealData, ChemprotRelationRows) {
     const Dataset sample = load("relation_tsv", "ChemProt/chemprot-sample200.tsv", kChemprotLabels);
     EXPECT_EQ(sample.examples.size(), 200u);
-    EXPECT_EQ(count_labels(sample), (Counts{{"CPR:3", 45}, {"CPR:4", 88}, {"CPR:5", 11}, {"CPR:6", 13}, {"CPR:9", 23}, {"false", 20}}));
+    EXPECT_EQ(count_labels(sample), (Counts{{"CPR:3", 45},
+                                            {"CPR:4", 88},
+                                            {"CPR:5", 11},
+                                            {"CPR:6", 13},
+                                            {"CPR:9", 23},
+                                            {"false", 20}}));
     const Dataset dev = load("relation_tsv", "ChemProt/dev.tsv", kChemprotLabels);
     EXPECT_EQ(dev.examples.size(), 11820u);
     EXPECT_EQ(count_labels(dev)["false"], 9404u);
@@ -174,7 +182,11 @@ TEST_F(RealData, ChemprotGoldStandardFolder) {
 TEST_F(RealData, Ddi2013) {
     const Dataset test = load("relation_tsv", "DDI2013/test.tsv", kDdiLabels);
     EXPECT_EQ(test.examples.size(), 5761u);
-    EXPECT_EQ(count_labels(test), (Counts{{"DDI-advise", 221}, {"DDI-effect", 360}, {"DDI-false", 4782}, {"DDI-int", 96}, {"DDI-mechanism", 302}}));
+    EXPECT_EQ(count_labels(test), (Counts{{"DDI-advise", 221},
+                                          {"DDI-effect", 360},
+                                          {"DDI-false", 4782},
+                                          {"DDI-int", 96},
+                                          {"DDI-mechanism", 302}}));
     EXPECT_EQ(test.examples.size() - count_labels(test)["DDI-false"], 979u);
     EXPECT_EQ(test.examples[0].id, "DDI-DrugBank.d572.s0.p0");
     EXPECT_FALSE(test.examples[0].labels[0].ends_with('\r'));  // the file is CRLF
@@ -202,7 +214,13 @@ TEST_F(RealData, HallmarksOfCancer) {
 TEST_F(RealData, LitCovid) {
     const Dataset test = load("multilabel_tsv", "LitCovid/test.tsv", kLitcovidTopics);
     EXPECT_EQ(test.examples.size(), 2500u);
-    EXPECT_EQ(count_labels(test), (Counts{{"Case Report", 197}, {"Diagnosis", 722}, {"Epidemic Forecasting", 41}, {"Mechanism", 567}, {"Prevention", 926}, {"Transmission", 128}, {"Treatment", 1035}}));
+    EXPECT_EQ(count_labels(test), (Counts{{"Case Report", 197},
+                                          {"Diagnosis", 722},
+                                          {"Epidemic Forecasting", 41},
+                                          {"Mechanism", 567},
+                                          {"Prevention", 926},
+                                          {"Transmission", 128},
+                                          {"Treatment", 1035}}));
     EXPECT_EQ(
         load("multilabel_tsv", "LitCovid/litcovid-sample200.tsv", kLitcovidTopics).examples.size(),
         200u);
@@ -212,28 +230,24 @@ TEST_F(RealData, MedQa) {
     const Dataset test =
         load("medqa_jsonl", "MedQA/phrases_no_exclude_test.jsonl", {"A", "B", "C", "D"});
     EXPECT_EQ(test.examples.size(), 1273u);
-    EXPECT_EQ(count_labels(test),
-              (Counts{{"A", 353}, {"B", 309}, {"C", 346}, {"D", 265}}));
+    EXPECT_EQ(count_labels(test), (Counts{{"A", 353}, {"B", 309}, {"C", 346}, {"D", 265}}));
     EXPECT_TRUE(std::all_of(test.examples.begin(), test.examples.end(),
                             [](const Example& e) { return e.options.size() == 4; }));
     const Dataset dev =
         load("medqa_jsonl", "MedQA/phrases_no_exclude_dev.jsonl", {"A", "B", "C", "D"});
     EXPECT_EQ(dev.examples.size(), 1272u);
-    EXPECT_EQ(count_labels(dev),
-              (Counts{{"A", 330}, {"B", 316}, {"C", 352}, {"D", 274}}));
+    EXPECT_EQ(count_labels(dev), (Counts{{"A", 330}, {"B", 316}, {"C", 352}, {"D", 274}}));
 }
 
 TEST_F(RealData, PubMedQa) {
     const Dataset all = load("pubmedqa_json", "PubMedQA/ori_pqal.json");
     EXPECT_EQ(all.examples.size(), 1000u);
-    EXPECT_EQ(count_labels(all),
-              (Counts{{"maybe", 110}, {"no", 338}, {"yes", 552}}));
+    EXPECT_EQ(count_labels(all), (Counts{{"maybe", 110}, {"no", 338}, {"yes", 552}}));
 
     const Dataset test =
         load("pubmedqa_json", "PubMedQA/ori_pqal.json", {}, {}, "PubMedQA/test_ground_truth.json");
     ASSERT_EQ(test.examples.size(), 500u);
-    EXPECT_EQ(count_labels(test),
-              (Counts{{"maybe", 55}, {"no", 169}, {"yes", 276}}));
+    EXPECT_EQ(count_labels(test), (Counts{{"maybe", 55}, {"no", 169}, {"yes", 276}}));
     EXPECT_EQ(test.examples[0].id, "12377809");  // ground-truth order
 
     // The TSV holds the same 500 questions, in the same order, and reads to identical Examples.
@@ -249,8 +263,7 @@ TEST_F(RealData, PubMedQa) {
     EXPECT_EQ(load("pubmedqa_tsv", "PubMedQA/dev.tsv").examples.size(), 50u);
     const Dataset sample = load("pubmedqa_tsv", "PubMedQA/pubmedqa-sample200.tsv");
     EXPECT_EQ(sample.examples.size(), 200u);
-    EXPECT_EQ(count_labels(sample),
-              (Counts{{"maybe", 28}, {"no", 71}, {"yes", 101}}));
+    EXPECT_EQ(count_labels(sample), (Counts{{"maybe", 28}, {"no", 71}, {"yes", 101}}));
 }
 
 // The largest files must load well under a second (the contract for `biomedq eval` start-up).

@@ -1,5 +1,5 @@
-// Bad input to the model commands: one clear line naming the thing and what was expected, a non-zero
-// exit code, no crash, no partial output file.
+// Bad input to the model commands: one clear line naming the thing and what was expected, a
+// non-zero exit code, no crash, no partial output file.
 #include "e2e/e2e_support.h"
 #include "support/temp_dir_test.h"
 
@@ -51,7 +51,8 @@ TEST_F(BadInputE2E, TruncatedGguf) {
 
 TEST_F(BadInputE2E, UnknownQuantTypeLeavesNoOutput) {
     const auto out = dir_ / "quantized";
-    auto r = run_command({bin_, "quantize", tiny_model_path().string(), "--types", "q4_k_mm", "-o", out.string()});
+    auto r = run_command(
+        {bin_, "quantize", tiny_model_path().string(), "--types", "q4_k_mm", "-o", out.string()});
     EXPECT_EQ(r.exit_code, 2);
     EXPECT_EQ(count_lines_of(r.err), 1u) << r.err;
     EXPECT_NE(r.err.find("q4_k_m"), std::string::npos) << r.err;  // did you mean
@@ -61,7 +62,8 @@ TEST_F(BadInputE2E, UnknownQuantTypeLeavesNoOutput) {
 TEST_F(BadInputE2E, GrammarThatDoesNotParse) {
     const auto grammar = dir_ / "bad.gbnf";
     std::ofstream(grammar) << "root ::= (\"yes\" | \n";
-    auto r = run_command({bin_, "generate", tiny_model_path().string(), "--prompt", "hi", "--grammar", grammar.string()});
+    auto r = run_command({bin_, "generate", tiny_model_path().string(), "--prompt", "hi",
+                          "--grammar", grammar.string()});
     EXPECT_EQ(r.exit_code, 2);
     EXPECT_EQ(count_lines_of(r.err), 1u) << r.err;
     EXPECT_NE(r.err.find("bad.gbnf"), std::string::npos) << r.err;
@@ -72,7 +74,8 @@ TEST_F(BadInputE2E, GrammarThatDoesNotParse) {
 TEST_F(BadInputE2E, PromptLongerThanTheContext) {
     std::string prompt;
     for (int i = 0; i < 200; ++i) prompt += "aspirin ";
-    auto r = run_command({bin_, "generate", tiny_model_path().string(), "--prompt", prompt, "--ctx", "64", "--no-chat"});
+    auto r = run_command({bin_, "generate", tiny_model_path().string(), "--prompt", prompt, "--ctx",
+                          "64", "--no-chat"});
     EXPECT_EQ(r.exit_code, 1);
     EXPECT_EQ(count_lines_of(r.err), 1u) << r.err;
     EXPECT_NE(r.err.find("context holds 64"), std::string::npos) << r.err;
@@ -81,8 +84,8 @@ TEST_F(BadInputE2E, PromptLongerThanTheContext) {
 TEST_F(BadInputE2E, GrammarConstrainedGenerateFollowsTheGrammar) {
     const auto grammar = dir_ / "yn.gbnf";
     std::ofstream(grammar) << "root ::= \"yes\" | \"no\" | \"maybe\"\n";
-    auto r = run_command({bin_, "generate", tiny_model_path().string(), "--prompt", "Is it?", "--grammar",
-                          grammar.string(), "--json"});
+    auto r = run_command({bin_, "generate", tiny_model_path().string(), "--prompt", "Is it?",
+                          "--grammar", grammar.string(), "--json"});
     ASSERT_EQ(r.exit_code, 0) << r.err;
     const auto j = nlohmann::json::parse(r.out);
     const std::string text = j["text"];

@@ -13,14 +13,16 @@ CommandOutput biomedq(std::vector<std::string> args) {
 TEST(CliConventionE2E, UsageErrorsExitTwoWithASuggestion) {
     auto sub = biomedq({"evl"});
     EXPECT_EQ(sub.exit_code, 2);
-    EXPECT_NE(sub.err.find("biomedq: error: unknown subcommand \"evl\" (did you mean \"eval\"?)"), std::string::npos)
+    EXPECT_NE(sub.err.find("biomedq: error: unknown subcommand \"evl\" (did you mean \"eval\"?)"),
+              std::string::npos)
         << sub.err;
     auto option = biomedq({"eval", "--modle", "m.gguf", "-o", "/tmp/never"});
     EXPECT_EQ(option.exit_code, 2);
     EXPECT_NE(option.err.find("(did you mean \"--model\"?)"), std::string::npos) << option.err;
     auto missing = biomedq({"report"});
     EXPECT_EQ(missing.exit_code, 2);
-    EXPECT_NE(missing.err.find("biomedq: error: store is required"), std::string::npos) << missing.err;
+    EXPECT_NE(missing.err.find("biomedq: error: store is required"), std::string::npos)
+        << missing.err;
     auto bad_value = biomedq({"eval", "-m", "m.gguf", "-o", "/tmp/never", "--limit", "many"});
     EXPECT_EQ(bad_value.exit_code, 2) << bad_value.err;
     EXPECT_EQ(biomedq({"--help"}).exit_code, 0);
@@ -40,24 +42,28 @@ TEST(CliConventionE2E, ModelFlagWorksWhereTheModelIsPositional) {
     // --gpu-layers, whose default is all layers, as in every other command.
     const auto head = [](const std::string& out) { return out.substr(0, out.find("  source:")); };
     EXPECT_EQ(head(positional.out), head(long_flag.out));
-    EXPECT_NE(positional.out.find("per sequence), all layers on the GPU,"), std::string::npos) << positional.out;
+    EXPECT_NE(positional.out.find("per sequence), all layers on the GPU,"), std::string::npos)
+        << positional.out;
     EXPECT_NE(flagged.out.find("per sequence), 0 GPU layer(s),"), std::string::npos) << flagged.out;
-    auto generated = biomedq({"generate", "-m", model, "--prompt", "Hello", "--max-tokens", "2", "--no-chat"});
+    auto generated =
+        biomedq({"generate", "-m", model, "--prompt", "Hello", "--max-tokens", "2", "--no-chat"});
     EXPECT_EQ(generated.exit_code, 0) << generated.err;
 }
 
 TEST(CliConventionE2E, OutputAndItsOldSpellingsAllWork) {
-    if (!std::filesystem::exists(shared_data_dir() / "README.md")) GTEST_SKIP() << "no data at " << shared_data_dir();
+    if (!std::filesystem::exists(shared_data_dir() / "README.md"))
+        GTEST_SKIP() << "no data at " << shared_data_dir();
     const auto dir = make_temp_dir("cli-output");
     const std::string model = tiny_model_path().string();
     for (const char* spelling : {"-o", "--output", "--out"}) {
         const auto run = dir / (std::string("run") + spelling);
-        auto r = biomedq({"eval", "-m", model, "--tasks", "pubmedqa", "--limit", "1", "--max-tokens", "2", "--ctx",
-                          "1024", spelling, run.string()});
+        auto r = biomedq({"eval", "-m", model, "--tasks", "pubmedqa", "--limit", "1",
+                          "--max-tokens", "2", "--ctx", "1024", spelling, run.string()});
         ASSERT_EQ(r.exit_code, 0) << spelling << ": " << r.err;
         EXPECT_TRUE(std::filesystem::exists(run / "results.json")) << spelling;
     }
-    auto quantized = biomedq({"quantize", "-m", model, "--types", "q8_0", "--output-dir", (dir / "q").string()});
+    auto quantized =
+        biomedq({"quantize", "-m", model, "--types", "q8_0", "--output-dir", (dir / "q").string()});
     ASSERT_EQ(quantized.exit_code, 0) << quantized.err;
     EXPECT_TRUE(std::filesystem::exists(dir / "q" / "tiny-f16-Q8_0.gguf")) << quantized.out;
     std::filesystem::remove_all(dir);

@@ -3,8 +3,8 @@
 #include <gtest/gtest.h>
 
 #include <cstdlib>
-
 #include <fstream>
+
 #include "e2e_support.h"
 
 namespace biomedq::test {
@@ -17,8 +17,8 @@ TEST(CpuRefusalE2E, MissingExtensionIsNamedBeforeAnyWork) {
     ASSERT_FALSE(needed.empty()) << "scripts/build-llama.sh wrote no biomedq-cpu-features.txt";
     if (needed.find("avx2") == std::string::npos) GTEST_SKIP() << "this build does not need AVX2";
     ::setenv("BIOMEDQ_TEST_CPU_LACKS", "avx2", 1);
-    const CommandOutput r = run_command({biomedq_binary().string(), "generate", tiny_model_path().string(),
-                                         "--prompt", "hi"});
+    const CommandOutput r = run_command(
+        {biomedq_binary().string(), "generate", tiny_model_path().string(), "--prompt", "hi"});
     ::unsetenv("BIOMEDQ_TEST_CPU_LACKS");
     EXPECT_EQ(r.exit_code, 2);
     EXPECT_NE(r.err.find("this CPU lacks avx2"), std::string::npos) << r.err;

@@ -1,18 +1,18 @@
-// Helpers for whole-command tests: run the built biomedq binary on the tiny model and read its files.
+// Helpers for whole-command tests: run the built biomedq binary on the tiny model and read its
+// files.
 #pragma once
 
 #include <gtest/gtest.h>
 #include <sys/wait.h>
 
 #include <chrono>
-#include <thread>
-
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <set>
 #include <sstream>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "support/paths.h"
@@ -21,11 +21,25 @@
 
 namespace biomedq::test {
 
-inline std::vector<std::string> eval_args(const std::filesystem::path& out, const std::string& tasks, int limit,
+inline std::vector<std::string> eval_args(const std::filesystem::path& out,
+                                          const std::string& tasks, int limit,
                                           std::vector<std::string> extra = {}, int parallel = 4) {
-    std::vector<std::string> args = {biomedq_binary().string(), "eval", "--model", tiny_model_path().string(),
-                                     "--tasks", tasks, "--limit", std::to_string(limit), "--ctx", "1024",
-                                     "--parallel", std::to_string(parallel), "--bootstrap", "200", "--out", out.string()};
+    std::vector<std::string> args = {biomedq_binary().string(),
+                                     "eval",
+                                     "--model",
+                                     tiny_model_path().string(),
+                                     "--tasks",
+                                     tasks,
+                                     "--limit",
+                                     std::to_string(limit),
+                                     "--ctx",
+                                     "1024",
+                                     "--parallel",
+                                     std::to_string(parallel),
+                                     "--bootstrap",
+                                     "200",
+                                     "--out",
+                                     out.string()};
     args.insert(args.end(), extra.begin(), extra.end());
     return args;
 }
@@ -46,7 +60,8 @@ inline std::vector<nlohmann::json> read_samples(const std::filesystem::path& run
 }
 
 // Polls until `file` has at least `n` lines or the process `pid` exited (returns false then).
-inline bool wait_for_lines(const std::filesystem::path& file, std::size_t n, pid_t pid, int timeout_s = 300);
+inline bool wait_for_lines(const std::filesystem::path& file, std::size_t n, pid_t pid,
+                           int timeout_s = 300);
 
 inline std::size_t count_lines(const std::filesystem::path& file) {
     std::ifstream in(file);
@@ -56,7 +71,8 @@ inline std::size_t count_lines(const std::filesystem::path& file) {
     return n;
 }
 
-inline bool wait_for_lines(const std::filesystem::path& file, std::size_t n, pid_t pid, int timeout_s) {
+inline bool wait_for_lines(const std::filesystem::path& file, std::size_t n, pid_t pid,
+                           int timeout_s) {
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(timeout_s);
     while (std::chrono::steady_clock::now() < deadline) {
         if (count_lines(file) >= n) return true;

@@ -1,6 +1,6 @@
 // `biomedq eval` end to end on the tiny synthetic model: every task, prompting methods, constrained
-// output, log-likelihood scoring, schema validation, resume after SIGKILL, Ctrl-C, refusal of a changed
-// configuration, and rescore reproducing results.json exactly.
+// output, log-likelihood scoring, schema validation, resume after SIGKILL, Ctrl-C, refusal of a
+// changed configuration, and rescore reproducing results.json exactly.
 #include <signal.h>
 
 #include <chrono>
@@ -49,9 +49,11 @@ TEST_F(EvalE2E, AllEightTasksConstrainedWriteAValidRun) {
     const auto& memory = results["memory"];
     if (memory["devices"].empty()) {
         EXPECT_EQ(memory["bytes_device_overhead"].get<std::uint64_t>(), 0u);
-        EXPECT_NE(memory["device_overhead_reason"].get<std::string>().find("no GPU device"), std::string::npos);
+        EXPECT_NE(memory["device_overhead_reason"].get<std::string>().find("no GPU device"),
+                  std::string::npos);
     } else {
-        for (const auto& d : memory["devices"]) EXPECT_TRUE(d.contains("bytes_device_overhead")) << d.dump();
+        for (const auto& d : memory["devices"])
+            EXPECT_TRUE(d.contains("bytes_device_overhead")) << d.dump();
         EXPECT_FALSE(memory.contains("device_overhead_reason"));
     }
 }
@@ -59,9 +61,11 @@ TEST_F(EvalE2E, AllEightTasksConstrainedWriteAValidRun) {
 TEST_F(EvalE2E, FewShotAndChainOfThoughtRun) {
     for (const std::string prompt : {"few-shot:2", "cot"}) {
         const auto run = dir_ / prompt.substr(0, 3);
-        // CoT asks for up to 512 tokens per task; a random model rambles to the cap, so cap it here.
+        // CoT asks for up to 512 tokens per task; a random model rambles to the cap, so cap it
+        // here.
         std::vector<std::string> extra = {"--prompt", prompt, "--max-tokens", "48"};
-        if (prompt == "cot") extra.push_back("--constrained");  // free reasoning, constrained final answer
+        if (prompt == "cot")
+            extra.push_back("--constrained");  // free reasoning, constrained final answer
         auto r = run_command(eval_args(run, "ddi,hoc,medqa", 1, extra));
         ASSERT_EQ(r.exit_code, 0) << prompt << ": " << r.err;
         expect_valid_run(run);
@@ -96,12 +100,14 @@ TEST_F(EvalE2E, LoglikScoresEveryOption) {
 TEST_F(EvalE2E, ResumesAfterSigkillWithEveryExampleExactlyOnceAndTheSameScores) {
     const auto killed = dir_ / "killed";
     // Enough work (90 examples, one at a time) that the kill lands mid-run.
-    // A short answer cap keeps the 90 examples quick on a slow machine; the kill still lands mid-run.
+    // A short answer cap keeps the 90 examples quick on a slow machine; the kill still lands
+    // mid-run.
     const std::vector<std::string> short_answers = {"--max-tokens", "24"};
     const auto args = eval_args(killed, "pubmedqa,ddi,hoc", 30, short_answers, 1);
     const pid_t pid = spawn_command(args, (dir_ / "k.out").string(), (dir_ / "k.err").string());
     ASSERT_GT(pid, 0);
-    ASSERT_TRUE(wait_for_lines(killed / "samples.jsonl", 4, pid)) << "the run ended before writing 4 samples";
+    ASSERT_TRUE(wait_for_lines(killed / "samples.jsonl", 4, pid))
+        << "the run ended before writing 4 samples";
     ::kill(pid, SIGKILL);
     EXPECT_EQ(wait_command(pid), 128 + SIGKILL);
     const std::size_t before = count_lines(killed / "samples.jsonl");
@@ -120,7 +126,8 @@ TEST_F(EvalE2E, ResumesAfterSigkillWithEveryExampleExactlyOnceAndTheSameScores) 
     const auto straight = dir_ / "straight";
     auto r = run_command(eval_args(straight, "pubmedqa,ddi,hoc", 30, short_answers, 4));
     ASSERT_EQ(r.exit_code, 0) << r.err;
-    EXPECT_EQ(read_json(killed / "results.json")["tasks"], read_json(straight / "results.json")["tasks"]);
+    EXPECT_EQ(read_json(killed / "results.json")["tasks"],
+              read_json(straight / "results.json")["tasks"]);
     // The killed invocation never reached results.json; only the finishing one is recorded.
     EXPECT_EQ(read_json(killed / "results.json")["sessions"].size(), 1u);
 }
@@ -130,13 +137,15 @@ TEST_F(EvalE2E, InterruptStopsCleanlyAndTheRunResumes) {
     const auto args = eval_args(run, "pubmedqa,hoc", 30, {"--max-tokens", "24"}, 1);
     const pid_t pid = spawn_command(args, (dir_ / "i.out").string(), (dir_ / "i.err").string());
     ASSERT_GT(pid, 0);
-    ASSERT_TRUE(wait_for_lines(run / "samples.jsonl", 2, pid)) << "the run ended before writing 2 samples";
+    ASSERT_TRUE(wait_for_lines(run / "samples.jsonl", 2, pid))
+        << "the run ended before writing 2 samples";
     ::kill(pid, SIGINT);
     EXPECT_EQ(wait_command(pid), 130);
     std::ifstream err(dir_ / "i.err");
     std::stringstream err_text;
     err_text << err.rdbuf();
-    EXPECT_NE(err_text.str().find("rerun the same command to resume"), std::string::npos) << err_text.str();
+    EXPECT_NE(err_text.str().find("rerun the same command to resume"), std::string::npos)
+        << err_text.str();
     // Every line on disk is complete.
     for (const auto& s : read_samples(run)) EXPECT_TRUE(s.contains("parsed"));
     auto resumed = run_command(args);
@@ -156,8 +165,10 @@ TEST_F(EvalE2E, AQuantizedKvCacheShrinksTheCacheAndIsPartOfTheConfiguration) {
     EXPECT_EQ(a["config"]["resolved"]["kv_type"], "f16");
     EXPECT_EQ(b["config"]["resolved"]["kv_type"], "q8_0");
     EXPECT_NE(a["config"]["hash"], b["config"]["hash"]);
-    // q8_0 keeps 32 values in 34 bytes, f16 in 64 (the sizes come from llama.cpp's log, in 0.01 MiB).
-    EXPECT_NEAR(b["memory"]["bytes_kv"].get<double>() / a["memory"]["bytes_kv"].get<double>(), 34.0 / 64.0, 0.005);
+    // q8_0 keeps 32 values in 34 bytes, f16 in 64 (the sizes come from llama.cpp's log, in 0.01
+    // MiB).
+    EXPECT_NEAR(b["memory"]["bytes_kv"].get<double>() / a["memory"]["bytes_kv"].get<double>(),
+                34.0 / 64.0, 0.005);
     // The default stays out of config.json, so runs from before the option still resume.
     EXPECT_FALSE(read_json(f16 / "config.json").contains("kv_type"));
     auto resumed = run_command(eval_args(q8, "pubmedqa", 2, {"--kv-type", "q4_0"}));
@@ -165,7 +176,8 @@ TEST_F(EvalE2E, AQuantizedKvCacheShrinksTheCacheAndIsPartOfTheConfiguration) {
     EXPECT_NE(resumed.err.find("kv_type"), std::string::npos) << resumed.err;
     auto typo = run_command(eval_args(dir_ / "typo", "pubmedqa", 1, {"--kv-type", "q8"}));
     EXPECT_NE(typo.exit_code, 0);
-    EXPECT_NE(typo.err.find("--kv-type q8: not a KV cache type (did you mean \"q8_0\"?)"), std::string::npos)
+    EXPECT_NE(typo.err.find("--kv-type q8: not a KV cache type (did you mean \"q8_0\"?)"),
+              std::string::npos)
         << typo.err;
 }
 
@@ -183,7 +195,9 @@ TEST_F(EvalE2E, AChangedConfigurationIsRefusedInTheSameDirectory) {
 
 TEST_F(EvalE2E, RescoreReproducesResultsJsonExactlyAndCompareFindsNoDifferenceWithItself) {
     const auto run = dir_ / "run";
-    ASSERT_EQ(run_command(eval_args(run, "ddi,ncbi-disease,litcovid", 2, {"--constrained"})).exit_code, 0);
+    ASSERT_EQ(
+        run_command(eval_args(run, "ddi,ncbi-disease,litcovid", 2, {"--constrained"})).exit_code,
+        0);
     std::ifstream before_in(run / "results.json");
     const std::string before((std::istreambuf_iterator<char>(before_in)), {});
     auto r = run_command({biomedq_binary().string(), "rescore", run.string()});
@@ -192,7 +206,8 @@ TEST_F(EvalE2E, RescoreReproducesResultsJsonExactlyAndCompareFindsNoDifferenceWi
     const std::string after((std::istreambuf_iterator<char>(after_in)), {});
     EXPECT_EQ(before, after);
 
-    auto cmp = run_command({biomedq_binary().string(), "compare", run.string(), run.string(), "--json"});
+    auto cmp =
+        run_command({biomedq_binary().string(), "compare", run.string(), run.string(), "--json"});
     ASSERT_EQ(cmp.exit_code, 0) << cmp.err;
     const auto j = nlohmann::json::parse(cmp.out);
     for (const auto& [task, t] : j["tasks"].items()) {

@@ -6,8 +6,8 @@ namespace biomedq::test {
 namespace {
 
 TEST(InfoMemoryE2E, JsonAnswersFromLlamaCppPerBufferAndDevice) {
-    auto r = run_command({biomedq_binary().string(), "info", tiny_model_path().string(), "--ctx", "512",
-                          "--parallel", "2", "--json"});
+    auto r = run_command({biomedq_binary().string(), "info", tiny_model_path().string(), "--ctx",
+                          "512", "--parallel", "2", "--json"});
     ASSERT_EQ(r.exit_code, 0) << r.err;
     const auto j = nlohmann::json::parse(r.out);
     const auto& m = j["memory"];
@@ -20,19 +20,22 @@ TEST(InfoMemoryE2E, JsonAnswersFromLlamaCppPerBufferAndDevice) {
     EXPECT_EQ(m["devices"][0]["bytes_runtime_overhead"].get<std::uint64_t>(), 0u);
     std::uint64_t weights = 0;
     for (const auto& b : m["buffers"]) weights += b["bytes_weights"].get<std::uint64_t>();
-    EXPECT_EQ(weights, m["bytes_weights_host"].get<std::uint64_t>() + m["bytes_weights_gpu"].get<std::uint64_t>());
+    EXPECT_EQ(weights, m["bytes_weights_host"].get<std::uint64_t>() +
+                           m["bytes_weights_gpu"].get<std::uint64_t>());
     EXPECT_GE(weights, j["bytes_tensors"].get<std::uint64_t>());
     EXPECT_EQ(r.err, "");
 }
 
 TEST(InfoMemoryE2E, EstimateIsLabelled) {
-    auto r = run_command({biomedq_binary().string(), "info", tiny_model_path().string(), "--estimate", "--json"});
+    auto r = run_command(
+        {biomedq_binary().string(), "info", tiny_model_path().string(), "--estimate", "--json"});
     ASSERT_EQ(r.exit_code, 0) << r.err;
     const auto j = nlohmann::json::parse(r.out);
     EXPECT_EQ(j["memory"]["source"], "estimate");
     EXPECT_EQ(j["memory"]["estimate_reason"], "--estimate");
     EXPECT_FALSE(j["memory"].contains("buffers"));
-    auto text = run_command({biomedq_binary().string(), "info", tiny_model_path().string(), "--estimate"});
+    auto text =
+        run_command({biomedq_binary().string(), "info", tiny_model_path().string(), "--estimate"});
     ASSERT_EQ(text.exit_code, 0) << text.err;
     EXPECT_NE(text.out.find("ESTIMATE"), std::string::npos) << text.out;
     auto sim = run_command({biomedq_binary().string(), "info", tiny_model_path().string()});

@@ -11,17 +11,21 @@ namespace {
 TEST(InstallE2E, AnInstalledBinaryFindsItsShippedTasks) {
     const auto prefix = make_temp_dir("install");
     const std::string install = std::string("\"") + BIOMEDQ_CMAKE_COMMAND + "\" --install \"" +
-                                BIOMEDQ_BINARY_DIR + "\" --prefix \"" + prefix.string() + "\" >/dev/null";
+                                BIOMEDQ_BINARY_DIR + "\" --prefix \"" + prefix.string() +
+                                "\" >/dev/null";
     ASSERT_EQ(std::system(install.c_str()), 0) << install;
     const auto bin = prefix / "bin" / "biomedq";
     ASSERT_TRUE(std::filesystem::exists(bin));
-    EXPECT_TRUE(std::filesystem::exists(prefix / "share" / "biomedq" / "schemas" / "results.schema.json"));
-    EXPECT_TRUE(std::filesystem::exists(prefix / "share" / "biomedq" / "tasks" / "protocols" / "chen2025" / "medqa.yaml"));
+    EXPECT_TRUE(
+        std::filesystem::exists(prefix / "share" / "biomedq" / "schemas" / "results.schema.json"));
+    EXPECT_TRUE(std::filesystem::exists(prefix / "share" / "biomedq" / "tasks" / "protocols" /
+                                        "chen2025" / "medqa.yaml"));
 
     // Its default task folder is the installed one, not the source tree's.
     const auto help = run_command({bin.string(), "tasks", "--help"});
     ASSERT_EQ(help.exit_code, 0) << help.err;
-    EXPECT_NE(help.out.find((prefix / "share" / "biomedq" / "tasks").string()), std::string::npos) << help.out;
+    EXPECT_NE(help.out.find((prefix / "share" / "biomedq" / "tasks").string()), std::string::npos)
+        << help.out;
     const auto listed = run_command({bin.string(), "tasks", "--json"});
     ASSERT_EQ(listed.exit_code, 0) << listed.err;
     EXPECT_EQ(nlohmann::json::parse(listed.out).size(), 9u) << listed.out;  // the 8 and medqa5
@@ -29,7 +33,8 @@ TEST(InstallE2E, AnInstalledBinaryFindsItsShippedTasks) {
     // A user's own folder wins over the installed one.
     const auto mine = prefix / "my-tasks";
     std::filesystem::create_directories(mine);
-    std::filesystem::copy_file(prefix / "share" / "biomedq" / "tasks" / "ddi.yaml", mine / "ddi.yaml");
+    std::filesystem::copy_file(prefix / "share" / "biomedq" / "tasks" / "ddi.yaml",
+                               mine / "ddi.yaml");
     ::setenv("BIOMEDQ_TASKS_DIR", mine.c_str(), 1);
     const auto overridden = run_command({bin.string(), "tasks", "--json"});
     ::unsetenv("BIOMEDQ_TASKS_DIR");

@@ -1,14 +1,14 @@
-// Quantized inference smoke test on the CPU this suite runs on (issue 12): every listed type of the tiny
-// model is quantized and then decodes prompts alone and in a batch through `biomedq generate`. On hosts
-// that report AMX the pinned llama.cpp's AMX kernels died here with SIGILL; each type reaches a different
-// CPU kernel family (q8_0/q4_0 dot products and repacked GEMM, k-quants, i-quants).
+// Quantized inference smoke test on the CPU this suite runs on (issue 12): every listed type of the
+// tiny model is quantized and then decodes prompts alone and in a batch through `biomedq generate`.
+// On hosts that report AMX the pinned llama.cpp's AMX kernels died here with SIGILL; each type
+// reaches a different CPU kernel family (q8_0/q4_0 dot products and repacked GEMM, k-quants,
+// i-quants).
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
 #include <string>
-
-#include <unistd.h>
 
 #include "e2e_support.h"
 
@@ -19,11 +19,13 @@ namespace fs = std::filesystem;
 
 // ctest runs each type in its own process: each quantizes only its own type.
 fs::path quantized_file(const std::string& type) {
-    const fs::path dir = fs::temp_directory_path() / ("biomedq-quant-smoke-" + std::to_string(::getpid()));
+    const fs::path dir =
+        fs::temp_directory_path() / ("biomedq-quant-smoke-" + std::to_string(::getpid()));
     fs::remove_all(dir);
     fs::create_directories(dir);
-    const CommandOutput r = run_command({biomedq_binary().string(), "quantize", tiny_model_path().string(),
-                                         "--types", type, "-o", dir.string()});
+    const CommandOutput r =
+        run_command({biomedq_binary().string(), "quantize", tiny_model_path().string(), "--types",
+                     type, "-o", dir.string()});
     EXPECT_EQ(r.exit_code, 0) << r.err;
     for (const auto& entry : fs::directory_iterator(dir)) {
         if (entry.path().extension() == ".gguf") return entry.path();
@@ -45,16 +47,18 @@ TEST_P(QuantizedSmoke, GeneratesAloneAndInABatch) {
         std::ofstream out(prompts);
         for (int i = 0; i < 4; ++i) {
             out << nlohmann::json{{"id", "p" + std::to_string(i)},
-                                  {"prompt", long_prompt + "Question " + std::to_string(i)}}.dump()
+                                  {"prompt", long_prompt + "Question " + std::to_string(i)}}
+                       .dump()
                 << "\n";
         }
     }
-    const CommandOutput alone = run_command({biomedq_binary().string(), "generate", model.string(), "--prompt",
-                                             long_prompt, "--no-chat", "--max-tokens", "6", "--json"});
+    const CommandOutput alone =
+        run_command({biomedq_binary().string(), "generate", model.string(), "--prompt", long_prompt,
+                     "--no-chat", "--max-tokens", "6", "--json"});
     ASSERT_EQ(alone.exit_code, 0) << alone.err;
-    const CommandOutput batch = run_command({biomedq_binary().string(), "generate", model.string(), "--file",
-                                             prompts.string(), "--no-chat", "--max-tokens", "6", "--parallel",
-                                             "4", "--json"});
+    const CommandOutput batch = run_command({biomedq_binary().string(), "generate", model.string(),
+                                             "--file", prompts.string(), "--no-chat",
+                                             "--max-tokens", "6", "--parallel", "4", "--json"});
     ASSERT_EQ(batch.exit_code, 0) << batch.err;
     std::istringstream lines(batch.out);
     int results = 0;

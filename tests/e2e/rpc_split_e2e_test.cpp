@@ -1,6 +1,6 @@
 // A model split over two devices, end to end without a GPU: two llama.cpp rpc-servers on loopback
-// hold the tiny model's layers; `eval --rpc` runs it, `import` stores memory per device and `report`
-// shows what each device holds (the same path a 70B model split over two GPUs takes).
+// hold the tiny model's layers; `eval --rpc` runs it, `import` stores memory per device and
+// `report` shows what each device holds (the same path a 70B model split over two GPUs takes).
 #include <signal.h>
 
 #include "backends/child_process.h"  // free_loopback_port, port_accepts
@@ -16,15 +16,16 @@ protected:
 };
 
 TEST_F(RpcSplitE2E, TwoRpcServersShareTheModelAndTheReportShowsEach) {
-    const std::string build = source_dir().string() + "/scripts/build-llama.sh cpu ggml-rpc-server >/dev/null";
+    const std::string build =
+        source_dir().string() + "/scripts/build-llama.sh cpu ggml-rpc-server >/dev/null";
     ASSERT_EQ(std::system(build.c_str()), 0);
     const auto& dir = dir_;
     std::vector<pid_t> servers;
     std::string rpc;
     for (int i = 0; i < 2; ++i) {
         const int port = free_loopback_port();
-        servers.push_back(spawn_command({(llama_bin_dir() / "ggml-rpc-server").string(), "-H", "127.0.0.1", "-p",
-                                         std::to_string(port), "-t", "1"},
+        servers.push_back(spawn_command({(llama_bin_dir() / "ggml-rpc-server").string(), "-H",
+                                         "127.0.0.1", "-p", std::to_string(port), "-t", "1"},
                                         (dir / ("rpc" + std::to_string(i) + ".log")).string(),
                                         (dir / ("rpc" + std::to_string(i) + ".err")).string()));
         const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
@@ -37,8 +38,8 @@ TEST_F(RpcSplitE2E, TwoRpcServersShareTheModelAndTheReportShowsEach) {
     auto eval = run_command(eval_args(run, "pubmedqa", 2, {"--rpc", rpc, "--gpu-layers", "-1"}, 1));
     auto imported = run_command({biomedq_binary().string(), "import", run.string(), "--store",
                                  (dir / "results.sqlite").string()});
-    auto report = run_command({biomedq_binary().string(), "report", (dir / "results.sqlite").string(), "-o",
-                               (dir / "report").string()});
+    auto report = run_command({biomedq_binary().string(), "report",
+                               (dir / "results.sqlite").string(), "-o", (dir / "report").string()});
     for (pid_t pid : servers) {
         ::kill(pid, SIGKILL);
         wait_command(pid);
@@ -51,7 +52,8 @@ TEST_F(RpcSplitE2E, TwoRpcServersShareTheModelAndTheReportShowsEach) {
     int rpc_buffers_with_weights = 0;
     const auto results = read_json(run / "results.json");
     for (const auto& b : results["memory"]["buffers"]) {
-        if (b["buffer"].get<std::string>().rfind("RPC", 0) == 0 && b["bytes_weights"].get<std::uint64_t>() > 0) {
+        if (b["buffer"].get<std::string>().rfind("RPC", 0) == 0 &&
+            b["bytes_weights"].get<std::uint64_t>() > 0) {
             ++rpc_buffers_with_weights;
         }
     }
@@ -61,7 +63,8 @@ TEST_F(RpcSplitE2E, TwoRpcServersShareTheModelAndTheReportShowsEach) {
     const auto section = md.find("## Memory per device");
     ASSERT_NE(section, std::string::npos) << md;
     std::size_t rows = 0;
-    for (auto p = md.find("| RPC", section); p != std::string::npos; p = md.find("| RPC", p + 1)) ++rows;
+    for (auto p = md.find("| RPC", section); p != std::string::npos; p = md.find("| RPC", p + 1))
+        ++rows;
     EXPECT_EQ(rows, 2u) << md.substr(section);
     if (!HasFailure()) std::filesystem::remove_all(dir);
 }

@@ -13,7 +13,8 @@ namespace {
 
 std::map<std::string, std::string> outputs(const std::filesystem::path& run) {
     std::map<std::string, std::string> out;
-    for (const auto& s : read_samples(run)) out[s["task"].get<std::string>() + "/" + s["id"].get<std::string>()] = s["raw_output"];
+    for (const auto& s : read_samples(run))
+        out[s["task"].get<std::string>() + "/" + s["id"].get<std::string>()] = s["raw_output"];
     return out;
 }
 
@@ -23,32 +24,45 @@ protected:
 };
 
 TEST_F(ServerEvalE2E, TwoLlamaServersGiveTheInProcessGreedyAnswers) {
-    const std::string build = source_dir().string() + "/scripts/build-llama.sh cpu llama-server >/dev/null";
+    const std::string build =
+        source_dir().string() + "/scripts/build-llama.sh cpu llama-server >/dev/null";
     ASSERT_EQ(std::system(build.c_str()), 0);
     const auto& dir = dir_;
     std::vector<pid_t> servers;
     std::vector<std::string> endpoint_args;
     for (int i = 0; i < 2; ++i) {
         const int port = free_loopback_port();
-        servers.push_back(spawn_command({(llama_bin_dir() / "llama-server").string(), "-m", tiny_model_path().string(),
-                                         "-c", "4096", "-np", "2", "-t", "1", "--host", "127.0.0.1", "--port",
-                                         std::to_string(port)},
-                                        (dir / ("server" + std::to_string(i) + ".log")).string(),
-                                        (dir / ("server" + std::to_string(i) + ".err")).string()));
-        endpoint_args.insert(endpoint_args.end(), {"--endpoint", "http://127.0.0.1:" + std::to_string(port) + "/v1"});
+        servers.push_back(spawn_command(
+            {(llama_bin_dir() / "llama-server").string(), "-m", tiny_model_path().string(), "-c",
+             "4096", "-np", "2", "-t", "1", "--host", "127.0.0.1", "--port", std::to_string(port)},
+            (dir / ("server" + std::to_string(i) + ".log")).string(),
+            (dir / ("server" + std::to_string(i) + ".err")).string()));
+        endpoint_args.insert(endpoint_args.end(),
+                             {"--endpoint", "http://127.0.0.1:" + std::to_string(port) + "/v1"});
         const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
         while (!port_accepts(port) && std::chrono::steady_clock::now() < deadline) {
             std::this_thread::sleep_for(std::chrono::milliseconds(100));
         }
     }
-    // Completion mode: both sides render the same raw prompt (a server renders chat templates itself).
-    const std::vector<std::string> common = {"--tasks", "ddi,medqa", "--limit", "3", "--no-chat", "--max-tokens", "12",
-                                             "--bootstrap", "100", "--quiet"};
-    std::vector<std::string> local = {biomedq_binary().string(), "eval", "--model", tiny_model_path().string(),
-                                      "--ctx", "1024", "--parallel", "2", "--out", (dir / "local").string()};
+    // Completion mode: both sides render the same raw prompt (a server renders chat templates
+    // itself).
+    const std::vector<std::string> common = {"--tasks",   "ddi,medqa",    "--limit", "3",
+                                             "--no-chat", "--max-tokens", "12",      "--bootstrap",
+                                             "100",       "--quiet"};
+    std::vector<std::string> local = {biomedq_binary().string(),
+                                      "eval",
+                                      "--model",
+                                      tiny_model_path().string(),
+                                      "--ctx",
+                                      "1024",
+                                      "--parallel",
+                                      "2",
+                                      "--out",
+                                      (dir / "local").string()};
     local.insert(local.end(), common.begin(), common.end());
-    std::vector<std::string> remote = {biomedq_binary().string(), "eval", "--endpoint-concurrency", "2",
-                                       "--out", (dir / "remote").string()};
+    std::vector<std::string> remote = {
+        biomedq_binary().string(), "eval", "--endpoint-concurrency", "2", "--out",
+        (dir / "remote").string()};
     remote.insert(remote.end(), endpoint_args.begin(), endpoint_args.end());
     remote.insert(remote.end(), common.begin(), common.end());
 

@@ -1,8 +1,8 @@
-// `biomedq eval --endpoint` and `biomedq rescore` when things go wrong (issue 13, items 1 and 7), with
-// loopback fake OpenAI servers (no model, so each run takes about a second):
+// `biomedq eval --endpoint` and `biomedq rescore` when things go wrong (issue 13, items 1 and 7),
+// with loopback fake OpenAI servers (no model, so each run takes about a second):
 // - a transport failure is never an answer: servers that die mid-run stop the run (non-zero exit,
-//   results.json complete: false, nothing recorded for the unanswered examples) and a rerun finishes
-//   exactly those; requests that keep failing are not recorded either;
+//   results.json complete: false, nothing recorded for the unanswered examples) and a rerun
+//   finishes exactly those; requests that keep failing are not recorded either;
 // - samples.jsonl is checked on load: a malformed record is an error naming file, line and field, a
 //   repeated record is scored once, a foreign one not at all, a cut-off last line is reported, and
 //   all of it is recorded in results.json "repairs".
@@ -17,7 +17,9 @@
 namespace biomedq::test {
 namespace {
 
-FakeReply llama_props() { return {200, R"({"build_info":"b0-fake","default_generation_settings":{}})"}; }
+FakeReply llama_props() {
+    return {200, R"({"build_info":"b0-fake","default_generation_settings":{}})"};
+}
 
 FakeReply yes_reply() {
     return {200, R"({"choices":[{"text":"yes","index":0,"finish_reason":"stop"}],)"
@@ -32,11 +34,28 @@ std::string read_text(const std::filesystem::path& path) {
 class ServerFaultE2E : public SharedDataTest {
 protected:
     ServerFaultE2E() : SharedDataTest("server-fault") {}
-    static std::vector<std::string> eval(const std::string& url, const std::filesystem::path& out, int limit,
-                                         int concurrency = 1) {
-        return {biomedq_binary().string(), "eval", "--endpoint", url, "--model-name", "fake", "--tasks", "pubmedqa",
-                "--limit", std::to_string(limit), "--no-chat", "--endpoint-concurrency", std::to_string(concurrency),
-                "--endpoint-outage-timeout", "1", "--bootstrap", "50", "--quiet", "--out", out.string()};
+    static std::vector<std::string> eval(const std::string& url, const std::filesystem::path& out,
+                                         int limit, int concurrency = 1) {
+        return {biomedq_binary().string(),
+                "eval",
+                "--endpoint",
+                url,
+                "--model-name",
+                "fake",
+                "--tasks",
+                "pubmedqa",
+                "--limit",
+                std::to_string(limit),
+                "--no-chat",
+                "--endpoint-concurrency",
+                std::to_string(concurrency),
+                "--endpoint-outage-timeout",
+                "1",
+                "--bootstrap",
+                "50",
+                "--quiet",
+                "--out",
+                out.string()};
     }
     static std::vector<std::string> rescore(const std::filesystem::path& run) {
         return {biomedq_binary().string(), "rescore", run.string()};
@@ -59,16 +78,23 @@ TEST_F(ServerFaultE2E, EveryEndpointDyingMidRunStopsTheRunAndARerunFinishesExact
     const auto run = dir_ / "run";
     const auto start = std::chrono::steady_clock::now();
     auto first = run_command(eval(dying.url(), run, 6), 60);
-    const double took_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    const double took_s =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     EXPECT_EQ(first.exit_code, 1) << first.err;
-    EXPECT_NE(first.err.find("biomedq: error: no endpoint has been reachable for 1 s (--endpoint-outage-timeout); "
-                             "last error: " + dying.url() + "/completions: "),
-              std::string::npos)
+    EXPECT_NE(
+        first.err.find(
+            "biomedq: error: no endpoint has been reachable for 1 s (--endpoint-outage-timeout); "
+            "last error: " +
+            dying.url() + "/completions: "),
+        std::string::npos)
         << first.err;
-    EXPECT_NE(first.err.find("; 3 of 6 examples have an answer, 3 have none and nothing was recorded for them; " +
-                             run.string() + "/results.json is marked incomplete: rerun the same command to run the "
-                                            "missing ones"),
-              std::string::npos)
+    EXPECT_NE(
+        first.err.find(
+            "; 3 of 6 examples have an answer, 3 have none and nothing was recorded for them; " +
+            run.string() +
+            "/results.json is marked incomplete: rerun the same command to run the "
+            "missing ones"),
+        std::string::npos)
         << first.err;
     EXPECT_LT(took_s, 30.0);
     const auto partial = read_samples(run);
@@ -120,16 +146,19 @@ TEST_F(ServerFaultE2E, AnExampleWhoseRequestsKeepFailingIsNotRecordedAndARerunAn
     const auto run = dir_ / "run";
     auto first = run_command(eval(flaky.url(), run, 3), 60);
     EXPECT_EQ(first.exit_code, 1) << first.err;
-    EXPECT_NE(first.err.find("biomedq: error: 1 example got no answer (last error: " + flaky.url() +
-                             "/completions: HTTP 500: {\"error\":\"internal\"} (gave up after 5 attempts)); 2 of 3 "
-                             "examples have an answer, 1 have none"),
-              std::string::npos)
+    EXPECT_NE(
+        first.err.find(
+            "biomedq: error: 1 example got no answer (last error: " + flaky.url() +
+            "/completions: HTTP 500: {\"error\":\"internal\"} (gave up after 5 attempts)); 2 of 3 "
+            "examples have an answer, 1 have none"),
+        std::string::npos)
         << first.err;
     EXPECT_EQ(read_samples(run).size(), 2u);
     auto results = read_json(run / "results.json");
     EXPECT_FALSE(results["complete"].get<bool>());
     EXPECT_EQ(results["tasks"]["pubmedqa"]["n_examples"], 2);
-    EXPECT_EQ(results["tasks"]["pubmedqa"]["n_invalid"], 0) << "a server error was scored as an invalid answer";
+    EXPECT_EQ(results["tasks"]["pubmedqa"]["n_invalid"], 0)
+        << "a server error was scored as an invalid answer";
     EXPECT_EQ(results["sessions"].back()["n_examples_unanswered"], 1);
     expect_valid_run(run);
 
@@ -181,8 +210,10 @@ TEST_F(SampleLogRepairE2E, ARecordAppendedTwiceIsScoredOnceOnResumeAndRescore) {
     const auto run = copy_of_base("dup");
     append(run, lines_[1] + "\n");
     const std::string note = "biomedq: note: " + (run / "samples.jsonl").string() +
-                             ": 1 duplicate record not scored again: pubmedqa/" + id_of(1) + " (line 5 repeats line 2)\n";
-    const nlohmann::json dropped = {{{"task", "pubmedqa"}, {"id", id_of(1)}, {"line", 5}, {"kept_line", 2}}};
+                             ": 1 duplicate record not scored again: pubmedqa/" + id_of(1) +
+                             " (line 5 repeats line 2)\n";
+    const nlohmann::json dropped = {
+        {{"task", "pubmedqa"}, {"id", id_of(1)}, {"line", 5}, {"kept_line", 2}}};
     auto resumed = run_command(eval(server_->url(), run, 4), 60);
     ASSERT_EQ(resumed.exit_code, 0) << resumed.err;
     EXPECT_NE(resumed.err.find(note), std::string::npos) << resumed.err;
@@ -208,10 +239,11 @@ TEST_F(SampleLogRepairE2E, TwoDifferentRecordsForOneExampleAreRefused) {
     auto other = nlohmann::json::parse(lines_[2]);
     other["raw_output"] = "no";
     append(run, other.dump() + "\n");
-    const std::string message = "biomedq: error: " + (run / "samples.jsonl").string() +
-                                ": lines 3 and 5 are two different records for pubmedqa/" + id_of(2) +
-                                "; an example is scored once, so delete the wrong line (or both, to run it again) "
-                                "and rerun\n";
+    const std::string message =
+        "biomedq: error: " + (run / "samples.jsonl").string() +
+        ": lines 3 and 5 are two different records for pubmedqa/" + id_of(2) +
+        "; an example is scored once, so delete the wrong line (or both, to run it again) "
+        "and rerun\n";
     for (const auto& args : {eval(server_->url(), run, 4), rescore(run)}) {
         auto r = run_command(args, 60);
         EXPECT_EQ(r.exit_code, 2) << args[1];
@@ -228,9 +260,10 @@ TEST_F(SampleLogRepairE2E, ARecordWithANumericIdIsAnErrorNamingTheLineNotACrash)
         text += j.dump() + "\n";
     }
     std::ofstream(run / "samples.jsonl", std::ios::binary | std::ios::trunc) << text;
-    const std::string message = "biomedq: error: " + (run / "samples.jsonl").string() +
-                                ": line 3: not a valid sample record (the run directory is damaged; fix or delete "
-                                "that line): field \"id\": expected a non-empty string, got 12345\n";
+    const std::string message =
+        "biomedq: error: " + (run / "samples.jsonl").string() +
+        ": line 3: not a valid sample record (the run directory is damaged; fix or delete "
+        "that line): field \"id\": expected a non-empty string, got 12345\n";
     for (const auto& args : {eval(server_->url(), run, 4), rescore(run)}) {
         auto r = run_command(args, 60);
         EXPECT_EQ(r.exit_code, 2) << args[1];  // was 134 (an uncaught exception) for eval
@@ -244,9 +277,10 @@ TEST_F(SampleLogRepairE2E, ARecordOfAnUnselectedExampleIsReportedAndNotScored) {
     auto foreign = nlohmann::json::parse(lines_[0]);
     foreign["id"] = "not-in-this-run";
     append(run, foreign.dump() + "\n");
-    const std::string note = "biomedq: note: " + (run / "samples.jsonl").string() +
-                             ": 1 record for examples this run does not select, not scored: pubmedqa/not-in-this-run "
-                             "(line 5)\n";
+    const std::string note =
+        "biomedq: note: " + (run / "samples.jsonl").string() +
+        ": 1 record for examples this run does not select, not scored: pubmedqa/not-in-this-run "
+        "(line 5)\n";
     const nlohmann::json ignored = {{{"task", "pubmedqa"}, {"id", "not-in-this-run"}, {"line", 5}}};
     for (const auto& args : {eval(server_->url(), run, 4), rescore(run)}) {
         auto r = run_command(args, 60);
@@ -266,9 +300,10 @@ TEST_F(SampleLogRepairE2E, APartialLastLineIsDroppedReportedAndRecorded) {
     append(run, cut);
     auto resumed = run_command(eval(server_->url(), run, 4), 60);
     ASSERT_EQ(resumed.exit_code, 0) << resumed.err;
-    const std::string note = "biomedq: note: " + (run / "samples.jsonl").string() +
-                             ": dropped a partial last line (40 bytes: a record cut off when a run stopped "
-                             "mid-write); its example is not scored until it runs again\n";
+    const std::string note =
+        "biomedq: note: " + (run / "samples.jsonl").string() +
+        ": dropped a partial last line (40 bytes: a record cut off when a run stopped "
+        "mid-write); its example is not scored until it runs again\n";
     EXPECT_NE(resumed.err.find(note), std::string::npos) << resumed.err;
     EXPECT_EQ(read_json(run / "results.json")["repairs"]["partial_last_line_bytes"], 40);
     EXPECT_EQ(read_lines(run / "samples.jsonl"), lines_);

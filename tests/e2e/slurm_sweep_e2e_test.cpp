@@ -1,6 +1,7 @@
-// `biomedq sweep --slurm` against a real Slurm on this machine (scripts/start-slurm.sh; CI starts it
-// in .ci/run): an array sweep equals the in-process sweep, a cancelled array task resumes on resubmit
-// with nothing duplicated, and a cell that fits no node is refused before anything is submitted.
+// `biomedq sweep --slurm` against a real Slurm on this machine (scripts/start-slurm.sh; CI starts
+// it in .ci/run): an array sweep equals the in-process sweep, a cancelled array task resumes on
+// resubmit with nothing duplicated, and a cell that fits no node is refused before anything is
+// submitted.
 #include <chrono>
 #include <cstdlib>
 #include <map>
@@ -35,8 +36,10 @@ bool slurm_up() {
     return ping.exit_code == 0 && ping.out.find("UP") != std::string::npos;
 }
 
-#define SKIP_WITHOUT_SLURM()                                                                              \
-    if (!slurm_up()) GTEST_SKIP() << "no Slurm running here (scontrol ping); start one: bash scripts/start-slurm.sh"; \
+#define SKIP_WITHOUT_SLURM()                                                                    \
+    if (!slurm_up())                                                                            \
+        GTEST_SKIP()                                                                            \
+            << "no Slurm running here (scontrol ping); start one: bash scripts/start-slurm.sh"; \
     if (!have_data()) GTEST_SKIP() << "no data at " << shared_data_dir()
 
 bool have_data() { return std::filesystem::is_directory(shared_data_dir()); }
@@ -49,7 +52,8 @@ std::filesystem::path write_yaml(const std::filesystem::path& path, const std::s
     return path;
 }
 
-std::vector<std::string> sweep(const std::filesystem::path& yaml, std::vector<std::string> extra = {}) {
+std::vector<std::string> sweep(const std::filesystem::path& yaml,
+                               std::vector<std::string> extra = {}) {
     std::vector<std::string> args = {biomedq_binary().string(), "sweep", yaml.string(), "--quiet"};
     args.insert(args.end(), extra.begin(), extra.end());
     return args;
@@ -101,16 +105,19 @@ nlohmann::json comparable_runs(const std::filesystem::path& store_path) {
         nlohmann::json tasks = nlohmann::json::array();
         for (const auto& t : r.tasks) {
             nlohmann::json metrics = nlohmann::json::array(), samples = nlohmann::json::array();
-            for (const auto& m : t.metrics) metrics.push_back({m.name, m.value, m.ci_low, m.ci_high});
+            for (const auto& m : t.metrics)
+                metrics.push_back({m.name, m.value, m.ci_low, m.ci_high});
             for (const auto& s : t.samples) {
-                samples.push_back({s.example_id, s.index, s.score, s.parsed.labels, s.parsed.valid});
+                samples.push_back(
+                    {s.example_id, s.index, s.score, s.parsed.labels, s.parsed.valid});
             }
-            tasks.push_back({t.task, t.kind, t.primary_metric, t.n_examples, t.n_selected, t.invalid_rate, t.complete,
-                             metrics, samples});
+            tasks.push_back({t.task, t.kind, t.primary_metric, t.n_examples, t.n_selected,
+                             t.invalid_rate, t.complete, metrics, samples});
         }
-        out.push_back({r.model_name, r.model_sha256, r.quant_type, r.quant_label, r.bits_per_weight, r.n_params,
-                       r.bytes_file, r.prompt, r.subset, r.limit, r.seed, r.ctx, r.kv_type, r.bytes_weights,
-                       r.bytes_kv, r.bytes_compute, r.bytes_total_allocated, tasks});
+        out.push_back({r.model_name, r.model_sha256, r.quant_type, r.quant_label, r.bits_per_weight,
+                       r.n_params, r.bytes_file, r.prompt, r.subset, r.limit, r.seed, r.ctx,
+                       r.kv_type, r.bytes_weights, r.bytes_kv, r.bytes_compute,
+                       r.bytes_total_allocated, tasks});
     }
     auto fidelity = store->load_fidelity();
     EXPECT_TRUE(fidelity.ok());
@@ -128,12 +135,14 @@ std::string comparable_report(const std::filesystem::path& md) {
     std::string line, out;
     bool speed_table = false;
     while (std::getline(in, line)) {
-        // When the report and its runs were made differs between the two sweeps; everything else must not.
+        // When the report and its runs were made differs between the two sweeps; everything else
+        // must not.
         if (line.rfind("| report generated |", 0) == 0 || line.rfind("| runs |", 0) == 0) continue;
         if (line.rfind("## ", 0) == 0) speed_table = line == "## Memory and speed";
         if (speed_table && line.rfind("|", 0) == 0) {
             std::size_t at = 0;
-            for (int bar = 0; bar < 7 && at != std::string::npos; ++bar) at = line.find('|', at + 1);
+            for (int bar = 0; bar < 7 && at != std::string::npos; ++bar)
+                at = line.find('|', at + 1);
             line = line.substr(0, at);
         }
         out += line + "\n";
@@ -147,7 +156,8 @@ double seconds_since(std::chrono::steady_clock::time_point t0) {
 
 constexpr const char* kGrid =
     "quant_types: [q8_0, q4_k_m]\ntasks: [pubmedqa, ddi]\nprompts: [zero-shot, 'few-shot:1']\n"
-    "limit: 2\nctx: 1024\nparallel: 2\nbootstrap_resamples: 100\nfidelity: {tokens: 256, ctx: 128}\n";
+    "limit: 2\nctx: 1024\nparallel: 2\nbootstrap_resamples: 100\nfidelity: {tokens: 256, ctx: "
+    "128}\n";
 
 TEST(SlurmSweep, ArraySweepEqualsTheInProcessSweep) {
     SKIP_WITHOUT_SLURM();
@@ -157,9 +167,9 @@ TEST(SlurmSweep, ArraySweepEqualsTheInProcessSweep) {
     const auto t_local = std::chrono::steady_clock::now();
     const auto local = run_command(sweep(local_yaml));
     ASSERT_EQ(local.exit_code, 0) << local.err;
-    const auto report = run_command(
-        {biomedq_binary().string(), "report", (dir / "local" / "out" / "results.sqlite").string(), "-o",
-         (dir / "local" / "out" / "report").string()});
+    const auto report = run_command({biomedq_binary().string(), "report",
+                                     (dir / "local" / "out" / "results.sqlite").string(), "-o",
+                                     (dir / "local" / "out" / "report").string()});
     ASSERT_EQ(report.exit_code, 0) << report.err;
     const double local_s = seconds_since(t_local);
 
@@ -167,15 +177,18 @@ TEST(SlurmSweep, ArraySweepEqualsTheInProcessSweep) {
     const auto t_array = std::chrono::steady_clock::now();
     const auto submit = run_command(sweep(array_yaml, {"--slurm", "--max-concurrent", "2"}));
     ASSERT_EQ(submit.exit_code, 0) << submit.err;
-    EXPECT_NE(submit.err.find("6 cells: 0 finished, 0 queued or running, 6 to submit"), std::string::npos) << submit.err;
+    EXPECT_NE(submit.err.find("6 cells: 0 finished, 0 queued or running, 6 to submit"),
+              std::string::npos)
+        << submit.err;
     const std::string final_job = trimmed(submit.out);
     ASSERT_FALSE(final_job.empty());
     ASSERT_TRUE(wait_for_jobs({final_job}, 900)) << "the final job did not end within 900 s";
     const double array_s = seconds_since(t_array);
     const auto out = dir / "array" / "out";
-    EXPECT_EQ(job_state(final_job), "COMPLETED") << read_text(out / "slurm" / "logs" / ("final-" + final_job + ".out"));
-    std::cout << "[ timing   ] in-process sweep + report " << local_s << " s; Slurm array sweep (submit to final job) "
-              << array_s << " s\n";
+    EXPECT_EQ(job_state(final_job), "COMPLETED")
+        << read_text(out / "slurm" / "logs" / ("final-" + final_job + ".out"));
+    std::cout << "[ timing   ] in-process sweep + report " << local_s
+              << " s; Slurm array sweep (submit to final job) " << array_s << " s\n";
     RecordProperty("in_process_s", std::to_string(local_s));
     RecordProperty("slurm_array_s", std::to_string(array_s));
 
@@ -184,7 +197,8 @@ TEST(SlurmSweep, ArraySweepEqualsTheInProcessSweep) {
     ASSERT_EQ(jobs["submissions"].size(), 1u);
     EXPECT_EQ(jobs["submissions"][0]["prepare"].size(), 2u);
     ASSERT_EQ(jobs["submissions"][0]["arrays"].size(), 1u);
-    EXPECT_EQ(jobs["submissions"][0]["arrays"].begin().value(), nlohmann::json::array({0, 1, 2, 3, 4, 5}));
+    EXPECT_EQ(jobs["submissions"][0]["arrays"].begin().value(),
+              nlohmann::json::array({0, 1, 2, 3, 4, 5}));
 
     const auto local_rows = comparable_runs(dir / "local" / "out" / "results.sqlite");
     const auto array_rows = comparable_runs(out / "results.sqlite");
@@ -196,18 +210,22 @@ TEST(SlurmSweep, ArraySweepEqualsTheInProcessSweep) {
 
     const auto status = run_command(sweep(array_yaml, {"--slurm", "--status"}));
     ASSERT_EQ(status.exit_code, 0) << status.err;
-    EXPECT_NE(status.out.find("6 cells: 6 done, 0 running, 0 pending, 0 failed, 0 not submitted"), std::string::npos)
+    EXPECT_NE(status.out.find("6 cells: 6 done, 0 running, 0 pending, 0 failed, 0 not submitted"),
+              std::string::npos)
         << status.out;
 }
 
 TEST(SlurmSweep, CancelledArrayTaskResumesOnResubmitWithNothingDuplicated) {
     SKIP_WITHOUT_SLURM();
     const auto dir = make_temp_dir("slurm_cancel");
-    constexpr std::size_t kLimit = 200;  // the whole sample200 split: a cell long enough to cancel mid-way
-    const auto yaml = write_yaml(dir / "cancel.yaml",
-                                 "quant_types: [f16]\ntasks: [pubmedqa]\nprompts: [zero-shot, 'few-shot:1']\n"
-                                 "limit: " + std::to_string(kLimit) +
-                                     "\nctx: 1024\nparallel: 1\nbootstrap_resamples: 50\nfidelity: off\n");
+    constexpr std::size_t kLimit =
+        200;  // the whole sample200 split: a cell long enough to cancel mid-way
+    const auto yaml =
+        write_yaml(dir / "cancel.yaml",
+                   "quant_types: [f16]\ntasks: [pubmedqa]\nprompts: [zero-shot, 'few-shot:1']\n"
+                   "limit: " +
+                       std::to_string(kLimit) +
+                       "\nctx: 1024\nparallel: 1\nbootstrap_resamples: 50\nfidelity: off\n");
     const auto runs = dir / "out" / "runs";
     const auto log0 = runs / "tiny-F16-zero-shot" / "samples.jsonl";
     const auto log1 = runs / "tiny-F16-few-shot-1" / "samples.jsonl";
@@ -237,13 +255,15 @@ TEST(SlurmSweep, CancelledArrayTaskResumesOnResubmitWithNothingDuplicated) {
 
     const auto status = run_command(sweep(yaml, {"--slurm", "--status"}));
     ASSERT_EQ(status.exit_code, 0) << status.err;
-    EXPECT_NE(status.out.find("2 cells: 1 done, 0 running, 0 pending, 1 failed, 0 not submitted"), std::string::npos)
+    EXPECT_NE(status.out.find("2 cells: 1 done, 0 running, 0 pending, 1 failed, 0 not submitted"),
+              std::string::npos)
         << status.out;
     EXPECT_NE(status.out.find("CANCELLED"), std::string::npos) << status.out;
 
     const auto resubmit = run_command(sweep(yaml, {"--slurm", "--max-concurrent", "1"}));
     ASSERT_EQ(resubmit.exit_code, 0) << resubmit.err;
-    EXPECT_NE(resubmit.err.find("2 cells: 1 finished, 0 queued or running, 1 to submit"), std::string::npos)
+    EXPECT_NE(resubmit.err.find("2 cells: 1 finished, 0 queued or running, 1 to submit"),
+              std::string::npos)
         << resubmit.err;
     const std::string final2 = trimmed(resubmit.out);
     ASSERT_TRUE(wait_for_jobs({final2}, 900));
@@ -251,7 +271,8 @@ TEST(SlurmSweep, CancelledArrayTaskResumesOnResubmitWithNothingDuplicated) {
     const auto again = read_json(dir / "out" / "slurm" / "jobs.json")["submissions"];
     ASSERT_EQ(again.size(), 2u);
     ASSERT_EQ(again[1]["arrays"].size(), 1u);
-    EXPECT_EQ(again[1]["arrays"].begin().value(), nlohmann::json::array({0}));  // only the missing cell (json({0}) is null under clang)
+    EXPECT_EQ(again[1]["arrays"].begin().value(),
+              nlohmann::json::array({0}));  // only the missing cell (json({0}) is null under clang)
     EXPECT_TRUE(again[1]["prepare"].empty());
 
     // Every example of each cell exactly once; the cancelled cell kept what it had written.
@@ -273,15 +294,18 @@ TEST(SlurmSweep, CancelledArrayTaskResumesOnResubmitWithNothingDuplicated) {
 TEST(SlurmSweep, CellThatFitsNoNodeIsRefusedBeforeSubmission) {
     SKIP_WITHOUT_SLURM();
     const auto dir = make_temp_dir("slurm_misfit");
-    // 1M tokens x 32 sequences of KV cache: 32 GiB on the tiny model; no test machine node has that.
-    const auto yaml = write_yaml(dir / "misfit.yaml",
-                                 "quant_types: [f16]\ntasks: [pubmedqa]\nlimit: 1\nctx: 1048576\nparallel: 32\n"
-                                 "fidelity: off\n");
+    // 1M tokens x 32 sequences of KV cache: 32 GiB on the tiny model; no test machine node has
+    // that.
+    const auto yaml =
+        write_yaml(dir / "misfit.yaml",
+                   "quant_types: [f16]\ntasks: [pubmedqa]\nlimit: 1\nctx: 1048576\nparallel: 32\n"
+                   "fidelity: off\n");
     const auto refused = run_command(sweep(yaml, {"--slurm"}));
     EXPECT_EQ(refused.exit_code, 1);
-    EXPECT_NE(refused.err.find("1 job(s) cannot run on partition (default); nothing was submitted:\n"
-                               "  tiny-F16-zero-shot: needs 3"),
-              std::string::npos)
+    EXPECT_NE(
+        refused.err.find("1 job(s) cannot run on partition (default); nothing was submitted:\n"
+                         "  tiny-F16-zero-shot: needs 3"),
+        std::string::npos)
         << refused.err;
     EXPECT_FALSE(std::filesystem::exists(dir / "out" / "slurm" / "jobs.json"));
     const auto queue = run_command({tool("squeue"), "-h", "-o", "%j"}, 30);

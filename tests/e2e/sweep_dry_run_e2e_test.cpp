@@ -26,7 +26,8 @@ TEST(SweepDryRunE2E, SimulatedWhereTheFileExistsEstimatedWhereNot) {
     ASSERT_FALSE(f16.empty()) << r.out;
     ASSERT_FALSE(q8.empty()) << r.out;
     EXPECT_NE(f16.find(" simulation "), std::string::npos) << f16;
-    EXPECT_NE(f16.find(" simulation    64 "), std::string::npos) << f16;  // the tiny model: auto reaches its cap
+    EXPECT_NE(f16.find(" simulation    64 "), std::string::npos)
+        << f16;  // the tiny model: auto reaches its cap
     EXPECT_NE(f16.find("  fits "), std::string::npos) << f16;
     EXPECT_NE(q8.find(" estimate "), std::string::npos) << q8;
     EXPECT_NE(q8.find("not quantized yet"), std::string::npos) << q8;

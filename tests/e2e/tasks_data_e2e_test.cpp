@@ -26,8 +26,9 @@ std::string slurp(const std::filesystem::path& path) {
     return s.str();
 }
 
-const std::vector<std::string> kShipped = {"bc5cdr-chem", "chemprot", "ddi",          "hoc",     "litcovid",
-                                           "medqa",       "medqa5",   "ncbi-disease", "pubmedqa"};
+const std::vector<std::string> kShipped = {"bc5cdr-chem", "chemprot",     "ddi",
+                                           "hoc",         "litcovid",     "medqa",
+                                           "medqa5",      "ncbi-disease", "pubmedqa"};
 
 class TasksDataE2E : public TempDirTest {
 protected:
@@ -71,10 +72,12 @@ TEST_F(TasksDataE2E, CheckDataNamesWhatIsMissingAndExitsOne) {
                              0),
               0u)
         << lines[5];
-    EXPECT_EQ(r.err, "biomedq: 8 of 9 tasks lack their test split under " + d +
-                         ": bc5cdr-chem, chemprot, ddi, hoc, litcovid, medqa, medqa5, ncbi-disease (README "
-                         "\"Getting the "
-                         "data\" says where to obtain them; or pass --data-dir)\n");
+    EXPECT_EQ(
+        r.err,
+        "biomedq: 8 of 9 tasks lack their test split under " + d +
+            ": bc5cdr-chem, chemprot, ddi, hoc, litcovid, medqa, medqa5, ncbi-disease (README "
+            "\"Getting the "
+            "data\" says where to obtain them; or pass --data-dir)\n");
 }
 
 TEST_F(TasksDataE2E, TasksDirAddsToTheShippedTasksAndSaysWhichItOverrides) {
@@ -92,9 +95,9 @@ TEST_F(TasksDataE2E, TasksDirAddsToTheShippedTasksAndSaysWhichItOverrides) {
         names.push_back(t["name"]);
         EXPECT_EQ(t["overrides_shipped"].get<bool>(), t["name"] == "ddi") << t["name"];
     }
-    EXPECT_EQ(names,
-              (std::vector<std::string>{"bc5cdr-chem", "chemprot", "ddi", "hoc", "litcovid",
-                                        "medqa", "medqa5", "my-pubmedqa", "ncbi-disease", "pubmedqa"}));
+    EXPECT_EQ(names, (std::vector<std::string>{"bc5cdr-chem", "chemprot", "ddi", "hoc", "litcovid",
+                                               "medqa", "medqa5", "my-pubmedqa", "ncbi-disease",
+                                               "pubmedqa"}));
     for (const auto& t : listed) {
         if (t["name"] == "ddi") {
             EXPECT_EQ(t["file"], (mine / "ddi.yaml").string());

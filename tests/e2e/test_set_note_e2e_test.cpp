@@ -53,12 +53,12 @@ TEST_F(TestSetNoteE2E, ReconstructedChemProtTestSetIsNamedInResultsSummaryAndRep
     ASSERT_EQ(report.exit_code, 0) << report.err;
     std::ifstream md_in(dir / "report" / "report.md");
     const std::string md((std::istreambuf_iterator<char>(md_in)), {});
-    EXPECT_NE(
-        md.find(std::string("## chemprot\n\n† chemprot test set: ") + kNote + ".\n\nMetric: micro_f1_positive"),
-        std::string::npos)
+    EXPECT_NE(md.find(std::string("## chemprot\n\n† chemprot test set: ") + kNote +
+                      ".\n\nMetric: micro_f1_positive"),
+              std::string::npos)
         << md;
-    EXPECT_EQ(count(md, "] † |"), 2u)
-        << md;  // the --subset all run's score is marked (task table and summary), the sample200 run's not
+    EXPECT_EQ(count(md, "] † |"), 2u) << md;  // the --subset all run's score is marked (task table
+                                              // and summary), the sample200 run's not
     EXPECT_EQ(count(md, "test set: "), 1u) << md;  // pubmedqa has no note
     std::ifstream csv_in(dir / "report" / "results.csv");
     const std::string csv((std::istreambuf_iterator<char>(csv_in)), {});

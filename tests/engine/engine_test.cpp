@@ -27,17 +27,23 @@ std::unique_ptr<Engine> load_tiny(int parallel, int ctx = 512) {
     return e.ok() ? std::move(e).value() : nullptr;
 }
 
-std::vector<GenerationResult> run_all(Engine& engine, const std::vector<GenerationRequest>& requests) {
+std::vector<GenerationResult> run_all(Engine& engine,
+                                      const std::vector<GenerationRequest>& requests) {
     std::vector<GenerationResult> results(requests.size());
-    auto status = engine.generate(requests, [&](std::size_t i, GenerationResult&& r) { results[i] = std::move(r); });
+    auto status = engine.generate(
+        requests, [&](std::size_t i, GenerationResult&& r) { results[i] = std::move(r); });
     EXPECT_TRUE(status.ok()) << (status.ok() ? "" : status.error().message);
     return results;
 }
 
-const std::vector<std::string> kPrompts = {
-    "Aspirin inhibits", "The patient presented with", "Metformin is used to treat",
-    "Question: is BRCA1 a tumour suppressor? Answer:", "Cisplatin", "Acute myocardial infarction",
-    "The hallmarks of cancer include", "In conclusion,"};
+const std::vector<std::string> kPrompts = {"Aspirin inhibits",
+                                           "The patient presented with",
+                                           "Metformin is used to treat",
+                                           "Question: is BRCA1 a tumour suppressor? Answer:",
+                                           "Cisplatin",
+                                           "Acute myocardial infarction",
+                                           "The hallmarks of cancer include",
+                                           "In conclusion,"};
 
 TEST(Engine, GreedyOutputIsTheSameAloneAndInABatchOfEight) {
     auto alone = load_tiny(1);
@@ -103,7 +109,8 @@ TEST(Engine, GrammarConstrainedOutputAlwaysMatchesTheGrammar) {
     for (std::size_t i = 0; i < results.size(); ++i) {
         ASSERT_NE(results[i].finish, FinishReason::kError) << results[i].error;
         EXPECT_EQ(results[i].finish, FinishReason::kEndOfSequence) << results[i].text;
-        EXPECT_TRUE(std::regex_match(results[i].text, i % 2 ? label_re : json_re)) << results[i].text;
+        EXPECT_TRUE(std::regex_match(results[i].text, i % 2 ? label_re : json_re))
+            << results[i].text;
     }
 }
 
@@ -188,7 +195,8 @@ TEST(Engine, LoglikEqualsTheSumOfStepwiseTokenLogprobs) {
         stepwise += r[i].logprob;
         all_greedy = all_greedy && r[i].is_greedy;
     }
-    // Words tokenize the same alone as in the whole continuation, so the tokens scored are the same.
+    // Words tokenize the same alone as in the whole continuation, so the tokens scored are the
+    // same.
     ASSERT_EQ(r[0].n_tokens_continuation, stepwise_tokens);
     ASSERT_GE(stepwise_tokens, static_cast<int>(words.size()));
     EXPECT_NEAR(r[0].logprob, stepwise, 1e-3);
@@ -250,7 +258,8 @@ TEST(Engine, ChatTemplateIsRenderedFromTheModel) {
     EXPECT_NE(text->find("You are terse."), std::string::npos);
     EXPECT_NE(text->find("Name one statin."), std::string::npos);
     // The assistant turn is opened after the user's message.
-    EXPECT_GT(text->size(), text->find("Name one statin.") + std::string("Name one statin.").size());
+    EXPECT_GT(text->size(),
+              text->find("Name one statin.") + std::string("Name one statin.").size());
 }
 
 TEST(Engine, MemoryIsReportedFromLlamaCppAllocations) {
@@ -274,7 +283,6 @@ TEST(StopStrings, FindsTheEarliestStopIncludingOneStraddlingPieces) {
     EXPECT_EQ(find_stop("abc", {"zz"}, 0), std::string::npos);
     EXPECT_EQ(find_stop("a END b STOP", {"STOP", "END"}, 0), 2u);
 }
-
 
 }  // namespace
 }  // namespace biomedq

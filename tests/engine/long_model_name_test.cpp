@@ -35,7 +35,8 @@ TEST(LongModelName, AHundredThousandCharacterNameLoadsReadsAndGenerates) {
     r.max_tokens = 3;
     r.ignore_eos = true;
     GenerationResult result;
-    auto status = (*engine)->generate({r}, [&](std::size_t, GenerationResult&& g) { result = std::move(g); });
+    auto status =
+        (*engine)->generate({r}, [&](std::size_t, GenerationResult&& g) { result = std::move(g); });
     ASSERT_TRUE(status.ok()) << status.error().message;
     EXPECT_EQ(result.finish, FinishReason::kMaxTokens);
     EXPECT_EQ(result.n_tokens_generated, 3);

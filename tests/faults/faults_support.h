@@ -2,8 +2,8 @@
 // size limit, SIGKILL) and read what it left on disk.
 #pragma once
 
-#include <gtest/gtest.h>
 #include <fcntl.h>
+#include <gtest/gtest.h>
 #include <signal.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
@@ -35,7 +35,8 @@ inline std::string read_text(const std::filesystem::path& path) {
 
 // Runs argv with RLIMIT_FSIZE = max_file_bytes and SIGXFSZ ignored, so a write past the limit fails
 // with EFBIG (what a full disk looks like to the writer) instead of killing the process.
-inline CommandOutput run_with_file_size_limit(const std::vector<std::string>& argv, rlim_t max_file_bytes,
+inline CommandOutput run_with_file_size_limit(const std::vector<std::string>& argv,
+                                              rlim_t max_file_bytes,
                                               const std::filesystem::path& scratch) {
     const auto out_path = scratch / "limited.out";
     const auto err_path = scratch / "limited.err";
@@ -79,10 +80,25 @@ inline nlohmann::json read_json_file(const std::filesystem::path& path) {
     return nlohmann::json::parse(in);
 }
 
-inline std::vector<std::string> tiny_eval_args(const std::filesystem::path& model, const std::filesystem::path& out,
+inline std::vector<std::string> tiny_eval_args(const std::filesystem::path& model,
+                                               const std::filesystem::path& out,
                                                const std::string& tasks, int limit) {
-    return {biomedq_binary().string(), "eval", "--model", model.string(), "--tasks", tasks, "--limit",
-            std::to_string(limit), "--ctx", "1024", "--parallel", "1", "--bootstrap", "50", "--out", out.string()};
+    return {biomedq_binary().string(),
+            "eval",
+            "--model",
+            model.string(),
+            "--tasks",
+            tasks,
+            "--limit",
+            std::to_string(limit),
+            "--ctx",
+            "1024",
+            "--parallel",
+            "1",
+            "--bootstrap",
+            "50",
+            "--out",
+            out.string()};
 }
 
 }  // namespace biomedq::test

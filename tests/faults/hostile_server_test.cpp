@@ -32,15 +32,20 @@ std::string authorization(const FakeRequest& req) {
 FakeReply answer(const FakeRequest& req, const std::string& text) {
     const bool chat = path_of(req) == "/v1/chat/completions";
     nlohmann::json choice = {{"index", 0}, {"finish_reason", "stop"}};
-    if (chat) choice["message"] = {{"role", "assistant"}, {"content", text}};
-    else choice["text"] = text;
-    return {200, nlohmann::json{{"choices", {choice}}, {"usage", {{"prompt_tokens", 5}, {"completion_tokens", 2}}}}.dump()};
+    if (chat)
+        choice["message"] = {{"role", "assistant"}, {"content", text}};
+    else
+        choice["text"] = text;
+    return {200, nlohmann::json{{"choices", {choice}},
+                                {"usage", {{"prompt_tokens", 5}, {"completion_tokens", 2}}}}
+                     .dump()};
 }
 
 // /props (llama-server), /v1/models, and generation by `generate`.
 FakeHttpServer::Handler server(std::function<FakeReply(const FakeRequest&)> generate) {
     return [generate](const FakeRequest& req) -> FakeReply {
-        if (path_of(req) == "/props") return {200, R"({"build_info":"b0-fake","default_generation_settings":{}})"};
+        if (path_of(req) == "/props")
+            return {200, R"({"build_info":"b0-fake","default_generation_settings":{}})"};
         if (path_of(req) == "/v1/models") return {200, R"({"data":[{"id":"fake-model"}]})"};
         return generate(req);
     };
@@ -48,9 +53,22 @@ FakeHttpServer::Handler server(std::function<FakeReply(const FakeRequest&)> gene
 
 std::vector<std::string> server_eval_args(const std::string& url, const std::filesystem::path& out,
                                           const std::string& task, int limit) {
-    return {biomedq_binary().string(), "eval", "--endpoint", url, "--tasks", task, "--limit", std::to_string(limit),
-            "--endpoint-concurrency", "1", "--bootstrap", "50", "--data-dir", shared_data_dir().string(),
-            "--out", out.string()};
+    return {biomedq_binary().string(),
+            "eval",
+            "--endpoint",
+            url,
+            "--tasks",
+            task,
+            "--limit",
+            std::to_string(limit),
+            "--endpoint-concurrency",
+            "1",
+            "--bootstrap",
+            "50",
+            "--data-dir",
+            shared_data_dir().string(),
+            "--out",
+            out.string()};
 }
 
 // Every file under `dir`, concatenated (binary files too: the SQLite store).
@@ -81,8 +99,8 @@ TEST(HostileServer, EchoedKeyAndUrlCredentialsReachNoFileNoStoreNoReportNoTermin
         if (n++ % 2 == 0) return answer(req, "Answer: yes (you sent " + echo + ")");
         return {400, std::string(200 - 13 - 22, 'x') + echo};
     }));
-    const std::string url = "http://alice:" + kPassword + "@127.0.0.1:" + std::to_string(fake.port()) +
-                            "/v1?token=" + kToken;
+    const std::string url = "http://alice:" + kPassword +
+                            "@127.0.0.1:" + std::to_string(fake.port()) + "/v1?token=" + kToken;
     ::setenv("BIOMEDQ_API_KEY", kKey.c_str(), 1);
     const auto run = dir / "run";
     const auto eval = run_command(server_eval_args(url, run, "pubmedqa", 4), 300);
@@ -96,18 +114,21 @@ TEST(HostileServer, EchoedKeyAndUrlCredentialsReachNoFileNoStoreNoReportNoTermin
     EXPECT_NE(reqs.back().path.find("?token=" + kToken), std::string::npos);
     // The configuration names the endpoint, redacted.
     const std::string config = read_text(run / "config.json");
-    EXPECT_NE(config.find("http://[redacted]@127.0.0.1:" + std::to_string(fake.port()) + "/v1?token=[redacted]"),
+    EXPECT_NE(config.find("http://[redacted]@127.0.0.1:" + std::to_string(fake.port()) +
+                          "/v1?token=[redacted]"),
               std::string::npos)
         << config;
 
     const auto store = dir / "results.sqlite";
-    const auto imported = run_command({biomedq_binary().string(), "import", run.string(), "--store", store.string(),
-                                       "--model-name", "fake", "--quant-type", "q4_k_m"});
+    const auto imported =
+        run_command({biomedq_binary().string(), "import", run.string(), "--store", store.string(),
+                     "--model-name", "fake", "--quant-type", "q4_k_m"});
     ASSERT_EQ(imported.exit_code, 0) << imported.err;
-    const auto report = run_command({biomedq_binary().string(), "report", store.string(), "-o", (dir / "report").string()});
+    const auto report = run_command(
+        {biomedq_binary().string(), "report", store.string(), "-o", (dir / "report").string()});
     ASSERT_EQ(report.exit_code, 0) << report.err;
-    const std::string everything = all_files(dir) + eval.out + eval.err + imported.out + imported.err +
-                                   report.out + report.err;
+    const std::string everything = all_files(dir) + eval.out + eval.err + imported.out +
+                                   imported.err + report.out + report.err;
     // The password's Basic form, as curl sends it: base64("alice:" + kPassword).
     const std::string basic = "YWxpY2U6cHctZTJlLWhvc3RpbGUtMTEyMzU4";
     for (const std::string& secret : {kKey, kPassword, kToken, basic}) {
@@ -125,7 +146,8 @@ TEST(HostileServer, AMegabyteReplyToAnNerTaskDoesNotHangTheRun) {
     args.insert(args.end(), {"--max-tokens", "4096"});  // a body cap that lets the megabyte in
     const auto t0 = std::chrono::steady_clock::now();
     const auto eval = run_command(args, 300);
-    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    const double seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     ASSERT_EQ(eval.exit_code, 0) << eval.err;
     EXPECT_LT(seconds, 120.0);  // wall time on a shared machine; it was over 10 minutes per reply
     const auto samples = read_sample_lines(dir / "run" / "samples.jsonl");
@@ -142,7 +164,8 @@ TEST(HostileServer, AMegabyteReplyToAnNerTaskDoesNotHangTheRun) {
 // True once the child ended; it is left unreaped for wait_command.
 bool has_exited(pid_t pid) {
     siginfo_t info{};
-    return ::waitid(P_PID, static_cast<id_t>(pid), &info, WEXITED | WNOHANG | WNOWAIT) == 0 && info.si_pid == pid;
+    return ::waitid(P_PID, static_cast<id_t>(pid), &info, WEXITED | WNOHANG | WNOWAIT) == 0 &&
+           info.si_pid == pid;
 }
 
 std::size_t complete_lines(const std::filesystem::path& file) {
@@ -159,28 +182,34 @@ TEST(HostileServer, SigtermStopsPromptlyWith143AndTheRerunEqualsAnUninterruptedR
         return answer(req, std::hash<std::string>{}(req.body) % 2 ? "Answer: yes" : "Answer: no");
     }));
     constexpr int kLimit = 10;
-    const auto straight = run_command(server_eval_args(fake.url(), dir / "straight", "pubmedqa", kLimit), 300);
+    const auto straight =
+        run_command(server_eval_args(fake.url(), dir / "straight", "pubmedqa", kLimit), 300);
     ASSERT_EQ(straight.exit_code, 0) << straight.err;
 
     const auto run = dir / "run";
     const auto args = server_eval_args(fake.url(), run, "pubmedqa", kLimit);
-    const pid_t pid = spawn_command(args, (dir / "killed.out").string(), (dir / "killed.err").string());
+    const pid_t pid =
+        spawn_command(args, (dir / "killed.out").string(), (dir / "killed.err").string());
     ASSERT_GT(pid, 0);
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(120);
-    while (complete_lines(run / "samples.jsonl") < 2 && !has_exited(pid) && std::chrono::steady_clock::now() < deadline) {
+    while (complete_lines(run / "samples.jsonl") < 2 && !has_exited(pid) &&
+           std::chrono::steady_clock::now() < deadline) {
         std::this_thread::sleep_for(std::chrono::milliseconds(20));
     }
     ASSERT_FALSE(has_exited(pid)) << read_text(dir / "killed.err");
     ::kill(pid, SIGTERM);
     const auto t_term = std::chrono::steady_clock::now();
-    while (!has_exited(pid) && std::chrono::steady_clock::now() - t_term < std::chrono::seconds(20)) {
+    while (!has_exited(pid) &&
+           std::chrono::steady_clock::now() - t_term < std::chrono::seconds(20)) {
         std::this_thread::sleep_for(std::chrono::milliseconds(20));
     }
-    const double stop_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t_term).count();
+    const double stop_s =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - t_term).count();
     if (!has_exited(pid)) ::kill(pid, SIGKILL);
     const int code = wait_command(pid);
     EXPECT_EQ(code, 143) << read_text(dir / "killed.err");
-    EXPECT_LT(stop_s, 10.0);  // the request in flight (250 ms) and the flush, not the rest of the run
+    EXPECT_LT(stop_s,
+              10.0);  // the request in flight (250 ms) and the flush, not the rest of the run
     const std::size_t kept = read_sample_lines(run / "samples.jsonl").size();
     EXPECT_GE(kept, 2u);
     EXPECT_LT(kept, static_cast<std::size_t>(kLimit));
@@ -203,10 +232,11 @@ TEST(HostileServer, AHundredThousandCharacterModelNameIsReadAndRunByTheCli) {
     const auto model = dir / "long-name.gguf";
     // The shape that crashed `generate` (exit 139): ": " then 100,000 characters without a space.
     ASSERT_TRUE(write_renamed_model(tiny_model_path(), "x: " + std::string(100000, 'n'), model));
-    const auto info = run_command({biomedq_binary().string(), "info", model.string(), "--ctx", "256"}, 120);
+    const auto info =
+        run_command({biomedq_binary().string(), "info", model.string(), "--ctx", "256"}, 120);
     EXPECT_EQ(info.exit_code, 0) << info.err.substr(0, 500);
-    const auto generate = run_command({biomedq_binary().string(), "generate", model.string(), "--prompt",
-                                       "Aspirin inhibits", "--max-tokens", "2"},
+    const auto generate = run_command({biomedq_binary().string(), "generate", model.string(),
+                                       "--prompt", "Aspirin inhibits", "--max-tokens", "2"},
                                       120);
     EXPECT_EQ(generate.exit_code, 0) << generate.err.substr(0, 500);
     std::filesystem::remove_all(dir);

@@ -16,8 +16,8 @@ TEST(ModelChangedFaults, ResumingWithAChangedModelFileIsRefused) {
     ASSERT_EQ(first.exit_code, 0) << first.err;
     const std::string old_sha = read_json_file(run / "config.json")["identity"]["model_sha256"];
 
-    // Flip the last byte (tensor data: the file still loads) and move the mtime on, so no cached hash
-    // can hide the change.
+    // Flip the last byte (tensor data: the file still loads) and move the mtime on, so no cached
+    // hash can hide the change.
     {
         std::fstream f(model, std::ios::in | std::ios::out | std::ios::binary);
         f.seekg(-1, std::ios::end);
@@ -25,13 +25,15 @@ TEST(ModelChangedFaults, ResumingWithAChangedModelFileIsRefused) {
         f.seekp(-1, std::ios::end);
         f.put(static_cast<char>(c ^ 0x5a));
     }
-    std::filesystem::last_write_time(model,
-                                     std::filesystem::last_write_time(model) + std::chrono::seconds(10));
+    std::filesystem::last_write_time(
+        model, std::filesystem::last_write_time(model) + std::chrono::seconds(10));
 
     const auto second = run_command(args);
     EXPECT_EQ(second.exit_code, 2) << second.err;
-    EXPECT_NE(second.err.find("holds a run with a different configuration"), std::string::npos) << second.err;
-    EXPECT_NE(second.err.find("model_sha256 (was \"" + old_sha + "\", now \""), std::string::npos) << second.err;
+    EXPECT_NE(second.err.find("holds a run with a different configuration"), std::string::npos)
+        << second.err;
+    EXPECT_NE(second.err.find("model_sha256 (was \"" + old_sha + "\", now \""), std::string::npos)
+        << second.err;
     // The refused run touched nothing.
     EXPECT_EQ(read_json_file(run / "config.json")["identity"]["model_sha256"], old_sha);
     EXPECT_EQ(read_sample_lines(run / "samples.jsonl").size(), 1u);

@@ -1,6 +1,6 @@
 // The sample log on a write error (EFBIG under RLIMIT_FSIZE, as a full disk): the run stops with a
-// message naming the file and the cause, the records already written stay complete, and rerunning the
-// same command without the limit resumes and finishes with every example once.
+// message naming the file and the cause, the records already written stay complete, and rerunning
+// the same command without the limit resumes and finishes with every example once.
 #include <set>
 
 #include "faults_support.h"
@@ -17,9 +17,11 @@ TEST(SampleLogFaults, AWriteErrorStopsTheRunCleanlyAndARerunResumes) {
     // Room for the config and a few samples (~1 KB each), not for all 24.
     const auto limited = run_with_file_size_limit(args, 6000, dir);
     EXPECT_NE(limited.exit_code, 0) << limited.err;
-    EXPECT_NE(limited.err.find("samples.jsonl: writing a sample failed: File too large"), std::string::npos)
+    EXPECT_NE(limited.err.find("samples.jsonl: writing a sample failed: File too large"),
+              std::string::npos)
         << limited.err;
-    EXPECT_NE(limited.err.find("the samples written before are intact"), std::string::npos) << limited.err;
+    EXPECT_NE(limited.err.find("the samples written before are intact"), std::string::npos)
+        << limited.err;
 
     // Everything on disk is complete JSON lines, ending on a newline, within the limit.
     const std::string log = read_text(run / "samples.jsonl");

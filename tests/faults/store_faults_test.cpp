@@ -1,6 +1,6 @@
-// The SQLite result store when another process holds the database locked, and when the file is not a
-// database: both give one clear error naming the file (from `biomedq import` and from the API), the
-// import changes nothing, and the store works again once the lock is gone.
+// The SQLite result store when another process holds the database locked, and when the file is not
+// a database: both give one clear error naming the file (from `biomedq import` and from the API),
+// the import changes nothing, and the store works again once the lock is gone.
 #include <sqlite3.h>
 
 #include "biomedq/store.h"
@@ -22,7 +22,8 @@ protected:
     }
     static std::filesystem::path run_dir() { return *dir_ / "run"; }
     static CommandOutput import(const std::filesystem::path& db) {
-        return run_command({biomedq_binary().string(), "import", run_dir().string(), "--store", db.string()}, 120);
+        return run_command(
+            {biomedq_binary().string(), "import", run_dir().string(), "--store", db.string()}, 120);
     }
     static inline std::filesystem::path* dir_ = nullptr;
 };
@@ -59,7 +60,8 @@ TEST_F(StoreFaults, AGarbageFileIsRefusedNotOverwritten) {
     auto store = ResultStore::open(db);
     ASSERT_FALSE(store.ok());
     EXPECT_NE(store.error().message.find(db.string()), std::string::npos) << store.error().message;
-    EXPECT_NE(store.error().message.find("file is not a database"), std::string::npos) << store.error().message;
+    EXPECT_NE(store.error().message.find("file is not a database"), std::string::npos)
+        << store.error().message;
 
     const auto r = import(db);
     EXPECT_NE(r.exit_code, 0);

@@ -1,12 +1,12 @@
-// SIGKILL at random points of `biomedq sweep` (quantizing, evaluating, importing): after 5 kills and
-// a final uninterrupted resume, every cell holds every example exactly once, its scores equal those
-// of a sweep that was never interrupted, and the store holds each cell once.
+// SIGKILL at random points of `biomedq sweep` (quantizing, evaluating, importing): after 5 kills
+// and a final uninterrupted resume, every cell holds every example exactly once, its scores equal
+// those of a sweep that was never interrupted, and the store holds each cell once.
+#include <sys/wait.h>
+
 #include <chrono>
 #include <random>
 #include <set>
 #include <thread>
-
-#include <sys/wait.h>
 
 #include "biomedq/store.h"
 #include "faults_support.h"
@@ -21,8 +21,10 @@ std::filesystem::path write_sweep(const std::filesystem::path& dir) {
     const auto yaml = dir / "sweep.yaml";
     std::ofstream(yaml) << "models:\n  - {name: tiny, path: " << tiny_model_path().string() << "}\n"
                         << "quant_types: [q8_0]\ntasks: [pubmedqa, ddi]\nprompts: [zero-shot]\n"
-                        << "limit: " << kLimit << "\nctx: 1024\nparallel: 1\nbootstrap_resamples: 50\n"
-                        << "fidelity: false\ndata_dir: " << shared_data_dir().string() << "\nout: out\n";
+                        << "limit: " << kLimit
+                        << "\nctx: 1024\nparallel: 1\nbootstrap_resamples: 50\n"
+                        << "fidelity: false\ndata_dir: " << shared_data_dir().string()
+                        << "\nout: out\n";
     return yaml;
 }
 
@@ -41,7 +43,8 @@ std::map<std::string, std::filesystem::path> cell_dirs(const std::filesystem::pa
 // True once the child ended; it is left unreaped for wait_command.
 bool has_exited(pid_t pid) {
     siginfo_t info{};
-    return ::waitid(P_PID, static_cast<id_t>(pid), &info, WEXITED | WNOHANG | WNOWAIT) == 0 && info.si_pid == pid;
+    return ::waitid(P_PID, static_cast<id_t>(pid), &info, WEXITED | WNOHANG | WNOWAIT) == 0 &&
+           info.si_pid == pid;
 }
 
 // Complete lines in every cell's sample log so far.
@@ -67,7 +70,8 @@ TEST(SweepFaults, FiveRandomKillsThenResumeEqualAnUninterruptedSweep) {
     const auto t0 = std::chrono::steady_clock::now();
     const auto straight = run_command(sweep_args(straight_yaml));
     ASSERT_EQ(straight.exit_code, 0) << straight.err;
-    const double full_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    const double full_s =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
 
     // Kill points: the first lands by time (usually while quantizing or loading), the others when
     // the sample logs reach a random line count beyond what is already done, so each kill lands
@@ -80,15 +84,17 @@ TEST(SweepFaults, FiveRandomKillsThenResumeEqualAnUninterruptedSweep) {
     for (int i = 0; i < 5; ++i) {
         const std::size_t done = count_sample_lines(killed_runs);
         if (done + 1 >= total_lines) break;
-        const std::size_t target = std::uniform_int_distribution<std::size_t>(done + 1, total_lines - 1)(rng);
-        const pid_t pid = spawn_command(sweep_args(killed_yaml), (dir / "k.out").string(), (dir / "k.err").string());
+        const std::size_t target =
+            std::uniform_int_distribution<std::size_t>(done + 1, total_lines - 1)(rng);
+        const pid_t pid = spawn_command(sweep_args(killed_yaml), (dir / "k.out").string(),
+                                        (dir / "k.err").string());
         ASSERT_GT(pid, 0);
         if (i == 0) {
             std::this_thread::sleep_for(std::chrono::duration<double>(0.1 * full_s));
         } else {
             const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(120);
-            while (count_sample_lines(killed_runs) < target && std::chrono::steady_clock::now() < deadline &&
-                   !has_exited(pid)) {
+            while (count_sample_lines(killed_runs) < target &&
+                   std::chrono::steady_clock::now() < deadline && !has_exited(pid)) {
                 std::this_thread::sleep_for(std::chrono::milliseconds(5));
             }
         }
@@ -100,7 +106,8 @@ TEST(SweepFaults, FiveRandomKillsThenResumeEqualAnUninterruptedSweep) {
             ASSERT_EQ(code, 0) << read_text(dir / "k.err");  // finished before the kill landed
         }
     }
-    EXPECT_GE(n_killed, 3) << "most kills should land mid-sweep (uninterrupted sweep took " << full_s << " s)";
+    EXPECT_GE(n_killed, 3) << "most kills should land mid-sweep (uninterrupted sweep took "
+                           << full_s << " s)";
     const auto resumed = run_command(sweep_args(killed_yaml));
     ASSERT_EQ(resumed.exit_code, 0) << resumed.err;
 

@@ -13,7 +13,8 @@ namespace biomedq::fidelity {
 namespace {
 
 TEST(PositionScore, KlAgreementAndNllOfHandComputedDistributions) {
-    // P_ref = (1/2, 1/4, 1/4), P_model = (1/4, 1/2, 1/4); logits shifted by +3 (softmax ignores it).
+    // P_ref = (1/2, 1/4, 1/4), P_model = (1/4, 1/2, 1/4); logits shifted by +3 (softmax ignores
+    // it).
     const float ref[] = {std::log(0.5f) + 3, std::log(0.25f) + 3, std::log(0.25f) + 3};
     const float model[] = {std::log(0.25f), std::log(0.5f), std::log(0.25f)};
     const PositionScore s = score_logits(ref, model, 3, /*next_token=*/2);
@@ -36,7 +37,8 @@ TEST(PositionScore, QuantizedReferenceMatchesExactWithinRoundingBound) {
     std::vector<float> ref(1000), model(1000);
     for (int i = 0; i < 1000; ++i) {
         ref[static_cast<std::size_t>(i)] = static_cast<float>(std::sin(i * 0.37) * 3.0);
-        model[static_cast<std::size_t>(i)] = static_cast<float>(std::sin(i * 0.37) * 3.0 + 0.2 * std::cos(i));
+        model[static_cast<std::size_t>(i)] =
+            static_cast<float>(std::sin(i * 0.37) * 3.0 + 0.2 * std::cos(i));
     }
     const PositionScore exact = score_logits(ref.data(), model.data(), 1000, 7);
     const QuantizedReference q = quantize_reference(ref.data(), 1000, 7);
@@ -50,7 +52,8 @@ TEST(PositionScore, QuantizedReferenceMatchesExactWithinRoundingBound) {
 }
 
 TEST(MeanWithError, ClusterRobustOverChunks) {
-    // Chunks of 2 tokens with sums 2 and 4: mean 1.5; residuals -1, +1; se = sqrt(2/1 * 2) / 4 = 0.5
+    // Chunks of 2 tokens with sums 2 and 4: mean 1.5; residuals -1, +1; se = sqrt(2/1 * 2) / 4 =
+    // 0.5
     const MeanWithError m = mean_with_error({2, 4}, {2, 8}, {2, 2});
     EXPECT_DOUBLE_EQ(m.mean, 1.5);
     EXPECT_DOUBLE_EQ(m.se, 0.5);

@@ -1,15 +1,13 @@
 // Fidelity and importance matrices on the tiny synthetic model (random weights: the text means
 // nothing to it, but how far a quantization moves its distributions is real).
-#include <gtest/gtest.h>
-
-#include <tuple>
-
 #include <ggml.h>
 #include <gguf.h>
+#include <gtest/gtest.h>
 
 #include <fstream>
 #include <map>
 #include <sstream>
+#include <tuple>
 
 #include "biomedq/fidelity.h"
 #include "biomedq/quant.h"
@@ -84,10 +82,11 @@ TEST_F(QuantizedTiny, KlGrowsAndAgreementFallsWithFewerBits) {
         auto r = measure_fidelity(options_for(paths_[type]), fixture_text());
         ASSERT_TRUE(r.ok()) << r.error().message;
         reports[type] = *r;
-        std::printf("%-7s KL mean %.3e (se %.1e) median %.3e p99 %.3e max %.3e  top1 %.4f  "
-                    "ppl ratio %.5f\n",
-                    type, r->kl.mean, r->kl.se, r->kl_median, r->kl_p99, r->kl_max,
-                    r->top1_agreement.mean, r->ppl_ratio.mean);
+        std::printf(
+            "%-7s KL mean %.3e (se %.1e) median %.3e p99 %.3e max %.3e  top1 %.4f  "
+            "ppl ratio %.5f\n",
+            type, r->kl.mean, r->kl.se, r->kl_median, r->kl_p99, r->kl_max, r->top1_agreement.mean,
+            r->ppl_ratio.mean);
     }
     const auto& q8 = reports["q8_0"];
     const auto& q4 = reports["q4_k_m"];
@@ -121,14 +120,17 @@ TEST_F(QuantizedTiny, StreamedMatchesInProcess) {
     ASSERT_TRUE(b.ok()) << b.error().message;
     EXPECT_EQ(b->mode, "streamed");
     ASSERT_EQ(in_progress.size(), a->n_chunks);
-    EXPECT_EQ(in_progress.back(), std::make_tuple(std::string("both models"), a->n_chunks, a->n_chunks));
+    EXPECT_EQ(in_progress.back(),
+              std::make_tuple(std::string("both models"), a->n_chunks, a->n_chunks));
     ASSERT_EQ(st_progress.size(), 2 * b->n_chunks);
-    EXPECT_EQ(st_progress[b->n_chunks - 1], std::make_tuple(std::string("reference"), b->n_chunks, b->n_chunks));
-    EXPECT_EQ(st_progress.back(), std::make_tuple(std::string("quantized"), b->n_chunks, b->n_chunks));
+    EXPECT_EQ(st_progress[b->n_chunks - 1],
+              std::make_tuple(std::string("reference"), b->n_chunks, b->n_chunks));
+    EXPECT_EQ(st_progress.back(),
+              std::make_tuple(std::string("quantized"), b->n_chunks, b->n_chunks));
     EXPECT_EQ(a->n_tokens_scored, b->n_tokens_scored);
-    EXPECT_EQ(b->bytes_reference_file,
-              16 + 16 + b->n_chunks * 4 + (b->n_tokens_scored + b->n_chunks) * 4 +
-                  reference_file_bytes(b->n_tokens_scored, b->n_vocab));
+    EXPECT_EQ(b->bytes_reference_file, 16 + 16 + b->n_chunks * 4 +
+                                           (b->n_tokens_scored + b->n_chunks) * 4 +
+                                           reference_file_bytes(b->n_tokens_scored, b->n_vocab));
     // The stated tolerance: uint16 log-prob rounding moves KL by < 1e-5 nats; the rest is exact.
     EXPECT_NEAR(b->kl.mean, a->kl.mean, 1e-5);
     EXPECT_NEAR(b->kl_max, a->kl_max, 1e-5);
@@ -142,7 +144,8 @@ TEST(Fidelity, MissingModelFileIsNamed) {
     auto r = measure_fidelity(options_for("/nonexistent/q.gguf"), fixture_text());
     ASSERT_FALSE(r.ok());
     EXPECT_EQ(r.error().code, ErrorCode::kNotFound);
-    EXPECT_NE(r.error().message.find("/nonexistent/q.gguf"), std::string::npos) << r.error().message;
+    EXPECT_NE(r.error().message.find("/nonexistent/q.gguf"), std::string::npos)
+        << r.error().message;
 }
 
 TEST(Fidelity, DifferentVocabulariesAreAConflict) {
@@ -196,7 +199,8 @@ TEST(Imatrix, ProducedAndAcceptedByQuantize) {
         QuantizeOptions qo;
         qo.imatrix_path = dir / "tiny.imatrix";
         qo.n_threads = 2;
-        auto q = quantize_model(test::tiny_model_path(), *t, dir / (std::string(type) + ".gguf"), qo);
+        auto q =
+            quantize_model(test::tiny_model_path(), *t, dir / (std::string(type) + ".gguf"), qo);
         ASSERT_TRUE(q.ok()) << type << ": " << q.error().message;
         // The low-bit type really was used (token_embd, most of the tiny model, stays larger).
         auto info = read_model_info(q->path);
@@ -219,7 +223,8 @@ TEST(Imatrix, ProducedAndAcceptedByQuantize) {
     EXPECT_EQ(q_sums->ne[0], 256);
     EXPECT_EQ(static_cast<const float*>(q_counts->data)[0], static_cast<float>(report->n_tokens));
     for (int j = 0; j < 256; ++j) {
-        EXPECT_EQ(static_cast<const float*>(q_sums->data)[j], static_cast<const float*>(v_sums->data)[j]);
+        EXPECT_EQ(static_cast<const float*>(q_sums->data)[j],
+                  static_cast<const float*>(v_sums->data)[j]);
     }
     gguf_free(g);
     ggml_free(meta);
@@ -246,7 +251,8 @@ TEST(TaskText, CalibrationRefusesTasksWithoutTrainOrDev) {
     EXPECT_EQ(r.error().code, ErrorCode::kInvalidArgument);
     EXPECT_NE(r.error().message.find("litcovid: declares no train or dev split"), std::string::npos)
         << r.error().message;
-    auto unknown = task_split_text("no-such-task", "test", test::tasks_dir(), test::shared_data_dir());
+    auto unknown =
+        task_split_text("no-such-task", "test", test::tasks_dir(), test::shared_data_dir());
     ASSERT_FALSE(unknown.ok());
     EXPECT_EQ(unknown.error().code, ErrorCode::kNotFound);
 }

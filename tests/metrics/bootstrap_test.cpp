@@ -1,3 +1,5 @@
+#include "metrics/bootstrap.h"
+
 #include <gtest/gtest.h>
 
 #include <chrono>
@@ -5,7 +7,6 @@
 #include <random>
 
 #include "metric_test_helpers.h"
-#include "metrics/bootstrap.h"
 #include "metrics/metric_registry.h"
 
 namespace biomedq {
@@ -125,7 +126,8 @@ TEST(Bootstrap, TenThousandExamplesThousandResamplesIsFast) {
     options.label_set = labels;
     options.negative_label = "false";
     const auto start = std::chrono::steady_clock::now();
-    auto values = compute_metrics({"accuracy", "macro_f1", "micro_f1_positive"}, gold, pred, options);
+    auto values =
+        compute_metrics({"accuracy", "macro_f1", "micro_f1_positive"}, gold, pred, options);
     const auto elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - start);
     ASSERT_TRUE(values.ok());
     std::cout << "[ timing ] 10k examples x 1000 resamples x 3 metrics: " << elapsed.count()

@@ -88,11 +88,12 @@ TEST(Classification, PerClassScoresInLabelSetOrder) {
 
 TEST(Classification, PerfectPredictionsScoreOne) {
     const CraftedRelations c;
-    test::expect_perfect_scores_one({"accuracy", "macro_f1", "micro_f1_positive"}, c.gold, chemprot_options());
+    test::expect_perfect_scores_one({"accuracy", "macro_f1", "micro_f1_positive"}, c.gold,
+                                    chemprot_options());
 }
 
-// Gold: yes, yes, no. Predictions: yes, <x>, no, where <x> is either the unlisted "maybe" or a parse
-// failure.
+// Gold: yes, yes, no. Predictions: yes, <x>, no, where <x> is either the unlisted "maybe" or a
+// parse failure.
 //   unlisted "maybe": yes tp1 fn1 -> F1 2/3; no tp1 -> F1 1; macro (2/3 + 1)/2 = 5/6;
 //                     positive micro: tp1, fp1 ("maybe"), fn1 -> P 1/2 R 1/2 F1 1/2.
 //   invalid:          same macro (no class gains an fp), positive micro: tp1 fp0 fn1 ->
@@ -101,7 +102,8 @@ TEST(Classification, UnlistedLabelIsFalsePositiveButInvalidIsNot) {
     MetricOptions options;
     options.label_set = {"no", "yes"};
     options.negative_label = "no";
-    const std::vector<Gold> gold = {gold_labels({"yes"}), gold_labels({"yes"}), gold_labels({"no"})};
+    const std::vector<Gold> gold = {gold_labels({"yes"}), gold_labels({"yes"}),
+                                    gold_labels({"no"})};
     const std::vector<Prediction> unlisted = {pred_labels({"yes"}), pred_labels({"maybe"}),
                                               pred_labels({"no"})};
     const std::vector<Prediction> invalid = {pred_labels({"yes"}), invalid_labels({}),

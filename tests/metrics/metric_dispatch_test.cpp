@@ -18,10 +18,11 @@ TEST(MetricDispatch, UnknownNameSuggestsClosest) {
     auto result = compute_metrics({"accuracy", "macro_f"}, gold, pred, MetricOptions{});
     ASSERT_FALSE(result.ok());
     EXPECT_EQ(result.error().code, ErrorCode::kInvalidArgument);
-    EXPECT_EQ(result.error().message.rfind("unknown metric \"macro_f\" (did you mean \"macro_f1\"?); "
-                                           "known metrics: [ner_strict_precision, ",
-                                           0),
-              0u)
+    EXPECT_EQ(
+        result.error().message.rfind("unknown metric \"macro_f\" (did you mean \"macro_f1\"?); "
+                                     "known metrics: [ner_strict_precision, ",
+                                     0),
+        0u)
         << result.error().message;
 }
 
@@ -58,13 +59,14 @@ TEST(MetricDispatch, SizeMismatchAndEmptyInputAreErrors) {
               "prediction per gold example");
     auto empty = compute_metrics({"accuracy"}, {}, {}, MetricOptions{});
     ASSERT_FALSE(empty.ok());
-    EXPECT_EQ(empty.error().message, "compute_metrics: no examples to score; expected at least one");
+    EXPECT_EQ(empty.error().message,
+              "compute_metrics: no examples to score; expected at least one");
 }
 
 TEST(MetricDispatch, ExampleScoreUnknownTaskKindIsNan) {
     EXPECT_TRUE(std::isnan(example_score("summarization", gold_spans({}), pred_spans({}))));
-    EXPECT_EQ(known_task_kinds(),
-              (std::vector<std::string>{"ner", "relation", "multilabel", "mcqa", "classification"}));
+    EXPECT_EQ(known_task_kinds(), (std::vector<std::string>{"ner", "relation", "multilabel", "mcqa",
+                                                            "classification"}));
 }
 
 }  // namespace

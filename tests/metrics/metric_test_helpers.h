@@ -16,7 +16,9 @@ inline Gold gold_spans(std::vector<Span> spans) { return Gold{{}, std::move(span
 inline Prediction pred_labels(std::vector<std::string> labels) {
     return Prediction{true, std::move(labels), {}, {}};
 }
-inline Prediction pred_spans(std::vector<Span> spans) { return Prediction{true, {}, std::move(spans), {}}; }
+inline Prediction pred_spans(std::vector<Span> spans) {
+    return Prediction{true, {}, std::move(spans), {}};
+}
 
 // A parse failure that still carries content, to prove the content is ignored.
 inline Prediction invalid_labels(std::vector<std::string> labels) {
@@ -39,11 +41,13 @@ inline double metric_value(const std::string& name, const std::vector<Gold>& gol
 }
 
 // Each metric scores exactly 1 when every prediction repeats its gold labels and spans.
-inline void expect_perfect_scores_one(const std::vector<std::string>& names, const std::vector<Gold>& gold,
+inline void expect_perfect_scores_one(const std::vector<std::string>& names,
+                                      const std::vector<Gold>& gold,
                                       const MetricOptions& options = {}) {
     std::vector<Prediction> perfect;
     for (const Gold& g : gold) perfect.push_back(Prediction{true, g.labels, g.spans, {}});
-    for (const auto& name : names) EXPECT_DOUBLE_EQ(metric_value(name, gold, perfect, options), 1.0) << name;
+    for (const auto& name : names)
+        EXPECT_DOUBLE_EQ(metric_value(name, gold, perfect, options), 1.0) << name;
 }
 
 }  // namespace biomedq::test

@@ -63,7 +63,8 @@ TEST(MultiLabel, ExampleF1CountsEmptyVersusEmptyAsOne) {
 
 TEST(MultiLabel, PerfectPredictionsScoreOne) {
     const CraftedMultiLabel c;
-    test::expect_perfect_scores_one({"multilabel_micro_f1", "multilabel_macro_f1", "example_f1"}, c.gold, hoc_options());
+    test::expect_perfect_scores_one({"multilabel_micro_f1", "multilabel_macro_f1", "example_f1"},
+                                    c.gold, hoc_options());
 }
 
 TEST(MultiLabel, GoldLabelOutsideLabelSetIsAnError) {

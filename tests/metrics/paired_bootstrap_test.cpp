@@ -27,8 +27,8 @@ Runs make_runs(std::size_t n, CorrectA correct_a, CorrectB correct_b) {
 }
 
 TEST(PairedBootstrap, IdenticalRunsGiveZeroDifferenceAndPOne) {
-    const Runs runs = make_runs(100, [](std::size_t i) { return i % 3 != 0; },
-                                [](std::size_t i) { return i % 3 != 0; });
+    const Runs runs = make_runs(
+        100, [](std::size_t i) { return i % 3 != 0; }, [](std::size_t i) { return i % 3 != 0; });
     auto result = paired_bootstrap("accuracy", runs.gold, runs.a, runs.a, MetricOptions{});
     ASSERT_TRUE(result.ok()) << result.error().message;
     EXPECT_EQ(result->metric, "accuracy");
@@ -44,8 +44,8 @@ TEST(PairedBootstrap, IdenticalRunsGiveZeroDifferenceAndPOne) {
 // Every resample has d_r < 0 (a resample without any of the 60 failures has probability
 // 0.7^200 ~ 1e-31), so #{d_r >= 0} = 0 and p = 2 (0 + 1) / 1001.
 TEST(PairedBootstrap, ClearlyWorseRunIsSignificant) {
-    const Runs runs = make_runs(200, [](std::size_t) { return true; },
-                                [](std::size_t i) { return i % 10 >= 3; });
+    const Runs runs = make_runs(
+        200, [](std::size_t) { return true; }, [](std::size_t i) { return i % 10 >= 3; });
     auto result = paired_bootstrap("accuracy", runs.gold, runs.a, runs.b, MetricOptions{});
     ASSERT_TRUE(result.ok()) << result.error().message;
     EXPECT_DOUBLE_EQ(result->value_a, 1.0);
@@ -60,8 +60,8 @@ TEST(PairedBootstrap, ClearlyWorseRunIsSignificant) {
 // A right on the first half, B on the second: same accuracy, disagreeing on every example. The
 // resampled difference is symmetric around 0, so the test must not call it significant.
 TEST(PairedBootstrap, EqualButDifferentRunsAreNotSignificant) {
-    const Runs runs = make_runs(100, [](std::size_t i) { return i < 50; },
-                                [](std::size_t i) { return i >= 50; });
+    const Runs runs = make_runs(
+        100, [](std::size_t i) { return i < 50; }, [](std::size_t i) { return i >= 50; });
     auto result = paired_bootstrap("accuracy", runs.gold, runs.a, runs.b, MetricOptions{});
     ASSERT_TRUE(result.ok()) << result.error().message;
     EXPECT_DOUBLE_EQ(result->difference, 0.0);
@@ -73,8 +73,8 @@ TEST(PairedBootstrap, EqualButDifferentRunsAreNotSignificant) {
 // Same seed -> same resamples: paired_bootstrap's value_b CI would equal compute_metrics' CI, and a
 // second call reproduces the p-value and interval exactly.
 TEST(PairedBootstrap, ReproducibleForFixedSeed) {
-    const Runs runs = make_runs(150, [](std::size_t i) { return i % 4 != 0; },
-                                [](std::size_t i) { return i % 5 != 0; });
+    const Runs runs = make_runs(
+        150, [](std::size_t i) { return i % 4 != 0; }, [](std::size_t i) { return i % 5 != 0; });
     auto first = paired_bootstrap("accuracy", runs.gold, runs.a, runs.b, MetricOptions{});
     auto second = paired_bootstrap("accuracy", runs.gold, runs.a, runs.b, MetricOptions{});
     ASSERT_TRUE(first.ok() && second.ok());
@@ -84,7 +84,8 @@ TEST(PairedBootstrap, ReproducibleForFixedSeed) {
 }
 
 TEST(PairedBootstrap, InputErrors) {
-    const Runs runs = make_runs(10, [](std::size_t) { return true; }, [](std::size_t) { return true; });
+    const Runs runs = make_runs(
+        10, [](std::size_t) { return true; }, [](std::size_t) { return true; });
     std::vector<Prediction> short_b(runs.b.begin(), runs.b.begin() + 9);
     auto mismatch = paired_bootstrap("accuracy", runs.gold, runs.a, short_b, MetricOptions{});
     ASSERT_FALSE(mismatch.ok());

@@ -1,7 +1,8 @@
+#include "metrics/span_f1.h"
+
 #include <gtest/gtest.h>
 
 #include "metric_test_helpers.h"
-#include "metrics/span_f1.h"
 
 namespace biomedq {
 namespace {
@@ -52,9 +53,10 @@ TEST(SpanF1, LenientCraftedCase) {
 
 TEST(SpanF1, PerfectPredictionsScoreOne) {
     const CraftedNer c;
-    test::expect_perfect_scores_one({"ner_strict_precision", "ner_strict_recall", "ner_strict_f1", "ner_lenient_precision",
-                               "ner_lenient_recall", "ner_lenient_f1"},
-                              c.gold);
+    test::expect_perfect_scores_one(
+        {"ner_strict_precision", "ner_strict_recall", "ner_strict_f1", "ner_lenient_precision",
+         "ner_lenient_recall", "ner_lenient_f1"},
+        c.gold);
 }
 
 // No spans predicted anywhere: P = 0/0 -> 0 (zero_division=0), R = 0/6, F1 = 0.

@@ -1,6 +1,6 @@
-// Catalog file sizes (no file: each tensor in the type llama.cpp's quantization rules give it) against
-// published GGUF files on the Hugging Face hub. The published files add a header (tokenizer and chat
-// template, 1-10 MB) that the catalog does not count, well inside 2%.
+// Catalog file sizes (no file: each tensor in the type llama.cpp's quantization rules give it)
+// against published GGUF files on the Hugging Face hub. The published files add a header (tokenizer
+// and chat template, 1-10 MB) that the catalog does not count, well inside 2%.
 #include <gtest/gtest.h>
 
 #include "biomedq/quant.h"
@@ -8,18 +8,21 @@
 namespace biomedq {
 namespace {
 
-void expect_file_size_within_2_percent(const std::string& shape_id, const std::string& type, double published) {
+void expect_file_size_within_2_percent(const std::string& shape_id, const std::string& type,
+                                       double published) {
     auto shape = find_model_shape(shape_id);
     ASSERT_TRUE(shape.ok()) << shape.error().message;
     auto quant = find_quant_type(type);
     ASSERT_TRUE(quant.ok());
     const ModelInfo info = model_info_for_shape(*shape, *quant);
     EXPECT_NEAR(static_cast<double>(info.bytes_file) / published, 1.0, 0.02)
-        << shape_id << " " << type << ": catalog " << info.bytes_file << " B, published " << published << " B";
+        << shape_id << " " << type << ": catalog " << info.bytes_file << " B, published "
+        << published << " B";
 }
 
 TEST(CatalogSize, Llama31With8BAnd70BWithinTwoPercentOfPublishedFiles) {
-    expect_file_size_within_2_percent("llama-3.1-8b", "q4_k_m", 4920739232.0);  // Meta-Llama-3.1-8B-Instruct
+    expect_file_size_within_2_percent("llama-3.1-8b", "q4_k_m",
+                                      4920739232.0);  // Meta-Llama-3.1-8B-Instruct
     expect_file_size_within_2_percent("llama-3.1-70b", "q4_k_m", 42520398400.0);
     expect_file_size_within_2_percent("llama-3.1-70b", "iq4_xs", 37902661792.0);
 }

@@ -38,8 +38,8 @@ TEST(DryRunLog, ReadsEachTensorsFinalType) {
 // overflowed the stack on such lines: issue 13, item 5).
 TEST(DryRunLog, HugeLinesAreSkippedAndTheTensorLinesStillRead) {
     const std::string huge_name(200000, 'x');
-    const std::string log = "print_info: general.name = " + huge_name + "\n" +
-                            "[   9/   9] " + huge_name + " - garbled\n" + kLog;
+    const std::string log = "print_info: general.name = " + huge_name + "\n" + "[   9/   9] " +
+                            huge_name + " - garbled\n" + kLog;
     auto types = parse_dry_run_types(log);
     ASSERT_TRUE(types.ok()) << types.error().message.substr(0, 200);
     EXPECT_EQ(types->size(), 4u);

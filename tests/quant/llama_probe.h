@@ -30,8 +30,8 @@ namespace detail {
 inline double sum_mib(const std::string& log, const std::string& what) {
     const std::regex pattern(what + R"( buffer size =\s*([0-9.]+) MiB)");
     double total = 0;
-    for (auto it = std::sregex_iterator(log.begin(), log.end(), pattern); it != std::sregex_iterator();
-         ++it) {
+    for (auto it = std::sregex_iterator(log.begin(), log.end(), pattern);
+         it != std::sregex_iterator(); ++it) {
         total += std::stod((*it)[1].str());
     }
     return total;

@@ -16,12 +16,12 @@ namespace {
 
 constexpr double kMiB = 1024.0 * 1024.0;
 
-void expect_info_within_2_percent(const std::filesystem::path& model, uint32_t ctx, uint32_t parallel,
-                                  bool flash_attn, const std::string& kv_type = "f16",
+void expect_info_within_2_percent(const std::filesystem::path& model, uint32_t ctx,
+                                  uint32_t parallel, bool flash_attn,
+                                  const std::string& kv_type = "f16",
                                   ggml_type kv_ggml_type = GGML_TYPE_F16) {
-    SCOPED_TRACE(model.filename().string() + " ctx=" + std::to_string(ctx) +
-                 " parallel=" + std::to_string(parallel) + " fa=" + std::to_string(flash_attn) +
-                 " kv=" + kv_type);
+    SCOPED_TRACE(model.filename().string() + " ctx=" + std::to_string(ctx) + " parallel=" +
+                 std::to_string(parallel) + " fa=" + std::to_string(flash_attn) + " kv=" + kv_type);
     MemoryRequest request;
     request.ctx_per_seq = ctx;
     request.n_parallel = parallel;
@@ -30,16 +30,19 @@ void expect_info_within_2_percent(const std::filesystem::path& model, uint32_t c
     auto sim = simulate_memory(model.string(), request);
     ASSERT_TRUE(sim.ok()) << sim.error().message;
     const MemoryEstimate& info = sim->totals;
-    const LlamaAllocation real = probe_llama_allocation(model, ctx, parallel, flash_attn, kv_ggml_type);
+    const LlamaAllocation real =
+        probe_llama_allocation(model, ctx, parallel, flash_attn, kv_ggml_type);
     ASSERT_TRUE(real.loaded);
     EXPECT_EQ(info.n_ctx_total, real.n_ctx);
     auto near = [](double info_mib, double real_mib, const char* what) {
         EXPECT_NEAR(info_mib, real_mib, std::max(0.02 * real_mib, 0.01))
             << what << ": info " << info_mib << " MiB, llama.cpp " << real_mib << " MiB";
     };
-    near(static_cast<double>(info.bytes_weights_host + info.bytes_weights_gpu) / kMiB, real.mib_model, "weights");
+    near(static_cast<double>(info.bytes_weights_host + info.bytes_weights_gpu) / kMiB,
+         real.mib_model, "weights");
     near(static_cast<double>(info.bytes_kv) / kMiB, real.mib_kv, "KV");
-    near(static_cast<double>(info.bytes_compute + info.bytes_compute_host) / kMiB, real.mib_compute, "compute");
+    near(static_cast<double>(info.bytes_compute + info.bytes_compute_host) / kMiB, real.mib_compute,
+         "compute");
     near(static_cast<double>(info.bytes_output) / kMiB, real.mib_output, "output");
     near(static_cast<double>(info.bytes_total()) / kMiB, real.mib_total(), "total");
     // Everything is on the host of a CPU-only run, and the per-device view adds up to the total.
@@ -68,8 +71,10 @@ TEST(MemoryEstimate, InfoWithinTwoPercentOfLlamaCppSmall) {
 
 TEST(MemoryEstimate, InfoWithQuantizedKvCacheWithinTwoPercentOfLlamaCpp) {
     // A quantized V cache needs flash attention.
-    for (auto [name, type] : {std::pair{"q8_0", GGML_TYPE_Q8_0}, {"q4_0", GGML_TYPE_Q4_0}, {"bf16", GGML_TYPE_BF16}}) {
-        expect_info_within_2_percent(zero_weight_model_path("small", "f16"), 4096u, 2u, true, name, type);
+    for (auto [name, type] :
+         {std::pair{"q8_0", GGML_TYPE_Q8_0}, {"q4_0", GGML_TYPE_Q4_0}, {"bf16", GGML_TYPE_BF16}}) {
+        expect_info_within_2_percent(zero_weight_model_path("small", "f16"), 4096u, 2u, true, name,
+                                     type);
     }
 }
 

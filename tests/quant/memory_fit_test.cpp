@@ -33,7 +33,8 @@ TEST(MemoryFit, LargestContextAndParallelAreTheSimulatedEdge) {
     uint32_t expected = 0;
     for (uint32_t p = 1; p <= 64 && simulated_bytes(model, 512, p) <= budget; p *= 2) expected = p;
     EXPECT_EQ(fit->max_parallel, expected);
-    // 4 x 512 cells fit; 8 x 512 holds as many KV cells as the budget's 2 x 2048 but 6 more logits rows.
+    // 4 x 512 cells fit; 8 x 512 holds as many KV cells as the budget's 2 x 2048 but 6 more logits
+    // rows.
     EXPECT_EQ(expected, 4u);
 
     // Capped by the limit (the trained context), and nothing fits a budget below the weights.

@@ -1,7 +1,7 @@
-// The formula (estimate_memory, what remains where llama.cpp cannot simulate: catalog shapes without
-// a file, a file llama.cpp cannot read) pinned against llama.cpp's own no-alloc simulation of the
-// same file, over shapes, weight types, context, parallel sequences, KV cache types and flash
-// attention.
+// The formula (estimate_memory, what remains where llama.cpp cannot simulate: catalog shapes
+// without a file, a file llama.cpp cannot read) pinned against llama.cpp's own no-alloc simulation
+// of the same file, over shapes, weight types, context, parallel sequences, KV cache types and
+// flash attention.
 #include <gtest/gtest.h>
 
 #include "biomedq/memory_simulation.h"
@@ -26,8 +26,9 @@ void expect_formula_within_3_percent(const std::string& shape, const std::string
                           {4096, 2, "f16", false}, {2048, 8, "f16", false}, {4096, 2, "q8_0", true},
                           {8192, 1, "q4_0", true}, {1024, 4, "q8_0", true}};
     for (const auto& c : cases) {
-        SCOPED_TRACE(shape + " " + type + " ctx=" + std::to_string(c.ctx) + " parallel=" +
-                     std::to_string(c.parallel) + " kv=" + c.kv_type + " fa=" + std::to_string(c.flash_attn));
+        SCOPED_TRACE(shape + " " + type + " ctx=" + std::to_string(c.ctx) +
+                     " parallel=" + std::to_string(c.parallel) + " kv=" + c.kv_type +
+                     " fa=" + std::to_string(c.flash_attn));
         MemoryRequest request;
         request.ctx_per_seq = c.ctx;
         request.n_parallel = c.parallel;
@@ -44,17 +45,19 @@ void expect_formula_within_3_percent(const std::string& shape, const std::string
         const auto simulated = static_cast<double>(real.bytes_total());
         EXPECT_NEAR(total / simulated, 1.0, 0.03)
             << "formula " << total / 1048576 << " MiB, simulation " << simulated / 1048576
-            << " MiB (compute " << static_cast<double>(formula.bytes_compute_host) / 1048576 << " vs "
-            << static_cast<double>(real.bytes_compute_host) / 1048576 << " MiB)";
+            << " MiB (compute " << static_cast<double>(formula.bytes_compute_host) / 1048576
+            << " vs " << static_cast<double>(real.bytes_compute_host) / 1048576 << " MiB)";
     }
 }
 
 TEST(MemoryFormula, TinyWithinThreePercentOfSimulation) {
-    for (const std::string type : {"f16", "q8_0", "q4_k_m"}) expect_formula_within_3_percent("tiny", type);
+    for (const std::string type : {"f16", "q8_0", "q4_k_m"})
+        expect_formula_within_3_percent("tiny", type);
 }
 
 TEST(MemoryFormula, SmallWithinThreePercentOfSimulation) {
-    for (const std::string type : {"f16", "q8_0", "q4_k_m"}) expect_formula_within_3_percent("small", type);
+    for (const std::string type : {"f16", "q8_0", "q4_k_m"})
+        expect_formula_within_3_percent("small", type);
 }
 
 }  // namespace

@@ -1,11 +1,12 @@
 // llama.cpp's no-alloc simulation: no weights read even for a 70B file, exact KV arithmetic, per
 // device and buffer views that add up, and errors as values.
+#include "biomedq/memory_simulation.h"
+
 #include <gtest/gtest.h>
 
 #include <fstream>
 #include <sstream>
 
-#include "biomedq/memory_simulation.h"
 #include "biomedq/quant.h"
 #include "model_fixture.h"
 

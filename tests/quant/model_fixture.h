@@ -85,7 +85,8 @@ inline const std::filesystem::path& tiny_spm_model_path() {
 
 // A catalog shape synthesized with zero weights (a sparse file: only the header takes disk and
 // time) in `type`, with the shape's own tokenizer; one file per (shape, type) per process.
-inline std::filesystem::path zero_weight_model_path(const std::string& shape_id, const std::string& type) {
+inline std::filesystem::path zero_weight_model_path(const std::string& shape_id,
+                                                    const std::string& type) {
     static std::mutex mutex;
     static std::map<std::string, std::filesystem::path> made;
     std::lock_guard lock(mutex);

@@ -16,18 +16,31 @@ std::string tiny_gguf(uint32_t block_count) {
     std::string out;
     auto u32 = [&](uint32_t v) { out.append(reinterpret_cast<const char*>(&v), 4); };
     auto u64 = [&](uint64_t v) { out.append(reinterpret_cast<const char*>(&v), 8); };
-    auto str = [&](const std::string& s) { u64(s.size()); out += s; };
-    auto kv_u32 = [&](const std::string& key, uint32_t v) { str(key); u32(4); u32(v); };
+    auto str = [&](const std::string& s) {
+        u64(s.size());
+        out += s;
+    };
+    auto kv_u32 = [&](const std::string& key, uint32_t v) {
+        str(key);
+        u32(4);
+        u32(v);
+    };
     out = "GGUF";
     u32(3);
     u64(1);  // tensors
     u64(5);  // metadata keys
-    str("general.architecture"); u32(8); str("llama");
+    str("general.architecture");
+    u32(8);
+    str("llama");
     kv_u32("llama.block_count", block_count);
     kv_u32("llama.embedding_length", 4);
     kv_u32("llama.attention.head_count", 1);
     kv_u32("llama.context_length", 64);
-    str("output_norm.weight"); u32(1); u64(4); u32(0 /* F32 */); u64(0);
+    str("output_norm.weight");
+    u32(1);
+    u64(4);
+    u32(0 /* F32 */);
+    u64(0);
     out.append((32 - out.size() % 32) % 32, '\0');
     out.append(32, '\0');
     return out;
@@ -40,7 +53,8 @@ TEST(ModelInfoFuzzRegression, AHugeBlockCountIsAParseErrorNotA32GbAllocation) {
     ASSERT_FALSE(info.ok());
     EXPECT_EQ(info.error().code, ErrorCode::kParse);
     EXPECT_EQ(info.error().message,
-              path.string() + ": key \"llama.block_count\" is 4211081217 but the file has only 1 tensors");
+              path.string() +
+                  ": key \"llama.block_count\" is 4211081217 but the file has only 1 tensors");
 }
 
 }  // namespace

@@ -10,9 +10,9 @@ namespace biomedq::test {
 namespace {
 
 // Tiny: n_vocab 128256, n_embd 256, 2 layers, n_head 4, n_head_kv 2 (head dim 64), n_ff 512, tied.
-constexpr uint64_t kTokenEmbd = 128256ull * 256;                                // 32,833,536
+constexpr uint64_t kTokenEmbd = 128256ull * 256;  // 32,833,536
 constexpr uint64_t kPerLayer = 256 + 256 * 256 + 2 * 256 * 128 + 256 * 256 + 256 + 3 * 256 * 512;
-constexpr uint64_t kTinyParams = kTokenEmbd + 256 + 2 * kPerLayer;              // 34,014,464
+constexpr uint64_t kTinyParams = kTokenEmbd + 256 + 2 * kPerLayer;  // 34,014,464
 // f16 for matrices, f32 for the 256-wide norms (1 output + 2 per layer).
 constexpr uint64_t kTinyBytes = 2 * (kTinyParams - 5 * 256) + 4 * 5 * 256;
 
@@ -133,9 +133,8 @@ TEST(ModelInfo, BadInputsGiveOneClearError) {
     auto header = read_model_info(dir / "cut-header.gguf");
     ASSERT_FALSE(header.ok());
     EXPECT_EQ(header.error().code, ErrorCode::kParse);
-    EXPECT_EQ(header.error().message.rfind((dir / "cut-header.gguf").string() +
-                                               ": truncated or corrupt GGUF header",
-                                           0),
+    EXPECT_EQ(header.error().message.rfind(
+                  (dir / "cut-header.gguf").string() + ": truncated or corrupt GGUF header", 0),
               0u)
         << header.error().message;
 

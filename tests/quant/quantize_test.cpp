@@ -72,8 +72,9 @@ TEST(Quantize, ImatrixTypeWithoutImatrixFailsBeforeWork) {
     auto report = quantize_model(tiny_spm_model_path(), *type, out);
     ASSERT_FALSE(report.ok());
     EXPECT_EQ(report.error().code, ErrorCode::kInvalidArgument);
-    EXPECT_EQ(report.error().message.rfind("quantization type iq2_xxs needs an importance matrix", 0),
-              0u);
+    EXPECT_EQ(
+        report.error().message.rfind("quantization type iq2_xxs needs an importance matrix", 0),
+        0u);
     EXPECT_FALSE(std::filesystem::exists(out));
     EXPECT_FALSE(std::filesystem::exists(out.string() + ".tmp"));
 }

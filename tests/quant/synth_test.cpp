@@ -135,8 +135,7 @@ TEST(Synth, RejectsInconsistentDimensions) {
     options.vocab_path = llama_src_dir() / "models" / "ggml-vocab-llama-spm.gguf";
     auto r = synthesize_model(options, quant_temp_dir() / "y.gguf");
     ASSERT_FALSE(r.ok());
-    EXPECT_EQ(r.error().message,
-              "shape \"tiny\": n_head (4) must be a multiple of n_head_kv (3)");
+    EXPECT_EQ(r.error().message, "shape \"tiny\": n_head (4) must be a multiple of n_head_kv (3)");
 }
 
 TEST(Catalog, FindsShapesAndSuggestsCloseNames) {
@@ -148,10 +147,10 @@ TEST(Catalog, FindsShapesAndSuggestsCloseNames) {
     auto bad = find_model_shape("llama-3.1-8");
     ASSERT_FALSE(bad.ok());
     EXPECT_NE(bad.error().message.find("did you mean \"llama-3.1-8b\"?"), std::string::npos);
-    for (const char* id : {"llama-3.3-70b", "qwen2.5-7b", "qwen2.5-72b", "mistral-7b", "gemma-2-9b",
-                           "gemma-2-27b", "phi-3-medium", "meditron-7b", "meditron-70b",
-                           "biomistral-7b", "openbiollm-8b", "openbiollm-70b", "med42-70b",
-                           "clinicalcamel-70b", "llama-3-8b", "llama-3-70b"}) {
+    for (const char* id :
+         {"llama-3.3-70b", "qwen2.5-7b", "qwen2.5-72b", "mistral-7b", "gemma-2-9b", "gemma-2-27b",
+          "phi-3-medium", "meditron-7b", "meditron-70b", "biomistral-7b", "openbiollm-8b",
+          "openbiollm-70b", "med42-70b", "clinicalcamel-70b", "llama-3-8b", "llama-3-70b"}) {
         EXPECT_TRUE(find_model_shape(id).ok()) << id;
     }
     // Qwen2.5-7B: 7,615,616,512 parameters (published).

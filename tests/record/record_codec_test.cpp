@@ -29,7 +29,8 @@ TEST(RecordCodec, ASampleRecordRoundTripsExactlyIncludingUnknownKeysAndMinusInfi
     EXPECT_EQ(r->index, 3u);
     ASSERT_TRUE(r->options.has_value());
     EXPECT_TRUE(std::isinf((*r->options)[1].logprob));  // JSON null: the option cannot be produced
-    EXPECT_EQ(to_json(*r).dump(), full_sample().dump());  // as written to samples.jsonl (-inf is null)
+    EXPECT_EQ(to_json(*r).dump(),
+              full_sample().dump());  // as written to samples.jsonl (-inf is null)
 }
 
 TEST(RecordCodec, AMinimalSampleRecordWritesOnlyWhatItHas) {
@@ -48,7 +49,8 @@ TEST(RecordCodec, SampleErrorsNameTheField) {
     EXPECT_EQ(r.error().message, "field \"options.1.n_tokens\": expected an integer, got \"one\"");
     bad = full_sample();
     bad["n_tokens_prompt"] = -3;
-    EXPECT_EQ(sample_record_from_json(bad).error().message, "field \"n_tokens_prompt\": expected an integer >= 0, got -3");
+    EXPECT_EQ(sample_record_from_json(bad).error().message,
+              "field \"n_tokens_prompt\": expected an integer >= 0, got -3");
 }
 
 nlohmann::json minimal_results() {

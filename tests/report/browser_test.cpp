@@ -1,6 +1,6 @@
-// report.html in a real browser: headless Chromium opens the file from disk (offline), the page logs
-// nothing to the console, the three Vega-Lite plots render as SVG with marks, and a PNG screenshot is
-// kept under <build>/test-artifacts/report/ for people to look at.
+// report.html in a real browser: headless Chromium opens the file from disk (offline), the page
+// logs nothing to the console, the three Vega-Lite plots render as SVG with marks, and a PNG
+// screenshot is kept under <build>/test-artifacts/report/ for people to look at.
 #include <gtest/gtest.h>
 
 #include <cstdlib>
@@ -25,9 +25,12 @@ std::string find_chromium() {
 
 std::string chromium_command(const std::string& chromium, const std::filesystem::path& profile) {
     return chromium +
-           " --headless --no-sandbox --disable-gpu --disable-quic --no-first-run --disable-background-networking "
-           "--disable-component-update --disable-sync --enable-logging=stderr --v=0 --virtual-time-budget=10000 "
-           "--user-data-dir=" + profile.string();
+           " --headless --no-sandbox --disable-gpu --disable-quic --no-first-run "
+           "--disable-background-networking "
+           "--disable-component-update --disable-sync --enable-logging=stderr --v=0 "
+           "--virtual-time-budget=10000 "
+           "--user-data-dir=" +
+           profile.string();
 }
 
 std::size_t count(const std::string& text, const std::string& what) {
@@ -39,7 +42,8 @@ std::size_t count(const std::string& text, const std::string& what) {
 TEST(ReportBrowser, RendersPlotsWithoutConsoleErrors) {
     const std::string chromium = find_chromium();
     if (chromium.empty()) {
-        GTEST_SKIP() << "chromium is not installed (scripts/install-deps.sh --browser installs it); browser test skipped";
+        GTEST_SKIP() << "chromium is not installed (scripts/install-deps.sh --browser installs "
+                        "it); browser test skipped";
     }
     auto runs = test::hand_made_runs();
     // Untrusted text must not break out of the page's script or markup.
@@ -47,7 +51,8 @@ TEST(ReportBrowser, RendersPlotsWithoutConsoleErrors) {
     auto data = build_report_data(runs, test::hand_made_fidelity());
     ASSERT_TRUE(data.ok()) << data.error().message;
     ASSERT_EQ(report_plot_specs(*data).size(), 4u);
-    const auto artifacts = test::biomedq_binary().parent_path().parent_path() / "test-artifacts" / "report";
+    const auto artifacts =
+        test::biomedq_binary().parent_path().parent_path() / "test-artifacts" / "report";
     std::filesystem::create_directories(artifacts);
     const auto html_path = artifacts / "report.html";
     ASSERT_TRUE(write_file_atomic(html_path, render_html(*data)).ok());
@@ -56,13 +61,14 @@ TEST(ReportBrowser, RendersPlotsWithoutConsoleErrors) {
     const auto dom_path = work / "dom.html";
     const auto log_path = work / "chromium.log";
     const std::string url = "file://" + std::filesystem::absolute(html_path).string();
-    const std::string dump = chromium_command(chromium, work / "profile-dom") + " --dump-dom '" + url + "' >'" +
-                             dom_path.string() + "' 2>'" + log_path.string() + "'";
+    const std::string dump = chromium_command(chromium, work / "profile-dom") + " --dump-dom '" +
+                             url + "' >'" + dom_path.string() + "' 2>'" + log_path.string() + "'";
     ASSERT_EQ(std::system(dump.c_str()), 0) << dump;
     const std::string dom = read_file(dom_path).value();
     const std::string log = read_file(log_path).value();
 
-    // Chromium reports every console message (log, warn, error, uncaught exception) as a CONSOLE line.
+    // Chromium reports every console message (log, warn, error, uncaught exception) as a CONSOLE
+    // line.
     std::istringstream lines(log);
     std::string line, console;
     while (std::getline(lines, line)) {
@@ -72,18 +78,19 @@ TEST(ReportBrowser, RendersPlotsWithoutConsoleErrors) {
     EXPECT_EQ(dom.find("\">plot failed"), std::string::npos);  // the embed error handler's text
     // Four plots, each an SVG (the facet adds none of its own); marks of every layer drew.
     EXPECT_GE(count(dom, "<svg"), 4u);
-    EXPECT_GE(count(dom, "class=\"mark-symbol"), 3u);  // points: score/memory, difference and KL plots
-    EXPECT_GE(count(dom, "class=\"mark-line"), 1u);    // the Pareto frontier
-    EXPECT_GE(count(dom, "class=\"mark-rect"), 1u);    // throughput bars
-    EXPECT_GE(count(dom, "class=\"mark-rule"), 1u);    // CI bars and the zero line
+    EXPECT_GE(count(dom, "class=\"mark-symbol"),
+              3u);  // points: score/memory, difference and KL plots
+    EXPECT_GE(count(dom, "class=\"mark-line"), 1u);  // the Pareto frontier
+    EXPECT_GE(count(dom, "class=\"mark-rect"), 1u);  // throughput bars
+    EXPECT_GE(count(dom, "class=\"mark-rule"), 1u);  // CI bars and the zero line
     EXPECT_NE(dom.find("beta&lt;/script&gt;&lt;script&gt;console.error"), std::string::npos);
-    // Points carry their quantization type as text (print and PDF have no tooltips); the page opens with
-    // its provenance and the summary table.
+    // Points carry their quantization type as text (print and PDF have no tooltips); the page opens
+    // with its provenance and the summary table.
     EXPECT_GE(count(dom, "class=\"mark-text"), 2u);
     EXPECT_NE(dom.find("<table class=\"provenance\">"), std::string::npos);
     EXPECT_NE(dom.find("<h2>Summary: score and memory per model and type</h2>"), std::string::npos);
-    // Offline: nothing in the page points at the network (the inline Vega-Lite specs name their $schema
-    // by URL, which nothing fetches).
+    // Offline: nothing in the page points at the network (the inline Vega-Lite specs name their
+    // $schema by URL, which nothing fetches).
     const std::string html = read_file(html_path).value();
     for (const char* request : {"src=\"http", "href=\"http", "url(http", "@import"}) {
         EXPECT_EQ(html.find(request), std::string::npos) << request;
@@ -91,8 +98,9 @@ TEST(ReportBrowser, RendersPlotsWithoutConsoleErrors) {
 
     const auto png = artifacts / "report.png";
     std::filesystem::remove(png);
-    const std::string shot = chromium_command(chromium, work / "profile-shot") + " --window-size=1400,2600 --screenshot='" +
-                             png.string() + "' '" + url + "' >/dev/null 2>&1";
+    const std::string shot = chromium_command(chromium, work / "profile-shot") +
+                             " --window-size=1400,2600 --screenshot='" + png.string() + "' '" +
+                             url + "' >/dev/null 2>&1";
     ASSERT_EQ(std::system(shot.c_str()), 0) << shot;
     ASSERT_TRUE(std::filesystem::exists(png)) << png;
     EXPECT_GT(std::filesystem::file_size(png), 20000u);  // a blank page is a few KB
@@ -100,8 +108,9 @@ TEST(ReportBrowser, RendersPlotsWithoutConsoleErrors) {
     // The print stylesheet: the report prints to PDF (what a paper's supplement gets).
     const auto pdf = artifacts / "report.pdf";
     std::filesystem::remove(pdf);
-    const std::string print = chromium_command(chromium, work / "profile-pdf") + " --no-pdf-header-footer --print-to-pdf='" +
-                              pdf.string() + "' '" + url + "' >/dev/null 2>&1";
+    const std::string print = chromium_command(chromium, work / "profile-pdf") +
+                              " --no-pdf-header-footer --print-to-pdf='" + pdf.string() + "' '" +
+                              url + "' >/dev/null 2>&1";
     ASSERT_EQ(std::system(print.c_str()), 0) << print;
     ASSERT_TRUE(std::filesystem::exists(pdf)) << pdf;
     EXPECT_GT(std::filesystem::file_size(pdf), 20000u);

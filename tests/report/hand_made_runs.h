@@ -10,8 +10,8 @@ namespace biomedq::test {
 
 // One pubmedqa-like task over 4 examples (gold yes, no, maybe, yes); the first `n_correct` answers
 // are right and the rest wrong, so accuracy = n_correct / 4.
-inline StoredRun hand_made_run(const std::string& model, const std::string& type, double bpw, std::uint64_t bytes_peak,
-                               int n_correct) {
+inline StoredRun hand_made_run(const std::string& model, const std::string& type, double bpw,
+                               std::uint64_t bytes_peak, int n_correct) {
     static const std::vector<std::string> gold = {"yes", "no", "maybe", "yes"};
     static const std::vector<std::string> wrong = {"no", "yes", "no", "maybe"};
     StoredRun r;
@@ -46,7 +46,8 @@ inline StoredRun hand_made_run(const std::string& model, const std::string& type
     t.metric_options.label_set = {"yes", "no", "maybe"};
     for (int i = 0; i < 4; ++i) {
         const bool right = i < n_correct;
-        t.samples.push_back(StoredSample{"q" + std::to_string(i), i, right ? 1.0 : 0.0, Gold{{gold[i]}, {}},
+        t.samples.push_back(StoredSample{"q" + std::to_string(i), i, right ? 1.0 : 0.0,
+                                         Gold{{gold[i]}, {}},
                                          Prediction{true, {right ? gold[i] : wrong[i]}, {}, {}}});
     }
     r.tasks = {t};
@@ -57,8 +58,10 @@ constexpr std::uint64_t kGiB = 1ull << 30;
 
 // alpha: F16 10 GiB 4/4, Q8_0 6 GiB 4/4, Q4_K_M 4 GiB 3/4. beta: Q4_K_M only, 5 GiB, 2/4.
 inline std::vector<StoredRun> hand_made_runs() {
-    return {hand_made_run("alpha", "f16", 16.0, 10 * kGiB, 4), hand_made_run("alpha", "q8_0", 8.5, 6 * kGiB, 4),
-            hand_made_run("alpha", "q4_k_m", 4.89, 4 * kGiB, 3), hand_made_run("beta", "q4_k_m", 4.89, 5 * kGiB, 2)};
+    return {hand_made_run("alpha", "f16", 16.0, 10 * kGiB, 4),
+            hand_made_run("alpha", "q8_0", 8.5, 6 * kGiB, 4),
+            hand_made_run("alpha", "q4_k_m", 4.89, 4 * kGiB, 3),
+            hand_made_run("beta", "q4_k_m", 4.89, 5 * kGiB, 2)};
 }
 
 // Fidelity of alpha's quantized files (matched by model_sha256): Q8_0 KL 0.01, top-1 99%; Q4_K_M KL

@@ -4,8 +4,8 @@
 #include "biomedq/report.h"
 #include "core/file_io.h"
 #include "report/hand_made_runs.h"
-#include "support/paths.h"
 #include "support/expect_each.h"
+#include "support/paths.h"
 
 namespace biomedq {
 namespace {
@@ -20,10 +20,15 @@ TEST(ByteSize, ParsesDecimalAndBinaryUnits) {
 }
 
 TEST(ByteSize, ErrorsSayWhatIsExpected) {
-    const std::string expected = "; expected a number and a unit (B, KB, MB, GB, TB, KiB, MiB, GiB, TiB), e.g. 24GiB or 24000MiB";
-    EXPECT_EQ(parse_byte_size("24").error().message, "--gpu-memory \"24\": no unit (GB and GiB differ by 7%)" + expected);
-    EXPECT_EQ(parse_byte_size("24 gigs").error().message, "--gpu-memory \"24 gigs\": unknown unit \"gigs\"" + expected);
-    EXPECT_EQ(parse_byte_size("GiB", "--budget").error().message, "--budget \"GiB\": no number" + expected);
+    const std::string expected =
+        "; expected a number and a unit (B, KB, MB, GB, TB, KiB, MiB, GiB, TiB), e.g. 24GiB or "
+        "24000MiB";
+    EXPECT_EQ(parse_byte_size("24").error().message,
+              "--gpu-memory \"24\": no unit (GB and GiB differ by 7%)" + expected);
+    EXPECT_EQ(parse_byte_size("24 gigs").error().message,
+              "--gpu-memory \"24 gigs\": unknown unit \"gigs\"" + expected);
+    EXPECT_EQ(parse_byte_size("GiB", "--budget").error().message,
+              "--budget \"GiB\": no number" + expected);
     EXPECT_EQ(parse_byte_size("0GiB").error().code, ErrorCode::kInvalidArgument);
     EXPECT_FALSE(parse_byte_size("1.2.3GB").ok());
 }
@@ -37,43 +42,47 @@ TEST(ByteSize, Formats) {
 
 TEST(Pareto, KeepsUndominatedPointsSortedByCost) {
     // (cost, score): A dominated by B (same score, more memory); D dominated by C; E duplicates C.
-    const std::vector<ParetoPoint> points = {{10, 1.0}, {6, 1.0}, {4, 0.75}, {5, 0.5}, {4, 0.75}, {2, 0.1}};
+    const std::vector<ParetoPoint> points = {{10, 1.0}, {6, 1.0},  {4, 0.75},
+                                             {5, 0.5},  {4, 0.75}, {2, 0.1}};
     EXPECT_EQ(pareto_frontier(points), (std::vector<std::size_t>{5, 2, 4, 1}));
     EXPECT_TRUE(pareto_frontier({}).empty());
     EXPECT_EQ(pareto_frontier({{3, 0.5}}), (std::vector<std::size_t>{0}));
 }
 
 TEST(Escaping, HtmlAndJsonInScript) {
-    EXPECT_EQ(html_escape("<a href=\"x\">'&'</a>"), "&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;");
+    EXPECT_EQ(html_escape("<a href=\"x\">'&'</a>"),
+              "&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;");
     EXPECT_EQ(json_for_script(nlohmann::json{{"name", "</script><b>&"}}),
               R"({"name":"\u003c/script\u003e\u003cb\u003e\u0026"})");
     EXPECT_EQ(json_for_script(nlohmann::json("a\u2028b\u2029c")), R"("a\u2028b\u2029c")");
 }
 
 TEST(Escaping, MarkdownShowsTextAsWrittenNeverAsMarkup) {
-    test::expect_each(markdown_escape,
-                      {
-                          {"<img src=x onerror=alert(1)>", "&lt;img src=x onerror=alert(1)&gt;"},
-                          {"&lt; is already an entity", "&amp;lt; is already an entity"},
-                          {"**bold** [link](http://x) `code` ~~gone~~ a|b \\", "\\*\\*bold\\*\\* \\[link\\](http://x) \\`code\\` \\~\\~gone\\~\\~ a\\|b \\\\"},
-                          {"_emphasis_ snake_case Q4_K_M", "\\_emphasis\\_ snake_case Q4_K_M"},
-                          {"two\nlines\r", "two lines "},
-                      });
+    test::expect_each(
+        markdown_escape,
+        {
+            {"<img src=x onerror=alert(1)>", "&lt;img src=x onerror=alert(1)&gt;"},
+            {"&lt; is already an entity", "&amp;lt; is already an entity"},
+            {"**bold** [link](http://x) `code` ~~gone~~ a|b \\",
+             "\\*\\*bold\\*\\* \\[link\\](http://x) \\`code\\` \\~\\~gone\\~\\~ a\\|b \\\\"},
+            {"_emphasis_ snake_case Q4_K_M", "\\_emphasis\\_ snake_case Q4_K_M"},
+            {"two\nlines\r", "two lines "},
+        });
 }
 
 TEST(Escaping, CsvNeutralisesFormulasAndQuotes) {
-    test::expect_each(csv_escape,
-                      {
-                          {"=HYPERLINK(\"http://x\",\"y\")", "\"'=HYPERLINK(\"\"http://x\"\",\"\"y\"\")\""},
-                          {"+1", "\"'+1\""},
-                          {"-2+3", "\"'-2+3\""},
-                          {"@SUM(A1)", "\"'@SUM(A1)\""},
-                          {"\t=1", "\"'\t=1\""},
-                          {"a,b", "\"a,b\""},
-                          {"say \"hi\"", "\"say \"\"hi\"\"\""},
-                          {"llama-3-8b", "llama-3-8b"},  // a '-' inside is no formula
-                          {"", ""},
-                      });
+    test::expect_each(csv_escape, {
+                                      {"=HYPERLINK(\"http://x\",\"y\")",
+                                       "\"'=HYPERLINK(\"\"http://x\"\",\"\"y\"\")\""},
+                                      {"+1", "\"'+1\""},
+                                      {"-2+3", "\"'-2+3\""},
+                                      {"@SUM(A1)", "\"'@SUM(A1)\""},
+                                      {"\t=1", "\"'\t=1\""},
+                                      {"a,b", "\"a,b\""},
+                                      {"say \"hi\"", "\"say \"\"hi\"\"\""},
+                                      {"llama-3-8b", "llama-3-8b"},  // a '-' inside is no formula
+                                      {"", ""},
+                                  });
 }
 
 TEST(ReportRender, HostileModelNamesInMarkdownAndCsv) {
@@ -83,11 +92,15 @@ TEST(ReportRender, HostileModelNamesInMarkdownAndCsv) {
     auto data = build_report_data(runs);
     ASSERT_TRUE(data.ok());
     const auto csv = render_csv(*data);
-    EXPECT_NE(csv.find("\npubmedqa,\"'=HYPERLINK(\"\"http://evil\"\",\"\"<b>beta</b>\"\")\",q4_k_m,\"'-1+1\",4.8900,"),
+    EXPECT_NE(csv.find("\npubmedqa,\"'=HYPERLINK(\"\"http://evil\"\",\"\"<b>beta</"
+                       "b>\"\")\",q4_k_m,\"'-1+1\",4.8900,"),
               std::string::npos)
         << csv;
     const auto md = render_markdown(*data);
-    EXPECT_NE(md.find("| =HYPERLINK(\"http://evil\",\"&lt;b&gt;beta&lt;/b&gt;\") | Q4_K_M | -1+1 | 4.89 |"), std::string::npos)
+    EXPECT_NE(
+        md.find(
+            "| =HYPERLINK(\"http://evil\",\"&lt;b&gt;beta&lt;/b&gt;\") | Q4_K_M | -1+1 | 4.89 |"),
+        std::string::npos)
         << md;
     EXPECT_EQ(md.find("<b>"), std::string::npos);
 }
@@ -120,7 +133,8 @@ TEST(ReportData, DifferencesMemorySavedAndFrontier) {
 
 TEST(ReportFidelity, KlColumnsJoinByModelHash) {
     auto runs = test::hand_made_runs();
-    for (int i = 0; i < 3; ++i) runs[i].model_name = "alpha\"<b>";  // the plot data must carry it escaped
+    for (int i = 0; i < 3; ++i)
+        runs[i].model_name = "alpha\"<b>";  // the plot data must carry it escaped
     auto fidelity = test::hand_made_fidelity();
     // A second, shorter measurement of Q4_K_M on other text: the one over more tokens wins.
     auto shorter = test::hand_made_fidelity_row("q4_k_m", 5.0, 0.1);
@@ -142,24 +156,38 @@ TEST(ReportFidelity, KlColumnsJoinByModelHash) {
     const auto md = render_markdown(*data);
     // Memory and fidelity once per run, in the summary table, with each task's score after them.
     EXPECT_NE(md.find("| saved | KL (nats) | top-1 | pubmedqa |\n"), std::string::npos) << md;
-    EXPECT_NE(md.find("| F16 | zero-shot | 16.00 | 10.00 GiB | reference | - | - | 1.000 [0.750, 1.000] |\n"),
-              std::string::npos) << md;
-    EXPECT_NE(md.find("| 6.00 GiB | 40.0% | 0.0100 ± 0.0010 | 99.0% ± 0.5 | 1.000 [0.750, 1.000] |\n"), std::string::npos)
+    EXPECT_NE(
+        md.find(
+            "| F16 | zero-shot | 16.00 | 10.00 GiB | reference | - | - | 1.000 [0.750, 1.000] |\n"),
+        std::string::npos)
+        << md;
+    EXPECT_NE(
+        md.find("| 6.00 GiB | 40.0% | 0.0100 ± 0.0010 | 99.0% ± 0.5 | 1.000 [0.750, 1.000] |\n"),
+        std::string::npos)
         << md;  // Q8_0
-    EXPECT_NE(md.find("| 4.00 GiB | 60.0% | 0.1000 ± 0.0100 | 90.0% ± 0.5 | 0.750 [0.500, 1.000] |\n"), std::string::npos)
+    EXPECT_NE(
+        md.find("| 4.00 GiB | 60.0% | 0.1000 ± 0.0100 | 90.0% ± 0.5 | 0.750 [0.500, 1.000] |\n"),
+        std::string::npos)
         << md;  // Q4_K_M
-    EXPECT_EQ(md.find("| invalid | peak memory"), std::string::npos) << md;  // not repeated per task
+    EXPECT_EQ(md.find("| invalid | peak memory"), std::string::npos)
+        << md;  // not repeated per task
     const auto csv = render_csv(*data);
-    EXPECT_NE(csv.find(",0.010000,0.001000,0.990000,0.005000,/runs/alpha-q8_0,f16,,biomedq\n"), std::string::npos) << csv;
+    EXPECT_NE(csv.find(",0.010000,0.001000,0.990000,0.005000,/runs/alpha-q8_0,f16,,biomedq\n"),
+              std::string::npos)
+        << csv;
     EXPECT_NE(csv.find(",,,,/runs/beta-q4_k_m,f16,,biomedq\n"), std::string::npos) << csv;
     const auto html = render_html(*data);
-    EXPECT_NE(html.find("<th>KL vs full precision (nats) ± se</th><th>top-1 agreement ± se</th>"), std::string::npos);
-    EXPECT_NE(html.find("<td>0.1000 ± 0.0100</td><td>90.0% ± 0.5</td><td>0.750 [0.500, 1.000]</td></tr>"), std::string::npos);
+    EXPECT_NE(html.find("<th>KL vs full precision (nats) ± se</th><th>top-1 agreement ± se</th>"),
+              std::string::npos);
+    EXPECT_NE(
+        html.find("<td>0.1000 ± 0.0100</td><td>90.0% ± 0.5</td><td>0.750 [0.500, 1.000]</td></tr>"),
+        std::string::npos);
 
     const auto specs = report_plot_specs(*data);
     ASSERT_EQ(specs.size(), 4u);
     const auto& kl_plot = specs[3];
-    EXPECT_EQ(kl_plot["title"], "Task score change against KL divergence from full precision (bars: 95% CI)");
+    EXPECT_EQ(kl_plot["title"],
+              "Task score change against KL divergence from full precision (bars: 95% CI)");
     const auto& values = kl_plot["data"]["values"];
     ASSERT_EQ(values.size(), 2u);  // alpha Q8_0 and Q4_K_M: F16 has no difference, beta no fidelity
     EXPECT_EQ(values[0]["quant"], "q8_0");
@@ -171,7 +199,8 @@ TEST(ReportFidelity, KlColumnsJoinByModelHash) {
     EXPECT_EQ(kl_plot["layer"][2]["encoding"]["x"]["scale"]["type"], "log");
     EXPECT_EQ(kl_plot["layer"][2]["encoding"]["x"]["field"], "kl_mean");
     EXPECT_EQ(kl_plot["layer"][2]["encoding"]["y"]["field"], "difference");
-    EXPECT_EQ(html.find("alpha\"<b>"), std::string::npos);  // neither in tables nor in the plot data
+    EXPECT_EQ(html.find("alpha\"<b>"),
+              std::string::npos);  // neither in tables nor in the plot data
     EXPECT_NE(html.find("alpha\\\"\\u003cb\\u003e q4_k_m"), std::string::npos);
 
     // Without fidelity rows the plot is left out (an empty log axis makes vega warn).
@@ -192,7 +221,9 @@ TEST(ReportFidelity, WriteReportReadsFidelityFromTheStore) {
     ASSERT_TRUE(written.ok()) << written.error().message;
     const auto md = read_file(dir / "report" / "report.md");
     ASSERT_TRUE(md.ok());
-    EXPECT_NE(md->find("| 60.0% | 0.1000 ± 0.0100 | 90.0% ± 0.5 | 0.750 [0.500, 1.000] |\n"), std::string::npos) << *md;
+    EXPECT_NE(md->find("| 60.0% | 0.1000 ± 0.0100 | 90.0% ± 0.5 | 0.750 [0.500, 1.000] |\n"),
+              std::string::npos)
+        << *md;
 }
 
 TEST(ReportRender, MarkdownCsvAndEscapedHtml) {
@@ -201,26 +232,40 @@ TEST(ReportRender, MarkdownCsvAndEscapedHtml) {
     auto data = build_report_data(runs);
     ASSERT_TRUE(data.ok());
     const auto md = render_markdown(*data);
-    EXPECT_NE(md.find("| alpha | Q4_K_M | zero-shot | 4.89 | 0.750 [0.500, 1.000] | -0.250 ["), std::string::npos) << md;
-    EXPECT_NE(md.find("| alpha | F16 | zero-shot | 16.00 | 1.000 [0.750, 1.000] | reference | - | 4 | 0.0% |\n"),
-              std::string::npos) << md;
+    EXPECT_NE(md.find("| alpha | Q4_K_M | zero-shot | 4.89 | 0.750 [0.500, 1.000] | -0.250 ["),
+              std::string::npos)
+        << md;
+    EXPECT_NE(md.find("| alpha | F16 | zero-shot | 16.00 | 1.000 [0.750, 1.000] | reference | - | "
+                      "4 | 0.0% |\n"),
+              std::string::npos)
+        << md;
     // No HTML gets into the Markdown, and '|' cannot split the table.
-    EXPECT_NE(md.find("| &lt;/script&gt;&lt;script&gt;console.error('x')&lt;/script&gt;\\|b | Q4_K_M |"), std::string::npos)
+    EXPECT_NE(
+        md.find("| &lt;/script&gt;&lt;script&gt;console.error('x')&lt;/script&gt;\\|b | Q4_K_M |"),
+        std::string::npos)
         << md;
     const auto csv = render_csv(*data);
     EXPECT_EQ(csv.substr(0, csv.find('\n')),
-              "task,model,quant_type,prompt,bits_per_weight,metric,score,ci_low,ci_high,n_examples,invalid_rate,is_reference,"
-              "difference,difference_ci_low,difference_ci_high,p_value,n_paired,significant,bytes_weights,bytes_kv,"
-              "bytes_compute,bytes_peak,memory_saved,examples_per_s,generated_tokens_per_s,on_frontier,kl_mean,kl_mean_se,"
+              "task,model,quant_type,prompt,bits_per_weight,metric,score,ci_low,ci_high,n_examples,"
+              "invalid_rate,is_reference,"
+              "difference,difference_ci_low,difference_ci_high,p_value,n_paired,significant,bytes_"
+              "weights,bytes_kv,"
+              "bytes_compute,bytes_peak,memory_saved,examples_per_s,generated_tokens_per_s,on_"
+              "frontier,kl_mean,kl_mean_se,"
               "top1_agreement,top1_se,run_dir,kv_type,test_set_note,protocol");
-    EXPECT_NE(csv.find("\npubmedqa,alpha,q8_0,zero-shot,8.5000,accuracy,1.000000,0.750000,1.000000,4,0.000000,0,0.000000,"),
-              std::string::npos) << csv;
+    EXPECT_NE(csv.find("\npubmedqa,alpha,q8_0,zero-shot,8.5000,accuracy,1.000000,0.750000,1.000000,"
+                       "4,0.000000,0,0.000000,"),
+              std::string::npos)
+        << csv;
     const auto html = render_html(*data);
     EXPECT_EQ(html.find("</script><script>console"), std::string::npos);
-    EXPECT_NE(html.find("&lt;/script&gt;&lt;script&gt;console.error(&#39;x&#39;)"), std::string::npos);
+    EXPECT_NE(html.find("&lt;/script&gt;&lt;script&gt;console.error(&#39;x&#39;)"),
+              std::string::npos);
     std::size_t opens = 0, closes = 0;
-    for (auto p = html.find("<script"); p != std::string::npos; p = html.find("<script", p + 1)) ++opens;
-    for (auto p = html.find("</script"); p != std::string::npos; p = html.find("</script", p + 1)) ++closes;
+    for (auto p = html.find("<script"); p != std::string::npos; p = html.find("<script", p + 1))
+        ++opens;
+    for (auto p = html.find("</script"); p != std::string::npos; p = html.find("</script", p + 1))
+        ++closes;
     EXPECT_EQ(opens, 4u);  // vega, vega-lite, vega-embed, the plot specs
     EXPECT_EQ(closes, 4u);
 }
@@ -234,33 +279,42 @@ TEST(ReportRender, MemoryPerDeviceOnlyForModelsSplitOverDevices) {
 
     // A Q8_0 model split over two GPUs, with host-side buffers.
     const std::uint64_t gib = 1ull << 30;
-    runs[1].devices = {StoredDeviceMemory{"host", gib, 0, gib / 4, gib / 8, 0, 0},
-                       StoredDeviceMemory{"CUDA0", 36 * gib, gib / 2, gib / 4, 0, 38 * gib, 140 * gib},
-                       StoredDeviceMemory{"CUDA1", 34 * gib, gib / 2, gib / 4, 0, 36 * gib, 140 * gib}};
+    runs[1].devices = {
+        StoredDeviceMemory{"host", gib, 0, gib / 4, gib / 8, 0, 0},
+        StoredDeviceMemory{"CUDA0", 36 * gib, gib / 2, gib / 4, 0, 38 * gib, 140 * gib},
+        StoredDeviceMemory{"CUDA1", 34 * gib, gib / 2, gib / 4, 0, 36 * gib, 140 * gib}};
     EXPECT_TRUE(split_over_devices(runs[1]));
     EXPECT_FALSE(split_over_devices(runs[0]));
     data = build_report_data(runs);
     ASSERT_TRUE(data.ok());
     const auto md = render_markdown(*data);
     ASSERT_NE(md.find("## Memory per device"), std::string::npos) << md;
-    EXPECT_NE(md.find("| alpha | Q8_0 | zero-shot | host | 1.00 GiB | 0 B | 256.0 MiB | - | - |"), std::string::npos) << md;
-    EXPECT_NE(md.find("| alpha | Q8_0 | zero-shot | CUDA0 | 36.00 GiB | 512.0 MiB | 256.0 MiB | 38.00 GiB | 140.00 GiB |"),
-              std::string::npos) << md;
+    EXPECT_NE(md.find("| alpha | Q8_0 | zero-shot | host | 1.00 GiB | 0 B | 256.0 MiB | - | - |"),
+              std::string::npos)
+        << md;
+    EXPECT_NE(md.find("| alpha | Q8_0 | zero-shot | CUDA0 | 36.00 GiB | 512.0 MiB | 256.0 MiB | "
+                      "38.00 GiB | 140.00 GiB |"),
+              std::string::npos)
+        << md;
     EXPECT_NE(md.find("| CUDA1 | 34.00 GiB |"), std::string::npos) << md;
     const auto html = render_html(*data);
-    EXPECT_NE(html.find("<h2>Memory per device (models split over several devices)</h2>"), std::string::npos);
+    EXPECT_NE(html.find("<h2>Memory per device (models split over several devices)</h2>"),
+              std::string::npos);
     EXPECT_NE(html.find("<td class=\"text\">CUDA1</td>"), std::string::npos);
 }
 
 TEST(ReportRender, AQuantizedKvCacheIsNamedAndPairedWithTheSameCacheFirst) {
     auto runs = test::hand_made_runs();
-    // runs[2] is alpha Q4_K_M; give it a q8_0 KV cache. With only an f16-cache reference it pairs there.
+    // runs[2] is alpha Q4_K_M; give it a q8_0 KV cache. With only an f16-cache reference it pairs
+    // there.
     runs[2].kv_type = "q8_0";
     auto data = build_report_data(runs);
     ASSERT_TRUE(data.ok());
     const auto md = render_markdown(*data);
     EXPECT_NE(md.find("| alpha | Q4_K_M, KV q8_0 | zero-shot | 4.89 |"), std::string::npos) << md;
-    EXPECT_NE(md.find("| alpha | Q4_K_M, KV q8_0 | zero-shot | 4.89 | 0.750 [0.500, 1.000] | -0.250 ["), std::string::npos);
+    EXPECT_NE(
+        md.find("| alpha | Q4_K_M, KV q8_0 | zero-shot | 4.89 | 0.750 [0.500, 1.000] | -0.250 ["),
+        std::string::npos);
     EXPECT_NE(render_csv(*data).find(",/runs/alpha-q4_k_m,q8_0,,biomedq\n"), std::string::npos);
     // A full-precision run with the same q8_0 cache becomes its reference instead.
     StoredRun same_cache = runs[0];
@@ -270,7 +324,8 @@ TEST(ReportRender, AQuantizedKvCacheIsNamedAndPairedWithTheSameCacheFirst) {
     runs.push_back(same_cache);
     data = build_report_data(runs);
     ASSERT_TRUE(data.ok());
-    EXPECT_NE(render_markdown(*data).find("| alpha | Q4_K_M, KV q8_0 | zero-shot | 4.89 | 0.750 [0.500, 1.000] | +0.000 ["),
+    EXPECT_NE(render_markdown(*data).find(
+                  "| alpha | Q4_K_M, KV q8_0 | zero-shot | 4.89 | 0.750 [0.500, 1.000] | +0.000 ["),
               std::string::npos)
         << render_markdown(*data);
 }
@@ -293,9 +348,12 @@ TEST(Recommend, RanksWhatFitsAndExplainsTheTop) {
     EXPECT_DOUBLE_EQ(rec->excluded[1].drop, 0.25);
     EXPECT_FALSE(rec->excluded[1].within_max_drop);
     EXPECT_EQ(rec->explanation,
-              "Deploy alpha at Q8_0 with zero-shot prompting: expected score 1.000 (95% CI 0.750 to 1.000; mean primary "
-              "metric over pubmedqa). It needs 6.00 GiB (measured peak) of the 8.00 GiB budget, leaving 2.00 GiB headroom. "
-              "Against alpha at full precision it scores the same on average (difference 0.000, 95% CI 0.000 to 0.000), "
+              "Deploy alpha at Q8_0 with zero-shot prompting: expected score 1.000 (95% CI 0.750 "
+              "to 1.000; mean primary "
+              "metric over pubmedqa). It needs 6.00 GiB (measured peak) of the 8.00 GiB budget, "
+              "leaving 2.00 GiB headroom. "
+              "Against alpha at full precision it scores the same on average (difference 0.000, "
+              "95% CI 0.000 to 0.000), "
               "which is not statistically significant.");
 
     options.max_drop = -1;  // no limit: the 0.75 configuration ranks second
@@ -308,7 +366,8 @@ TEST(Recommend, RanksWhatFitsAndExplainsTheTop) {
     options.tasks = {"medqa"};
     auto unknown = recommend(test::hand_made_runs(), options);
     ASSERT_FALSE(unknown.ok());
-    EXPECT_EQ(unknown.error().message, "--tasks: no stored run has task \"medqa\"; stored tasks: pubmedqa");
+    EXPECT_EQ(unknown.error().message,
+              "--tasks: no stored run has task \"medqa\"; stored tasks: pubmedqa");
 }
 
 TEST(Recommend, ThroughAStoreOnDisk) {
@@ -349,7 +408,7 @@ TEST(Recommend, CatalogAnswersWithoutMeasurements) {
     }
     ASSERT_NE(llama8, nullptr);
     ASSERT_NE(llama70, nullptr);
-    EXPECT_EQ(llama8->best_type, "f16");   // ~16 GB of weights fit in 24 GiB at ctx 4096
+    EXPECT_EQ(llama8->best_type, "f16");  // ~16 GB of weights fit in 24 GiB at ctx 4096
     EXPECT_GE(llama8->max_ctx, 4096u);
     // Every type is considered: Q2_K (~27 GB) does not fit 24 GiB, but the importance-matrix types
     // below it do, and are offered as such.
@@ -383,8 +442,10 @@ TEST(Recommend, CatalogAt40GiBOffersIq4XsFor70BWithMargin) {
         EXPECT_TRUE(iq4->fits) << f.model << " " << iq4->bytes_gpu;
         EXPECT_FALSE(iq4->needs_imatrix);
         // The H200 measurement of issue 15: 38,131 MiB driver peak at 4096 tokens, within 3%.
-        EXPECT_NEAR(static_cast<double>(iq4->bytes_gpu) / (38131.0 * 1048576.0), 1.0, 0.03) << f.model;
-        EXPECT_EQ(iq4->bytes_margin, static_cast<std::int64_t>(40 * test::kGiB) - static_cast<std::int64_t>(iq4->bytes_gpu));
+        EXPECT_NEAR(static_cast<double>(iq4->bytes_gpu) / (38131.0 * 1048576.0), 1.0, 0.03)
+            << f.model;
+        EXPECT_EQ(iq4->bytes_margin, static_cast<std::int64_t>(40 * test::kGiB) -
+                                         static_cast<std::int64_t>(iq4->bytes_gpu));
         // The best fit is at least as large a file as IQ4_XS (never Q3_K_M while IQ4_XS fits).
         for (const auto& t : f.types) {
             if (t.type == f.best_type) {
@@ -415,30 +476,36 @@ TEST(Recommend, CatalogAt40GiBOffersIq4XsFor70BWithMargin) {
 namespace biomedq {
 namespace {
 
-// The provenance header lists, over the reported runs, what a reader needs to cite or reproduce them.
+// The provenance header lists, over the reported runs, what a reader needs to cite or reproduce
+// them.
 TEST(ReportProvenance, NamesVersionsHardwareAndRunSettings) {
     auto runs = test::hand_made_runs();
     for (auto& run : runs) {
-        run.environment = {{"biomedq_version", "0.1.0"},
-                           {"cpu", "Test CPU"},
-                           {"cpu_threads", 8},
-                           {"devices", nlohmann::json::array({{{"name", "CUDA0"}, {"description", "Test GPU 80GB"}}})},
-                           {"llama_cpp", {{"tag", "v0.5.0"}, {"commit", "de3ff815ea7d559ee917"}, {"backend", "cuda"}}}};
+        run.environment = {
+            {"biomedq_version", "0.1.0"},
+            {"cpu", "Test CPU"},
+            {"cpu_threads", 8},
+            {"devices",
+             nlohmann::json::array({{{"name", "CUDA0"}, {"description", "Test GPU 80GB"}}})},
+            {"llama_cpp",
+             {{"tag", "v0.5.0"}, {"commit", "de3ff815ea7d559ee917"}, {"backend", "cuda"}}}};
         run.finished_at = "2026-11-29T10:00:00Z";
     }
     runs[3].finished_at = "2026-11-30T09:00:00Z";
     auto data = build_report_data(runs);
     ASSERT_TRUE(data.ok()) << data.error().message;
     const auto md = render_markdown(*data);
-    for (const char* line : {"| runs | 4 runs, finished 2026-11-29T10:00:00Z to 2026-11-30T09:00:00Z |\n",
-                             "| protocol | biomedq |\n", "| biomedq | 0.1.0 |\n",
-                             "| llama.cpp | v0.5.0 (commit de3ff815ea7d, cuda backend) |\n",
-                             "| hardware | Test CPU (8 threads), Test GPU 80GB |\n",
-                             "| subset | sample200, first 4 per task |\n", "| prompt method | zero-shot |\n",
-                             "| seed | 1234 |\n"}) {
+    for (const char* line :
+         {"| runs | 4 runs, finished 2026-11-29T10:00:00Z to 2026-11-30T09:00:00Z |\n",
+          "| protocol | biomedq |\n", "| biomedq | 0.1.0 |\n",
+          "| llama.cpp | v0.5.0 (commit de3ff815ea7d, cuda backend) |\n",
+          "| hardware | Test CPU (8 threads), Test GPU 80GB |\n",
+          "| subset | sample200, first 4 per task |\n", "| prompt method | zero-shot |\n",
+          "| seed | 1234 |\n"}) {
         EXPECT_NE(md.find(line), std::string::npos) << line << md;
     }
-    EXPECT_NE(render_html(*data).find("<tr><th>llama.cpp</th><td>v0.5.0 (commit de3ff815ea7d, cuda backend)</td></tr>"),
+    EXPECT_NE(render_html(*data).find(
+                  "<tr><th>llama.cpp</th><td>v0.5.0 (commit de3ff815ea7d, cuda backend)</td></tr>"),
               std::string::npos);
 }
 

@@ -1,8 +1,7 @@
 // The whole path of issue 5 on the tiny synthetic model: sweep (3 types x 2 tasks x 2 prompts),
 // interrupted after the first cell and resumed, into results.sqlite; then report and recommend.
-#include <gtest/gtest.h>
-
 #include <fmt/format.h>
+#include <gtest/gtest.h>
 
 #include <fstream>
 
@@ -24,10 +23,11 @@ std::string slurp(const std::filesystem::path& p) {
 TEST(SweepReport, TinyModelSweepResumesFillsStoreAndReports) {
     const auto model = test::tiny_model_path();
     const auto dir = test::make_temp_dir("sweep_report");
-    std::ofstream(dir / "sweep.yaml") << "models:\n  - {name: tiny, path: " << model.string()
-                                      << "}\nquant_types: [f16, q8_0, q4_k_m]\ntasks: [pubmedqa, ddi]\n"
-                                         "prompts: [zero-shot, 'few-shot:1']\nlimit: 2\nctx: 2048\nparallel: 4\n"
-                                         "bootstrap_resamples: 200\nout: out\nfidelity: {tokens: 512, ctx: 128}\n";
+    std::ofstream(dir / "sweep.yaml")
+        << "models:\n  - {name: tiny, path: " << model.string()
+        << "}\nquant_types: [f16, q8_0, q4_k_m]\ntasks: [pubmedqa, ddi]\n"
+           "prompts: [zero-shot, 'few-shot:1']\nlimit: 2\nctx: 2048\nparallel: 4\n"
+           "bootstrap_resamples: 200\nout: out\nfidelity: {tokens: 512, ctx: 128}\n";
     auto spec = load_sweep_file(dir / "sweep.yaml");
     ASSERT_TRUE(spec.ok()) << spec.error().message;
     spec->progress = false;
@@ -38,7 +38,8 @@ TEST(SweepReport, TinyModelSweepResumesFillsStoreAndReports) {
     EXPECT_EQ((*cells)[0].name(), "tiny-F16-zero-shot");
     EXPECT_TRUE((*cells)[0].from_source);
     EXPECT_EQ((*cells)[3].name(), "tiny-Q8_0-few-shot-1");
-    EXPECT_EQ((*cells)[4].model_path.filename().string(), (*cells)[4].source_sha256.substr(0, 12) + "-Q4_K_M.gguf");
+    EXPECT_EQ((*cells)[4].model_path.filename().string(),
+              (*cells)[4].source_sha256.substr(0, 12) + "-Q4_K_M.gguf");
     auto estimate = estimate_cell_memory(*spec, (*cells)[4]);
     ASSERT_TRUE(estimate.ok()) << estimate.error().message;
     EXPECT_TRUE(estimate->estimated_from_source);
@@ -58,7 +59,8 @@ TEST(SweepReport, TinyModelSweepResumesFillsStoreAndReports) {
     auto first = run_sweep(*spec, callbacks, &cancel);
     ASSERT_FALSE(first.ok());
     EXPECT_EQ(first.error().code, ErrorCode::kCancelled);
-    EXPECT_TRUE(store->load_fidelity()->empty());  // the F16 cell is the reference: no fidelity of its own
+    EXPECT_TRUE(
+        store->load_fidelity()->empty());  // the F16 cell is the reference: no fidelity of its own
     EXPECT_EQ(store->count_runs().value(), 1);
     const auto first_results = slurp((*cells)[0].run_dir / "results.json");
     ASSERT_FALSE(first_results.empty());
@@ -79,7 +81,8 @@ TEST(SweepReport, TinyModelSweepResumesFillsStoreAndReports) {
     EXPECT_EQ(slurp((*cells)[0].run_dir / "results.json"), first_results);  // ...nor rewritten
     EXPECT_EQ(store->count_runs().value(), 6);  // re-imported, not duplicated
 
-    auto third = run_sweep(*spec, callbacks, &cancel);  // everything done: nothing runs, nothing quantizes
+    auto third =
+        run_sweep(*spec, callbacks, &cancel);  // everything done: nothing runs, nothing quantizes
     ASSERT_TRUE(third.ok());
     EXPECT_EQ(third->n_skipped, 6);
     EXPECT_EQ(third->n_quantized, 0);
@@ -106,7 +109,8 @@ TEST(SweepReport, TinyModelSweepResumesFillsStoreAndReports) {
     for (const auto* f : {&q4, &q8}) {
         EXPECT_EQ(f->source_sha256, (*cells)[0].source_sha256);
         EXPECT_EQ(f->ctx, 128);
-        EXPECT_EQ(f->text_description, "pubmedqa/sample200, up to 512 tokens (ctx 128)");  // enough text: ddi not read
+        EXPECT_EQ(f->text_description,
+                  "pubmedqa/sample200, up to 512 tokens (ctx 128)");  // enough text: ddi not read
         EXPECT_EQ(f->n_tokens, 512u);  // the budget: 512 text tokens compared
         EXPECT_GT(f->kl_mean, 0.0);
         EXPECT_GT(f->ppl_ratio, 0.0);
@@ -145,7 +149,9 @@ TEST(SweepReport, TinyModelSweepResumesFillsStoreAndReports) {
     const auto md = slurp(report_dir / "report.md");
     EXPECT_NE(md.find("## pubmedqa"), std::string::npos);
     EXPECT_NE(md.find("| tiny | Q4_K_M | few-shot:1 |"), std::string::npos);
-    EXPECT_NE(md.find(fmt::format("| {:.4f} ± {:.4f} |", q4.kl_mean, q4.kl_mean_se)), std::string::npos) << md;
+    EXPECT_NE(md.find(fmt::format("| {:.4f} ± {:.4f} |", q4.kl_mean, q4.kl_mean_se)),
+              std::string::npos)
+        << md;
     EXPECT_EQ(report_plot_specs(*data).size(), 4u);  // with the KL plot
     const auto csv = slurp(report_dir / "results.csv");
     EXPECT_EQ(std::count(csv.begin(), csv.end(), '\n'), 13);  // header + 12 rows
@@ -172,7 +178,8 @@ TEST(SweepReport, TinyModelSweepResumesFillsStoreAndReports) {
     ASSERT_TRUE(none.ok());
     EXPECT_TRUE(none->ranked.empty());
     EXPECT_EQ(none->excluded.size(), 6u);
-    EXPECT_EQ(none->explanation.rfind("No measured configuration fits 1.0 KiB", 0), 0u) << none->explanation;
+    EXPECT_EQ(none->explanation.rfind("No measured configuration fits 1.0 KiB", 0), 0u)
+        << none->explanation;
 }
 
 }  // namespace

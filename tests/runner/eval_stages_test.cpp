@@ -1,13 +1,13 @@
-// run_eval's stages over a scripted backend (runner/eval_session.h): resume, repairs, log-likelihood
-// ties, a failing sample sink, outages and cancellation, on the real PubMedQA and MedQA test files
+// run_eval's stages over a scripted backend (runner/eval_session.h): resume, repairs,
+// log-likelihood ties, a failing sample sink, outages and cancellation, on the real PubMedQA and
+// MedQA test files
 // (../shared/data), with no model. Each test runs in milliseconds.
-#include "runner/eval_session.h"
-
 #include <gtest/gtest.h>
 
 #include <fstream>
 #include <sstream>
 
+#include "runner/eval_session.h"
 #include "runner/scripted_backend.h"
 #include "support/paths.h"
 
@@ -53,7 +53,9 @@ class FailingSink : public record::SampleSink {
 public:
     FailingSink(record::SampleSink& log, std::size_t n_ok) : log_(log), n_ok_(n_ok) {}
     Status append(const SampleRecord& r) override {
-        if (n_ok_ == 0) return make_error(ErrorCode::kIo, "samples.jsonl: writing a sample failed: No space left on device");
+        if (n_ok_ == 0)
+            return make_error(ErrorCode::kIo,
+                              "samples.jsonl: writing a sample failed: No space left on device");
         --n_ok_;
         return log_.append(r);
     }
@@ -100,12 +102,14 @@ TEST_F(EvalStages, AnOutageLeavesExamplesUnrecordedAndARerunAnswersOnlyThose) {
     const RunConfig c = config_in(dir_, "pubmedqa");
     test::ScriptedBackend down;
     down.reply = [](std::size_t i, const BackendRequest&) {
-        return test::ScriptedBackend::Reply{"no", i >= 1};  // the first answers, then the server is gone
+        return test::ScriptedBackend::Reply{"no",
+                                            i >= 1};  // the first answers, then the server is gone
     };
     auto first = run_eval_with(c, scripted_model(), down);
     ASSERT_FALSE(first.ok());
     EXPECT_EQ(first.error().code, ErrorCode::kBackend);
-    EXPECT_NE(first.error().message.find("1 of 4 examples have an answer"), std::string::npos) << first.error().message;
+    EXPECT_NE(first.error().message.find("1 of 4 examples have an answer"), std::string::npos)
+        << first.error().message;
     EXPECT_EQ(log_lines(c).size(), 1u);
     EXPECT_FALSE(results_of(c).complete);
 
@@ -125,7 +129,8 @@ TEST_F(EvalStages, AnExactRepeatInTheLogIsReportedAndScoredOnce) {
     test::ScriptedBackend backend;
     ASSERT_TRUE(run_eval_with(c, scripted_model(), backend).ok());
     const auto lines = log_lines(c);
-    std::ofstream(std::filesystem::path(c.out_dir) / "samples.jsonl", std::ios::app) << lines[0] << "\n";
+    std::ofstream(std::filesystem::path(c.out_dir) / "samples.jsonl", std::ios::app)
+        << lines[0] << "\n";
 
     test::ScriptedBackend idle;
     auto again = run_eval_with(c, scripted_model(), idle);
@@ -146,13 +151,15 @@ TEST_F(EvalStages, TwoDifferentAnswersForOneExampleStopTheRunBeforeTheBackendIsA
     ASSERT_TRUE(record.ok());
     record->raw_output = "maybe";
     record->parsed.labels = {"maybe"};
-    std::ofstream(std::filesystem::path(c.out_dir) / "samples.jsonl", std::ios::app) << to_json(*record).dump() << "\n";
+    std::ofstream(std::filesystem::path(c.out_dir) / "samples.jsonl", std::ios::app)
+        << to_json(*record).dump() << "\n";
 
     test::ScriptedBackend idle;
     auto again = run_eval_with(c, scripted_model(), idle);
     ASSERT_FALSE(again.ok());
     EXPECT_EQ(again.error().code, ErrorCode::kConflict);
-    EXPECT_NE(again.error().message.find("lines 1 and 5 are two different records"), std::string::npos)
+    EXPECT_NE(again.error().message.find("lines 1 and 5 are two different records"),
+              std::string::npos)
         << again.error().message;
     EXPECT_EQ(idle.n_generate_requests, 0u);
 }
@@ -175,7 +182,9 @@ TEST_F(EvalStages, LoglikPicksTheMostLikelyOptionAndATieGoesToTheFirst) {
     RunConfig c2 = config_in(dir_ / "second", "medqa");
     c2.mc_mode = "loglik";
     test::ScriptedBackend prefers_c;
-    prefers_c.logprob = [](const BackendLoglikRequest& r) { return r.continuation.find('C') != std::string::npos ? -0.5 : -3.0; };
+    prefers_c.logprob = [](const BackendLoglikRequest& r) {
+        return r.continuation.find('C') != std::string::npos ? -0.5 : -3.0;
+    };
     ASSERT_TRUE(run_eval_with(c2, scripted_model(), prefers_c).ok());
     for (const auto& line : log_lines(c2)) {
         auto r = sample_record_from_json(nlohmann::json::parse(line));
@@ -189,7 +198,9 @@ TEST_F(EvalStages, AFailingSampleSinkStopsTheRunKeepsWhatWasWrittenAndTheRestRun
     const RunConfig c = config_in(dir_, "pubmedqa");
     test::ScriptedBackend backend;
     EvalHooks full_disk;
-    full_disk.wrap_sink = [](record::SampleSink& log) { return std::make_unique<FailingSink>(log, 2); };
+    full_disk.wrap_sink = [](record::SampleSink& log) {
+        return std::make_unique<FailingSink>(log, 2);
+    };
     auto failed = run_eval_with(c, scripted_model(), backend, nullptr, full_disk);
     ASSERT_FALSE(failed.ok());
     EXPECT_EQ(failed.error().code, ErrorCode::kIo);

@@ -78,7 +78,8 @@ TEST_F(RunLock, AKilledHolderLeavesNoStaleLock) {
     ASSERT_TRUE(WIFSIGNALED(status));
     ASSERT_FALSE(refused.ok());
     EXPECT_EQ(refused.error().code, ErrorCode::kConflict);
-    EXPECT_NE(refused.error().message.find("(pid " + std::to_string(child) + ","), std::string::npos)
+    EXPECT_NE(refused.error().message.find("(pid " + std::to_string(child) + ","),
+              std::string::npos)
         << refused.error().message;
 
     // The dead holder's pid is still in the file; the lock itself went with the process.

@@ -13,17 +13,19 @@ namespace biomedq::test {
 
 class ScriptedBackend : public Backend {
 public:
-    // The reply to generation request `i` of a call; `transient` marks it as an outage (never recorded).
+    // The reply to generation request `i` of a call; `transient` marks it as an outage (never
+    // recorded).
     struct Reply {
         std::string text;
         bool transient = false;
     };
-    std::function<Reply(std::size_t, const BackendRequest&)> reply = [](std::size_t, const BackendRequest&) {
-        return Reply{"yes"};
+    std::function<Reply(std::size_t, const BackendRequest&)> reply =
+        [](std::size_t, const BackendRequest&) { return Reply{"yes"}; };
+    // The log-probability of option `c` of a loglik request (its position among one question's
+    // options is c = continuation index as the runner sends them).
+    std::function<double(const BackendLoglikRequest&)> logprob = [](const BackendLoglikRequest&) {
+        return -1.0;
     };
-    // The log-probability of option `c` of a loglik request (its position among one question's options
-    // is c = continuation index as the runner sends them).
-    std::function<double(const BackendLoglikRequest&)> logprob = [](const BackendLoglikRequest&) { return -1.0; };
     // Set to stop after this many delivered results, as Ctrl-C would (the call returns kCancelled).
     std::size_t cancel_after = static_cast<std::size_t>(-1);
 
@@ -42,10 +44,12 @@ public:
             ++n_generate_requests;
             const Reply r = reply(i, requests[i]);
             BackendResult result;
-            result.prompt_text = requests[i].raw_prompt.empty() ? requests[i].messages.back().content
-                                                                : requests[i].raw_prompt;
+            result.prompt_text = requests[i].raw_prompt.empty()
+                                     ? requests[i].messages.back().content
+                                     : requests[i].raw_prompt;
             result.generation.text = r.text;
-            result.generation.finish = r.transient ? FinishReason::kError : FinishReason::kEndOfSequence;
+            result.generation.finish =
+                r.transient ? FinishReason::kError : FinishReason::kEndOfSequence;
             result.generation.transient = r.transient;
             if (r.transient) result.generation.error = "connection refused";
             result.generation.n_tokens_prompt = 10;

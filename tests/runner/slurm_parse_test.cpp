@@ -34,7 +34,9 @@ TEST(SlurmParse, SinfoNodesOfTheNamedOrDefaultPartition) {
 
     auto bad = parse_sinfo_nodes("vm|two|24105|(null)|idle|debug*\n", "");
     ASSERT_FALSE(bad.ok());
-    EXPECT_EQ(bad.error().message, "sinfo output line 1: field CPUS is not a number: \"vm|two|24105|(null)|idle|debug*\"");
+    EXPECT_EQ(
+        bad.error().message,
+        "sinfo output line 1: field CPUS is not a number: \"vm|two|24105|(null)|idle|debug*\"");
 }
 
 TEST(SlurmParse, SbatchJobId) {
@@ -42,8 +44,9 @@ TEST(SlurmParse, SbatchJobId) {
     EXPECT_EQ(parse_sbatch_job_id("1234;cluster2\n").value(), "1234");
     auto bad = parse_sbatch_job_id("sbatch: error: Batch job submission failed\n");
     ASSERT_FALSE(bad.ok());
-    EXPECT_EQ(bad.error().message,
-              "sbatch --parsable printed \"sbatch: error: Batch job submission failed\", not a job id");
+    EXPECT_EQ(
+        bad.error().message,
+        "sbatch --parsable printed \"sbatch: error: Batch job submission failed\", not a job id");
 }
 
 TEST(SlurmParse, SqueueExpandsArrayTasks) {
@@ -77,7 +80,8 @@ TEST(SlurmParse, SacctStatesWithReasons) {
 
 TEST(SlurmParse, ScontrolShowJobOneLinePerJob) {
     const std::string text =
-        "JobId=21 ArrayJobId=20 ArrayTaskId=1 ArrayTaskThrottle=2 JobName=x JobState=CANCELLED Reason=None\n"
+        "JobId=21 ArrayJobId=20 ArrayTaskId=1 ArrayTaskThrottle=2 JobName=x JobState=CANCELLED "
+        "Reason=None\n"
         "JobId=20 ArrayJobId=20 ArrayTaskId=4-5%2 JobName=x JobState=PENDING Reason=Dependency\n"
         "JobId=22 JobName=final JobState=COMPLETED Reason=None\n";
     auto states = parse_scontrol_jobs(text);

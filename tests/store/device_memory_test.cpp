@@ -1,5 +1,5 @@
-// Memory per device: llama.cpp buffers grouped by the device holding them, stored per run (schema v3),
-// and a version-2 store migrated without touching its runs.
+// Memory per device: llama.cpp buffers grouped by the device holding them, stored per run (schema
+// v3), and a version-2 store migrated without touching its runs.
 #include "store/device_memory.h"
 
 #include <gtest/gtest.h>
@@ -14,11 +14,15 @@ namespace {
 // the driver's peak per GPU.
 // results.json's memory section read through the codec, as import reads it.
 MemoryRecord memory_of(const nlohmann::json& memory) {
-    nlohmann::json doc = {{"model", {{"path", "m.gguf"}, {"sha256", "0"}, {"quant_type", "Q8_0"}, {"bits_per_weight", 8.5}}},
-                          {"config", {{"hash", "h"}, {"resolved", {{"prompt", "zero-shot"}, {"subset", "all"}, {"limit", 0},
-                                                                   {"seed", 1}, {"ctx", 512}}}}},
-                          {"tasks", nlohmann::json::object()},
-                          {"memory", memory}};
+    nlohmann::json doc = {
+        {"model",
+         {{"path", "m.gguf"}, {"sha256", "0"}, {"quant_type", "Q8_0"}, {"bits_per_weight", 8.5}}},
+        {"config",
+         {{"hash", "h"},
+          {"resolved",
+           {{"prompt", "zero-shot"}, {"subset", "all"}, {"limit", 0}, {"seed", 1}, {"ctx", 512}}}}},
+        {"tasks", nlohmann::json::object()},
+        {"memory", memory}};
     auto run = run_record_from_json(doc);
     EXPECT_TRUE(run.ok()) << run.error().message;
     return run.ok() && run->memory ? *run->memory : MemoryRecord{};
@@ -58,7 +62,9 @@ TEST(DeviceMemory, BuffersAreGroupedByDeviceAndJoinedWithTheDriversPeak) {
     EXPECT_EQ(devices[2].device, "CUDA1");
     EXPECT_EQ(devices[2].bytes_kv, 600u);
     EXPECT_TRUE(store::device_memory_of(memory_of(nlohmann::json::object())).empty());
-    EXPECT_TRUE(store::device_memory_of(memory_of(nlohmann::json::parse(R"({"buffers": [{"bytes_kv": 3}]})"))).empty());
+    EXPECT_TRUE(store::device_memory_of(
+                    memory_of(nlohmann::json::parse(R"({"buffers": [{"bytes_kv": 3}]})")))
+                    .empty());
 }
 
 TEST(DeviceMemory, StoredWithTheRunAndReplacedWithIt) {

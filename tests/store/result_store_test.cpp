@@ -49,8 +49,10 @@ StoredRun hand_made_run(const std::string& dir) {
     t.metrics = {{"micro_f1_positive", 0.25, 0.0, 0.5}, {"accuracy", 0.5, 0.0, 1.0}};
     t.metric_options.label_set = {"DDI-false", "DDI-effect"};
     t.metric_options.negative_label = "DDI-false";
-    StoredSample s1{"e1", 0, 1.0, Gold{{"DDI-effect"}, {}}, Prediction{true, {"DDI-effect"}, {}, {}}};
-    StoredSample s2{"e2", 1, 0.0, Gold{{"DDI-false"}, {{3, 9, "Chemical"}}}, Prediction{false, {}, {}, {}}};
+    StoredSample s1{"e1", 0, 1.0, Gold{{"DDI-effect"}, {}},
+                    Prediction{true, {"DDI-effect"}, {}, {}}};
+    StoredSample s2{"e2", 1, 0.0, Gold{{"DDI-false"}, {{3, 9, "Chemical"}}},
+                    Prediction{false, {}, {}, {}}};
     t.samples = {s1, s2};
     r.tasks = {t};
     return r;
@@ -170,13 +172,15 @@ TEST(ResultStore, ImportErrorsNameFileAndField) {
     ASSERT_TRUE(store.ok());
     auto missing = store->import_run(dir / "nope");
     ASSERT_FALSE(missing.ok());
-    EXPECT_NE(missing.error().message.find("nope/results.json"), std::string::npos) << missing.error().message;
+    EXPECT_NE(missing.error().message.find("nope/results.json"), std::string::npos)
+        << missing.error().message;
 
     std::filesystem::create_directories(dir / "bad");
     std::ofstream(dir / "bad" / "results.json") << R"({"model": {"path": "x.gguf"}})";
     auto bad = store->import_run(dir / "bad");
     ASSERT_FALSE(bad.ok());
-    EXPECT_NE(bad.error().message.find("field \"model.sha256\""), std::string::npos) << bad.error().message;
+    EXPECT_NE(bad.error().message.find("field \"model.sha256\""), std::string::npos)
+        << bad.error().message;
     EXPECT_EQ(store->count_runs().value(), 0);
 }
 

@@ -17,9 +17,11 @@ protected:
     }
     void TearDown() override { std::filesystem::remove_all(dir_); }
     Result<SweepSpec> parse(const std::string& extra) {
-        return parse_sweep_yaml("models:\n  - {name: tiny, path: m.gguf}\nquant_types: [q8_0]\ntasks: [pubmedqa, medqa]\n" +
-                                    extra,
-                                dir_ / "sweep.yaml");
+        return parse_sweep_yaml(
+            "models:\n  - {name: tiny, path: m.gguf}\nquant_types: [q8_0]\ntasks: [pubmedqa, "
+            "medqa]\n" +
+                extra,
+            dir_ / "sweep.yaml");
     }
     std::filesystem::path dir_;
 };
@@ -41,13 +43,17 @@ TEST_F(SweepProtocolTest, UnknownProtocolAndUnpublishedPromptsNameLineAndField) 
     const std::string file = (dir_ / "sweep.yaml").string();
     auto unknown = parse("protocol: chen2024\n");
     ASSERT_FALSE(unknown.ok());
-    EXPECT_NE(unknown.error().message.find(file + ":5: field \"protocol\": expected one of biomedq, chen2025, got \"chen2024\""),
-              std::string::npos)
+    EXPECT_NE(
+        unknown.error().message.find(
+            file + ":5: field \"protocol\": expected one of biomedq, chen2025, got \"chen2024\""),
+        std::string::npos)
         << unknown.error().message;
     auto cot = parse("protocol: chen2025\nprompts: [zero-shot, cot]\n");
     ASSERT_FALSE(cot.ok());
-    EXPECT_EQ(cot.error().message, file + ":6: field \"prompts[1]\": pubmedqa: protocol chen2025 publishes no \"cot\" "
-                                          "prompt; published: few-shot:1, few-shot:5, zero-shot");
+    EXPECT_EQ(cot.error().message,
+              file +
+                  ":6: field \"prompts[1]\": pubmedqa: protocol chen2025 publishes no \"cot\" "
+                  "prompt; published: few-shot:1, few-shot:5, zero-shot");
 }
 
 }  // namespace

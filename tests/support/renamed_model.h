@@ -26,7 +26,8 @@ inline bool write_renamed_model(const std::filesystem::path& source, const std::
     const std::vector<char> header = gguf_meta_bytes(meta->get());
     std::ifstream in(source, std::ios::binary);
     in.seekg(data_offset);
-    const std::vector<char> data((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    const std::vector<char> data((std::istreambuf_iterator<char>(in)),
+                                 std::istreambuf_iterator<char>());
     std::ofstream file(out, std::ios::binary | std::ios::trunc);
     file.write(header.data(), static_cast<std::streamsize>(header.size()));
     file.write(data.data(), static_cast<std::streamsize>(data.size()));

@@ -32,12 +32,15 @@ int decode_status(int status) {
 
 }  // namespace
 
-pid_t spawn_command(const std::vector<std::string>& argv, const std::string& out_file, const std::string& err_file) {
+pid_t spawn_command(const std::vector<std::string>& argv, const std::string& out_file,
+                    const std::string& err_file) {
     posix_spawn_file_actions_t actions;
     posix_spawn_file_actions_init(&actions);
     posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
-    posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, out_file.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    posix_spawn_file_actions_addopen(&actions, STDERR_FILENO, err_file.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, out_file.c_str(),
+                                     O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    posix_spawn_file_actions_addopen(&actions, STDERR_FILENO, err_file.c_str(),
+                                     O_WRONLY | O_CREAT | O_TRUNC, 0644);
     std::vector<char*> args;
     for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
     args.push_back(nullptr);
@@ -55,7 +58,8 @@ int wait_command(pid_t pid) {
 
 CommandOutput run_command(const std::vector<std::string>& argv, int timeout_s) {
     static std::mt19937_64 rng(std::random_device{}());
-    const auto base = std::filesystem::temp_directory_path() / ("biomedq-cmd-" + std::to_string(rng()));
+    const auto base =
+        std::filesystem::temp_directory_path() / ("biomedq-cmd-" + std::to_string(rng()));
     const std::string out_file = base.string() + ".out", err_file = base.string() + ".err";
     CommandOutput result;
     const pid_t pid = spawn_command(argv, out_file, err_file);

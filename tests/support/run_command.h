@@ -1,4 +1,5 @@
-// Runs a command (the built biomedq binary, in end-to-end tests) and captures its output and exit code.
+// Runs a command (the built biomedq binary, in end-to-end tests) and captures its output and exit
+// code.
 #pragma once
 
 #include <sys/types.h>

@@ -26,10 +26,12 @@ private:
     std::string prefix_;
 };
 
-inline bool have_shared_data_readme() { return std::filesystem::exists(shared_data_dir() / "README.md"); }
+inline bool have_shared_data_readme() {
+    return std::filesystem::exists(shared_data_dir() / "README.md");
+}
 
-// As TempDirTest, for tests that read the shared data sets: skipped where `have_data` says there are
-// none (by default: no README.md in the shared data folder).
+// As TempDirTest, for tests that read the shared data sets: skipped where `have_data` says there
+// are none (by default: no README.md in the shared data folder).
 class SharedDataTest : public TempDirTest {
 protected:
     explicit SharedDataTest(std::string prefix, bool (*have_data)() = have_shared_data_readme)

@@ -6,7 +6,8 @@
 
 namespace biomedq::test {
 
-// Path to the tiny model, synthesizing it on first use; fails the calling test when synthesis fails.
+// Path to the tiny model, synthesizing it on first use; fails the calling test when synthesis
+// fails.
 std::filesystem::path tiny_model_path();
 
 }  // namespace biomedq::test

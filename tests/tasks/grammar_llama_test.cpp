@@ -2,7 +2,6 @@
 // accept the answers it is meant to allow. llama.cpp is linked into this test only; the tasks
 // library itself never includes llama.h.
 #include <gtest/gtest.h>
-
 #include <llama.h>
 
 #include <stdexcept>
@@ -44,11 +43,13 @@ protected:
         llama_sampler* sampler = llama_sampler_init_grammar(vocab(), grammar.c_str(), "root");
         if (!sampler) return false;
         std::vector<llama_token> tokens(text.size() + 8);
-        const int n = llama_tokenize(vocab(), text.c_str(), static_cast<int32_t>(text.size()),
-                                     tokens.data(), static_cast<int32_t>(tokens.size()), false, false);
+        const int n =
+            llama_tokenize(vocab(), text.c_str(), static_cast<int32_t>(text.size()), tokens.data(),
+                           static_cast<int32_t>(tokens.size()), false, false);
         bool ok = n >= 0;
         try {
-            for (int i = 0; ok && i < n; ++i) llama_sampler_accept(sampler, tokens[static_cast<std::size_t>(i)]);
+            for (int i = 0; ok && i < n; ++i)
+                llama_sampler_accept(sampler, tokens[static_cast<std::size_t>(i)]);
         } catch (const std::exception&) {
             ok = false;
         }
@@ -65,9 +66,7 @@ protected:
     static inline llama_model* model_ = nullptr;
 };
 
-TEST_F(GrammarInLlama, BadGrammarIsRejected) {
-    EXPECT_FALSE(parses("root ::= \"unterminated"));
-}
+TEST_F(GrammarInLlama, BadGrammarIsRejected) { EXPECT_FALSE(parses("root ::= \"unterminated")); }
 
 TEST_F(GrammarInLlama, EveryShippedTaskGrammarParses) {
     for (const char* name : {"bc5cdr-chem", "ncbi-disease", "chemprot", "ddi", "hoc", "litcovid",

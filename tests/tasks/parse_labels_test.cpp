@@ -1,8 +1,8 @@
 // Single-label parsing (relation classes, yes/no/maybe) on outputs chat models really write.
 #include <gtest/gtest.h>
 
-#include "task_test_helpers.h"
 #include "support/expect_each.h"
+#include "task_test_helpers.h"
 
 namespace biomedq {
 namespace {
@@ -35,7 +35,9 @@ TEST(ParseSingleLabel, ChemProtChatOutputs) {
                       {
                           {"**Answer: CPR:9**", "CPR:9"},
                           {"The relation is CPR:3 (upregulator).", "CPR:3"},
-                          {"The chemical blocks the receptor, unlike CPR:5 agonists.\n\n" "Answer: CPR:6", "CPR:6"},
+                          {"The chemical blocks the receptor, unlike CPR:5 agonists.\n\n"
+                           "Answer: CPR:6",
+                           "CPR:6"},
                           {"The answer is: **antagonist**", "CPR:6"},
                           {"<think>Could be CPR:3... no.</think>\nCPR:4", "CPR:4"},
                           {"CPR:3 or CPR:4", "CPR:3"},  // it starts with one
@@ -62,19 +64,20 @@ TEST(ParseSingleLabel, FirstLabelFallbackOption) {
 }
 
 TEST(ParseSingleLabel, Ddi) {
-    test::expect_each([](const std::string& s) { return parsed("ddi", s); },
-                      {
-                          {"DDI effect", "DDI-effect"},
-                          {"ddi-mechanism", "DDI-mechanism"},
-                          {"DDI-mech", "DDI-mechanism"},  // cut off by max_tokens
-                          {"DDI-int", "DDI-int"},
-                          {"The interaction is described without detail: DDI_INT", "DDI-int"},
-                          {"There is no interaction between the two drugs.", "DDI-false"},
-                          {"Answer: DDI-advise\nExplanation: the label warns against it.", "DDI-advise"},
-                          {"`DDI-effect`", "DDI-effect"},
-                          {"DDI", ""},  // a prefix of every label
-                          {"DDI-effect or DDI-mechanism, hard to say", "DDI-effect"},
-                      });
+    test::expect_each(
+        [](const std::string& s) { return parsed("ddi", s); },
+        {
+            {"DDI effect", "DDI-effect"},
+            {"ddi-mechanism", "DDI-mechanism"},
+            {"DDI-mech", "DDI-mechanism"},  // cut off by max_tokens
+            {"DDI-int", "DDI-int"},
+            {"The interaction is described without detail: DDI_INT", "DDI-int"},
+            {"There is no interaction between the two drugs.", "DDI-false"},
+            {"Answer: DDI-advise\nExplanation: the label warns against it.", "DDI-advise"},
+            {"`DDI-effect`", "DDI-effect"},
+            {"DDI", ""},  // a prefix of every label
+            {"DDI-effect or DDI-mechanism, hard to say", "DDI-effect"},
+        });
 }
 
 TEST(ParseSingleLabel, PubMedQa) {

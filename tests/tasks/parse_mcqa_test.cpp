@@ -1,8 +1,8 @@
 // MedQA letters: "A" is also a word, so letters count only where they stand alone.
 #include <gtest/gtest.h>
 
-#include "task_test_helpers.h"
 #include "support/expect_each.h"
+#include "task_test_helpers.h"
 
 namespace biomedq {
 namespace {
@@ -11,7 +11,8 @@ Example question() {
     Example e;
     e.id = "q1";
     e.question = "Which drug is an anticoagulant given by injection?";
-    e.options = {{"A", "Aspirin"}, {"B", "Heparin"}, {"C", "Warfarin"}, {"D", "Aspirin and clopidogrel"}};
+    e.options = {
+        {"A", "Aspirin"}, {"B", "Heparin"}, {"C", "Warfarin"}, {"D", "Aspirin and clopidogrel"}};
     e.labels = {"B"};
     return e;
 }
@@ -24,14 +25,13 @@ std::string parsed(const std::string& output) {
 }
 
 TEST(ParseMcqaLetter, BareLetters) {
-    test::expect_each(parsed,
-                      {
-                          {"B", "B"},
-                          {"A", "A"},
-                          {"(C)", "C"},
-                          {" D.\n", "D"},
-                          {"**B. Heparin**", "B"},
-                      });
+    test::expect_each(parsed, {
+                                  {"B", "B"},
+                                  {"A", "A"},
+                                  {"(C)", "C"},
+                                  {" D.\n", "D"},
+                                  {"**B. Heparin**", "B"},
+                              });
 }
 
 TEST(ParseMcqaLetter, Cues) {
@@ -53,14 +53,13 @@ TEST(ParseMcqaLetter, OptionText) {
 }
 
 TEST(ParseMcqaLetter, Unreadable) {
-    test::expect_each(parsed,
-                      {
-                          {"", ""},
-                          {"I think it's either B or C.", ""},
-                          {"A patient like this needs anticoagulation.", ""},
-                          {"Aspirin or warfarin", ""},
-                          {"E", ""},
-                      });
+    test::expect_each(parsed, {
+                                  {"", ""},
+                                  {"I think it's either B or C.", ""},
+                                  {"A patient like this needs anticoagulation.", ""},
+                                  {"Aspirin or warfarin", ""},
+                                  {"E", ""},
+                              });
 }
 
 TEST(ParseMcqaLetter, OptionTextCanBeTurnedOff) {

@@ -17,11 +17,16 @@ Labels parsed(const std::string& task, const std::string& output) {
 TEST(ParseMultiLabel, JsonShapes) {
     EXPECT_EQ(parsed("hoc", R"(["resisting cell death", "inducing angiogenesis"])"),
               (Labels{"resisting cell death", "inducing angiogenesis"}));
-    EXPECT_EQ(parsed("hoc", "Here is my classification:\n```json\n[\"Inducing Angiogenesis\"]\n```"),
-              (Labels{"inducing angiogenesis"}));
-    EXPECT_EQ(parsed("hoc", R"({"resisting cell death": 1, "inducing angiogenesis": 0, "cellular energetics": "1"})"),
-              (Labels{"resisting cell death", "cellular energetics"}));
-    EXPECT_EQ(parsed("hoc", R"({"labels": ["cellular energetics"]})"), (Labels{"cellular energetics"}));
+    EXPECT_EQ(
+        parsed("hoc", "Here is my classification:\n```json\n[\"Inducing Angiogenesis\"]\n```"),
+        (Labels{"inducing angiogenesis"}));
+    EXPECT_EQ(
+        parsed(
+            "hoc",
+            R"({"resisting cell death": 1, "inducing angiogenesis": 0, "cellular energetics": "1"})"),
+        (Labels{"resisting cell death", "cellular energetics"}));
+    EXPECT_EQ(parsed("hoc", R"({"labels": ["cellular energetics"]})"),
+              (Labels{"cellular energetics"}));
     EXPECT_EQ(parsed("hoc", "[]"), (Labels{}));
     EXPECT_EQ(parsed("hoc", R"(["resisting cell death", "made up hallmark"])"),
               (Labels{"resisting cell death"}));
@@ -35,8 +40,9 @@ TEST(ParseMultiLabel, CitationBracketsAreNotAnswers) {
 }
 
 TEST(ParseMultiLabel, CotReadsTheAnswerLine) {
-    EXPECT_EQ(parsed("hoc", "The abstract mentions apoptosis (resisting cell death) only in passing; "
-                            "its focus is T-cell escape.\nAnswer: [\"avoiding immune destruction\"]"),
+    EXPECT_EQ(parsed("hoc",
+                     "The abstract mentions apoptosis (resisting cell death) only in passing; "
+                     "its focus is T-cell escape.\nAnswer: [\"avoiding immune destruction\"]"),
               (Labels{"avoiding immune destruction"}));
 }
 

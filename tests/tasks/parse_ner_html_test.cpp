@@ -18,7 +18,8 @@ Example sentence() {
 
 const TaskConfig& chen_bc5cdr() {
     static const TaskConfig task = [] {
-        auto loaded = load_task_file(test::tasks_dir() / "protocols" / "chen2025" / "bc5cdr-chem.yaml");
+        auto loaded =
+            load_task_file(test::tasks_dir() / "protocols" / "chen2025" / "bc5cdr-chem.yaml");
         if (!loaded.ok()) ADD_FAILURE() << loaded.error().message;
         return loaded.ok() ? *loaded : TaskConfig{};
     }();
@@ -36,25 +37,29 @@ TEST(ParseNerHtml, TaskUsesTheHtmlParser) {
 TEST(ParseNerHtml, OnlyTheTaggedOccurrenceCountsWhenTheSentenceIsReproduced) {
     // The model spaced "L-dopa" its own way and tagged the second occurrence only.
     const Prediction p =
-        parse_answer(chen_bc5cdr(), sentence(), "L-dopa and <span> L-dopa </span> with <span>selegiline</span> .");
+        parse_answer(chen_bc5cdr(), sentence(),
+                     "L-dopa and <span> L-dopa </span> with <span>selegiline</span> .");
     ASSERT_TRUE(p.valid);
     EXPECT_EQ(spans_of(p), (Spans{{13, 21}, {27, 37}}));
 }
 
 TEST(ParseNerHtml, TagsAreFoundInAnyCaseAndWithAttributes) {
-    const Prediction p = parse_answer(chen_bc5cdr(), sentence(),
-                                      "<SPAN class=\"chemical\">L - dopa</SPAN> and L - dopa with selegiline .");
+    const Prediction p =
+        parse_answer(chen_bc5cdr(), sentence(),
+                     "<SPAN class=\"chemical\">L - dopa</SPAN> and L - dopa with selegiline .");
     EXPECT_EQ(spans_of(p), (Spans{{0, 8}}));
 }
 
 TEST(ParseNerHtml, RewrittenSentenceFallsBackToEveryOccurrenceOfTheTaggedText) {
-    const Prediction p = parse_answer(chen_bc5cdr(), sentence(), "The chemicals are <span>L-dopa</span>.");
+    const Prediction p =
+        parse_answer(chen_bc5cdr(), sentence(), "The chemicals are <span>L-dopa</span>.");
     ASSERT_TRUE(p.valid);
     EXPECT_EQ(spans_of(p), (Spans{{0, 8}, {13, 21}}));
 }
 
 TEST(ParseNerHtml, UntaggedSentenceIsAValidAnswerWithoutEntities) {
-    const Prediction p = parse_answer(chen_bc5cdr(), sentence(), "L - dopa and L - dopa with selegiline .");
+    const Prediction p =
+        parse_answer(chen_bc5cdr(), sentence(), "L - dopa and L - dopa with selegiline .");
     EXPECT_TRUE(p.valid);
     EXPECT_TRUE(p.spans.empty());
 }

@@ -1,5 +1,4 @@
 #include <gtest/gtest.h>
-
 #include <time.h>
 
 #include "task_test_helpers.h"
@@ -14,9 +13,23 @@ namespace {
 Example sentence() {
     Example e;
     e.id = "s1";
-    e.tokens = {"Cisplatin", "and", "5",    "-",     "fluorouracil", "(",      "5",
-                "-",         "FU",  ")",    "were",  "given",        ";",      "cisplatin",
-                "caused",    "nephrotoxicity", "."};
+    e.tokens = {"Cisplatin",
+                "and",
+                "5",
+                "-",
+                "fluorouracil",
+                "(",
+                "5",
+                "-",
+                "FU",
+                ")",
+                "were",
+                "given",
+                ";",
+                "cisplatin",
+                "caused",
+                "nephrotoxicity",
+                "."};
     for (const auto& t : e.tokens) e.text += (e.text.empty() ? "" : " ") + t;
     return e;
 }
@@ -31,14 +44,16 @@ Spans parsed(const std::string& output, const std::string& task = "bc5cdr-chem")
 }
 
 TEST(ParseNer, TextLayoutIsAsDocumented) {
-    EXPECT_EQ(sentence().text, "Cisplatin and 5 - fluorouracil ( 5 - FU ) were given ; cisplatin "
-                               "caused nephrotoxicity .");
+    EXPECT_EQ(sentence().text,
+              "Cisplatin and 5 - fluorouracil ( 5 - FU ) were given ; cisplatin "
+              "caused nephrotoxicity .");
 }
 
-// Case-sensitive occurrences first (issue 13, item 10): "cisplatin" is the lower-case one at 55, not
-// also "Cisplatin" at 0 (before: both); a model that means both writes both.
+// Case-sensitive occurrences first (issue 13, item 10): "cisplatin" is the lower-case one at 55,
+// not also "Cisplatin" at 0 (before: both); a model that means both writes both.
 TEST(ParseNer, JsonListMapsEveryOccurrenceIgnoringSpacing) {
-    EXPECT_EQ(parsed(R"(["cisplatin", "5-fluorouracil", "5-FU"])"), (Spans{{14, 30}, {33, 39}, {55, 64}}));
+    EXPECT_EQ(parsed(R"(["cisplatin", "5-fluorouracil", "5-FU"])"),
+              (Spans{{14, 30}, {33, 39}, {55, 64}}));
     EXPECT_EQ(parsed(R"(["Cisplatin", "cisplatin"])"), (Spans{{0, 9}, {55, 64}}));
     EXPECT_EQ(parsed("```json\n[\"FU\"]\n```"), (Spans{{37, 39}}));
     EXPECT_EQ(parsed(R"([{"text": "cisplatin", "type": "Chemical"}])"), (Spans{{55, 64}}));
@@ -47,15 +62,18 @@ TEST(ParseNer, JsonListMapsEveryOccurrenceIgnoringSpacing) {
 
 TEST(ParseNer, MatchesOnlyWholeTokens) {
     EXPECT_EQ(parsed(R"(["platin"])"), (Spans{}));  // JSON answer, nothing found: valid, empty
-    EXPECT_EQ(parsed(R"(["5", "5 - fluorouracil"])"), (Spans{{14, 30}, {33, 34}}));  // nested dropped
+    EXPECT_EQ(parsed(R"(["5", "5 - fluorouracil"])"),
+              (Spans{{14, 30}, {33, 34}}));  // nested dropped
 }
 
 TEST(ParseNer, PlainTextLists) {
     EXPECT_EQ(parsed("cisplatin\n5-FU"), (Spans{{33, 39}, {55, 64}}));
     EXPECT_EQ(parsed("Cisplatin, 5-fluorouracil"), (Spans{{0, 9}, {14, 30}}));
-    EXPECT_EQ(parsed("Sure! Here are the chemicals:\n- Cisplatin\n- 5 - FU"), (Spans{{0, 9}, {33, 39}}));
+    EXPECT_EQ(parsed("Sure! Here are the chemicals:\n- Cisplatin\n- 5 - FU"),
+              (Spans{{0, 9}, {33, 39}}));
     EXPECT_EQ(parsed("1. Cisplatin\n2. 5-fluorouracil."), (Spans{{0, 9}, {14, 30}}));
-    EXPECT_EQ(parsed("<span class=\"chemical\">Cisplatin</span> and 5 - fluorouracil"), (Spans{{0, 9}}));
+    EXPECT_EQ(parsed("<span class=\"chemical\">Cisplatin</span> and 5 - fluorouracil"),
+              (Spans{{0, 9}}));
 }
 
 TEST(ParseNer, CotReadsTheAnswerLine) {
@@ -72,9 +90,10 @@ TEST(ParseNer, NoneAndUnreadable) {
     EXPECT_EQ(parsed(""), (Spans{{999, 999}}));
 }
 
-// Hostile replies (issue 13, item 4): a megabyte of "[" took over 10 minutes (a scan to the end from
-// every bracket). Each must now parse in well under a second; 2 s leaves room for a debug build.
-// CPU time of this thread, not wall time: the bound is on the work, whatever else the machine runs.
+// Hostile replies (issue 13, item 4): a megabyte of "[" took over 10 minutes (a scan to the end
+// from every bracket). Each must now parse in well under a second; 2 s leaves room for a debug
+// build. CPU time of this thread, not wall time: the bound is on the work, whatever else the
+// machine runs.
 double seconds_to_parse(const std::string& output, Spans* result) {
     const auto cpu_now = [] {
         timespec t{};
@@ -96,7 +115,8 @@ TEST(ParseNer, AMegabyteOfNestedBracketsIsReadAsTheInnermostListAndFast) {
     // Half a million levels deep: never parsed whole (nor walked recursively); the first run nested
     // at most 32 deep that is answer-shaped is the innermost "[]", an empty answer.
     Spans result;
-    EXPECT_LT(seconds_to_parse(std::string(1 << 19, '[') + std::string(1 << 19, ']'), &result), 2.0);
+    EXPECT_LT(seconds_to_parse(std::string(1 << 19, '[') + std::string(1 << 19, ']'), &result),
+              2.0);
     EXPECT_EQ(result, (Spans{}));
 }
 
@@ -119,15 +139,18 @@ TEST(ParseNer, AnUnclosedBracketOrStrayQuoteDoesNotHideTheAnswer) {
 TEST(ParseNer, UntokenizedTextUsesWordBoundaries) {
     Example e;
     e.text = "Aspirin-induced asthma after aspirin.";
-    const Prediction p = parse_answer(test::shipped_task("bc5cdr-chem"), e, "[\"aspirin\", \"asth\"]");
+    const Prediction p =
+        parse_answer(test::shipped_task("bc5cdr-chem"), e, "[\"aspirin\", \"asth\"]");
     ASSERT_TRUE(p.valid);
     EXPECT_EQ(p.spans, (std::vector<Span>{{29, 36, "Chemical"}}));
-    const Prediction both = parse_answer(test::shipped_task("bc5cdr-chem"), e, "[\"ASPIRIN\"]");  // no such case
+    const Prediction both =
+        parse_answer(test::shipped_task("bc5cdr-chem"), e, "[\"ASPIRIN\"]");  // no such case
     EXPECT_EQ(both.spans, (std::vector<Span>{{0, 7, "Chemical"}, {29, 36, "Chemical"}}));
 }
 
-// Gold "E" (vitamin E) and the "e" of "s . e . mean" (standard error): the answer "E" is the vitamin
-// only; before, matching ignored case and claimed both. A mention in no case of the text as written
+// Gold "E" (vitamin E) and the "e" of "s . e . mean" (standard error): the answer "E" is the
+// vitamin only; before, matching ignored case and claimed both. A mention in no case of the text as
+// written
 // ("VITAMIN E") still falls back to ignoring case.
 TEST(ParseNer, CaseSensitiveMatchFirstThenIgnoringCase) {
     Example e;
@@ -137,14 +160,16 @@ TEST(ParseNer, CaseSensitiveMatchFirstThenIgnoringCase) {
     ASSERT_EQ(e.text, "Vitamin E levels ( s . e . mean ) rose .");  // E 8-9, e 23-24
     auto spans_of = [&](const std::string& output) {
         Spans out;
-        for (const auto& s : parse_answer(test::shipped_task("bc5cdr-chem"), e, output).spans) out.emplace_back(s.begin, s.end);
+        for (const auto& s : parse_answer(test::shipped_task("bc5cdr-chem"), e, output).spans)
+            out.emplace_back(s.begin, s.end);
         return out;
     };
     EXPECT_EQ(spans_of(R"(["E"])"), (Spans{{8, 9}}));
     EXPECT_EQ(spans_of(R"(["e"])"), (Spans{{23, 24}}));
     EXPECT_EQ(spans_of(R"(["Vitamin E"])"), (Spans{{0, 9}}));
     EXPECT_EQ(spans_of(R"(["VITAMIN E"])"), (Spans{{0, 9}}));  // fallback: no case-sensitive match
-    EXPECT_EQ(spans_of(R"(["vitamin e", "e"])"), (Spans{{0, 9}, {23, 24}}));  // each mention on its own
+    EXPECT_EQ(spans_of(R"(["vitamin e", "e"])"),
+              (Spans{{0, 9}, {23, 24}}));  // each mention on its own
 }
 
 }  // namespace

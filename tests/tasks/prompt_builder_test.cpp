@@ -31,10 +31,13 @@ Example example(const std::string& id, const std::string& text, const std::strin
 }
 
 TEST(BuildPrompt, ZeroShotChat) {
-    const BuiltPrompt p = build_prompt(tiny_task(), example("1", "great stuff", "POS"), {}, PromptOptions{});
+    const BuiltPrompt p =
+        build_prompt(tiny_task(), example("1", "great stuff", "POS"), {}, PromptOptions{});
     ASSERT_EQ(p.messages.size(), 2u);
-    EXPECT_EQ(p.messages[0], (ChatMessage{"system", "You are careful.\n\nLabel the text. Labels:\n"
-                                                    "- POS: it is good\n- NEG\n\nReply with POS, NEG only."}));
+    EXPECT_EQ(p.messages[0],
+              (ChatMessage{"system",
+                           "You are careful.\n\nLabel the text. Labels:\n"
+                           "- POS: it is good\n- NEG\n\nReply with POS, NEG only."}));
     EXPECT_EQ(p.messages[1], (ChatMessage{"user", "Text: great stuff"}));
     EXPECT_EQ(p.max_tokens, 5);
     EXPECT_TRUE(p.grammar.empty());
@@ -45,12 +48,15 @@ TEST(BuildPrompt, FewShotCompletion) {
     PromptOptions options;
     options.method = PromptMethod::kFewShot;
     options.chat = false;
-    const std::vector<Example> shots = {example("7", "awful", "NEG"), example("8", "lovely", "POS")};
-    const BuiltPrompt p = build_prompt(tiny_task(), example("1", "great stuff", "POS"), shots, options);
-    EXPECT_EQ(p.raw_prompt,
-              "You are careful.\n\nLabel the text. Labels:\n- POS: it is good\n- NEG\n\n"
-              "Reply with POS, NEG only.\n\nText: awful\nAnswer: NEG\n\nText: lovely\nAnswer: POS\n\n"
-              "Text: great stuff\nAnswer:");
+    const std::vector<Example> shots = {example("7", "awful", "NEG"),
+                                        example("8", "lovely", "POS")};
+    const BuiltPrompt p =
+        build_prompt(tiny_task(), example("1", "great stuff", "POS"), shots, options);
+    EXPECT_EQ(
+        p.raw_prompt,
+        "You are careful.\n\nLabel the text. Labels:\n- POS: it is good\n- NEG\n\n"
+        "Reply with POS, NEG only.\n\nText: awful\nAnswer: NEG\n\nText: lovely\nAnswer: POS\n\n"
+        "Text: great stuff\nAnswer:");
     EXPECT_EQ(p.stop, std::vector<std::string>{"\n\n"});
     ASSERT_EQ(p.messages.size(), 6u);
     EXPECT_EQ(p.messages[1], (ChatMessage{"user", "Text: awful"}));
@@ -59,7 +65,9 @@ TEST(BuildPrompt, FewShotCompletion) {
 
 TEST(BuildPrompt, ZeroShotIgnoresShots) {
     const std::vector<Example> shots = {example("7", "awful", "NEG")};
-    EXPECT_EQ(build_prompt(tiny_task(), example("1", "x", "POS"), shots, PromptOptions{}).messages.size(), 2u);
+    EXPECT_EQ(
+        build_prompt(tiny_task(), example("1", "x", "POS"), shots, PromptOptions{}).messages.size(),
+        2u);
 }
 
 TEST(BuildPrompt, CotWithShotsAndGrammar) {
@@ -69,14 +77,16 @@ TEST(BuildPrompt, CotWithShotsAndGrammar) {
     options.chat = false;
     const std::vector<Example> shots = {example("7", "awful", "NEG")};
     const BuiltPrompt p = build_prompt(tiny_task(), example("1", "great", "POS"), shots, options);
-    EXPECT_EQ(p.raw_prompt, "You are careful.\n\nLabel the text. Labels:\n- POS: it is good\n- NEG\n\n"
-                            "Think, then end with a line \"Answer: <label>\".\n\nText: awful\n"
-                            "Answer: NEG\n\nText: great\n");
+    EXPECT_EQ(p.raw_prompt,
+              "You are careful.\n\nLabel the text. Labels:\n- POS: it is good\n- NEG\n\n"
+              "Think, then end with a line \"Answer: <label>\".\n\nText: awful\n"
+              "Answer: NEG\n\nText: great\n");
     EXPECT_EQ(p.max_tokens, 300);
     EXPECT_TRUE(p.stop.empty());
     EXPECT_EQ(p.grammar, cot_answer_grammar(tiny_task(), example("1", "great", "POS")));
     options.chat = true;
-    const BuiltPrompt chat = build_prompt(tiny_task(), example("1", "great", "POS"), shots, options);
+    const BuiltPrompt chat =
+        build_prompt(tiny_task(), example("1", "great", "POS"), shots, options);
     EXPECT_EQ(chat.messages[2], (ChatMessage{"assistant", "Answer: NEG"}));
 }
 
@@ -113,11 +123,12 @@ TEST(Grammar, McqaLettersComeFromTheExample) {
 }
 
 TEST(Grammar, MultiLabelJsonList) {
-    EXPECT_EQ(answer_grammar(test::shipped_task("litcovid"), Example{}),
-              "root ::= \" \"? answer\n"
-              "answer ::= \"[\" ( label ( \", \" label ){0,6} )? \"]\"\n"
-              "label ::= \"\\\"\" ( \"Treatment\" | \"Diagnosis\" | \"Prevention\" | \"Mechanism\" | "
-              "\"Transmission\" | \"Epidemic Forecasting\" | \"Case Report\" ) \"\\\"\"\n");
+    EXPECT_EQ(
+        answer_grammar(test::shipped_task("litcovid"), Example{}),
+        "root ::= \" \"? answer\n"
+        "answer ::= \"[\" ( label ( \", \" label ){0,6} )? \"]\"\n"
+        "label ::= \"\\\"\" ( \"Treatment\" | \"Diagnosis\" | \"Prevention\" | \"Mechanism\" | "
+        "\"Transmission\" | \"Epidemic Forecasting\" | \"Case Report\" ) \"\\\"\"\n");
 }
 
 TEST(Grammar, NerJsonListOfStrings) {
@@ -163,16 +174,18 @@ TEST(ChoiceRequest, McqaUsesOptionKeysAndRejectsNer) {
     auto request = build_choice_request(test::shipped_task("medqa"), q, {}, PromptOptions{});
     ASSERT_TRUE(request.ok());
     EXPECT_EQ(request->continuations, (std::vector<std::string>{" A", " B"}));
-    auto ner = build_choice_request(test::shipped_task("bc5cdr-chem"), Example{}, {}, PromptOptions{});
+    auto ner =
+        build_choice_request(test::shipped_task("bc5cdr-chem"), Example{}, {}, PromptOptions{});
     ASSERT_FALSE(ner.ok());
     EXPECT_EQ(ner.error().code, ErrorCode::kUnsupported);
 }
 
 std::vector<Example> pool() {
     std::vector<Example> examples;
-    const char* texts[] = {"red apple pie", "green apple tart", "blue car engine", "fast car race",
-                           "apple orchard harvest", "quiet library book"};
-    for (int i = 0; i < 6; ++i) examples.push_back(example("p" + std::to_string(i), texts[i], "POS"));
+    const char* texts[] = {"red apple pie", "green apple tart",      "blue car engine",
+                           "fast car race", "apple orchard harvest", "quiet library book"};
+    for (int i = 0; i < 6; ++i)
+        examples.push_back(example("p" + std::to_string(i), texts[i], "POS"));
     return examples;
 }
 
@@ -192,7 +205,8 @@ TEST(ShotSelector, RandomIsSeededAndSharedByAllTargets) {
     EXPECT_EQ(shots.size(), 3u);
     EXPECT_EQ(shots, ids(b.select(example("y", "something else", "NEG"))));
     options.k = 2;
-    const auto fewer = ids(ShotSelector::create(tiny_task(), pool(), options).select(example("x", "", "POS")));
+    const auto fewer =
+        ids(ShotSelector::create(tiny_task(), pool(), options).select(example("x", "", "POS")));
     EXPECT_EQ(fewer, (std::vector<std::string>{shots[0], shots[1]}));  // k=2 is a prefix of k=3
     // The target itself is never its own shot.
     const auto self = ids(a.select(example(shots[0], "", "POS")));
@@ -200,9 +214,11 @@ TEST(ShotSelector, RandomIsSeededAndSharedByAllTargets) {
     EXPECT_NE(self[2], shots[0]);
     options.k = 6;
     options.seed = 43;
-    const auto other = ids(ShotSelector::create(tiny_task(), pool(), options).select(example("x", "", "POS")));
+    const auto other =
+        ids(ShotSelector::create(tiny_task(), pool(), options).select(example("x", "", "POS")));
     options.seed = 42;
-    const auto same_seed_all = ids(ShotSelector::create(tiny_task(), pool(), options).select(example("x", "", "POS")));
+    const auto same_seed_all =
+        ids(ShotSelector::create(tiny_task(), pool(), options).select(example("x", "", "POS")));
     EXPECT_NE(other, same_seed_all);
 }
 

@@ -1,6 +1,6 @@
-// The chen2025 protocol's prompt files: read as their authors' Python read them, the example put where
-// {Input} or {INPUT} stands, sent as one message. Fixture files here are our own text; the real
-// published files are checked where ../shared/data has them.
+// The chen2025 protocol's prompt files: read as their authors' Python read them, the example put
+// where {Input} or {INPUT} stands, sent as one message. Fixture files here are our own text; the
+// real published files are checked where ../shared/data has them.
 #include <gtest/gtest.h>
 
 #include <fstream>
@@ -40,7 +40,8 @@ TaskConfig fixture_task(const std::filesystem::path& data_dir) {
 
 TEST(PublishedPrompt, CrlfBecomesLfAndByteOrderMarkGoes) {
     const auto data = make_temp_dir("published");
-    write_bytes(data / "p" / "zero.txt", "\xEF\xBB\xBFTASK: answer.\r\n\r\nInput: {Input}\r\nOutput:");
+    write_bytes(data / "p" / "zero.txt",
+                "\xEF\xBB\xBFTASK: answer.\r\n\r\nInput: {Input}\r\nOutput:");
     auto text = load_published_prompt(fixture_task(data), "zero-shot", data);
     ASSERT_TRUE(text.ok()) << text.error().message;
     EXPECT_EQ(*text, "TASK: answer.\n\nInput: {Input}\nOutput:");
@@ -59,8 +60,10 @@ TEST(PublishedPrompt, UpperCasePlaceholderIsAcceptedAndFilled) {
     ex.passages = {"First part.", "It's second."};
     PromptOptions options;
     const BuiltPrompt prompt = build_prompt(task, ex, {}, options);
-    // JSON braces in the file stay as they are: the input is put in literally, not by a template engine.
-    const std::string expected = "Example: {\"a\": 1}\nINPUT: Is it? ['First part.', \"It's second.\"]\nOUTPUT:";
+    // JSON braces in the file stay as they are: the input is put in literally, not by a template
+    // engine.
+    const std::string expected =
+        "Example: {\"a\": 1}\nINPUT: Is it? ['First part.', \"It's second.\"]\nOUTPUT:";
     ASSERT_EQ(prompt.messages.size(), 1u);
     EXPECT_EQ(prompt.messages[0].role, "user");
     EXPECT_EQ(prompt.messages[0].content, expected);
@@ -76,7 +79,8 @@ TEST(PublishedPrompt, FileWithoutPlaceholderIsAParseErrorNamingIt) {
     auto text = load_published_prompt(fixture_task(data), "zero-shot", data);
     ASSERT_FALSE(text.ok());
     EXPECT_EQ(text.error().code, ErrorCode::kParse);
-    EXPECT_NE(text.error().message.find(file.string() + ": no {Input} or {INPUT} placeholder"), std::string::npos)
+    EXPECT_NE(text.error().message.find(file.string() + ": no {Input} or {INPUT} placeholder"),
+              std::string::npos)
         << text.error().message;
     std::filesystem::remove_all(data);
 }
@@ -86,7 +90,8 @@ TEST(PublishedPrompt, UnpublishedMethodNamesThePublishedOnes) {
     ASSERT_FALSE(text.ok());
     EXPECT_EQ(text.error().code, ErrorCode::kUnsupported);
     EXPECT_EQ(text.error().message,
-              "medqa: protocol chen2025 publishes no \"few-shot:3\" prompt; use --prompt few-shot:1, few-shot:5, "
+              "medqa: protocol chen2025 publishes no \"few-shot:3\" prompt; use --prompt "
+              "few-shot:1, few-shot:5, "
               "zero-shot");
 }
 
@@ -95,19 +100,21 @@ TEST(PublishedPrompt, MissingFileNamesItAndTheDataDirOption) {
     auto text = load_published_prompt(chen_task("ddi"), "zero-shot", data);
     ASSERT_FALSE(text.ok());
     EXPECT_EQ(text.error().code, ErrorCode::kNotFound);
-    EXPECT_NE(text.error().message.find((data / "protocols/chen2025/ddi/prompt_zeroshot.txt").string()),
-              std::string::npos);
+    EXPECT_NE(
+        text.error().message.find((data / "protocols/chen2025/ddi/prompt_zeroshot.txt").string()),
+        std::string::npos);
     EXPECT_NE(text.error().message.find("--data-dir"), std::string::npos);
     std::filesystem::remove_all(data);
 }
 
 // The published files as shipped in ../shared/data: every task publishes zero-, one- and five-shot
-// prompts; the five-shot files of HoC, LitCovid, MedQA and PubMedQA write {INPUT} and all but MedQA's
-// use CRLF, and after reading none has a carriage return or a byte order mark left.
+// prompts; the five-shot files of HoC, LitCovid, MedQA and PubMedQA write {INPUT} and all but
+// MedQA's use CRLF, and after reading none has a carriage return or a byte order mark left.
 TEST(PublishedPrompt, EveryPublishedFileLoadsAndIsFilledOnce) {
     const auto root = shared_data_dir() / "protocols" / "chen2025";
     if (!std::filesystem::is_directory(root)) GTEST_SKIP() << "no published prompts at " << root;
-    for (const char* name : {"bc5cdr-chem", "ncbi-disease", "chemprot", "ddi", "hoc", "litcovid", "medqa", "pubmedqa"}) {
+    for (const char* name : {"bc5cdr-chem", "ncbi-disease", "chemprot", "ddi", "hoc", "litcovid",
+                             "medqa", "pubmedqa"}) {
         TaskConfig task = chen_task(name);
         EXPECT_EQ(task.prompt.files.size(), 3u) << name;
         for (const auto& [method, file] : task.prompt.files) {
@@ -124,7 +131,8 @@ TEST(PublishedPrompt, EveryPublishedFileLoadsAndIsFilledOnce) {
             const std::string& content = prompt.messages.at(0).content;
             EXPECT_EQ(content.find("{Input}"), std::string::npos) << name << " " << method;
             EXPECT_EQ(content.find("{INPUT}"), std::string::npos) << name << " " << method;
-            const std::string marker = task.kind == TaskKind::kMcqa ? "UNIQUE-MARKER-QUESTION" : "UNIQUE-MARKER-TEXT";
+            const std::string marker =
+                task.kind == TaskKind::kMcqa ? "UNIQUE-MARKER-QUESTION" : "UNIQUE-MARKER-TEXT";
             EXPECT_NE(content.find(marker), std::string::npos) << name << " " << method;
         }
     }

@@ -1,3 +1,5 @@
+#include "tasks/python_repr.h"
+
 #include <gtest/gtest.h>
 
 #include <fstream>
@@ -6,9 +8,8 @@
 #include "data/python_string_list.h"
 #include "data/text_lines.h"
 #include "data/tsv_fields.h"
-#include "support/paths.h"
-#include "tasks/python_repr.h"
 #include "support/expect_each.h"
+#include "support/paths.h"
 
 namespace biomedq::test {
 namespace {
@@ -17,25 +18,30 @@ using tasks::python_repr;
 using tasks::python_repr_list;
 
 TEST(PythonRepr, QuotesAsPythonChoosesThem) {
-    test::expect_each(python_repr,
-                      {
-                          {"plain", "'plain'"},
-                          {"it's", "\"it's\""},
-                          {"it's \"x\"", "'it\\'s \"x\"'"},
-                          {"say \"x\"", "'say \"x\"'"},
-                          {"", "''"},
-                      });
+    test::expect_each(python_repr, {
+                                       {"plain", "'plain'"},
+                                       {"it's", "\"it's\""},
+                                       {"it's \"x\"", "'it\\'s \"x\"'"},
+                                       {"say \"x\"", "'say \"x\"'"},
+                                       {"", "''"},
+                                   });
 }
 
 TEST(PythonRepr, EscapesControlAndSeparatorCharactersKeepsOtherUnicode) {
-    test::expect_each(python_repr,
-                      {
-                          {"a\\b\tc\nd\re", "'a\\\\b\\tc\\nd\\re'"},
-                          {"caf\xC3\xA9 \xCE\xB1 \xE2\x89\xA5", "'caf\xC3\xA9 \xCE\xB1 \xE2\x89\xA5'"},  // é α ≥
-                          {"a\xC2\xA0" "b", "'a\\xa0b'"},  // no-break space
-                          {"a\xE2\x80\x89" "b", "'a\\u2009b'"},  // thin space
-                          {"a\x01" "b", "'a\\x01b'"},
-                      });
+    test::expect_each(python_repr, {
+                                       {"a\\b\tc\nd\re", "'a\\\\b\\tc\\nd\\re'"},
+                                       {"caf\xC3\xA9 \xCE\xB1 \xE2\x89\xA5",
+                                        "'caf\xC3\xA9 \xCE\xB1 \xE2\x89\xA5'"},  // é α ≥
+                                       {"a\xC2\xA0"
+                                        "b",
+                                        "'a\\xa0b'"},  // no-break space
+                                       {"a\xE2\x80\x89"
+                                        "b",
+                                        "'a\\u2009b'"},  // thin space
+                                       {"a\x01"
+                                        "b",
+                                        "'a\\x01b'"},
+                                   });
 }
 
 TEST(PythonRepr, ListIsCommaSpaceJoined) {
@@ -44,7 +50,8 @@ TEST(PythonRepr, ListIsCommaSpaceJoined) {
 }
 
 TEST(PythonRepr, RoundTripsThroughTheLiteralReader) {
-    const std::vector<std::string> items = {"x'y\"z", "tab\there", "\xC2\xA0lead", "back\\slash", "\xF0\x9F\x98\x80"};
+    const std::vector<std::string> items = {"x'y\"z", "tab\there", "\xC2\xA0lead", "back\\slash",
+                                            "\xF0\x9F\x98\x80"};
     auto parsed = data::parse_python_string_list(python_repr_list(items));
     ASSERT_TRUE(parsed.ok()) << parsed.error().message;
     EXPECT_EQ(*parsed, items);
@@ -63,7 +70,8 @@ TEST(PythonRepr, ReproducesPubmedqaContextsFieldsByteForByte) {
         const auto column = std::find(header.begin(), header.end(), "CONTEXTS") - header.begin();
         std::vector<std::string> fields;
         for (std::size_t n = 1; n < lines.size(); ++n) {
-            auto field = data::unquote_csv_field(data::split_tabs(lines[n].text).at(static_cast<std::size_t>(column)));
+            auto field = data::unquote_csv_field(
+                data::split_tabs(lines[n].text).at(static_cast<std::size_t>(column)));
             ASSERT_TRUE(field.ok());
             fields.push_back(*field);
         }
@@ -72,7 +80,8 @@ TEST(PythonRepr, ReproducesPubmedqaContextsFieldsByteForByte) {
         ASSERT_TRUE(dataset.ok()) << dataset.error().message;
         ASSERT_EQ(dataset->examples.size(), fields.size());
         for (std::size_t i = 0; i < fields.size(); ++i) {
-            EXPECT_EQ(python_repr_list(dataset->examples[i].passages), fields[i]) << file << " row " << i + 1;
+            EXPECT_EQ(python_repr_list(dataset->examples[i].passages), fields[i])
+                << file << " row " << i + 1;
         }
     }
 }

@@ -44,7 +44,8 @@ TEST_P(ShippedTaskData, RenderedGoldParsesBack) {
             // Every gold span is found; a mention may also occur unannotated elsewhere.
             for (const auto& span : gold.spans) {
                 EXPECT_TRUE(std::binary_search(p.spans.begin(), p.spans.end(), span))
-                    << example.source << " " << example.text.substr(span.begin, span.end - span.begin);
+                    << example.source << " "
+                    << example.text.substr(span.begin, span.end - span.begin);
             }
         } else {
             auto expected = gold.labels;
@@ -82,7 +83,8 @@ TEST(UserDefinedTask, FixtureTaskLoadsItsOwnData) {
     ASSERT_EQ(data->examples.size(), 3u);
     const Example& first = data->examples[0];
     EXPECT_EQ(first.text, "Grace ate a green apple and two kiwis .");
-    EXPECT_EQ(gold_of(*task, first).spans, (std::vector<Span>{{12, 23, "Fruit"}, {32, 37, "Fruit"}}));
+    EXPECT_EQ(gold_of(*task, first).spans,
+              (std::vector<Span>{{12, 23, "Fruit"}, {32, 37, "Fruit"}}));
     const Prediction p = parse_answer(*task, first, R"(["green apple", "Kiwis", "apple"])");
     ASSERT_TRUE(p.valid);
     EXPECT_EQ(p.spans, (std::vector<Span>{{12, 23, "Fruit"}, {32, 37, "Fruit"}}));

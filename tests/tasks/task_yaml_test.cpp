@@ -68,8 +68,8 @@ TEST(TaskYaml, Chen2025ProtocolTasksAllLoad) {
         EXPECT_EQ(task.prompt.files.size(), 3u) << task.name;
         EXPECT_EQ(task.published_metric_names.count(task.metrics.front()), 1u) << task.name;
     }
-    EXPECT_EQ(names, (std::vector<std::string>{"bc5cdr-chem", "chemprot", "ddi", "hoc", "litcovid", "medqa",
-                                               "ncbi-disease", "pubmedqa"}));
+    EXPECT_EQ(names, (std::vector<std::string>{"bc5cdr-chem", "chemprot", "ddi", "hoc", "litcovid",
+                                               "medqa", "ncbi-disease", "pubmedqa"}));
 }
 
 TEST(TaskYaml, ShippedTaskFieldsAreRead) {
@@ -100,8 +100,9 @@ TEST(TaskYaml, ValidFileLoads) {
 TEST(TaskYaml, UnknownNestedKeyHasLineAndHint) {
     const std::string message =
         load_error(replace(kValid, "  few_shot_split: dev", "  fewshot_split: dev"));
-    EXPECT_EQ(message.substr(0, 83),
-              "line 17: field \"prompt.fewshot_split\": unknown key (did you mean \"few_shot_split\"?)");
+    EXPECT_EQ(
+        message.substr(0, 83),
+        "line 17: field \"prompt.fewshot_split\": unknown key (did you mean \"few_shot_split\"?)");
 }
 
 TEST(TaskYaml, UnknownMetricHasHint) {
@@ -111,15 +112,20 @@ TEST(TaskYaml, UnknownMetricHasHint) {
 }
 
 TEST(TaskYaml, UnknownParserHasHint) {
-    const std::string message = load_error(replace(kValid, "parser: single_label", "parser: single_labels"));
-    EXPECT_EQ(message, "line 18: field \"parser\": unknown parser \"single_labels\" (did you mean "
-                       "\"single_label\"?); known: ner_mentions, ner_html_spans, single_label, multi_label, mcqa_letter");
+    const std::string message =
+        load_error(replace(kValid, "parser: single_label", "parser: single_labels"));
+    EXPECT_EQ(message,
+              "line 18: field \"parser\": unknown parser \"single_labels\" (did you mean "
+              "\"single_label\"?); known: ner_mentions, ner_html_spans, single_label, multi_label, "
+              "mcqa_letter");
 }
 
 TEST(TaskYaml, UnknownFormatHasHint) {
-    const std::string message = load_error(replace(kValid, "format: relation_tsv", "format: relation-tsv"));
-    EXPECT_THAT(message, testing::StartsWith("line 4: field \"data.format\": unknown data format "
-                                             "\"relation-tsv\" (did you mean \"relation_tsv\"?); known: "));
+    const std::string message =
+        load_error(replace(kValid, "format: relation_tsv", "format: relation-tsv"));
+    EXPECT_THAT(message,
+                testing::StartsWith("line 4: field \"data.format\": unknown data format "
+                                    "\"relation-tsv\" (did you mean \"relation_tsv\"?); known: "));
 }
 
 // A valid file with one edit, and the exact message its loading gives.
@@ -134,23 +140,33 @@ void PrintTo(const YamlErrorCase& c, std::ostream* out) { *out << c.name; }
 
 const YamlErrorCase kYamlErrors[] = {
     {"UnknownTopLevelKeyHasLineAndHint", "parser: single_label", "parsr: single_label",
-     "line 18: field \"parsr\": unknown key (did you mean \"parser\"?); allowed: name, description, kind, data, labels, negative_label, prompt, parser, metrics, max_tokens, max_tokens_cot, protocol, published_metric_names"},
+     "line 18: field \"parsr\": unknown key (did you mean \"parser\"?); allowed: name, "
+     "description, kind, data, labels, negative_label, prompt, parser, metrics, max_tokens, "
+     "max_tokens_cot, protocol, published_metric_names"},
     {"UnknownKindHasHint", "kind: relation", "kind: relations",
-     "line 2: field \"kind\": unknown kind \"relations\" (did you mean \"relation\"?); expected one of: ner, relation, multilabel, mcqa"},
+     "line 2: field \"kind\": unknown kind \"relations\" (did you mean \"relation\"?); expected "
+     "one of: ner, relation, multilabel, mcqa"},
     {"UnknownPlaceholderHasHint", "\"Text: {text}\"", "\"Text: {txt}\"",
-     "line 15: field \"prompt.input_template\": unknown placeholder {txt} (did you mean \"text\"?); known: text, question, options, labels, label_names, entity_type, passages_python_list"},
+     "line 15: field \"prompt.input_template\": unknown placeholder {txt} (did you mean "
+     "\"text\"?); known: text, question, options, labels, label_names, entity_type, "
+     "passages_python_list"},
     {"MissingRequiredField", "  answer_format: One label.\n", "",
      "line 14: field \"prompt.answer_format\": missing (required)"},
     {"NegativeLabelMustBeALabel", "negative_label: NEG", "negative_label: NGE",
-     "line 12: field \"negative_label\": \"NGE\" is not in labels (did you mean \"NEG\"?); labels: POS, NEG"},
+     "line 12: field \"negative_label\": \"NGE\" is not in labels (did you mean \"NEG\"?); labels: "
+     "POS, NEG"},
     {"FewShotSplitMustBeDeclared", "few_shot_split: dev", "few_shot_split: train",
-     "line 17: field \"prompt.few_shot_split\": split \"train\" is not declared in data.splits; declared: dev, test"},
+     "line 17: field \"prompt.few_shot_split\": split \"train\" is not declared in data.splits; "
+     "declared: dev, test"},
     {"SynonymClaimedByTwoLabelsIsAnError", "  - NEG", "  - name: NEG\n    synonyms: [Positive]",
-     "line 9: field \"labels\": \"positive\" names both \"POS\" and \"NEG\" (after ignoring case and punctuation)"},
+     "line 9: field \"labels\": \"positive\" names both \"POS\" and \"NEG\" (after ignoring case "
+     "and punctuation)"},
     {"MetricMustFitKind", "accuracy]", "ner_strict_f1]",
      "line 19: field \"metrics\": metric \"ner_strict_f1\" does not fit kind relation"},
-    {"ParserOptionsAreChecked", "parser: single_label", "parser:\n  name: single_label\n  options: {first_label_fallbak: true}",
-     "line 20: field \"parser.options.first_label_fallbak\": unknown option for parser single_label (did you mean \"first_label_fallback\"?); allowed: first_label_fallback"},
+    {"ParserOptionsAreChecked", "parser: single_label",
+     "parser:\n  name: single_label\n  options: {first_label_fallbak: true}",
+     "line 20: field \"parser.options.first_label_fallbak\": unknown option for parser "
+     "single_label (did you mean \"first_label_fallback\"?); allowed: first_label_fallback"},
 };
 
 class TaskYamlError : public ::testing::TestWithParam<YamlErrorCase> {};
@@ -161,10 +177,13 @@ TEST_P(TaskYamlError, NamesLineFieldAndFix) {
 }
 
 INSTANTIATE_TEST_SUITE_P(TaskYaml, TaskYamlError, ::testing::ValuesIn(kYamlErrors),
-                         [](const ::testing::TestParamInfo<YamlErrorCase>& row) { return std::string(row.param.name); });
+                         [](const ::testing::TestParamInfo<YamlErrorCase>& row) {
+                             return std::string(row.param.name);
+                         });
 
 TEST(TaskYaml, YamlSyntaxErrorHasLine) {
-    const std::string message = load_error(replace(kValid, "  format: relation_tsv", "  format: [relation_tsv"));
+    const std::string message =
+        load_error(replace(kValid, "  format: relation_tsv", "  format: [relation_tsv"));
     EXPECT_EQ(message.substr(0, 26), "line 5: YAML syntax error:") << message;
 }
 
@@ -181,7 +200,8 @@ TEST(TaskYaml, DuplicateTaskNamesInDirAreAnError) {
     std::ofstream(dir / "b.yaml") << kValid;
     auto tasks = load_task_dir(dir);
     ASSERT_FALSE(tasks.ok());
-    EXPECT_EQ(tasks.error().message, (dir / "b.yaml").string() + ": task name \"tiny\" already defined in " +
+    EXPECT_EQ(tasks.error().message, (dir / "b.yaml").string() +
+                                         ": task name \"tiny\" already defined in " +
                                          (dir / "a.yaml").string());
 }
 
