@@ -28,6 +28,10 @@ struct EngineOptions {
     int parallel = 8;             // sequences decoded together
     int n_batch = 2048;           // tokens per llama_decode call
     int n_ubatch = 512;           // physical micro-batch
+    // Decode shared prompt prefixes once (engine/prefix_plan.h) in one extra KV stream of
+    // ctx_per_sequence cells. Off for models whose cache cannot be cut back to a prefix (sliding
+    // window, recurrent); Engine::prefix_reuse() says whether it is on.
+    bool prefix_reuse = true;
     int threads = 0;              // 0: all hardware threads
     bool flash_attention = true;  // llama.cpp picks per device when supported
     // Element type of the KV cache (K and V): one of kv_cache_type_names(). Quantized types shrink
@@ -81,6 +85,7 @@ public:
     int count_tokens(const std::string& text) const;
     const ModelDescription& model() const;
     const EngineOptions& options() const;
+    bool prefix_reuse() const;  // options().prefix_reuse and the model allows it
     EngineStats stats() const;
     std::vector<BufferMemory> buffer_memory() const;
     std::vector<DeviceMemory> device_memory() const;

@@ -70,7 +70,8 @@ struct DeviceMemory {
 };
 
 struct EngineStats {
-    std::uint64_t n_tokens_prompt = 0;
+    std::uint64_t n_tokens_prompt = 0;           // submitted: the prompts' tokens, all counted
+    std::uint64_t n_tokens_prompt_computed = 0;  // decoded: shared prefixes count once
     std::uint64_t n_tokens_generated = 0;
     double t_decode_ms = 0.0;  // time inside llama_decode
     double t_load_ms = 0.0;

@@ -24,6 +24,8 @@ struct Engine::Impl {
     EngineStats stats;
     std::vector<BufferMemory> buffers;
     std::vector<DeviceMemory> devices;
+    // A prefix stream exists: sequence id options.parallel, one more KV stream.
+    bool prefix_stream = false;
 
     // For grammar prefiltering: each token's first byte when it is ASCII (else kAnyByte: always a
     // candidate), and a single-byte probe token per ASCII byte (-1 when the vocabulary has none).

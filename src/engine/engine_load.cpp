@@ -109,12 +109,21 @@ Result<llama::ModelPtr> load_engine_model(const EngineOptions& options) {
     return llama::load_model(options.model_path, mparams);
 }
 
-llama_context_params engine_context_params(const EngineOptions& options) {
+// Whether the model's KV cache can be cut back to a prefix and extended again: not where a
+// sliding window has dropped early positions, nor for recurrent state; and llama.cpp must allow
+// one more sequence.
+bool model_allows_prefix_reuse(const llama_model* model, int parallel) {
+    return static_cast<std::size_t>(parallel) < llama_max_parallel_sequences() &&
+           llama_model_n_swa(model) == 0 && !llama_model_is_recurrent(model) &&
+           !llama_model_is_hybrid(model);
+}
+
+llama_context_params engine_context_params(const EngineOptions& options, bool prefix_stream) {
     llama_context_params cparams = llama_context_default_params();
-    const auto n_ctx =
-        static_cast<uint32_t>(options.ctx_per_sequence) * static_cast<uint32_t>(options.parallel);
+    const auto n_seq = static_cast<uint32_t>(options.parallel + (prefix_stream ? 1 : 0));
+    const auto n_ctx = static_cast<uint32_t>(options.ctx_per_sequence) * n_seq;
     cparams.n_ctx = n_ctx;
-    cparams.n_seq_max = static_cast<uint32_t>(options.parallel);
+    cparams.n_seq_max = n_seq;
     cparams.n_batch = std::min<uint32_t>(static_cast<uint32_t>(options.n_batch), n_ctx);
     cparams.n_ubatch = std::min<uint32_t>(static_cast<uint32_t>(options.n_ubatch), cparams.n_batch);
     const int threads = options.threads > 0 ? options.threads : default_thread_count();
@@ -180,7 +189,10 @@ Result<std::unique_ptr<Engine>> Engine::load(const EngineOptions& options) {
     impl->devices = probe_devices();
     const auto t_start = std::chrono::steady_clock::now();
     BIOMEDQ_ASSIGN(impl->model, load_engine_model(options));
-    impl->context.reset(llama_init_from_model(impl->model.get(), engine_context_params(options)));
+    impl->prefix_stream =
+        options.prefix_reuse && model_allows_prefix_reuse(impl->model.get(), options.parallel);
+    impl->context.reset(llama_init_from_model(impl->model.get(),
+                                              engine_context_params(options, impl->prefix_stream)));
     if (!impl->context) return context_error(options);
     impl->vocab = llama_model_get_vocab(impl->model.get());
     impl->stats.t_load_ms =
@@ -250,6 +262,7 @@ int Engine::count_tokens(const std::string& text) const {
 }
 const ModelDescription& Engine::model() const { return impl_->description; }
 const EngineOptions& Engine::options() const { return impl_->options; }
+bool Engine::prefix_reuse() const { return impl_->prefix_stream; }
 EngineStats Engine::stats() const { return impl_->stats; }
 std::vector<BufferMemory> Engine::buffer_memory() const { return impl_->buffers; }
 std::vector<DeviceMemory> Engine::device_memory() const {

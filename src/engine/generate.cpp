@@ -8,6 +8,8 @@
 #include <optional>
 
 #include "engine/engine_impl.h"
+#include "engine/prefix_plan.h"
+#include "engine/prefix_stream.h"
 #include "engine/stderr_capture.h"
 #include "engine/stop_strings.h"
 #include "llama/recent_log.h"
@@ -213,8 +215,8 @@ namespace {
 
 using OnDone = std::function<void(std::size_t, GenerationResult&&)>;
 
-// One Engine::generate call: the slots, the shared batch and the queue of requests not admitted
-// yet.
+// One Engine::generate call: the slots, the shared batch, and the requests in the order of their
+// prefix plan (prompts sharing a prefix start one after another from the prefix stream).
 class GenerationRun {
 public:
     GenerationRun(Engine::Impl& im, const std::vector<GenerationRequest>& requests,
@@ -231,14 +233,18 @@ public:
           batch_owner_(n_batch_, 1) {
         for (std::size_t i = 0; i < slots_.size(); ++i)
             slots_[i].seq = static_cast<llama_seq_id>(i);
+        if (im.prefix_stream) {
+            prefix_.emplace(memory_, static_cast<llama_seq_id>(im.options.parallel));
+        }
     }
 
     Status run(const std::atomic<bool>* cancel) {
+        plan_requests();
         while (true) {
             for (auto& slot : slots_) {
-                if (!slot.busy) admit(slot);
+                if (!slot.busy && !admit(slot)) break;
             }
-            if (n_busy_ == 0) break;
+            if (n_busy_ == 0 && next_step_ == plan_.steps.size()) break;
             if (cancel && cancel->load()) {
                 release_busy();
                 return make_error(ErrorCode::kCancelled, "generation interrupted");
@@ -295,11 +301,13 @@ private:
         return prompt;
     }
 
-    // Admits the next request into `slot`; requests that cannot run are answered with an error
-    // result.
-    bool admit(Slot& slot) {
-        while (next_request_ < requests_.size()) {
-            const std::size_t index = next_request_++;
+    // Tokenizes every request (answering those that cannot run) and plans the prefix reuse of
+    // the others. Each keeps its last prompt token to decode: its logits choose the first token.
+    void plan_requests() {
+        std::vector<std::span<const std::int32_t>> prompts;
+        std::vector<std::size_t> max_shared;
+        prompts_.resize(requests_.size());
+        for (std::size_t index = 0; index < requests_.size(); ++index) {
             GenerationResult failed;
             failed.finish = FinishReason::kError;
             std::optional<std::vector<llama_token>> prompt = prompt_tokens(index, failed);
@@ -307,25 +315,47 @@ private:
                 on_done_(index, std::move(failed));
                 continue;
             }
+            prompts_[index] = std::move(*prompt);
+            runnable_.push_back(index);
+        }
+        for (std::size_t index : runnable_) {
+            prompts.emplace_back(prompts_[index]);
+            max_shared.push_back(prompts_[index].size() - 1);
+        }
+        plan_ = engine::plan_prefix_reuse(prompts, max_shared, prefix_.has_value());
+    }
+
+    // Admits the next request of the plan into `slot`; false when none is left or the next one
+    // waits for the prefix stream. A grammar that does not parse is answered with an error.
+    bool admit(Slot& slot) {
+        while (next_step_ < plan_.steps.size()) {
+            const engine::PrefixStep& step = plan_.steps[next_step_];
+            const std::size_t index = runnable_[step.request];
+            if (step.shared > 0 && !prefix_->ready(next_step_, step, prompts_[index])) return false;
+            ++next_step_;
             std::unique_ptr<TokenChooser> chooser = make_chooser(im_, requests_[index]);
             if (!chooser) {
+                GenerationResult failed;
+                failed.finish = FinishReason::kError;
                 failed.error = "the grammar does not parse: " + llama::recent_llama_errors();
                 on_done_(index, std::move(failed));
                 continue;
             }
-            start(slot, index, std::move(*prompt), std::move(chooser));
+            if (step.shared > 0) prefix_->copy_to(slot.seq);
+            start(slot, index, step.shared, std::move(chooser));
             return true;
         }
         return false;
     }
 
-    void start(Slot& slot, std::size_t index, std::vector<llama_token> prompt,
+    // Starts the request in `slot`, whose sequence already holds the first `shared` prompt tokens.
+    void start(Slot& slot, std::size_t index, std::size_t shared,
                std::unique_ptr<TokenChooser> chooser) {
         slot.request = index;
         slot.busy = true;
-        slot.prompt = std::move(prompt);
-        slot.n_prompt_done = 0;
-        slot.pos = 0;
+        slot.prompt = std::move(prompts_[index]);
+        slot.n_prompt_done = shared;
+        slot.pos = static_cast<llama_pos>(shared);
         slot.chooser = std::move(chooser);
         slot.pending = -1;
         slot.result = GenerationResult{};
@@ -335,7 +365,8 @@ private:
         ++n_busy_;
     }
 
-    // One new token per generating slot first, then prompt chunks up to n_batch tokens.
+    // One new token per generating slot first, then the prefix stream (slots wait for it), then
+    // prompt chunks up to n_batch tokens.
     void fill_batch() {
         llama_batch& batch = batch_owner_.batch;
         batch_clear(batch);
@@ -347,6 +378,7 @@ private:
                 slot.pending = -1;
             }
         }
+        if (prefix_) im_.stats.n_tokens_prompt_computed += prefix_->fill(batch, n_batch_);
         for (auto& slot : slots_) {
             if (!slot.busy || slot.n_prompt_done >= slot.prompt.size()) continue;
             const int room = n_batch_ - batch.n_tokens;
@@ -359,6 +391,7 @@ private:
                 batch_add(batch, slot.prompt[slot.n_prompt_done], slot.pos++, slot.seq, last);
                 slot.n_prompt_done++;
             }
+            im_.stats.n_tokens_prompt_computed += chunk;
         }
     }
 
@@ -396,7 +429,11 @@ private:
     const int n_vocab_;
     std::vector<Slot> slots_;
     llama::BatchOwner batch_owner_;
-    std::size_t next_request_ = 0;
+    std::optional<engine::PrefixStream> prefix_;     // when the context has a prefix stream
+    std::vector<std::vector<llama_token>> prompts_;  // by request; moved into a slot at start
+    std::vector<std::size_t> runnable_;              // requests with a prompt that fits
+    engine::PrefixPlan plan_;                        // over runnable_
+    std::size_t next_step_ = 0;
     int n_busy_ = 0;
 };
 

@@ -3,8 +3,12 @@
 // positions that predict continuation tokens.
 #include <algorithm>
 #include <cmath>
+#include <optional>
+#include <span>
 
 #include "engine/engine_impl.h"
+#include "engine/prefix_plan.h"
+#include "engine/prefix_stream.h"
 
 namespace biomedq {
 namespace {
@@ -75,10 +79,9 @@ struct Row {
     int32_t batch_index;
 };
 
-// Packs the slots' next tokens into `batch`, up to n_batch, noting the rows that score.
+// Adds the slots' next tokens to `batch`, up to n_batch, noting the rows that score.
 void fill_batch(llama_batch& batch, int n_batch, const std::vector<Scoring*>& slots,
                 std::vector<Row>& rows) {
-    batch_clear(batch);
     rows.clear();
     for (Scoring* s : slots) {
         if (!s) continue;
@@ -106,57 +109,113 @@ void score_rows(const Engine::Impl& im, const std::vector<Row>& rows) {
 
 }  // namespace
 
+namespace {
+
+// One Engine::loglik call: `parallel` slots over the requests in the order of their prefix plan
+// (the options of a question, sharing the question, start from the prefix stream).
+class ScoringRun {
+public:
+    ScoringRun(Engine::Impl& im, std::vector<Scoring>& work)
+        : im_(im),
+          work_(work),
+          n_batch_(static_cast<int>(llama_n_batch(im.context.get()))),
+          memory_(llama_get_memory(im.context.get())),
+          slots_(static_cast<std::size_t>(im.options.parallel), nullptr),
+          batch_owner_(n_batch_, 1) {
+        std::vector<std::span<const std::int32_t>> prompts;
+        std::vector<std::size_t> max_shared;
+        for (const Scoring& s : work) {
+            prompts.emplace_back(s.tokens);
+            max_shared.push_back(s.n_context - 1);  // position n_context-1 scores the first token
+        }
+        if (im.prefix_stream) {
+            prefix_.emplace(memory_, static_cast<llama_seq_id>(im.options.parallel));
+        }
+        plan_ = engine::plan_prefix_reuse(prompts, max_shared, prefix_.has_value());
+    }
+
+    // Scores every request into results[request]; an error when decoding fails or on `cancel`.
+    Status run(std::vector<LoglikResult>& results, const std::atomic<bool>* cancel) {
+        std::vector<Row> rows;
+        while (true) {
+            admit();
+            if (next_step_ == plan_.steps.size() &&
+                std::none_of(slots_.begin(), slots_.end(), [](Scoring* s) { return s; })) {
+                return Status::success();
+            }
+            if (cancel && cancel->load())
+                return release(make_error(ErrorCode::kCancelled, "scoring interrupted"));
+            llama_batch& batch = batch_owner_.batch;
+            batch_clear(batch);
+            if (prefix_) im_.stats.n_tokens_prompt_computed += prefix_->fill(batch, n_batch_);
+            const int n_prefix = batch.n_tokens;
+            fill_batch(batch, n_batch_, slots_, rows);
+            im_.stats.n_tokens_prompt_computed +=
+                static_cast<std::uint64_t>(batch.n_tokens - n_prefix);
+            const int32_t rc = im_.decode(batch);
+            if (rc != 0) return release(decode_error(rc, im_.options));
+            score_rows(im_, rows);
+            for (auto& slot : slots_) {
+                if (slot && slot->n_done == slot->tokens.size()) {
+                    llama_memory_seq_rm(memory_, slot->seq, -1, -1);
+                    results[slot->request] = slot->result;
+                    slot = nullptr;
+                }
+            }
+        }
+    }
+
+private:
+    // Fills free slots in plan order, stopping where the next request waits for the prefix.
+    void admit() {
+        for (std::size_t k = 0; k < slots_.size() && next_step_ < plan_.steps.size(); ++k) {
+            if (slots_[k]) continue;
+            const engine::PrefixStep& step = plan_.steps[next_step_];
+            Scoring& s = work_[step.request];
+            if (step.shared > 0 && !prefix_->ready(next_step_, step, s.tokens)) return;
+            ++next_step_;
+            s.seq = static_cast<llama_seq_id>(k);
+            s.n_done = step.shared;
+            if (step.shared > 0) prefix_->copy_to(s.seq);
+            im_.stats.n_tokens_prompt += s.tokens.size();
+            slots_[k] = &s;
+        }
+    }
+
+    Error release(Error error) {
+        for (Scoring* s : slots_) {
+            if (s) llama_memory_seq_rm(memory_, s->seq, -1, -1);
+        }
+        return error;
+    }
+
+    Engine::Impl& im_;
+    std::vector<Scoring>& work_;
+    const int n_batch_;
+    llama_memory_t memory_;
+    std::vector<Scoring*> slots_;
+    llama::BatchOwner batch_owner_;
+    std::optional<engine::PrefixStream> prefix_;
+    engine::PrefixPlan plan_;
+    std::size_t next_step_ = 0;
+};
+
+}  // namespace
+
 Result<std::vector<LoglikResult>> Engine::loglik(const std::vector<LoglikRequest>& requests,
                                                  const std::atomic<bool>* cancel) {
-    Impl& im = *impl_;
-    const int n_batch = static_cast<int>(llama_n_batch(im.context.get()));
-    llama_memory_t memory = llama_get_memory(im.context.get());
     std::vector<LoglikResult> results(requests.size());
     std::vector<Scoring> work;
     work.reserve(requests.size());
     for (std::size_t i = 0; i < requests.size(); ++i) {
-        Scoring s = prepare(im, requests[i], i);
+        Scoring s = prepare(*impl_, requests[i], i);
         if (!s.result.error.empty()) {
             results[i] = s.result;
             continue;
         }
         work.push_back(std::move(s));
     }
-
-    llama::BatchOwner batch_owner(n_batch, 1);
-    std::size_t next = 0;
-    std::vector<Scoring*> slots(static_cast<std::size_t>(im.options.parallel), nullptr);
-    std::vector<Row> rows;
-    while (true) {
-        for (std::size_t k = 0; k < slots.size(); ++k) {
-            if (!slots[k] && next < work.size()) {
-                slots[k] = &work[next++];
-                slots[k]->seq = static_cast<llama_seq_id>(k);
-            }
-        }
-        if (std::none_of(slots.begin(), slots.end(), [](Scoring* s) { return s != nullptr; }))
-            break;
-        if (cancel && cancel->load())
-            return make_error(ErrorCode::kCancelled, "scoring interrupted");
-
-        fill_batch(batch_owner.batch, n_batch, slots, rows);
-        const int32_t rc = im.decode(batch_owner.batch);
-        if (rc != 0) {
-            for (Scoring* s : slots) {
-                if (s) llama_memory_seq_rm(memory, s->seq, -1, -1);
-            }
-            return decode_error(rc, im.options);
-        }
-        im.stats.n_tokens_prompt += static_cast<std::uint64_t>(batch_owner.batch.n_tokens);
-        score_rows(im, rows);
-        for (auto& slot : slots) {
-            if (slot && slot->n_done == slot->tokens.size()) {
-                llama_memory_seq_rm(memory, slot->seq, -1, -1);
-                results[slot->request] = slot->result;
-                slot = nullptr;
-            }
-        }
-    }
+    BIOMEDQ_TRY(ScoringRun(*impl_, work).run(results, cancel));
     return results;
 }
 
