@@ -3,6 +3,13 @@
 # left while the machine stays warm. Run from the repo root with .devbin/ (bench/gpu/package.sh).
 #   bench/gpu/run.sh build | models | workload-a TYPE... | workload-b TYPE... | auto | hf
 #                  | big TYPE... | split TYPE | memcheck [SHAPE:TYPE...]
+#                  | synth TYPE... | reuse TYPE... | hf-fewshot
+# synth: random weights of the shape straight into each TYPE (no F16 file first), where models
+# and the workloads look for them.
+# reuse (issue 16): for each TYPE, workload A, PubMedQA few-shot:3 (chat, <=32 tokens, ctx 2048) and
+# MedQA log-likelihood, each by biomedq with --prefix-reuse on and off, and llama-batched-bench at
+# workload A's and the few-shot prompts' token counts (llama.cpp's default batch sizes and 4096/2048).
+# hf-fewshot: transformers fp16 on prompts as long as the few-shot ones (it recomputes the shots).
 # big: the Llama-3-70B shape synthesized straight into TYPE (default zero weights: a sparse file made in
 # a second; BENCH_BIG_RANDOM=1 for random weights, minutes on 16 cores), workload A at a 4096-token
 # context. split: the same on every visible GPU (a 2-GPU machine), memory per device.
@@ -71,6 +78,13 @@ models)
     "$bq" quantize "$src" --types "$types" -o "$work/models" --threads "$(nproc)" --force 2>&1 | tee "$out/quantize.txt"
     ls -la "$work/models" | tee "$out/models.txt"
     ;;
+synth)
+    for t in "$@"; do
+        m="$(model_of "$t")"
+        [[ -f "$m" ]] || { time "$bq" synth --shape "$shape" --vocab "$llama/src/models/ggml-vocab-llama-bpe.gguf" \
+            --type "$t" -o "$m" --threads "$(nproc)"; } 2>&1 | tee "$out/synth-$t.txt"
+    done
+    ;;
 workload-a)  # PubMedQA test prompts (500, ~400 tokens), 32 generated tokens; peer: llama-batched-bench
     for t in "$@"; do
         m="$(model_of "$t")"
@@ -112,7 +126,7 @@ big|split)  # 70B shape at a 4096-token context, workload A (BENCH_LIMIT prompts
         "$bq" info "$m" --ctx "$big_ctx" --parallel "$big_parallel" --gpu-layers -1 > "$out/$phase-info-$t.txt" 2>&1
         rm -rf "$work/runs/$phase-$t"
         with_gpu_peak "$phase-$t" "$bq" eval --model "$m" --tasks pubmedqa --subset all --no-chat --max-tokens 32 \
-            --ctx "$big_ctx" --parallel "$big_parallel" --data-dir "$data" --tasks-dir "$repo/tasks" \
+            --ctx "$big_ctx" --parallel "$big_parallel" --prefix-reuse off --data-dir "$data" --tasks-dir "$repo/tasks" \
             --limit "${BENCH_LIMIT:-64}" --quiet --bootstrap 100 --out "$work/runs/$phase-$t" > "$out/$phase-$t.log" 2>&1
         cp "$work/runs/$phase-$t/results.json" "$out/$phase-$t.json" || echo "$phase failed for $t" >&2
         nvidia-smi --query-gpu=index,name,memory.total --format=csv > "$out/$phase-gpus.csv" || true
@@ -134,7 +148,7 @@ memcheck)
             > "$out/$name-info.json" 2> "$out/$name-info.err"
         rm -rf "$work/runs/$name"
         with_gpu_peak "$name-eval" "$bq" eval --model "$m" --tasks pubmedqa --subset all --no-chat --max-tokens 32 \
-            --ctx "$mc_ctx" --parallel 1 --gpu-layers -1 --data-dir "$data" --tasks-dir "$repo/tasks" \
+            --ctx "$mc_ctx" --parallel 1 --gpu-layers -1 --prefix-reuse off --data-dir "$data" --tasks-dir "$repo/tasks" \
             --limit "${BENCH_LIMIT:-8}" --quiet --bootstrap 100 --out "$work/runs/$name" > "$out/$name-eval.log" 2>&1
         cp "$work/runs/$name/results.json" "$out/$name-results.json" || echo "memcheck eval failed for $spec" >&2
     done
@@ -142,6 +156,38 @@ memcheck)
     ;;
 hf)
     with_gpu_peak hf python3 "$repo/bench/gpu/hf_baseline.py" --out "$out/hf.json" 2>&1 | tail -20
+    ;;
+hf-fewshot)
+    with_gpu_peak hf-fewshot python3 "$repo/bench/gpu/hf_baseline.py" --out "$out/hf-fewshot.json" \
+        --prompts 256 --prompt-tokens "${BENCH_FEWSHOT_TOKENS:-1233}" --new-tokens 32 \
+        --batch-sizes 16,32,64 2>&1 | tail -20
+    ;;
+reuse)
+    common=(--data-dir "$data" --tasks-dir "$repo/tasks" --limit "${BENCH_LIMIT:-0}" --quiet --bootstrap 100)
+    for t in "$@"; do
+        m="$(model_of "$t")"
+        for r in on off; do
+            rm -rf "$work/runs/ra-$t-$r" "$work/runs/rf-$t-$r" "$work/runs/rb-$t-$r"
+            with_gpu_peak "ra-$t-$r" "$bq" eval --model "$m" --tasks pubmedqa --subset all --no-chat --max-tokens 32 \
+                --ctx "$ctx" --parallel "$parallel" --prefix-reuse "$r" "${common[@]}" --out "$work/runs/ra-$t-$r" > "$out/ra-$t-$r.log" 2>&1
+            with_gpu_peak "rf-$t-$r" "$bq" eval --model "$m" --tasks pubmedqa --subset all --prompt few-shot:3 --max-tokens 32 \
+                --ctx 2048 --parallel "$parallel" --prefix-reuse "$r" "${common[@]}" --out "$work/runs/rf-$t-$r" > "$out/rf-$t-$r.log" 2>&1
+            with_gpu_peak "rb-$t-$r" "$bq" eval --model "$m" --tasks medqa --subset all --no-chat --mc-mode loglik \
+                --ctx "$ctx" --parallel "$parallel" --prefix-reuse "$r" "${common[@]}" --out "$work/runs/rb-$t-$r" > "$out/rb-$t-$r.log" 2>&1
+            for w in ra rf rb; do
+                cp "$work/runs/$w-$t-$r/results.json" "$out/$w-$t-$r.json" || echo "$w $t $r failed" >&2
+                cp "$work/runs/$w-$t-$r/samples.jsonl" "$out/$w-$t-$r.samples.jsonl" 2>/dev/null || true
+            done
+        done
+        for b in "2048 512" "4096 2048"; do
+            set -- $b
+            "$llama/build/bin/llama-batched-bench" -m "$m" -c $((parallel * ctx)) -b "$1" -ub "$2" \
+                -npp 400 -ntg 32 -npl "$parallel" -ngl 99 -fa on > "$out/rbb-a-$t-$1.txt" 2>&1 || true
+            "$llama/build/bin/llama-batched-bench" -m "$m" -c $((parallel * 2048)) -b "$1" -ub "$2" \
+                -npp 1233 -ntg 32 -npl "$parallel" -ngl 99 -fa on > "$out/rbb-f-$t-$1.txt" 2>&1 || true
+        done
+    done
+    python3 "$repo/bench/gpu/reuse_summary.py" "$out" "$@" | tee "$out/reuse-summary.md"
     ;;
 *) echo "unknown phase $phase" >&2; exit 2 ;;
 esac

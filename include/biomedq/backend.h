@@ -6,6 +6,7 @@
 #include <atomic>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -49,6 +50,9 @@ struct BackendMeasurements {
     std::vector<BufferMemory> buffers;
     std::vector<DeviceMemory> devices;
     std::string memory_source;  // how the memory figures were obtained
+    // In-process only: whether shared prompt prefixes were decoded once; with it,
+    // stats.n_tokens_prompt_computed counts the prompt tokens really decoded. Servers do not say.
+    std::optional<bool> prefix_reuse;
 };
 
 class Backend {

@@ -32,6 +32,9 @@ struct EngineOptions {
     // ctx_per_sequence cells. Off for models whose cache cannot be cut back to a prefix (sliding
     // window, recurrent); Engine::prefix_reuse() says whether it is on.
     bool prefix_reuse = true;
+    // Greedy, unconstrained generation picks each token on the device (engine/device_greedy.h)
+    // instead of copying every row of logits to the host.
+    bool device_sampling = true;
     int threads = 0;              // 0: all hardware threads
     bool flash_attention = true;  // llama.cpp picks per device when supported
     // Element type of the KV cache (K and V): one of kv_cache_type_names(). Quantized types shrink

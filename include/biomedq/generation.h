@@ -73,7 +73,8 @@ struct EngineStats {
     std::uint64_t n_tokens_prompt = 0;           // submitted: the prompts' tokens, all counted
     std::uint64_t n_tokens_prompt_computed = 0;  // decoded: shared prefixes count once
     std::uint64_t n_tokens_generated = 0;
-    double t_decode_ms = 0.0;  // time inside llama_decode
+    std::uint64_t n_tokens_sampled_on_device = 0;  // greedy choices made where the logits are
+    double t_decode_ms = 0.0;                      // time inside llama_decode
     double t_load_ms = 0.0;
     int n_decode_calls = 0;
 };

@@ -235,6 +235,10 @@ struct MemoryRequest {
     int n_gpu_layers = 0;
     uint32_t n_batch = 2048;
     uint32_t n_ubatch = 512;
+    // One more KV stream of ctx_per_seq cells for prefix reuse (EngineOptions::prefix_reuse). The
+    // simulation leaves it out where the engine would (sliding-window and recurrent models).
+    bool prefix_stream = false;
+    uint32_t n_sequences() const { return n_parallel + (prefix_stream ? 1 : 0); }
     bool flash_attn = true;       // llama.cpp's "auto" turns it on wherever it is supported
     uint32_t n_outputs = 0;       // logits rows the caller will request at once; 0 = n_parallel
     std::string kv_type = "f16";  // KV cache element type (EngineOptions::kv_type); unknown = f16

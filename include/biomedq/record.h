@@ -148,6 +148,11 @@ struct SpeedRecord {
         0;  // the evaluation loop (results.json "t_eval_ms", llama.cpp's unit name)
     double t_decode_ms = 0;
     std::uint64_t n_decode_calls = 0, n_tokens_prompt = 0, n_tokens_generated = 0;
+    // In-process runs: whether shared prompt prefixes were decoded once, and the prompt tokens
+    // decoded (n_tokens_prompt counts every prompt's tokens, as submitted). Absent for servers.
+    std::optional<bool> prefix_reuse;
+    std::optional<std::uint64_t> n_tokens_prompt_computed;
+    std::optional<std::uint64_t> n_tokens_sampled_on_device;  // greedy choices on the device
     double examples_per_s = 0, prompt_tokens_per_s = 0, generated_tokens_per_s = 0;
     double overhead_fraction = 0;  // share of the loop spent outside llama_decode
 };

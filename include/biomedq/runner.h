@@ -35,6 +35,11 @@ struct BackendSpec {
     // instead of recording the unanswered examples; rerunning finishes them.
     double endpoint_outage_timeout_s = 120;
     bool allow_remote = false;  // permit endpoints / RPC servers outside loopback and private nets
+    // In-process decoding: shared prompt prefixes decoded once (--prefix-reuse), and the batch
+    // sizes (--batch, --ubatch; 0: chosen for the device, runner/batch_sizes.h).
+    bool prefix_reuse = true;
+    int n_batch = 0;
+    int n_ubatch = 0;
 };
 
 // How this invocation runs, beside what it evaluates. `parallel` is recorded in config.json

@@ -55,6 +55,7 @@ public:
         m.backend = "llama.cpp (in-process)";
         m.model_description = engine_->model().description;
         m.stats = engine_->stats();
+        m.prefix_reuse = engine_->prefix_reuse();
         m.buffers = engine_->buffer_memory();
         m.devices = engine_->device_memory();
         m.memory_source =

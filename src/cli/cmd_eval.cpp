@@ -48,6 +48,27 @@ int run_eval_command(RunConfig config, const std::string& tasks) {
     return 0;
 }
 
+// --prefix-reuse, --batch and --ubatch: how the in-process backend decodes. Returns the
+// --prefix-reuse value ("on" or "off"), read into the config when the command runs.
+std::shared_ptr<std::string> add_decoding_flags(CLI::App& sub, RunConfig& config) {
+    auto prefix_reuse = std::make_shared<std::string>("on");
+    sub.add_option("--prefix-reuse", *prefix_reuse,
+                   "Decode prompt prefixes shared by several requests once (instruction, chat "
+                   "header, fixed shots, a question shared by its options): on or off")
+        ->check(CLI::IsMember({"on", "off"}))
+        ->capture_default_str();
+    sub.add_option("--batch", config.n_batch,
+                   "Tokens per llama_decode call (0: 4096 on a GPU, 2048 on the CPU)")
+        ->capture_default_str()
+        ->check(CLI::NonNegativeNumber);
+    sub.add_option("--ubatch", config.n_ubatch,
+                   "Micro-batch the device computes at once (0: 2048 on a GPU, 512 on the CPU); "
+                   "larger needs a larger compute buffer, which --parallel auto counts")
+        ->capture_default_str()
+        ->check(CLI::NonNegativeNumber);
+    return prefix_reuse;
+}
+
 }  // namespace
 
 void add_eval_command(CLI::App& app, CommandRun& chosen) {
@@ -67,6 +88,7 @@ void add_eval_command(CLI::App& app, CommandRun& chosen) {
     sub->add_option("--threads", c->threads,
                     "CPU threads (0: every CPU this process may use; BIOMEDQ_THREADS overrides)")
         ->capture_default_str();
+    auto prefix_reuse = add_decoding_flags(*sub, *c);
     sub->add_option("--bootstrap", c->bootstrap_resamples, "Bootstrap resamples for CIs")
         ->capture_default_str();
     sub->add_option("--data-dir", c->data_dir,
@@ -105,7 +127,7 @@ void add_eval_command(CLI::App& app, CommandRun& chosen) {
     auto quiet = std::make_shared<bool>(false);
     sub->add_flag("--quiet", *quiet, "No progress on stderr");
     sub->add_flag("--verbose", c->verbose, "Show llama.cpp's log");
-    sub->callback([c, tasks, quiet, rpc, &chosen] {
+    sub->callback([c, tasks, quiet, rpc, prefix_reuse, &chosen] {
         if (c->model_path.empty() && c->endpoints.empty()) {
             throw CLI::RequiredError("--model (or --endpoint)");
         }
@@ -114,6 +136,7 @@ void add_eval_command(CLI::App& app, CommandRun& chosen) {
         }
         c->rpc_servers = split_commas(*rpc);
         c->progress = !*quiet;
+        c->prefix_reuse = *prefix_reuse == "on";
         chosen = [c, tasks] { return run_eval_command(*c, *tasks); };
     });
 }

@@ -24,6 +24,9 @@ struct GenerateOptions {
     int gpu_layers = -1;
     int parallel = 4;
     int ctx_per_sequence = 2048;
+    int n_batch = EngineOptions{}.n_batch;
+    int n_ubatch = EngineOptions{}.n_ubatch;
+    bool prefix_reuse = true;
     bool raw = false;
     bool json = false;
     bool verbose = false;
@@ -85,6 +88,9 @@ int run_generate(const GenerateOptions& o) {
     eo.gpu_layers = o.gpu_layers;
     eo.parallel = o.parallel;
     eo.ctx_per_sequence = o.ctx_per_sequence;
+    eo.n_batch = o.n_batch;
+    eo.n_ubatch = std::min(o.n_ubatch, o.n_batch);
+    eo.prefix_reuse = o.prefix_reuse;
     eo.verbose = o.verbose;
     auto loaded = Engine::load(eo);
     if (!loaded.ok()) return report_error(loaded.error());
@@ -169,6 +175,14 @@ void add_generate_command(CLI::App& app, CommandRun& chosen) {
     sub->add_option("--ctx", o->ctx_per_sequence, "Context tokens per sequence")
         ->capture_default_str()
         ->check(CLI::PositiveNumber);
+    sub->add_option("--batch", o->n_batch, "Tokens per llama_decode call")
+        ->capture_default_str()
+        ->check(CLI::PositiveNumber);
+    sub->add_option("--ubatch", o->n_ubatch, "Micro-batch the device computes at once")
+        ->capture_default_str()
+        ->check(CLI::PositiveNumber);
+    sub->add_flag("--no-prefix-reuse{false}", o->prefix_reuse,
+                  "Decode every prompt whole, also the prefixes it shares with others");
     sub->add_flag("--no-chat", o->raw, "Send the prompt as raw text, without the chat template");
     sub->add_flag("--json", o->json, "One JSON object per result");
     sub->add_flag("--verbose", o->verbose, "Show llama.cpp's log");

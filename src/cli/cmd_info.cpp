@@ -24,6 +24,7 @@ struct InfoArgs {
     int gpu_layers = -1;  // all, as eval, generate and the rest (one convention; README)
     bool no_flash_attn = false;
     std::string kv_type = "f16";
+    std::string prefix_reuse = "off";
     std::vector<std::string> rpc;
     bool allow_remote = false;
     bool estimate = false;
@@ -179,6 +180,7 @@ MemoryRequest memory_request(const InfoArgs& args) {
     request.n_gpu_layers = args.gpu_layers;
     request.flash_attn = !args.no_flash_attn;
     request.kv_type = args.kv_type;
+    request.prefix_stream = args.prefix_reuse == "on";
     return request;
 }
 
@@ -345,6 +347,11 @@ void add_info_command(CLI::App& app, CommandRun& chosen) {
     cmd->add_flag("--no-flash-attn", args->no_flash_attn, "Estimate without flash attention");
     cmd->add_option("--kv-type", args->kv_type,
                     "KV cache type: " + join_names(kv_cache_type_names()))
+        ->capture_default_str();
+    cmd->add_option("--prefix-reuse", args->prefix_reuse,
+                    "on: count the one more sequence of --ctx tokens that eval's prefix reuse "
+                    "(on by default there) keeps for shared prompt prefixes")
+        ->check(CLI::IsMember({"on", "off"}))
         ->capture_default_str();
     cmd->add_option(
            "--rpc", args->rpc,

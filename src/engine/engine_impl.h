@@ -56,6 +56,10 @@ inline void batch_add(llama_batch& batch, llama_token token, llama_pos pos, llam
     batch.n_tokens++;
 }
 
+// Whether a context for this model and `parallel` sequences gets a prefix stream (one more
+// sequence): its KV cache must allow cutting a sequence back to a prefix.
+bool model_allows_prefix_reuse(const llama_model* model, int parallel);
+
 // The message llama_decode's failure codes translate to, with what the user can change.
 Error decode_error(int32_t code, const EngineOptions& options);
 

@@ -83,6 +83,15 @@ std::vector<DeviceMemory> list_gpu_devices() {
     return probe_devices();
 }
 
+// Whether the model's KV cache can be cut back to a prefix and extended again: not where a
+// sliding window has dropped early positions, nor for recurrent state; and llama.cpp must allow
+// one more sequence.
+bool model_allows_prefix_reuse(const llama_model* model, int parallel) {
+    return static_cast<std::size_t>(parallel) < llama_max_parallel_sequences() &&
+           llama_model_n_swa(model) == 0 && !llama_model_is_recurrent(model) &&
+           !llama_model_is_hybrid(model);
+}
+
 Engine::Engine(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 Engine::~Engine() = default;
 
@@ -107,15 +116,6 @@ Result<llama::ModelPtr> load_engine_model(const EngineOptions& options) {
                    llama::model_devices(options.rpc_servers));
     if (!devices.empty()) mparams.devices = devices.data();
     return llama::load_model(options.model_path, mparams);
-}
-
-// Whether the model's KV cache can be cut back to a prefix and extended again: not where a
-// sliding window has dropped early positions, nor for recurrent state; and llama.cpp must allow
-// one more sequence.
-bool model_allows_prefix_reuse(const llama_model* model, int parallel) {
-    return static_cast<std::size_t>(parallel) < llama_max_parallel_sequences() &&
-           llama_model_n_swa(model) == 0 && !llama_model_is_recurrent(model) &&
-           !llama_model_is_hybrid(model);
 }
 
 llama_context_params engine_context_params(const EngineOptions& options, bool prefix_stream) {

@@ -7,6 +7,7 @@
 #include <memory>
 #include <optional>
 
+#include "engine/device_greedy.h"
 #include "engine/engine_impl.h"
 #include "engine/prefix_plan.h"
 #include "engine/prefix_stream.h"
@@ -240,6 +241,9 @@ public:
 
     Status run(const std::atomic<bool>* cancel) {
         plan_requests();
+        engine::DeviceGreedy device_greedy(im_.context.get(), im_.options.parallel,
+                                           im_.options.device_sampling, requests_);
+        device_greedy_ = device_greedy.active() ? &device_greedy : nullptr;
         while (true) {
             for (auto& slot : slots_) {
                 if (!slot.busy && !admit(slot)) break;
@@ -398,8 +402,13 @@ private:
     // Chooses the slot's next token from the decoded logits and finishes the slot when it is done.
     void advance(Slot& slot) {
         const GenerationRequest& request = requests_[slot.request];
-        const llama_token token =
-            slot.chooser->choose(im_.context.get(), slot.batch_index, n_vocab_);
+        llama_token token = -1;
+        if (device_greedy_) {
+            token = device_greedy_->token(slot.batch_index);
+            im_.stats.n_tokens_sampled_on_device++;
+        } else {
+            token = slot.chooser->choose(im_.context.get(), slot.batch_index, n_vocab_);
+        }
         if (token < 0) return finish(slot, FinishReason::kGrammarComplete);
         if (llama_vocab_is_eog(im_.vocab, token) && !request.ignore_eos) {
             return finish(slot, FinishReason::kEndOfSequence);
@@ -435,6 +444,7 @@ private:
     engine::PrefixPlan plan_;                        // over runnable_
     std::size_t next_step_ = 0;
     int n_busy_ = 0;
+    const engine::DeviceGreedy* device_greedy_ = nullptr;  // during run(), when active
 };
 
 }  // namespace

@@ -13,6 +13,7 @@
 // llama_get_memory_breakdown (per buffer type: model, context, compute) is declared in llama.cpp's
 // staging header, which its own --fit code (common/fit.cpp) includes the same way.
 #include "../src/llama-ext.h"
+#include "engine/engine_impl.h"
 #include "llama/handles.h"
 #include "llama/kv_cache_type.h"
 #include "llama/model_loader.h"
@@ -72,11 +73,11 @@ Result<llama::ModelPtr> load_header_only(const std::string& model_path,
 }
 
 // The same context parameters as Engine::load.
-llama_context_params simulation_context_params(const MemoryRequest& request) {
+llama_context_params simulation_context_params(const MemoryRequest& request, uint32_t n_seq) {
     llama_context_params cparams = llama_context_default_params();
-    const uint32_t n_ctx = request.ctx_per_seq * request.n_parallel;
+    const uint32_t n_ctx = request.ctx_per_seq * n_seq;
     cparams.n_ctx = n_ctx;
-    cparams.n_seq_max = request.n_parallel;
+    cparams.n_seq_max = n_seq;
     cparams.n_batch = std::min(request.n_batch, n_ctx);
     cparams.n_ubatch = std::min(request.n_ubatch, cparams.n_batch);
     cparams.n_threads = 1;  // sizes do not depend on it
@@ -192,7 +193,12 @@ Result<MemorySimulation> simulate_memory(const std::string& model_path,
     llama::prepare_load(false);
     const auto t_start = std::chrono::steady_clock::now();
     BIOMEDQ_ASSIGN(llama::ModelPtr model, load_header_only(model_path, request, rpc_servers));
-    llama::ContextPtr ctx(llama_init_from_model(model.get(), simulation_context_params(request)));
+    const bool prefix_stream =
+        request.prefix_stream &&
+        model_allows_prefix_reuse(model.get(), static_cast<int>(request.n_parallel));
+    const uint32_t n_seq = request.n_parallel + (prefix_stream ? 1 : 0);
+    llama::ContextPtr ctx(
+        llama_init_from_model(model.get(), simulation_context_params(request, n_seq)));
     if (!ctx) return context_error(model_path, request);
 
     MemorySimulation sim;

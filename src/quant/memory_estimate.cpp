@@ -19,7 +19,7 @@ uint32_t pad_to(uint32_t value, uint32_t multiple) {
 
 // llama_context's padding of the requested context (non-unified KV: one stream per sequence).
 void context_sizes(const MemoryRequest& request, uint32_t& n_ctx_total, uint32_t& n_ctx_seq) {
-    const uint32_t n_seq = std::max<uint32_t>(1, request.n_parallel);
+    const uint32_t n_seq = std::max<uint32_t>(1, request.n_sequences());
     const uint32_t n_ctx = pad_to(std::max<uint32_t>(1, request.ctx_per_seq) * n_seq, 256);
     n_ctx_seq = pad_to(n_ctx / n_seq, 256);
     n_ctx_total = n_ctx_seq * n_seq;
@@ -56,7 +56,7 @@ uint64_t MemoryEstimate::bytes_gpu() const {
 MemoryEstimate estimate_memory(const ModelInfo& model, const MemoryRequest& request) {
     MemoryEstimate e;
     context_sizes(request, e.n_ctx_total, e.n_ctx_seq);
-    const uint32_t n_seq = std::max<uint32_t>(1, request.n_parallel);
+    const uint32_t n_seq = std::max<uint32_t>(1, request.n_sequences());
 
     // Layer placement as llama_model::load_tensors: the last n_gpu_layers of the n_layer + 1
     // "layers" go to the GPU, where the last one is the output head (so n_gpu_layers = 1 offloads

@@ -32,6 +32,10 @@ struct JsonWriter {
     void optional(const char* key, const T& value) {
         out[key] = value;
     }
+    template <typename T>
+    void optional(const char* key, const std::optional<T>& value) {  // absent: not measured
+        if (value) out[key] = *value;
+    }
 };
 
 struct JsonReader {
@@ -639,6 +643,9 @@ void speed_fields(R& s, V& v) {
     v.optional("t_decode_ms", s.t_decode_ms);
     v.optional("n_decode_calls", s.n_decode_calls);
     v.optional("n_tokens_prompt", s.n_tokens_prompt);
+    v.optional("prefix_reuse", s.prefix_reuse);
+    v.optional("n_tokens_prompt_computed", s.n_tokens_prompt_computed);
+    v.optional("n_tokens_sampled_on_device", s.n_tokens_sampled_on_device);
     v.optional("n_tokens_generated", s.n_tokens_generated);
     v.optional("examples_per_s", s.examples_per_s);
     v.optional("prompt_tokens_per_s", s.prompt_tokens_per_s);

@@ -13,7 +13,8 @@ nlohmann::json batch_shape_to_json(const BatchShape& shape) {
     return {{"parallel", shape.parallel},
             {"n_batch", shape.n_batch},
             {"n_ubatch", shape.n_ubatch},
-            {"threads", shape.threads}};
+            {"threads", shape.threads},
+            {"prefix_reuse", shape.prefix_reuse}};
 }
 
 Result<std::optional<BatchShape>> read_batch_shape(const std::filesystem::path& run_dir) {
@@ -41,6 +42,14 @@ Result<std::optional<BatchShape>> read_batch_shape(const std::filesystem::path& 
                                           path.string(), key));
         }
         *field = j[key].get<int>();
+    }
+    if (j.contains("prefix_reuse")) {
+        if (!j["prefix_reuse"].is_boolean()) {
+            return make_error(ErrorCode::kParse, path.string() +
+                                                     ": field \"batch_shape.prefix_reuse\": "
+                                                     "expected true or false");
+        }
+        shape.prefix_reuse = j["prefix_reuse"].get<bool>();
     }
     return std::optional<BatchShape>(shape);
 }
@@ -78,6 +87,13 @@ BatchShapeDecision decide_batch_shape(const std::string& parallel_flag, int thre
                         "CPUs are available here, so it continues with {}; greedy answers may "
                         "differ from an uninterrupted run",
                         recorded->threads, fresh.threads, fresh.threads));
+    }
+    if (fresh.prefix_reuse != recorded->prefix_reuse) {
+        warn(
+            fmt::format("--prefix-reuse {0}: this run started with --prefix-reuse {1} "
+                        "(config.json batch_shape) and continues with {1}, so its examples are "
+                        "batched alike",
+                        fresh.prefix_reuse ? "on" : "off", recorded->prefix_reuse ? "on" : "off"));
     }
     return d;
 }

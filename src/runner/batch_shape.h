@@ -23,6 +23,9 @@ struct BatchShape {
     int n_batch = 0;   // tokens per llama_decode call asked for (llama.cpp caps it at the context)
     int n_ubatch = 0;  // physical micro-batch
     int threads = 0;   // llama.cpp CPU threads
+    // Shared prefixes decoded once: changes which tokens share a llama_decode call too. Absent
+    // from records of versions before prefix reuse, which did not reuse.
+    bool prefix_reuse = false;
 
     bool operator==(const BatchShape&) const = default;
 };
@@ -48,7 +51,8 @@ struct BatchShapeDecision {
 // `--parallel auto` reuses the recorded parallel and any other number is used with a warning;
 // `--threads 0` reuses the recorded threads unless fewer CPUs are available now (then those, with a
 // warning: oversubscribed llama.cpp threads run many times slower), and a different explicit number
-// is used with a warning. The batch sizes are always the recorded ones.
+// is used with a warning. The batch sizes and prefix reuse are always the recorded ones (a warning
+// says so when this invocation asked for another prefix reuse).
 BatchShapeDecision decide_batch_shape(const std::string& parallel_flag, int threads_flag,
                                       const BatchShape& fresh,
                                       const std::optional<BatchShape>& recorded);

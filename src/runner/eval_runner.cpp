@@ -10,6 +10,7 @@
 #include "core/utc_time.h"
 #include "runner/backend_factory.h"
 #include "runner/batch_shape.h"
+#include "runner/batch_sizes.h"
 #include "runner/device_overhead.h"
 #include "runner/environment.h"
 #include "runner/eval_session.h"
@@ -27,9 +28,10 @@ Result<BatchShape> batch_shape_for_session(const RunConfig& config, const ModelI
                                            std::size_t n_pending,
                                            const std::filesystem::path& out) {
     BIOMEDQ_ASSIGN(const auto recorded, read_batch_shape(out));
-    const EngineOptions engine_defaults;
-    BatchShape fresh{0, engine_defaults.n_batch, engine_defaults.n_ubatch,
-                     config.threads > 0 ? config.threads : default_thread_count()};
+    BIOMEDQ_ASSIGN(const BatchSizes sizes, batch_sizes_for(config, runs_on_gpu(config)));
+    BatchShape fresh{0, sizes.n_batch, sizes.n_ubatch,
+                     config.threads > 0 ? config.threads : default_thread_count(),
+                     config.prefix_reuse};
     std::optional<ParallelChoice> choice;
     if (recorded && config.parallel == "auto") {
         fresh.parallel = recorded->parallel;  // no memory probe: the run started with this

@@ -7,6 +7,7 @@
 #include "biomedq/engine.h"
 #include "biomedq/memory_simulation.h"
 #include "core/file_io.h"
+#include "runner/batch_sizes.h"
 #include "runner/config_field.h"
 #include "runner/environment.h"
 
@@ -105,8 +106,12 @@ Result<ParallelChoice> choose_parallel(const RunConfig& config, const ModelInfo&
     base.ctx_per_seq = static_cast<uint32_t>(config.ctx);
     base.n_gpu_layers = config.gpu_layers;
     base.kv_type = config.kv_type;
+    base.prefix_stream = config.prefix_reuse;
     const auto devices = list_gpu_devices();
     const bool gpu = !devices.empty() && config.gpu_layers != 0;
+    BIOMEDQ_ASSIGN(const BatchSizes sizes, batch_sizes_for(config, gpu));
+    base.n_batch = static_cast<uint32_t>(sizes.n_batch);
+    base.n_ubatch = static_cast<uint32_t>(sizes.n_ubatch);
     std::uint64_t free_bytes = 0;
     if (gpu) {
         for (const auto& d : devices) free_bytes += d.bytes_free_before_load;

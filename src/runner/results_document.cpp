@@ -53,6 +53,10 @@ SpeedRecord speed_of(const SessionMeasurements& s) {
     const double gen_s = s.t_generate_ms / 1000.0;
     const double decode_s = e.t_decode_ms / 1000.0;
     auto per_s = [](double n, double seconds) { return seconds > 0 ? n / seconds : 0.0; };
+    // Counted by the in-process engine only (the one backend that says whether it reuses).
+    auto in_process = [&s](std::uint64_t n) {
+        return s.measured.prefix_reuse ? std::optional(n) : std::nullopt;
+    };
     return SpeedRecord{
         .backend = s.measured.backend,
         .n_examples = s.n_examples,
@@ -64,6 +68,9 @@ SpeedRecord speed_of(const SessionMeasurements& s) {
         .n_decode_calls = static_cast<std::uint64_t>(e.n_decode_calls),
         .n_tokens_prompt = e.n_tokens_prompt,
         .n_tokens_generated = e.n_tokens_generated,
+        .prefix_reuse = s.measured.prefix_reuse,
+        .n_tokens_prompt_computed = in_process(e.n_tokens_prompt_computed),
+        .n_tokens_sampled_on_device = in_process(e.n_tokens_sampled_on_device),
         .examples_per_s = per_s(static_cast<double>(s.n_examples), gen_s),
         .prompt_tokens_per_s = per_s(static_cast<double>(e.n_tokens_prompt), gen_s),
         .generated_tokens_per_s = per_s(static_cast<double>(e.n_tokens_generated), gen_s),

@@ -38,7 +38,8 @@ TEST_F(BatchShapeRecord, IsAbsentUntilRecordedThenReadBackWithTheIdentityUntouch
     ASSERT_TRUE(read->has_value());
     EXPECT_EQ(**read, (BatchShape{16, 2048, 512, 2}));
     EXPECT_EQ(config(), nlohmann::json::parse(R"({"identity": {"ctx": 1024}, "hash": "abc",
-        "batch_shape": {"parallel": 16, "n_batch": 2048, "n_ubatch": 512, "threads": 2}})"));
+        "batch_shape": {"parallel": 16, "n_batch": 2048, "n_ubatch": 512, "threads": 2,
+                        "prefix_reuse": false}})"));
 }
 
 TEST_F(BatchShapeRecord, ANewDirectoryHasNone) {
@@ -103,6 +104,26 @@ TEST(BatchShapeDecision, FewerCpusThanRecordedThreadsAreNotOversubscribed) {
               "this run started with 4 threads (config.json batch_shape) but only 2 CPUs are "
               "available here, so it continues with 2; greedy answers may differ from an "
               "uninterrupted run");
+}
+
+TEST_F(BatchShapeRecord, PrefixReuseIsReadBackAndOffForRecordsWrittenBeforeIt) {
+    ASSERT_TRUE(record_batch_shape(dir_, {8, 4096, 2048, 2, true}).ok());
+    auto read = read_batch_shape(dir_);
+    ASSERT_TRUE(read.ok() && read->has_value());
+    EXPECT_TRUE((*read)->prefix_reuse);
+    std::ofstream(dir_ / "config.json") << R"({"identity": {}, "hash": "abc", "batch_shape":
+        {"parallel": 4, "n_batch": 2048, "n_ubatch": 512, "threads": 2}})";
+    read = read_batch_shape(dir_);
+    ASSERT_TRUE(read.ok() && read->has_value());
+    EXPECT_FALSE((*read)->prefix_reuse);
+}
+
+TEST(BatchShapeDecision, PrefixReuseContinuesAsRecordedWithAWarningWhenAskedOtherwise) {
+    const auto d = decide_batch_shape("auto", 0, {8, 2048, 512, 4, true}, kRecorded);
+    EXPECT_EQ(d.shape, kRecorded);
+    EXPECT_EQ(d.warning,
+              "--prefix-reuse on: this run started with --prefix-reuse off (config.json "
+              "batch_shape) and continues with off, so its examples are batched alike");
 }
 
 }  // namespace
