@@ -30,6 +30,6 @@ xz -T0 -6 -c "$llama_src/models/ggml-vocab-llama-bpe.gguf" > "$dst/ggml-vocab-ll
 data="${BIOMEDQ_DATA_DIR:-$here/../shared/data}"
 mkdir -p "$dst/data/PubMedQA" "$dst/data/MedQA"
 cp "$data/PubMedQA/ori_pqal.json" "$data/PubMedQA/test_ground_truth.json" "$data/PubMedQA/test.tsv" \
-   "$dst/data/PubMedQA/"
+   "$data/PubMedQA/train.tsv" "$dst/data/PubMedQA/"  # train: the few-shot examples
 cp "$data/MedQA/phrases_no_exclude_test.jsonl" "$dst/data/MedQA/"
 du -sh "$dst"

@@ -48,15 +48,16 @@ def batched_bench(path):
     return float(rows[-1].strip().strip("|").split("|")[-1])
 
 
-print("| type | workload | reuse | examples/s | tokens/s (submitted) | computed/submitted | agreement on/off |")
+print("| type | workload | reuse | examples/s | tokens/s (submitted) | computed/submitted | agreement with on |")
 print("|---|---|---|---|---|---|---|")
 for t in types:
     for key, name, bb in WORKLOADS:
         rates = {}
-        for r in ("on", "off"):
+        for r in ("on", "off", "unified", "off-p16"):
             res = load(os.path.join(out, f"{key}-{t}-{r}.json"))
             if not res:
-                print(f"| {t} | {name} | {r} | failed | | | |")
+                if r in ("on", "off"):
+                    print(f"| {t} | {name} | {r} | failed | | | |")
                 continue
             sp = res.get("speed", {})
             secs = sp.get("t_eval_ms", 0) / 1000
@@ -65,16 +66,17 @@ for t in types:
             toks = (sub + sp.get("n_tokens_generated", 0)) / secs if secs else 0
             rates[r] = sp.get("examples_per_s", 0)
             agree = ""
-            if r == "off":
-                a_on = answers(os.path.join(out, f"{key}-{t}-on.samples.jsonl"))
-                a_off = answers(os.path.join(out, f"{key}-{t}-off.samples.jsonl"))
+            if r != "on":  # against reuse on; off-p16 against off (the noise floor)
+                a_on = answers(os.path.join(out, f"{key}-{t}-{'off' if r == 'off-p16' else 'on'}.samples.jsonl"))
+                a_off = answers(os.path.join(out, f"{key}-{t}-{r}.samples.jsonl"))
                 common = set(a_on) & set(a_off)
                 if common:
                     same = sum(a_on[k] == a_off[k] for k in common)
                     agree = f"{same}/{len(common)} ({same / len(common):.3f})"
             print(f"| {t} | {name} | {r} | {rates[r]:.2f} | {toks:,.0f} | {comp / sub if sub else 0:.3f} | {agree} |")
-        if "on" in rates and rates.get("off"):
-            print(f"| {t} | {name} | on/off | {rates['on'] / rates['off']:.2f}x | | | |")
+        for r in ("on", "unified"):
+            if r in rates and rates.get("off"):
+                print(f"| {t} | {name} | {r}/off | {rates[r] / rates['off']:.2f}x | | | |")
         if bb:
             for b in ("2048", "4096"):
                 v = batched_bench(os.path.join(out, f"rbb-{bb}-{t}-{b}.txt"))

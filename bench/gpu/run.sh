@@ -164,27 +164,34 @@ hf-fewshot)
     ;;
 reuse)
     common=(--data-dir "$data" --tasks-dir "$repo/tasks" --limit "${BENCH_LIMIT:-0}" --quiet --bootstrap 100)
+    modes=(${BENCH_REUSE_MODES:-on off unified})
     for t in "$@"; do
         m="$(model_of "$t")"
-        for r in on off; do
-            rm -rf "$work/runs/ra-$t-$r" "$work/runs/rf-$t-$r" "$work/runs/rb-$t-$r"
-            with_gpu_peak "ra-$t-$r" "$bq" eval --model "$m" --tasks pubmedqa --subset all --no-chat --max-tokens 32 \
-                --ctx "$ctx" --parallel "$parallel" --prefix-reuse "$r" "${common[@]}" --out "$work/runs/ra-$t-$r" > "$out/ra-$t-$r.log" 2>&1
-            with_gpu_peak "rf-$t-$r" "$bq" eval --model "$m" --tasks pubmedqa --subset all --prompt few-shot:3 --max-tokens 32 \
-                --ctx 2048 --parallel "$parallel" --prefix-reuse "$r" "${common[@]}" --out "$work/runs/rf-$t-$r" > "$out/rf-$t-$r.log" 2>&1
-            with_gpu_peak "rb-$t-$r" "$bq" eval --model "$m" --tasks medqa --subset all --no-chat --mc-mode loglik \
-                --ctx "$ctx" --parallel "$parallel" --prefix-reuse "$r" "${common[@]}" --out "$work/runs/rb-$t-$r" > "$out/rb-$t-$r.log" 2>&1
+        for r in "${modes[@]}"; do
+            flags=(--prefix-reuse "$r" --parallel "$parallel")
+            # unified: one KV buffer; off-p16: the noise floor, reuse off at another batch shape
+            [[ "$r" == unified ]] && flags=(--prefix-reuse on --kv-unified --parallel "$parallel")
+            [[ "$r" == off-p16 ]] && flags=(--prefix-reuse off --parallel 16)
             for w in ra rf rb; do
+                rm -rf "$work/runs/$w-$t-$r"
+                case "$w" in
+                ra) args=(--tasks pubmedqa --no-chat --max-tokens 32 --ctx "$ctx") ;;
+                rf) args=(--tasks pubmedqa --prompt few-shot:3 --max-tokens 32 --ctx 2048) ;;
+                rb) args=(--tasks medqa --no-chat --mc-mode loglik --ctx "$ctx") ;;
+                esac
+                with_gpu_peak "$w-$t-$r" "$bq" eval --model "$m" --subset all "${args[@]}" \
+                    "${flags[@]}" "${common[@]}" --out "$work/runs/$w-$t-$r" > "$out/$w-$t-$r.log" 2>&1
                 cp "$work/runs/$w-$t-$r/results.json" "$out/$w-$t-$r.json" || echo "$w $t $r failed" >&2
                 cp "$work/runs/$w-$t-$r/samples.jsonl" "$out/$w-$t-$r.samples.jsonl" 2>/dev/null || true
             done
         done
-        for b in "2048 512" "4096 2048"; do
-            set -- $b
-            "$llama/build/bin/llama-batched-bench" -m "$m" -c $((parallel * ctx)) -b "$1" -ub "$2" \
-                -npp 400 -ntg 32 -npl "$parallel" -ngl 99 -fa on > "$out/rbb-a-$t-$1.txt" 2>&1 || true
-            "$llama/build/bin/llama-batched-bench" -m "$m" -c $((parallel * 2048)) -b "$1" -ub "$2" \
-                -npp 1233 -ntg 32 -npl "$parallel" -ngl 99 -fa on > "$out/rbb-f-$t-$1.txt" 2>&1 || true
+        for sizes in "${BENCH_BB_SIZES-2048 512}" "4096 2048"; do
+            [[ -n "$sizes" ]] || continue
+            read -r nb nub <<< "$sizes"
+            "$llama/build/bin/llama-batched-bench" -m "$m" -c $((parallel * ctx)) -b "$nb" -ub "$nub" \
+                -npp 400 -ntg 32 -npl "$parallel" -ngl 99 -fa on > "$out/rbb-a-$t-$nb.txt" 2>&1 || true
+            "$llama/build/bin/llama-batched-bench" -m "$m" -c $((parallel * 2048)) -b "$nb" -ub "$nub" \
+                -npp 1233 -ntg 32 -npl "$parallel" -ngl 99 -fa on > "$out/rbb-f-$t-$nb.txt" 2>&1 || true
         done
     done
     python3 "$repo/bench/gpu/reuse_summary.py" "$out" "$@" | tee "$out/reuse-summary.md"

@@ -35,6 +35,11 @@ struct EngineOptions {
     // Greedy, unconstrained generation picks each token on the device (engine/device_greedy.h)
     // instead of copying every row of logits to the host.
     bool device_sampling = true;
+    // One KV buffer for all sequences (llama.cpp kv_unified) instead of one stream each: a shared
+    // prefix is then shared cells (no copy), and llama.cpp fills its micro-batches with any
+    // sequences' tokens (with one stream each, a micro-batch takes the same number of tokens from
+    // consecutive sequences), but every token attends over the cells of all sequences.
+    bool kv_unified = false;
     int threads = 0;              // 0: all hardware threads
     bool flash_attention = true;  // llama.cpp picks per device when supported
     // Element type of the KV cache (K and V): one of kv_cache_type_names(). Quantized types shrink

@@ -238,6 +238,7 @@ struct MemoryRequest {
     // One more KV stream of ctx_per_seq cells for prefix reuse (EngineOptions::prefix_reuse). The
     // simulation leaves it out where the engine would (sliding-window and recurrent models).
     bool prefix_stream = false;
+    bool kv_unified = false;  // EngineOptions::kv_unified: same cells, larger attention graph
     uint32_t n_sequences() const { return n_parallel + (prefix_stream ? 1 : 0); }
     bool flash_attn = true;       // llama.cpp's "auto" turns it on wherever it is supported
     uint32_t n_outputs = 0;       // logits rows the caller will request at once; 0 = n_parallel

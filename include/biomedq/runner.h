@@ -38,6 +38,7 @@ struct BackendSpec {
     // In-process decoding: shared prompt prefixes decoded once (--prefix-reuse), and the batch
     // sizes (--batch, --ubatch; 0: chosen for the device, runner/batch_sizes.h).
     bool prefix_reuse = true;
+    bool kv_unified = false;  // --kv-unified (EngineOptions::kv_unified)
     int n_batch = 0;
     int n_ubatch = 0;
 };

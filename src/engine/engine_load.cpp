@@ -135,9 +135,9 @@ llama_context_params engine_context_params(const EngineOptions& options, bool pr
     const ggml_type kv_type = llama::kv_cache_ggml_type(options.kv_type).value_or(GGML_TYPE_F16);
     cparams.type_k = kv_type;
     cparams.type_v = kv_type;
-    // Separate KV streams per sequence: each sequence really gets ctx_per_sequence cells, and the
-    // attention of one sequence never spans another's cells.
-    cparams.kv_unified = false;
+    // By default separate KV streams per sequence: each sequence really gets ctx_per_sequence
+    // cells, and the attention of one sequence never spans another's cells.
+    cparams.kv_unified = options.kv_unified;
     cparams.no_perf = true;
     return cparams;
 }

@@ -87,7 +87,7 @@ llama_context_params simulation_context_params(const MemoryRequest& request, uin
     const ggml_type kv_type = llama::kv_cache_ggml_type(request.kv_type).value_or(GGML_TYPE_F16);
     cparams.type_k = kv_type;
     cparams.type_v = kv_type;
-    cparams.kv_unified = false;
+    cparams.kv_unified = request.kv_unified;
     cparams.no_perf = true;
     return cparams;
 }

@@ -37,6 +37,7 @@ Result<std::unique_ptr<Backend>> make_backend(const RunConfig& config, const Bat
                            .n_batch = shape.n_batch,
                            .n_ubatch = shape.n_ubatch,
                            .prefix_reuse = shape.prefix_reuse,
+                           .kv_unified = shape.kv_unified,
                            .threads = shape.threads,
                            .kv_type = config.kv_type,
                            .rpc_servers = rpc_addresses,

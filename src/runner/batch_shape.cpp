@@ -14,7 +14,8 @@ nlohmann::json batch_shape_to_json(const BatchShape& shape) {
             {"n_batch", shape.n_batch},
             {"n_ubatch", shape.n_ubatch},
             {"threads", shape.threads},
-            {"prefix_reuse", shape.prefix_reuse}};
+            {"prefix_reuse", shape.prefix_reuse},
+            {"kv_unified", shape.kv_unified}};
 }
 
 Result<std::optional<BatchShape>> read_batch_shape(const std::filesystem::path& run_dir) {
@@ -43,13 +44,15 @@ Result<std::optional<BatchShape>> read_batch_shape(const std::filesystem::path& 
         }
         *field = j[key].get<int>();
     }
-    if (j.contains("prefix_reuse")) {
-        if (!j["prefix_reuse"].is_boolean()) {
-            return make_error(ErrorCode::kParse, path.string() +
-                                                     ": field \"batch_shape.prefix_reuse\": "
-                                                     "expected true or false");
+    for (const auto& [key, field] : {std::pair{"prefix_reuse", &shape.prefix_reuse},
+                                     std::pair{"kv_unified", &shape.kv_unified}}) {
+        if (!j.contains(key)) continue;  // written before the field existed: false
+        if (!j[key].is_boolean()) {
+            return make_error(ErrorCode::kParse,
+                              fmt::format("{}: field \"batch_shape.{}\": expected true or false",
+                                          path.string(), key));
         }
-        shape.prefix_reuse = j["prefix_reuse"].get<bool>();
+        *field = j[key].get<bool>();
     }
     return std::optional<BatchShape>(shape);
 }

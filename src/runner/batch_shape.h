@@ -26,6 +26,7 @@ struct BatchShape {
     // Shared prefixes decoded once: changes which tokens share a llama_decode call too. Absent
     // from records of versions before prefix reuse, which did not reuse.
     bool prefix_reuse = false;
+    bool kv_unified = false;  // one KV buffer for all sequences; absent from older records: false
 
     bool operator==(const BatchShape&) const = default;
 };

@@ -31,7 +31,7 @@ Result<BatchShape> batch_shape_for_session(const RunConfig& config, const ModelI
     BIOMEDQ_ASSIGN(const BatchSizes sizes, batch_sizes_for(config, runs_on_gpu(config)));
     BatchShape fresh{0, sizes.n_batch, sizes.n_ubatch,
                      config.threads > 0 ? config.threads : default_thread_count(),
-                     config.prefix_reuse};
+                     config.prefix_reuse, config.kv_unified};
     std::optional<ParallelChoice> choice;
     if (recorded && config.parallel == "auto") {
         fresh.parallel = recorded->parallel;  // no memory probe: the run started with this

@@ -107,6 +107,7 @@ Result<ParallelChoice> choose_parallel(const RunConfig& config, const ModelInfo&
     base.n_gpu_layers = config.gpu_layers;
     base.kv_type = config.kv_type;
     base.prefix_stream = config.prefix_reuse;
+    base.kv_unified = config.kv_unified;
     const auto devices = list_gpu_devices();
     const bool gpu = !devices.empty() && config.gpu_layers != 0;
     BIOMEDQ_ASSIGN(const BatchSizes sizes, batch_sizes_for(config, gpu));

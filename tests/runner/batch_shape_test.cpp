@@ -39,7 +39,7 @@ TEST_F(BatchShapeRecord, IsAbsentUntilRecordedThenReadBackWithTheIdentityUntouch
     EXPECT_EQ(**read, (BatchShape{16, 2048, 512, 2}));
     EXPECT_EQ(config(), nlohmann::json::parse(R"({"identity": {"ctx": 1024}, "hash": "abc",
         "batch_shape": {"parallel": 16, "n_batch": 2048, "n_ubatch": 512, "threads": 2,
-                        "prefix_reuse": false}})"));
+                        "prefix_reuse": false, "kv_unified": false}})"));
 }
 
 TEST_F(BatchShapeRecord, ANewDirectoryHasNone) {
