@@ -13,6 +13,7 @@
 #include <thread>
 
 #include "backends/fake_http_server.h"
+#include "backends/local_server_options.h"
 #include "biomedq/openai_backend.h"
 
 namespace biomedq {
@@ -21,6 +22,7 @@ namespace {
 using test::FakeHttpServer;
 using test::FakeReply;
 using test::FakeRequest;
+using test::llama_props;
 
 // A valid /v1/completions reply whose text echoes the prompt, so tests can tell requests apart.
 FakeReply completion_reply(const FakeRequest& req) {
@@ -36,20 +38,8 @@ FakeReply completion_reply(const FakeRequest& req) {
     return {200, reply.dump()};
 }
 
-FakeReply llama_props() {
-    return {200, R"({"build_info":"b0-fake","default_generation_settings":{}})"};
-}
-
 OpenAiBackendOptions fast_options(std::vector<std::string> endpoints) {
-    OpenAiBackendOptions o;
-    o.endpoints = std::move(endpoints);
-    o.model_name = "tiny";
-    o.concurrency_per_endpoint = 2;
-    o.request_timeout_s = 10;
-    o.max_attempts = 3;
-    o.backoff_initial_s = 0.01;
-    o.backoff_max_s = 0.05;
-    return o;
+    return test::quick_retry_options(std::move(endpoints), 2, 0.05);
 }
 
 std::vector<BackendRequest> completion_requests(int n) {
