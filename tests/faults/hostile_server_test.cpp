@@ -147,18 +147,6 @@ TEST(HostileServer, AMegabyteReplyToAnNerTaskDoesNotHangTheRun) {
     std::filesystem::remove_all(dir);
 }
 
-// True once the child ended; it is left unreaped for wait_command.
-bool has_exited(pid_t pid) {
-    siginfo_t info{};
-    return ::waitid(P_PID, static_cast<id_t>(pid), &info, WEXITED | WNOHANG | WNOWAIT) == 0 &&
-           info.si_pid == pid;
-}
-
-std::size_t complete_lines(const std::filesystem::path& file) {
-    const std::string text = read_text(file);
-    return static_cast<std::size_t>(std::count(text.begin(), text.end(), '\n'));
-}
-
 TEST(HostileServer, SigtermStopsPromptlyWith143AndTheRerunEqualsAnUninterruptedRun) {
     if (!have_shared_data()) GTEST_SKIP() << "no data at " << shared_data_dir();
     const auto dir = make_temp_dir("faults_sigterm");
