@@ -197,7 +197,6 @@ struct RunRecord {
     std::optional<SpeedRecord> speed;
     std::vector<SessionRecord> sessions;
 
-    std::uint64_t seed() const { return spec.seed; }
     const std::string& protocol() const { return spec.protocol; }
     // The resolved value of a config field outside the spec (e.g. "tasks_dir"), or `fallback`.
     std::string resolved_string(const std::string& key, const std::string& fallback = "") const;
@@ -237,7 +236,6 @@ nlohmann::json to_json(const SampleRepairs& repairs);   // results.json "repairs
 // non-empty string, got 42`; the caller adds the file and line.
 Result<EvalSpec> eval_spec_from_json(const nlohmann::json& j);
 Result<SampleRecord> sample_record_from_json(const nlohmann::json& j);
-Result<TaskResult> task_result_from_json(const nlohmann::json& j);
 Result<RunRecord> run_record_from_json(const nlohmann::json& j);
 Result<Gold> gold_from_json(const nlohmann::json& j);
 Result<Prediction> prediction_from_json(const nlohmann::json& j);

@@ -20,15 +20,14 @@ public:
         std::vector<GenerationRequest> engine_requests;
         engine_requests.reserve(requests.size());
         for (const auto& r : requests) {
-            GenerationRequest g;
-            BIOMEDQ_ASSIGN(g.prompt, prompt_of(r.messages, r.raw_prompt));
-            g.grammar = r.grammar;
-            g.max_tokens = r.max_tokens;
-            g.stop = r.stop;
-            g.temperature = r.temperature;
-            g.seed = r.seed;
-            g.ignore_eos = r.ignore_eos;
-            engine_requests.push_back(std::move(g));
+            BIOMEDQ_ASSIGN(std::string prompt, prompt_of(r.messages, r.raw_prompt));
+            engine_requests.push_back(GenerationRequest{.prompt = std::move(prompt),
+                                                        .grammar = r.grammar,
+                                                        .max_tokens = r.max_tokens,
+                                                        .stop = r.stop,
+                                                        .temperature = r.temperature,
+                                                        .seed = r.seed,
+                                                        .ignore_eos = r.ignore_eos});
         }
         return engine_->generate(
             engine_requests,

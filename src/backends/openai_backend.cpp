@@ -224,14 +224,14 @@ public:
         for (const auto& r : requests) {
             if (!r.grammar.empty()) BIOMEDQ_TRY(supports_grammar());
         }
-        backends::SchedulerOptions so;
-        so.n_endpoints = static_cast<int>(endpoints_.size());
-        so.concurrency_per_endpoint = options_.concurrency_per_endpoint;
-        so.max_attempts = options_.max_attempts;
-        so.backoff_initial_s = options_.backoff_initial_s;
-        so.backoff_max_s = options_.backoff_max_s;
-        so.retry_after_max_s = options_.retry_after_max_s;
-        so.outage_timeout_s = options_.outage_timeout_s;
+        const backends::SchedulerOptions so{
+            .n_endpoints = static_cast<int>(endpoints_.size()),
+            .concurrency_per_endpoint = options_.concurrency_per_endpoint,
+            .max_attempts = options_.max_attempts,
+            .backoff_initial_s = options_.backoff_initial_s,
+            .backoff_max_s = options_.backoff_max_s,
+            .outage_timeout_s = options_.outage_timeout_s,
+            .retry_after_max_s = options_.retry_after_max_s};
         const auto attempt = [&](int endpoint, std::size_t index, HttpClient& client,
                                  const std::atomic<bool>& abort) {
             return attempt_one(endpoints_[static_cast<std::size_t>(endpoint)], requests[index],

@@ -9,6 +9,7 @@
 #include "biomedq/fidelity.h"
 #include "biomedq/task.h"
 #include "cli/command.h"
+#include "cli/model_run_flags.h"
 #include "cli/progress_line.h"
 
 namespace biomedq::cli {
@@ -115,14 +116,8 @@ void add_fidelity_command(CLI::App& app, CommandRun& chosen) {
     cmd->add_option("--data-dir", args->data_dir, "Data directory (default: ../shared/data)");
     cmd->add_option("--tasks-dir", args->tasks_dir,
                     "Task definitions (default: the shipped tasks/)");
-    cmd->add_option("--ctx", args->options.ctx, "Tokens per chunk")->capture_default_str();
+    add_chunk_run_flags(*cmd, args->options);
     cmd->add_option("--max-tokens", args->options.max_tokens, "Text tokens read at most (0 = all)")
-        ->capture_default_str();
-    cmd->add_option("--gpu-layers", args->options.gpu_layers,
-                    "Layers on the GPU, also -ngl (-1 = all)")
-        ->capture_default_str();
-    cmd->add_option("--threads", args->options.threads,
-                    "Threads (0: every CPU this process may use; BIOMEDQ_THREADS overrides)")
         ->capture_default_str();
     auto* stream = cmd->add_flag(
         "--stream", args->stream,

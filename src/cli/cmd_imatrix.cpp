@@ -7,6 +7,7 @@
 #include "biomedq/fidelity.h"
 #include "biomedq/task.h"
 #include "cli/command.h"
+#include "cli/model_run_flags.h"
 #include "cli/progress_line.h"
 #include "core/text.h"
 
@@ -66,13 +67,7 @@ void add_imatrix_command(CLI::App& app, CommandRun& chosen) {
     cmd->add_option("--chunks", args->options.max_chunks,
                     "Chunks used at most (0 = all full chunks)")
         ->capture_default_str();
-    cmd->add_option("--ctx", args->options.ctx, "Tokens per chunk")->capture_default_str();
-    cmd->add_option("--gpu-layers", args->options.gpu_layers,
-                    "Layers on the GPU, also -ngl (-1 = all)")
-        ->capture_default_str();
-    cmd->add_option("--threads", args->options.threads,
-                    "Threads (0: every CPU this process may use; BIOMEDQ_THREADS overrides)")
-        ->capture_default_str();
+    add_chunk_run_flags(*cmd, args->options);
     cmd->add_option("-o,--output", args->out, "Output imatrix file (GGUF format)")->required();
     cmd->add_flag("--verbose", args->options.verbose, "Show llama.cpp's log");
     cmd->add_flag("--json", args->json, "Print the report as JSON");

@@ -11,6 +11,7 @@
 #include "biomedq/report.h"  // parse_byte_size
 #include "cli/command.h"
 #include "core/did_you_mean.h"
+#include "runner/catalog_memory.h"
 
 namespace biomedq::cli {
 
@@ -242,17 +243,9 @@ void print_info_json(const InfoArgs& args, const ModelInfo& m, const MemoryReque
           {"n_gpu_layers", args.gpu_layers},
           {"flash_attn", request.flash_attn},
           {"kv_type", args.kv_type},
-          {"n_ctx_total", e.n_ctx_total},
-          {"n_ctx_seq", e.n_ctx_seq},
-          {"bytes_weights_gpu", e.bytes_weights_gpu},
-          {"bytes_weights_host", e.bytes_weights_host},
-          {"bytes_kv", e.bytes_kv},
-          {"bytes_kv_gpu", e.bytes_kv_gpu},
-          {"bytes_compute", e.bytes_compute},
-          {"bytes_compute_host", e.bytes_compute_host},
-          {"bytes_output", e.bytes_output},
           {"bytes_gpu", e.bytes_gpu()},
           {"bytes_total", e.bytes_total()}}}};
+    j["memory"].update(runner::to_json(e));
     if (answer.simulation) {
         j["memory"].update(simulation_json(*answer.simulation));
     } else {

@@ -31,19 +31,61 @@ std::optional<MemoryEstimate> simulated_catalog_memory(const ModelShape& shape, 
     return sim->f16;
 }
 
+struct RecommendArgs {
+    std::string store;
+    std::string gpu_memory;
+    std::string device_overhead = "612MiB";
+    std::vector<std::string> tasks;
+    RecommendOptions options;
+    bool json = false;
+    bool catalog_estimate = false;
+};
+
+// Loads the store (if any), ranks and prints.
+int run_recommend(const RecommendArgs& args) {
+    auto budget = parse_byte_size(args.gpu_memory);
+    if (!budget.ok()) return report_error(budget.error());
+    RecommendOptions options = args.options;
+    options.bytes_gpu_budget = *budget;
+    auto overhead = parse_byte_size(args.device_overhead, "--device-overhead");
+    if (!overhead.ok()) return report_error(overhead.error());
+    options.bytes_device_overhead = *overhead;
+    options.tasks = args.tasks;
+    if (options.catalog && !args.catalog_estimate)
+        options.catalog_memory = simulated_catalog_memory;
+    options.estimate_memory = estimate_quantized_gpu_bytes;
+    std::vector<StoredRun> runs;
+    if (args.store.empty()) {
+        if (!options.catalog) {
+            return report_error(make_error(
+                ErrorCode::kInvalidArgument,
+                "give a result store (results.sqlite), or --catalog for estimates only"));
+        }
+    } else {
+        if (!std::filesystem::exists(args.store)) {
+            return report_error(
+                make_error(ErrorCode::kNotFound, args.store + ": no such result store"));
+        }
+        auto store = ResultStore::open(args.store);
+        if (!store.ok()) return report_error(store.error());
+        auto loaded = store->load_runs(true);
+        if (!loaded.ok()) return report_error(loaded.error());
+        runs = std::move(loaded).value();
+    }
+    auto rec = recommend(runs, options);
+    if (!rec.ok()) return report_error(rec.error());
+    if (args.json) {
+        std::cout << rec->to_json().dump(2) << "\n";
+    } else {
+        std::cout << rec->to_text();
+    }
+    return 0;
+}
+
 }  // namespace
 
 void add_recommend_command(CLI::App& app, CommandRun& chosen) {
-    struct Args {
-        std::string store;
-        std::string gpu_memory;
-        std::string device_overhead = "612MiB";
-        std::vector<std::string> tasks;
-        RecommendOptions options;
-        bool json = false;
-        bool catalog_estimate = false;
-    };
-    auto args = std::make_shared<Args>();
+    auto args = std::make_shared<RecommendArgs>();
     CLI::App* sub =
         app.add_subcommand("recommend", "Rank the configurations that fit a GPU memory budget");
     sub->add_option("store", args->store, "Result store (results.sqlite); optional with --catalog");
@@ -73,47 +115,7 @@ void add_recommend_command(CLI::App& app, CommandRun& chosen) {
                   "(which takes "
                   "seconds per shape the first time, then is cached per llama.cpp version)");
     sub->add_flag("--json", args->json, "Print JSON");
-    sub->callback([args, &chosen] {
-        chosen = [args] {
-            auto budget = parse_byte_size(args->gpu_memory);
-            if (!budget.ok()) return report_error(budget.error());
-            RecommendOptions options = args->options;
-            options.bytes_gpu_budget = *budget;
-            auto overhead = parse_byte_size(args->device_overhead, "--device-overhead");
-            if (!overhead.ok()) return report_error(overhead.error());
-            options.bytes_device_overhead = *overhead;
-            options.tasks = args->tasks;
-            if (options.catalog && !args->catalog_estimate)
-                options.catalog_memory = simulated_catalog_memory;
-            options.estimate_memory = estimate_quantized_gpu_bytes;
-            std::vector<StoredRun> runs;
-            if (args->store.empty()) {
-                if (!options.catalog) {
-                    return report_error(make_error(
-                        ErrorCode::kInvalidArgument,
-                        "give a result store (results.sqlite), or --catalog for estimates only"));
-                }
-            } else {
-                if (!std::filesystem::exists(args->store)) {
-                    return report_error(
-                        make_error(ErrorCode::kNotFound, args->store + ": no such result store"));
-                }
-                auto store = ResultStore::open(args->store);
-                if (!store.ok()) return report_error(store.error());
-                auto loaded = store->load_runs(true);
-                if (!loaded.ok()) return report_error(loaded.error());
-                runs = std::move(loaded).value();
-            }
-            auto rec = recommend(runs, options);
-            if (!rec.ok()) return report_error(rec.error());
-            if (args->json) {
-                std::cout << rec->to_json().dump(2) << "\n";
-            } else {
-                std::cout << rec->to_text();
-            }
-            return 0;
-        };
-    });
+    sub->callback([args, &chosen] { chosen = [args] { return run_recommend(*args); }; });
 }
 
 }  // namespace biomedq::cli

@@ -53,6 +53,45 @@ std::string format_duration(double seconds) {
     return fmt::format("{}h{:02}m", s / 3600, (s % 3600) / 60);
 }
 
+struct DryRunTotals {
+    int n_over = 0;       // cells that do not fit the budget
+    int n_estimated = 0;  // cells sized by the formula, not llama.cpp's simulation
+    int n_timed = 0;      // cells with a measured time estimate
+    double seconds = 0;   // their estimated time
+};
+
+// What the dry run's columns mean and add up to.
+void print_dry_run_notes(const SweepSpec& spec, std::size_t n_cells, std::uint64_t budget,
+                         bool show_auto, const DryRunTotals& totals) {
+    std::cout << fmt::format(
+        "{} cells into {}; memory at ctx {} with {} sequence(s), full offload{}\n", n_cells,
+        spec.out_dir.string(), spec.ctx, spec.parallel == "auto" ? std::string("1") : spec.parallel,
+        budget ? fmt::format("; {} do not fit", totals.n_over) : "");
+    std::cout << "source: simulation = llama.cpp's no-alloc load of the cell's file on this host "
+                 "(no GPU here: "
+                 "every buffer but token_embd and the logits counted as GPU memory; GPU total "
+                 "includes the "
+                 "measured device overhead where a GPU holds the buffers); estimate = formula from "
+                 "GGUF metadata ("
+              << totals.n_estimated
+              << " cell(s): not quantized yet, or llama.cpp could not read the file)"
+              << (show_auto ? "; auto = the --parallel auto eval would choose on a GPU of that size"
+                            : "")
+              << "\n";
+    if (totals.n_timed == 0) {
+        std::cout << "est. time: none yet; it is measured, not guessed: run one cell (biomedq "
+                     "sweep FILE --cell 0, or "
+                     "the whole sweep and stop it) and --dry-run estimates every cell from its "
+                     "seconds per example\n";
+    } else {
+        std::cout << fmt::format(
+            "est. time: {} for the {} cell(s) estimated; seconds per example of runs in {} (the "
+            "cell's own, else the nearest cell with the same prompt, scaled by weight bytes), "
+            "times the cell's examples; model loading and quantizing not included\n",
+            format_duration(totals.seconds), totals.n_timed, (spec.out_dir / "runs").string());
+    }
+}
+
 // One row per cell: examples, memory, estimated time, status, then its tasks with their example
 // counts (last, as the one column of variable width).
 int dry_run(const SweepSpec& spec, const SweepArgs& args) {
@@ -80,17 +119,15 @@ int dry_run(const SweepSpec& spec, const SweepArgs& args) {
         "{:<36} {:>8} {:>11} {:>11} {:>11} {:>11} {:>10} {:>5} {:>9}  {:<24} {}\n", "cell",
         "examples", "weights", "KV", "compute", "GPU total", "source", show_auto ? "auto" : "",
         "est. time", budget ? "fits " + format_bytes(budget) + "?" : "status", "tasks (examples)");
-    int n_over = 0, n_estimated = 0;
-    double total_seconds = 0;
-    int n_timed = 0;
+    DryRunTotals totals;
     for (std::size_t i = 0; i < cells->size(); ++i) {
         const auto& cell = (*cells)[i];
         auto memory = estimate_cell_memory(spec, cell);
         if (!memory.ok()) return report_error(memory.error().with_context(cell.name()));
         const auto& e = memory->estimate;
         const bool fits = !budget || memory->bytes_gpu_budgeted() <= budget;
-        if (!fits) ++n_over;
-        if (memory->source != "simulation") ++n_estimated;
+        if (!fits) ++totals.n_over;
+        if (memory->source != "simulation") ++totals.n_estimated;
         std::string parallel;
         if (show_auto) {
             auto p = cell_parallel_within(spec, cell, budget);
@@ -103,8 +140,8 @@ int dry_run(const SweepSpec& spec, const SweepArgs& args) {
         if (cell_finished(spec, cell)) status += status.empty() ? "done" : ", done";
         const CellTimeEstimate time = estimate_cell_time(spec, *cells, i, n_examples);
         if (time.seconds >= 0) {
-            total_seconds += time.seconds;
-            ++n_timed;
+            totals.seconds += time.seconds;
+            ++totals.n_timed;
         }
         std::cout << fmt::format(
             "{:<36} {:>8} {:>11} {:>11} {:>11} {:>11} {:>10} {:>5} {:>9}  {:<24} {}\n", cell.name(),
@@ -113,32 +150,7 @@ int dry_run(const SweepSpec& spec, const SweepArgs& args) {
             format_bytes(memory->bytes_gpu_budgeted()), memory->source, parallel,
             format_duration(time.seconds), status, tasks_column);
     }
-    std::cout << fmt::format(
-        "{} cells into {}; memory at ctx {} with {} sequence(s), full offload{}\n", cells->size(),
-        spec.out_dir.string(), spec.ctx, spec.parallel == "auto" ? std::string("1") : spec.parallel,
-        budget ? fmt::format("; {} do not fit", n_over) : "");
-    std::cout << "source: simulation = llama.cpp's no-alloc load of the cell's file on this host "
-                 "(no GPU here: "
-                 "every buffer but token_embd and the logits counted as GPU memory; GPU total "
-                 "includes the "
-                 "measured device overhead where a GPU holds the buffers); estimate = formula from "
-                 "GGUF metadata ("
-              << n_estimated << " cell(s): not quantized yet, or llama.cpp could not read the file)"
-              << (show_auto ? "; auto = the --parallel auto eval would choose on a GPU of that size"
-                            : "")
-              << "\n";
-    if (n_timed == 0) {
-        std::cout << "est. time: none yet; it is measured, not guessed: run one cell (biomedq "
-                     "sweep FILE --cell 0, or "
-                     "the whole sweep and stop it) and --dry-run estimates every cell from its "
-                     "seconds per example\n";
-    } else {
-        std::cout << fmt::format(
-            "est. time: {} for the {} cell(s) estimated; seconds per example of runs in {} (the "
-            "cell's own, else the nearest cell with the same prompt, scaled by weight bytes), "
-            "times the cell's examples; model loading and quantizing not included\n",
-            format_duration(total_seconds), n_timed, (spec.out_dir / "runs").string());
-    }
+    print_dry_run_notes(spec, cells->size(), budget, show_auto, totals);
     for (const auto& m : missing) std::cout << "missing data: " << m << "\n";
     return 0;
 }

@@ -28,6 +28,20 @@ Result<std::string> read_file(const std::filesystem::path& path) {
     return buffer.str();
 }
 
+WriteAllOutcome write_all(int fd, std::string_view data) {
+    WriteAllOutcome out;
+    while (out.written < data.size()) {
+        const auto n = ::write(fd, data.data() + out.written, data.size() - out.written);
+        if (n < 0) {
+            if (errno == EINTR) continue;
+            out.error = errno;
+            return out;
+        }
+        out.written += static_cast<std::size_t>(n);
+    }
+    return out;
+}
+
 Status write_file_atomic(const std::filesystem::path& path, const std::string& content) {
     const auto tmp = path.string() + ".tmp." + std::to_string(::getpid());
     const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
@@ -35,17 +49,11 @@ Status write_file_atomic(const std::filesystem::path& path, const std::string& c
         return make_error(ErrorCode::kIo,
                           path.string() + ": cannot create: " + std::strerror(errno));
     }
-    std::size_t written = 0;
-    while (written < content.size()) {
-        const auto n = ::write(fd, content.data() + written, content.size() - written);
-        if (n < 0) {
-            if (errno == EINTR) continue;
-            const std::string reason = std::strerror(errno);
-            ::close(fd);
-            ::unlink(tmp.c_str());
-            return make_error(ErrorCode::kIo, path.string() + ": write failed: " + reason);
-        }
-        written += static_cast<std::size_t>(n);
+    if (const WriteAllOutcome w = write_all(fd, content); w.error != 0) {
+        ::close(fd);
+        ::unlink(tmp.c_str());
+        return make_error(ErrorCode::kIo,
+                          path.string() + ": write failed: " + std::strerror(w.error));
     }
     if (::fsync(fd) != 0 || ::close(fd) != 0) {
         const std::string reason = std::strerror(errno);

@@ -4,6 +4,7 @@
 
 #include <filesystem>
 #include <string>
+#include <string_view>
 
 #include "biomedq/result.h"
 
@@ -15,5 +16,13 @@ Result<std::string> read_file(const std::filesystem::path& path);
 
 // Replaces `path` with `content` atomically. Errors: kIo naming the path and the OS reason.
 Status write_file_atomic(const std::filesystem::path& path, const std::string& content);
+
+// Writes all of `data` to `fd`, retrying short writes and EINTR. `error` is 0 on success, else the
+// errno of the failed write(2), with `written` the bytes that went out before it.
+struct WriteAllOutcome {
+    std::size_t written = 0;
+    int error = 0;
+};
+WriteAllOutcome write_all(int fd, std::string_view data);
 
 }  // namespace biomedq

@@ -70,17 +70,7 @@ MetricDefinition make_gold_sentences_span_metric(const std::string& name, SpanQu
         metric.stats.finish_example();
     }
     metric.reduce = [quantity](const std::vector<double>& t, std::size_t) {
-        const double precision = safe_ratio(t[0], t[1]);
-        const double recall = safe_ratio(t[0], t[2]);
-        switch (quantity) {
-            case SpanQuantity::kPrecision:
-                return precision;
-            case SpanQuantity::kRecall:
-                return recall;
-            case SpanQuantity::kF1:
-                break;
-        }
-        return f1_from_precision_recall(precision, recall);
+        return quantity_from(quantity, safe_ratio(t[0], t[1]), safe_ratio(t[0], t[2]));
     };
     return metric;
 }

@@ -26,6 +26,8 @@ bool overlaps_any(const Span& span, const std::vector<Span>& others) {
                        [&](const Span& other) { return overlaps_same_type(span, other); });
 }
 
+}  // namespace
+
 double quantity_from(SpanQuantity quantity, double precision, double recall) {
     switch (quantity) {
         case SpanQuantity::kPrecision:
@@ -37,8 +39,6 @@ double quantity_from(SpanQuantity quantity, double precision, double recall) {
     }
     return 0.0;
 }
-
-}  // namespace
 
 StrictSpanCounts strict_span_counts(const std::vector<Span>& gold, const Prediction& pred) {
     const std::vector<Span> gold_set = as_set(gold);

@@ -37,6 +37,9 @@ double example_strict_span_f1(const std::vector<Span>& gold, const Prediction& p
 enum class SpanMatch { kStrict, kLenient };
 enum class SpanQuantity { kPrecision, kRecall, kF1 };
 
+// The quantity asked for, from corpus precision and recall (F1 0 when both are 0).
+double quantity_from(SpanQuantity quantity, double precision, double recall);
+
 MetricDefinition make_span_metric(const std::string& name, SpanMatch match, SpanQuantity quantity,
                                   const std::vector<Gold>& gold,
                                   const std::vector<Prediction>& pred);

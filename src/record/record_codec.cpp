@@ -544,8 +544,6 @@ Result<TaskResult> task_result_at(const json& j, const std::string& path) {
 
 }  // namespace
 
-Result<TaskResult> task_result_from_json(const json& j) { return task_result_at(j, ""); }
-
 // ---------------------------------------------------------------- results.json: memory and speed
 
 namespace {

@@ -100,23 +100,16 @@ bool SampleLog::contains(const std::string& task, const std::string& id) const {
 Status SampleLog::append(const SampleRecord& record) {
     const std::string line =
         to_json(record).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
-    std::size_t written = 0;
-    while (written < line.size()) {
-        const ssize_t n = ::write(fd_, line.data() + written, line.size() - written);
-        if (n < 0) {
-            if (errno == EINTR) continue;
-            const std::string reason = std::strerror(errno);
-            // Cut back what this call wrote, so the log still ends on a complete record.
-            if (written > 0) {
-                const off_t end = ::lseek(fd_, 0, SEEK_END);
-                (void)::ftruncate(fd_, end - static_cast<off_t>(written));
-                (void)::lseek(fd_, 0, SEEK_END);
-            }
-            return make_error(ErrorCode::kIo, path_.string() +
-                                                  ": writing a sample failed: " + reason +
-                                                  "; the samples written before are intact");
+    if (const WriteAllOutcome w = write_all(fd_, line); w.error != 0) {
+        // Cut back what this call wrote, so the log still ends on a complete record.
+        if (w.written > 0) {
+            const off_t end = ::lseek(fd_, 0, SEEK_END);
+            (void)::ftruncate(fd_, end - static_cast<off_t>(w.written));
+            (void)::lseek(fd_, 0, SEEK_END);
         }
-        written += static_cast<std::size_t>(n);
+        return make_error(ErrorCode::kIo,
+                          path_.string() + ": writing a sample failed: " + std::strerror(w.error) +
+                              "; the samples written before are intact");
     }
     keys_.emplace(record.task, record.id);
     return Status::success();

@@ -377,6 +377,57 @@ nlohmann::json Recommendation::to_json() const {
     return j;
 }
 
+namespace {
+
+// The catalog's answer per model shape: the best type that fits, its margin, and every type that
+// fits.
+std::string catalog_text(const std::vector<CatalogFit>& catalog, const RecommendOptions& options) {
+    std::string out;
+    out += fmt::format(
+        "Catalog (at ctx {}, full offload, one sequence; KV cache and compute buffer from "
+        "llama.cpp's "
+        "simulation of a zero-weight file where marked ~, else the formula; GPU figures "
+        "include {} of "
+        "device runtime overhead, measured on an H200):\n",
+        options.ctx_per_sequence, format_bytes(options.bytes_device_overhead));
+    out += fmt::format("  {:<20} {:<10} {:>12} {:>12} {:>10}   {}\n", "model", "best fit", "memory",
+                       "margin", "max ctx", "smallest type needs");
+    bool any_imatrix = false;
+    for (const auto& f : catalog) {
+        std::string margin = "-";
+        for (const auto& t : f.types) {
+            if (t.type == f.best_type)
+                margin = format_bytes(static_cast<std::uint64_t>(t.bytes_margin));
+        }
+        const bool simulated = !f.types.empty() && f.types.front().memory_source == "simulation";
+        out += fmt::format("  {:<20} {:<10} {:>12} {:>12} {:>10}   {} {}\n",
+                           (simulated ? "~" : "") + f.model,
+                           f.best_type.empty() ? "none" : upper(f.best_type),
+                           f.best_type.empty() ? "-" : format_bytes(f.bytes_best), margin,
+                           f.best_type.empty() ? "-" : std::to_string(f.max_ctx),
+                           upper(f.smallest_type), format_bytes(f.bytes_smallest));
+        std::string fitting;
+        for (const auto& t : f.types) {
+            if (!t.fits) continue;
+            fitting += fmt::format("{}{}{} ({} left)", fitting.empty() ? "" : ", ", upper(t.type),
+                                   t.needs_imatrix ? "*" : "",
+                                   format_bytes(static_cast<std::uint64_t>(t.bytes_margin)));
+            any_imatrix = any_imatrix || t.needs_imatrix;
+        }
+        if (!fitting.empty()) out += "      fits: " + fitting + "\n";
+    }
+    if (any_imatrix) {
+        out +=
+            "  * needs an importance matrix: `biomedq imatrix --model MODEL-F16.gguf --task "
+            "... -o m.imatrix`, then\n"
+            "    `biomedq quantize MODEL-F16.gguf --types TYPE --imatrix m.imatrix`\n";
+    }
+    out += "\n";
+    return out;
+}
+
+}  // namespace
+
 std::string Recommendation::to_text() const {
     std::string out =
         fmt::format("GPU memory budget: {}\n\n", format_bytes(options.bytes_gpu_budget));
@@ -415,49 +466,7 @@ std::string Recommendation::to_text() const {
         }
         out += "\n";
     }
-    if (options.catalog) {
-        out += fmt::format(
-            "Catalog (at ctx {}, full offload, one sequence; KV cache and compute buffer from "
-            "llama.cpp's "
-            "simulation of a zero-weight file where marked ~, else the formula; GPU figures "
-            "include {} of "
-            "device runtime overhead, measured on an H200):\n",
-            options.ctx_per_sequence, format_bytes(options.bytes_device_overhead));
-        out += fmt::format("  {:<20} {:<10} {:>12} {:>12} {:>10}   {}\n", "model", "best fit",
-                           "memory", "margin", "max ctx", "smallest type needs");
-        bool any_imatrix = false;
-        for (const auto& f : catalog) {
-            std::string margin = "-";
-            for (const auto& t : f.types) {
-                if (t.type == f.best_type)
-                    margin = format_bytes(static_cast<std::uint64_t>(t.bytes_margin));
-            }
-            const bool simulated =
-                !f.types.empty() && f.types.front().memory_source == "simulation";
-            out += fmt::format("  {:<20} {:<10} {:>12} {:>12} {:>10}   {} {}\n",
-                               (simulated ? "~" : "") + f.model,
-                               f.best_type.empty() ? "none" : upper(f.best_type),
-                               f.best_type.empty() ? "-" : format_bytes(f.bytes_best), margin,
-                               f.best_type.empty() ? "-" : std::to_string(f.max_ctx),
-                               upper(f.smallest_type), format_bytes(f.bytes_smallest));
-            std::string fitting;
-            for (const auto& t : f.types) {
-                if (!t.fits) continue;
-                fitting += fmt::format("{}{}{} ({} left)", fitting.empty() ? "" : ", ",
-                                       upper(t.type), t.needs_imatrix ? "*" : "",
-                                       format_bytes(static_cast<std::uint64_t>(t.bytes_margin)));
-                any_imatrix = any_imatrix || t.needs_imatrix;
-            }
-            if (!fitting.empty()) out += "      fits: " + fitting + "\n";
-        }
-        if (any_imatrix) {
-            out +=
-                "  * needs an importance matrix: `biomedq imatrix --model MODEL-F16.gguf --task "
-                "... -o m.imatrix`, then\n"
-                "    `biomedq quantize MODEL-F16.gguf --types TYPE --imatrix m.imatrix`\n";
-        }
-        out += "\n";
-    }
+    if (options.catalog) out += catalog_text(catalog, options);
     return out + explanation + "\n";
 }
 

@@ -28,29 +28,28 @@ const QuantFidelity* fidelity_of(const std::vector<QuantFidelity>& fidelity,
 // A run's row for one task, without the comparison to its full-precision reference.
 ReportRow task_row(const StoredRun& run, const StoredTask* task, const std::string& task_name,
                    const std::vector<QuantFidelity>& fidelity) {
-    ReportRow row;
-    row.task = task_name;
-    row.model = run.model_name;
-    row.quant_type = run.quant_type;
-    row.kv_type = run.kv_type;
-    row.prompt = run.prompt;
-    row.run_dir = run.run_dir;
-    row.bits_per_weight = run.bits_per_weight;
-    row.metric = task->primary_metric;
+    ReportRow row{.task = task_name,
+                  .model = run.model_name,
+                  .quant_type = run.quant_type,
+                  .kv_type = run.kv_type,
+                  .prompt = run.prompt,
+                  .run_dir = run.run_dir,
+                  .bits_per_weight = run.bits_per_weight,
+                  .metric = task->primary_metric,
+                  .n_examples = task->n_examples,
+                  .invalid_rate = task->invalid_rate,
+                  .bytes_weights = run.bytes_weights,
+                  .bytes_kv = run.bytes_kv,
+                  .bytes_compute = run.bytes_compute,
+                  .bytes_peak = run.bytes_peak,
+                  .examples_per_s = run.examples_per_s,
+                  .generated_tokens_per_s = run.generated_tokens_per_s,
+                  .test_set_note = task->test_set_note};
     if (const MetricValue* m = task->primary()) {
         row.score = m->value;
         row.ci_low = m->ci_low;
         row.ci_high = m->ci_high;
     }
-    row.n_examples = task->n_examples;
-    row.test_set_note = task->test_set_note;
-    row.invalid_rate = task->invalid_rate;
-    row.bytes_weights = run.bytes_weights;
-    row.bytes_kv = run.bytes_kv;
-    row.bytes_compute = run.bytes_compute;
-    row.bytes_peak = run.bytes_peak;
-    row.examples_per_s = run.examples_per_s;
-    row.generated_tokens_per_s = run.generated_tokens_per_s;
     if (const QuantFidelity* f =
             run.full_precision() ? nullptr : fidelity_of(fidelity, run.model_sha256)) {
         row.has_fidelity = true;

@@ -126,7 +126,10 @@ std::string top1_text(const ReportRow& r) {
                : "-";
 }
 
-std::string render_markdown(const ReportData& data) {
+namespace {
+
+// Title, protocol, provenance and how to read the tables.
+std::string markdown_header(const ReportData& data) {
     std::string out = "# biomedq report\n\n";
     out += fmt::format("Protocol: {} ({}).\n\n", md_cell(data.protocol),
                        protocol_description(data.protocol));
@@ -149,6 +152,12 @@ std::string render_markdown(const ReportData& data) {
         "distribution from its full-precision source on the sweep's task text; top-1 is how often "
         "their most "
         "likely tokens agree.\n";
+    return out;
+}
+
+// The paper's "score vs memory per model and type": one row per run, one column per task.
+std::string markdown_summary(const ReportData& data) {
+    std::string out;
     out +=
         "\n## Summary: score and memory per model and type\n\n| model | quant | prompt | bpw | "
         "peak memory | saved | "
@@ -170,6 +179,12 @@ std::string render_markdown(const ReportData& data) {
         }
         out += "\n";
     }
+    return out;
+}
+
+// Per task: every run's score with its CI and its difference to full precision.
+std::string markdown_task_tables(const ReportData& data) {
+    std::string out;
     for (const auto& task : data.tasks) {
         out += fmt::format("\n## {}\n\n", md_cell(task));
         for (const auto& note : task_test_set_notes(data, task))
@@ -190,6 +205,12 @@ std::string render_markdown(const ReportData& data) {
                 100.0 * r.invalid_rate);
         }
     }
+    return out;
+}
+
+// Memory and speed per run, and per device where a model was split over several.
+std::string markdown_memory(const ReportData& data) {
+    std::string out;
     out +=
         "\n## Memory and speed\n\n| model | quant | prompt | weights | KV | compute | peak | "
         "examples/s | generated "
@@ -227,6 +248,13 @@ std::string render_markdown(const ReportData& data) {
         }
     }
     return out;
+}
+
+}  // namespace
+
+std::string render_markdown(const ReportData& data) {
+    return markdown_header(data) + markdown_summary(data) + markdown_task_tables(data) +
+           markdown_memory(data);
 }
 
 std::string render_csv(const ReportData& data) {

@@ -30,17 +30,16 @@ Result<std::unique_ptr<Backend>> make_backend(const RunConfig& config, const Bat
         BIOMEDQ_ASSIGN(std::string address, pinned_rpc_endpoint(server, config.allow_remote));
         rpc_addresses.push_back(std::move(address));
     }
-    EngineOptions eo;
-    eo.model_path = config.model_path;
-    eo.gpu_layers = config.gpu_layers;
-    eo.ctx_per_sequence = config.ctx;
-    eo.kv_type = config.kv_type;
-    eo.threads = shape.threads;
-    eo.verbose = config.verbose;
-    eo.parallel = shape.parallel;
-    eo.n_batch = shape.n_batch;
-    eo.n_ubatch = shape.n_ubatch;
-    eo.rpc_servers = rpc_addresses;
+    const EngineOptions eo{.model_path = config.model_path,
+                           .gpu_layers = config.gpu_layers,
+                           .ctx_per_sequence = config.ctx,
+                           .parallel = shape.parallel,
+                           .n_batch = shape.n_batch,
+                           .n_ubatch = shape.n_ubatch,
+                           .threads = shape.threads,
+                           .kv_type = config.kv_type,
+                           .rpc_servers = rpc_addresses,
+                           .verbose = config.verbose};
     BIOMEDQ_ASSIGN(auto engine, Engine::load(eo));
     return make_llama_backend(std::move(engine));
 }

@@ -30,18 +30,6 @@ std::string cache_name(const ModelShape& shape, const MemoryRequest& r) {
                        r.kv_type, r.flash_attn ? 1 : 0, r.n_ubatch, host);
 }
 
-nlohmann::json to_json(const MemoryEstimate& e) {
-    return {{"n_ctx_total", e.n_ctx_total},
-            {"n_ctx_seq", e.n_ctx_seq},
-            {"bytes_weights_gpu", e.bytes_weights_gpu},
-            {"bytes_weights_host", e.bytes_weights_host},
-            {"bytes_kv", e.bytes_kv},
-            {"bytes_kv_gpu", e.bytes_kv_gpu},
-            {"bytes_compute", e.bytes_compute},
-            {"bytes_compute_host", e.bytes_compute_host},
-            {"bytes_output", e.bytes_output}};
-}
-
 std::optional<CatalogSimulation> read_cached(const std::filesystem::path& file) {
     auto text = read_file(file);
     if (!text.ok()) return std::nullopt;
@@ -69,6 +57,18 @@ std::optional<CatalogSimulation> read_cached(const std::filesystem::path& file) 
 }
 
 }  // namespace
+
+nlohmann::json to_json(const MemoryEstimate& e) {
+    return {{"n_ctx_total", e.n_ctx_total},
+            {"n_ctx_seq", e.n_ctx_seq},
+            {"bytes_weights_gpu", e.bytes_weights_gpu},
+            {"bytes_weights_host", e.bytes_weights_host},
+            {"bytes_kv", e.bytes_kv},
+            {"bytes_kv_gpu", e.bytes_kv_gpu},
+            {"bytes_compute", e.bytes_compute},
+            {"bytes_compute_host", e.bytes_compute_host},
+            {"bytes_output", e.bytes_output}};
+}
 
 Result<CatalogSimulation> simulate_catalog_shape(const ModelShape& shape,
                                                  const MemoryRequest& request,

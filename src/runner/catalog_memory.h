@@ -2,6 +2,7 @@
 #pragma once
 
 #include <filesystem>
+#include <nlohmann/json.hpp>
 
 #include "biomedq/memory_simulation.h"
 #include "biomedq/quant.h"
@@ -28,5 +29,8 @@ struct CatalogSimulation {
 Result<CatalogSimulation> simulate_catalog_shape(const ModelShape& shape,
                                                  const MemoryRequest& request,
                                                  const std::filesystem::path& vocab_dir);
+
+// An estimate's figures as JSON (the catalog cache and `info --json` write the same keys).
+nlohmann::json to_json(const MemoryEstimate& estimate);
 
 }  // namespace biomedq::runner

@@ -72,14 +72,8 @@ Status check_backend(const EvalSession& s, const Backend& backend) {
 }
 
 void take_measurements(EvalSession& s, const Backend& backend) {
-    const BackendMeasurements m = backend.measurements();
-    auto& out = s.measurements;
-    out.engine_stats = m.stats;
-    out.buffers = m.buffers;
-    out.devices = m.devices;
-    out.model_description = m.model_description;
-    out.backend = m.backend;
-    out.memory_source = m.memory_source;
+    auto& out = s.measurements.measured;
+    out = backend.measurements();
     // What the driver showed beyond llama.cpp's buffers, kept for `info` on this host (issue 15).
     // A cache that cannot be written only leaves `info` with its own at-load reading.
     for (const auto& o : device_overheads(out.buffers, out.devices)) {
@@ -131,7 +125,7 @@ Result<RunOutcome> run_in_directory(const RunConfig& config, const RunDirectoryL
         BIOMEDQ_ASSIGN(auto backend, make_backend(config, shape));
         BIOMEDQ_TRY(run_pending(s, *backend, shape.parallel, cancel));
     } else {
-        s.measurements.devices = list_gpu_devices();
+        s.measurements.measured.devices = list_gpu_devices();
     }
     return finish_session(s);
 }

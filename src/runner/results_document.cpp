@@ -14,7 +14,7 @@ namespace {
 
 MemoryRecord memory_of(const SessionMeasurements& s) {
     MemoryRecord m;
-    for (const auto& b : s.buffers) {
+    for (const auto& b : s.measured.buffers) {
         m.buffers.push_back(
             {b.buffer, b.bytes_weights, b.bytes_kv, b.bytes_compute, b.bytes_output});
         m.bytes_weights += b.bytes_weights;
@@ -23,9 +23,9 @@ MemoryRecord memory_of(const SessionMeasurements& s) {
         m.bytes_output += b.bytes_output;
     }
     m.bytes_total_allocated = m.bytes_weights + m.bytes_kv + m.bytes_compute + m.bytes_output;
-    const auto overheads = device_overheads(s.buffers, s.devices);
-    for (std::size_t i = 0; i < s.devices.size(); ++i) {
-        const auto& d = s.devices[i];
+    const auto overheads = device_overheads(s.measured.buffers, s.measured.devices);
+    for (std::size_t i = 0; i < s.measured.devices.size(); ++i) {
+        const auto& d = s.measured.devices[i];
         const auto& o = overheads[i];
         DeviceRecord device;
         device.name = d.name;
@@ -43,33 +43,32 @@ MemoryRecord memory_of(const SessionMeasurements& s) {
         m.devices.push_back(std::move(device));
     }
     m.host_peak_rss_bytes = s.host_peak_rss_bytes;
-    m.source = s.memory_source;
-    m.device_overhead_reason = no_device_overhead_reason(s.devices);
+    m.source = s.measured.memory_source;
+    m.device_overhead_reason = no_device_overhead_reason(s.measured.devices);
     return m;
 }
 
 SpeedRecord speed_of(const SessionMeasurements& s) {
-    const auto& e = s.engine_stats;
+    const auto& e = s.measured.stats;
     const double gen_s = s.t_generate_ms / 1000.0;
     const double decode_s = e.t_decode_ms / 1000.0;
     auto per_s = [](double n, double seconds) { return seconds > 0 ? n / seconds : 0.0; };
-    SpeedRecord speed;
-    speed.backend = s.backend;
-    speed.n_examples = s.n_examples;
-    speed.parallel = s.parallel;
-    speed.t_wall_ms = s.t_wall_ms;
-    speed.t_load_ms = e.t_load_ms;
-    speed.t_generate_ms = s.t_generate_ms;
-    speed.t_decode_ms = e.t_decode_ms;
-    speed.n_decode_calls = static_cast<std::uint64_t>(e.n_decode_calls);
-    speed.n_tokens_prompt = e.n_tokens_prompt;
-    speed.n_tokens_generated = e.n_tokens_generated;
-    speed.examples_per_s = per_s(static_cast<double>(s.n_examples), gen_s);
-    speed.prompt_tokens_per_s = per_s(static_cast<double>(e.n_tokens_prompt), gen_s);
-    speed.generated_tokens_per_s = per_s(static_cast<double>(e.n_tokens_generated), gen_s);
-    // Share of the evaluation loop spent outside llama_decode (our scheduling, parsing, logging).
-    speed.overhead_fraction = s.t_generate_ms > 0 ? std::max(0.0, 1.0 - decode_s / gen_s) : 0.0;
-    return speed;
+    return SpeedRecord{
+        .backend = s.measured.backend,
+        .n_examples = s.n_examples,
+        .parallel = s.parallel,
+        .t_wall_ms = s.t_wall_ms,
+        .t_load_ms = e.t_load_ms,
+        .t_generate_ms = s.t_generate_ms,
+        .t_decode_ms = e.t_decode_ms,
+        .n_decode_calls = static_cast<std::uint64_t>(e.n_decode_calls),
+        .n_tokens_prompt = e.n_tokens_prompt,
+        .n_tokens_generated = e.n_tokens_generated,
+        .examples_per_s = per_s(static_cast<double>(s.n_examples), gen_s),
+        .prompt_tokens_per_s = per_s(static_cast<double>(e.n_tokens_prompt), gen_s),
+        .generated_tokens_per_s = per_s(static_cast<double>(e.n_tokens_generated), gen_s),
+        // Share of the evaluation loop spent outside llama_decode (scheduling, parsing, logging).
+        .overhead_fraction = s.t_generate_ms > 0 ? std::max(0.0, 1.0 - decode_s / gen_s) : 0.0};
 }
 
 // The evaluated split's caveat from the task config, e.g. ChemProt's --subset all: its test set is
@@ -105,18 +104,16 @@ Status score_tasks(RunRecord& run, const EvalPlan& plan, const std::filesystem::
 }
 
 ModelRecord model_record(const ResultsInputs& in) {
-    ModelRecord m;
-    m.path = in.config.model_path;
-    m.sha256 = in.model_sha256;
-    m.architecture = in.model.arch;
-    m.name = in.model.name;
-    m.description = in.session.model_description;
-    m.quant_type = in.model.file_type_name;
-    m.dominant_tensor_type = in.model.dominant_tensor_type;
-    m.bits_per_weight = in.model.bits_per_weight;
-    m.n_params = in.model.n_params;
-    m.bytes_file = in.model.bytes_file;
-    return m;
+    return ModelRecord{.path = in.config.model_path,
+                       .sha256 = in.model_sha256,
+                       .architecture = in.model.arch,
+                       .name = in.model.name,
+                       .description = in.session.measured.model_description,
+                       .quant_type = in.model.file_type_name,
+                       .dominant_tensor_type = in.model.dominant_tensor_type,
+                       .bits_per_weight = in.model.bits_per_weight,
+                       .n_params = in.model.n_params,
+                       .bytes_file = in.model.bytes_file};
 }
 
 // config.resolved beside the spec: the identity's hashes and how this invocation ran.
@@ -140,7 +137,7 @@ Result<RunRecord> build_run_record(const ResultsInputs& in, const std::filesyste
     // What earlier sessions recorded; an unreadable results.json is rebuilt from the log.
     auto previous = read_run_record(run_dir);
     RunRecord run;
-    run.environment = describe_environment(in.session.devices);
+    run.environment = describe_environment(in.session.measured.devices);
     run.model = model_record(in);
     run.spec = static_cast<const EvalSpec&>(in.config);
     BIOMEDQ_ASSIGN(const std::optional<BatchShape> run_shape, read_batch_shape(run_dir));

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "biomedq/backend.h"
 #include "biomedq/engine.h"
 #include "biomedq/quant.h"
 #include "biomedq/record.h"
@@ -19,24 +20,29 @@ namespace biomedq::runner {
 inline constexpr int kResultsSchemaVersion = 1;
 
 // What this invocation measured (empty engine figures when nothing was left to run).
+// How the in-process backend measures, for a session that ran nothing (devices only).
+inline BackendMeasurements in_process_defaults() {
+    BackendMeasurements m;
+    m.backend = "llama.cpp (in-process)";
+    m.memory_source =
+        "llama.cpp allocation log (per buffer) + driver free-memory readings + getrusage";
+    return m;
+}
+
 struct SessionMeasurements {
     std::string started_at, finished_at;
     int parallel = 0;
     std::size_t n_examples = 0;  // examples run in this invocation
-    std::size_t n_examples_unanswered =
-        0;  // sent, but no answer came (transport failures): not recorded
-    std::uint64_t n_partial_line_bytes_cut =
-        0;  // a partial last line the sample log cut when it opened
+    // Sent, but no answer came (transport failures): not recorded.
+    std::size_t n_examples_unanswered = 0;
+    // A partial last line the sample log cut when it opened.
+    std::uint64_t n_partial_line_bytes_cut = 0;
     double t_wall_ms = 0.0;
     double t_generate_ms = 0.0;  // generation + scoring loop, excluding model load
     std::uint64_t host_peak_rss_bytes = 0;
-    EngineStats engine_stats;
-    std::vector<BufferMemory> buffers;
-    std::vector<DeviceMemory> devices;
-    std::string model_description;
-    std::string backend = "llama.cpp (in-process)";
-    std::string memory_source =
-        "llama.cpp allocation log (per buffer) + driver free-memory readings + getrusage";
+    // What the backend measured (engine statistics, buffers, devices); before a backend ran, the
+    // devices only (the defaults say how the in-process backend measures).
+    BackendMeasurements measured = in_process_defaults();
     std::optional<BatchShape> batch_shape;  // in-process runs that ran examples in this session
 };
 

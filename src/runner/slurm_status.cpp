@@ -86,6 +86,35 @@ const char* cell_state_name(CellState state) {
     return "?";
 }
 
+namespace {
+
+// The final states of the array tasks that left the queue, from sacct where accounting is on, else
+// from what slurmctld still remembers (scontrol); `accounting` names the source used ("" for none).
+std::map<TaskKey, std::string> ended_tasks(const std::set<std::string>& array_jobs,
+                                           const SlurmExec& exec, std::string& accounting) {
+    std::map<TaskKey, std::string> ended;
+    const std::string ids = text::join(array_jobs, ",");
+    auto acct = exec({"sacct", "-n", "-P", "-X", "-o", "JobID,State", "-j", ids});
+    if (acct.ok() && acct->exit_code == 0) {
+        auto parsed = parse_sacct(acct->out);
+        if (parsed.ok()) {
+            accounting = "sacct";
+            return by_task(*parsed);
+        }
+    }
+    for (const auto& job : array_jobs) {
+        auto shown = exec({"scontrol", "-o", "show", "job", job});
+        if (!shown.ok() || shown->exit_code != 0) continue;  // forgotten after MinJobAge
+        auto parsed = parse_scontrol_jobs(shown->out);
+        if (!parsed.ok()) continue;
+        for (const auto& s : *parsed) ended[{s.job_id, s.array_task}] = s.state;
+        accounting = "scontrol";
+    }
+    return ended;
+}
+
+}  // namespace
+
 Result<SweepStatus> slurm_sweep_status(const SweepSpec& spec, const std::vector<SweepCell>& cells,
                                        const SlurmExec& exec) {
     BIOMEDQ_ASSIGN(auto submissions, load_slurm_submissions(spec));
@@ -120,33 +149,14 @@ Result<SweepStatus> slurm_sweep_status(const SweepSpec& spec, const std::vector<
     }
 
     // How ended tasks ended: sacct where accounting is on, else what slurmctld still remembers.
-    std::map<TaskKey, std::string> ended;
     bool need_history = false;
     for (std::size_t i = 0; i < cells.size(); ++i) {
         if (latest_array.count(i) && !queued.count({latest_array[i], static_cast<int>(i)}))
             need_history = true;
     }
-    if (need_history) {
-        const std::string ids = text::join(array_jobs, ",");
-        auto acct = exec({"sacct", "-n", "-P", "-X", "-o", "JobID,State", "-j", ids});
-        if (acct.ok() && acct->exit_code == 0) {
-            auto parsed = parse_sacct(acct->out);
-            if (parsed.ok()) {
-                ended = by_task(*parsed);
-                status.accounting = "sacct";
-            }
-        }
-        if (status.accounting.empty()) {
-            for (const auto& job : array_jobs) {
-                auto shown = exec({"scontrol", "-o", "show", "job", job});
-                if (!shown.ok() || shown->exit_code != 0) continue;  // forgotten after MinJobAge
-                auto parsed = parse_scontrol_jobs(shown->out);
-                if (!parsed.ok()) continue;
-                for (const auto& s : *parsed) ended[{s.job_id, s.array_task}] = s.state;
-                status.accounting = "scontrol";
-            }
-        }
-    }
+    const std::map<TaskKey, std::string> ended =
+        need_history ? ended_tasks(array_jobs, exec, status.accounting)
+                     : std::map<TaskKey, std::string>{};
 
     for (std::size_t i = 0; i < cells.size(); ++i) {
         CellStatus c;
@@ -164,7 +174,7 @@ Result<SweepStatus> slurm_sweep_status(const SweepSpec& spec, const std::vector<
             if (queued[key] != "RUNNING" && queued[key] != "PENDING") c.detail = queued[key];
         } else if (submitted) {
             c.state = CellState::kFailed;
-            c.detail = ended.count(key) ? ended[key] : "no longer queued";
+            c.detail = ended.count(key) ? ended.at(key) : "no longer queued";
         }
         status.cells.push_back(std::move(c));
     }

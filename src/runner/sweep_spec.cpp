@@ -235,6 +235,52 @@ Status read_spec_options(const SpecReader& r, const YAML::Node& root, SweepSpec&
     return Status::success();
 }
 
+// How the cells run (not what they evaluate): parallel, GPU layers, resamples, data and task
+// folders.
+Status read_run_settings(const SpecReader& r, const YAML::Node& root, SweepSpec& spec) {
+    if (root["parallel"]) {
+        BIOMEDQ_ASSIGN(spec.parallel,
+                       r.scalar<std::string>(root["parallel"], "parallel", "a number or auto"));
+    }
+    if (root["gpu_layers"]) {
+        BIOMEDQ_ASSIGN(spec.gpu_layers, r.scalar<int>(root["gpu_layers"], "gpu_layers",
+                                                      "a whole number (-1 = all)"));
+    }
+    if (root["bootstrap_resamples"]) {
+        BIOMEDQ_ASSIGN(spec.bootstrap_resamples,
+                       r.scalar<int>(root["bootstrap_resamples"], "bootstrap_resamples",
+                                     "a whole number >= 0"));
+    }
+    if (root["data_dir"]) {
+        BIOMEDQ_ASSIGN(auto d,
+                       r.scalar<std::string>(root["data_dir"], "data_dir", "a folder path"));
+        spec.data_dir = r.resolve(d).string();
+    }
+    if (root["tasks_dir"]) {
+        BIOMEDQ_ASSIGN(auto d,
+                       r.scalar<std::string>(root["tasks_dir"], "tasks_dir", "a folder path"));
+        spec.tasks_dir = r.resolve(d).string();
+    }
+    return Status::success();
+}
+
+// Known llama.cpp types, each once, in the YAML's order.
+Status read_quant_types(const SpecReader& r, const YAML::Node& node, SweepSpec& spec) {
+    BIOMEDQ_ASSIGN(auto types, r.string_list(node, "quant_types"));
+    for (std::size_t i = 0; i < types.size(); ++i) {
+        auto type = find_quant_type(types[i]);
+        if (!type.ok()) {
+            const YAML::Node& at = node.IsSequence() ? node[i] : node;
+            return r.error(at, "quant_types[" + std::to_string(i) + "]", type.error().message);
+        }
+        if (std::find(spec.quant_types.begin(), spec.quant_types.end(), type->name) ==
+            spec.quant_types.end()) {
+            spec.quant_types.push_back(type->name);
+        }
+    }
+    return Status::success();
+}
+
 }  // namespace
 
 Result<SweepSpec> parse_sweep_yaml(const std::string& text, const std::filesystem::path& file) {
@@ -266,29 +312,7 @@ Result<SweepSpec> parse_sweep_yaml(const std::string& text, const std::filesyste
         BIOMEDQ_TRY(read_spec_options(r, root, spec));
         // A sweep's cells also measure fidelity and memory at this context: shorter is no use.
         if (spec.ctx < 256) return r.error(root["ctx"], "ctx", "expected at least 256 tokens");
-        if (root["parallel"]) {
-            BIOMEDQ_ASSIGN(spec.parallel,
-                           r.scalar<std::string>(root["parallel"], "parallel", "a number or auto"));
-        }
-        if (root["gpu_layers"]) {
-            BIOMEDQ_ASSIGN(spec.gpu_layers, r.scalar<int>(root["gpu_layers"], "gpu_layers",
-                                                          "a whole number (-1 = all)"));
-        }
-        if (root["bootstrap_resamples"]) {
-            BIOMEDQ_ASSIGN(spec.bootstrap_resamples,
-                           r.scalar<int>(root["bootstrap_resamples"], "bootstrap_resamples",
-                                         "a whole number >= 0"));
-        }
-        if (root["data_dir"]) {
-            BIOMEDQ_ASSIGN(auto d,
-                           r.scalar<std::string>(root["data_dir"], "data_dir", "a folder path"));
-            spec.data_dir = r.resolve(d).string();
-        }
-        if (root["tasks_dir"]) {
-            BIOMEDQ_ASSIGN(auto d,
-                           r.scalar<std::string>(root["tasks_dir"], "tasks_dir", "a folder path"));
-            spec.tasks_dir = r.resolve(d).string();
-        }
+        BIOMEDQ_TRY(read_run_settings(r, root, spec));
         if (root["fidelity"]) BIOMEDQ_TRY(read_fidelity(r, root["fidelity"], spec));
         if (!root["models"])
             return r.error(root, "models",
@@ -296,19 +320,7 @@ Result<SweepSpec> parse_sweep_yaml(const std::string& text, const std::filesyste
         BIOMEDQ_TRY(read_models(r, root["models"], spec));
         if (!root["quant_types"])
             return r.error(root, "quant_types", "missing (e.g. [q8_0, q4_k_m])");
-        BIOMEDQ_ASSIGN(auto types, r.string_list(root["quant_types"], "quant_types"));
-        for (std::size_t i = 0; i < types.size(); ++i) {
-            auto type = find_quant_type(types[i]);
-            if (!type.ok()) {
-                const YAML::Node& at =
-                    root["quant_types"].IsSequence() ? root["quant_types"][i] : root["quant_types"];
-                return r.error(at, "quant_types[" + std::to_string(i) + "]", type.error().message);
-            }
-            if (std::find(spec.quant_types.begin(), spec.quant_types.end(), type->name) ==
-                spec.quant_types.end()) {
-                spec.quant_types.push_back(type->name);
-            }
-        }
+        BIOMEDQ_TRY(read_quant_types(r, root["quant_types"], spec));
         if (!root["tasks"]) return r.error(root, "tasks", "missing (e.g. [pubmedqa, ddi])");
         BIOMEDQ_ASSIGN(spec.tasks, r.string_list(root["tasks"], "tasks"));
         BIOMEDQ_ASSIGN(const auto task_configs, check_tasks(r, root["tasks"], spec));

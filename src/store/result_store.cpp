@@ -297,9 +297,14 @@ Result<std::int64_t> insert_run(store::Database& db, const StoredRun& run) {
     store::bind_columns(ins, 1, run_columns(), run);
     BIOMEDQ_TRY(ins.run());
     const std::int64_t id = db.last_insert_id();
+    // One prepared statement for every task row; a task is not copied (it holds its samples).
+    BIOMEDQ_ASSIGN(
+        store::Statement task_ins,
+        db.prepare(store::insert_sql("INSERT INTO task_results", {"run_id"}, task_columns())));
     for (const auto& t : run.tasks) {
-        BIOMEDQ_TRY(
-            insert_rows(db, "task_results", task_columns(), std::vector<StoredTask>{t}, id));
+        task_ins.bind(1, id);
+        store::bind_columns(task_ins, 2, task_columns(), t);
+        BIOMEDQ_TRY(task_ins.run());
         BIOMEDQ_TRY(insert_rows(db, "metrics", metric_columns(), t.metrics, id, &t.task));
         BIOMEDQ_TRY(insert_rows(db, "samples", sample_columns(), t.samples, id, &t.task));
     }

@@ -24,6 +24,18 @@ struct BracketRun {
     int pass = 0;         // 0: JSON strings honoured, 1: quotes ignored
 };
 
+// Inside a JSON string: steps over an escaped character and notices the closing quote. True when
+// text[i] belonged to the string (the caller moves on to the next character).
+bool step_in_string(std::string_view text, std::size_t& i, bool& in_string) {
+    if (!in_string) return false;
+    if (text[i] == '\\') {
+        ++i;
+    } else if (text[i] == '"') {
+        in_string = false;
+    }
+    return true;
+}
+
 // Every balanced [...] or {...} run in one left-to-right pass, nested at most kMaxJsonDepth deep.
 // With `honour_strings`, brackets inside a JSON string (a quote opened within brackets) do not
 // count; without it, quotes are plain text, which recovers a run that follows a stray quote.
@@ -36,14 +48,8 @@ void collect_bracket_runs(std::string_view text, bool honour_strings,
     std::vector<Open> open;
     bool in_string = false;
     for (std::size_t i = 0; i < text.size(); ++i) {
+        if (step_in_string(text, i, in_string)) continue;
         const char c = text[i];
-        if (in_string) {
-            if (c == '\\')
-                ++i;
-            else if (c == '"')
-                in_string = false;
-            continue;
-        }
         if (c == '"') {
             in_string = honour_strings && !open.empty();  // quotes outside brackets are prose
         } else if (c == '[' || c == '{') {
@@ -64,14 +70,8 @@ int nesting_depth(std::string_view text, int limit) {
     int depth = 0, deepest = 0;
     bool in_string = false;
     for (std::size_t i = 0; i < text.size() && deepest <= limit; ++i) {
+        if (step_in_string(text, i, in_string)) continue;
         const char c = text[i];
-        if (in_string) {
-            if (c == '\\')
-                ++i;
-            else if (c == '"')
-                in_string = false;
-            continue;
-        }
         if (c == '"')
             in_string = true;
         else if (c == '[' || c == '{')
