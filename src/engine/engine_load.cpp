@@ -149,7 +149,7 @@ Status describe_model(Engine::Impl& impl) {
     auto& d = impl.description;
     const llama_model* model = impl.model.get();
     d.path = impl.options.model_path;
-    d.architecture = meta_string(model, "general.architecture");
+    d.arch = meta_string(model, "general.architecture");
     char desc[256];
     llama_model_desc(model, desc, sizeof(desc));
     d.description = desc;

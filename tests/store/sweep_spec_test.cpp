@@ -41,7 +41,7 @@ TEST_F(SweepSpecTest, ReadsEveryFieldAndResolvesPaths) {
     EXPECT_EQ(spec->prompts, (std::vector<std::string>{"zero-shot", "few-shot:1"}));
     EXPECT_EQ(spec->limit, 2);
     EXPECT_EQ(spec->seed, 9u);
-    EXPECT_EQ(spec->ctx, 1024);
+    EXPECT_EQ(spec->ctx_per_sequence, 1024);
     EXPECT_EQ(spec->parallel, "3");
     EXPECT_EQ(spec->out_dir, dir_ / "results");
     EXPECT_EQ(spec->subset, "sample200");
