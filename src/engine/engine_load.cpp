@@ -7,7 +7,7 @@
 #include "core/cpu_threads.h"
 #include "engine/engine_impl.h"
 #include "engine/stderr_capture.h"
-#include "llama/kv_cache_type.h"
+#include "llama/context_params.h"
 #include "llama/model_loader.h"
 #include "llama/recent_log.h"
 
@@ -110,27 +110,15 @@ Result<llama::ModelPtr> load_engine_model(const EngineOptions& options) {
 }
 
 llama_context_params engine_context_params(const EngineOptions& options) {
-    llama_context_params cparams = llama_context_default_params();
-    const auto n_ctx =
-        static_cast<uint32_t>(options.ctx_per_sequence) * static_cast<uint32_t>(options.parallel);
-    cparams.n_ctx = n_ctx;
-    cparams.n_seq_max = static_cast<uint32_t>(options.parallel);
-    cparams.n_batch = std::min<uint32_t>(static_cast<uint32_t>(options.n_batch), n_ctx);
-    cparams.n_ubatch = std::min<uint32_t>(static_cast<uint32_t>(options.n_ubatch), cparams.n_batch);
-    const int threads = options.threads > 0 ? options.threads : default_thread_count();
-    cparams.n_threads = threads;
-    cparams.n_threads_batch = threads;
-    cparams.flash_attn_type =
-        options.flash_attention ? LLAMA_FLASH_ATTN_TYPE_AUTO : LLAMA_FLASH_ATTN_TYPE_DISABLED;
-    // Checked by check_load_options.
-    const ggml_type kv_type = llama::kv_cache_ggml_type(options.kv_type).value_or(GGML_TYPE_F16);
-    cparams.type_k = kv_type;
-    cparams.type_v = kv_type;
-    // Separate KV streams per sequence: each sequence really gets ctx_per_sequence cells, and the
-    // attention of one sequence never spans another's cells.
-    cparams.kv_unified = false;
-    cparams.no_perf = true;
-    return cparams;
+    // kv_type was checked by check_load_options.
+    return llama::context_params(
+        {.ctx_per_sequence = static_cast<uint32_t>(options.ctx_per_sequence),
+         .n_parallel = static_cast<uint32_t>(options.parallel),
+         .n_batch = static_cast<uint32_t>(options.n_batch),
+         .n_ubatch = static_cast<uint32_t>(options.n_ubatch),
+         .threads = options.threads > 0 ? options.threads : default_thread_count(),
+         .flash_attention = options.flash_attention,
+         .kv_type = options.kv_type});
 }
 
 Error context_error(const EngineOptions& options) {

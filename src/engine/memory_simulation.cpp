@@ -13,6 +13,7 @@
 // llama_get_memory_breakdown (per buffer type: model, context, compute) is declared in llama.cpp's
 // staging header, which its own --fit code (common/fit.cpp) includes the same way.
 #include "../src/llama-ext.h"
+#include "llama/context_params.h"
 #include "llama/handles.h"
 #include "llama/kv_cache_type.h"
 #include "llama/model_loader.h"
@@ -71,24 +72,15 @@ Result<llama::ModelPtr> load_header_only(const std::string& model_path,
     return llama::load_model(model_path, mparams, "read");
 }
 
-// The same context parameters as Engine::load.
+// The same context parameters as Engine::load, on one thread (sizes do not depend on it).
 llama_context_params simulation_context_params(const MemoryRequest& request) {
-    llama_context_params cparams = llama_context_default_params();
-    const uint32_t n_ctx = request.ctx_per_seq * request.n_parallel;
-    cparams.n_ctx = n_ctx;
-    cparams.n_seq_max = request.n_parallel;
-    cparams.n_batch = std::min(request.n_batch, n_ctx);
-    cparams.n_ubatch = std::min(request.n_ubatch, cparams.n_batch);
-    cparams.n_threads = 1;  // sizes do not depend on it
-    cparams.n_threads_batch = 1;
-    cparams.flash_attn_type =
-        request.flash_attn ? LLAMA_FLASH_ATTN_TYPE_AUTO : LLAMA_FLASH_ATTN_TYPE_DISABLED;
-    const ggml_type kv_type = llama::kv_cache_ggml_type(request.kv_type).value_or(GGML_TYPE_F16);
-    cparams.type_k = kv_type;
-    cparams.type_v = kv_type;
-    cparams.kv_unified = false;
-    cparams.no_perf = true;
-    return cparams;
+    return llama::context_params({.ctx_per_sequence = request.ctx_per_seq,
+                                  .n_parallel = request.n_parallel,
+                                  .n_batch = request.n_batch,
+                                  .n_ubatch = request.n_ubatch,
+                                  .threads = 1,
+                                  .flash_attention = request.flash_attn,
+                                  .kv_type = request.kv_type});
 }
 
 Error context_error(const std::string& model_path, const MemoryRequest& request) {
