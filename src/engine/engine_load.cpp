@@ -10,6 +10,7 @@
 #include "llama/context_params.h"
 #include "llama/model_loader.h"
 #include "llama/recent_log.h"
+#include "llama/tokenize.h"
 
 namespace biomedq {
 namespace {
@@ -195,18 +196,7 @@ void Engine::Impl::sample_device_memory() {
 }
 
 std::vector<llama_token> Engine::Impl::tokenize(const std::string& text, bool add_special) const {
-    const auto len = static_cast<int32_t>(text.size());
-    std::vector<llama_token> tokens(text.size() + 8);
-    int32_t n =
-        llama_tokenize(vocab, text.data(), len, tokens.data(), static_cast<int32_t>(tokens.size()),
-                       add_special, /*parse_special=*/true);
-    if (n < 0) {
-        tokens.resize(static_cast<size_t>(-n));
-        n = llama_tokenize(vocab, text.data(), len, tokens.data(),
-                           static_cast<int32_t>(tokens.size()), add_special, true);
-    }
-    tokens.resize(static_cast<size_t>(std::max(n, 0)));
-    return tokens;
+    return llama::tokenize(vocab, text, add_special, /*parse_special=*/true);
 }
 
 std::string Engine::Impl::token_piece(llama_token token) const {
