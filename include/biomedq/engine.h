@@ -52,7 +52,7 @@ struct EngineOptions {
 
 struct ModelDescription {
     std::string path;
-    std::string architecture;
+    std::string arch;
     std::string description;  // llama_model_desc, e.g. "llama 8B Q4_K - Medium"
     std::uint64_t n_params = 0;
     std::uint64_t bytes_weights = 0;

@@ -38,7 +38,7 @@ struct EvalSpec {
     std::string mc_mode = "generate";  // generate | loglik (multiple-choice tasks only)
     bool chat = true;                  // render with the model's chat template
     int max_tokens = 0;                // cap on generated tokens per example; 0 = the task's own
-    int ctx = 4096;                    // tokens per sequence
+    int ctx_per_sequence = 4096;       // tokens per sequence
     std::string kv_type = "f16";       // KV cache type; a quantized cache changes answers slightly
 };
 
@@ -101,7 +101,7 @@ struct TaskResult {
 struct ModelRecord {
     std::string path;
     std::string sha256;
-    std::string architecture;
+    std::string arch;
     std::string name;
     std::string description;
     std::string quant_type;  // llama.cpp's file type description, e.g. "Q4_K - Medium"

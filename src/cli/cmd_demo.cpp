@@ -104,7 +104,7 @@ Result<std::vector<std::filesystem::path>> evaluate_models(
         c.model_path = f.string();
         c.limit = o.limit;
         c.constrained = true;
-        c.ctx = 2048;
+        c.ctx_per_sequence = 2048;
         c.parallel = "8";
         c.data_dir = data_dir.string();
         c.progress = true;  // each model's evaluation takes tens of seconds on 2 cores: show it

@@ -65,7 +65,8 @@ void print_dry_run_notes(const SweepSpec& spec, std::size_t n_cells, std::uint64
                          bool show_auto, const DryRunTotals& totals) {
     std::cout << fmt::format(
         "{} cells into {}; memory at ctx {} with {} sequence(s), full offload{}\n", n_cells,
-        spec.out_dir.string(), spec.ctx, spec.parallel == "auto" ? std::string("1") : spec.parallel,
+        spec.out_dir.string(), spec.ctx_per_sequence,
+        spec.parallel == "auto" ? std::string("1") : spec.parallel,
         budget ? fmt::format("; {} do not fit", totals.n_over) : "");
     std::cout << "source: simulation = llama.cpp's no-alloc load of the cell's file on this host "
                  "(no GPU here: "

@@ -7,9 +7,10 @@
 #include "core/cpu_threads.h"
 #include "engine/engine_impl.h"
 #include "engine/stderr_capture.h"
-#include "llama/kv_cache_type.h"
+#include "llama/context_params.h"
 #include "llama/model_loader.h"
 #include "llama/recent_log.h"
+#include "llama/tokenize.h"
 
 namespace biomedq {
 namespace {
@@ -119,27 +120,16 @@ Result<llama::ModelPtr> load_engine_model(const EngineOptions& options) {
 }
 
 llama_context_params engine_context_params(const EngineOptions& options, bool prefix_stream) {
-    llama_context_params cparams = llama_context_default_params();
-    const auto n_seq = static_cast<uint32_t>(options.parallel + (prefix_stream ? 1 : 0));
-    const auto n_ctx = static_cast<uint32_t>(options.ctx_per_sequence) * n_seq;
-    cparams.n_ctx = n_ctx;
-    cparams.n_seq_max = n_seq;
-    cparams.n_batch = std::min<uint32_t>(static_cast<uint32_t>(options.n_batch), n_ctx);
-    cparams.n_ubatch = std::min<uint32_t>(static_cast<uint32_t>(options.n_ubatch), cparams.n_batch);
-    const int threads = options.threads > 0 ? options.threads : default_thread_count();
-    cparams.n_threads = threads;
-    cparams.n_threads_batch = threads;
-    cparams.flash_attn_type =
-        options.flash_attention ? LLAMA_FLASH_ATTN_TYPE_AUTO : LLAMA_FLASH_ATTN_TYPE_DISABLED;
-    // Checked by check_load_options.
-    const ggml_type kv_type = llama::kv_cache_ggml_type(options.kv_type).value_or(GGML_TYPE_F16);
-    cparams.type_k = kv_type;
-    cparams.type_v = kv_type;
-    // By default separate KV streams per sequence: each sequence really gets ctx_per_sequence
-    // cells, and the attention of one sequence never spans another's cells.
-    cparams.kv_unified = options.kv_unified;
-    cparams.no_perf = true;
-    return cparams;
+    // kv_type was checked by check_load_options.
+    return llama::context_params(
+        {.ctx_per_sequence = static_cast<uint32_t>(options.ctx_per_sequence),
+         .n_parallel = static_cast<uint32_t>(options.parallel + (prefix_stream ? 1 : 0)),
+         .n_batch = static_cast<uint32_t>(options.n_batch),
+         .n_ubatch = static_cast<uint32_t>(options.n_ubatch),
+         .threads = options.threads > 0 ? options.threads : default_thread_count(),
+         .flash_attention = options.flash_attention,
+         .kv_unified = options.kv_unified,
+         .kv_type = options.kv_type});
 }
 
 Error context_error(const EngineOptions& options) {
@@ -158,7 +148,7 @@ Status describe_model(Engine::Impl& impl) {
     auto& d = impl.description;
     const llama_model* model = impl.model.get();
     d.path = impl.options.model_path;
-    d.architecture = meta_string(model, "general.architecture");
+    d.arch = meta_string(model, "general.architecture");
     char desc[256];
     llama_model_desc(model, desc, sizeof(desc));
     d.description = desc;
@@ -219,18 +209,7 @@ void Engine::Impl::sample_device_memory() {
 }
 
 std::vector<llama_token> Engine::Impl::tokenize(const std::string& text, bool add_special) const {
-    const auto len = static_cast<int32_t>(text.size());
-    std::vector<llama_token> tokens(text.size() + 8);
-    int32_t n =
-        llama_tokenize(vocab, text.data(), len, tokens.data(), static_cast<int32_t>(tokens.size()),
-                       add_special, /*parse_special=*/true);
-    if (n < 0) {
-        tokens.resize(static_cast<size_t>(-n));
-        n = llama_tokenize(vocab, text.data(), len, tokens.data(),
-                           static_cast<int32_t>(tokens.size()), add_special, true);
-    }
-    tokens.resize(static_cast<size_t>(std::max(n, 0)));
-    return tokens;
+    return llama::tokenize(vocab, text, add_special, /*parse_special=*/true);
 }
 
 std::string Engine::Impl::token_piece(llama_token token) const {

@@ -14,6 +14,7 @@
 // staging header, which its own --fit code (common/fit.cpp) includes the same way.
 #include "../src/llama-ext.h"
 #include "engine/engine_impl.h"
+#include "llama/context_params.h"
 #include "llama/handles.h"
 #include "llama/kv_cache_type.h"
 #include "llama/model_loader.h"
@@ -72,24 +73,17 @@ Result<llama::ModelPtr> load_header_only(const std::string& model_path,
     return llama::load_model(model_path, mparams, "read");
 }
 
-// The same context parameters as Engine::load.
+// The same context parameters as Engine::load (`n_seq` sequences: the prefix stream included where
+// the engine would have one), on one thread (sizes do not depend on it).
 llama_context_params simulation_context_params(const MemoryRequest& request, uint32_t n_seq) {
-    llama_context_params cparams = llama_context_default_params();
-    const uint32_t n_ctx = request.ctx_per_seq * n_seq;
-    cparams.n_ctx = n_ctx;
-    cparams.n_seq_max = n_seq;
-    cparams.n_batch = std::min(request.n_batch, n_ctx);
-    cparams.n_ubatch = std::min(request.n_ubatch, cparams.n_batch);
-    cparams.n_threads = 1;  // sizes do not depend on it
-    cparams.n_threads_batch = 1;
-    cparams.flash_attn_type =
-        request.flash_attn ? LLAMA_FLASH_ATTN_TYPE_AUTO : LLAMA_FLASH_ATTN_TYPE_DISABLED;
-    const ggml_type kv_type = llama::kv_cache_ggml_type(request.kv_type).value_or(GGML_TYPE_F16);
-    cparams.type_k = kv_type;
-    cparams.type_v = kv_type;
-    cparams.kv_unified = request.kv_unified;
-    cparams.no_perf = true;
-    return cparams;
+    return llama::context_params({.ctx_per_sequence = request.ctx_per_seq,
+                                  .n_parallel = n_seq,
+                                  .n_batch = request.n_batch,
+                                  .n_ubatch = request.n_ubatch,
+                                  .threads = 1,
+                                  .flash_attention = request.flash_attn,
+                                  .kv_unified = request.kv_unified,
+                                  .kv_type = request.kv_type});
 }
 
 Error context_error(const std::string& model_path, const MemoryRequest& request) {

@@ -6,6 +6,7 @@
 #include "core/cpu_threads.h"
 #include "llama/model_loader.h"
 #include "llama/recent_log.h"
+#include "llama/tokenize.h"
 
 namespace biomedq::fidelity {
 
@@ -52,18 +53,7 @@ llama_token ChunkModel::bos_or_none() const {
 }
 
 std::vector<llama_token> ChunkModel::tokenize(const std::string& text) const {
-    const auto len = static_cast<int32_t>(text.size());
-    std::vector<llama_token> tokens(text.size() + 8);
-    int32_t n = llama_tokenize(vocab_, text.data(), len, tokens.data(),
-                               static_cast<int32_t>(tokens.size()), /*add_special=*/false,
-                               /*parse_special=*/false);
-    if (n < 0) {
-        tokens.resize(static_cast<size_t>(-n));
-        n = llama_tokenize(vocab_, text.data(), len, tokens.data(),
-                           static_cast<int32_t>(tokens.size()), false, false);
-    }
-    tokens.resize(static_cast<size_t>(std::max(n, 0)));
-    return tokens;
+    return llama::tokenize(vocab_, text, /*add_special=*/false, /*parse_special=*/false);
 }
 
 Status ChunkModel::eval(const std::vector<llama_token>& tokens) {

@@ -205,7 +205,7 @@ void spec_fields(R& s, V& v) {
     v.required("seed", s.seed);
     v.optional("mc_mode", s.mc_mode);
     v.optional("chat", s.chat);
-    v.required("ctx", s.ctx);
+    v.required("ctx", s.ctx_per_sequence);
     v.optional("max_tokens", s.max_tokens);
     v.added_later("kv_type", s.kv_type, "f16");
     v.added_later("protocol", s.protocol, "biomedq");
@@ -691,7 +691,7 @@ void model_fields(R& m, V& v) {
     v.required("sha256", m.sha256);
     v.required("quant_type", m.quant_type);
     v.required("bits_per_weight", m.bits_per_weight);
-    v.optional("architecture", m.architecture);
+    v.optional("architecture", m.arch);
     v.optional("name", m.name);
     v.optional("description", m.description);
     v.optional("dominant_tensor_type", m.dominant_tensor_type);

@@ -4,9 +4,38 @@
 #include "biomedq/report.h"
 
 namespace biomedq {
+namespace {
 
-std::vector<nlohmann::json> report_plot_specs(const ReportData& data) {
-    using nlohmann::json;
+using nlohmann::json;
+
+constexpr const char* kVegaLiteSchema = "https://vega.github.io/schema/vega-lite/v6.json";
+
+// The two difference plots (against bits per weight, against KL) share their y axis, colour, a rule
+// at 0 and each point's 95% CI as a rule; they differ in the x axis.
+const json& difference_y() {
+    static const json y = {
+        {"field", "difference"}, {"type", "quantitative"}, {"title", "score − full precision"}};
+    return y;
+}
+
+const json& task_color() {
+    static const json color = {{"field", "task"}, {"type", "nominal"}};
+    return color;
+}
+
+json difference_rules(const json& x) {
+    return json::array(
+        {{{"mark", "rule"}, {"encoding", {{"y", {{"datum", 0}}}, {"color", {{"value", "#999"}}}}}},
+         {{"mark", "rule"},
+          {"encoding",
+           {{"x", x},
+            {"y", {{"field", "difference_low"}, {"type", "quantitative"}}},
+            {"y2", {{"field", "difference_high"}}},
+            {"color", task_color()}}}}});
+}
+
+// One row per task result, as every plot but the throughput one reads it.
+json plot_rows(const ReportData& data) {
     json rows = json::array();
     for (const auto& r : data.rows) {
         rows.push_back(
@@ -33,6 +62,10 @@ std::vector<nlohmann::json> report_plot_specs(const ReportData& data) {
              {"kl_mean_se", r.kl_mean_se},
              {"top1_agreement", r.top1_agreement}});
     }
+    return rows;
+}
+
+json run_rows(const ReportData& data) {
     json runs = json::array();
     for (const auto& run : data.runs) {
         runs.push_back({{"model", run.model_name},
@@ -42,6 +75,10 @@ std::vector<nlohmann::json> report_plot_specs(const ReportData& data) {
                         {"tokens_per_s", run.generated_tokens_per_s},
                         {"examples_per_s", run.examples_per_s}});
     }
+    return runs;
+}
+
+json score_memory_plot(const json& rows) {
     const json tooltip =
         json::array({{{"field", "config"}},
                      {{"field", "score"}, {"format", ".3f"}},
@@ -64,7 +101,7 @@ std::vector<nlohmann::json> report_plot_specs(const ReportData& data) {
                               {"title", "quantization"},
                               {"sort", {{"field", "bpw"}, {"order", "descending"}}}};
     json score_memory = {
-        {"$schema", "https://vega.github.io/schema/vega-lite/v6.json"},
+        {"$schema", kVegaLiteSchema},
         {"title", "Score against peak memory (line: Pareto frontier)"},
         {"data", {{"values", rows}}},
         {"facet", {{"field", "task"}, {"type", "nominal"}, {"title", nullptr}}},
@@ -98,47 +135,46 @@ std::vector<nlohmann::json> report_plot_specs(const ReportData& data) {
                    {"y", score_y},
                    {"text", {{"field", "label"}}},
                    {"color", quant_color}}}}})}}}};
+    return score_memory;
+}
+
+json difference_plot(const json& rows) {
+    json difference_layers = difference_rules(
+        {{"field", "bpw"}, {"type", "quantitative"}, {"scale", {{"zero", false}}}});
+    difference_layers.push_back(
+        {{"mark", {{"type", "point"}, {"filled", true}, {"size", 60}}},
+         {"encoding",
+          {{"x",
+            {{"field", "bpw"},
+             {"type", "quantitative"},
+             {"title", "bits per weight"},
+             {"scale", {{"zero", false}, {"padding", 12}}}}},
+           {"y", difference_y()},
+           {"color", task_color()},
+           {"shape", {{"field", "significant"}, {"type", "nominal"}}},
+           {"tooltip", json::array({{{"field", "config"}},
+                                    {{"field", "task"}},
+                                    {{"field", "difference"}, {"format", "+.3f"}}})}}}});
+    difference_layers.push_back(
+        {{"mark", {{"type", "text"}, {"align", "left"}, {"dx", 6}, {"dy", -6}, {"fontSize", 9}}},
+         {"encoding",
+          {{"x", {{"field", "bpw"}, {"type", "quantitative"}}},
+           {"y", {{"field", "difference"}, {"type", "quantitative"}}},
+           {"text", {{"field", "label"}}},
+           {"color", task_color()}}}});
     json difference = {
-        {"$schema", "https://vega.github.io/schema/vega-lite/v6.json"},
+        {"$schema", kVegaLiteSchema},
         {"title", "Difference to full precision against bits per weight (bars: 95% CI)"},
         {"data", {{"values", rows}}},
         {"transform", json::array({{{"filter", "datum.has_difference"}}})},
         {"width", 480},
         {"height", 240},
-        {"layer",
-         json::array(
-             {{{"mark", "rule"},
-               {"encoding", {{"y", {{"datum", 0}}}, {"color", {{"value", "#999"}}}}}},
-              {{"mark", "rule"},
-               {"encoding",
-                {{"x", {{"field", "bpw"}, {"type", "quantitative"}, {"scale", {{"zero", false}}}}},
-                 {"y", {{"field", "difference_low"}, {"type", "quantitative"}}},
-                 {"y2", {{"field", "difference_high"}}},
-                 {"color", {{"field", "task"}, {"type", "nominal"}}}}}},
-              {{"mark", {{"type", "point"}, {"filled", true}, {"size", 60}}},
-               {"encoding",
-                {{"x",
-                  {{"field", "bpw"},
-                   {"type", "quantitative"},
-                   {"title", "bits per weight"},
-                   {"scale", {{"zero", false}, {"padding", 12}}}}},
-                 {"y",
-                  {{"field", "difference"},
-                   {"type", "quantitative"},
-                   {"title", "score − full precision"}}},
-                 {"color", {{"field", "task"}, {"type", "nominal"}}},
-                 {"shape", {{"field", "significant"}, {"type", "nominal"}}},
-                 {"tooltip", json::array({{{"field", "config"}},
-                                          {{"field", "task"}},
-                                          {{"field", "difference"}, {"format", "+.3f"}}})}}}},
-              {{"mark",
-                {{"type", "text"}, {"align", "left"}, {"dx", 6}, {"dy", -6}, {"fontSize", 9}}},
-               {"encoding",
-                {{"x", {{"field", "bpw"}, {"type", "quantitative"}}},
-                 {"y", {{"field", "difference"}, {"type", "quantitative"}}},
-                 {"text", {{"field", "label"}}},
-                 {"color", {{"field", "task"}, {"type", "nominal"}}}}}}})}};
-    json throughput = {{"$schema", "https://vega.github.io/schema/vega-lite/v6.json"},
+        {"layer", difference_layers}};
+    return difference;
+}
+
+json throughput_plot(const json& runs) {
+    json throughput = {{"$schema", kVegaLiteSchema},
                        {"title", "Generation throughput per quantization type"},
                        {"data", {{"values", runs}}},
                        {"width", 480},
@@ -157,6 +193,45 @@ std::vector<nlohmann::json> report_plot_specs(const ReportData& data) {
                            {"aggregate", "mean"},
                            {"title", "generated tokens/s"}}},
                          {"color", {{"field", "model"}, {"type", "nominal"}}}}}};
+    return throughput;
+}
+
+json kl_plot(const json& fidelity_rows) {
+    json kl_layers = difference_rules(
+        {{"field", "kl_mean"}, {"type", "quantitative"}, {"scale", {{"type", "log"}}}});
+    kl_layers.push_back(
+        {{"mark", {{"type", "point"}, {"filled", true}, {"size", 60}}},
+         {"encoding",
+          {{"x",
+            {{"field", "kl_mean"},
+             {"type", "quantitative"},
+             {"scale", {{"type", "log"}}},
+             {"title", "KL divergence from full precision (nats/token, log scale)"},
+             // A log axis labels every power's 1..9 ticks by default, and they collide.
+             {"axis", {{"labelOverlap", "greedy"}, {"tickCount", 5}, {"format", "~g"}}}}},
+           {"y", difference_y()},
+           {"color", task_color()},
+           {"shape", {{"field", "model"}, {"type", "nominal"}}},
+           {"tooltip",
+            json::array({{{"field", "config"}},
+                         {{"field", "task"}},
+                         {{"field", "kl_mean"}, {"title", "KL"}, {"format", ".4f"}},
+                         {{"field", "top1_agreement"}, {"title", "top-1"}, {"format", ".1%"}},
+                         {{"field", "difference"}, {"format", "+.3f"}}})}}}});
+    return {{"$schema", kVegaLiteSchema},
+            {"title", "Task score change against KL divergence from full precision (bars: 95% CI)"},
+            {"data", {{"values", fidelity_rows}}},
+            {"width", 480},
+            {"height", 240},
+            {"layer", kl_layers}};
+}
+
+}  // namespace
+
+std::vector<nlohmann::json> report_plot_specs(const ReportData& data) {
+    const json rows = plot_rows(data);
+    std::vector<json> specs = {score_memory_plot(rows), difference_plot(rows),
+                               throughput_plot(run_rows(data))};
     // Score change against KL divergence: is the cheap fidelity signal a fair proxy for task
     // damage? Only rows with both a difference and a positive KL can sit on a log axis; without any
     // the plot is left out (an empty log scale makes vega warn on the console).
@@ -167,47 +242,8 @@ std::vector<nlohmann::json> report_plot_specs(const ReportData& data) {
             fidelity_rows.push_back(row);
         }
     }
-    std::vector<json> specs = {score_memory, difference, throughput};
     if (fidelity_rows.empty()) return specs;
-    specs.push_back(
-        {{"$schema", "https://vega.github.io/schema/vega-lite/v6.json"},
-         {"title", "Task score change against KL divergence from full precision (bars: 95% CI)"},
-         {"data", {{"values", fidelity_rows}}},
-         {"width", 480},
-         {"height", 240},
-         {"layer",
-          json::array(
-              {{{"mark", "rule"},
-                {"encoding", {{"y", {{"datum", 0}}}, {"color", {{"value", "#999"}}}}}},
-               {{"mark", "rule"},
-                {"encoding",
-                 {{"x",
-                   {{"field", "kl_mean"}, {"type", "quantitative"}, {"scale", {{"type", "log"}}}}},
-                  {"y", {{"field", "difference_low"}, {"type", "quantitative"}}},
-                  {"y2", {{"field", "difference_high"}}},
-                  {"color", {{"field", "task"}, {"type", "nominal"}}}}}},
-               {{"mark", {{"type", "point"}, {"filled", true}, {"size", 60}}},
-                {"encoding",
-                 {{"x",
-                   {{"field", "kl_mean"},
-                    {"type", "quantitative"},
-                    {"scale", {{"type", "log"}}},
-                    {"title", "KL divergence from full precision (nats/token, log scale)"},
-                    // A log axis labels every power's 1..9 ticks by default, and they collide.
-                    {"axis", {{"labelOverlap", "greedy"}, {"tickCount", 5}, {"format", "~g"}}}}},
-                  {"y",
-                   {{"field", "difference"},
-                    {"type", "quantitative"},
-                    {"title", "score − full precision"}}},
-                  {"color", {{"field", "task"}, {"type", "nominal"}}},
-                  {"shape", {{"field", "model"}, {"type", "nominal"}}},
-                  {"tooltip",
-                   json::array(
-                       {{{"field", "config"}},
-                        {{"field", "task"}},
-                        {{"field", "kl_mean"}, {"title", "KL"}, {"format", ".4f"}},
-                        {{"field", "top1_agreement"}, {"title", "top-1"}, {"format", ".1%"}},
-                        {{"field", "difference"}, {"format", "+.3f"}}})}}}}})}});
+    specs.push_back(kl_plot(fidelity_rows));
     return specs;
 }
 

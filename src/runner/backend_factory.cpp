@@ -32,7 +32,7 @@ Result<std::unique_ptr<Backend>> make_backend(const RunConfig& config, const Bat
     }
     const EngineOptions eo{.model_path = config.model_path,
                            .gpu_layers = config.gpu_layers,
-                           .ctx_per_sequence = config.ctx,
+                           .ctx_per_sequence = config.ctx_per_sequence,
                            .parallel = shape.parallel,
                            .n_batch = shape.n_batch,
                            .n_ubatch = shape.n_ubatch,

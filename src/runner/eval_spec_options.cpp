@@ -54,8 +54,8 @@ const std::vector<SpecOption>& spec_options() {
          &EvalSpec::chat, "true or false", nullptr, /*negated_flag=*/true},
         {"max_tokens", "--max-tokens", "Cap on generated tokens per example (0: each task's own)",
          &EvalSpec::max_tokens, "a whole number >= 0", at_least(&EvalSpec::max_tokens, 0)},
-        {"ctx", "--ctx", "Context tokens per sequence", &EvalSpec::ctx,
-         "a whole number of tokens >= 16", at_least(&EvalSpec::ctx, 16)},
+        {"ctx", "--ctx", "Context tokens per sequence", &EvalSpec::ctx_per_sequence,
+         "a whole number of tokens >= 16", at_least(&EvalSpec::ctx_per_sequence, 16)},
         {"kv_type", "--kv-type",
          "KV cache type: " + tasks::join_names(kv_cache_type_names()) +
              " (quantized types shrink the cache, change answers slightly and need flash "

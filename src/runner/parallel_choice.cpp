@@ -103,7 +103,7 @@ Result<ParallelChoice> choose_parallel(const RunConfig& config, const ModelInfo&
     ParallelChoice choice;
     choice.requested = config.parallel;
     MemoryRequest base;
-    base.ctx_per_seq = static_cast<uint32_t>(config.ctx);
+    base.ctx_per_seq = static_cast<uint32_t>(config.ctx_per_sequence);
     base.n_gpu_layers = config.gpu_layers;
     base.kv_type = config.kv_type;
     base.prefix_stream = config.prefix_reuse;
@@ -168,11 +168,11 @@ Result<ParallelChoice> choose_parallel(const RunConfig& config, const ModelInfo&
             fmt::format("{}: one sequence of {} tokens needs about {:.2f} GiB but {:.2f} GiB "
                         "is free on the {}: use a smaller quantization, a smaller --ctx, or "
                         "fewer --gpu-layers",
-                        config.model_path, config.ctx,
+                        config.model_path, config.ctx_per_sequence,
                         static_cast<double>(choice.bytes_needed) / (1 << 30),
                         static_cast<double>(free_bytes) / (1 << 30), gpu ? "GPU" : "host"));
     }
-    choice.reason = auto_reason(choice, config.ctx, n_pending, simulated);
+    choice.reason = auto_reason(choice, config.ctx_per_sequence, n_pending, simulated);
     return choice;
 }
 

@@ -6,7 +6,7 @@ namespace biomedq {
 Result<std::uint64_t> estimate_quantized_gpu_bytes(const std::string& source_path,
                                                    const std::string& quant_type, int ctx) {
     SweepSpec spec;
-    spec.ctx = ctx;
+    spec.ctx_per_sequence = ctx;
     spec.parallel.assign(1, '1');  // one sequence (not "= \"1\"": GCC 12 -Wrestrict false positive)
     SweepCell cell;
     cell.source_path = source_path;

@@ -113,7 +113,7 @@ Status score_tasks(RunRecord& run, const EvalPlan& plan, const std::filesystem::
 ModelRecord model_record(const ResultsInputs& in) {
     return ModelRecord{.path = in.config.model_path,
                        .sha256 = in.model_sha256,
-                       .architecture = in.model.arch,
+                       .arch = in.model.arch,
                        .name = in.model.name,
                        .description = in.session.measured.model_description,
                        .quant_type = in.model.file_type_name,

@@ -2,6 +2,7 @@
 // sacct and scontrol (job states). Formats are the ones biomedq asks for (slurm_status.cpp,
 // slurm_submit.cpp), so every line has a known shape and anything else is an error that quotes it.
 #include <charconv>
+#include <optional>
 #include <sstream>
 
 #include "biomedq/slurm.h"
@@ -39,6 +40,17 @@ std::vector<std::string> lines_of(const std::string& text) {
         line = trim(line);
         if (!line.empty()) out.push_back(line);
     }
+    return out;
+}
+
+struct NumberedLine {
+    std::size_t number;  // among the non-blank lines, from 1 (what line_error quotes)
+    std::string text;
+};
+
+std::vector<NumberedLine> numbered_lines(const std::string& text) {
+    std::vector<NumberedLine> out;
+    for (auto& line : lines_of(text)) out.push_back({out.size() + 1, std::move(line)});
     return out;
 }
 
@@ -91,15 +103,29 @@ std::vector<int> array_task_ids(std::string expr) {
     return out;
 }
 
+// Adds `s` to `out` once for a plain job (no `task_spec`), else once per array task that
+// `task_spec` names; false, adding nothing, when it names none.
+bool add_per_task(SlurmJobState s, const std::optional<std::string>& task_spec,
+                  std::vector<SlurmJobState>& out) {
+    if (!task_spec) {
+        out.push_back(std::move(s));
+        return true;
+    }
+    const auto ids = array_task_ids(*task_spec);
+    for (int id : ids) {
+        s.array_task = id;
+        out.push_back(s);
+    }
+    return !ids.empty();
+}
+
 }  // namespace
 
 Result<std::vector<SlurmNode>> parse_sinfo_nodes(const std::string& text,
                                                  const std::string& partition) {
     std::vector<SlurmNode> nodes;
     std::vector<std::string> partitions;
-    std::size_t line_no = 0;
-    for (const auto& line : lines_of(text)) {
-        ++line_no;
+    for (const auto& [line_no, line] : numbered_lines(text)) {
         const auto f = split(line, '|');
         if (f.size() != 6)
             return line_error("sinfo", line_no, line,
@@ -152,9 +178,7 @@ Result<std::string> parse_sbatch_job_id(const std::string& text) {
 
 Result<std::vector<SlurmJobState>> parse_squeue(const std::string& text) {
     std::vector<SlurmJobState> out;
-    std::size_t line_no = 0;
-    for (const auto& line : lines_of(text)) {
-        ++line_no;
+    for (const auto& [line_no, line] : numbered_lines(text)) {
         const auto f = split(line, '|');
         if (f.size() != 3)
             return line_error("squeue", line_no, line,
@@ -162,53 +186,33 @@ Result<std::vector<SlurmJobState>> parse_squeue(const std::string& text) {
         SlurmJobState s;
         s.job_id = f[0];
         s.state = f[2];
-        if (f[1] != "N/A") {
-            const auto ids = array_task_ids(f[1]);
-            if (ids.empty())
-                return line_error("squeue", line_no, line, "field ARRAY_TASK_ID is not a task id");
-            for (int id : ids) {
-                s.array_task = id;
-                out.push_back(s);
-            }
-            continue;
-        }
-        out.push_back(std::move(s));
+        const auto tasks = f[1] == "N/A" ? std::nullopt : std::optional(f[1]);
+        if (!add_per_task(std::move(s), tasks, out))
+            return line_error("squeue", line_no, line, "field ARRAY_TASK_ID is not a task id");
     }
     return out;
 }
 
 Result<std::vector<SlurmJobState>> parse_sacct(const std::string& text) {
     std::vector<SlurmJobState> out;
-    std::size_t line_no = 0;
-    for (const auto& line : lines_of(text)) {
-        ++line_no;
+    for (const auto& [line_no, line] : numbered_lines(text)) {
         const auto f = split(line, '|');
         if (f.size() < 2) return line_error("sacct", line_no, line, "expected JOBID|STATE");
         SlurmJobState s;
         s.state = f[1];
         const auto us = f[0].find('_');
-        if (us == std::string::npos) {
-            s.job_id = f[0];
-            out.push_back(std::move(s));
-            continue;
-        }
-        s.job_id = f[0].substr(0, us);
-        const auto ids = array_task_ids(f[0].substr(us + 1));
-        if (ids.empty())
+        s.job_id = f[0].substr(0, us);  // all of it for a plain job
+        const auto tasks =
+            us == std::string::npos ? std::nullopt : std::optional(f[0].substr(us + 1));
+        if (!add_per_task(std::move(s), tasks, out))
             return line_error("sacct", line_no, line, "field JOBID has no array task id");
-        for (int id : ids) {
-            s.array_task = id;
-            out.push_back(s);
-        }
     }
     return out;
 }
 
 Result<std::vector<SlurmJobState>> parse_scontrol_jobs(const std::string& text) {
     std::vector<SlurmJobState> out;
-    std::size_t line_no = 0;
-    for (const auto& line : lines_of(text)) {
-        ++line_no;
+    for (const auto& [line_no, line] : numbered_lines(text)) {
         std::map<std::string, std::string> kv;
         std::istringstream words(line);
         std::string word;
@@ -222,19 +226,11 @@ Result<std::vector<SlurmJobState>> parse_scontrol_jobs(const std::string& text) 
         }
         SlurmJobState s;
         s.state = kv["JobState"];
-        if (!kv.count("ArrayJobId")) {
-            s.job_id = kv["JobId"];
-            out.push_back(std::move(s));
-            continue;
-        }
-        s.job_id = kv["ArrayJobId"];
-        const auto ids = array_task_ids(kv["ArrayTaskId"]);
-        if (ids.empty())
+        const bool array = kv.count("ArrayJobId") > 0;
+        s.job_id = array ? kv["ArrayJobId"] : kv["JobId"];
+        const auto tasks = array ? std::optional(kv["ArrayTaskId"]) : std::nullopt;
+        if (!add_per_task(std::move(s), tasks, out))
             return line_error("scontrol show job", line_no, line.substr(0, 80), "bad ArrayTaskId");
-        for (int id : ids) {
-            s.array_task = id;
-            out.push_back(s);
-        }
     }
     return out;
 }

@@ -57,7 +57,7 @@ Result<JobRequest> prepare_job_request(const SweepSpec& spec, const SweepCell& c
                                        const SlurmOptions& options) {
     // Fidelity loads the source and the quantized model together, at the fidelity context.
     SweepSpec at_fidelity = spec;
-    at_fidelity.ctx = std::max(256, spec.fidelity_ctx);
+    at_fidelity.ctx_per_sequence = std::max(256, spec.fidelity_ctx);
     at_fidelity.parallel =
         std::string("1");  // (a char* assignment trips a GCC 12 -Wrestrict false positive)
     SweepCell source = cell;

@@ -77,7 +77,7 @@ Result<std::vector<SweepCell>> plan_sweep(const SweepSpec& spec) {
 
 MemoryRequest cell_memory_request(const SweepSpec& spec) {
     MemoryRequest request;
-    request.ctx_per_seq = static_cast<std::uint32_t>(spec.ctx);
+    request.ctx_per_seq = static_cast<std::uint32_t>(spec.ctx_per_sequence);
     request.n_parallel = 1;
     if (spec.parallel != "auto") {
         try {

@@ -311,7 +311,8 @@ Result<SweepSpec> parse_sweep_yaml(const std::string& text, const std::filesyste
         }
         BIOMEDQ_TRY(read_spec_options(r, root, spec));
         // A sweep's cells also measure fidelity and memory at this context: shorter is no use.
-        if (spec.ctx < 256) return r.error(root["ctx"], "ctx", "expected at least 256 tokens");
+        if (spec.ctx_per_sequence < 256)
+            return r.error(root["ctx"], "ctx", "expected at least 256 tokens");
         BIOMEDQ_TRY(read_run_settings(r, root, spec));
         if (root["fidelity"]) BIOMEDQ_TRY(read_fidelity(r, root["fidelity"], spec));
         if (!root["models"])

@@ -97,7 +97,7 @@ Result<StoredRun> stored_run_of(const RunRecord& results, const std::filesystem:
     run.subset = results.spec.subset;
     run.limit = results.spec.limit;
     run.seed = results.spec.seed;
-    run.ctx = results.spec.ctx;
+    run.ctx = results.spec.ctx_per_sequence;
     run.config_hash = results.config_hash;
     run.backend = results.environment.value("llama_cpp", nlohmann::json::object())
                       .value("backend", std::string());

@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "support/paths.h"
+#include "support/run_command.h"
 
 namespace biomedq::test {
 
@@ -44,6 +45,25 @@ inline bool port_accepts(int port) {
     const bool ok = ::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) == 0;
     ::close(fd);
     return ok;
+}
+
+// Polls every `poll` until 127.0.0.1:`port` accepts a connection or `timeout` has passed (a server
+// still starting); returns whether it accepts.
+inline bool wait_for_port(int port, std::chrono::milliseconds timeout,
+                          std::chrono::milliseconds poll) {
+    const auto deadline = std::chrono::steady_clock::now() + timeout;
+    while (!port_accepts(port) && std::chrono::steady_clock::now() < deadline) {
+        std::this_thread::sleep_for(poll);
+    }
+    return port_accepts(port);
+}
+
+// SIGKILLs and reaps each of these children (servers a test started with spawn_command).
+inline void kill_all(const std::vector<pid_t>& pids) {
+    for (const pid_t pid : pids) {
+        ::kill(pid, SIGKILL);
+        wait_command(pid);
+    }
 }
 
 // Builds (once per machine; cached) the named llama.cpp tools with scripts/build-llama.sh, as CI on

@@ -27,6 +27,17 @@ struct FakeRequest {
     std::chrono::steady_clock::time_point at{};  // when it arrived
 };
 
+// The path without its query.
+inline std::string path_of(const FakeRequest& req) {
+    return req.path.substr(0, req.path.find('?'));
+}
+
+// The "Authorization: ..." header line as received; empty when there is none.
+inline std::string authorization(const FakeRequest& req) {
+    const auto at = req.headers.find("Authorization: ");
+    return at == std::string::npos ? "" : req.headers.substr(at, req.headers.find("\r\n", at) - at);
+}
+
 struct FakeReply {
     FakeReply() = default;
     FakeReply(int status_in, std::string body_in, std::string headers_in = {})

@@ -8,6 +8,7 @@
 #include <memory>
 
 #include "backends/child_process.h"
+#include "backends/local_server_options.h"
 #include "biomedq/backend.h"
 #include "biomedq/engine.h"
 #include "biomedq/openai_backend.h"
@@ -123,12 +124,7 @@ protected:
     // hosts.)
     static std::map<std::size_t, std::string> one_at_a_time(
         const std::string& url, const std::vector<BackendRequest>& reqs) {
-        OpenAiBackendOptions o;
-        o.endpoints = {url};
-        o.model_name = "tiny";
-        o.concurrency_per_endpoint = 1;
-        o.request_timeout_s = 60;
-        auto backend = make_openai_backend(o);
+        auto backend = make_openai_backend(test::local_options({url}, 1, 60));
         EXPECT_TRUE(backend.ok()) << backend.error().message;
         std::map<std::size_t, std::string> out;
         if (!backend.ok()) return out;
@@ -160,12 +156,7 @@ TEST_F(LlamaServerTest, TwoServersGiveTheInProcessGreedyOutputsAndBothServe) {
     const auto served_alone = one_at_a_time(a.url(), reqs);
     ASSERT_EQ(served_alone.size(), reqs.size());
 
-    OpenAiBackendOptions o;
-    o.endpoints = {a.url(), b.url()};
-    o.model_name = "tiny";
-    o.concurrency_per_endpoint = 1;
-    o.request_timeout_s = 60;
-    auto backend = make_openai_backend(o);
+    auto backend = make_openai_backend(test::local_options({a.url(), b.url()}, 1, 60));
     ASSERT_TRUE(backend.ok()) << backend.error().message;
     EXPECT_TRUE((*backend)->supports_grammar().ok());
     EXPECT_FALSE((*backend)->supports_loglik().ok());
@@ -220,11 +211,7 @@ TEST_F(LlamaServerTest, ServerKilledMidRunLosesAndDuplicatesNothing) {
     const auto served_alone = one_at_a_time(a.url(), reqs);
     ASSERT_EQ(served_alone.size(), reqs.size());
 
-    OpenAiBackendOptions o;
-    o.endpoints = {a.url(), b.url()};
-    o.model_name = "tiny";
-    o.concurrency_per_endpoint = 1;
-    o.request_timeout_s = 60;
+    auto o = test::local_options({a.url(), b.url()}, 1, 60);
     o.backoff_initial_s = 0.05;
     auto backend = make_openai_backend(o);
     ASSERT_TRUE(backend.ok()) << backend.error().message;

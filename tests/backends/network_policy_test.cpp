@@ -2,6 +2,7 @@
 #include <gtest/gtest.h>
 
 #include "biomedq/openai_backend.h"
+#include "support/expect_error.h"
 
 namespace biomedq {
 namespace {
@@ -24,15 +25,14 @@ TEST(NetworkPolicy, PublicAddressesAreRefusedUnlessAllowed) {
         EXPECT_FALSE(allowed(h)) << h;
         EXPECT_TRUE(check_private_host(h, true, "--endpoint x").ok()) << h;
     }
-    auto s = check_private_host("8.8.8.8", false, "--endpoint http://8.8.8.8/v1");
-    ASSERT_FALSE(s.ok());
-    EXPECT_EQ(s.error().code, ErrorCode::kUnsupported);
-    EXPECT_EQ(s.error().message,
-              "--endpoint http://8.8.8.8/v1: host \"8.8.8.8\" resolves to 8.8.8.8, outside "
-              "loopback and private "
-              "networks; clinical text must not leave the site by accident: pass --allow-remote if "
-              "this server "
-              "is yours");
+    test::expect_error(
+        check_private_host("8.8.8.8", false, "--endpoint http://8.8.8.8/v1"),
+        ErrorCode::kUnsupported,
+        "--endpoint http://8.8.8.8/v1: host \"8.8.8.8\" resolves to 8.8.8.8, outside "
+        "loopback and private "
+        "networks; clinical text must not leave the site by accident: pass --allow-remote if "
+        "this server "
+        "is yours");
 }
 
 TEST(NetworkPolicy, PublicEndpointIsRefusedBeforeAnyConnection) {

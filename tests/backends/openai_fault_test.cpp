@@ -6,11 +6,14 @@
 #include <chrono>
 #include <cstdlib>
 #include <ctime>
+#include <functional>
 #include <map>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <thread>
 
 #include "backends/fake_http_server.h"
+#include "backends/local_server_options.h"
 #include "biomedq/openai_backend.h"
 
 namespace biomedq {
@@ -19,6 +22,7 @@ namespace {
 using test::FakeHttpServer;
 using test::FakeReply;
 using test::FakeRequest;
+using test::llama_props;
 
 // A valid /v1/completions reply whose text echoes the prompt, so tests can tell requests apart.
 FakeReply completion_reply(const FakeRequest& req) {
@@ -34,20 +38,8 @@ FakeReply completion_reply(const FakeRequest& req) {
     return {200, reply.dump()};
 }
 
-FakeReply llama_props() {
-    return {200, R"({"build_info":"b0-fake","default_generation_settings":{}})"};
-}
-
 OpenAiBackendOptions fast_options(std::vector<std::string> endpoints) {
-    OpenAiBackendOptions o;
-    o.endpoints = std::move(endpoints);
-    o.model_name = "tiny";
-    o.concurrency_per_endpoint = 2;
-    o.request_timeout_s = 10;
-    o.max_attempts = 3;
-    o.backoff_initial_s = 0.01;
-    o.backoff_max_s = 0.05;
-    return o;
+    return test::quick_retry_options(std::move(endpoints), 2, 0.05);
 }
 
 std::vector<BackendRequest> completion_requests(int n) {
@@ -268,61 +260,54 @@ double seconds_between_posts(FakeHttpServer& server) {
     return posts.size() < 2 ? 0.0 : std::chrono::duration<double>(posts[1] - posts[0]).count();
 }
 
-TEST(OpenAiFault, RetryAfterInSecondsIsWaitedFor) {
+// Serves `refusal` to the first completion request and an answer to the retry; returns the seconds
+// between the two, after checking the retry was answered.
+double gap_before_retry(const std::function<FakeReply()>& refusal,
+                        std::optional<double> retry_after_max_s = std::nullopt) {
     std::atomic<int> posts{0};
     FakeHttpServer server([&](const FakeRequest& req) -> FakeReply {
         if (req.path == "/props") return llama_props();
-        if (posts++ == 0) return {429, R"({"error":"rate limited"})", "Retry-After: 1\r\n"};
+        if (posts++ == 0) return refusal();
         return completion_reply(req);
     });
-    auto backend = make_openai_backend(fast_options({server.url()}));
-    ASSERT_TRUE(backend.ok());
+    auto o = fast_options({server.url()});
+    if (retry_after_max_s) o.retry_after_max_s = *retry_after_max_s;
+    auto backend = make_openai_backend(o);
+    EXPECT_TRUE(backend.ok());
+    if (!backend.ok()) return 0.0;
     int deliveries = 0;
     auto results = run_all(**backend, completion_requests(1), &deliveries);
     EXPECT_EQ(results[0].generation.text, "echo:p0");
-    const double gap = seconds_between_posts(server);
+    return seconds_between_posts(server);
+}
+
+TEST(OpenAiFault, RetryAfterInSecondsIsWaitedFor) {
+    const double gap = gap_before_retry([] {
+        return FakeReply{429, R"({"error":"rate limited"})", "Retry-After: 1\r\n"};
+    });
     EXPECT_GE(gap, 1.0);
     EXPECT_LT(gap, 5.0);
 }
 
 TEST(OpenAiFault, RetryAfterAsAnHttpDateIsWaitedFor) {
-    std::atomic<int> posts{0};
-    FakeHttpServer server([&](const FakeRequest& req) -> FakeReply {
-        if (req.path == "/props") return llama_props();
-        if (posts++ == 0) {
-            // Two seconds from now, to the second: at least one full second from the reply.
-            const std::time_t when = std::time(nullptr) + 2;
-            char date[64];
-            std::strftime(date, sizeof(date), "%a, %d %b %Y %H:%M:%S GMT", std::gmtime(&when));
-            return {503, R"({"error":"overloaded"})", std::string("Retry-After: ") + date + "\r\n"};
-        }
-        return completion_reply(req);
+    const double gap = gap_before_retry([] {
+        // Two seconds from now, to the second: at least one full second from the reply.
+        const std::time_t when = std::time(nullptr) + 2;
+        char date[64];
+        std::strftime(date, sizeof(date), "%a, %d %b %Y %H:%M:%S GMT", std::gmtime(&when));
+        return FakeReply{503, R"({"error":"overloaded"})",
+                         std::string("Retry-After: ") + date + "\r\n"};
     });
-    auto backend = make_openai_backend(fast_options({server.url()}));
-    ASSERT_TRUE(backend.ok());
-    int deliveries = 0;
-    auto results = run_all(**backend, completion_requests(1), &deliveries);
-    EXPECT_EQ(results[0].generation.text, "echo:p0");
-    const double gap = seconds_between_posts(server);
     EXPECT_GE(gap, 1.0);
     EXPECT_LT(gap, 5.0);
 }
 
 TEST(OpenAiFault, RetryAfterIsCappedAtTheConfiguredMaximum) {
-    std::atomic<int> posts{0};
-    FakeHttpServer server([&](const FakeRequest& req) -> FakeReply {
-        if (req.path == "/props") return llama_props();
-        if (posts++ == 0) return {429, "{}", "Retry-After: 3600\r\n"};
-        return completion_reply(req);
-    });
-    auto o = fast_options({server.url()});
-    o.retry_after_max_s = 0.5;
-    auto backend = make_openai_backend(o);
-    ASSERT_TRUE(backend.ok());
-    int deliveries = 0;
-    auto results = run_all(**backend, completion_requests(1), &deliveries);
-    EXPECT_EQ(results[0].generation.text, "echo:p0");
-    const double gap = seconds_between_posts(server);
+    const double gap = gap_before_retry(
+        [] {
+            return FakeReply{429, "{}", "Retry-After: 3600\r\n"};
+        },
+        0.5);
     EXPECT_GE(gap, 0.5);
     EXPECT_LT(gap, 3.0);
 }

@@ -6,26 +6,29 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <functional>
 #include <map>
 #include <mutex>
 #include <nlohmann/json.hpp>
 
 #include "backends/fake_http_server.h"
 #include "backends/http_client.h"
+#include "backends/local_server_options.h"
 #include "biomedq/openai_backend.h"
+#include "support/expect_error.h"
+#include "support/leaked.h"
 
 namespace biomedq {
 namespace {
 
+using test::authorization;
 using test::FakeHttpServer;
 using test::FakeReply;
 using test::FakeRequest;
+using test::leaked;
+using test::path_of;
 
 const std::string kKey = "sk-hostile-0123456789-abcdefghij-KLMNOP";
-
-FakeReply llama_props() {
-    return {200, R"({"build_info":"b0-fake","default_generation_settings":{}})"};
-}
 
 FakeReply completion(const std::string& text) {
     nlohmann::json reply = {
@@ -34,24 +37,8 @@ FakeReply completion(const std::string& text) {
     return {200, reply.dump()};
 }
 
-// The path without its query.
-std::string path_of(const FakeRequest& req) { return req.path.substr(0, req.path.find('?')); }
-
-// The "Authorization: ..." header line as received.
-std::string authorization(const FakeRequest& req) {
-    const auto at = req.headers.find("Authorization: ");
-    return at == std::string::npos ? "" : req.headers.substr(at, req.headers.find("\r\n", at) - at);
-}
-
 OpenAiBackendOptions options(const std::string& url) {
-    OpenAiBackendOptions o;
-    o.endpoints = {url};
-    o.model_name = "tiny";
-    o.concurrency_per_endpoint = 1;
-    o.request_timeout_s = 10;
-    o.max_attempts = 3;
-    o.backoff_initial_s = 0.01;
-    o.backoff_max_s = 0.02;
+    auto o = test::quick_retry_options({url}, 1, 0.02);
     o.api_key = kKey;
     return o;
 }
@@ -76,17 +63,9 @@ std::map<std::size_t, BackendResult> run_all(Backend& backend,
     return results;
 }
 
-// The longest prefix of `secret` of 8 or more characters found in `text`; empty when none is.
-std::string leaked(const std::string& text, const std::string& secret) {
-    for (std::size_t n = secret.size(); n >= 8; --n) {
-        if (text.find(secret.substr(0, n)) != std::string::npos) return secret.substr(0, n);
-    }
-    return {};
-}
-
 TEST(OpenAiHostile, AnEchoedKeyIsRedactedInAnswersAndInErrorBodiesCutMidKey) {
     FakeHttpServer server([&](const FakeRequest& req) -> FakeReply {
-        if (path_of(req) == "/props") return llama_props();
+        if (path_of(req) == "/props") return test::llama_props();
         const auto body = nlohmann::json::parse(req.body);
         if (body["prompt"] == "p0")
             return completion("You sent " + authorization(req) + ". Answer: yes");
@@ -108,33 +87,35 @@ TEST(OpenAiHostile, AnEchoedKeyIsRedactedInAnswersAndInErrorBodiesCutMidKey) {
     EXPECT_EQ(authorization(server.requests().back()), "Authorization: Bearer " + kKey);
 }
 
-TEST(OpenAiHostile, AReplyLongerThanMaxTokensAllowIsCutAndMarkedAsCut) {
-    const std::string megabyte(1 << 20, '[');
-    FakeHttpServer server([&](const FakeRequest& req) -> FakeReply {
-        if (path_of(req) == "/props") return llama_props();
-        return completion(megabyte);
-    });
+// A llama-server whose every completion is `text`.
+std::function<FakeReply(const FakeRequest&)> replying(std::string text) {
+    return [text = std::move(text)](const FakeRequest& req) -> FakeReply {
+        if (path_of(req) == "/props") return test::llama_props();
+        return completion(text);
+    };
+}
+
+// The answer `server` gives to one request with `max_tokens`.
+GenerationResult answer_from(FakeHttpServer& server, int max_tokens) {
     auto backend = make_openai_backend(options(server.url()));
-    ASSERT_TRUE(backend.ok()) << backend.error().message;
+    EXPECT_TRUE(backend.ok()) << backend.error().message;
+    if (!backend.ok()) return {};
+    return run_all(**backend, requests(1, max_tokens))[0].generation;
+}
+
+TEST(OpenAiHostile, AReplyLongerThanMaxTokensAllowIsCutAndMarkedAsCut) {
     // max_tokens 4096: at most 4096 x 64 bytes of text (the body, within its cap, is read whole).
-    auto results = run_all(**backend, requests(1, 4096));
-    const auto& g = results[0].generation;
+    FakeHttpServer server(replying(std::string(1 << 20, '[')));
+    const auto g = answer_from(server, 4096);
     EXPECT_EQ(g.text, std::string(262144, '['));
     EXPECT_EQ(g.finish, FinishReason::kMaxTokens);
     EXPECT_EQ(g.error, "reply of 1048576 bytes cut to 262144 (max_tokens 4096 x 64 bytes)");
 }
 
 TEST(OpenAiHostile, ABodyPastItsCapIsNotReadAndCountsAsCut) {
-    const std::string huge(200000, 'z');
-    FakeHttpServer server([&](const FakeRequest& req) -> FakeReply {
-        if (path_of(req) == "/props") return llama_props();
-        return completion(huge);
-    });
-    auto backend = make_openai_backend(options(server.url()));
-    ASSERT_TRUE(backend.ok()) << backend.error().message;
     // max_tokens 4: text cap 4096 bytes, body cap 4096 x 6 + 64 KiB = 90112 bytes.
-    auto results = run_all(**backend, requests(1, 4));
-    const auto& g = results[0].generation;
+    FakeHttpServer server(replying(std::string(200000, 'z')));
+    const auto g = answer_from(server, 4);
     EXPECT_EQ(g.text, "");
     EXPECT_EQ(g.finish, FinishReason::kMaxTokens);
     EXPECT_EQ(
@@ -184,7 +165,7 @@ TEST(OpenAiHostile, UrlPasswordAndQueryTokenAreSentButNeverShown) {
 TEST(OpenAiHostile, TheHostIsResolvedOnceAndEveryConnectionGoesToTheCheckedAddress) {
     std::atomic<int> posts{0};
     FakeHttpServer server([&](const FakeRequest& req) -> FakeReply {
-        if (path_of(req) == "/props") return llama_props();
+        if (path_of(req) == "/props") return test::llama_props();
         if (posts++ == 0) return {500, "try again"};  // one retry: a new connection
         return completion("ok");
     });
@@ -229,15 +210,13 @@ TEST(OpenAiHostile, APublicAnswerFromTheResolverIsRefusedBeforeAnyConnection) {
     o.resolver = [](const std::string&) -> Result<std::vector<std::string>> {
         return std::vector<std::string>{"127.0.0.1", "203.0.113.7"};  // TEST-NET-3: never contacted
     };
-    auto backend = make_openai_backend(o);
-    ASSERT_FALSE(backend.ok());
-    EXPECT_EQ(backend.error().code, ErrorCode::kUnsupported);
-    EXPECT_EQ(backend.error().message,
-              "--endpoint http://rebinding.invalid:8080/v1: host \"rebinding.invalid\" resolves to "
-              "203.0.113.7, "
-              "outside loopback and private networks; clinical text must not leave the site by "
-              "accident: pass "
-              "--allow-remote if this server is yours");
+    test::expect_error(
+        make_openai_backend(o), ErrorCode::kUnsupported,
+        "--endpoint http://rebinding.invalid:8080/v1: host \"rebinding.invalid\" resolves to "
+        "203.0.113.7, "
+        "outside loopback and private networks; clinical text must not leave the site by "
+        "accident: pass "
+        "--allow-remote if this server is yours");
 }
 
 }  // namespace

@@ -46,4 +46,12 @@ inline std::string error_of(const Result<Dataset>& result) {
     return result.error().message;
 }
 
+// A document read with its gold spans: its id, its text and the spans, in order.
+inline void expect_document(const Example& e, const std::string& id, const std::string& text,
+                            const std::vector<Span>& spans) {
+    EXPECT_EQ(e.id, id);
+    EXPECT_EQ(e.text, text);
+    EXPECT_EQ(e.spans, spans);
+}
+
 }  // namespace biomedq::test

@@ -7,32 +7,34 @@ namespace {
 
 using Options = std::vector<std::pair<std::string, std::string>>;
 
+// An example of medqa5_good.tsv: its fields, its one gold label and the line it starts on.
+void expect_example(const Example& e, const std::string& id, const std::string& question,
+                    const Options& options, const std::string& label, int line) {
+    EXPECT_EQ(e.id, id);
+    EXPECT_EQ(e.question, question);
+    EXPECT_EQ(e.options, options);
+    EXPECT_EQ(e.labels, (std::vector<std::string>{label}));
+    EXPECT_EQ(e.source, data_fixture("medqa5_good.tsv") + ":" + std::to_string(line));
+}
+
 TEST(MedqaOptionsTsvLoader, ReadsQuotedMultiLineQuestionsAndPythonOptionLists) {
     ASSERT_LOADS(dataset, "medqa_options_tsv", "medqa5_good.tsv", {"A", "B", "C", "D", "E"});
     ASSERT_EQ(dataset.examples.size(), 2u);
-    const Example& first = dataset.examples[0];
-    EXPECT_EQ(first.id, "0");
-    EXPECT_EQ(first.question, "Which invented drug treats the invented fever?");
-    EXPECT_EQ(first.options, (Options{{"A", "Aspirin"},
-                                      {"B", "Zorbex"},
-                                      {"C", "Heparin"},
-                                      {"D", "Insulin"},
-                                      {"E", "Quinol"}}));
-    EXPECT_EQ(first.labels, (std::vector<std::string>{"B"}));
-    EXPECT_EQ(first.source, data_fixture("medqa5_good.tsv") + ":2");
-    const Example& second = dataset.examples[1];
-    EXPECT_EQ(second.id, "7");
-    // CSV quoting: the field spans three lines and doubles its inner quotes.
-    EXPECT_EQ(second.question,
-              "A patient's labs:\nSodium 140 mEq/L\nWhat is the \"best\" next step?");
-    // Python literal inside the CSV field: a double-quoted item holding ', and a \n escape.
-    EXPECT_EQ(second.options, (Options{{"A", "Scan"},
-                                       {"B", "Bartter's test"},
-                                       {"C", "Biopsy"},
-                                       {"D", "Surgery"},
-                                       {"E", "Wait\n\""}}));
-    EXPECT_EQ(second.labels, (std::vector<std::string>{"E"}));
-    EXPECT_EQ(second.source, data_fixture("medqa5_good.tsv") + ":3");
+    expect_example(
+        dataset.examples[0], "0", "Which invented drug treats the invented fever?",
+        {{"A", "Aspirin"}, {"B", "Zorbex"}, {"C", "Heparin"}, {"D", "Insulin"}, {"E", "Quinol"}},
+        "B", 2);
+    expect_example(
+        dataset.examples[1], "7",
+        // CSV quoting: the field spans three lines and doubles its inner quotes.
+        "A patient's labs:\nSodium 140 mEq/L\nWhat is the \"best\" next step?",
+        // Python literal inside the CSV field: a double-quoted item holding ', and a \n escape.
+        {{"A", "Scan"},
+         {"B", "Bartter's test"},
+         {"C", "Biopsy"},
+         {"D", "Surgery"},
+         {"E", "Wait\n\""}},
+        "E", 3);
 }
 
 TEST(MedqaOptionsTsvLoader, MalformedOptionsLiteralNamesLineAndField) {

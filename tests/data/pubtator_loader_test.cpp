@@ -41,10 +41,8 @@ TEST(NcbiCorpusLoader, PubtatorLayoutCollapsesCategoriesToDisease) {
 TEST(NcbiCorpusLoader, InlineLayoutRemovesTagsAndKeepsOffsets) {
     ASSERT_LOADS(dataset, "ncbi_corpus", "ncbi_inline.txt");
     ASSERT_EQ(dataset.examples.size(), 1u);
-    const Example& doc = dataset.examples[0];
-    EXPECT_EQ(doc.id, "333");
-    EXPECT_EQ(doc.text, "A Zorbex syndrome case. Zorbex patients recover.");
-    EXPECT_EQ(doc.spans, (std::vector<Span>{{2, 17, "Disease"}, {24, 30, "Disease"}}));
+    expect_document(dataset.examples[0], "333", "A Zorbex syndrome case. Zorbex patients recover.",
+                    {{2, 17, "Disease"}, {24, 30, "Disease"}});
 }
 
 TEST(NcbiCorpusLoader, InlineEntityTypeOverridesDisease) {

@@ -22,57 +22,59 @@ std::filesystem::path rewritten(const std::filesystem::path& run, const std::fil
     return out;
 }
 
+// What `biomedq compare a b [flag]` prints; a failure when it does not exit 0.
+std::string compare_output(const std::filesystem::path& a, const std::filesystem::path& b,
+                           const std::string& flag = "") {
+    std::vector<std::string> args = {biomedq_binary().string(), "compare", a.string(), b.string()};
+    if (!flag.empty()) args.push_back(flag);
+    const auto r = run_command(args);
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    return r.out;
+}
+
+// `compare a b` prints `row` and nowhere `absent`.
+void expect_row(const std::filesystem::path& a, const std::filesystem::path& b,
+                const std::string& row, const std::string& absent) {
+    const auto out = compare_output(a, b);
+    EXPECT_NE(out.find(row), std::string::npos) << out;
+    EXPECT_EQ(out.find(absent), std::string::npos) << out;
+}
+
 class CompareDirectionE2E : public SharedDataTest {
 protected:
     CompareDirectionE2E() : SharedDataTest("compare-direction") {}
 };
 
 TEST_F(CompareDirectionE2E, SignificantGainAndLossAreToldApart) {
-    const auto& dir = dir_;
-    const auto run = dir / "run";
+    const auto run = dir_ / "run";
     auto r = run_command(eval_args(run, "pubmedqa", 6));
     ASSERT_EQ(r.exit_code, 0) << r.err;
-    const auto none_right = rewritten(run, dir / "none-right", false);
-    const auto all_right = rewritten(run, dir / "all-right", true);
+    const auto none_right = rewritten(run, dir_ / "none-right", false);
+    const auto all_right = rewritten(run, dir_ / "all-right", true);
 
     // B better than A: accuracy +1 on every resample, p = 2 / 1001.
-    auto gain = run_command(
-        {biomedq_binary().string(), "compare", none_right.string(), all_right.string()});
-    ASSERT_EQ(gain.exit_code, 0) << gain.err;
-    EXPECT_NE(gain.out.find("pubmedqa       accuracy                  0.000    1.000    +1.000     "
-                            "[+1.000, +1.000]   "
-                            "0.0020    0.0%      6  significant gain\n"),
-              std::string::npos)
-        << gain.out;
-    EXPECT_EQ(gain.out.find("significant loss\n"), std::string::npos) << gain.out;
+    expect_row(none_right, all_right,
+               "pubmedqa       accuracy                  0.000    1.000    +1.000     "
+               "[+1.000, +1.000]   "
+               "0.0020    0.0%      6  significant gain\n",
+               "significant loss\n");
     // B worse than A.
-    auto loss = run_command(
-        {biomedq_binary().string(), "compare", all_right.string(), none_right.string()});
-    ASSERT_EQ(loss.exit_code, 0) << loss.err;
-    EXPECT_NE(loss.out.find("pubmedqa       accuracy                  1.000    0.000    -1.000     "
-                            "[-1.000, -1.000]   "
-                            "0.0020    0.0%      6  significant loss\n"),
-              std::string::npos)
-        << loss.out;
-    EXPECT_EQ(loss.out.find("significant gain\n"), std::string::npos) << loss.out;
+    expect_row(all_right, none_right,
+               "pubmedqa       accuracy                  1.000    0.000    -1.000     "
+               "[-1.000, -1.000]   "
+               "0.0020    0.0%      6  significant loss\n",
+               "significant gain\n");
     // The same run against itself: no difference, no mark.
-    auto same =
-        run_command({biomedq_binary().string(), "compare", run.string(), run.string(), "--json"});
-    ASSERT_EQ(same.exit_code, 0) << same.err;
-    nlohmann::json parsed_1 = nlohmann::json::parse(same.out);
-    for (const auto& m : parsed_1["tasks"]["pubmedqa"]["metrics"]) {
+    const auto same = nlohmann::json::parse(compare_output(run, run, "--json"));
+    for (const auto& m : same["tasks"]["pubmedqa"]["metrics"]) {
         EXPECT_EQ(m["significance"], "not significant") << m.dump();
     }
-    auto gain_json = run_command(
-        {biomedq_binary().string(), "compare", none_right.string(), all_right.string(), "--json"});
-    ASSERT_EQ(gain_json.exit_code, 0) << gain_json.err;
-    nlohmann::json parsed_2 = nlohmann::json::parse(gain_json.out);
-    for (const auto& m : parsed_2["tasks"]["pubmedqa"]["metrics"]) {
+    const auto gain_json = nlohmann::json::parse(compare_output(none_right, all_right, "--json"));
+    for (const auto& m : gain_json["tasks"]["pubmedqa"]["metrics"]) {
         if (m["name"] == "accuracy") {
             EXPECT_EQ(m["significance"], "significant gain");
         }
     }
-    std::filesystem::remove_all(dir);
 }
 
 }  // namespace

@@ -15,6 +15,7 @@
 #include <thread>
 #include <vector>
 
+#include "support/eval_command.h"
 #include "support/paths.h"
 #include "support/run_command.h"
 #include "support/tiny_model.h"
@@ -24,22 +25,7 @@ namespace biomedq::test {
 inline std::vector<std::string> eval_args(const std::filesystem::path& out,
                                           const std::string& tasks, int limit,
                                           std::vector<std::string> extra = {}, int parallel = 4) {
-    std::vector<std::string> args = {biomedq_binary().string(),
-                                     "eval",
-                                     "--model",
-                                     tiny_model_path().string(),
-                                     "--tasks",
-                                     tasks,
-                                     "--limit",
-                                     std::to_string(limit),
-                                     "--ctx",
-                                     "1024",
-                                     "--parallel",
-                                     std::to_string(parallel),
-                                     "--bootstrap",
-                                     "200",
-                                     "--out",
-                                     out.string()};
+    auto args = eval_command(tiny_model_path(), out, tasks, limit, parallel, 200);
     args.insert(args.end(), extra.begin(), extra.end());
     return args;
 }

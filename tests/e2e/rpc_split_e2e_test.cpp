@@ -3,7 +3,7 @@
 // `report` shows what each device holds (the same path a 70B model split over two GPUs takes).
 #include <signal.h>
 
-#include "backends/child_process.h"  // free_loopback_port, port_accepts
+#include "backends/child_process.h"  // ensure_llama_tools, free_loopback_port, wait_for_port
 #include "e2e/e2e_support.h"
 #include "support/temp_dir_test.h"
 
@@ -16,34 +16,26 @@ protected:
 };
 
 TEST_F(RpcSplitE2E, TwoRpcServersShareTheModelAndTheReportShowsEach) {
-    const std::string build =
-        source_dir().string() + "/scripts/build-llama.sh cpu ggml-rpc-server >/dev/null";
-    ASSERT_EQ(std::system(build.c_str()), 0);
-    const auto& dir = dir_;
+    ASSERT_TRUE(ensure_llama_tools({"ggml-rpc-server"}));
     std::vector<pid_t> servers;
     std::string rpc;
     for (int i = 0; i < 2; ++i) {
         const int port = free_loopback_port();
         servers.push_back(spawn_command({(llama_bin_dir() / "ggml-rpc-server").string(), "-H",
                                          "127.0.0.1", "-p", std::to_string(port), "-t", "1"},
-                                        (dir / ("rpc" + std::to_string(i) + ".log")).string(),
-                                        (dir / ("rpc" + std::to_string(i) + ".err")).string()));
-        const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
-        while (!port_accepts(port) && std::chrono::steady_clock::now() < deadline) {
-            std::this_thread::sleep_for(std::chrono::milliseconds(50));
-        }
+                                        (dir_ / ("rpc" + std::to_string(i) + ".log")).string(),
+                                        (dir_ / ("rpc" + std::to_string(i) + ".err")).string()));
+        wait_for_port(port, std::chrono::seconds(30), std::chrono::milliseconds(50));
         rpc += (rpc.empty() ? "" : ",") + std::string("127.0.0.1:") + std::to_string(port);
     }
-    const auto run = dir / "run";
+    const auto run = dir_ / "run";
     auto eval = run_command(eval_args(run, "pubmedqa", 2, {"--rpc", rpc, "--gpu-layers", "-1"}, 1));
     auto imported = run_command({biomedq_binary().string(), "import", run.string(), "--store",
-                                 (dir / "results.sqlite").string()});
-    auto report = run_command({biomedq_binary().string(), "report",
-                               (dir / "results.sqlite").string(), "-o", (dir / "report").string()});
-    for (pid_t pid : servers) {
-        ::kill(pid, SIGKILL);
-        wait_command(pid);
-    }
+                                 (dir_ / "results.sqlite").string()});
+    auto report =
+        run_command({biomedq_binary().string(), "report", (dir_ / "results.sqlite").string(), "-o",
+                     (dir_ / "report").string()});
+    kill_all(servers);
     ASSERT_EQ(eval.exit_code, 0) << eval.err;
     ASSERT_EQ(imported.exit_code, 0) << imported.err;
     ASSERT_EQ(report.exit_code, 0) << report.err;
@@ -58,7 +50,7 @@ TEST_F(RpcSplitE2E, TwoRpcServersShareTheModelAndTheReportShowsEach) {
         }
     }
     EXPECT_EQ(rpc_buffers_with_weights, 2);
-    std::ifstream in(dir / "report" / "report.md");
+    std::ifstream in(dir_ / "report" / "report.md");
     const std::string md((std::istreambuf_iterator<char>(in)), {});
     const auto section = md.find("## Memory per device");
     ASSERT_NE(section, std::string::npos) << md;
@@ -66,7 +58,6 @@ TEST_F(RpcSplitE2E, TwoRpcServersShareTheModelAndTheReportShowsEach) {
     for (auto p = md.find("| RPC", section); p != std::string::npos; p = md.find("| RPC", p + 1))
         ++rows;
     EXPECT_EQ(rows, 2u) << md.substr(section);
-    if (!HasFailure()) std::filesystem::remove_all(dir);
 }
 
 }  // namespace

@@ -4,7 +4,7 @@
 
 #include <map>
 
-#include "backends/child_process.h"  // free_loopback_port, port_accepts
+#include "backends/child_process.h"  // ensure_llama_tools, free_loopback_port, wait_for_port
 #include "e2e/e2e_support.h"
 #include "support/temp_dir_test.h"
 
@@ -24,10 +24,7 @@ protected:
 };
 
 TEST_F(ServerEvalE2E, TwoLlamaServersGiveTheInProcessGreedyAnswers) {
-    const std::string build =
-        source_dir().string() + "/scripts/build-llama.sh cpu llama-server >/dev/null";
-    ASSERT_EQ(std::system(build.c_str()), 0);
-    const auto& dir = dir_;
+    ASSERT_TRUE(ensure_llama_tools({"llama-server"}));
     std::vector<pid_t> servers;
     std::vector<std::string> endpoint_args;
     for (int i = 0; i < 2; ++i) {
@@ -35,14 +32,11 @@ TEST_F(ServerEvalE2E, TwoLlamaServersGiveTheInProcessGreedyAnswers) {
         servers.push_back(spawn_command(
             {(llama_bin_dir() / "llama-server").string(), "-m", tiny_model_path().string(), "-c",
              "4096", "-np", "2", "-t", "1", "--host", "127.0.0.1", "--port", std::to_string(port)},
-            (dir / ("server" + std::to_string(i) + ".log")).string(),
-            (dir / ("server" + std::to_string(i) + ".err")).string()));
+            (dir_ / ("server" + std::to_string(i) + ".log")).string(),
+            (dir_ / ("server" + std::to_string(i) + ".err")).string()));
         endpoint_args.insert(endpoint_args.end(),
                              {"--endpoint", "http://127.0.0.1:" + std::to_string(port) + "/v1"});
-        const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
-        while (!port_accepts(port) && std::chrono::steady_clock::now() < deadline) {
-            std::this_thread::sleep_for(std::chrono::milliseconds(100));
-        }
+        wait_for_port(port, std::chrono::seconds(60), std::chrono::milliseconds(100));
     }
     // Completion mode: both sides render the same raw prompt (a server renders chat templates
     // itself).
@@ -58,11 +52,11 @@ TEST_F(ServerEvalE2E, TwoLlamaServersGiveTheInProcessGreedyAnswers) {
                                       "--parallel",
                                       "2",
                                       "--out",
-                                      (dir / "local").string()};
+                                      (dir_ / "local").string()};
     local.insert(local.end(), common.begin(), common.end());
     std::vector<std::string> remote = {
         biomedq_binary().string(), "eval", "--endpoint-concurrency", "2", "--out",
-        (dir / "remote").string()};
+        (dir_ / "remote").string()};
     remote.insert(remote.end(), endpoint_args.begin(), endpoint_args.end());
     remote.insert(remote.end(), common.begin(), common.end());
 
@@ -70,20 +64,16 @@ TEST_F(ServerEvalE2E, TwoLlamaServersGiveTheInProcessGreedyAnswers) {
     // llama-server accepts connections before its model is loaded and answers 503 until then; the
     // backend waits for it (as it would for a user who starts servers and the run together).
     auto r_remote = run_command(remote, 300);
-    for (pid_t pid : servers) {
-        ::kill(pid, SIGKILL);
-        wait_command(pid);
-    }
+    kill_all(servers);
     ASSERT_EQ(r_local.exit_code, 0) << r_local.err;
     ASSERT_EQ(r_remote.exit_code, 0) << r_remote.err;
-    const auto a = outputs(dir / "local");
-    const auto b = outputs(dir / "remote");
+    const auto a = outputs(dir_ / "local");
+    const auto b = outputs(dir_ / "remote");
     ASSERT_EQ(a.size(), 6u);
     EXPECT_EQ(a, b);
-    expect_valid_run(dir / "remote");
-    const auto results = read_json(dir / "remote" / "results.json");
+    expect_valid_run(dir_ / "remote");
+    const auto results = read_json(dir_ / "remote" / "results.json");
     EXPECT_NE(results["memory"]["source"].get<std::string>().find("server"), std::string::npos);
-    if (!HasFailure()) std::filesystem::remove_all(dir);
 }
 
 }  // namespace

@@ -8,7 +8,9 @@
 //   all of it is recorded in results.json "repairs".
 #include <atomic>
 #include <fstream>
+#include <functional>
 #include <mutex>
+#include <optional>
 
 #include "backends/fake_http_server.h"
 #include "e2e/e2e_support.h"
@@ -24,6 +26,11 @@ FakeReply llama_props() {
 FakeReply yes_reply() {
     return {200, R"({"choices":[{"text":"yes","index":0,"finish_reason":"stop"}],)"
                  R"("usage":{"prompt_tokens":9,"completion_tokens":1}})"};
+}
+
+// A llama-server that is up: every completion is "yes".
+FakeReply healthy_reply(const FakeRequest& req) {
+    return req.path == "/props" ? llama_props() : yes_reply();
 }
 
 std::string read_text(const std::filesystem::path& path) {
@@ -56,6 +63,19 @@ protected:
                 "--quiet",
                 "--out",
                 out.string()};
+    }
+    // Reruns `run` (`limit` examples) against a server that answers everything: the run must finish
+    // and say `summary`; `completions`, when given, is how many completion requests it must send.
+    static void rerun_healthy(const std::filesystem::path& run, int limit,
+                              const std::string& summary,
+                              std::optional<int> completions = std::nullopt) {
+        FakeHttpServer healthy(healthy_reply);
+        auto rerun = run_command(eval(healthy.url(), run, limit), 60);
+        ASSERT_EQ(rerun.exit_code, 0) << rerun.err;
+        EXPECT_NE(rerun.err.find(summary), std::string::npos) << rerun.err;
+        if (completions) {
+            EXPECT_EQ(healthy.count("/v1/completions"), *completions);
+        }
     }
     static std::vector<std::string> rescore(const std::filesystem::path& run) {
         return {biomedq_binary().string(), "rescore", run.string()};
@@ -112,13 +132,7 @@ TEST_F(ServerFaultE2E, EveryEndpointDyingMidRunStopsTheRunAndARerunFinishesExact
     EXPECT_EQ(results["sessions"].back()["n_examples_run"], 3);
     expect_valid_run(run);
 
-    FakeHttpServer healthy([&](const FakeRequest& req) -> FakeReply {
-        return req.path == "/props" ? llama_props() : yes_reply();
-    });
-    auto second = run_command(eval(healthy.url(), run, 6), 60);
-    ASSERT_EQ(second.exit_code, 0) << second.err;
-    EXPECT_NE(second.err.find("6 examples (3 resumed, 3 run)"), std::string::npos) << second.err;
-    EXPECT_EQ(healthy.count("/v1/completions"), 3);
+    ASSERT_NO_FATAL_FAILURE(rerun_healthy(run, 6, "6 examples (3 resumed, 3 run)", 3));
     const auto samples = read_samples(run);
     ASSERT_EQ(samples.size(), 6u);
     std::set<std::string> ids;
@@ -162,12 +176,7 @@ TEST_F(ServerFaultE2E, AnExampleWhoseRequestsKeepFailingIsNotRecordedAndARerunAn
     EXPECT_EQ(results["sessions"].back()["n_examples_unanswered"], 1);
     expect_valid_run(run);
 
-    FakeHttpServer healthy([&](const FakeRequest& req) -> FakeReply {
-        return req.path == "/props" ? llama_props() : yes_reply();
-    });
-    auto second = run_command(eval(healthy.url(), run, 3), 60);
-    ASSERT_EQ(second.exit_code, 0) << second.err;
-    EXPECT_NE(second.err.find("3 examples (2 resumed, 1 run)"), std::string::npos) << second.err;
+    ASSERT_NO_FATAL_FAILURE(rerun_healthy(run, 3, "3 examples (2 resumed, 1 run)"));
     EXPECT_TRUE(read_json(run / "results.json")["complete"].get<bool>());
 }
 
@@ -177,9 +186,7 @@ protected:
     void SetUp() override {
         ServerFaultE2E::SetUp();
         if (IsSkipped()) return;
-        server_ = std::make_unique<FakeHttpServer>([&](const FakeRequest& req) -> FakeReply {
-            return req.path == "/props" ? llama_props() : yes_reply();
-        });
+        server_ = std::make_unique<FakeHttpServer>(healthy_reply);
         base_ = dir_ / "base";
         auto r = run_command(eval(server_->url(), base_, 4), 60);
         ASSERT_EQ(r.exit_code, 0) << r.err;
@@ -199,6 +206,21 @@ protected:
     }
     static void append(const std::filesystem::path& run, const std::string& text) {
         std::ofstream(run / "samples.jsonl", std::ios::app | std::ios::binary) << text;
+    }
+    // eval and rescore both refuse `run`: exit code 2, and exactly `message` on stderr.
+    void expect_both_refuse(const std::filesystem::path& run, const std::string& message) {
+        for (const auto& args : {eval(server_->url(), run, 4), rescore(run)}) {
+            auto r = run_command(args, 60);
+            EXPECT_EQ(r.exit_code, 2) << args[1];
+            EXPECT_EQ(r.err, message) << args[1];
+        }
+    }
+    // Appends line `line` of the base log, changed by `edit`.
+    void append_edited(const std::filesystem::path& run, std::size_t line,
+                       const std::function<void(nlohmann::json&)>& edit) const {
+        auto record = nlohmann::json::parse(lines_[line]);
+        edit(record);
+        append(run, record.dump() + "\n");
     }
     std::string id_of(std::size_t line) const { return nlohmann::json::parse(lines_[line])["id"]; }
     std::unique_ptr<FakeHttpServer> server_;
@@ -236,19 +258,13 @@ TEST_F(SampleLogRepairE2E, ARecordAppendedTwiceIsScoredOnceOnResumeAndRescore) {
 
 TEST_F(SampleLogRepairE2E, TwoDifferentRecordsForOneExampleAreRefused) {
     const auto run = copy_of_base("conflict");
-    auto other = nlohmann::json::parse(lines_[2]);
-    other["raw_output"] = "no";
-    append(run, other.dump() + "\n");
+    append_edited(run, 2, [](nlohmann::json& j) { j["raw_output"] = "no"; });
     const std::string message =
         "biomedq: error: " + (run / "samples.jsonl").string() +
         ": lines 3 and 5 are two different records for pubmedqa/" + id_of(2) +
         "; an example is scored once, so delete the wrong line (or both, to run it again) "
         "and rerun\n";
-    for (const auto& args : {eval(server_->url(), run, 4), rescore(run)}) {
-        auto r = run_command(args, 60);
-        EXPECT_EQ(r.exit_code, 2) << args[1];
-        EXPECT_EQ(r.err, message) << args[1];
-    }
+    expect_both_refuse(run, message);
 }
 
 TEST_F(SampleLogRepairE2E, ARecordWithANumericIdIsAnErrorNamingTheLineNotACrash) {
@@ -264,19 +280,13 @@ TEST_F(SampleLogRepairE2E, ARecordWithANumericIdIsAnErrorNamingTheLineNotACrash)
         "biomedq: error: " + (run / "samples.jsonl").string() +
         ": line 3: not a valid sample record (the run directory is damaged; fix or delete "
         "that line): field \"id\": expected a non-empty string, got 12345\n";
-    for (const auto& args : {eval(server_->url(), run, 4), rescore(run)}) {
-        auto r = run_command(args, 60);
-        EXPECT_EQ(r.exit_code, 2) << args[1];  // was 134 (an uncaught exception) for eval
-        EXPECT_EQ(r.err, message) << args[1];
-    }
+    expect_both_refuse(run, message);  // eval's exit code was 134 (an uncaught exception)
     EXPECT_EQ(read_text(run / "samples.jsonl"), text) << "a damaged log is left as it was";
 }
 
 TEST_F(SampleLogRepairE2E, ARecordOfAnUnselectedExampleIsReportedAndNotScored) {
     const auto run = copy_of_base("foreign");
-    auto foreign = nlohmann::json::parse(lines_[0]);
-    foreign["id"] = "not-in-this-run";
-    append(run, foreign.dump() + "\n");
+    append_edited(run, 0, [](nlohmann::json& j) { j["id"] = "not-in-this-run"; });
     const std::string note =
         "biomedq: note: " + (run / "samples.jsonl").string() +
         ": 1 record for examples this run does not select, not scored: pubmedqa/not-in-this-run "

@@ -45,18 +45,21 @@ const std::vector<std::string> kPrompts = {"Aspirin inhibits",
                                            "The hallmarks of cancer include",
                                            "In conclusion,"};
 
+// A request for exactly `max_tokens` tokens after `prompt` (EOS ignored); greedy.
+GenerationRequest fixed_length(const std::string& prompt, int max_tokens) {
+    GenerationRequest r;
+    r.prompt = prompt;
+    r.max_tokens = max_tokens;
+    r.ignore_eos = true;
+    return r;
+}
+
 TEST(Engine, GreedyOutputIsTheSameAloneAndInABatchOfEight) {
     auto alone = load_tiny(1);
     auto batched = load_tiny(8);
     ASSERT_TRUE(alone && batched);
     std::vector<GenerationRequest> requests;
-    for (const auto& p : kPrompts) {
-        GenerationRequest r;
-        r.prompt = p;
-        r.max_tokens = 24;
-        r.ignore_eos = true;
-        requests.push_back(r);
-    }
+    for (const auto& p : kPrompts) requests.push_back(fixed_length(p, 24));
     const auto together = run_all(*batched, requests);
     for (std::size_t i = 0; i < requests.size(); ++i) {
         const auto single = run_all(*alone, {requests[i]});
@@ -71,11 +74,9 @@ TEST(Engine, MoreRequestsThanSlotsAreAllAnsweredOnce) {
     ASSERT_TRUE(engine);
     std::vector<GenerationRequest> requests;
     for (int i = 0; i < 10; ++i) {
-        GenerationRequest r;
-        r.prompt = kPrompts[static_cast<std::size_t>(i) % kPrompts.size()];
-        r.max_tokens = 3 + i;  // different lengths force admission while others still run
-        r.ignore_eos = true;
-        requests.push_back(r);
+        // Different lengths force admission while others still run.
+        requests.push_back(
+            fixed_length(kPrompts[static_cast<std::size_t>(i) % kPrompts.size()], 3 + i));
     }
     std::map<std::size_t, int> seen;
     auto status = engine->generate(requests, [&](std::size_t i, GenerationResult&& r) {
@@ -117,12 +118,9 @@ TEST(Engine, GrammarConstrainedOutputAlwaysMatchesTheGrammar) {
 TEST(Engine, SeededSamplingIsReproducible) {
     auto engine = load_tiny(2);
     ASSERT_TRUE(engine);
-    GenerationRequest r;
-    r.prompt = kPrompts[0];
-    r.max_tokens = 16;
+    GenerationRequest r = fixed_length(kPrompts[0], 16);
     r.temperature = 1.0f;
     r.seed = 7;
-    r.ignore_eos = true;
     const auto a = run_all(*engine, {r, r});
     EXPECT_EQ(a[0].text, a[1].text);
 }
@@ -130,10 +128,7 @@ TEST(Engine, SeededSamplingIsReproducible) {
 TEST(Engine, StopStringEndsGenerationBeforeIt) {
     auto engine = load_tiny(1);
     ASSERT_TRUE(engine);
-    GenerationRequest r;
-    r.prompt = kPrompts[1];
-    r.max_tokens = 40;
-    r.ignore_eos = true;
+    GenerationRequest r = fixed_length(kPrompts[1], 40);
     const auto full = run_all(*engine, {r})[0].text;
     ASSERT_GE(full.size(), 6u);
     // Stop at a piece of the greedy continuation itself: the output must be what came before it.

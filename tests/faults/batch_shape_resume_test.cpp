@@ -26,17 +26,6 @@ std::vector<std::string> auto_args(const std::filesystem::path& out) {
     return args;
 }
 
-std::size_t complete_lines(const std::filesystem::path& file) {
-    const std::string text = read_text(file);
-    return static_cast<std::size_t>(std::count(text.begin(), text.end(), '\n'));
-}
-
-bool has_exited(pid_t pid) {
-    siginfo_t info{};
-    return ::waitid(P_PID, static_cast<id_t>(pid), &info, WEXITED | WNOHANG | WNOWAIT) == 0 &&
-           info.si_pid == pid;
-}
-
 std::map<std::string, std::string> answers(const std::filesystem::path& run) {
     std::map<std::string, std::string> out;
     for (const auto& s : read_sample_lines(run / "samples.jsonl")) {

@@ -9,6 +9,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -18,6 +19,7 @@
 #include <utility>
 #include <vector>
 
+#include "support/eval_command.h"
 #include "support/paths.h"
 #include "support/run_command.h"
 #include "support/tiny_model.h"
@@ -65,6 +67,19 @@ inline CommandOutput run_with_file_size_limit(const std::vector<std::string>& ar
     return result;
 }
 
+// True once the child ended; it is left unreaped for wait_command.
+inline bool has_exited(pid_t pid) {
+    siginfo_t info{};
+    return ::waitid(P_PID, static_cast<id_t>(pid), &info, WEXITED | WNOHANG | WNOWAIT) == 0 &&
+           info.si_pid == pid;
+}
+
+// The newline-ended lines of `file` so far (a line still being written has no newline yet).
+inline std::size_t complete_lines(const std::filesystem::path& file) {
+    const std::string text = read_text(file);
+    return static_cast<std::size_t>(std::count(text.begin(), text.end(), '\n'));
+}
+
 inline std::vector<nlohmann::json> read_sample_lines(const std::filesystem::path& file) {
     std::vector<nlohmann::json> out;
     std::ifstream in(file);
@@ -83,22 +98,7 @@ inline nlohmann::json read_json_file(const std::filesystem::path& path) {
 inline std::vector<std::string> tiny_eval_args(const std::filesystem::path& model,
                                                const std::filesystem::path& out,
                                                const std::string& tasks, int limit) {
-    return {biomedq_binary().string(),
-            "eval",
-            "--model",
-            model.string(),
-            "--tasks",
-            tasks,
-            "--limit",
-            std::to_string(limit),
-            "--ctx",
-            "1024",
-            "--parallel",
-            "1",
-            "--bootstrap",
-            "50",
-            "--out",
-            out.string()};
+    return eval_command(model, out, tasks, limit, 1, 50);
 }
 
 }  // namespace biomedq::test

@@ -12,6 +12,7 @@
 
 #include "backends/fake_http_server.h"
 #include "faults_support.h"
+#include "support/leaked.h"
 #include "support/renamed_model.h"
 
 namespace biomedq::test {
@@ -20,13 +21,6 @@ namespace {
 const std::string kKey = "sk-e2e-hostile-9f8e7d6c5b4a-ZYXWVUT";
 const std::string kPassword = "pw-e2e-hostile-112358";
 const std::string kToken = "tok-e2e-hostile-132134";
-
-std::string path_of(const FakeRequest& req) { return req.path.substr(0, req.path.find('?')); }
-
-std::string authorization(const FakeRequest& req) {
-    const auto at = req.headers.find("Authorization: ");
-    return at == std::string::npos ? "" : req.headers.substr(at, req.headers.find("\r\n", at) - at);
-}
 
 // A reply in the shape the request asked for (chat or completion).
 FakeReply answer(const FakeRequest& req, const std::string& text) {
@@ -78,14 +72,6 @@ std::string all_files(const std::filesystem::path& dir) {
         if (entry.is_regular_file()) all += read_text(entry.path()) + "\n";
     }
     return all;
-}
-
-// The longest prefix of `secret` of 8 or more characters found in `text`; empty when none is.
-std::string leaked(const std::string& text, const std::string& secret) {
-    for (std::size_t n = secret.size(); n >= 8; --n) {
-        if (text.find(secret.substr(0, n)) != std::string::npos) return secret.substr(0, n);
-    }
-    return {};
 }
 
 TEST(HostileServer, EchoedKeyAndUrlCredentialsReachNoFileNoStoreNoReportNoTerminal) {
@@ -159,18 +145,6 @@ TEST(HostileServer, AMegabyteReplyToAnNerTaskDoesNotHangTheRun) {
         EXPECT_EQ(s["error"], "reply of 1048576 bytes cut to 262144 (max_tokens 4096 x 64 bytes)");
     }
     std::filesystem::remove_all(dir);
-}
-
-// True once the child ended; it is left unreaped for wait_command.
-bool has_exited(pid_t pid) {
-    siginfo_t info{};
-    return ::waitid(P_PID, static_cast<id_t>(pid), &info, WEXITED | WNOHANG | WNOWAIT) == 0 &&
-           info.si_pid == pid;
-}
-
-std::size_t complete_lines(const std::filesystem::path& file) {
-    const std::string text = read_text(file);
-    return static_cast<std::size_t>(std::count(text.begin(), text.end(), '\n'));
 }
 
 TEST(HostileServer, SigtermStopsPromptlyWith143AndTheRerunEqualsAnUninterruptedRun) {

@@ -27,18 +27,6 @@ std::vector<std::string> holder_args(const std::filesystem::path& out) {
     return args;
 }
 
-// True once the child ended; it is left unreaped for wait_command.
-bool has_exited(pid_t pid) {
-    siginfo_t info{};
-    return ::waitid(P_PID, static_cast<id_t>(pid), &info, WEXITED | WNOHANG | WNOWAIT) == 0 &&
-           info.si_pid == pid;
-}
-
-std::size_t complete_lines(const std::filesystem::path& file) {
-    const std::string text = read_text(file);
-    return static_cast<std::size_t>(std::count(text.begin(), text.end(), '\n'));
-}
-
 // Until `file` has `n` complete lines (true) or `pid` exited or 300 s passed (false).
 bool wait_for_complete_lines(const std::filesystem::path& file, std::size_t n, pid_t pid) {
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(300);
@@ -71,16 +59,32 @@ std::string refusal(pid_t holder) {
 class RunDirectoryLockFaults : public SharedDataTest {
 protected:
     RunDirectoryLockFaults() : SharedDataTest("faults-run-lock") {}
+
+    // Starts `args` in the background (its output in <name>.out and <name>.err) and waits until it
+    // has written 2 samples to `run`: its pid, or -1 (a failure) when it did not start or ended
+    // first.
+    pid_t start_holder(const std::vector<std::string>& args, const std::filesystem::path& run,
+                       const std::string& name) {
+        const auto err = dir_ / (name + ".err");
+        const pid_t pid = spawn_command(args, (dir_ / (name + ".out")).string(), err.string());
+        if (pid <= 0) {
+            ADD_FAILURE() << "the " << name << " eval did not start";
+            return -1;
+        }
+        if (!wait_for_complete_lines(run / "samples.jsonl", 2, pid)) {
+            ADD_FAILURE() << "the " << name
+                          << " eval ended before writing 2 samples: " << read_text(err);
+            return -1;
+        }
+        return pid;
+    }
 };
 
 TEST_F(RunDirectoryLockFaults, ASecondEvalOnTheSameOutIsRefusedAtOnceAndTheFirstFinishesAValidRun) {
     const auto run = dir_ / "run";
     const auto args = holder_args(run);
-    const pid_t first =
-        spawn_command(args, (dir_ / "first.out").string(), (dir_ / "first.err").string());
+    const pid_t first = start_holder(args, run, "first");
     ASSERT_GT(first, 0);
-    ASSERT_TRUE(wait_for_complete_lines(run / "samples.jsonl", 2, first))
-        << "the first eval ended before writing 2 samples: " << read_text(dir_ / "first.err");
     const std::string config_before = read_text(run / "config.json");
     const std::string samples_before = read_text(run / "samples.jsonl");
 
@@ -110,11 +114,8 @@ TEST_F(RunDirectoryLockFaults, ASecondEvalOnTheSameOutIsRefusedAtOnceAndTheFirst
 TEST_F(RunDirectoryLockFaults, ASigkilledHolderLeavesNoStaleLockAndTheNextEvalResumes) {
     const auto run = dir_ / "run";
     const auto args = holder_args(run);
-    const pid_t holder =
-        spawn_command(args, (dir_ / "holder.out").string(), (dir_ / "holder.err").string());
+    const pid_t holder = start_holder(args, run, "holder");
     ASSERT_GT(holder, 0);
-    ASSERT_TRUE(wait_for_complete_lines(run / "samples.jsonl", 2, holder))
-        << read_text(dir_ / "holder.err");
     ::kill(holder, SIGKILL);
     ASSERT_EQ(wait_command(holder), 128 + SIGKILL);
     const std::size_t done = complete_lines(run / "samples.jsonl");

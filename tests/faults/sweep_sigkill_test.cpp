@@ -40,13 +40,6 @@ std::map<std::string, std::filesystem::path> cell_dirs(const std::filesystem::pa
     return cells;
 }
 
-// True once the child ended; it is left unreaped for wait_command.
-bool has_exited(pid_t pid) {
-    siginfo_t info{};
-    return ::waitid(P_PID, static_cast<id_t>(pid), &info, WEXITED | WNOHANG | WNOWAIT) == 0 &&
-           info.si_pid == pid;
-}
-
 // Complete lines in every cell's sample log so far.
 std::size_t count_sample_lines(const std::filesystem::path& runs) {
     std::size_t n = 0;

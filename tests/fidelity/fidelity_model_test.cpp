@@ -178,13 +178,19 @@ TEST(Fidelity, TextTooShortAndBadContext) {
     EXPECT_NE(r.error().message.find("--ctx"), std::string::npos);
 }
 
-TEST(Imatrix, ProducedAndAcceptedByQuantize) {
-    const fs::path dir = test::make_temp_dir("fidelity-imatrix");
+// The tiny model on the CPU in 128-token chunks.
+ImatrixOptions tiny_imatrix_options() {
     ImatrixOptions o;
     o.model_path = test::tiny_model_path();
     o.ctx = 128;
     o.gpu_layers = 0;
     o.threads = 2;
+    return o;
+}
+
+TEST(Imatrix, ProducedAndAcceptedByQuantize) {
+    const fs::path dir = test::make_temp_dir("fidelity-imatrix");
+    ImatrixOptions o = tiny_imatrix_options();
     o.datasets = {"fixtures/fidelity/biomedical.txt"};
     auto report = compute_imatrix(o, fixture_text(), dir / "tiny.imatrix");
     ASSERT_TRUE(report.ok()) << report.error().message;
@@ -233,12 +239,8 @@ TEST(Imatrix, ProducedAndAcceptedByQuantize) {
 
 TEST(Imatrix, TextShorterThanOneChunkIsAnError) {
     const fs::path dir = test::make_temp_dir("fidelity-imatrix-short");
-    ImatrixOptions o;
-    o.model_path = test::tiny_model_path();
-    o.ctx = 128;
-    o.gpu_layers = 0;
-    o.threads = 2;
-    auto r = compute_imatrix(o, "Aspirin inhibits platelet aggregation.", dir / "x.imatrix");
+    auto r = compute_imatrix(tiny_imatrix_options(), "Aspirin inhibits platelet aggregation.",
+                             dir / "x.imatrix");
     ASSERT_FALSE(r.ok());
     EXPECT_EQ(r.error().code, ErrorCode::kInvalidArgument);
     EXPECT_FALSE(fs::exists(dir / "x.imatrix"));

@@ -42,23 +42,22 @@ struct CraftedRelations {
 
 // 3 correct (examples 1, 3, 6) of 8.
 TEST(Classification, Accuracy) {
-    const CraftedRelations c;
-    EXPECT_DOUBLE_EQ(metric_value("accuracy", c.gold, c.pred, chemprot_options()), 3.0 / 8.0);
+    EXPECT_DOUBLE_EQ(test::metric_of("accuracy", CraftedRelations{}, chemprot_options()),
+                     3.0 / 8.0);
 }
 
 // (2/5 + 2/5 + 1/2) / 3 = 1.3 / 3. CPR:9 is excluded, not averaged in as 0 (that would give 1.3/4).
 // This equals sklearn's f1_score(average="macro") with its default labels (those present in gold
 // or predictions).
 TEST(Classification, MacroF1ExcludesClassAbsentFromGoldAndPredictions) {
-    const CraftedRelations c;
-    EXPECT_DOUBLE_EQ(metric_value("macro_f1", c.gold, c.pred, chemprot_options()), 1.3 / 3.0);
+    EXPECT_DOUBLE_EQ(test::metric_of("macro_f1", CraftedRelations{}, chemprot_options()),
+                     1.3 / 3.0);
 }
 
 // Positive classes CPR:3, CPR:4, CPR:9 (+ unlisted): tp 1+1 = 2, fp 2+0 = 2, fn 1+2 = 3.
 // P = 2/4, R = 2/5, F1 = 2(0.2)/(0.9) = 4/9. The fp(false) of example 5 does not count.
 TEST(Classification, MicroF1PositiveExcludesNegativeClass) {
-    const CraftedRelations c;
-    EXPECT_DOUBLE_EQ(metric_value("micro_f1_positive", c.gold, c.pred, chemprot_options()),
+    EXPECT_DOUBLE_EQ(test::metric_of("micro_f1_positive", CraftedRelations{}, chemprot_options()),
                      4.0 / 9.0);
 }
 

@@ -40,6 +40,12 @@ inline double metric_value(const std::string& name, const std::vector<Gold>& gol
     return values->front().value;
 }
 
+// Point value of one metric over a hand-computed case (a struct with `gold` and `pred`).
+template <class Crafted>
+double metric_of(const std::string& name, const Crafted& crafted, const MetricOptions& options) {
+    return metric_value(name, crafted.gold, crafted.pred, options);
+}
+
 // Each metric scores exactly 1 when every prediction repeats its gold labels and spans.
 inline void expect_perfect_scores_one(const std::vector<std::string>& names,
                                       const std::vector<Gold>& gold,

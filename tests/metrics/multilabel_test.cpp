@@ -7,7 +7,6 @@ namespace {
 
 using test::gold_labels;
 using test::invalid_labels;
-using test::metric_value;
 using test::pred_labels;
 
 // HoC-like; "d" is listed but never in gold or predictions.
@@ -39,22 +38,20 @@ struct CraftedMultiLabel {
 
 // tp 3, fp 1 + 1 + 1 = 3, fn 2 -> P 3/6, R 3/5, F1 = 2(0.3)/(1.1) = 6/11.
 TEST(MultiLabel, MicroF1) {
-    const CraftedMultiLabel c;
-    EXPECT_DOUBLE_EQ(metric_value("multilabel_micro_f1", c.gold, c.pred, hoc_options()),
+    EXPECT_DOUBLE_EQ(test::metric_of("multilabel_micro_f1", CraftedMultiLabel{}, hoc_options()),
                      6.0 / 11.0);
 }
 
 // (1/2 + 2/3 + 2/3) / 3 = (11/6) / 3 = 11/18; "d" excluded (11/24 if it counted as 0).
 TEST(MultiLabel, MacroF1ExcludesLabelAbsentFromGoldAndPredictions) {
-    const CraftedMultiLabel c;
-    EXPECT_DOUBLE_EQ(metric_value("multilabel_macro_f1", c.gold, c.pred, hoc_options()),
+    EXPECT_DOUBLE_EQ(test::metric_of("multilabel_macro_f1", CraftedMultiLabel{}, hoc_options()),
                      11.0 / 18.0);
 }
 
 // (2/3 + 1/2 + 1 + 0 + 2/3 + 1) / 6 = (23/6) / 6 = 23/36.
 TEST(MultiLabel, ExampleF1CountsEmptyVersusEmptyAsOne) {
     const CraftedMultiLabel c;
-    EXPECT_NEAR(metric_value("example_f1", c.gold, c.pred, hoc_options()), 23.0 / 36.0, 1e-15);
+    EXPECT_NEAR(test::metric_of("example_f1", c, hoc_options()), 23.0 / 36.0, 1e-15);
     EXPECT_DOUBLE_EQ(example_score("multilabel", c.gold[1], c.pred[1]), 0.5);
     EXPECT_DOUBLE_EQ(example_score("multilabel", c.gold[2], c.pred[2]), 1.0);
     EXPECT_DOUBLE_EQ(example_score("multilabel", c.gold[3], c.pred[3]), 0.0);

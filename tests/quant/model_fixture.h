@@ -31,6 +31,22 @@ struct TempDirOwner {
     std::abort();
 }
 
+// Synthesizes the catalog shape `shape_id` into `out` with `options` (type, zero weights) and the
+// tokenizer `vocab_file` in llama.cpp's models/ folder (empty: the shape's own); returns `out`. A
+// failure aborts.
+inline std::filesystem::path synthesize_shape(const std::string& shape_id,
+                                              const std::string& vocab_file, SynthOptions options,
+                                              const std::filesystem::path& out) {
+    auto shape = find_model_shape(shape_id);
+    if (!shape.ok()) fixture_failed(shape.error().message);
+    options.shape = *shape;
+    options.vocab_path =
+        llama_src_dir() / "models" / (vocab_file.empty() ? shape->vocab_file : vocab_file);
+    auto report = synthesize_model(options, out);
+    if (!report.ok()) fixture_failed(report.error().message);
+    return out;
+}
+
 }  // namespace detail
 
 // A temp directory removed at process exit.
@@ -52,34 +68,16 @@ inline const std::filesystem::path& tiny_model_path() {
 
 // The "small" shape (8 layers, n_embd 512, llama-spm tokenizer) in f16.
 inline const std::filesystem::path& small_model_path() {
-    static const std::filesystem::path path = [] {
-        auto out = quant_temp_dir() / "small.gguf";
-        auto shape = find_model_shape("small");
-        if (!shape.ok()) detail::fixture_failed(shape.error().message);
-        SynthOptions options;
-        options.shape = *shape;
-        options.vocab_path = llama_src_dir() / "models" / shape->vocab_file;
-        auto report = synthesize_model(options, out);
-        if (!report.ok()) detail::fixture_failed(report.error().message);
-        return out;
-    }();
+    static const std::filesystem::path path =
+        detail::synthesize_shape("small", "", SynthOptions{}, quant_temp_dir() / "small.gguf");
     return path;
 }
 
 // The "tiny" shape with the 32000-token llama-spm vocab: a quarter of tiny's weights, so the
 // quantization tests (which quantize 6 types) stay fast. Named tiny-spm.gguf.
 inline const std::filesystem::path& tiny_spm_model_path() {
-    static const std::filesystem::path path = [] {
-        auto out = quant_temp_dir() / "tiny-spm.gguf";
-        auto shape = find_model_shape("tiny");
-        if (!shape.ok()) detail::fixture_failed(shape.error().message);
-        SynthOptions options;
-        options.shape = *shape;
-        options.vocab_path = llama_src_dir() / "models" / "ggml-vocab-llama-spm.gguf";
-        auto report = synthesize_model(options, out);
-        if (!report.ok()) detail::fixture_failed(report.error().message);
-        return out;
-    }();
+    static const std::filesystem::path path = detail::synthesize_shape(
+        "tiny", "ggml-vocab-llama-spm.gguf", SynthOptions{}, quant_temp_dir() / "tiny-spm.gguf");
     return path;
 }
 
@@ -92,16 +90,11 @@ inline std::filesystem::path zero_weight_model_path(const std::string& shape_id,
     std::lock_guard lock(mutex);
     const std::string key = shape_id + "-" + type;
     if (auto it = made.find(key); it != made.end()) return it->second;
-    auto shape = find_model_shape(shape_id);
-    if (!shape.ok()) detail::fixture_failed(shape.error().message);
     SynthOptions options;
-    options.shape = *shape;
-    options.vocab_path = llama_src_dir() / "models" / shape->vocab_file;
     options.type = type;
     options.zero_weights = true;
-    const auto out = quant_temp_dir() / (key + "-zero.gguf");
-    auto report = synthesize_model(options, out);
-    if (!report.ok()) detail::fixture_failed(report.error().message);
+    const auto out =
+        detail::synthesize_shape(shape_id, "", options, quant_temp_dir() / (key + "-zero.gguf"));
     made.emplace(key, out);
     return out;
 }

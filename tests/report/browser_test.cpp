@@ -33,6 +33,20 @@ std::string chromium_command(const std::string& chromium, const std::filesystem:
            profile.string();
 }
 
+// Has Chromium write `url` to `out` (`flag` names the output: --screenshot, --print-to-pdf; `flags`
+// come before it) with its own profile, and expects a file of more than 20 KB (a blank page is a
+// few KB).
+void expect_rendered(const std::string& chromium, const std::filesystem::path& profile,
+                     const std::string& flags, const std::string& flag,
+                     const std::filesystem::path& out, const std::string& url) {
+    std::filesystem::remove(out);
+    const std::string command = chromium_command(chromium, profile) + " " + flags + " " + flag +
+                                "='" + out.string() + "' '" + url + "' >/dev/null 2>&1";
+    ASSERT_EQ(std::system(command.c_str()), 0) << command;
+    ASSERT_TRUE(std::filesystem::exists(out)) << out;
+    EXPECT_GT(std::filesystem::file_size(out), 20000u);
+}
+
 std::size_t count(const std::string& text, const std::string& what) {
     std::size_t n = 0;
     for (auto p = text.find(what); p != std::string::npos; p = text.find(what, p + 1)) ++n;
@@ -96,24 +110,14 @@ TEST(ReportBrowser, RendersPlotsWithoutConsoleErrors) {
         EXPECT_EQ(html.find(request), std::string::npos) << request;
     }
 
-    const auto png = artifacts / "report.png";
-    std::filesystem::remove(png);
-    const std::string shot = chromium_command(chromium, work / "profile-shot") +
-                             " --window-size=1400,2600 --screenshot='" + png.string() + "' '" +
-                             url + "' >/dev/null 2>&1";
-    ASSERT_EQ(std::system(shot.c_str()), 0) << shot;
-    ASSERT_TRUE(std::filesystem::exists(png)) << png;
-    EXPECT_GT(std::filesystem::file_size(png), 20000u);  // a blank page is a few KB
+    ASSERT_NO_FATAL_FAILURE(expect_rendered(chromium, work / "profile-shot",
+                                            "--window-size=1400,2600", "--screenshot",
+                                            artifacts / "report.png", url));
 
     // The print stylesheet: the report prints to PDF (what a paper's supplement gets).
-    const auto pdf = artifacts / "report.pdf";
-    std::filesystem::remove(pdf);
-    const std::string print = chromium_command(chromium, work / "profile-pdf") +
-                              " --no-pdf-header-footer --print-to-pdf='" + pdf.string() + "' '" +
-                              url + "' >/dev/null 2>&1";
-    ASSERT_EQ(std::system(print.c_str()), 0) << print;
-    ASSERT_TRUE(std::filesystem::exists(pdf)) << pdf;
-    EXPECT_GT(std::filesystem::file_size(pdf), 20000u);
+    ASSERT_NO_FATAL_FAILURE(expect_rendered(chromium, work / "profile-pdf",
+                                            "--no-pdf-header-footer", "--print-to-pdf",
+                                            artifacts / "report.pdf", url));
     std::filesystem::remove_all(work);
 }
 

@@ -61,49 +61,48 @@ TEST_F(BatchShapeRecord, AMalformedRecordIsAnErrorNamingTheField) {
 
 const BatchShape kRecorded{16, 2048, 512, 4};
 
+// What decide_batch_shape chooses for these flags and this fresh shape, with kRecorded or without.
+void expect_decision(const std::string& parallel_flag, int threads_flag, const BatchShape& fresh,
+                     const std::optional<BatchShape>& recorded, const BatchShape& shape,
+                     const std::string& warning) {
+    const auto d = decide_batch_shape(parallel_flag, threads_flag, fresh, recorded);
+    EXPECT_EQ(d.shape, shape);
+    EXPECT_EQ(d.warning, warning);
+}
+
 TEST(BatchShapeDecision, WithoutARecordTheFreshShapeIsUsed) {
-    const auto d = decide_batch_shape("auto", 0, {8, 2048, 512, 2}, std::nullopt);
-    EXPECT_EQ(d.shape, (BatchShape{8, 2048, 512, 2}));
-    EXPECT_EQ(d.warning, "");
+    expect_decision("auto", 0, {8, 2048, 512, 2}, std::nullopt, BatchShape{8, 2048, 512, 2}, "");
 }
 
 TEST(BatchShapeDecision, AutoAndDefaultThreadsReuseTheRecordWhateverTheyWouldChooseNow) {
-    const auto d = decide_batch_shape("auto", 0, {8, 4096, 256, 8}, kRecorded);
-    EXPECT_EQ(d.shape, kRecorded);
-    EXPECT_EQ(d.warning, "");
+    expect_decision("auto", 0, {8, 4096, 256, 8}, kRecorded, kRecorded, "");
 }
 
 TEST(BatchShapeDecision, TheRecordedNumbersGivenExplicitlyAreNoChange) {
-    const auto d = decide_batch_shape("16", 4, {16, 4096, 256, 4}, kRecorded);
-    EXPECT_EQ(d.shape, kRecorded);
-    EXPECT_EQ(d.warning, "");
+    expect_decision("16", 4, {16, 4096, 256, 4}, kRecorded, kRecorded, "");
 }
 
 TEST(BatchShapeDecision, ADifferentExplicitParallelIsObeyedWithAWarning) {
-    const auto d = decide_batch_shape("4", 0, {4, 4096, 256, 4}, kRecorded);
-    EXPECT_EQ(d.shape, (BatchShape{4, 2048, 512, 4}));
-    EXPECT_EQ(d.warning,
-              "--parallel 4: this run started with --parallel 16 (config.json batch_shape); the "
-              "remaining examples are batched differently, so greedy answers may differ from an "
-              "uninterrupted run (rerun with --parallel auto or 16 to keep the recorded shape)");
+    expect_decision(
+        "4", 0, {4, 4096, 256, 4}, kRecorded, BatchShape{4, 2048, 512, 4},
+        "--parallel 4: this run started with --parallel 16 (config.json batch_shape); the "
+        "remaining examples are batched differently, so greedy answers may differ from an "
+        "uninterrupted run (rerun with --parallel auto or 16 to keep the recorded shape)");
 }
 
 TEST(BatchShapeDecision, ADifferentExplicitThreadCountIsObeyedWithAWarning) {
-    const auto d = decide_batch_shape("auto", 1, {8, 2048, 512, 1}, kRecorded);
-    EXPECT_EQ(d.shape, (BatchShape{16, 2048, 512, 1}));
-    EXPECT_EQ(d.warning,
-              "--threads 1: this run started with 4 threads (config.json batch_shape); greedy "
-              "answers may differ from an uninterrupted run (rerun with --threads 0 or 4 to keep "
-              "them)");
+    expect_decision(
+        "auto", 1, {8, 2048, 512, 1}, kRecorded, BatchShape{16, 2048, 512, 1},
+        "--threads 1: this run started with 4 threads (config.json batch_shape); greedy "
+        "answers may differ from an uninterrupted run (rerun with --threads 0 or 4 to keep "
+        "them)");
 }
 
 TEST(BatchShapeDecision, FewerCpusThanRecordedThreadsAreNotOversubscribed) {
-    const auto d = decide_batch_shape("auto", 0, {8, 2048, 512, 2}, kRecorded);
-    EXPECT_EQ(d.shape, (BatchShape{16, 2048, 512, 2}));
-    EXPECT_EQ(d.warning,
-              "this run started with 4 threads (config.json batch_shape) but only 2 CPUs are "
-              "available here, so it continues with 2; greedy answers may differ from an "
-              "uninterrupted run");
+    expect_decision("auto", 0, {8, 2048, 512, 2}, kRecorded, BatchShape{16, 2048, 512, 2},
+                    "this run started with 4 threads (config.json batch_shape) but only 2 CPUs are "
+                    "available here, so it continues with 2; greedy answers may differ from an "
+                    "uninterrupted run");
 }
 
 TEST_F(BatchShapeRecord, PrefixReuseIsReadBackAndOffForRecordsWrittenBeforeIt) {

@@ -148,7 +148,7 @@ TEST(SlurmPlan, CellThatFitsNoNodeIsRefusedNamingItAndTheNodes) {
     // 1M tokens x 32 sequences of KV cache: 32 GiB on the tiny model, more than the 24105 MB node.
     const auto spec = tiny_spec(test::make_temp_dir("slurm_plan_misfit"), "");
     SweepSpec huge = spec;
-    huge.ctx = 1 << 20;
+    huge.ctx_per_sequence = 1 << 20;
     huge.parallel = "32";
     auto cells = plan_sweep(huge);
     ASSERT_TRUE(cells.ok()) << cells.error().message;

@@ -1,29 +1,20 @@
 // `protocol:` in sweep.yaml: every cell runs under it, and only the prompts it published.
 #include <gtest/gtest.h>
 
-#include <fstream>
-
-#include "biomedq/sweep.h"
-#include "support/paths.h"
+#include "store/sweep_file_test.h"
 
 namespace biomedq {
 namespace {
 
-class SweepProtocolTest : public ::testing::Test {
+class SweepProtocolTest : public test::SweepFileTest {
 protected:
-    void SetUp() override {
-        dir_ = test::make_temp_dir("sweep_protocol");
-        std::ofstream(dir_ / "m.gguf") << "x";
-    }
-    void TearDown() override { std::filesystem::remove_all(dir_); }
+    SweepProtocolTest() : SweepFileTest("sweep_protocol") {}
     Result<SweepSpec> parse(const std::string& extra) {
-        return parse_sweep_yaml(
+        return parse_yaml(
             "models:\n  - {name: tiny, path: m.gguf}\nquant_types: [q8_0]\ntasks: [pubmedqa, "
             "medqa]\n" +
-                extra,
-            dir_ / "sweep.yaml");
+            extra);
     }
-    std::filesystem::path dir_;
 };
 
 TEST_F(SweepProtocolTest, DefaultsToBiomedqAndReachesEveryCell) {

@@ -1,28 +1,18 @@
 #include <gtest/gtest.h>
 
-#include <fstream>
-
-#include "biomedq/sweep.h"
-#include "support/paths.h"
+#include "store/sweep_file_test.h"
 
 namespace biomedq {
 namespace {
 
-// A sweep file next to an (empty) model file, so path checks pass where they should.
-class SweepSpecTest : public ::testing::Test {
+class SweepSpecTest : public test::SweepFileTest {
 protected:
-    void SetUp() override {
-        dir_ = test::make_temp_dir("sweep_spec");
-        std::ofstream(dir_ / "m.gguf") << "x";
-    }
-    Result<SweepSpec> parse(const std::string& yaml) {
-        return parse_sweep_yaml(yaml, dir_ / "sweep.yaml");
-    }
+    SweepSpecTest() : SweepFileTest("sweep_spec") {}
+    Result<SweepSpec> parse(const std::string& yaml) { return parse_yaml(yaml); }
     std::string error_of(const std::string& yaml) {
         auto r = parse(yaml);
         return r.ok() ? std::string("(parsed)") : r.error().message;
     }
-    std::filesystem::path dir_;
 };
 
 TEST_F(SweepSpecTest, ReadsEveryFieldAndResolvesPaths) {
@@ -41,7 +31,7 @@ TEST_F(SweepSpecTest, ReadsEveryFieldAndResolvesPaths) {
     EXPECT_EQ(spec->prompts, (std::vector<std::string>{"zero-shot", "few-shot:1"}));
     EXPECT_EQ(spec->limit, 2);
     EXPECT_EQ(spec->seed, 9u);
-    EXPECT_EQ(spec->ctx, 1024);
+    EXPECT_EQ(spec->ctx_per_sequence, 1024);
     EXPECT_EQ(spec->parallel, "3");
     EXPECT_EQ(spec->out_dir, dir_ / "results");
     EXPECT_EQ(spec->subset, "sample200");
