@@ -21,9 +21,27 @@ TYPE_TAIL = re.compile(r"\b(struct|class)\s+\w+[^;(]*$")
 
 
 def strip_code(line):
-    line = re.sub(r"//.*", "", line)
-    line = re.sub(r'"(\\.|[^"\\])*"', '""', line)
-    return re.sub(r"'(\\.|[^'\\])*'", "''", line)
+    """The line without its // comment and with string and char literals emptied, read left to
+    right, so that "https://..." in a string is not taken for a comment (and a quote in a comment
+    does not open a literal)."""
+    out, i, quote = [], 0, None
+    while i < len(line):
+        ch = line[i]
+        if quote:
+            if ch == "\\":
+                i += 2
+                continue
+            if ch == quote:
+                out.append(ch)
+                quote = None
+        elif line.startswith("//", i):
+            break
+        else:
+            out.append(ch)
+            if ch in "\"'":
+                quote = ch
+        i += 1
+    return "".join(out)
 
 
 def block_kind(line, stack):

@@ -57,9 +57,10 @@ std::shared_ptr<std::string> add_decoding_flags(CLI::App& sub, RunConfig& config
                    "header, fixed shots, a question shared by its options): on or off")
         ->check(CLI::IsMember({"on", "off"}))
         ->capture_default_str();
-    sub.add_flag("--kv-unified", config.kv_unified,
-                 "One KV buffer for all sequences: shared prefixes cost no copy and micro-batches "
-                 "fill with any sequences' tokens, but each token attends over all sequences' cells");
+    sub.add_flag(
+        "--kv-unified", config.kv_unified,
+        "One KV buffer for all sequences: shared prefixes cost no copy and micro-batches "
+        "fill with any sequences' tokens, but each token attends over all sequences' cells");
     sub.add_option("--batch", config.n_batch,
                    "Tokens per llama_decode call (0: 4096 on a GPU, 2048 on the CPU)")
         ->capture_default_str()

@@ -10,12 +10,9 @@
 namespace biomedq::runner {
 
 nlohmann::json batch_shape_to_json(const BatchShape& shape) {
-    return {{"parallel", shape.parallel},
-            {"n_batch", shape.n_batch},
-            {"n_ubatch", shape.n_ubatch},
-            {"threads", shape.threads},
-            {"prefix_reuse", shape.prefix_reuse},
-            {"kv_unified", shape.kv_unified}};
+    return {{"parallel", shape.parallel},         {"n_batch", shape.n_batch},
+            {"n_ubatch", shape.n_ubatch},         {"threads", shape.threads},
+            {"prefix_reuse", shape.prefix_reuse}, {"kv_unified", shape.kv_unified}};
 }
 
 Result<std::optional<BatchShape>> read_batch_shape(const std::filesystem::path& run_dir) {

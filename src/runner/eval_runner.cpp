@@ -29,9 +29,12 @@ Result<BatchShape> batch_shape_for_session(const RunConfig& config, const ModelI
                                            const std::filesystem::path& out) {
     BIOMEDQ_ASSIGN(const auto recorded, read_batch_shape(out));
     BIOMEDQ_ASSIGN(const BatchSizes sizes, batch_sizes_for(config, runs_on_gpu(config)));
-    BatchShape fresh{0, sizes.n_batch, sizes.n_ubatch,
+    BatchShape fresh{0,
+                     sizes.n_batch,
+                     sizes.n_ubatch,
                      config.threads > 0 ? config.threads : default_thread_count(),
-                     config.prefix_reuse, config.kv_unified};
+                     config.prefix_reuse,
+                     config.kv_unified};
     std::optional<ParallelChoice> choice;
     if (recorded && config.parallel == "auto") {
         fresh.parallel = recorded->parallel;  // no memory probe: the run started with this
