@@ -3,21 +3,15 @@
 #include <gtest/gtest.h>
 
 #include "biomedq/engine.h"
-#include "support/tiny_model.h"
+#include "tiny_engine.h"
 
 namespace biomedq {
 namespace {
 
 std::unique_ptr<Engine> load_tiny(bool device_sampling) {
-    EngineOptions o;
-    o.model_path = test::tiny_model_path().string();
-    o.parallel = 3;
-    o.ctx_per_sequence = 256;
-    o.gpu_layers = 0;
+    EngineOptions o = test::tiny_engine_options(3, 256);
     o.device_sampling = device_sampling;
-    auto e = Engine::load(o);
-    EXPECT_TRUE(e.ok()) << (e.ok() ? "" : e.error().message);
-    return e.ok() ? std::move(e).value() : nullptr;
+    return test::load_engine(o);
 }
 
 std::vector<GenerationResult> generate_all(Engine& engine, const std::string& grammar = "") {
@@ -30,11 +24,7 @@ std::vector<GenerationResult> generate_all(Engine& engine, const std::string& gr
         r.grammar = grammar;
         requests.push_back(r);
     }
-    std::vector<GenerationResult> results(requests.size());
-    const Status status = engine.generate(
-        requests, [&](std::size_t i, GenerationResult&& r) { results[i] = std::move(r); });
-    EXPECT_TRUE(status.ok()) << (status.ok() ? "" : status.error().message);
-    return results;
+    return test::generate_each(engine, requests);
 }
 
 TEST(DeviceGreedy, ChoosesTheTokensTheHostArgmaxChooses) {

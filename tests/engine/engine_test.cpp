@@ -12,28 +12,18 @@
 #include "engine/stop_strings.h"
 #include "support/paths.h"
 #include "support/tiny_model.h"
+#include "tiny_engine.h"
 
 namespace biomedq {
 namespace {
 
 std::unique_ptr<Engine> load_tiny(int parallel, int ctx = 512) {
-    EngineOptions o;
-    o.model_path = test::tiny_model_path().string();
-    o.parallel = parallel;
-    o.ctx_per_sequence = ctx;
-    o.gpu_layers = 0;
-    auto e = Engine::load(o);
-    EXPECT_TRUE(e.ok()) << (e.ok() ? "" : e.error().message);
-    return e.ok() ? std::move(e).value() : nullptr;
+    return test::load_engine(test::tiny_engine_options(parallel, ctx));
 }
 
 std::vector<GenerationResult> run_all(Engine& engine,
                                       const std::vector<GenerationRequest>& requests) {
-    std::vector<GenerationResult> results(requests.size());
-    auto status = engine.generate(
-        requests, [&](std::size_t i, GenerationResult&& r) { results[i] = std::move(r); });
-    EXPECT_TRUE(status.ok()) << (status.ok() ? "" : status.error().message);
-    return results;
+    return test::generate_each(engine, requests);
 }
 
 const std::vector<std::string> kPrompts = {"Aspirin inhibits",

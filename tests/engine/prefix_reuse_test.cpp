@@ -6,23 +6,17 @@
 #include <cmath>
 
 #include "biomedq/engine.h"
-#include "support/tiny_model.h"
+#include "tiny_engine.h"
 
 namespace biomedq {
 namespace {
 
 std::unique_ptr<Engine> load_tiny(int parallel, bool prefix_reuse, int n_batch = 2048) {
-    EngineOptions o;
-    o.model_path = test::tiny_model_path().string();
-    o.parallel = parallel;
-    o.ctx_per_sequence = 512;
-    o.gpu_layers = 0;
+    EngineOptions o = test::tiny_engine_options(parallel);
     o.prefix_reuse = prefix_reuse;
     o.n_batch = n_batch;
     o.n_ubatch = std::min(n_batch, 512);
-    auto e = Engine::load(o);
-    EXPECT_TRUE(e.ok()) << (e.ok() ? "" : e.error().message);
-    return e.ok() ? std::move(e).value() : nullptr;
+    return test::load_engine(o);
 }
 
 // An instruction shared by every prompt, then a question of its own (some questions repeat, so
@@ -57,11 +51,7 @@ std::vector<GenerationResult> generate_all(Engine& engine,
         r.max_tokens = 12;
         requests.push_back(r);
     }
-    std::vector<GenerationResult> results(requests.size());
-    const Status status = engine.generate(
-        requests, [&](std::size_t i, GenerationResult&& r) { results[i] = std::move(r); });
-    EXPECT_TRUE(status.ok()) << (status.ok() ? "" : status.error().message);
-    return results;
+    return test::generate_each(engine, requests);
 }
 
 TEST(PrefixReuse, GreedyTextIsTheSameWithReuseOnAndOff) {
