@@ -14,24 +14,22 @@ DeviceGreedy::DeviceGreedy(llama_context* ctx, int n_seq, bool enabled,
     for (llama_seq_id seq = 0; seq < n_seq; ++seq) {
         auto params = llama_sampler_chain_default_params();
         params.no_perf = true;
-        llama::SamplerPtr chain(llama_sampler_chain_init(params));
-        llama_sampler_chain_add(chain.get(), llama_sampler_init_greedy());
-        if (!llama_set_sampler(ctx_, seq, chain.get())) {
+        chains_.emplace_back(llama_sampler_chain_init(params));
+        llama_sampler_chain_add(chains_.back().get(), llama_sampler_init_greedy());
+        if (!llama_set_sampler(ctx_, seq, chains_.back().get())) {
             // This device cannot sample (llama.cpp said why in its log): the host path for all.
-            chains_.push_back(std::move(chain));
-            break;
+            detach();
+            return;
         }
-        chains_.push_back(std::move(chain));
-        if (static_cast<int>(chains_.size()) == n_seq) return;
     }
+}
+
+void DeviceGreedy::detach() {
     for (llama_seq_id seq = 0; seq < static_cast<llama_seq_id>(chains_.size()); ++seq)
         llama_set_sampler(ctx_, seq, nullptr);
     chains_.clear();
 }
 
-DeviceGreedy::~DeviceGreedy() {
-    for (llama_seq_id seq = 0; seq < static_cast<llama_seq_id>(chains_.size()); ++seq)
-        llama_set_sampler(ctx_, seq, nullptr);
-}
+DeviceGreedy::~DeviceGreedy() { detach(); }
 
 }  // namespace biomedq::engine

@@ -31,6 +31,7 @@ public:
     }
 
 private:
+    void detach();  // from every sequence it was attached to
     llama_context* ctx_;
     std::vector<llama::SamplerPtr> chains_;  // one per sequence; alive while attached
 };

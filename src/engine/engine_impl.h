@@ -6,6 +6,7 @@
 #include <llama.h>
 
 #include <array>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -59,6 +60,12 @@ inline void batch_add(llama_batch& batch, llama_token token, llama_pos pos, llam
 // Whether a context for this model and `parallel` sequences gets a prefix stream (one more
 // sequence): its KV cache must allow cutting a sequence back to a prefix.
 bool model_allows_prefix_reuse(const llama_model* model, int parallel);
+
+// The prefix stream's sequence (the one after the `parallel` ones), when the context has one.
+inline std::optional<llama_seq_id> stream_seq(const Engine::Impl& im) {
+    if (!im.prefix_stream) return std::nullopt;
+    return static_cast<llama_seq_id>(im.options.parallel);
+}
 
 // The message llama_decode's failure codes translate to, with what the user can change.
 Error decode_error(int32_t code, const EngineOptions& options);

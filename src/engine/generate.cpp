@@ -9,7 +9,6 @@
 
 #include "engine/device_greedy.h"
 #include "engine/engine_impl.h"
-#include "engine/prefix_plan.h"
 #include "engine/prefix_stream.h"
 #include "engine/stderr_capture.h"
 #include "engine/stop_strings.h"
@@ -234,9 +233,6 @@ public:
           batch_owner_(n_batch_, 1) {
         for (std::size_t i = 0; i < slots_.size(); ++i)
             slots_[i].seq = static_cast<llama_seq_id>(i);
-        if (im.prefix_stream) {
-            prefix_.emplace(memory_, static_cast<llama_seq_id>(im.options.parallel));
-        }
     }
 
     Status run(const std::atomic<bool>* cancel) {
@@ -248,7 +244,7 @@ public:
             for (auto& slot : slots_) {
                 if (!slot.busy && !admit(slot)) break;
             }
-            if (n_busy_ == 0 && next_step_ == plan_.steps.size()) break;
+            if (n_busy_ == 0 && schedule_->done()) break;
             if (cancel && cancel->load()) {
                 release_busy();
                 return make_error(ErrorCode::kCancelled, "generation interrupted");
@@ -308,7 +304,7 @@ private:
     // Tokenizes every request (answering those that cannot run) and plans the prefix reuse of
     // the others. Each keeps its last prompt token to decode: its logits choose the first token.
     void plan_requests() {
-        std::vector<std::span<const std::int32_t>> prompts;
+        std::vector<std::span<const llama_token>> prompts;
         std::vector<std::size_t> max_shared;
         prompts_.resize(requests_.size());
         for (std::size_t index = 0; index < requests_.size(); ++index) {
@@ -326,27 +322,25 @@ private:
             prompts.emplace_back(prompts_[index]);
             max_shared.push_back(prompts_[index].size() - 1);
         }
-        plan_ = engine::plan_prefix_reuse(prompts, max_shared, prefix_.has_value());
+        schedule_.emplace(memory_, stream_seq(im_), std::move(prompts), max_shared);
     }
 
     // Admits the next request of the plan into `slot`; false when none is left or the next one
     // waits for the prefix stream. A grammar that does not parse is answered with an error.
     bool admit(Slot& slot) {
-        while (next_step_ < plan_.steps.size()) {
-            const engine::PrefixStep& step = plan_.steps[next_step_];
-            const std::size_t index = runnable_[step.request];
-            if (step.shared > 0 && !prefix_->ready(next_step_, step, prompts_[index])) return false;
-            ++next_step_;
+        while (const engine::PrefixStep* step = schedule_->next_ready()) {
+            const std::size_t index = runnable_[step->request];
             std::unique_ptr<TokenChooser> chooser = make_chooser(im_, requests_[index]);
             if (!chooser) {
+                schedule_->take(*step, std::nullopt);
                 GenerationResult failed;
                 failed.finish = FinishReason::kError;
                 failed.error = "the grammar does not parse: " + llama::recent_llama_errors();
                 on_done_(index, std::move(failed));
                 continue;
             }
-            if (step.shared > 0) prefix_->copy_to(slot.seq);
-            start(slot, index, step.shared, std::move(chooser));
+            schedule_->take(*step, slot.seq);
+            start(slot, index, step->shared, std::move(chooser));
             return true;
         }
         return false;
@@ -382,7 +376,7 @@ private:
                 slot.pending = -1;
             }
         }
-        if (prefix_) im_.stats.n_tokens_prompt_computed += prefix_->fill(batch, n_batch_);
+        im_.stats.n_tokens_prompt_computed += schedule_->fill(batch, n_batch_);
         for (auto& slot : slots_) {
             if (!slot.busy || slot.n_prompt_done >= slot.prompt.size()) continue;
             const int room = n_batch_ - batch.n_tokens;
@@ -438,11 +432,10 @@ private:
     const int n_vocab_;
     std::vector<Slot> slots_;
     llama::BatchOwner batch_owner_;
-    std::optional<engine::PrefixStream> prefix_;     // when the context has a prefix stream
-    std::vector<std::vector<llama_token>> prompts_;  // by request; moved into a slot at start
-    std::vector<std::size_t> runnable_;              // requests with a prompt that fits
-    engine::PrefixPlan plan_;                        // over runnable_
-    std::size_t next_step_ = 0;
+    // By request; moved into its slot when it starts (the schedule reads it only before).
+    std::vector<std::vector<llama_token>> prompts_;
+    std::vector<std::size_t> runnable_;               // requests with a prompt that fits
+    std::optional<engine::PrefixSchedule> schedule_;  // over runnable_
     int n_busy_ = 0;
     const engine::DeviceGreedy* device_greedy_ = nullptr;  // during run(), when active
 };

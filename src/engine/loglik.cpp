@@ -3,11 +3,9 @@
 // positions that predict continuation tokens.
 #include <algorithm>
 #include <cmath>
-#include <optional>
 #include <span>
 
 #include "engine/engine_impl.h"
-#include "engine/prefix_plan.h"
 #include "engine/prefix_stream.h"
 
 namespace biomedq {
@@ -107,9 +105,18 @@ void score_rows(const Engine::Impl& im, const std::vector<Row>& rows) {
     }
 }
 
-}  // namespace
+std::vector<std::span<const llama_token>> prompts_of(const std::vector<Scoring>& work) {
+    std::vector<std::span<const llama_token>> out;
+    for (const Scoring& s : work) out.emplace_back(s.tokens);
+    return out;
+}
 
-namespace {
+// Each request decodes from position n_context-1 on: it predicts the first continuation token.
+std::vector<std::size_t> max_shared_of(const std::vector<Scoring>& work) {
+    std::vector<std::size_t> out;
+    for (const Scoring& s : work) out.push_back(s.n_context - 1);
+    return out;
+}
 
 // One Engine::loglik call: `parallel` slots over the requests in the order of their prefix plan
 // (the options of a question, sharing the question, start from the prefix stream).
@@ -121,25 +128,15 @@ public:
           n_batch_(static_cast<int>(llama_n_batch(im.context.get()))),
           memory_(llama_get_memory(im.context.get())),
           slots_(static_cast<std::size_t>(im.options.parallel), nullptr),
-          batch_owner_(n_batch_, 1) {
-        std::vector<std::span<const std::int32_t>> prompts;
-        std::vector<std::size_t> max_shared;
-        for (const Scoring& s : work) {
-            prompts.emplace_back(s.tokens);
-            max_shared.push_back(s.n_context - 1);  // position n_context-1 scores the first token
-        }
-        if (im.prefix_stream) {
-            prefix_.emplace(memory_, static_cast<llama_seq_id>(im.options.parallel));
-        }
-        plan_ = engine::plan_prefix_reuse(prompts, max_shared, prefix_.has_value());
-    }
+          batch_owner_(n_batch_, 1),
+          schedule_(memory_, stream_seq(im), prompts_of(work), max_shared_of(work)) {}
 
     // Scores every request into results[request]; an error when decoding fails or on `cancel`.
     Status run(std::vector<LoglikResult>& results, const std::atomic<bool>* cancel) {
         std::vector<Row> rows;
         while (true) {
             admit();
-            if (next_step_ == plan_.steps.size() &&
+            if (schedule_.done() &&
                 std::none_of(slots_.begin(), slots_.end(), [](Scoring* s) { return s; })) {
                 return Status::success();
             }
@@ -147,7 +144,7 @@ public:
                 return release(make_error(ErrorCode::kCancelled, "scoring interrupted"));
             llama_batch& batch = batch_owner_.batch;
             batch_clear(batch);
-            if (prefix_) im_.stats.n_tokens_prompt_computed += prefix_->fill(batch, n_batch_);
+            im_.stats.n_tokens_prompt_computed += schedule_.fill(batch, n_batch_);
             const int n_prefix = batch.n_tokens;
             fill_batch(batch, n_batch_, slots_, rows);
             im_.stats.n_tokens_prompt_computed +=
@@ -168,15 +165,14 @@ public:
 private:
     // Fills free slots in plan order, stopping where the next request waits for the prefix.
     void admit() {
-        for (std::size_t k = 0; k < slots_.size() && next_step_ < plan_.steps.size(); ++k) {
+        for (std::size_t k = 0; k < slots_.size(); ++k) {
             if (slots_[k]) continue;
-            const engine::PrefixStep& step = plan_.steps[next_step_];
-            Scoring& s = work_[step.request];
-            if (step.shared > 0 && !prefix_->ready(next_step_, step, s.tokens)) return;
-            ++next_step_;
+            const engine::PrefixStep* step = schedule_.next_ready();
+            if (!step) return;
+            Scoring& s = work_[step->request];
             s.seq = static_cast<llama_seq_id>(k);
-            s.n_done = step.shared;
-            if (step.shared > 0) prefix_->copy_to(s.seq);
+            s.n_done = step->shared;
+            schedule_.take(*step, s.seq);
             im_.stats.n_tokens_prompt += s.tokens.size();
             slots_[k] = &s;
         }
@@ -195,9 +191,7 @@ private:
     llama_memory_t memory_;
     std::vector<Scoring*> slots_;
     llama::BatchOwner batch_owner_;
-    std::optional<engine::PrefixStream> prefix_;
-    engine::PrefixPlan plan_;
-    std::size_t next_step_ = 0;
+    engine::PrefixSchedule schedule_;
 };
 
 }  // namespace

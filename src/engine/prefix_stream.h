@@ -8,6 +8,7 @@
 
 #include <llama.h>
 
+#include <optional>
 #include <span>
 #include <vector>
 
@@ -61,6 +62,50 @@ private:
     std::vector<llama_token> pending_;
     std::size_t next_pos_ = 0;
     std::size_t n_added_ = 0;
+};
+
+// A plan and its stream as one generate or log-likelihood call walks them: which request starts
+// next, whether it waits for the stream, and starting its sequence from the stream. Without a
+// stream (reuse off, or a model that cannot reuse) the plan keeps the same order and shares
+// nothing.
+class PrefixSchedule {
+public:
+    // `prompts` must stay readable until their step is taken; the stream is sequence `stream_seq`.
+    PrefixSchedule(llama_memory_t memory, std::optional<llama_seq_id> stream_seq,
+                   std::vector<std::span<const llama_token>> prompts,
+                   const std::vector<std::size_t>& max_shared)
+        : prompts_(std::move(prompts)) {
+        if (stream_seq) stream_.emplace(memory, *stream_seq);
+        plan_ = plan_prefix_reuse(prompts_, max_shared, stream_.has_value());
+    }
+
+    bool done() const { return next_ == plan_.steps.size(); }
+
+    // The next step, or null when none is left or it waits for tokens the stream still decodes.
+    const PrefixStep* next_ready() {
+        if (done()) return nullptr;
+        const PrefixStep& step = plan_.steps[next_];
+        if (step.shared > 0 && !stream_->ready(next_, step, prompts_[step.request])) return nullptr;
+        return &step;
+    }
+
+    // Takes the step next_ready() gave; `seq` (empty) then holds its first step.shared tokens.
+    // Without a sequence (the request failed before it started) the step is only skipped.
+    void take(const PrefixStep& step, std::optional<llama_seq_id> seq) {
+        if (seq && step.shared > 0) stream_->copy_to(*seq);
+        ++next_;
+    }
+
+    // Adds the stream's queued tokens to the batch (before any request's, which may wait for them).
+    std::size_t fill(llama_batch& batch, int n_batch) {
+        return stream_ ? stream_->fill(batch, n_batch) : 0;
+    }
+
+private:
+    std::vector<std::span<const llama_token>> prompts_;
+    std::optional<PrefixStream> stream_;
+    PrefixPlan plan_;
+    std::size_t next_ = 0;
 };
 
 }  // namespace biomedq::engine
