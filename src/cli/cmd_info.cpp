@@ -278,9 +278,10 @@ void print_memory_text(const InfoArgs& args, const MemoryRequest& request,
     const MemoryEstimate& e = answer.e;
     const std::string source = memory_source(answer);
     std::printf(
-        "\nmemory for %u sequence(s) x %u tokens (llama.cpp n_ctx %u, %u per sequence), "
+        "\nmemory for %u sequence(s)%s x %u tokens (llama.cpp n_ctx %u, %u per sequence), "
         "%s, flash attention %s:\n",
-        args.parallel, args.ctx_per_sequence, e.n_ctx_total, e.n_ctx_seq,
+        args.parallel, request.prefix_stream ? " + 1 for prefix reuse" : "", args.ctx_per_sequence,
+        e.n_ctx_total, e.n_ctx_seq,
         args.gpu_layers < 0 ? "all layers on the GPU"
                             : (std::to_string(args.gpu_layers) + " GPU layer(s)").c_str(),
         request.flash_attn ? "auto" : "off");
