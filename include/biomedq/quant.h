@@ -28,7 +28,10 @@ struct ModelShape {
     std::string display_name;    // "Llama-3.1-8B"
     std::string arch = "llama";  // llama.cpp architecture name: llama, qwen2, gemma2, phi3
     std::string base;            // what it was fine-tuned from, for the catalog table; may be empty
-    uint32_t n_vocab = 0;  // the published vocabulary size (synth uses the vocab file's instead)
+    // The published vocabulary size. Synthesizing with the shape's own vocab_file pads that file's
+    // tokens up to it ("[PADi]", as llama.cpp's converter does; a larger file stays whole); another
+    // vocab file keeps its own size.
+    uint32_t n_vocab = 0;
     uint32_t n_layer = 0;
     uint32_t n_embd = 0;
     uint32_t n_ff = 0;
@@ -38,12 +41,15 @@ struct ModelShape {
     uint32_t n_ctx_train = 0;
     float rope_theta = 10000.0f;
     float rms_eps = 1e-5f;
+    uint32_t n_swa = 0;            // sliding window of the SWA layers (gemma2); 0 = none
     bool tied_embeddings = false;  // no output.weight: the LM head reuses token_embd
     std::string vocab_file;        // the llama.cpp vocab GGUF with the matching tokenizer family
 
     uint32_t head_dim_or_default() const { return head_dim ? head_dim : n_embd / n_head; }
-    // Synthesis writes llama and qwen2 tensors only.
-    bool synthesizable() const { return arch == "llama" || arch == "qwen2"; }
+    // The architectures synthesis writes: every one the catalog names.
+    bool synthesizable() const {
+        return arch == "llama" || arch == "qwen2" || arch == "gemma2" || arch == "phi3";
+    }
 };
 
 // Every shape biomedq knows: test shapes ("tiny", "small") first, then the catalog. Never empty.

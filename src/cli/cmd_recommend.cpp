@@ -15,8 +15,7 @@ namespace biomedq::cli {
 namespace {
 
 // llama.cpp's answer for a catalog shape (synthesized zero-weight file, cached); nullopt where
-// synth cannot write the architecture or the pinned llama.cpp's vocab files are not on this
-// machine.
+// the pinned llama.cpp's vocab files are not on this machine or the simulation fails.
 std::optional<MemoryEstimate> simulated_catalog_memory(const ModelShape& shape, std::uint32_t ctx) {
     MemoryRequest request;
     request.ctx_per_seq = ctx;

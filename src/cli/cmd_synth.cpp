@@ -98,11 +98,12 @@ void add_synth_command(CLI::App& app, CommandRun& chosen) {
         "Write a GGUF with a real tokenizer (copied from a vocab GGUF) and random weights");
     cmd->add_option("--shape", args->shape,
                     "Model shape: tiny, small, llama-3-8b, llama-3-70b, mistral-7b, qwen2.5-7b, or "
-                    "any llama/qwen2 catalog entry")
+                    "any catalog entry (llama, qwen2, gemma2, phi3)")
         ->capture_default_str();
     cmd->add_option(
            "--vocab", args->vocab,
-           "Vocab GGUF whose tokenizer.* keys are copied (llama.cpp models/ggml-vocab-*.gguf)")
+           "Vocab GGUF whose tokenizer.* keys are copied (llama.cpp models/ggml-vocab-*.gguf); "
+           "the shape's own one is padded to its published vocabulary size")
         ->required();
     cmd->add_option("--type", args->type, type_help())->capture_default_str();
     cmd->add_option("-o,--output", args->out, "Output GGUF path")->required();
@@ -116,7 +117,8 @@ void add_synth_command(CLI::App& app, CommandRun& chosen) {
         "--zero-weights", args->zero_weights,
         "All weights zero, written as a sparse file (no disk space, no time): same memory and "
         "arithmetic as random weights, for memory/speed work only (every output is the same)");
-    cmd->add_option("--arch", args->arch, "Override the architecture (llama or qwen2)");
+    cmd->add_option("--arch", args->arch,
+                    "Override the architecture (llama, qwen2, gemma2 or phi3)");
     cmd->add_option("--n-layer", args->n_layer, "Override the number of layers");
     cmd->add_option("--n-embd", args->n_embd, "Override the embedding width");
     cmd->add_option("--n-ff", args->n_ff, "Override the feed-forward width");

@@ -4,6 +4,7 @@
 
 #include "biomedq/quant.h"
 #include "quant/name_match.h"
+#include "quant/shape_tensors.h"
 
 namespace biomedq {
 
@@ -90,18 +91,22 @@ std::vector<ModelShape> build_catalog() {
                                 .n_ff = 29568, .n_head = 64, .n_head_kv = 8, .head_dim = 0,
                                 .n_ctx_train = 32768, .rope_theta = 1000000.0f, .rms_eps = 1e-6f,
                                 .tied_embeddings = false, .vocab_file = "ggml-vocab-qwen2.gguf"});
-    // Gemma-2 alternates sliding-window and global layers; llama.cpp's default (swa_full) gives
-    // every layer a full-size cache, which is what the estimate assumes.
+    // Gemma-2 alternates sliding-window (4096 tokens) and global layers; llama.cpp's default
+    // (swa_full) gives every layer a full-size cache, which is what the estimate assumes. Its
+    // SentencePiece vocabulary is not among llama.cpp's vocab files, so synth uses Llama's
+    // SentencePiece tokenizer padded to Gemma's 256000 tokens: the same tensor and buffer sizes.
     shapes.push_back(ModelShape{.id = "gemma-2-9b", .display_name = "Gemma-2-9B", .arch = "gemma2",
                                 .base = "", .n_vocab = 256000, .n_layer = 42, .n_embd = 3584,
                                 .n_ff = 14336, .n_head = 16, .n_head_kv = 8, .head_dim = 256,
                                 .n_ctx_train = 8192, .rope_theta = 10000.0f, .rms_eps = 1e-6f,
-                                .tied_embeddings = true, .vocab_file = ""});
+                                .n_swa = 4096, .tied_embeddings = true,
+                                .vocab_file = "ggml-vocab-llama-spm.gguf"});
     shapes.push_back(ModelShape{.id = "gemma-2-27b", .display_name = "Gemma-2-27B",
                                 .arch = "gemma2", .base = "", .n_vocab = 256000, .n_layer = 46,
                                 .n_embd = 4608, .n_ff = 36864, .n_head = 32, .n_head_kv = 16,
                                 .head_dim = 128, .n_ctx_train = 8192, .rope_theta = 10000.0f,
-                                .rms_eps = 1e-6f, .tied_embeddings = true, .vocab_file = ""});
+                                .rms_eps = 1e-6f, .n_swa = 4096, .tied_embeddings = true,
+                                .vocab_file = "ggml-vocab-llama-spm.gguf"});
     shapes.push_back(ModelShape{.id = "phi-3-medium", .display_name = "Phi-3-medium",
                                 .arch = "phi3", .base = "Phi-3-medium-4k-instruct",
                                 .n_vocab = 32064, .n_layer = 40, .n_embd = 5120, .n_ff = 17920,
@@ -141,20 +146,12 @@ Result<ModelShape> find_model_shape(std::string_view name) {
 }
 
 uint64_t count_parameters(const ModelShape& shape, uint32_t n_vocab) {
-    const uint64_t embd = shape.n_embd;
-    const uint64_t q_dim = uint64_t{shape.n_head} * shape.head_dim_or_default();
-    const uint64_t kv_dim = uint64_t{shape.n_head_kv} * shape.head_dim_or_default();
-    uint64_t per_layer = embd                                    // attn_norm
-                         + embd * q_dim                          // attn_q
-                         + 2 * embd * kv_dim                     // attn_k, attn_v
-                         + q_dim * embd                          // attn_output
-                         + embd                                  // ffn_norm
-                         + 3 * embd * shape.n_ff;                // ffn_gate, ffn_up, ffn_down
-    if (shape.arch == "qwen2") per_layer += q_dim + 2 * kv_dim;  // q/k/v biases
-    if (shape.arch == "gemma2") per_layer += 2 * embd;           // post-attention/ffw norms
-    const uint64_t token_embd = uint64_t{n_vocab} * embd;
-    const uint64_t output = shape.tied_embeddings ? 0 : token_embd;
-    return token_embd + output + embd /* output_norm */ + per_layer * shape.n_layer;
+    ModelShape sized = shape;
+    sized.n_vocab = n_vocab;
+    uint64_t n = 0;
+    for (const ShapeTensor& t : shape_tensor_list(sized))
+        n += static_cast<uint64_t>(t.ne0) * static_cast<uint64_t>(t.ne1);
+    return n;
 }
 
 }  // namespace biomedq

@@ -1,10 +1,15 @@
-// The tensor list for llama/qwen2 is the one llama.cpp's loader expects (checked by the tests,
-// which load the result with llama.cpp).
+// The tensor lists (llama, qwen2, gemma2, phi3) are the ones llama.cpp's loader expects (checked by
+// the tests, which load the result with llama.cpp).
 #include "quant/synth_gguf.h"
 
+#include <llama.h>
+
+#include <algorithm>
 #include <memory>
+#include <string_view>
 
 #include "quant/chat_templates.h"
+#include "quant/shape_tensors.h"
 
 namespace biomedq {
 
@@ -15,37 +20,20 @@ namespace {
 constexpr uint32_t kMaxLayers =
     512;  // LLAMA_MAX_LAYERS, in llama.cpp's private src/llama-hparams.h
 
+// The architecture's tensor list is shape_tensor_list's (the one the catalog sizes files with), so
+// synthesis and file sizing cannot disagree; here each tensor also gets its fill.
 std::vector<TensorPlan> plan_tensors(const ModelShape& shape, uint32_t n_vocab) {
-    const int64_t embd = shape.n_embd;
-    const int64_t q_dim = int64_t{shape.n_head} * shape.head_dim_or_default();
-    const int64_t kv_dim = int64_t{shape.n_head_kv} * shape.head_dim_or_default();
-    const int64_t ff = shape.n_ff;
-    auto matrix = [](std::string name, int64_t ne0, int64_t ne1) {
-        return TensorPlan{std::move(name), ne0, ne1, true, TensorFill::kNormal};
-    };
-    auto vector = [](std::string name, int64_t ne0, TensorFill fill) {
-        return TensorPlan{std::move(name), ne0, 1, false, fill};
+    ModelShape sized = shape;
+    sized.n_vocab = n_vocab;
+    auto ends_with = [](const std::string& s, std::string_view tail) {
+        return s.size() >= tail.size() && s.compare(s.size() - tail.size(), tail.size(), tail) == 0;
     };
     std::vector<TensorPlan> plan;
-    plan.push_back(matrix("token_embd.weight", embd, n_vocab));
-    plan.push_back(vector("output_norm.weight", embd, TensorFill::kOnes));
-    if (!shape.tied_embeddings) plan.push_back(matrix("output.weight", embd, n_vocab));
-    for (uint32_t il = 0; il < shape.n_layer; ++il) {
-        const std::string p = "blk." + std::to_string(il) + ".";
-        plan.push_back(vector(p + "attn_norm.weight", embd, TensorFill::kOnes));
-        plan.push_back(matrix(p + "attn_q.weight", embd, q_dim));
-        plan.push_back(matrix(p + "attn_k.weight", embd, kv_dim));
-        plan.push_back(matrix(p + "attn_v.weight", embd, kv_dim));
-        if (shape.arch == "qwen2") {
-            plan.push_back(vector(p + "attn_q.bias", q_dim, TensorFill::kZeros));
-            plan.push_back(vector(p + "attn_k.bias", kv_dim, TensorFill::kZeros));
-            plan.push_back(vector(p + "attn_v.bias", kv_dim, TensorFill::kZeros));
-        }
-        plan.push_back(matrix(p + "attn_output.weight", q_dim, embd));
-        plan.push_back(vector(p + "ffn_norm.weight", embd, TensorFill::kOnes));
-        plan.push_back(matrix(p + "ffn_gate.weight", embd, ff));
-        plan.push_back(matrix(p + "ffn_up.weight", embd, ff));
-        plan.push_back(matrix(p + "ffn_down.weight", ff, embd));
+    for (const ShapeTensor& t : shape_tensor_list(sized)) {
+        TensorPlan p{t.name, t.ne0, t.ne1, true, TensorFill::kNormal};
+        if (ends_with(t.name, "norm.weight")) p = {t.name, t.ne0, 1, false, TensorFill::kOnes};
+        if (ends_with(t.name, ".bias")) p = {t.name, t.ne0, 1, false, TensorFill::kZeros};
+        plan.push_back(std::move(p));
     }
     return plan;
 }
@@ -57,7 +45,7 @@ Status validate_shape(const ModelShape& shape) {
     if (!shape.synthesizable()) {
         return make_error(ErrorCode::kUnsupported,
                           "shape \"" + shape.id + "\": architecture \"" + shape.arch +
-                              "\" cannot be synthesized (supported: llama, qwen2)");
+                              "\" cannot be synthesized (supported: llama, qwen2, gemma2, phi3)");
     }
     if (shape.n_layer == 0 || shape.n_embd == 0 || shape.n_ff == 0 || shape.n_head == 0 ||
         shape.n_head_kv == 0) {
@@ -79,8 +67,38 @@ Status validate_shape(const ModelShape& shape) {
     return Status::success();
 }
 
-// Keeps only tokenizer.* keys of the vocab file and copies them into `out`.
-Result<uint32_t> copy_tokenizer(const fs::path& vocab_path, gguf_context* out) {
+// Pads the token arrays to `n_vocab` entries as llama.cpp's converter pads a model whose embedding
+// has more rows than its tokenizer has tokens (Qwen2.5's 152064 rows for 151936 tokens): "[PADi]",
+// score -1000, type unused. So a synthesized file has the published vocabulary size, which the
+// embedding, the output matrix and the logits buffer are sized by.
+void pad_tokens(gguf_context* ctx, uint32_t n_have, uint32_t n_vocab) {
+    // Copies, not pointers into `ctx`: setting the key frees the old array first.
+    const int64_t tokens_id = gguf_find_key(ctx, "tokenizer.ggml.tokens");
+    std::vector<std::string> texts;
+    for (uint32_t i = 0; i < n_have; ++i) texts.emplace_back(gguf_get_arr_str(ctx, tokens_id, i));
+    for (uint32_t i = n_have; i < n_vocab; ++i) texts.push_back("[PAD" + std::to_string(i) + "]");
+    std::vector<const char*> tokens;
+    for (const auto& text : texts) tokens.push_back(text.c_str());
+    gguf_set_arr_str(ctx, "tokenizer.ggml.tokens", tokens.data(), tokens.size());
+
+    auto pad_array = [&](const char* key, gguf_type type, auto pad_value) {
+        using T = decltype(pad_value);
+        const int64_t id = gguf_find_key(ctx, key);
+        if (id < 0 || gguf_get_arr_type(ctx, id) != type || gguf_get_arr_n(ctx, id) != n_have)
+            return;
+        const auto* have = static_cast<const T*>(gguf_get_arr_data(ctx, id));
+        std::vector<T> values(have, have + n_have);
+        values.resize(n_vocab, pad_value);
+        gguf_set_arr_data(ctx, key, type, values.data(), values.size());
+    };
+    pad_array("tokenizer.ggml.scores", GGUF_TYPE_FLOAT32, -1000.0f);
+    pad_array("tokenizer.ggml.token_type", GGUF_TYPE_INT32, int32_t{LLAMA_TOKEN_TYPE_UNUSED});
+}
+
+// Keeps only tokenizer.* keys of the vocab file and copies them into `out`, padded to the shape's
+// published vocabulary size where the file has fewer tokens. Returns the token count.
+Result<uint32_t> copy_tokenizer(const fs::path& vocab_path, uint32_t n_vocab_published,
+                                gguf_context* out) {
     BIOMEDQ_ASSIGN(llama::GgufPtr vocab, llama::open_gguf_metadata(vocab_path));
     const int64_t tokens_id = gguf_find_key(vocab.get(), "tokenizer.ggml.tokens");
     if (tokens_id < 0 || gguf_get_kv_type(vocab.get(), tokens_id) != GGUF_TYPE_ARRAY) {
@@ -89,7 +107,7 @@ Result<uint32_t> copy_tokenizer(const fs::path& vocab_path, gguf_context* out) {
                               ": key \"tokenizer.ggml.tokens\" missing: not a "
                               "vocab GGUF (expected llama.cpp models/ggml-vocab-*.gguf)");
     }
-    const auto n_vocab = static_cast<uint32_t>(gguf_get_arr_n(vocab.get(), tokens_id));
+    const auto n_have = static_cast<uint32_t>(gguf_get_arr_n(vocab.get(), tokens_id));
     std::vector<std::string> drop;
     for (int64_t i = 0; i < gguf_get_n_kv(vocab.get()); ++i) {
         const std::string key = gguf_get_key(vocab.get(), i);
@@ -97,13 +115,14 @@ Result<uint32_t> copy_tokenizer(const fs::path& vocab_path, gguf_context* out) {
     }
     for (const auto& key : drop) gguf_remove_key(vocab.get(), key.c_str());
     gguf_set_kv(out, vocab.get());
+    if (n_vocab_published > n_have) pad_tokens(out, n_have, n_vocab_published);
     if (gguf_find_key(out, "tokenizer.chat_template") < 0) {
         const std::string tmpl =
             chat_template_for_tokenizer(llama::gguf_string_or(out, "tokenizer.ggml.model", ""),
                                         llama::gguf_string_or(out, "tokenizer.ggml.pre", ""));
         gguf_set_val_str(out, "tokenizer.chat_template", tmpl.c_str());
     }
-    return n_vocab;
+    return std::max(n_have, n_vocab_published);
 }
 
 void set_hparams(gguf_context* ctx, const ModelShape& shape, uint32_t n_vocab, uint32_t file_type) {
@@ -125,6 +144,13 @@ void set_hparams(gguf_context* ctx, const ModelShape& shape, uint32_t n_vocab, u
     }
     gguf_set_val_f32(ctx, (a + "rope.freq_base").c_str(), shape.rope_theta);
     gguf_set_val_f32(ctx, (a + "attention.layer_norm_rms_epsilon").c_str(), shape.rms_eps);
+    if (shape.arch == "gemma2") {
+        // Gemma-2's published configuration (9B and 27B alike): every other layer attends over a
+        // sliding window; attention and final logits are soft-capped.
+        gguf_set_val_u32(ctx, (a + "attention.sliding_window").c_str(), shape.n_swa);
+        gguf_set_val_f32(ctx, (a + "attn_logit_softcapping").c_str(), 50.0f);
+        gguf_set_val_f32(ctx, (a + "final_logit_softcapping").c_str(), 30.0f);
+    }
 }
 
 }  // namespace
@@ -134,7 +160,12 @@ Result<SynthGguf> make_synth_gguf(const SynthOptions& options, ggml_type weight_
     BIOMEDQ_TRY(validate_shape(options.shape));
     SynthGguf out;
     out.meta.reset(gguf_init_empty());
-    BIOMEDQ_ASSIGN(out.n_vocab, copy_tokenizer(options.vocab_path, out.meta.get()));
+    // The shape's own tokenizer family is padded to its published size; a vocab file the caller
+    // chose instead keeps its own size (tests pair the tiny shape with a 32000-token tokenizer).
+    const bool shapes_vocab = options.vocab_path.filename() == options.shape.vocab_file;
+    BIOMEDQ_ASSIGN(out.n_vocab,
+                   copy_tokenizer(options.vocab_path, shapes_vocab ? options.shape.n_vocab : 0,
+                                  out.meta.get()));
     set_hparams(out.meta.get(), options.shape, out.n_vocab, file_type);
     out.plan = plan_tensors(options.shape, out.n_vocab);
 

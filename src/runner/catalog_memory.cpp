@@ -18,16 +18,21 @@
 namespace biomedq::runner {
 namespace {
 
-// What a cached answer depends on besides the pinned llama.cpp (the folder): the request and the
-// kind of device that held the buffers (a CPU host's compute buffer differs from a GPU's).
+// How synth lays out a shape; raised whenever that changes the simulated buffers, so answers cached
+// before are not reused. 2: vocabularies padded to the published size.
+constexpr int kSynthLayout = 2;
+
+// What a cached answer depends on besides the pinned llama.cpp (the folder): how synth lays out
+// the shape, the request and the kind of device that held the buffers (a CPU host's compute buffer
+// differs from a GPU's).
 std::string cache_name(const ModelShape& shape, const MemoryRequest& r) {
     const auto gpus = list_gpu_devices();
     std::string host = gpus.empty() ? "cpu" : gpus.front().description;
     for (char& c : host) {
         if (!std::isalnum(static_cast<unsigned char>(c)) && c != '.' && c != '-') c = '_';
     }
-    return fmt::format("{}-c{}-p{}-{}-fa{}-ub{}-{}.json", shape.id, r.ctx_per_seq, r.n_parallel,
-                       r.kv_type, r.flash_attn ? 1 : 0, r.n_ubatch, host);
+    return fmt::format("{}-s{}-c{}-p{}-{}-fa{}-ub{}-{}.json", shape.id, kSynthLayout, r.ctx_per_seq,
+                       r.n_parallel, r.kv_type, r.flash_attn ? 1 : 0, r.n_ubatch, host);
 }
 
 std::optional<CatalogSimulation> read_cached(const std::filesystem::path& file) {
@@ -73,11 +78,6 @@ nlohmann::json to_json(const MemoryEstimate& e) {
 Result<CatalogSimulation> simulate_catalog_shape(const ModelShape& shape,
                                                  const MemoryRequest& request,
                                                  const std::filesystem::path& vocab_dir) {
-    if (!shape.synthesizable()) {
-        return make_error(
-            ErrorCode::kUnsupported,
-            shape.display_name + ": synth cannot write the " + shape.arch + " architecture yet");
-    }
     const auto dir = biomedq_cache_dir() / (std::string("catalog-") + build_info::kLlamaCppTag);
     const auto file = dir / cache_name(shape, request);
     if (auto cached = read_cached(file)) return *cached;

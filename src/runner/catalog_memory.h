@@ -17,8 +17,8 @@ namespace biomedq::runner {
 // device kind. The weights are F16's; what depends on the shape and request (KV cache, compute
 // buffer, padding) is llama.cpp's own, and a caller adds any type's weights from llama.cpp's
 // quantization rules (model_info_for_shape). Lives in the runner: it needs both synth (quant) and
-// the simulation (engine). Errors: kUnsupported for an architecture synth cannot write, kNotFound
-// for a missing vocab file (`vocab_dir`: llama.cpp's models/), those of synthesize_model and
+// the simulation (engine). Errors: kNotFound for a missing vocab file (`vocab_dir`: llama.cpp's
+// models/), those of synthesize_model (kUnsupported for an architecture synth cannot write) and
 // simulate_memory.
 struct CatalogSimulation {
     MemoryEstimate f16;             // the F16 file's buffers in the GPU-budget layout

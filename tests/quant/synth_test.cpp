@@ -94,21 +94,6 @@ TEST(Synth, SameSeedSameBytesWhateverTheThreadCount) {
     EXPECT_EQ(info->n_vocab, 32000u);
 }
 
-TEST(Synth, RejectsNonSynthesizableArchitectureWithoutWritingAnything) {
-    SynthOptions options;
-    options.shape = *find_model_shape("gemma-2-9b");
-    options.vocab_path = llama_src_dir() / "models" / "ggml-vocab-llama-spm.gguf";
-    const auto out = quant_temp_dir() / "gemma.gguf";
-    auto r = synthesize_model(options, out);
-    ASSERT_FALSE(r.ok());
-    EXPECT_EQ(r.error().code, ErrorCode::kUnsupported);
-    EXPECT_EQ(r.error().message,
-              "shape \"gemma-2-9b\": architecture \"gemma2\" cannot be synthesized (supported: "
-              "llama, qwen2)");
-    EXPECT_FALSE(std::filesystem::exists(out));
-    EXPECT_FALSE(std::filesystem::exists(out.string() + ".tmp"));
-}
-
 TEST(Synth, MissingVocabAndBadTypeAreClearErrors) {
     SynthOptions options;
     options.shape = *find_model_shape("tiny");

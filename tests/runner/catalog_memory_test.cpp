@@ -79,11 +79,32 @@ TEST_F(CatalogMemory, SimulatedOnceThenReadFromTheCacheOfThePinnedVersion) {
     EXPECT_EQ(longer->f16.bytes_kv, 2 * first->f16.bytes_kv);
 }
 
-TEST_F(CatalogMemory, ArchitecturesSynthCannotWriteAreRefusedAsValues) {
+// Every catalog architecture is simulated: Gemma-2 (sliding-window layers, tied head, a padded
+// vocabulary) and Phi-3 (fused attention and feed-forward) at the published shape. The formula,
+// which answered for them before, agrees with llama.cpp's simulation on KV cache and logits
+// exactly, and the weights the simulation placed are the shape's F16 tensors.
+TEST_F(CatalogMemory, Gemma2AndPhi3AreSimulatedAtTheirPublishedShapes) {
     MemoryRequest request;
-    auto gemma = simulate_catalog_shape(shape_named("gemma-2-9b"), request, vocab_dir());
-    ASSERT_FALSE(gemma.ok());
-    EXPECT_EQ(gemma.error().code, ErrorCode::kUnsupported);
+    request.ctx_per_seq = 4096;
+    request.n_gpu_layers = -1;
+    for (const std::string id : {"gemma-2-9b", "phi-3-medium"}) {
+        SCOPED_TRACE(id);
+        const ModelShape& shape = shape_named(id);
+        auto sim = simulate_catalog_shape(shape, request, vocab_dir());
+        ASSERT_TRUE(sim.ok()) << sim.error().message;
+        const ModelInfo f16 = model_info_for_shape(shape, *find_quant_type("f16"));
+        const MemoryEstimate formula = estimate_memory(f16, request);
+        EXPECT_EQ(sim->f16.bytes_kv, formula.bytes_kv);
+        EXPECT_EQ(sim->f16.bytes_output, formula.bytes_output);
+        const auto weights =
+            static_cast<double>(sim->f16.bytes_weights_gpu + sim->f16.bytes_weights_host);
+        EXPECT_NEAR(weights / static_cast<double>(f16.bytes_tensors), 1.0, 0.01);
+        EXPECT_EQ(sim->f16.bytes_weights_host, f16.bytes_token_embd);
+    }
+}
+
+TEST_F(CatalogMemory, AMissingVocabFileIsRefusedAsAValue) {
+    MemoryRequest request;
     auto no_vocab = simulate_catalog_shape(shape_named("tiny"), request, dir_ / "nowhere");
     ASSERT_FALSE(no_vocab.ok());
     EXPECT_EQ(no_vocab.error().code, ErrorCode::kNotFound);
