@@ -7,6 +7,7 @@
 #include <memory>
 #include <optional>
 
+#include "engine/batch_order.h"
 #include "engine/device_greedy.h"
 #include "engine/engine_impl.h"
 #include "engine/prefix_stream.h"
@@ -364,7 +365,7 @@ private:
     }
 
     // One new token per generating slot first, then the prefix stream (slots wait for it), then
-    // prompt chunks up to n_batch tokens.
+    // prompt chunks up to n_batch tokens; then all of them in sequence order.
     void fill_batch() {
         llama_batch& batch = batch_owner_.batch;
         batch_clear(batch);
@@ -390,6 +391,12 @@ private:
                 slot.n_prompt_done++;
             }
             im_.stats.n_tokens_prompt_computed += chunk;
+        }
+        // In sequence order the decode step is one micro-batch (engine/batch_order.h).
+        const std::vector<int> moved = engine::order_batch_by_sequence(batch);
+        for (auto& slot : slots_) {
+            if (slot.batch_index >= 0)
+                slot.batch_index = moved[static_cast<std::size_t>(slot.batch_index)];
         }
     }
 

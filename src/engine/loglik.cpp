@@ -5,6 +5,7 @@
 #include <cmath>
 #include <span>
 
+#include "engine/batch_order.h"
 #include "engine/engine_impl.h"
 #include "engine/prefix_stream.h"
 
@@ -149,6 +150,9 @@ public:
             fill_batch(batch, n_batch_, slots_, rows);
             im_.stats.n_tokens_prompt_computed +=
                 static_cast<std::uint64_t>(batch.n_tokens - n_prefix);
+            const std::vector<int> moved = engine::order_batch_by_sequence(batch);
+            for (Row& row : rows)
+                row.batch_index = moved[static_cast<std::size_t>(row.batch_index)];
             const int32_t rc = im_.decode(batch);
             if (rc != 0) return release(decode_error(rc, im_.options));
             score_rows(im_, rows);
