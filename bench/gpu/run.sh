@@ -9,6 +9,7 @@
 # reuse (issue 16): for each TYPE, workload A, PubMedQA few-shot:3 (chat, <=32 tokens, ctx 2048) and
 # MedQA log-likelihood, each by biomedq with --prefix-reuse on and off, and llama-batched-bench at
 # workload A's and the few-shot prompts' token counts (llama.cpp's default batch sizes and 4096/2048).
+# BENCH_REUSE_WORKLOADS picks among ra (workload A), rf (few-shot) and rb (MedQA), default all three.
 # hf-fewshot: transformers fp16 on prompts as long as the few-shot ones (it recomputes the shots).
 # big: the Llama-3-70B shape synthesized straight into TYPE (default zero weights: a sparse file made in
 # a second; BENCH_BIG_RANDOM=1 for random weights, minutes on 16 cores), workload A at a 4096-token
@@ -172,7 +173,7 @@ reuse)
             # unified: one KV buffer; off-p16: the noise floor, reuse off at another batch shape
             [[ "$r" == unified ]] && flags=(--prefix-reuse on --kv-unified --parallel "$parallel")
             [[ "$r" == off-p16 ]] && flags=(--prefix-reuse off --parallel 16)
-            for w in ra rf rb; do
+            for w in ${BENCH_REUSE_WORKLOADS:-ra rf rb}; do
                 rm -rf "$work/runs/$w-$t-$r"
                 case "$w" in
                 ra) args=(--tasks pubmedqa --no-chat --max-tokens 32 --ctx "$ctx") ;;
