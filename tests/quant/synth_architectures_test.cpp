@@ -7,6 +7,7 @@
 #include <cmath>
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "biomedq/quant.h"
@@ -106,6 +107,18 @@ TEST(SynthArchitectures, Phi3LoadsWithFusedAttentionAndFeedForward) {
                   2ull * (256 + 256 * 512 + 256 * 256 + 256 + 256 * 1024 + 512 * 256));
     EXPECT_EQ(llama_vocab_n_tokens(llama_model_get_vocab(model.get())), 32064);
     expect_decodes(model.get());
+}
+
+// The synthesized file of a published shape is as large as the published file: Gemma-2-9B-it
+// Q4_K_M is 5.76 GB (header and tokenizer included), Qwen2.5-7B-Instruct Q4_K_M 4,683,074,240 B.
+TEST(SynthArchitectures, ZeroWeightFilesOfPublishedShapesHaveThePublishedSize) {
+    const std::pair<const char*, double> published[] = {{"gemma-2-9b", 5.76e9},
+                                                        {"qwen2.5-7b", 4683074240.0}};
+    for (const auto& [id, bytes] : published) {
+        const auto path = zero_weight_model_path(id, "q4_k_m");
+        const auto size = static_cast<double>(std::filesystem::file_size(path));
+        EXPECT_NEAR(size / bytes, 1.0, 0.005) << id << ": " << size << " B";
+    }
 }
 
 TEST(SynthArchitectures, AVocabularyLargerThanTheShapesIsKeptWhole) {
