@@ -7,11 +7,8 @@ set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 build="${1:-$here/build}"
 limit="${2:-25}"
-bin="$build/src/biomedq"
-work="$(mktemp -d)"
-trap 'rm -rf "$work"' EXIT
-llama_src="$("$here/scripts/build-llama.sh" cpu)/src"
-"$bin" synth --shape tiny --vocab "$llama_src/models/ggml-vocab-llama-bpe.gguf" --type f16 -o "$work/tiny.gguf" >/dev/null
+# shellcheck source=bench/tiny_model.sh
+source "$here/bench/tiny_model.sh"
 tasks=bc5cdr-chem,ncbi-disease,chemprot,ddi,hoc,litcovid,medqa,pubmedqa
 run() {  # $1: run dir, rest: extra flags
     local dir="$1"; shift

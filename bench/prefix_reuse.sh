@@ -9,12 +9,8 @@ here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 build="${1:-$here/build}"
 limit="${2:-64}"
 parallel="${3:-8}"
-bin="$build/src/biomedq"
-work="$(mktemp -d)"
-trap 'rm -rf "$work"' EXIT
-llama_src="$("$here/scripts/build-llama.sh" cpu)/src"
-"$bin" synth --shape tiny --vocab "$llama_src/models/ggml-vocab-llama-bpe.gguf" --type f16 \
-    -o "$work/tiny.gguf" >/dev/null
+# shellcheck source=bench/tiny_model.sh
+source "$here/bench/tiny_model.sh"
 declare -A flags=(
     [pubmedqa-few-shot-3]="--tasks pubmedqa --prompt few-shot:3 --max-tokens 32 --ctx 2048"
     [medqa-loglik]="--tasks medqa --no-chat --mc-mode loglik --ctx 1024")
