@@ -5,6 +5,7 @@
 #include "biomedq/report.h"
 #include "core/file_io.h"
 #include "report/report_pieces.h"
+#include "report/report_table.h"
 #include "report/vega_bundle.h"
 
 namespace biomedq {
@@ -35,6 +36,13 @@ table.provenance td { text-align: left; }
   a { color: inherit; text-decoration: none; }
 }
 )css";
+
+// A table's opening up to its first row.
+std::string html_head(const std::vector<ReportColumn>& columns) {
+    std::string out = "<table><thead><tr>";
+    for (const auto& column : columns) out += "<th>" + column.heading + "</th>";
+    return out + "</tr></thead><tbody>\n";
+}
 
 std::string provenance_table(const ReportData& data) {
     std::string out = "<table class=\"provenance\"><tbody>\n";
@@ -83,11 +91,7 @@ std::string significance_class(const ReportRow& r) {
 }
 
 std::string task_table(const ReportData& data, const std::string& task) {
-    std::string out =
-        "<table><thead><tr><th>model</th><th>quant</th><th>prompt</th><th>bpw</th><th>score [95% "
-        "CI]</th>"
-        "<th>Δ vs full precision [95% "
-        "CI]</th><th>p</th><th>n</th><th>invalid</th></tr></thead><tbody>\n";
+    std::string out = html_head(task_table_columns());
     for (const auto& r : data.rows) {
         if (r.task != task) continue;
         out += fmt::format(
@@ -105,49 +109,17 @@ std::string task_table(const ReportData& data, const std::string& task) {
     return out + "</tbody></table>\n";
 }
 
-std::string memory_table(const ReportData& data) {
-    std::string out =
-        "<table><thead><tr><th>model</th><th>quant</th><th>prompt</th><th>weights</th><th>KV</th>"
-        "<th>compute</th><th>peak</th><th>examples/s</th><th>generated "
-        "tokens/s</th></tr></thead><tbody>\n";
-    for (const auto& run : data.runs) {
-        out += fmt::format(
-            "<tr><td class=\"text\">{}</td><td class=\"text\">{}</td><td "
-            "class=\"text\">{}</td><td>{}</td>"
-            "<td>{}</td><td>{}</td><td>{}</td><td>{:.2f}</td><td>{:.1f}</td></tr>\n",
-            html_escape(run.model_name), html_escape(quant_display(run.quant_type, run.kv_type)),
-            html_escape(run.prompt), format_bytes(run.bytes_weights), format_bytes(run.bytes_kv),
-            format_bytes(run.bytes_compute), format_bytes(run.bytes_peak), run.examples_per_s,
-            run.generated_tokens_per_s);
+std::string html_table(const ReportTable& table) {
+    std::string out = html_head(table.columns);
+    for (const auto& row : table.rows) {
+        out += "<tr>";
+        for (std::size_t i = 0; i < row.size(); ++i) {
+            out += table.columns[i].text ? "<td class=\"text\">" + html_escape(row[i]) + "</td>"
+                                         : "<td>" + row[i] + "</td>";
+        }
+        out += "</tr>\n";
     }
     return out + "</tbody></table>\n";
-}
-
-// Runs split over several devices (GPUs, RPC servers): what each device holds.
-std::string device_table(const ReportData& data) {
-    std::string out =
-        "<table><thead><tr><th>model</th><th>quant</th><th>prompt</th><th>device</th><th>weights</"
-        "th>"
-        "<th>KV</th><th>compute</th><th>peak</th><th>capacity</th></tr></thead><tbody>\n";
-    bool any = false;
-    for (const auto& run : data.runs) {
-        if (!split_over_devices(run)) continue;
-        for (const auto& d : run.devices) {
-            any = true;
-            out += fmt::format(
-                "<tr><td class=\"text\">{}</td><td class=\"text\">{}</td><td class=\"text\">{}</td>"
-                "<td "
-                "class=\"text\">{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></"
-                "tr>\n",
-                html_escape(run.model_name),
-                html_escape(quant_display(run.quant_type, run.kv_type)), html_escape(run.prompt),
-                html_escape(d.device), format_bytes(d.bytes_weights), format_bytes(d.bytes_kv),
-                format_bytes(d.bytes_compute),
-                d.bytes_peak_used ? format_bytes(d.bytes_peak_used) : "-",
-                d.bytes_total ? format_bytes(d.bytes_total) : "-");
-        }
-    }
-    return any ? out + "</tbody></table>\n" : std::string();
 }
 
 }  // namespace
@@ -219,9 +191,10 @@ std::string render_html(const ReportData& data) {
         out += fmt::format("<p class=\"note\">{}</p>\n", html_escape(metric_line(data, task)));
         out += task_table(data, task);
     }
-    out += "<h2>Memory and speed</h2>\n" + memory_table(data);
-    if (const std::string devices = device_table(data); !devices.empty()) {
-        out += "<h2>Memory per device (models split over several devices)</h2>\n" + devices;
+    out += "<h2>Memory and speed</h2>\n" + html_table(memory_speed_table(data));
+    if (const ReportTable devices = device_memory_table(data); !devices.rows.empty()) {
+        out += "<h2>Memory per device (models split over several devices)</h2>\n" +
+               html_table(devices);
     }
     return out + "</body></html>\n";
 }

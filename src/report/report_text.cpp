@@ -6,6 +6,7 @@
 
 #include "biomedq/report.h"
 #include "report/report_pieces.h"
+#include "report/report_table.h"
 
 namespace biomedq {
 namespace {
@@ -128,6 +129,27 @@ std::string top1_text(const ReportRow& r) {
 
 namespace {
 
+// A table's heading row and the row that aligns its columns.
+std::string markdown_head(const std::vector<ReportColumn>& columns) {
+    std::string head = "|", align = "|";
+    for (const auto& column : columns) {
+        head += " " + column.heading + " |";
+        align += column.text ? "---|" : "---:|";
+    }
+    return head + "\n" + align + "\n";
+}
+
+std::string markdown_table(const ReportTable& table) {
+    std::string out = markdown_head(table.columns);
+    for (const auto& row : table.rows) {
+        out += "|";
+        for (std::size_t i = 0; i < row.size(); ++i)
+            out += " " + (table.columns[i].text ? md_cell(row[i]) : row[i]) + " |";
+        out += "\n";
+    }
+    return out;
+}
+
 // Title, protocol, provenance and how to read the tables.
 std::string markdown_header(const ReportData& data) {
     std::string out = "# biomedq report\n\n";
@@ -190,10 +212,7 @@ std::string markdown_task_tables(const ReportData& data) {
         for (const auto& note : task_test_set_notes(data, task))
             out += md_cell(test_set_note_text(task, note)) + "\n\n";
         out += md_cell(metric_line(data, task)) + "\n\n";
-        out +=
-            "| model | quant | prompt | bpw | score [95% CI] | Δ vs full precision [95% CI] | p | "
-            "n | invalid |\n"
-            "|---|---|---|---:|---|---|---:|---:|---:|\n";
+        out += markdown_head(task_table_columns());
         for (const auto& r : data.rows) {
             if (r.task != task) continue;
             out += fmt::format(
@@ -210,42 +229,16 @@ std::string markdown_task_tables(const ReportData& data) {
 
 // Memory and speed per run, and per device where a model was split over several.
 std::string markdown_memory(const ReportData& data) {
-    std::string out;
-    out +=
-        "\n## Memory and speed\n\n| model | quant | prompt | weights | KV | compute | peak | "
-        "examples/s | generated "
-        "tokens/s |\n|---|---|---|---:|---:|---:|---:|---:|---:|\n";
-    for (const auto& run : data.runs) {
-        out += fmt::format("| {} | {} | {} | {} | {} | {} | {} | {:.2f} | {:.1f} |\n",
-                           md_cell(run.model_name),
-                           md_cell(quant_display(run.quant_type, run.kv_type)), md_cell(run.prompt),
-                           format_bytes(run.bytes_weights), format_bytes(run.bytes_kv),
-                           format_bytes(run.bytes_compute), format_bytes(run.bytes_peak),
-                           run.examples_per_s, run.generated_tokens_per_s);
-    }
-    bool any_split = false;
-    for (const auto& run : data.runs) any_split = any_split || split_over_devices(run);
-    if (any_split) {
+    std::string out = "\n## Memory and speed\n\n" + markdown_table(memory_speed_table(data));
+    const ReportTable devices = device_memory_table(data);
+    if (!devices.rows.empty()) {
         out +=
             "\n## Memory per device (models split over several devices)\n\nWeights, KV cache and "
             "compute are "
             "llama.cpp's buffers on each device; peak is the driver's reading (`-` where there is "
             "none: host, "
-            "RPC).\n\n| model | quant | prompt | device | weights | KV | compute | peak | capacity "
-            "|\n"
-            "|---|---|---|---|---:|---:|---:|---:|---:|\n";
-        for (const auto& run : data.runs) {
-            if (!split_over_devices(run)) continue;
-            for (const auto& d : run.devices) {
-                out += fmt::format(
-                    "| {} | {} | {} | {} | {} | {} | {} | {} | {} |\n", md_cell(run.model_name),
-                    md_cell(quant_display(run.quant_type, run.kv_type)), md_cell(run.prompt),
-                    md_cell(d.device), format_bytes(d.bytes_weights), format_bytes(d.bytes_kv),
-                    format_bytes(d.bytes_compute),
-                    d.bytes_peak_used ? format_bytes(d.bytes_peak_used) : "-",
-                    d.bytes_total ? format_bytes(d.bytes_total) : "-");
-            }
-        }
+            "RPC).\n\n" +
+            markdown_table(devices);
     }
     return out;
 }
