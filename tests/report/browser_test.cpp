@@ -9,7 +9,7 @@
 
 #include "biomedq/report.h"
 #include "core/file_io.h"
-#include "report/hand_made_runs.h"
+#include "support/hand_made_runs.h"
 #include "support/paths.h"
 
 namespace biomedq {

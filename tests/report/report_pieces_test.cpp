@@ -3,8 +3,8 @@
 #include "biomedq/quant.h"
 #include "biomedq/report.h"
 #include "core/file_io.h"
-#include "report/hand_made_runs.h"
 #include "support/expect_each.h"
+#include "support/hand_made_runs.h"
 #include "support/paths.h"
 
 namespace biomedq {

@@ -4,7 +4,7 @@
 #include <gtest/gtest.h>
 
 #include "biomedq/report.h"
-#include "report/hand_made_runs.h"
+#include "support/hand_made_runs.h"
 
 namespace biomedq {
 namespace {

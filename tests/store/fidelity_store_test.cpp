@@ -8,33 +8,14 @@
 
 #include "biomedq/store.h"
 #include "biomedq/sweep.h"
+#include "support/hand_made_runs.h"
 #include "support/paths.h"
 
 namespace biomedq {
 namespace {
 
-QuantFidelity hand_made_fidelity() {
-    QuantFidelity f;
-    f.source_sha256 = "aa11";
-    f.model_sha256 = "bb22";
-    f.quant_type = "q4_k_m";
-    f.text_sha256 = "cc33";
-    f.text_description = "pubmedqa/sample200, up to 4096 tokens (ctx 512)";
-    f.ctx = 512;
-    f.n_tokens = 4088;
-    f.n_chunks = 8;
-    f.kl_mean = 0.0625;
-    f.kl_mean_se = 0.003;
-    f.kl_median = 0.03125;
-    f.kl_p99 = 0.5;
-    f.kl_max = 1.75;
-    f.top1_agreement = 0.875;
-    f.top1_se = 0.01;
-    f.ppl_ratio = 1.04;
-    f.ppl_ratio_se = 0.002;
-    f.measured_at = "2026-01-02T03:04:05Z";
-    return f;
-}
+// A Q4_K_M file's fidelity row, every field set and distinct.
+QuantFidelity q4_fidelity() { return test::hand_made_fidelity_row("q4_k_m", 0.0625, 0.875); }
 
 void expect_same(const QuantFidelity& a, const QuantFidelity& b) {
     EXPECT_EQ(to_json(a), to_json(b));  // every field
@@ -71,7 +52,7 @@ TEST(FidelityStore, RoundTripKeepsEveryFieldAndReplacesSameModelAndText) {
     auto store = ResultStore::open(dir / "r.sqlite");
     ASSERT_TRUE(store.ok()) << store.error().message;
     EXPECT_TRUE(store->load_fidelity().value().empty());
-    const QuantFidelity a = hand_made_fidelity();
+    const QuantFidelity a = q4_fidelity();
     QuantFidelity b = a;
     b.model_sha256 = "dd44";
     b.quant_type = "q8_0";
@@ -97,7 +78,7 @@ TEST(FidelityStore, RoundTripKeepsEveryFieldAndReplacesSameModelAndText) {
 }
 
 TEST(FidelityStore, JsonRoundTripAndErrorsNameTheField) {
-    const QuantFidelity a = hand_made_fidelity();
+    const QuantFidelity a = q4_fidelity();
     auto back = quant_fidelity_from_json(to_json(a), "f.json");
     ASSERT_TRUE(back.ok()) << back.error().message;
     expect_same(*back, a);
@@ -126,13 +107,13 @@ TEST(FidelityStore, ImportStoresTheRunDirectorysFidelityJson) {
     ASSERT_TRUE(store->import_run(run_dir).ok());
     EXPECT_TRUE(store->load_fidelity()->empty());  // no fidelity.json: no row
 
-    std::ofstream(run_dir / "fidelity.json") << to_json(hand_made_fidelity()).dump(2);
+    std::ofstream(run_dir / "fidelity.json") << to_json(q4_fidelity()).dump(2);
     auto id = store->import_run(run_dir);
     ASSERT_TRUE(id.ok()) << id.error().message;
     ASSERT_TRUE(store->import_run(run_dir).ok());  // twice: still one row
     auto rows = store->load_fidelity();
     ASSERT_EQ(rows->size(), 1u);
-    expect_same(rows->front(), hand_made_fidelity());
+    expect_same(rows->front(), q4_fidelity());
     EXPECT_EQ(store->count_runs().value(), 1);
 
     std::ofstream(run_dir / "fidelity.json") << "{\"source_sha256\": \"aa\"}";
@@ -195,7 +176,7 @@ TEST(FidelityStore, VersionOneStoreIsMigratedKeepingItsRuns) {
     auto runs = store->load_runs(true);
     ASSERT_TRUE(runs.ok());
     EXPECT_EQ(runs->front().task("pubmedqa")->samples.size(), 3u);
-    ASSERT_TRUE(store->put_fidelity(hand_made_fidelity()).ok());
+    ASSERT_TRUE(store->put_fidelity(q4_fidelity()).ok());
     EXPECT_EQ(store->load_fidelity()->size(), 1u);
 }
 

@@ -1,4 +1,5 @@
-// Hand-made stored runs with known answers, for report and recommend tests (no model needed).
+// Hand-made stored runs and fidelity rows with known answers, for store, report and recommend tests
+// (no model needed).
 #pragma once
 
 #include <string>
