@@ -12,12 +12,12 @@
 // found by suffix (*_abstracts_gs.tsv, *_entities_gs.tsv, *_gold_standard.tsv) so the training and
 // development folders load too.
 #include <algorithm>
-#include <charconv>
 #include <filesystem>
 #include <unordered_map>
 #include <unordered_set>
 
 #include "core/file_io.h"
+#include "core/whole_number.h"
 #include "data/loader_errors.h"
 #include "data/loaders.h"
 #include "data/text_lines.h"
@@ -49,14 +49,12 @@ Result<std::string> find_file(const std::string& folder, const std::string& suff
 
 Result<std::size_t> parse_offset(std::string_view field, const std::string& path, std::size_t line,
                                  std::string_view name) {
-    std::size_t value = 0;
-    const char* end = field.data() + field.size();
-    const auto [ptr, ec] = std::from_chars(field.data(), end, value);
-    if (field.empty() || ec != std::errc() || ptr != end) {
+    const auto value = whole_number<std::size_t>(field);
+    if (!value) {
         return field_error(path, line, name,
                            "expected a non-negative integer, found \"" + std::string(field) + "\"");
     }
-    return value;
+    return *value;
 }
 
 struct Abstracts {

@@ -1,24 +1,16 @@
 #include "data/pubtator_documents.h"
 
 #include <algorithm>
-#include <charconv>
 #include <optional>
 #include <string_view>
 
+#include "core/whole_number.h"
 #include "data/loader_errors.h"
 #include "data/text_lines.h"
 #include "data/tsv_fields.h"
 
 namespace biomedq::data {
 namespace {
-
-std::optional<std::size_t> parse_offset(std::string_view field) {
-    std::size_t value = 0;
-    const auto* end = field.data() + field.size();
-    const auto [ptr, ec] = std::from_chars(field.data(), end, value);
-    if (field.empty() || ec != std::errc() || ptr != end) return std::nullopt;
-    return value;
-}
 
 // "PMID|t|title" -> {pmid, 't', title}; nullopt when the line is not a title/abstract line.
 struct TextLineParts {
@@ -98,10 +90,10 @@ private:
                               "relation (PMID, CID, id, id), found " +
                                   std::to_string(fields.size()) + " TAB-separated fields");
         }
-        const auto begin = parse_offset(fields[1]);
+        const auto begin = whole_number<std::size_t>(fields[1]);
         if (!begin)
             return field_error(path_, line.number, "start", "expected a non-negative integer");
-        const auto end = parse_offset(fields[2]);
+        const auto end = whole_number<std::size_t>(fields[2]);
         if (!end) return field_error(path_, line.number, "end", "expected a non-negative integer");
         const std::string& text = current_->text;
         if (*end > text.size() || *begin > *end) {

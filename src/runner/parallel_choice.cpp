@@ -2,11 +2,10 @@
 
 #include <fmt/format.h>
 
-#include <charconv>
-
 #include "biomedq/engine.h"
 #include "biomedq/memory_simulation.h"
 #include "core/file_io.h"
+#include "core/whole_number.h"
 #include "runner/batch_sizes.h"
 #include "runner/config_field.h"
 #include "runner/environment.h"
@@ -46,17 +45,16 @@ std::string gib(std::uint64_t bytes) {
 
 // --parallel N as given: a whole number from 1 to 256.
 Result<ParallelChoice> requested_parallel(const std::string& s) {
-    int p = 0;
-    auto [ptr, ec] = std::from_chars(s.data(), s.data() + s.size(), p);
-    if (ec != std::errc() || ptr != s.data() + s.size() || p < 1 || p > 256) {
+    const auto p = whole_number<int>(s);
+    if (!p || *p < 1 || *p > 256) {
         return make_error(ErrorCode::kInvalidArgument,
                           "--parallel " + s + ": expected a number from 1 to 256, or auto");
     }
     ParallelChoice choice;
     choice.requested = s;
-    choice.parallel = p;
+    choice.parallel = *p;
     choice.method = "requested";
-    choice.reason = fmt::format("--parallel {} as given", p);
+    choice.reason = fmt::format("--parallel {} as given", *p);
     return choice;
 }
 

@@ -1,18 +1,17 @@
 #include "runner/prompt_method.h"
 
-#include <charconv>
+#include "core/whole_number.h"
 
 namespace biomedq::runner {
 namespace {
 
 Result<int> parse_shots(const std::string& text, const std::string& whole) {
-    int k = 0;
-    auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), k);
-    if (ec != std::errc() || ptr != text.data() + text.size() || k < 1 || k > 64) {
+    const auto k = whole_number<int>(text);
+    if (!k || *k < 1 || *k > 64) {
         return make_error(ErrorCode::kInvalidArgument,
                           "--prompt " + whole + ": K must be a number of shots from 1 to 64");
     }
-    return k;
+    return *k;
 }
 
 }  // namespace

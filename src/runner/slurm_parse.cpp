@@ -1,11 +1,11 @@
 // Reading what the Slurm client commands print: sinfo (nodes), sbatch --parsable (job id), squeue,
 // sacct and scontrol (job states). Formats are the ones biomedq asks for (slurm_status.cpp,
 // slurm_submit.cpp), so every line has a known shape and anything else is an error that quotes it.
-#include <charconv>
 #include <optional>
 #include <sstream>
 
 #include "biomedq/slurm.h"
+#include "core/whole_number.h"
 
 namespace biomedq {
 namespace {
@@ -56,9 +56,9 @@ std::vector<NumberedLine> numbered_lines(const std::string& text) {
 
 template <typename T>
 bool parse_number(const std::string& s, T& out) {
-    const auto* end = s.data() + s.size();
-    auto [ptr, ec] = std::from_chars(s.data(), end, out);
-    return ec == std::errc() && ptr == end;
+    const auto n = whole_number<T>(s);
+    if (n) out = *n;
+    return n.has_value();
 }
 
 Error line_error(const char* command, std::size_t line_no, const std::string& line,

@@ -2,9 +2,9 @@
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <charconv>
 
 #include "biomedq/slurm.h"
+#include "core/whole_number.h"
 
 namespace biomedq {
 namespace {
@@ -30,15 +30,14 @@ Result<int> gpu_count(const SlurmOptions& options, std::uint64_t bytes_gpu) {
         return static_cast<int>(
             std::max<std::uint64_t>(1, (bytes_gpu + options.gpu_memory - 1) / options.gpu_memory));
     }
-    int n = -1;
     const auto& s = options.gpus_per_cell;
-    auto [ptr, ec] = std::from_chars(s.data(), s.data() + s.size(), n);
-    if (ec != std::errc() || ptr != s.data() + s.size() || n < 0) {
+    const auto n = whole_number<int>(s);
+    if (!n || *n < 0) {
         return make_error(
             ErrorCode::kInvalidArgument,
             "--gpus-per-cell: expected a whole number >= 0 or auto, got \"" + s + "\"");
     }
-    return n;
+    return *n;
 }
 
 }  // namespace
