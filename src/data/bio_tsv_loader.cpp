@@ -100,12 +100,8 @@ Result<Dataset> load_bio_tsv(const DataSource& source) {
             if (!sentence.empty()) flush();
             continue;
         }
-        const auto fields = split_tabs(line.text);
-        if (fields.size() != 2) {
-            return line_error(path, line.number,
-                              "expected 2 TAB-separated fields (token, tag), found " +
-                                  std::to_string(fields.size()));
-        }
+        BIOMEDQ_ASSIGN(const auto fields,
+                       split_columns(path, line.number, line.text, {"token", "tag"}));
         if (fields[0].empty()) return field_error(path, line.number, "token", "empty");
         const auto tag = parse_tag(fields[1]);
         if (!tag) {

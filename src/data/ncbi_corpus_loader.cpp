@@ -65,12 +65,8 @@ Result<Dataset> load_inline(const DataSource& source, const std::string& content
     Dataset dataset{"ncbi_corpus", source.path, {}, {}};
     for (const TextLine& line : split_lines(content)) {
         if (line.text.find_first_not_of(" \t") == std::string_view::npos) continue;
-        const auto fields = split_tabs(line.text);
-        if (fields.size() != 3) {
-            return line_error(source.path, line.number,
-                              "expected 3 TAB-separated fields (PMID, title, abstract), found " +
-                                  std::to_string(fields.size()));
-        }
+        BIOMEDQ_ASSIGN(const auto fields, split_columns(source.path, line.number, line.text,
+                                                        {"PMID", "title", "abstract"}));
         if (fields[0].empty()) return field_error(source.path, line.number, "PMID", "empty");
         Example example;
         example.id = std::string(fields[0]);

@@ -1,5 +1,8 @@
 #include "data/tsv_fields.h"
 
+#include <fmt/format.h>
+
+#include "core/text.h"
 #include "data/loader_errors.h"
 
 namespace biomedq::data {
@@ -43,17 +46,24 @@ Result<std::string> unquote_csv_field(std::string_view field) {
     return make_error(ErrorCode::kParse, "CSV-quoted field has no closing quote");
 }
 
+Result<std::vector<std::string_view>> split_columns(std::string_view path, std::size_t line_number,
+                                                    std::string_view line,
+                                                    std::initializer_list<std::string_view> names) {
+    auto fields = split_tabs(line);
+    if (fields.size() != names.size()) {
+        return line_error(path, line_number,
+                          fmt::format("expected {} TAB-separated fields ({}), found {}",
+                                      names.size(), text::join(names, ", "), fields.size()));
+    }
+    return fields;
+}
+
 Result<std::array<std::string, 3>> read_three_fields(std::string_view path, std::size_t line_number,
                                                      std::string_view line,
                                                      const std::array<const char*, 3>& names,
                                                      int may_be_empty) {
-    const auto raw = split_tabs(line);
-    if (raw.size() != 3) {
-        return line_error(path, line_number,
-                          std::string("expected 3 TAB-separated fields (") + names[0] + ", " +
-                              names[1] + ", " + names[2] + "), found " +
-                              std::to_string(raw.size()));
-    }
+    BIOMEDQ_ASSIGN(const auto raw,
+                   split_columns(path, line_number, line, {names[0], names[1], names[2]}));
     std::array<std::string, 3> fields;
     for (std::size_t i = 0; i < 3; ++i) {
         auto value = unquote_csv_field(raw[i]);

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <array>
+#include <initializer_list>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -19,6 +20,12 @@ std::vector<std::string_view> split_on(std::string_view line, char separator);
 inline std::vector<std::string_view> split_tabs(std::string_view line) {
     return split_on(line, '\t');
 }
+
+// The line's TAB-separated fields when there are as many as `names`; otherwise the line_error
+// "expected <n> TAB-separated fields (<names>), found <m>", one wording for every loader.
+Result<std::vector<std::string_view>> split_columns(std::string_view path, std::size_t line_number,
+                                                    std::string_view line,
+                                                    std::initializer_list<std::string_view> names);
 
 // A field starting with `"` must be a whole CSV-quoted field ("...", inner quotes doubled) and is
 // unquoted; any other field is returned unchanged. Error (kParse, message without location: the
