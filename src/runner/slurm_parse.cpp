@@ -3,6 +3,7 @@
 // slurm_submit.cpp), so every line has a known shape and anything else is an error that quotes it.
 #include <optional>
 #include <sstream>
+#include <variant>
 
 #include "biomedq/slurm.h"
 #include "core/whole_number.h"
@@ -119,6 +120,34 @@ bool add_per_task(SlurmJobState s, const std::optional<std::string>& task_spec,
     return !ids.empty();
 }
 
+// One line of squeue, sacct or scontrol: a job's state and, for an array job, the tasks it names.
+struct JobLine {
+    SlurmJobState state;
+    std::optional<std::string> tasks;
+};
+// A line read, or what is wrong with it.
+using JobLineRead = std::variant<JobLine, const char*>;
+
+// The job states `command` printed, one line at a time through `read_line`, each array job's line
+// expanded to a state per task (`bad_tasks` when it names none). Errors quote the line's first
+// `quote_chars` characters.
+template <typename ReadLine>
+Result<std::vector<SlurmJobState>> job_states(const std::string& text, const char* command,
+                                              const char* bad_tasks, ReadLine read_line,
+                                              std::size_t quote_chars = std::string::npos) {
+    std::vector<SlurmJobState> out;
+    for (const auto& [line_no, line] : numbered_lines(text)) {
+        JobLineRead read = read_line(line);
+        const std::string quoted = line.substr(0, quote_chars);
+        if (const auto* what = std::get_if<const char*>(&read))
+            return line_error(command, line_no, quoted, *what);
+        auto& job = std::get<JobLine>(read);
+        if (!add_per_task(std::move(job.state), job.tasks, out))
+            return line_error(command, line_no, quoted, bad_tasks);
+    }
+    return out;
+}
+
 }  // namespace
 
 Result<std::vector<SlurmNode>> parse_sinfo_nodes(const std::string& text,
@@ -177,62 +206,49 @@ Result<std::string> parse_sbatch_job_id(const std::string& text) {
 }
 
 Result<std::vector<SlurmJobState>> parse_squeue(const std::string& text) {
-    std::vector<SlurmJobState> out;
-    for (const auto& [line_no, line] : numbered_lines(text)) {
-        const auto f = split(line, '|');
-        if (f.size() != 3)
-            return line_error("squeue", line_no, line,
-                              "expected 3 fields ARRAY_JOB_ID|ARRAY_TASK_ID|STATE");
-        SlurmJobState s;
-        s.job_id = f[0];
-        s.state = f[2];
-        const auto tasks = f[1] == "N/A" ? std::nullopt : std::optional(f[1]);
-        if (!add_per_task(std::move(s), tasks, out))
-            return line_error("squeue", line_no, line, "field ARRAY_TASK_ID is not a task id");
-    }
-    return out;
+    return job_states(text, "squeue", "field ARRAY_TASK_ID is not a task id",
+                      [](const std::string& line) -> JobLineRead {
+                          const auto f = split(line, '|');
+                          if (f.size() != 3)
+                              return "expected 3 fields ARRAY_JOB_ID|ARRAY_TASK_ID|STATE";
+                          return JobLine{
+                              .state = {.job_id = f[0], .state = f[2]},
+                              .tasks = f[1] == "N/A" ? std::nullopt : std::optional(f[1])};
+                      });
 }
 
 Result<std::vector<SlurmJobState>> parse_sacct(const std::string& text) {
-    std::vector<SlurmJobState> out;
-    for (const auto& [line_no, line] : numbered_lines(text)) {
-        const auto f = split(line, '|');
-        if (f.size() < 2) return line_error("sacct", line_no, line, "expected JOBID|STATE");
-        SlurmJobState s;
-        s.state = f[1];
-        const auto us = f[0].find('_');
-        s.job_id = f[0].substr(0, us);  // all of it for a plain job
-        const auto tasks =
-            us == std::string::npos ? std::nullopt : std::optional(f[0].substr(us + 1));
-        if (!add_per_task(std::move(s), tasks, out))
-            return line_error("sacct", line_no, line, "field JOBID has no array task id");
-    }
-    return out;
+    return job_states(text, "sacct", "field JOBID has no array task id",
+                      [](const std::string& line) -> JobLineRead {
+                          const auto f = split(line, '|');
+                          if (f.size() < 2) return "expected JOBID|STATE";
+                          const auto us = f[0].find('_');
+                          // The job id is all of JOBID for a plain job.
+                          return JobLine{.state = {.job_id = f[0].substr(0, us), .state = f[1]},
+                                         .tasks = us == std::string::npos
+                                                      ? std::nullopt
+                                                      : std::optional(f[0].substr(us + 1))};
+                      });
 }
 
 Result<std::vector<SlurmJobState>> parse_scontrol_jobs(const std::string& text) {
-    std::vector<SlurmJobState> out;
-    for (const auto& [line_no, line] : numbered_lines(text)) {
-        std::map<std::string, std::string> kv;
-        std::istringstream words(line);
-        std::string word;
-        while (words >> word) {
-            const auto eq = word.find('=');
-            if (eq != std::string::npos) kv.emplace(word.substr(0, eq), word.substr(eq + 1));
-        }
-        if (!kv.count("JobId") || !kv.count("JobState")) {
-            return line_error("scontrol show job", line_no, line.substr(0, 80),
-                              "no JobId or JobState");
-        }
-        SlurmJobState s;
-        s.state = kv["JobState"];
-        const bool array = kv.count("ArrayJobId") > 0;
-        s.job_id = array ? kv["ArrayJobId"] : kv["JobId"];
-        const auto tasks = array ? std::optional(kv["ArrayTaskId"]) : std::nullopt;
-        if (!add_per_task(std::move(s), tasks, out))
-            return line_error("scontrol show job", line_no, line.substr(0, 80), "bad ArrayTaskId");
-    }
-    return out;
+    return job_states(
+        text, "scontrol show job", "bad ArrayTaskId",
+        [](const std::string& line) -> JobLineRead {
+            std::map<std::string, std::string> kv;
+            std::istringstream words(line);
+            std::string word;
+            while (words >> word) {
+                const auto eq = word.find('=');
+                if (eq != std::string::npos) kv.emplace(word.substr(0, eq), word.substr(eq + 1));
+            }
+            if (!kv.count("JobId") || !kv.count("JobState")) return "no JobId or JobState";
+            const bool array = kv.count("ArrayJobId") > 0;
+            return JobLine{.state = {.job_id = array ? kv["ArrayJobId"] : kv["JobId"],
+                                     .state = kv["JobState"]},
+                           .tasks = array ? std::optional(kv["ArrayTaskId"]) : std::nullopt};
+        },
+        80);  // scontrol's lines are long: the start names the job
 }
 
 std::string array_spec(const std::vector<std::size_t>& ids, int max_concurrent) {

@@ -6,6 +6,18 @@
 namespace biomedq {
 namespace {
 
+using States = std::vector<std::string>;
+
+// Each job state as "JOB_TASK|STATE" (task -1: not an array task), so that a whole parse compares
+// at once; a parse error as its message.
+States described(const Result<std::vector<SlurmJobState>>& states) {
+    if (!states.ok()) return {"error: " + states.error().message};
+    States out;
+    for (const auto& s : *states)
+        out.push_back(s.job_id + "_" + std::to_string(s.array_task) + "|" + s.state);
+    return out;
+}
+
 TEST(SlurmParse, SinfoNodesOfTheNamedOrDefaultPartition) {
     const std::string text =
         "vm|2|24105|(null)|idle|debug*\n"
@@ -50,30 +62,15 @@ TEST(SlurmParse, SbatchJobId) {
 }
 
 TEST(SlurmParse, SqueueExpandsArrayTasks) {
-    auto states = parse_squeue("17|0|RUNNING\n17|[2-3%2]|PENDING\n18|N/A|PENDING\n");
-    ASSERT_TRUE(states.ok()) << states.error().message;
-    ASSERT_EQ(states->size(), 4u);
-    EXPECT_EQ((*states)[0].job_id, "17");
-    EXPECT_EQ((*states)[0].array_task, 0);
-    EXPECT_EQ((*states)[0].state, "RUNNING");
-    EXPECT_EQ((*states)[1].array_task, 2);
-    EXPECT_EQ((*states)[2].array_task, 3);
-    EXPECT_EQ((*states)[2].state, "PENDING");
-    EXPECT_EQ((*states)[3].job_id, "18");
-    EXPECT_EQ((*states)[3].array_task, -1);
+    EXPECT_EQ(described(parse_squeue("17|0|RUNNING\n17|[2-3%2]|PENDING\n18|N/A|PENDING\n")),
+              (States{"17_0|RUNNING", "17_2|PENDING", "17_3|PENDING", "18_-1|PENDING"}));
     EXPECT_FALSE(parse_squeue("17|x|RUNNING\n").ok());
     EXPECT_FALSE(parse_squeue("17|RUNNING\n").ok());
 }
 
 TEST(SlurmParse, SacctStatesWithReasons) {
-    auto states = parse_sacct("40_4|CANCELLED by 0\n40_[5-6]|PENDING\n41|COMPLETED\n");
-    ASSERT_TRUE(states.ok()) << states.error().message;
-    ASSERT_EQ(states->size(), 4u);
-    EXPECT_EQ((*states)[0].array_task, 4);
-    EXPECT_EQ((*states)[0].state, "CANCELLED by 0");
-    EXPECT_EQ((*states)[2].array_task, 6);
-    EXPECT_EQ((*states)[3].job_id, "41");
-    EXPECT_EQ((*states)[3].state, "COMPLETED");
+    EXPECT_EQ(described(parse_sacct("40_4|CANCELLED by 0\n40_[5-6]|PENDING\n41|COMPLETED\n")),
+              (States{"40_4|CANCELLED by 0", "40_5|PENDING", "40_6|PENDING", "41_-1|COMPLETED"}));
     // What sacct says on a cluster without accounting: not a state line.
     EXPECT_FALSE(parse_sacct("Slurm accounting storage is disabled\n").ok());
 }
@@ -84,16 +81,8 @@ TEST(SlurmParse, ScontrolShowJobOneLinePerJob) {
         "Reason=None\n"
         "JobId=20 ArrayJobId=20 ArrayTaskId=4-5%2 JobName=x JobState=PENDING Reason=Dependency\n"
         "JobId=22 JobName=final JobState=COMPLETED Reason=None\n";
-    auto states = parse_scontrol_jobs(text);
-    ASSERT_TRUE(states.ok()) << states.error().message;
-    ASSERT_EQ(states->size(), 4u);
-    EXPECT_EQ((*states)[0].job_id, "20");
-    EXPECT_EQ((*states)[0].array_task, 1);
-    EXPECT_EQ((*states)[0].state, "CANCELLED");
-    EXPECT_EQ((*states)[1].array_task, 4);
-    EXPECT_EQ((*states)[2].array_task, 5);
-    EXPECT_EQ((*states)[3].job_id, "22");
-    EXPECT_EQ((*states)[3].array_task, -1);
+    EXPECT_EQ(described(parse_scontrol_jobs(text)),
+              (States{"20_1|CANCELLED", "20_4|PENDING", "20_5|PENDING", "22_-1|COMPLETED"}));
 }
 
 TEST(SlurmParse, ArraySpecRangesAndThrottle) {
