@@ -177,15 +177,14 @@ int run_demo(const DemoOptions& o) {
 }  // namespace
 
 void add_demo_command(CLI::App& app, CommandRun& chosen) {
-    auto o = std::make_shared<DemoOptions>();
-    CLI::App* sub = app.add_subcommand(
-        "demo", "Run the whole pipeline on a tiny random-weight model (no downloads)");
+    auto [sub, o] = add_command<DemoOptions>(
+        app, chosen, "demo", "Run the whole pipeline on a tiny random-weight model (no downloads)",
+        run_demo);
     sub->add_option("-o,--output", o->out, "Working folder for models and runs")
         ->capture_default_str();
     sub->add_option("--limit", o->limit, "Examples per task")->capture_default_str();
     sub->add_option("--data-dir", o->data_dir, "Data sets folder (default: ../shared/data)");
     sub->add_flag("--skip-eval", o->skip_eval, "Stop after generation (no data sets needed)");
-    sub->callback([o, &chosen] { chosen = [o] { return run_demo(*o); }; });
 }
 
 }  // namespace biomedq::cli

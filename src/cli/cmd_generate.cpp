@@ -160,27 +160,21 @@ void add_generate_command(CLI::App& app, CommandRun& chosen) {
     prompt->excludes(file);
     sub->add_option("--grammar", o->grammar_file, "GBNF grammar file constraining the output");
     sub->add_option("--system", o->system, "System message (chat models)");
-    sub->add_option("--max-tokens", o->max_tokens, "Tokens to generate at most")
-        ->capture_default_str()
-        ->check(CLI::PositiveNumber);
+    // Tokens and sequences: a positive count, its default shown.
+    const auto add_count = [sub](const char* name, int& value, const char* help) {
+        sub->add_option(name, value, help)->capture_default_str()->check(CLI::PositiveNumber);
+    };
+    add_count("--max-tokens", o->max_tokens, "Tokens to generate at most");
     sub->add_option("--seed", o->seed, "Sampling seed (with --temperature > 0)")
         ->capture_default_str();
     sub->add_option("--temperature", o->temperature, "0 for greedy")->capture_default_str();
     sub->add_option("--gpu-layers", o->gpu_layers,
                     "Layers to offload to the GPU, also -ngl (-1: all)")
         ->capture_default_str();
-    sub->add_option("--parallel", o->parallel, "Sequences decoded together")
-        ->capture_default_str()
-        ->check(CLI::PositiveNumber);
-    sub->add_option("--ctx", o->ctx_per_sequence, "Context tokens per sequence")
-        ->capture_default_str()
-        ->check(CLI::PositiveNumber);
-    sub->add_option("--batch", o->n_batch, "Tokens per llama_decode call")
-        ->capture_default_str()
-        ->check(CLI::PositiveNumber);
-    sub->add_option("--ubatch", o->n_ubatch, "Micro-batch the device computes at once")
-        ->capture_default_str()
-        ->check(CLI::PositiveNumber);
+    add_count("--parallel", o->parallel, "Sequences decoded together");
+    add_count("--ctx", o->ctx_per_sequence, "Context tokens per sequence");
+    add_count("--batch", o->n_batch, "Tokens per llama_decode call");
+    add_count("--ubatch", o->n_ubatch, "Micro-batch the device computes at once");
     sub->add_flag("--no-prefix-reuse{false}", o->prefix_reuse,
                   "Decode every prompt whole, also the prefixes it shares with others");
     sub->add_flag("--no-chat", o->raw, "Send the prompt as raw text, without the chat template");

@@ -54,9 +54,9 @@ int run_imatrix(ImatrixArgs args) {
 }  // namespace
 
 void add_imatrix_command(CLI::App& app, CommandRun& chosen) {
-    auto args = std::make_shared<ImatrixArgs>();
-    CLI::App* cmd = app.add_subcommand(
-        "imatrix", "Importance matrix from the tasks' train/dev text, for quantize --imatrix");
+    auto [cmd, args] = add_command<ImatrixArgs>(
+        app, chosen, "imatrix",
+        "Importance matrix from the tasks' train/dev text, for quantize --imatrix", run_imatrix);
     cmd->add_option("-m,--model", args->options.model_path, "Full-precision GGUF to be quantized")
         ->required();
     cmd->add_option("--task", args->tasks, "Task(s) whose train and dev text calibrate")
@@ -71,7 +71,6 @@ void add_imatrix_command(CLI::App& app, CommandRun& chosen) {
     cmd->add_option("-o,--output", args->out, "Output imatrix file (GGUF format)")->required();
     cmd->add_flag("--verbose", args->options.verbose, "Show llama.cpp's log");
     cmd->add_flag("--json", args->json, "Print the report as JSON");
-    cmd->callback([args, &chosen] { chosen = [args] { return run_imatrix(*args); }; });
 }
 
 }  // namespace biomedq::cli

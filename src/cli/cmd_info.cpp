@@ -331,10 +331,11 @@ int run_info(const InfoArgs& args) {
 }  // namespace
 
 void add_info_command(CLI::App& app, CommandRun& chosen) {
-    auto args = std::make_shared<InfoArgs>();
-    CLI::App* cmd = app.add_subcommand("info",
-                                       "Show a GGUF's metadata and the memory a context needs, "
-                                       "sized by llama.cpp without loading weights");
+    auto [cmd, args] =
+        add_command<InfoArgs>(app, chosen, "info",
+                              "Show a GGUF's metadata and the memory a context needs, "
+                              "sized by llama.cpp without loading weights",
+                              run_info);
     cmd->add_option("model", args->model, "GGUF file; -m/--model FILE works too")->required();
     cmd->add_option("--ctx", args->ctx_per_sequence,
                     "Tokens per sequence; biomedq creates contexts with n_ctx = ctx * parallel")
@@ -369,7 +370,6 @@ void add_info_command(CLI::App& app, CommandRun& chosen) {
         "simulates each candidate)");
     cmd->add_option("--gpu-memory", args->gpu_memory, "Memory budget for --fit, e.g. 24GiB");
     cmd->add_flag("--json", args->json, "Print as JSON");
-    cmd->callback([args, &chosen] { chosen = [args] { return run_info(*args); }; });
 }
 
 }  // namespace biomedq::cli

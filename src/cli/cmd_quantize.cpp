@@ -107,8 +107,8 @@ int run_quantize(const QuantizeArgs& args) {
 }  // namespace
 
 void add_quantize_command(CLI::App& app, CommandRun& chosen) {
-    auto args = std::make_shared<QuantizeArgs>();
-    CLI::App* cmd = app.add_subcommand("quantize", "Quantize a GGUF into several llama.cpp types");
+    auto [cmd, args] = add_command<QuantizeArgs>(
+        app, chosen, "quantize", "Quantize a GGUF into several llama.cpp types", run_quantize);
     cmd->add_option("src", args->src, "Source GGUF (f16/bf16/f32); -m/--model FILE works too")
         ->required();
     cmd->add_option("--types", args->types,
@@ -126,7 +126,6 @@ void add_quantize_command(CLI::App& app, CommandRun& chosen) {
     cmd->add_flag("--json", args->json, "Print the results as JSON");
     cmd->add_flag("--force", args->force,
                   "Overwrite output files that already exist (refused otherwise)");
-    cmd->callback([args, &chosen] { chosen = [args] { return run_quantize(*args); }; });
 }
 
 }  // namespace biomedq::cli

@@ -84,9 +84,9 @@ int run_recommend(const RecommendArgs& args) {
 }  // namespace
 
 void add_recommend_command(CLI::App& app, CommandRun& chosen) {
-    auto args = std::make_shared<RecommendArgs>();
-    CLI::App* sub =
-        app.add_subcommand("recommend", "Rank the configurations that fit a GPU memory budget");
+    auto [sub, args] = add_command<RecommendArgs>(
+        app, chosen, "recommend", "Rank the configurations that fit a GPU memory budget",
+        run_recommend);
     sub->add_option("store", args->store, "Result store (results.sqlite); optional with --catalog");
     sub->add_option("--gpu-memory", args->gpu_memory,
                     "GPU memory budget, e.g. 24GiB, 24GB, 24000MiB")
@@ -114,7 +114,6 @@ void add_recommend_command(CLI::App& app, CommandRun& chosen) {
                   "(which takes "
                   "seconds per shape the first time, then is cached per llama.cpp version)");
     sub->add_flag("--json", args->json, "Print JSON");
-    sub->callback([args, &chosen] { chosen = [args] { return run_recommend(*args); }; });
 }
 
 }  // namespace biomedq::cli

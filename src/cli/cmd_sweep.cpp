@@ -214,9 +214,9 @@ int run_sweep_command(const SweepArgs& args) {
 }  // namespace
 
 void add_sweep_command(CLI::App& app, CommandRun& chosen) {
-    auto args = std::make_shared<SweepArgs>();
-    CLI::App* sub = app.add_subcommand(
-        "sweep", "Evaluate a grid of models x quantization types x prompts (resumable)");
+    auto [sub, args] = add_command<SweepArgs>(
+        app, chosen, "sweep",
+        "Evaluate a grid of models x quantization types x prompts (resumable)", run_sweep_command);
     sub->add_option("sweep_yaml", args->file, "Sweep definition (YAML)")->required();
     // The keys are the YAML's, not options, so CLI11 cannot list them: kept beside the parser's
     // defaults (SweepSpec) and tested against examples/sweep.yaml, which comments each one.
@@ -290,7 +290,6 @@ void add_sweep_command(CLI::App& app, CommandRun& chosen) {
     sub->add_flag("--finish", args->finish,
                   "Import every finished cell into results.sqlite and write report/ (what the "
                   "final Slurm job runs)");
-    sub->callback([args, &chosen] { chosen = [args] { return run_sweep_command(*args); }; });
 }
 
 }  // namespace biomedq::cli

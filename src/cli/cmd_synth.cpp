@@ -92,10 +92,10 @@ std::string type_help() {
 }  // namespace
 
 void add_synth_command(CLI::App& app, CommandRun& chosen) {
-    auto args = std::make_shared<SynthArgs>();
-    CLI::App* cmd = app.add_subcommand(
-        "synth",
-        "Write a GGUF with a real tokenizer (copied from a vocab GGUF) and random weights");
+    auto [cmd, args] = add_command<SynthArgs>(
+        app, chosen, "synth",
+        "Write a GGUF with a real tokenizer (copied from a vocab GGUF) and random weights",
+        run_synth);
     cmd->add_option("--shape", args->shape,
                     "Model shape: tiny, small, llama-3-8b, llama-3-70b, mistral-7b, qwen2.5-7b, or "
                     "any catalog entry (llama, qwen2, gemma2, phi3)")
@@ -127,7 +127,6 @@ void add_synth_command(CLI::App& app, CommandRun& chosen) {
     cmd->add_option("--ctx-train", args->ctx_train, "Override the training context length");
     cmd->add_option("--rope-theta", args->rope_theta, "Override the RoPE base frequency");
     cmd->add_option("--tied", args->tied, "Override tied embeddings (true: no output.weight)");
-    cmd->callback([args, &chosen] { chosen = [args] { return run_synth(*args); }; });
 }
 
 }  // namespace biomedq::cli

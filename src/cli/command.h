@@ -6,6 +6,9 @@
 
 #include <CLI/CLI.hpp>
 #include <functional>
+#include <memory>
+#include <string>
+#include <utility>
 
 #include "biomedq/result.h"
 
@@ -20,6 +23,18 @@ int report_error(const Error& error);
 // Exit codes: 0 ok, 1 runtime failure, 2 bad usage or input, 130 interrupted by Ctrl-C (SIGINT),
 // 143 by SIGTERM.
 int exit_code_for(ErrorCode code);
+
+// Declares subcommand `name` whose options bind into one fresh `Args`; when it is chosen,
+// `run(args)` runs. Returns the subcommand and its Args, for declaring the options.
+template <typename Args, typename Run>
+std::pair<CLI::App*, std::shared_ptr<Args>> add_command(CLI::App& app, CommandRun& chosen,
+                                                        const std::string& name,
+                                                        const std::string& description, Run run) {
+    auto args = std::make_shared<Args>();
+    CLI::App* cmd = app.add_subcommand(name, description);
+    cmd->callback([args, run, &chosen] { chosen = [args, run] { return run(*args); }; });
+    return {cmd, args};
+}
 
 void add_synth_command(CLI::App& app, CommandRun& chosen);
 void add_quantize_command(CLI::App& app, CommandRun& chosen);
