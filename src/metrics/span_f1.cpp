@@ -13,8 +13,16 @@ std::vector<Span> as_set(std::vector<Span> spans) {
     return spans;
 }
 
-std::vector<Span> predicted_set(const Prediction& pred) {
-    return pred.valid ? as_set(pred.spans) : std::vector<Span>{};
+// An example's gold and predicted spans as the sets both matchings count over (an invalid
+// prediction predicts none).
+struct SpanSets {
+    std::vector<Span> gold, pred;
+    int n_gold() const { return static_cast<int>(gold.size()); }
+    int n_pred() const { return static_cast<int>(pred.size()); }
+};
+
+SpanSets span_sets(const std::vector<Span>& gold, const Prediction& pred) {
+    return {.gold = as_set(gold), .pred = pred.valid ? as_set(pred.spans) : std::vector<Span>{}};
 }
 
 bool overlaps_same_type(const Span& a, const Span& b) {
@@ -41,28 +49,23 @@ double quantity_from(SpanQuantity quantity, double precision, double recall) {
 }
 
 StrictSpanCounts strict_span_counts(const std::vector<Span>& gold, const Prediction& pred) {
-    const std::vector<Span> gold_set = as_set(gold);
-    const std::vector<Span> pred_set = predicted_set(pred);
-    StrictSpanCounts counts;
-    counts.n_gold = static_cast<int>(gold_set.size());
-    counts.n_pred = static_cast<int>(pred_set.size());
-    for (const Span& span : pred_set) {
-        if (std::binary_search(gold_set.begin(), gold_set.end(), span)) ++counts.tp;
+    const SpanSets sets = span_sets(gold, pred);
+    StrictSpanCounts counts{.tp = 0, .n_pred = sets.n_pred(), .n_gold = sets.n_gold()};
+    for (const Span& span : sets.pred) {
+        if (std::binary_search(sets.gold.begin(), sets.gold.end(), span)) ++counts.tp;
     }
     return counts;
 }
 
 LenientSpanCounts lenient_span_counts(const std::vector<Span>& gold, const Prediction& pred) {
-    const std::vector<Span> gold_set = as_set(gold);
-    const std::vector<Span> pred_set = predicted_set(pred);
-    LenientSpanCounts counts;
-    counts.n_gold = static_cast<int>(gold_set.size());
-    counts.n_pred = static_cast<int>(pred_set.size());
-    for (const Span& span : pred_set) {
-        if (overlaps_any(span, gold_set)) ++counts.pred_matched;
+    const SpanSets sets = span_sets(gold, pred);
+    LenientSpanCounts counts{
+        .pred_matched = 0, .n_pred = sets.n_pred(), .gold_matched = 0, .n_gold = sets.n_gold()};
+    for (const Span& span : sets.pred) {
+        if (overlaps_any(span, sets.gold)) ++counts.pred_matched;
     }
-    for (const Span& span : gold_set) {
-        if (overlaps_any(span, pred_set)) ++counts.gold_matched;
+    for (const Span& span : sets.gold) {
+        if (overlaps_any(span, sets.pred)) ++counts.gold_matched;
     }
     return counts;
 }
