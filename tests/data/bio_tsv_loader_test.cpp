@@ -36,17 +36,5 @@ TEST(BioTsvLoader, ReadsTabLineSeparatorsAndCsvQuotedQuoteToken) {
     EXPECT_TRUE(dataset.examples[1].spans.empty());
 }
 
-TEST(BioTsvLoader, WrongColumnCountIsAnError) {
-    const auto result = load_fixture("bio_tsv", "bio_wrong_columns.tsv");
-    EXPECT_EQ(code_of(result), ErrorCode::kParse);
-    EXPECT_EQ(error_of(result),
-              data_fixture("bio_wrong_columns.tsv") +
-                  ": line 2: expected 2 TAB-separated fields (token, tag), found 3");
-}
-
-TEST(BioTsvLoader, MissingFileIsNotFound) {
-    EXPECT_EQ(code_of(load_fixture("bio_tsv", "no_such_file.tsv")), ErrorCode::kNotFound);
-}
-
 }  // namespace
 }  // namespace biomedq::test

@@ -22,22 +22,5 @@ TEST(ChemprotGsLoader, OneExamplePerAbstractWithEntitiesAndGoldRelations) {
     EXPECT_EQ(dataset.examples[1].labels, (std::vector<std::string>{"CPR:3|T1|T2"}));
 }
 
-TEST(ChemprotGsLoader, LabelSetRestrictsRelationClass) {
-    EXPECT_EQ(
-        error_of(load_fixture("chemprot_gs", "chemprot_gs", {"CPR:3", "CPR:4"})),
-        data_fixture("chemprot_gs/demo_gold_standard.tsv") +
-            ": line 3: field \"relation\": unknown label \"CPR:9\", expected one of: CPR:3, CPR:4");
-}
-
-TEST(ChemprotGsLoader, RelationToUnknownEntityIsAnError) {
-    EXPECT_EQ(error_of(load_fixture("chemprot_gs", "chemprot_gs_bad")),
-              data_fixture("chemprot_gs_bad/demo_gold_standard.tsv") +
-                  ": line 1: field \"Arg2\": entity T7 is not in the entities file for PMID 900");
-}
-
-TEST(ChemprotGsLoader, AFileInsteadOfAFolderIsNotFound) {
-    EXPECT_EQ(code_of(load_fixture("chemprot_gs", "empty.txt")), ErrorCode::kNotFound);
-}
-
 }  // namespace
 }  // namespace biomedq::test

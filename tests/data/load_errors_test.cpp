@@ -1,5 +1,6 @@
 // Every loader's errors name the file, then the line and field where there is one, then what is
-// wrong: one row per malformed fixture, with the exact message after the fixture's path.
+// wrong: one row per malformed fixture, with the exact message after the fixture's path (a parse
+// error, kParse). Last, what a missing input is.
 #include <gtest/gtest.h>
 
 #include <ostream>
@@ -47,6 +48,26 @@ const std::vector<LoadErrorCase> kCases = {
      {},
      "",
      ": no sentences (the file is empty)"},
+    {"BioTsvLoader_WrongColumnCountIsAnError",
+     "bio_tsv",
+     "bio_wrong_columns.tsv",
+     {},
+     "",
+     ": line 2: expected 2 TAB-separated fields (token, tag), found 3"},
+    {"ChemprotGsLoader_LabelSetRestrictsRelationClass",
+     "chemprot_gs",
+     "chemprot_gs",
+     {"CPR:3", "CPR:4"},
+     "",
+     "/demo_gold_standard.tsv: line 3: field \"relation\": unknown label \"CPR:9\", expected one "
+     "of: CPR:3, CPR:4"},
+    {"ChemprotGsLoader_RelationToUnknownEntityIsAnError",
+     "chemprot_gs",
+     "chemprot_gs_bad",
+     {},
+     "",
+     "/demo_gold_standard.tsv: line 1: field \"Arg2\": entity T7 is not in the entities file for "
+     "PMID 900"},
     {"MedqaJsonlLoader_MissingFieldNamesLineAndField",
      "medqa_jsonl",
      "medqa_missing_field.jsonl",
@@ -165,14 +186,25 @@ class LoadError : public ::testing::TestWithParam<LoadErrorCase> {};
 
 TEST_P(LoadError, NamesTheFileThenWhatIsWrong) {
     const LoadErrorCase& c = GetParam();
-    EXPECT_EQ(error_of(load_fixture(c.format, c.file, c.label_set, c.entity_type)),
-              data_fixture(c.file) + c.message);
+    const auto result = load_fixture(c.format, c.file, c.label_set, c.entity_type);
+    EXPECT_EQ(code_of(result), ErrorCode::kParse);
+    EXPECT_EQ(error_of(result), data_fixture(c.file) + c.message);
 }
 
 INSTANTIATE_TEST_SUITE_P(Loaders, LoadError, ::testing::ValuesIn(kCases),
                          [](const ::testing::TestParamInfo<LoadErrorCase>& row) {
                              return std::string(row.param.name);
                          });
+
+// What is not there, or not the kind of path the format reads (a file for a folder), is kNotFound,
+// not a parse error.
+TEST(Loaders, AMissingFileOrFolderIsNotFound) {
+    for (const auto& [format, name] :
+         {std::pair{"bio_tsv", "no_such_file.tsv"}, std::pair{"chemprot_gs", "empty.txt"}}) {
+        EXPECT_EQ(code_of(load_fixture(format, name)), ErrorCode::kNotFound)
+            << format << " " << name;
+    }
+}
 
 }  // namespace
 }  // namespace biomedq::test
