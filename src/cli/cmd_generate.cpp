@@ -12,8 +12,17 @@
 namespace biomedq::cli {
 namespace {
 
+// generate defaults to a smaller context and fewer sequences than the engine does.
+EngineOptions generate_engine_options() {
+    EngineOptions e;
+    e.ctx_per_sequence = 2048;
+    e.parallel = 4;
+    return e;
+}
+
 struct GenerateOptions {
-    std::string model;
+    // The flags that say how to load and run the model bind here directly.
+    EngineOptions engine = generate_engine_options();
     std::string prompt;
     std::string prompts_file;
     std::string grammar_file;
@@ -21,15 +30,8 @@ struct GenerateOptions {
     int max_tokens = 128;
     std::uint64_t seed = 0;
     float temperature = 0.0f;
-    int gpu_layers = -1;
-    int parallel = 4;
-    int ctx_per_sequence = 2048;
-    int n_batch = EngineOptions{}.n_batch;
-    int n_ubatch = EngineOptions{}.n_ubatch;
-    bool prefix_reuse = true;
     bool raw = false;
     bool json = false;
-    bool verbose = false;
 };
 
 struct PromptLine {
@@ -83,15 +85,8 @@ int run_generate(const GenerateOptions& o) {
         grammar = std::move(g).value();
     }
 
-    EngineOptions eo;
-    eo.model_path = o.model;
-    eo.gpu_layers = o.gpu_layers;
-    eo.parallel = o.parallel;
-    eo.ctx_per_sequence = o.ctx_per_sequence;
-    eo.n_batch = o.n_batch;
-    eo.n_ubatch = std::min(o.n_ubatch, o.n_batch);
-    eo.prefix_reuse = o.prefix_reuse;
-    eo.verbose = o.verbose;
+    EngineOptions eo = o.engine;
+    eo.n_ubatch = std::min(eo.n_ubatch, eo.n_batch);
     auto loaded = Engine::load(eo);
     if (!loaded.ok()) return report_error(loaded.error());
     Engine& engine = **loaded;
@@ -153,7 +148,8 @@ int run_generate(const GenerateOptions& o) {
 void add_generate_command(CLI::App& app, CommandRun& chosen) {
     auto o = std::make_shared<GenerateOptions>();
     CLI::App* sub = app.add_subcommand("generate", "Generate text from prompts with a GGUF model");
-    sub->add_option("model", o->model, "Model file (GGUF); -m/--model FILE works too")->required();
+    sub->add_option("model", o->engine.model_path, "Model file (GGUF); -m/--model FILE works too")
+        ->required();
     auto* prompt = sub->add_option("--prompt", o->prompt, "One prompt");
     auto* file = sub->add_option("--file", o->prompts_file,
                                  "JSONL file of {\"id\":..., \"prompt\":...} lines");
@@ -168,18 +164,18 @@ void add_generate_command(CLI::App& app, CommandRun& chosen) {
     sub->add_option("--seed", o->seed, "Sampling seed (with --temperature > 0)")
         ->capture_default_str();
     sub->add_option("--temperature", o->temperature, "0 for greedy")->capture_default_str();
-    sub->add_option("--gpu-layers", o->gpu_layers,
+    sub->add_option("--gpu-layers", o->engine.gpu_layers,
                     "Layers to offload to the GPU, also -ngl (-1: all)")
         ->capture_default_str();
-    add_count("--parallel", o->parallel, "Sequences decoded together");
-    add_count("--ctx", o->ctx_per_sequence, "Context tokens per sequence");
-    add_count("--batch", o->n_batch, "Tokens per llama_decode call");
-    add_count("--ubatch", o->n_ubatch, "Micro-batch the device computes at once");
-    sub->add_flag("--no-prefix-reuse{false}", o->prefix_reuse,
+    add_count("--parallel", o->engine.parallel, "Sequences decoded together");
+    add_count("--ctx", o->engine.ctx_per_sequence, "Context tokens per sequence");
+    add_count("--batch", o->engine.n_batch, "Tokens per llama_decode call");
+    add_count("--ubatch", o->engine.n_ubatch, "Micro-batch the device computes at once");
+    sub->add_flag("--no-prefix-reuse{false}", o->engine.prefix_reuse,
                   "Decode every prompt whole, also the prefixes it shares with others");
     sub->add_flag("--no-chat", o->raw, "Send the prompt as raw text, without the chat template");
     sub->add_flag("--json", o->json, "One JSON object per result");
-    sub->add_flag("--verbose", o->verbose, "Show llama.cpp's log");
+    sub->add_flag("--verbose", o->engine.verbose, "Show llama.cpp's log");
     sub->callback([o, prompt, file, &chosen] {
         if (prompt->count() == 0 && file->count() == 0) {
             throw CLI::RequiredError("--prompt or --file");
