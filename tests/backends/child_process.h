@@ -75,6 +75,40 @@ inline bool ensure_llama_tools(const std::vector<std::string>& targets) {
     return std::system(cmd.c_str()) == 0;
 }
 
+// Servers a test started with start_loopback_servers: their processes and ports, in start order.
+struct LoopbackServers {
+    std::vector<pid_t> pids;
+    std::vector<int> ports;
+};
+
+// Stands for the port in start_loopback_servers' arguments.
+inline constexpr const char* kPortArg = "<port>";
+
+// Builds the llama.cpp tool `tool` (ensure_llama_tools), then starts `n` processes of it, one at a
+// time, each with `args` (kPortArg replaced by a free loopback port), and waits up to `timeout`
+// (polling every `poll`) for each to accept connections. Their output goes to
+// `dir`/<log_name><i>.log and .err. None start when the build fails. The caller kills them
+// (kill_all).
+inline LoopbackServers start_loopback_servers(int n, const std::string& tool,
+                                              const std::vector<std::string>& args,
+                                              const std::filesystem::path& dir,
+                                              const std::string& log_name,
+                                              std::chrono::milliseconds timeout,
+                                              std::chrono::milliseconds poll) {
+    LoopbackServers servers;
+    if (!ensure_llama_tools({tool})) return servers;
+    for (int i = 0; i < n; ++i) {
+        const int port = free_loopback_port();
+        std::vector<std::string> argv = {(llama_bin_dir() / tool).string()};
+        for (const auto& arg : args) argv.push_back(arg == kPortArg ? std::to_string(port) : arg);
+        const std::string log = (dir / (log_name + std::to_string(i))).string();
+        servers.pids.push_back(spawn_command(argv, log + ".log", log + ".err"));
+        wait_for_port(port, timeout, poll);
+        servers.ports.push_back(port);
+    }
+    return servers;
+}
+
 // A child process killed (SIGKILL) and reaped when this object goes away. Output goes to `log`.
 class ChildProcess {
 public:

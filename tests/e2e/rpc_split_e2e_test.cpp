@@ -3,7 +3,7 @@
 // `report` shows what each device holds (the same path a 70B model split over two GPUs takes).
 #include <signal.h>
 
-#include "backends/child_process.h"  // ensure_llama_tools, free_loopback_port, wait_for_port
+#include "backends/child_process.h"  // start_loopback_servers, kill_all
 #include "e2e/e2e_support.h"
 #include "support/temp_dir_test.h"
 
@@ -16,18 +16,13 @@ protected:
 };
 
 TEST_F(RpcSplitE2E, TwoRpcServersShareTheModelAndTheReportShowsEach) {
-    ASSERT_TRUE(ensure_llama_tools({"ggml-rpc-server"}));
-    std::vector<pid_t> servers;
+    const auto servers = start_loopback_servers(
+        2, "ggml-rpc-server", {"-H", "127.0.0.1", "-p", kPortArg, "-t", "1"}, dir_, "rpc",
+        std::chrono::seconds(30), std::chrono::milliseconds(50));
+    ASSERT_EQ(servers.pids.size(), 2u) << "could not build ggml-rpc-server";
     std::string rpc;
-    for (int i = 0; i < 2; ++i) {
-        const int port = free_loopback_port();
-        servers.push_back(spawn_command({(llama_bin_dir() / "ggml-rpc-server").string(), "-H",
-                                         "127.0.0.1", "-p", std::to_string(port), "-t", "1"},
-                                        (dir_ / ("rpc" + std::to_string(i) + ".log")).string(),
-                                        (dir_ / ("rpc" + std::to_string(i) + ".err")).string()));
-        wait_for_port(port, std::chrono::seconds(30), std::chrono::milliseconds(50));
+    for (const int port : servers.ports)
         rpc += (rpc.empty() ? "" : ",") + std::string("127.0.0.1:") + std::to_string(port);
-    }
     const auto run = dir_ / "run";
     auto eval = run_command(eval_args(run, "pubmedqa", 2, {"--rpc", rpc, "--gpu-layers", "-1"}, 1));
     auto imported = run_command({biomedq_binary().string(), "import", run.string(), "--store",
@@ -35,7 +30,7 @@ TEST_F(RpcSplitE2E, TwoRpcServersShareTheModelAndTheReportShowsEach) {
     auto report =
         run_command({biomedq_binary().string(), "report", (dir_ / "results.sqlite").string(), "-o",
                      (dir_ / "report").string()});
-    kill_all(servers);
+    kill_all(servers.pids);
     ASSERT_EQ(eval.exit_code, 0) << eval.err;
     ASSERT_EQ(imported.exit_code, 0) << imported.err;
     ASSERT_EQ(report.exit_code, 0) << report.err;

@@ -4,7 +4,7 @@
 
 #include <map>
 
-#include "backends/child_process.h"  // ensure_llama_tools, free_loopback_port, wait_for_port
+#include "backends/child_process.h"  // start_loopback_servers, kill_all
 #include "e2e/e2e_support.h"
 #include "support/temp_dir_test.h"
 
@@ -24,19 +24,16 @@ protected:
 };
 
 TEST_F(ServerEvalE2E, TwoLlamaServersGiveTheInProcessGreedyAnswers) {
-    ASSERT_TRUE(ensure_llama_tools({"llama-server"}));
-    std::vector<pid_t> servers;
+    const auto servers = start_loopback_servers(
+        2, "llama-server",
+        {"-m", tiny_model_path().string(), "-c", "4096", "-np", "2", "-t", "1", "--host",
+         "127.0.0.1", "--port", kPortArg},
+        dir_, "server", std::chrono::seconds(60), std::chrono::milliseconds(100));
+    ASSERT_EQ(servers.pids.size(), 2u) << "could not build llama-server";
     std::vector<std::string> endpoint_args;
-    for (int i = 0; i < 2; ++i) {
-        const int port = free_loopback_port();
-        servers.push_back(spawn_command(
-            {(llama_bin_dir() / "llama-server").string(), "-m", tiny_model_path().string(), "-c",
-             "4096", "-np", "2", "-t", "1", "--host", "127.0.0.1", "--port", std::to_string(port)},
-            (dir_ / ("server" + std::to_string(i) + ".log")).string(),
-            (dir_ / ("server" + std::to_string(i) + ".err")).string()));
+    for (const int port : servers.ports) {
         endpoint_args.insert(endpoint_args.end(),
                              {"--endpoint", "http://127.0.0.1:" + std::to_string(port) + "/v1"});
-        wait_for_port(port, std::chrono::seconds(60), std::chrono::milliseconds(100));
     }
     // Completion mode: both sides render the same raw prompt (a server renders chat templates
     // itself).
@@ -64,7 +61,7 @@ TEST_F(ServerEvalE2E, TwoLlamaServersGiveTheInProcessGreedyAnswers) {
     // llama-server accepts connections before its model is loaded and answers 503 until then; the
     // backend waits for it (as it would for a user who starts servers and the run together).
     auto r_remote = run_command(remote, 300);
-    kill_all(servers);
+    kill_all(servers.pids);
     ASSERT_EQ(r_local.exit_code, 0) << r_local.err;
     ASSERT_EQ(r_remote.exit_code, 0) << r_remote.err;
     const auto a = outputs(dir_ / "local");
