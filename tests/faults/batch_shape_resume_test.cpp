@@ -34,11 +34,10 @@ std::map<std::string, std::string> answers(const std::filesystem::path& run) {
     return out;
 }
 
-TEST(BatchShapeResume, AKilledAutoRunResumesInTheBatchShapeItStartedWith) {
-    if (!have_shared_data()) GTEST_SKIP() << "no data at " << shared_data_dir();
-    const auto dir = make_temp_dir("faults-batch-shape");
+using BatchShapeResume = FaultTest;
 
-    const auto straight = dir / "straight";
+TEST_F(BatchShapeResume, AKilledAutoRunResumesInTheBatchShapeItStartedWith) {
+    const auto straight = dir_ / "straight";
     const auto r = run_command(auto_args(straight));
     ASSERT_EQ(r.exit_code, 0) << r.err;
     const auto straight_config = read_json_file(straight / "config.json");
@@ -50,12 +49,12 @@ TEST(BatchShapeResume, AKilledAutoRunResumesInTheBatchShapeItStartedWith) {
     EXPECT_GE(shape["threads"].get<int>(), 1);
 
     // Kill once 6 to 11 examples are done: 8 or fewer pending would make `auto` choose 8 afresh.
-    const auto killed = dir / "killed";
+    const auto killed = dir_ / "killed";
     std::size_t done = 0;
     for (int attempt = 0; attempt < 3 && (done < 6 || done >= kExamples); ++attempt) {
         std::filesystem::remove_all(killed);
         const pid_t pid =
-            spawn_command(auto_args(killed), (dir / "k.out").string(), (dir / "k.err").string());
+            spawn_command(auto_args(killed), (dir_ / "k.out").string(), (dir_ / "k.err").string());
         ASSERT_GT(pid, 0);
         const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(300);
         while (complete_lines(killed / "samples.jsonl") < 6 && !has_exited(pid) &&
@@ -86,13 +85,10 @@ TEST(BatchShapeResume, AKilledAutoRunResumesInTheBatchShapeItStartedWith) {
     // Every answer equals the uninterrupted run's.
     EXPECT_EQ(answers(killed), answers(straight));
     EXPECT_EQ(results["tasks"], read_json_file(straight / "results.json")["tasks"]);
-    if (!::testing::Test::HasFailure()) std::filesystem::remove_all(dir);
 }
 
-TEST(BatchShapeResume, AnExplicitDifferentParallelOnResumeIsObeyedWithAWarningAndRecorded) {
-    if (!have_shared_data()) GTEST_SKIP() << "no data at " << shared_data_dir();
-    const auto dir = make_temp_dir("faults-batch-shape-explicit");
-    const auto run = dir / "run";
+TEST_F(BatchShapeResume, AnExplicitDifferentParallelOnResumeIsObeyedWithAWarningAndRecorded) {
+    const auto run = dir_ / "run";
     auto first = tiny_eval_args(tiny_model_path(), run, "pubmedqa", 2);
     const auto r = run_command(first);
     ASSERT_EQ(r.exit_code, 0) << r.err;
@@ -118,7 +114,6 @@ TEST(BatchShapeResume, AnExplicitDifferentParallelOnResumeIsObeyedWithAWarningAn
     ASSERT_EQ(sessions.size(), 2u);
     EXPECT_EQ(sessions[0]["batch_shape"]["parallel"], 1);
     EXPECT_EQ(sessions[1]["batch_shape"]["parallel"], 2);
-    if (!::testing::Test::HasFailure()) std::filesystem::remove_all(dir);
 }
 
 }  // namespace

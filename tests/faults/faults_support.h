@@ -22,11 +22,17 @@
 #include "support/eval_command.h"
 #include "support/paths.h"
 #include "support/run_command.h"
+#include "support/temp_dir_test.h"
 #include "support/tiny_model.h"
 
 namespace biomedq::test {
 
-inline bool have_shared_data() { return std::filesystem::exists(shared_data_dir() / "README.md"); }
+// A fault test: skipped without the shared data sets, with a fresh temporary folder (dir_), kept
+// when the test fails. Each suite is an alias of it (using ModelChangedFaults = FaultTest;).
+class FaultTest : public SharedDataTest {
+protected:
+    FaultTest() : SharedDataTest("faults") {}
+};
 
 inline std::string read_text(const std::filesystem::path& path) {
     std::ifstream in(path, std::ios::binary);

@@ -74,9 +74,9 @@ std::string all_files(const std::filesystem::path& dir) {
     return all;
 }
 
-TEST(HostileServer, EchoedKeyAndUrlCredentialsReachNoFileNoStoreNoReportNoTerminal) {
-    if (!have_shared_data()) GTEST_SKIP() << "no data at " << shared_data_dir();
-    const auto dir = make_temp_dir("faults_secrets");
+using HostileServer = FaultTest;
+
+TEST_F(HostileServer, EchoedKeyAndUrlCredentialsReachNoFileNoStoreNoReportNoTerminal) {
     std::atomic<int> n{0};
     FakeHttpServer fake(server([&](const FakeRequest& req) -> FakeReply {
         const std::string echo = authorization(req) + " to " + req.path;
@@ -88,7 +88,7 @@ TEST(HostileServer, EchoedKeyAndUrlCredentialsReachNoFileNoStoreNoReportNoTermin
     const std::string url = "http://alice:" + kPassword +
                             "@127.0.0.1:" + std::to_string(fake.port()) + "/v1?token=" + kToken;
     ::setenv("BIOMEDQ_API_KEY", kKey.c_str(), 1);
-    const auto run = dir / "run";
+    const auto run = dir_ / "run";
     const auto eval = run_command(server_eval_args(url, run, "pubmedqa", 4), 300);
     ::unsetenv("BIOMEDQ_API_KEY");
     ASSERT_TRUE(std::filesystem::exists(run / "samples.jsonl")) << eval.err;
@@ -105,30 +105,27 @@ TEST(HostileServer, EchoedKeyAndUrlCredentialsReachNoFileNoStoreNoReportNoTermin
               std::string::npos)
         << config;
 
-    const auto store = dir / "results.sqlite";
+    const auto store = dir_ / "results.sqlite";
     const auto imported =
         run_command({biomedq_binary().string(), "import", run.string(), "--store", store.string(),
                      "--model-name", "fake", "--quant-type", "q4_k_m"});
     ASSERT_EQ(imported.exit_code, 0) << imported.err;
     const auto report = run_command(
-        {biomedq_binary().string(), "report", store.string(), "-o", (dir / "report").string()});
+        {biomedq_binary().string(), "report", store.string(), "-o", (dir_ / "report").string()});
     ASSERT_EQ(report.exit_code, 0) << report.err;
-    const std::string everything = all_files(dir) + eval.out + eval.err + imported.out +
+    const std::string everything = all_files(dir_) + eval.out + eval.err + imported.out +
                                    imported.err + report.out + report.err;
     // The password's Basic form, as curl sends it: base64("alice:" + kPassword).
     const std::string basic = "YWxpY2U6cHctZTJlLWhvc3RpbGUtMTEyMzU4";
     for (const std::string& secret : {kKey, kPassword, kToken, basic}) {
         EXPECT_EQ(leaked(everything, secret), "") << secret;
     }
-    std::filesystem::remove_all(dir);
 }
 
-TEST(HostileServer, AMegabyteReplyToAnNerTaskDoesNotHangTheRun) {
-    if (!have_shared_data()) GTEST_SKIP() << "no data at " << shared_data_dir();
-    const auto dir = make_temp_dir("faults_megabyte");
+TEST_F(HostileServer, AMegabyteReplyToAnNerTaskDoesNotHangTheRun) {
     const std::string megabyte(1 << 20, '[');
     FakeHttpServer fake(server([&](const FakeRequest& req) { return answer(req, megabyte); }));
-    auto args = server_eval_args(fake.url(), dir / "run", "bc5cdr-chem", 2);
+    auto args = server_eval_args(fake.url(), dir_ / "run", "bc5cdr-chem", 2);
     args.insert(args.end(), {"--max-tokens", "4096"});  // a body cap that lets the megabyte in
     const auto t0 = std::chrono::steady_clock::now();
     const auto eval = run_command(args, 300);
@@ -136,7 +133,7 @@ TEST(HostileServer, AMegabyteReplyToAnNerTaskDoesNotHangTheRun) {
         std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     ASSERT_EQ(eval.exit_code, 0) << eval.err;
     EXPECT_LT(seconds, 120.0);  // wall time on a shared machine; it was over 10 minutes per reply
-    const auto samples = read_sample_lines(dir / "run" / "samples.jsonl");
+    const auto samples = read_sample_lines(dir_ / "run" / "samples.jsonl");
     ASSERT_EQ(samples.size(), 2u);
     for (const auto& s : samples) {
         EXPECT_EQ(s["raw_output"].get<std::string>(), std::string(4096 * 64, '['));
@@ -144,12 +141,9 @@ TEST(HostileServer, AMegabyteReplyToAnNerTaskDoesNotHangTheRun) {
         EXPECT_EQ(s["parsed"]["valid"], false) << s["parsed"].dump();
         EXPECT_EQ(s["error"], "reply of 1048576 bytes cut to 262144 (max_tokens 4096 x 64 bytes)");
     }
-    std::filesystem::remove_all(dir);
 }
 
-TEST(HostileServer, SigtermStopsPromptlyWith143AndTheRerunEqualsAnUninterruptedRun) {
-    if (!have_shared_data()) GTEST_SKIP() << "no data at " << shared_data_dir();
-    const auto dir = make_temp_dir("faults_sigterm");
+TEST_F(HostileServer, SigtermStopsPromptlyWith143AndTheRerunEqualsAnUninterruptedRun) {
     // A slow server whose answer depends only on the prompt.
     FakeHttpServer fake(server([&](const FakeRequest& req) {
         std::this_thread::sleep_for(std::chrono::milliseconds(250));
@@ -157,20 +151,20 @@ TEST(HostileServer, SigtermStopsPromptlyWith143AndTheRerunEqualsAnUninterruptedR
     }));
     constexpr int kLimit = 10;
     const auto straight =
-        run_command(server_eval_args(fake.url(), dir / "straight", "pubmedqa", kLimit), 300);
+        run_command(server_eval_args(fake.url(), dir_ / "straight", "pubmedqa", kLimit), 300);
     ASSERT_EQ(straight.exit_code, 0) << straight.err;
 
-    const auto run = dir / "run";
+    const auto run = dir_ / "run";
     const auto args = server_eval_args(fake.url(), run, "pubmedqa", kLimit);
     const pid_t pid =
-        spawn_command(args, (dir / "killed.out").string(), (dir / "killed.err").string());
+        spawn_command(args, (dir_ / "killed.out").string(), (dir_ / "killed.err").string());
     ASSERT_GT(pid, 0);
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(120);
     while (complete_lines(run / "samples.jsonl") < 2 && !has_exited(pid) &&
            std::chrono::steady_clock::now() < deadline) {
         std::this_thread::sleep_for(std::chrono::milliseconds(20));
     }
-    ASSERT_FALSE(has_exited(pid)) << read_text(dir / "killed.err");
+    ASSERT_FALSE(has_exited(pid)) << read_text(dir_ / "killed.err");
     ::kill(pid, SIGTERM);
     const auto t_term = std::chrono::steady_clock::now();
     while (!has_exited(pid) &&
@@ -181,7 +175,7 @@ TEST(HostileServer, SigtermStopsPromptlyWith143AndTheRerunEqualsAnUninterruptedR
         std::chrono::duration<double>(std::chrono::steady_clock::now() - t_term).count();
     if (!has_exited(pid)) ::kill(pid, SIGKILL);
     const int code = wait_command(pid);
-    EXPECT_EQ(code, 143) << read_text(dir / "killed.err");
+    EXPECT_EQ(code, 143) << read_text(dir_ / "killed.err");
     EXPECT_LT(stop_s,
               10.0);  // the request in flight (250 ms) and the flush, not the rest of the run
     const std::size_t kept = read_sample_lines(run / "samples.jsonl").size();
@@ -195,13 +189,13 @@ TEST(HostileServer, SigtermStopsPromptlyWith143AndTheRerunEqualsAnUninterruptedR
     for (const auto& s : samples) ids.insert(s["id"].get<std::string>());
     EXPECT_EQ(samples.size(), static_cast<std::size_t>(kLimit));
     EXPECT_EQ(ids.size(), static_cast<std::size_t>(kLimit));
-    const auto a = read_json_file(dir / "straight" / "results.json")["tasks"];
+    const auto a = read_json_file(dir_ / "straight" / "results.json")["tasks"];
     const auto b = read_json_file(run / "results.json")["tasks"];
     EXPECT_EQ(a, b);
-    std::filesystem::remove_all(dir);
 }
 
-TEST(HostileServer, AHundredThousandCharacterModelNameIsReadAndRunByTheCli) {
+// Not a server's doing, and no data set needed: its own suite, without FaultTest's skip.
+TEST(HostileModelFile, AHundredThousandCharacterModelNameIsReadAndRunByTheCli) {
     const auto dir = make_temp_dir("faults_long_name");
     const auto model = dir / "long-name.gguf";
     // The shape that crashed `generate` (exit 139): ": " then 100,000 characters without a space.

@@ -5,12 +5,12 @@
 namespace biomedq::test {
 namespace {
 
-TEST(ModelChangedFaults, ResumingWithAChangedModelFileIsRefused) {
-    if (!have_shared_data()) GTEST_SKIP() << "no data at " << shared_data_dir();
-    const auto dir = make_temp_dir("faults_model_changed");
-    const auto model = dir / "model.gguf";
+using ModelChangedFaults = FaultTest;
+
+TEST_F(ModelChangedFaults, ResumingWithAChangedModelFileIsRefused) {
+    const auto model = dir_ / "model.gguf";
     std::filesystem::copy_file(tiny_model_path(), model);
-    const auto run = dir / "run";
+    const auto run = dir_ / "run";
     const auto args = tiny_eval_args(model, run, "pubmedqa", 1);
     const auto first = run_command(args);
     ASSERT_EQ(first.exit_code, 0) << first.err;

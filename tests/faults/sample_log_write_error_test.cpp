@@ -8,14 +8,14 @@
 namespace biomedq::test {
 namespace {
 
-TEST(SampleLogFaults, AWriteErrorStopsTheRunCleanlyAndARerunResumes) {
-    if (!have_shared_data()) GTEST_SKIP() << "no data at " << shared_data_dir();
-    const auto dir = make_temp_dir("faults_write_error");
-    const auto run = dir / "run";
+using SampleLogFaults = FaultTest;
+
+TEST_F(SampleLogFaults, AWriteErrorStopsTheRunCleanlyAndARerunResumes) {
+    const auto run = dir_ / "run";
     const auto args = tiny_eval_args(tiny_model_path(), run, "pubmedqa,ddi", 12);
 
     // Room for the config and a few samples (~1 KB each), not for all 24.
-    const auto limited = run_with_file_size_limit(args, 6000, dir);
+    const auto limited = run_with_file_size_limit(args, 6000, dir_);
     EXPECT_NE(limited.exit_code, 0) << limited.err;
     EXPECT_NE(limited.err.find("samples.jsonl: writing a sample failed: File too large"),
               std::string::npos)

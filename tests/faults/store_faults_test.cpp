@@ -12,13 +12,13 @@ namespace {
 class StoreFaults : public ::testing::Test {
 protected:
     static void SetUpTestSuite() {
-        if (!have_shared_data()) return;
+        if (!have_shared_data_readme()) return;
         dir_ = new std::filesystem::path(make_temp_dir("faults_store"));
         const auto r = run_command(tiny_eval_args(tiny_model_path(), *dir_ / "run", "pubmedqa", 2));
         ASSERT_EQ(r.exit_code, 0) << r.err;
     }
     void SetUp() override {
-        if (!have_shared_data()) GTEST_SKIP() << "no data at " << shared_data_dir();
+        if (!have_shared_data_readme()) GTEST_SKIP() << "no data at " << shared_data_dir();
     }
     static std::filesystem::path run_dir() { return *dir_ / "run"; }
     static CommandOutput import(const std::filesystem::path& db) {

@@ -55,11 +55,10 @@ std::size_t count_sample_lines(const std::filesystem::path& runs) {
     return n;
 }
 
-TEST(SweepFaults, FiveRandomKillsThenResumeEqualAnUninterruptedSweep) {
-    if (!have_shared_data()) GTEST_SKIP() << "no data at " << shared_data_dir();
-    const auto dir = make_temp_dir("faults_sweep_kill");
+using SweepFaults = FaultTest;
 
-    const auto straight_yaml = write_sweep(dir / "straight");
+TEST_F(SweepFaults, FiveRandomKillsThenResumeEqualAnUninterruptedSweep) {
+    const auto straight_yaml = write_sweep(dir_ / "straight");
     const auto t0 = std::chrono::steady_clock::now();
     const auto straight = run_command(sweep_args(straight_yaml));
     ASSERT_EQ(straight.exit_code, 0) << straight.err;
@@ -69,8 +68,8 @@ TEST(SweepFaults, FiveRandomKillsThenResumeEqualAnUninterruptedSweep) {
     // Kill points: the first lands by time (usually while quantizing or loading), the others when
     // the sample logs reach a random line count beyond what is already done, so each kill lands
     // mid-evaluation however fast or loaded the machine is.
-    const auto killed_yaml = write_sweep(dir / "killed");
-    const auto killed_runs = dir / "killed" / "out" / "runs";
+    const auto killed_yaml = write_sweep(dir_ / "killed");
+    const auto killed_runs = dir_ / "killed" / "out" / "runs";
     const std::size_t total_lines = 2u * 2u * kLimit;
     std::mt19937 rng(20261128);  // fixed: a failure reproduces with the same kill points
     int n_killed = 0;
@@ -79,8 +78,8 @@ TEST(SweepFaults, FiveRandomKillsThenResumeEqualAnUninterruptedSweep) {
         if (done + 1 >= total_lines) break;
         const std::size_t target =
             std::uniform_int_distribution<std::size_t>(done + 1, total_lines - 1)(rng);
-        const pid_t pid = spawn_command(sweep_args(killed_yaml), (dir / "k.out").string(),
-                                        (dir / "k.err").string());
+        const pid_t pid = spawn_command(sweep_args(killed_yaml), (dir_ / "k.out").string(),
+                                        (dir_ / "k.err").string());
         ASSERT_GT(pid, 0);
         if (i == 0) {
             std::this_thread::sleep_for(std::chrono::duration<double>(0.1 * full_s));
@@ -96,7 +95,7 @@ TEST(SweepFaults, FiveRandomKillsThenResumeEqualAnUninterruptedSweep) {
         if (code == 128 + SIGKILL) {
             ++n_killed;
         } else {
-            ASSERT_EQ(code, 0) << read_text(dir / "k.err");  // finished before the kill landed
+            ASSERT_EQ(code, 0) << read_text(dir_ / "k.err");  // finished before the kill landed
         }
     }
     EXPECT_GE(n_killed, 3) << "most kills should land mid-sweep (uninterrupted sweep took "
@@ -104,8 +103,8 @@ TEST(SweepFaults, FiveRandomKillsThenResumeEqualAnUninterruptedSweep) {
     const auto resumed = run_command(sweep_args(killed_yaml));
     ASSERT_EQ(resumed.exit_code, 0) << resumed.err;
 
-    const auto straight_cells = cell_dirs(dir / "straight" / "out");
-    const auto killed_cells = cell_dirs(dir / "killed" / "out");
+    const auto straight_cells = cell_dirs(dir_ / "straight" / "out");
+    const auto killed_cells = cell_dirs(dir_ / "killed" / "out");
     ASSERT_EQ(straight_cells.size(), 2u);
     ASSERT_EQ(killed_cells.size(), 2u);
     for (const auto& [name, straight_dir] : straight_cells) {
@@ -119,7 +118,7 @@ TEST(SweepFaults, FiveRandomKillsThenResumeEqualAnUninterruptedSweep) {
                   read_json_file(straight_dir / "results.json")["tasks"])
             << name;
     }
-    auto store = ResultStore::open(dir / "killed" / "out" / "results.sqlite");
+    auto store = ResultStore::open(dir_ / "killed" / "out" / "results.sqlite");
     ASSERT_TRUE(store.ok()) << store.error().message;
     EXPECT_EQ(store->count_runs().value(), 2);
 }
