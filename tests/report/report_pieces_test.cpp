@@ -3,6 +3,7 @@
 #include "biomedq/quant.h"
 #include "biomedq/report.h"
 #include "core/file_io.h"
+#include "support/expect_contains.h"
 #include "support/expect_each.h"
 #include "support/hand_made_runs.h"
 #include "support/paths.h"
@@ -155,33 +156,22 @@ TEST(ReportFidelity, KlColumnsJoinByModelHash) {
 
     const auto md = render_markdown(*data);
     // Memory and fidelity once per run, in the summary table, with each task's score after them.
-    EXPECT_NE(md.find("| saved | KL (nats) | top-1 | pubmedqa |\n"), std::string::npos) << md;
-    EXPECT_NE(
-        md.find(
-            "| F16 | zero-shot | 16.00 | 10.00 GiB | reference | - | - | 1.000 [0.750, 1.000] |\n"),
-        std::string::npos)
-        << md;
-    EXPECT_NE(
-        md.find("| 6.00 GiB | 40.0% | 0.0100 ± 0.0010 | 99.0% ± 0.5 | 1.000 [0.750, 1.000] |\n"),
-        std::string::npos)
-        << md;  // Q8_0
-    EXPECT_NE(
-        md.find("| 4.00 GiB | 60.0% | 0.1000 ± 0.0100 | 90.0% ± 0.5 | 0.750 [0.500, 1.000] |\n"),
-        std::string::npos)
-        << md;  // Q4_K_M
+    test::expect_contains(
+        md, {"| saved | KL (nats) | top-1 | pubmedqa |\n",
+             "| F16 | zero-shot | 16.00 | 10.00 GiB | reference | - | - | 1.000 [0.750, 1.000] |\n",
+             // Q8_0, then Q4_K_M
+             "| 6.00 GiB | 40.0% | 0.0100 ± 0.0010 | 99.0% ± 0.5 | 1.000 [0.750, 1.000] |\n",
+             "| 4.00 GiB | 60.0% | 0.1000 ± 0.0100 | 90.0% ± 0.5 | 0.750 [0.500, 1.000] |\n"});
     EXPECT_EQ(md.find("| invalid | peak memory"), std::string::npos)
         << md;  // not repeated per task
     const auto csv = render_csv(*data);
-    EXPECT_NE(csv.find(",0.010000,0.001000,0.990000,0.005000,/runs/alpha-q8_0,f16,,biomedq\n"),
-              std::string::npos)
-        << csv;
-    EXPECT_NE(csv.find(",,,,/runs/beta-q4_k_m,f16,,biomedq\n"), std::string::npos) << csv;
+    test::expect_contains(csv,
+                          {",0.010000,0.001000,0.990000,0.005000,/runs/alpha-q8_0,f16,,biomedq\n",
+                           ",,,,/runs/beta-q4_k_m,f16,,biomedq\n"});
     const auto html = render_html(*data);
-    EXPECT_NE(html.find("<th>KL vs full precision (nats) ± se</th><th>top-1 agreement ± se</th>"),
-              std::string::npos);
-    EXPECT_NE(
-        html.find("<td>0.1000 ± 0.0100</td><td>90.0% ± 0.5</td><td>0.750 [0.500, 1.000]</td></tr>"),
-        std::string::npos);
+    test::expect_contains(
+        html, {"<th>KL vs full precision (nats) ± se</th><th>top-1 agreement ± se</th>",
+               "<td>0.1000 ± 0.0100</td><td>90.0% ± 0.5</td><td>0.750 [0.500, 1.000]</td></tr>"});
 
     const auto specs = report_plot_specs(*data);
     ASSERT_EQ(specs.size(), 4u);
@@ -232,13 +222,10 @@ TEST(ReportRender, MarkdownCsvAndEscapedHtml) {
     auto data = build_report_data(runs);
     ASSERT_TRUE(data.ok());
     const auto md = render_markdown(*data);
-    EXPECT_NE(md.find("| alpha | Q4_K_M | zero-shot | 4.89 | 0.750 [0.500, 1.000] | -0.250 ["),
-              std::string::npos)
-        << md;
-    EXPECT_NE(md.find("| alpha | F16 | zero-shot | 16.00 | 1.000 [0.750, 1.000] | reference | - | "
-                      "4 | 0.0% |\n"),
-              std::string::npos)
-        << md;
+    test::expect_contains(
+        md, {"| alpha | Q4_K_M | zero-shot | 4.89 | 0.750 [0.500, 1.000] | -0.250 [",
+             "| alpha | F16 | zero-shot | 16.00 | 1.000 [0.750, 1.000] | reference | - | "
+             "4 | 0.0% |\n"});
     // No HTML gets into the Markdown, and '|' cannot split the table.
     EXPECT_NE(
         md.find("| &lt;/script&gt;&lt;script&gt;console.error('x')&lt;/script&gt;\\|b | Q4_K_M |"),
@@ -289,18 +276,14 @@ TEST(ReportRender, MemoryPerDeviceOnlyForModelsSplitOverDevices) {
     ASSERT_TRUE(data.ok());
     const auto md = render_markdown(*data);
     ASSERT_NE(md.find("## Memory per device"), std::string::npos) << md;
-    EXPECT_NE(md.find("| alpha | Q8_0 | zero-shot | host | 1.00 GiB | 0 B | 256.0 MiB | - | - |"),
-              std::string::npos)
-        << md;
-    EXPECT_NE(md.find("| alpha | Q8_0 | zero-shot | CUDA0 | 36.00 GiB | 512.0 MiB | 256.0 MiB | "
-                      "38.00 GiB | 140.00 GiB |"),
-              std::string::npos)
-        << md;
-    EXPECT_NE(md.find("| CUDA1 | 34.00 GiB |"), std::string::npos) << md;
+    test::expect_contains(
+        md, {"| alpha | Q8_0 | zero-shot | host | 1.00 GiB | 0 B | 256.0 MiB | - | - |",
+             "| alpha | Q8_0 | zero-shot | CUDA0 | 36.00 GiB | 512.0 MiB | 256.0 MiB | "
+             "38.00 GiB | 140.00 GiB |",
+             "| CUDA1 | 34.00 GiB |"});
     const auto html = render_html(*data);
-    EXPECT_NE(html.find("<h2>Memory per device (models split over several devices)</h2>"),
-              std::string::npos);
-    EXPECT_NE(html.find("<td class=\"text\">CUDA1</td>"), std::string::npos);
+    test::expect_contains(html, {"<h2>Memory per device (models split over several devices)</h2>",
+                                 "<td class=\"text\">CUDA1</td>"});
 }
 
 TEST(ReportRender, AQuantizedKvCacheIsNamedAndPairedWithTheSameCacheFirst) {
@@ -311,10 +294,9 @@ TEST(ReportRender, AQuantizedKvCacheIsNamedAndPairedWithTheSameCacheFirst) {
     auto data = build_report_data(runs);
     ASSERT_TRUE(data.ok());
     const auto md = render_markdown(*data);
-    EXPECT_NE(md.find("| alpha | Q4_K_M, KV q8_0 | zero-shot | 4.89 |"), std::string::npos) << md;
-    EXPECT_NE(
-        md.find("| alpha | Q4_K_M, KV q8_0 | zero-shot | 4.89 | 0.750 [0.500, 1.000] | -0.250 ["),
-        std::string::npos);
+    test::expect_contains(
+        md, {"| alpha | Q4_K_M, KV q8_0 | zero-shot | 4.89 |",
+             "| alpha | Q4_K_M, KV q8_0 | zero-shot | 4.89 | 0.750 [0.500, 1.000] | -0.250 ["});
     EXPECT_NE(render_csv(*data).find(",/runs/alpha-q4_k_m,q8_0,,biomedq\n"), std::string::npos);
     // A full-precision run with the same q8_0 cache becomes its reference instead.
     StoredRun same_cache = runs[0];

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include "biomedq/report.h"
+#include "support/expect_contains.h"
 #include "support/hand_made_runs.h"
 
 namespace biomedq {
@@ -39,24 +40,18 @@ TEST(SignificanceDirection, ReportMarksGainsAndLossesApart) {
     EXPECT_NEAR(gain.p_value, 2.0 / 1001.0, 1e-12);
 
     const auto md = render_markdown(*data);
-    EXPECT_NE(md.find("| up | Q8_0 | zero-shot | 8.50 | 1.000 [0.750, 1.000] | +1.000 [+1.000, "
-                      "+1.000] significant gain "
-                      "| 0.0020 | 4 |"),
-              std::string::npos)
-        << md;
-    EXPECT_NE(md.find("| down | Q4_K_M | zero-shot | 4.89 | 0.000 [0.000, 0.250] | -1.000 [-1.000, "
-                      "-1.000] significant "
-                      "loss | 0.0020 | 4 |"),
-              std::string::npos)
-        << md;
+    test::expect_contains(
+        md, {"| up | Q8_0 | zero-shot | 8.50 | 1.000 [0.750, 1.000] | +1.000 [+1.000, "
+             "+1.000] significant gain "
+             "| 0.0020 | 4 |",
+             "| down | Q4_K_M | zero-shot | 4.89 | 0.000 [0.000, 0.250] | -1.000 [-1.000, "
+             "-1.000] significant "
+             "loss | 0.0020 | 4 |"});
     EXPECT_EQ(md.find(" *"), std::string::npos) << md;  // no direction-less mark left
     const auto html = render_html(*data);
-    EXPECT_NE(
-        html.find("<td class=\"significant gain\">+1.000 [+1.000, +1.000] significant gain</td>"),
-        std::string::npos);
-    EXPECT_NE(
-        html.find("<td class=\"significant loss\">-1.000 [-1.000, -1.000] significant loss</td>"),
-        std::string::npos);
+    test::expect_contains(
+        html, {"<td class=\"significant gain\">+1.000 [+1.000, +1.000] significant gain</td>",
+               "<td class=\"significant loss\">-1.000 [-1.000, -1.000] significant loss</td>"});
     const auto csv = render_csv(*data);
     EXPECT_NE(csv.find("\npubmedqa,up,q8_0,zero-shot,8.5000,accuracy,1.000000,0.750000,1.000000,4,"
                        "0.000000,0,1.000000,"
@@ -84,10 +79,8 @@ TEST(SignificanceDirection, RecommendSaysGainsForAHigherQuantizedScore) {
               "Against up at full precision it gains 1.000 (95% CI 1.000 to 1.000), which is "
               "statistically significant.");
     const std::string text = rec->to_text();
-    EXPECT_NE(text.find("6.00 GiB  +1.000 [+1.000,+1.000] significant gain\n"), std::string::npos)
-        << text;
-    EXPECT_NE(text.find("4.00 GiB  -1.000 [-1.000,-1.000] significant loss\n"), std::string::npos)
-        << text;
+    test::expect_contains(text, {"6.00 GiB  +1.000 [+1.000,+1.000] significant gain\n",
+                                 "4.00 GiB  -1.000 [-1.000,-1.000] significant loss\n"});
     const auto j = rec->to_json();
     EXPECT_EQ(j["ranked"][0]["significance"], "significant gain");
     EXPECT_EQ(j["ranked"][1]["significance"], "significant loss");
