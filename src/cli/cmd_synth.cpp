@@ -1,6 +1,8 @@
 // biomedq synth: a GGUF with a real tokenizer and random weights, for tests and benchmarks.
+#include <array>
 #include <chrono>
 #include <cstdio>
+#include <iterator>
 #include <memory>
 #include <optional>
 #include <string>
@@ -13,6 +15,22 @@ namespace biomedq::cli {
 
 namespace {
 
+// The shape's dimensions a flag can override: each flag, what it overrides, and where.
+struct DimensionOverride {
+    const char* flag;
+    const char* what;
+    uint32_t ModelShape::*field;
+};
+constexpr DimensionOverride kDimensionOverrides[] = {
+    {"--n-layer", "the number of layers", &ModelShape::n_layer},
+    {"--n-embd", "the embedding width", &ModelShape::n_embd},
+    {"--n-ff", "the feed-forward width", &ModelShape::n_ff},
+    {"--n-head", "the number of attention heads", &ModelShape::n_head},
+    {"--n-head-kv", "the number of KV heads", &ModelShape::n_head_kv},
+    {"--ctx-train", "the training context length", &ModelShape::n_ctx_train},
+};
+constexpr std::size_t kNumDimensionOverrides = std::size(kDimensionOverrides);
+
 struct SynthArgs {
     std::string shape = "tiny";
     std::string vocab;
@@ -24,7 +42,8 @@ struct SynthArgs {
     bool force = false;
     // Overrides of the shape's dimensions (unset = the shape's value).
     std::optional<std::string> arch;
-    std::optional<uint32_t> n_layer, n_embd, n_ff, n_head, n_head_kv, ctx_train;
+    std::array<std::optional<uint32_t>, kNumDimensionOverrides>
+        dimensions;  // in kDimensionOverrides' order
     std::optional<float> rope_theta;
     std::optional<bool> tied;
 };
@@ -41,12 +60,9 @@ int run_synth(const SynthArgs& args) {
     options.shape = *shape;
     ModelShape& s = options.shape;
     if (args.arch) s.arch = *args.arch;
-    if (args.n_layer) s.n_layer = *args.n_layer;
-    if (args.n_embd) s.n_embd = *args.n_embd;
-    if (args.n_ff) s.n_ff = *args.n_ff;
-    if (args.n_head) s.n_head = *args.n_head;
-    if (args.n_head_kv) s.n_head_kv = *args.n_head_kv;
-    if (args.ctx_train) s.n_ctx_train = *args.ctx_train;
+    for (std::size_t i = 0; i < kNumDimensionOverrides; ++i) {
+        if (args.dimensions[i]) s.*kDimensionOverrides[i].field = *args.dimensions[i];
+    }
     if (args.rope_theta) s.rope_theta = *args.rope_theta;
     if (args.tied) s.tied_embeddings = *args.tied;
     options.vocab_path = args.vocab;
@@ -119,12 +135,10 @@ void add_synth_command(CLI::App& app, CommandRun& chosen) {
         "arithmetic as random weights, for memory/speed work only (every output is the same)");
     cmd->add_option("--arch", args->arch,
                     "Override the architecture (llama, qwen2, gemma2 or phi3)");
-    cmd->add_option("--n-layer", args->n_layer, "Override the number of layers");
-    cmd->add_option("--n-embd", args->n_embd, "Override the embedding width");
-    cmd->add_option("--n-ff", args->n_ff, "Override the feed-forward width");
-    cmd->add_option("--n-head", args->n_head, "Override the number of attention heads");
-    cmd->add_option("--n-head-kv", args->n_head_kv, "Override the number of KV heads");
-    cmd->add_option("--ctx-train", args->ctx_train, "Override the training context length");
+    for (std::size_t i = 0; i < kNumDimensionOverrides; ++i) {
+        cmd->add_option(kDimensionOverrides[i].flag, args->dimensions[i],
+                        std::string("Override ") + kDimensionOverrides[i].what);
+    }
     cmd->add_option("--rope-theta", args->rope_theta, "Override the RoPE base frequency");
     cmd->add_option("--tied", args->tied, "Override tied embeddings (true: no output.weight)");
 }
