@@ -3,6 +3,7 @@
 #include <fstream>
 
 #include "biomedq/store.h"
+#include "support/hand_made_runs.h"
 #include "support/paths.h"
 
 namespace biomedq {
@@ -38,14 +39,8 @@ StoredRun hand_made_run(const std::string& dir) {
     r.prompt_tokens_per_s = 10.25;
     r.generated_tokens_per_s = 2.75;
     r.imported_at = "2026-01-02T03:04:05Z";
-    StoredTask t;
-    t.task = "ddi";
-    t.kind = "relation";
-    t.primary_metric = "micro_f1_positive";
-    t.n_examples = 2;
-    t.n_selected = 2;
+    StoredTask t = test::complete_task("ddi", "relation", "micro_f1_positive", 2);
     t.invalid_rate = 0.5;
-    t.complete = true;
     t.metrics = {{"micro_f1_positive", 0.25, 0.0, 0.5}, {"accuracy", 0.5, 0.0, 1.0}};
     t.metric_options.label_set = {"DDI-false", "DDI-effect"};
     t.metric_options.negative_label = "DDI-false";

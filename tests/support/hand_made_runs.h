@@ -9,6 +9,19 @@
 
 namespace biomedq::test {
 
+// A task whose every selected example finished: `n_examples` of `n_examples`, no metrics or samples
+// yet.
+inline StoredTask complete_task(const std::string& task, const std::string& kind,
+                                const std::string& primary_metric, int n_examples) {
+    StoredTask t;
+    t.task = task;
+    t.kind = kind;
+    t.primary_metric = primary_metric;
+    t.n_examples = t.n_selected = n_examples;
+    t.complete = true;
+    return t;
+}
+
 // One pubmedqa-like task over 4 examples (gold yes, no, maybe, yes); the first `n_correct` answers
 // are right and the rest wrong, so accuracy = n_correct / 4.
 inline StoredRun hand_made_run(const std::string& model, const std::string& type, double bpw,
@@ -35,13 +48,7 @@ inline StoredRun hand_made_run(const std::string& model, const std::string& type
     r.bytes_peak = bytes_peak;
     r.examples_per_s = 16.0 / bpw;
     r.generated_tokens_per_s = 160.0 / bpw;
-    StoredTask t;
-    t.task = "pubmedqa";
-    t.kind = "mcqa";
-    t.primary_metric = "accuracy";
-    t.n_examples = 4;
-    t.n_selected = 4;
-    t.complete = true;
+    StoredTask t = complete_task("pubmedqa", "mcqa", "accuracy", 4);
     const double acc = n_correct / 4.0;
     t.metrics = {{"accuracy", acc, std::max(0.0, acc - 0.25), std::min(1.0, acc + 0.25)}};
     t.metric_options.label_set = {"yes", "no", "maybe"};
