@@ -40,25 +40,22 @@ struct CraftedRelations {
 //          CPR:4  tp 1 fp 0 fn 2 -> P 1   R 1/3 F1 = 2(1/3)/(4/3) = 1/2
 //          CPR:9  tp 0 fp 0 fn 0 -> no support, never predicted: left out of the macro mean
 
-// 3 correct (examples 1, 3, 6) of 8.
-TEST(Classification, Accuracy) {
-    EXPECT_DOUBLE_EQ(test::metric_of("accuracy", CraftedRelations{}, chemprot_options()),
-                     3.0 / 8.0);
-}
-
-// (2/5 + 2/5 + 1/2) / 3 = 1.3 / 3. CPR:9 is excluded, not averaged in as 0 (that would give 1.3/4).
-// This equals sklearn's f1_score(average="macro") with its default labels (those present in gold
-// or predictions).
-TEST(Classification, MacroF1ExcludesClassAbsentFromGoldAndPredictions) {
-    EXPECT_DOUBLE_EQ(test::metric_of("macro_f1", CraftedRelations{}, chemprot_options()),
-                     1.3 / 3.0);
-}
-
-// Positive classes CPR:3, CPR:4, CPR:9 (+ unlisted): tp 1+1 = 2, fp 2+0 = 2, fn 1+2 = 3.
-// P = 2/4, R = 2/5, F1 = 2(0.2)/(0.9) = 4/9. The fp(false) of example 5 does not count.
-TEST(Classification, MicroF1PositiveExcludesNegativeClass) {
-    EXPECT_DOUBLE_EQ(test::metric_of("micro_f1_positive", CraftedRelations{}, chemprot_options()),
-                     4.0 / 9.0);
+TEST(Classification, AccuracyMacroF1AndMicroF1PositiveOfTheCraftedCase) {
+    test::expect_hand_computed(
+        CraftedRelations{}, chemprot_options(),
+        {
+            // 3 correct (examples 1, 3, 6) of 8.
+            {"accuracy", 3.0 / 8.0},
+            // (2/5 + 2/5 + 1/2) / 3 = 1.3 / 3. CPR:9, absent from gold and predictions, is
+            // excluded, not averaged in as 0 (that would give 1.3/4). This equals sklearn's
+            // f1_score(average="macro") with its default labels (those present in gold or
+            // predictions).
+            {"macro_f1", 1.3 / 3.0},
+            // Positive classes CPR:3, CPR:4, CPR:9 (+ unlisted):
+            // tp 1+1 = 2, fp 2+0 = 2, fn 1+2 = 3. P = 2/4, R = 2/5, F1 = 2(0.2)/(0.9) = 4/9.
+            // The negative class does not count: the fp(false) of example 5 is left out.
+            {"micro_f1_positive", 4.0 / 9.0},
+        });
 }
 
 TEST(Classification, PerClassScoresInLabelSetOrder) {

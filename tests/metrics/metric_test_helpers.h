@@ -46,6 +46,21 @@ double metric_of(const std::string& name, const Crafted& crafted, const MetricOp
     return metric_value(name, crafted.gold, crafted.pred, options);
 }
 
+// A metric and its value computed by hand over a crafted case.
+struct HandComputed {
+    const char* metric;
+    double value;
+};
+
+// Each metric's point value over `crafted` is its hand-computed value (EXPECT_DOUBLE_EQ); a failure
+// names the metric.
+template <class Crafted>
+void expect_hand_computed(const Crafted& crafted, const MetricOptions& options,
+                          const std::vector<HandComputed>& expected) {
+    for (const auto& [metric, value] : expected)
+        EXPECT_DOUBLE_EQ(metric_of(metric, crafted, options), value) << metric;
+}
+
 // Each metric scores exactly 1 when every prediction repeats its gold labels and spans.
 inline void expect_perfect_scores_one(const std::vector<std::string>& names,
                                       const std::vector<Gold>& gold,

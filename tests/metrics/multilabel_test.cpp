@@ -36,16 +36,16 @@ struct CraftedMultiLabel {
 //             d  nothing        -> left out of the macro mean
 //             unlisted "zzz": fp 1 (micro only)
 
-// tp 3, fp 1 + 1 + 1 = 3, fn 2 -> P 3/6, R 3/5, F1 = 2(0.3)/(1.1) = 6/11.
-TEST(MultiLabel, MicroF1) {
-    EXPECT_DOUBLE_EQ(test::metric_of("multilabel_micro_f1", CraftedMultiLabel{}, hoc_options()),
-                     6.0 / 11.0);
-}
-
-// (1/2 + 2/3 + 2/3) / 3 = (11/6) / 3 = 11/18; "d" excluded (11/24 if it counted as 0).
-TEST(MultiLabel, MacroF1ExcludesLabelAbsentFromGoldAndPredictions) {
-    EXPECT_DOUBLE_EQ(test::metric_of("multilabel_macro_f1", CraftedMultiLabel{}, hoc_options()),
-                     11.0 / 18.0);
+TEST(MultiLabel, MicroAndMacroF1OfTheCraftedCase) {
+    test::expect_hand_computed(
+        CraftedMultiLabel{}, hoc_options(),
+        {
+            // tp 3, fp 1 + 1 + 1 = 3, fn 2 -> P 3/6, R 3/5, F1 = 2(0.3)/(1.1) = 6/11.
+            {"multilabel_micro_f1", 6.0 / 11.0},
+            // (1/2 + 2/3 + 2/3) / 3 = (11/6) / 3 = 11/18; "d", absent from gold and predictions, is
+            // excluded (11/24 if it counted as 0).
+            {"multilabel_macro_f1", 11.0 / 18.0},
+        });
 }
 
 // (2/3 + 1/2 + 1 + 0 + 2/3 + 1) / 6 = (23/6) / 6 = 23/36.
