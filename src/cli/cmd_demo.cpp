@@ -169,17 +169,12 @@ Status demo(const DemoOptions& o) {
     return Status::success();
 }
 
-int run_demo(const DemoOptions& o) {
-    if (auto s = demo(o); !s.ok()) return report_error(s.error());
-    return 0;
-}
-
 }  // namespace
 
 void add_demo_command(CLI::App& app, CommandRun& chosen) {
     auto [sub, o] = add_command<DemoOptions>(
         app, chosen, "demo", "Run the whole pipeline on a tiny random-weight model (no downloads)",
-        run_demo);
+        demo);
     sub->add_option("-o,--output", o->out, "Working folder for models and runs")
         ->capture_default_str();
     sub->add_option("--limit", o->limit, "Examples per task")->capture_default_str();

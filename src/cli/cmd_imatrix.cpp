@@ -24,31 +24,31 @@ struct ImatrixArgs {
     bool json = false;
 };
 
-int run_imatrix(ImatrixArgs args) {
+Status run_imatrix(ImatrixArgs args) {
     const auto tasks_dir =
         args.tasks_dir.empty() ? default_tasks_dir() : std::filesystem::path(args.tasks_dir);
     const auto data_dir =
         args.data_dir.empty() ? default_data_dir() : std::filesystem::path(args.data_dir);
-    auto text = calibration_text(args.tasks, tasks_dir, data_dir);
-    if (!text.ok()) return report_error(text.error());
-    args.options.datasets = text->sources;
+    BIOMEDQ_ASSIGN(const CalibrationText calibration,
+                   calibration_text(args.tasks, tasks_dir, data_dir));
+    args.options.datasets = calibration.sources;
     args.options.on_progress = progress_printer("imatrix");
-    auto report = compute_imatrix(args.options, text->text, args.out);
-    if (!report.ok()) return report_error(report.error());
+    BIOMEDQ_ASSIGN(const ImatrixReport report,
+                   compute_imatrix(args.options, calibration.text, args.out));
     if (args.json) {
-        nlohmann::json j = {{"path", report->path.string()},  {"datasets", text->sources},
-                            {"n_chunks", report->n_chunks},   {"n_tokens", report->n_tokens},
-                            {"n_entries", report->n_entries}, {"t_total_ms", report->t_total_ms}};
+        nlohmann::json j = {{"path", report.path.string()},  {"datasets", calibration.sources},
+                            {"n_chunks", report.n_chunks},   {"n_tokens", report.n_tokens},
+                            {"n_entries", report.n_entries}, {"t_total_ms", report.t_total_ms}};
         std::printf("%s\n", j.dump(2).c_str());
     } else {
-        const std::string sources = text::join(text->sources, ", ");
+        const std::string sources = text::join(calibration.sources, ", ");
         std::printf("%s: %llu weight matrices from %llu chunks (%llu tokens) of %s, %.1f s\n",
-                    report->path.c_str(), static_cast<unsigned long long>(report->n_entries),
-                    static_cast<unsigned long long>(report->n_chunks),
-                    static_cast<unsigned long long>(report->n_tokens), sources.c_str(),
-                    report->t_total_ms / 1000.0);
+                    report.path.c_str(), static_cast<unsigned long long>(report.n_entries),
+                    static_cast<unsigned long long>(report.n_chunks),
+                    static_cast<unsigned long long>(report.n_tokens), sources.c_str(),
+                    report.t_total_ms / 1000.0);
     }
-    return 0;
+    return Status::success();
 }
 
 }  // namespace

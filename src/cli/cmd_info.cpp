@@ -105,53 +105,51 @@ void print_simulation(const MemorySimulation& sim) {
 }
 
 // `--fit --gpu-memory B`: the largest context, parallel count and GPU layers within B.
-int run_fit(const InfoArgs& args, const ModelInfo& m, const MemoryRequest& request) {
+Status run_fit(const InfoArgs& args, const ModelInfo& m, const MemoryRequest& request) {
     if (args.gpu_memory.empty()) {
-        return report_error(
-            make_error(ErrorCode::kInvalidArgument, "--fit needs --gpu-memory, e.g. 24GiB"));
+        return make_error(ErrorCode::kInvalidArgument, "--fit needs --gpu-memory, e.g. 24GiB");
     }
-    auto budget = parse_byte_size(args.gpu_memory, "--gpu-memory");
-    if (!budget.ok()) return report_error(budget.error());
+    BIOMEDQ_ASSIGN(const std::uint64_t budget, parse_byte_size(args.gpu_memory, "--gpu-memory"));
     const uint32_t ctx_limit = m.n_ctx_train ? m.n_ctx_train : 131072;
-    auto fit = fit_memory(args.model, request, *budget, ctx_limit, args.rpc);
-    if (!fit.ok()) return report_error(fit.error());
+    BIOMEDQ_ASSIGN(const MemoryFit fit,
+                   fit_memory(args.model, request, budget, ctx_limit, args.rpc));
     const std::string basis =
-        fit->device_simulated
+        fit.device_simulated
             ? "GPU/RPC buffers + runtime overhead, simulated by llama.cpp on this host's devices"
             : "no GPU on this host: every buffer, as if all of it were offloaded (llama.cpp's "
               "CPU sizes; a GPU's compute buffer and runtime overhead differ)";
     if (args.json) {
         nlohmann::json j = {{"path", m.path.string()},
-                            {"bytes_budget", *budget},
+                            {"bytes_budget", budget},
                             {"basis", basis},
-                            {"device_simulated", fit->device_simulated},
+                            {"device_simulated", fit.device_simulated},
                             {"ctx_per_seq", args.ctx_per_sequence},
                             {"n_parallel", args.parallel},
                             {"n_gpu_layers", args.gpu_layers},
-                            {"fits", fit->fits},
-                            {"bytes_at_request", fit->bytes_at_request},
-                            {"max_ctx_per_seq", fit->max_ctx_per_seq},
+                            {"fits", fit.fits},
+                            {"bytes_at_request", fit.bytes_at_request},
+                            {"max_ctx_per_seq", fit.max_ctx_per_seq},
                             {"ctx_limit", ctx_limit},
-                            {"max_parallel", fit->max_parallel},
-                            {"max_gpu_layers", fit->max_gpu_layers},
-                            {"n_simulations", fit->n_simulations},
-                            {"t_fit_ms", fit->t_fit_ms}};
+                            {"max_parallel", fit.max_parallel},
+                            {"max_gpu_layers", fit.max_gpu_layers},
+                            {"n_simulations", fit.n_simulations},
+                            {"t_fit_ms", fit.t_fit_ms}};
         std::printf("%s\n", j.dump(2).c_str());
-        return 0;
+        return Status::success();
     }
-    std::printf("fit into %.2f MiB (%s)\n", mib(*budget), basis.c_str());
+    std::printf("fit into %.2f MiB (%s)\n", mib(budget), basis.c_str());
     std::printf("  requested       %u sequence(s) x %u tokens, %d GPU layer(s): %.2f MiB, %s\n",
-                args.parallel, args.ctx_per_sequence, args.gpu_layers, mib(fit->bytes_at_request),
-                fit->fits ? "fits" : "does NOT fit");
+                args.parallel, args.ctx_per_sequence, args.gpu_layers, mib(fit.bytes_at_request),
+                fit.fits ? "fits" : "does NOT fit");
     std::printf("  largest context %u tokens per sequence at %u sequence(s) (trained: %u)\n",
-                fit->max_ctx_per_seq, args.parallel, ctx_limit);
-    std::printf("  most sequences  %u at %u tokens each\n", fit->max_parallel,
+                fit.max_ctx_per_seq, args.parallel, ctx_limit);
+    std::printf("  most sequences  %u at %u tokens each\n", fit.max_parallel,
                 args.ctx_per_sequence);
-    if (fit->device_simulated && !fit->fits) {
-        std::printf("  GPU layers      %d at the requested context\n", fit->max_gpu_layers);
+    if (fit.device_simulated && !fit.fits) {
+        std::printf("  GPU layers      %d at the requested context\n", fit.max_gpu_layers);
     }
-    std::printf("  (%d llama.cpp simulations, %.0f ms)\n", fit->n_simulations, fit->t_fit_ms);
-    return 0;
+    std::printf("  (%d llama.cpp simulations, %.0f ms)\n", fit.n_simulations, fit.t_fit_ms);
+    return Status::success();
 }
 
 Status check_info_args(const InfoArgs& args) {
@@ -311,21 +309,19 @@ void print_memory_text(const InfoArgs& args, const MemoryRequest& request,
     }
 }
 
-int run_info(const InfoArgs& args) {
-    if (auto ok = check_info_args(args); !ok.ok()) return report_error(ok.error());
-    auto info = read_model_info(args.model);
-    if (!info.ok()) return report_error(info.error());
+Status run_info(const InfoArgs& args) {
+    BIOMEDQ_TRY(check_info_args(args));
+    BIOMEDQ_ASSIGN(const ModelInfo info, read_model_info(args.model));
     const MemoryRequest request = memory_request(args);
-    if (args.fit) return run_fit(args, *info, request);
-    auto answer = answer_memory(args, *info, request);
-    if (!answer.ok()) return report_error(answer.error());
+    if (args.fit) return run_fit(args, info, request);
+    BIOMEDQ_ASSIGN(const MemoryAnswer answer, answer_memory(args, info, request));
     if (args.json) {
-        print_info_json(args, *info, request, *answer);
+        print_info_json(args, info, request, answer);
     } else {
-        print_model_text(*info);
-        print_memory_text(args, request, *answer);
+        print_model_text(info);
+        print_memory_text(args, request, answer);
     }
-    return 0;
+    return Status::success();
 }
 
 }  // namespace

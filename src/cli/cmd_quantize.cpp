@@ -23,39 +23,36 @@ struct QuantizeArgs {
     bool force = false;
 };
 
-int run_quantize(const QuantizeArgs& args) {
+Status run_quantize(const QuantizeArgs& args) {
     // Everything checkable is checked before the first (slow) quantization starts.
-    auto types = parse_quant_type_list(args.types);
-    if (!types.ok()) return report_error(types.error());
+    BIOMEDQ_ASSIGN(const auto types, parse_quant_type_list(args.types));
     if (args.imatrix.empty()) {
-        for (const auto& type : *types) {
+        for (const auto& type : types) {
             if (type.needs_imatrix) {
-                return report_error(make_error(ErrorCode::kInvalidArgument,
-                                               "quantization type " + type.name +
-                                                   " needs an importance matrix: pass --imatrix "
-                                                   "FILE (made by llama-imatrix)"));
+                return make_error(ErrorCode::kInvalidArgument,
+                                  "quantization type " + type.name +
+                                      " needs an importance matrix: pass --imatrix FILE (made by "
+                                      "llama-imatrix)");
             }
         }
     }
-    Status src_ok = check_gguf_file(args.src);
-    if (!src_ok.ok()) return report_error(src_ok.error());
+    BIOMEDQ_TRY(check_gguf_file(args.src));
     // A quantized model is minutes of work and often the only copy: never replaced by accident.
     if (!args.force) {
-        for (const auto& type : *types) {
+        for (const auto& type : types) {
             const auto out = quantized_output_path(args.src, args.out_dir, type);
             std::error_code exists_ec;
             if (std::filesystem::exists(std::filesystem::symlink_status(out, exists_ec))) {
-                return report_error(make_error(ErrorCode::kConflict,
-                                               out.string() + ": already exists; pass --force to "
-                                                              "overwrite it"));
+                return make_error(ErrorCode::kConflict,
+                                  out.string() + ": already exists; pass --force to overwrite it");
             }
         }
     }
     std::error_code ec;
     std::filesystem::create_directories(args.out_dir, ec);
     if (ec) {
-        return report_error(make_error(
-            ErrorCode::kIo, args.out_dir + ": cannot create directory: " + ec.message()));
+        return make_error(ErrorCode::kIo,
+                          args.out_dir + ": cannot create directory: " + ec.message());
     }
 
     QuantizeOptions options;
@@ -65,7 +62,7 @@ int run_quantize(const QuantizeArgs& args) {
     nlohmann::json results = nlohmann::json::array();
     if (!args.json)
         std::printf("%-8s %12s %8s %9s  %s\n", "type", "size_MiB", "bpw", "time_s", "file");
-    for (const auto& type : *types) {
+    for (const auto& type : types) {
         const auto out = quantized_output_path(args.src, args.out_dir, type);
         const auto t_start = std::chrono::steady_clock::now();
         // On stderr, like synth's: the table (or JSON) on stdout stays clean for scripts.
@@ -82,26 +79,24 @@ int run_quantize(const QuantizeArgs& args) {
                          type.name.c_str(), 100.0 * fraction, static_cast<double>(total) / 1e9,
                          n_tensors_done, n_tensors, elapsed, eta);
         };
-        auto report = quantize_model(args.src, type, out, options);
-        if (!report.ok()) return report_error(report.error());
+        BIOMEDQ_ASSIGN(const QuantizeReport report, quantize_model(args.src, type, out, options));
         if (args.json) {
-            results.push_back({{"type", report->type},
-                               {"path", report->path.string()},
-                               {"bytes_file", report->bytes_file},
-                               {"bytes_tensors", report->bytes_tensors},
-                               {"n_params", report->n_params},
-                               {"bits_per_weight", report->bits_per_weight},
-                               {"t_quantize_ms", report->t_quantize_ms}});
+            results.push_back({{"type", report.type},
+                               {"path", report.path.string()},
+                               {"bytes_file", report.bytes_file},
+                               {"bytes_tensors", report.bytes_tensors},
+                               {"n_params", report.n_params},
+                               {"bits_per_weight", report.bits_per_weight},
+                               {"t_quantize_ms", report.t_quantize_ms}});
         } else {
-            std::printf("%-8s %12.2f %8.3f %9.2f  %s\n", report->type.c_str(),
-                        static_cast<double>(report->bytes_file) / (1024.0 * 1024.0),
-                        report->bits_per_weight, report->t_quantize_ms / 1000.0,
-                        report->path.c_str());
+            std::printf("%-8s %12.2f %8.3f %9.2f  %s\n", report.type.c_str(),
+                        static_cast<double>(report.bytes_file) / (1024.0 * 1024.0),
+                        report.bits_per_weight, report.t_quantize_ms / 1000.0, report.path.c_str());
             std::fflush(stdout);
         }
     }
     if (args.json) std::printf("%s\n", results.dump(2).c_str());
-    return 0;
+    return Status::success();
 }
 
 }  // namespace

@@ -41,14 +41,11 @@ struct RecommendArgs {
 };
 
 // Loads the store (if any), ranks and prints.
-int run_recommend(const RecommendArgs& args) {
-    auto budget = parse_byte_size(args.gpu_memory);
-    if (!budget.ok()) return report_error(budget.error());
+Status run_recommend(const RecommendArgs& args) {
     RecommendOptions options = args.options;
-    options.bytes_gpu_budget = *budget;
-    auto overhead = parse_byte_size(args.device_overhead, "--device-overhead");
-    if (!overhead.ok()) return report_error(overhead.error());
-    options.bytes_device_overhead = *overhead;
+    BIOMEDQ_ASSIGN(options.bytes_gpu_budget, parse_byte_size(args.gpu_memory));
+    BIOMEDQ_ASSIGN(options.bytes_device_overhead,
+                   parse_byte_size(args.device_overhead, "--device-overhead"));
     options.tasks = args.tasks;
     if (options.catalog && !args.catalog_estimate)
         options.catalog_memory = simulated_catalog_memory;
@@ -56,29 +53,24 @@ int run_recommend(const RecommendArgs& args) {
     std::vector<StoredRun> runs;
     if (args.store.empty()) {
         if (!options.catalog) {
-            return report_error(make_error(
+            return make_error(
                 ErrorCode::kInvalidArgument,
-                "give a result store (results.sqlite), or --catalog for estimates only"));
+                "give a result store (results.sqlite), or --catalog for estimates only");
         }
     } else {
         if (!std::filesystem::exists(args.store)) {
-            return report_error(
-                make_error(ErrorCode::kNotFound, args.store + ": no such result store"));
+            return make_error(ErrorCode::kNotFound, args.store + ": no such result store");
         }
-        auto store = ResultStore::open(args.store);
-        if (!store.ok()) return report_error(store.error());
-        auto loaded = store->load_runs(true);
-        if (!loaded.ok()) return report_error(loaded.error());
-        runs = std::move(loaded).value();
+        BIOMEDQ_ASSIGN(ResultStore store, ResultStore::open(args.store));
+        BIOMEDQ_ASSIGN(runs, store.load_runs(true));
     }
-    auto rec = recommend(runs, options);
-    if (!rec.ok()) return report_error(rec.error());
+    BIOMEDQ_ASSIGN(const Recommendation rec, recommend(runs, options));
     if (args.json) {
-        std::cout << rec->to_json().dump(2) << "\n";
+        std::cout << rec.to_json().dump(2) << "\n";
     } else {
-        std::cout << rec->to_text();
+        std::cout << rec.to_text();
     }
-    return 0;
+    return Status::success();
 }
 
 }  // namespace

@@ -48,16 +48,14 @@ struct SynthArgs {
     std::optional<bool> tied;
 };
 
-int run_synth(const SynthArgs& args) {
+Status run_synth(const SynthArgs& args) {
     std::error_code ec;
     if (!args.force && std::filesystem::exists(std::filesystem::symlink_status(args.out, ec))) {
-        return report_error(make_error(
-            ErrorCode::kConflict, args.out + ": already exists; pass --force to overwrite it"));
+        return make_error(ErrorCode::kConflict,
+                          args.out + ": already exists; pass --force to overwrite it");
     }
-    auto shape = find_model_shape(args.shape);
-    if (!shape.ok()) return report_error(shape.error());
     SynthOptions options;
-    options.shape = *shape;
+    BIOMEDQ_ASSIGN(options.shape, find_model_shape(args.shape));
     ModelShape& s = options.shape;
     if (args.arch) s.arch = *args.arch;
     for (std::size_t i = 0; i < kNumDimensionOverrides; ++i) {
@@ -81,15 +79,14 @@ int run_synth(const SynthArgs& args) {
                      100.0 * fraction, static_cast<double>(total) / 1e9, elapsed, eta);
     };
     install_remove_on_signal_handler();
-    auto report = synthesize_model(options, args.out);
-    if (!report.ok()) return report_error(report.error());
+    BIOMEDQ_ASSIGN(const SynthReport report, synthesize_model(options, args.out));
     std::printf("wrote %s: %s, %s%s, %llu weights, %u-token vocab, %.1f MiB in %.2f s\n",
-                report->path.c_str(), s.id.c_str(), args.type.c_str(),
+                report.path.c_str(), s.id.c_str(), args.type.c_str(),
                 args.zero_weights ? " (zero weights, sparse file)" : "",
-                static_cast<unsigned long long>(report->n_params), report->n_vocab,
-                static_cast<double>(report->bytes_file) / (1024.0 * 1024.0),
-                report->t_total_ms / 1000.0);
-    return 0;
+                static_cast<unsigned long long>(report.n_params), report.n_vocab,
+                static_cast<double>(report.bytes_file) / (1024.0 * 1024.0),
+                report.t_total_ms / 1000.0);
+    return Status::success();
 }
 
 std::string type_help() {

@@ -24,15 +24,24 @@ int report_error(const Error& error);
 // 143 by SIGTERM.
 int exit_code_for(ErrorCode code);
 
+// A command's exit code: the one it returned, or for a command that returns a Status, 0 on success
+// and otherwise its error's (reported).
+inline int exit_code_of(int code) { return code; }
+inline int exit_code_of(const Status& status) {
+    return status.ok() ? 0 : report_error(status.error());
+}
+
 // Declares subcommand `name` whose options bind into one fresh `Args`; when it is chosen,
-// `run(args)` runs. Returns the subcommand and its Args, for declaring the options.
+// `run(args)` runs (returning an exit code or a Status). Returns the subcommand and its Args, for
+// declaring the options.
 template <typename Args, typename Run>
 std::pair<CLI::App*, std::shared_ptr<Args>> add_command(CLI::App& app, CommandRun& chosen,
                                                         const std::string& name,
                                                         const std::string& description, Run run) {
     auto args = std::make_shared<Args>();
     CLI::App* cmd = app.add_subcommand(name, description);
-    cmd->callback([args, run, &chosen] { chosen = [args, run] { return run(*args); }; });
+    cmd->callback(
+        [args, run, &chosen] { chosen = [args, run] { return exit_code_of(run(*args)); }; });
     return {cmd, args};
 }
 
