@@ -11,19 +11,13 @@
 #include <vector>
 
 #include "biomedq/quant.h"
+#include "llama/handles.h"
 #include "llama/log_capture.h"
 #include "model_fixture.h"
 #include "support/paths.h"
 
 namespace biomedq::test {
 namespace {
-
-struct ModelFree {
-    void operator()(llama_model* m) const { llama_model_free(m); }
-};
-struct ContextFree {
-    void operator()(llama_context* c) const { llama_free(c); }
-};
 
 // A catalog shape cut down to test size; the architecture, tokenizer and ties stay.
 ModelShape small_version_of(const std::string& id, uint32_t n_vocab) {
@@ -39,7 +33,7 @@ ModelShape small_version_of(const std::string& id, uint32_t n_vocab) {
     return shape;
 }
 
-std::unique_ptr<llama_model, ModelFree> synthesize_and_load(const ModelShape& shape) {
+llama::ModelPtr synthesize_and_load(const ModelShape& shape) {
     SynthOptions options;
     options.shape = shape;
     options.vocab_path = llama_src_dir() / "models" / shape.vocab_file;
@@ -48,8 +42,7 @@ std::unique_ptr<llama_model, ModelFree> synthesize_and_load(const ModelShape& sh
     EXPECT_TRUE(made.ok()) << (made.ok() ? "" : made.error().message);
     if (!made.ok()) return nullptr;
     const llama::LogCapture quiet;
-    return std::unique_ptr<llama_model, ModelFree>(
-        llama_model_load_from_file(path.c_str(), llama_model_default_params()));
+    return llama::ModelPtr(llama_model_load_from_file(path.c_str(), llama_model_default_params()));
 }
 
 // One decode of a tokenized prompt gives finite logits over the whole (padded) vocabulary.
@@ -62,7 +55,7 @@ void expect_decodes(llama_model* model) {
     cparams.n_ctx = 256;
     cparams.n_threads = 2;
     const llama::LogCapture quiet;
-    std::unique_ptr<llama_context, ContextFree> ctx(llama_init_from_model(model, cparams));
+    llama::ContextPtr ctx(llama_init_from_model(model, cparams));
     ASSERT_TRUE(ctx);
     llama_batch batch = llama_batch_get_one(tokens.data(), n);
     ASSERT_EQ(llama_decode(ctx.get(), batch), 0);

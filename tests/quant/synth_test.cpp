@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "biomedq/quant.h"
+#include "llama/handles.h"
 #include "llama/log_capture.h"
 #include "model_fixture.h"
 #include "support/paths.h"
@@ -15,18 +16,10 @@
 namespace biomedq::test {
 namespace {
 
-struct ModelFree {
-    void operator()(llama_model* m) const { llama_model_free(m); }
-};
-struct ContextFree {
-    void operator()(llama_context* c) const { llama_free(c); }
-};
-
 TEST(Synth, TinyLoadsWithLlamaCppAndDecodes) {
     const llama::LogCapture quiet;  // llama.cpp's load banners stay off the test output
     llama_model_params mparams = llama_model_default_params();
-    std::unique_ptr<llama_model, ModelFree> model(
-        llama_model_load_from_file(tiny_model_path().c_str(), mparams));
+    llama::ModelPtr model(llama_model_load_from_file(tiny_model_path().c_str(), mparams));
     ASSERT_TRUE(model);
     EXPECT_EQ(llama_model_n_layer(model.get()), 2);
     EXPECT_EQ(llama_model_n_embd(model.get()), 256);
@@ -62,7 +55,7 @@ TEST(Synth, TinyLoadsWithLlamaCppAndDecodes) {
     llama_context_params cparams = llama_context_default_params();
     cparams.n_ctx = 256;
     cparams.n_threads = 2;
-    std::unique_ptr<llama_context, ContextFree> ctx(llama_init_from_model(model.get(), cparams));
+    llama::ContextPtr ctx(llama_init_from_model(model.get(), cparams));
     ASSERT_TRUE(ctx);
     llama_batch batch = llama_batch_get_one(tokens.data(), n);
     ASSERT_EQ(llama_decode(ctx.get(), batch), 0);
