@@ -1,6 +1,5 @@
 // How subcommands plug into main: each src/cli/cmd_<name>.cpp declares its options once (CLI11
-// builds
-// --help from them) and, when chosen, leaves the work to run in `chosen`. main runs it after
+// builds --help from them) and, when chosen, leaves the work to run in `chosen`. main runs it after
 // parsing, so parsing errors and run errors are reported the same way.
 #pragma once
 

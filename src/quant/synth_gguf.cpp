@@ -6,7 +6,6 @@
 
 #include <algorithm>
 #include <memory>
-#include <string_view>
 
 #include "quant/chat_templates.h"
 #include "quant/shape_tensors.h"
@@ -25,14 +24,11 @@ constexpr uint32_t kMaxLayers =
 std::vector<TensorPlan> plan_tensors(const ModelShape& shape, uint32_t n_vocab) {
     ModelShape sized = shape;
     sized.n_vocab = n_vocab;
-    auto ends_with = [](const std::string& s, std::string_view tail) {
-        return s.size() >= tail.size() && s.compare(s.size() - tail.size(), tail.size(), tail) == 0;
-    };
     std::vector<TensorPlan> plan;
     for (const ShapeTensor& t : shape_tensor_list(sized)) {
         TensorPlan p{t.name, t.ne0, t.ne1, true, TensorFill::kNormal};
-        if (ends_with(t.name, "norm.weight")) p = {t.name, t.ne0, 1, false, TensorFill::kOnes};
-        if (ends_with(t.name, ".bias")) p = {t.name, t.ne0, 1, false, TensorFill::kZeros};
+        if (t.name.ends_with("norm.weight")) p = {t.name, t.ne0, 1, false, TensorFill::kOnes};
+        if (t.name.ends_with(".bias")) p = {t.name, t.ne0, 1, false, TensorFill::kZeros};
         plan.push_back(std::move(p));
     }
     return plan;
